@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tests/tsconfig.json", isolatedModules: true }],
+  },
+  // Compiling C is the slow part of the suite; give those tests room.
+  testTimeout: 120000,
+  reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
+};

@@ -1,0 +1,125 @@
+/*
+ * The markdown format: paste-ready for a PR comment (and readable as plain
+ * text in a commit message). The cross-config table comes first, as in the
+ * seed's commit message; each config follows with its bloat-o-meter summary
+ * and changed rows, unchanged rows folded into <details>. The whole stays
+ * under MARKDOWN_LIMIT characters (GitHub rejects comments past 65,536): when
+ * it would not, unchanged rows go first, then rows past a cap per table.
+ */
+import {
+  ConfigReport,
+  formatCell,
+  formatDelta,
+  formatPercent,
+  formatSummary,
+  formatTotals,
+  FunctionRow,
+  SizeReport,
+} from "./report";
+
+export const MARKDOWN_LIMIT = 60000;
+
+const escape = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;");
+const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
+
+function functionTable(rows: readonly FunctionRow[]): string[] {
+  return [
+    "| function | base | head | delta | % |",
+    "|:--|--:|--:|--:|--:|",
+    ...rows.map(
+      (r) =>
+        `| ${code(r.name)} | ${r.base ?? "-"} | ${r.head ?? "-"} | ${formatDelta(r.delta)} | ${formatPercent(r.percent, 1)} |`,
+    ),
+  ];
+}
+
+interface Layout {
+  readonly foldUnchanged: boolean;
+  /** Most rows per table; Infinity for all. */
+  readonly cap: number;
+}
+
+function capped<T>(rows: readonly T[], cap: number): { shown: readonly T[]; hidden: number } {
+  return rows.length > cap ? { shown: rows.slice(0, cap), hidden: rows.length - cap } : { shown: rows, hidden: 0 };
+}
+
+function configSection(config: ConfigReport, layout: Layout): string[] {
+  const changed = config.functions.filter((r) => r.delta !== 0);
+  const unchanged = config.functions.filter((r) => r.delta === 0);
+  const { shown, hidden } = capped(changed, layout.cap);
+  const out = [
+    `### ${escape(config.name)}`,
+    "",
+    `${escape(config.compilerVersion)} · retpoline: ${config.retpoline ? "yes" : "no"} · flags: ${code(config.flags.join(" "))}`,
+    "",
+    "```",
+    formatSummary(config.summary),
+    formatTotals(config.total),
+    "```",
+    "",
+  ];
+  if (shown.length > 0) out.push(...functionTable(shown), "");
+  if (hidden > 0) out.push(`_${hidden} more changed rows not shown; see \`--format json\`._`, "");
+  if (unchanged.length > 0) {
+    if (layout.foldUnchanged) {
+      out.push(`<details><summary>${unchanged.length} unchanged</summary>`, "", ...functionTable(unchanged), "", "</details>", "");
+    } else out.push(`_${unchanged.length} unchanged rows not shown._`, "");
+  }
+  return out;
+}
+
+function render(report: SizeReport, layout: Layout): string {
+  const out: string[] = [`## regcache size: ${code(report.spec)} vs ${code(report.base)}`, ""];
+  if (report.configs.length > 0) {
+    const { shown, hidden } = capped(report.crossConfig, layout.cap);
+    out.push(
+      `| function | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
+      `|:--|${report.configs.map(() => "--:").join("|")}|`,
+      ...shown.map((row) => `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c)).join(" | ")} |`),
+      `| **total** | ${report.configs.map((c) => formatCell(c.total)).join(" | ")} |`,
+      "",
+    );
+    if (hidden > 0) out.push(`_${hidden} more changed functions not shown._`, "");
+  } else out.push("_No config ran._", "");
+  for (const s of report.skipped) out.push(`- skipped **${escape(s.name)}**: ${escape(s.reason)} (install: ${code(s.hint)})`);
+  if (report.skipped.length > 0) out.push("");
+
+  if (report.budget) {
+    const { file, breaches } = report.budget;
+    out.push(`### Budget ${code(file)}`, "");
+    if (breaches.length === 0) out.push("Within every limit.", "");
+    else {
+      out.push("| config | target | actual | limit |", "|:--|:--|:--|:--|");
+      out.push(...breaches.map((b) => `| ${escape(b.config)} | ${code(b.target)} | ${escape(b.actual)} | ${escape(b.rule)} |`), "");
+    }
+  }
+
+  for (const config of report.configs) out.push(...configSection(config, layout));
+
+  if (report.explain) {
+    out.push("### What if a lazy register were always available", "");
+    out.push(
+      `| register | lazy in | ${report.configs.map((c) => `${escape(c.name)} saves`).join(" | ")} |`,
+      `|:--|:--|${report.configs.map(() => "--:").join("|")}|`,
+      ...report.explain.map((r) => `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.join(" | ")} |`),
+      "",
+    );
+  }
+
+  if (report.sources.length > 0) {
+    const size = (s: { lines: number; bytes: number } | null) => (s ? `${s.lines} lines, ${s.bytes} B` : "-");
+    out.push("### Generated sources", "", "| file | base | head |", "|:--|--:|--:|");
+    out.push(...report.sources.map((s) => `| ${code(s.path)} | ${size(s.base)} | ${size(s.head)} |`), "");
+  }
+  return out.join("\n");
+}
+
+export function formatMarkdown(report: SizeReport, limit = MARKDOWN_LIMIT): string {
+  let text = render(report, { foldUnchanged: true, cap: Infinity });
+  if (text.length < limit) return text;
+  text = render(report, { foldUnchanged: false, cap: Infinity });
+  for (let cap = 200; text.length >= limit && cap >= 1; cap = Math.floor(cap / 2)) {
+    text = render(report, { foldUnchanged: false, cap });
+  }
+  return text.length < limit ? text : text.slice(0, limit - 40) + "\n\n_(report truncated)_\n";
+}

@@ -1,0 +1,99 @@
+/*
+ * The text format: what a terminal shows and what `npm start` prints. One
+ * bloat-o-meter-style block per config (changed rows only, unchanged counted),
+ * the cross-config table, skipped configs, generated-source sizes, what-if
+ * ranking and budget breaches. Colour (red growth, green savings) only when
+ * the caller says so: on a TTY and without NO_COLOR.
+ */
+import {
+  formatCell,
+  formatDelta,
+  formatPercent,
+  formatSummary,
+  formatTotals,
+  SizeReport,
+} from "./report";
+import { alignRows } from "./table";
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+const RED = "31";
+const GREEN = "32";
+const BOLD = "1";
+
+export function formatText(report: SizeReport, options: TextOptions): string {
+  const paint = (code: string, s: string) => (options.color && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const byDelta = (delta: number, s: string) => (delta > 0 ? paint(RED, s) : delta < 0 ? paint(GREEN, s) : s);
+  const out: string[] = [];
+  out.push(paint(BOLD, `regcache size: ${report.spec} (head) vs ${report.base} (base)`), "");
+
+  for (const config of report.configs) {
+    out.push(paint(BOLD, `== ${config.name} ==`) + ` ${config.compilerVersion}`);
+    out.push(`flags: ${config.flags.join(" ")}`);
+    out.push(formatSummary(config.summary));
+    const changed = config.functions.filter((row) => row.delta !== 0);
+    const rows = [
+      ["function", "base", "head", "delta", "%"],
+      ...changed.map((row) => [
+        row.name,
+        row.base === null ? "-" : String(row.base),
+        row.head === null ? "-" : String(row.head),
+        formatDelta(row.delta),
+        formatPercent(row.percent, 1),
+      ]),
+    ];
+    const lines = alignRows(rows, ["left", "right", "right", "right", "right"]);
+    out.push(lines[0]);
+    lines.slice(1).forEach((line, i) => out.push(byDelta(changed[i].delta, line)));
+    const unchanged = config.functions.length - changed.length;
+    if (unchanged > 0) out.push(`(${unchanged} unchanged)`);
+    out.push(byDelta(config.total.delta, formatTotals(config.total)), "");
+  }
+
+  if (report.configs.length > 0 && report.crossConfig.length > 0) {
+    out.push(paint(BOLD, "== across configs =="));
+    const rows = [
+      ["function", ...report.configs.map((c) => c.name)],
+      ...report.crossConfig.map((row) => [row.name, ...row.cells.map(formatCell)]),
+      ["total", ...report.configs.map((c) => formatCell(c.total))],
+    ];
+    out.push(...alignRows(rows, rows[0].map((_, i) => (i === 0 ? "left" : "right"))), "");
+  }
+
+  for (const skipped of report.skipped) {
+    out.push(`skipped ${skipped.name}: ${skipped.reason} (install: ${skipped.hint})`);
+  }
+  if (report.skipped.length > 0) out.push("");
+
+  if (report.sources.length > 0) {
+    out.push(paint(BOLD, "== generated sources =="));
+    const size = (s: { lines: number; bytes: number } | null) => (s ? [String(s.lines), String(s.bytes)] : ["-", "-"]);
+    const rows = [
+      ["file", "base lines", "base bytes", "head lines", "head bytes"],
+      ...report.sources.map((s) => [s.path, ...size(s.base), ...size(s.head)]),
+    ];
+    out.push(...alignRows(rows, ["left", "right", "right", "right", "right"]), "");
+  }
+
+  if (report.explain) {
+    out.push(paint(BOLD, "== what if a lazy register were always available =="));
+    const rows = [
+      ["register", "lazy in", ...report.configs.map((c) => `${c.name} saves`)],
+      ...report.explain.map((row) => [row.register, row.lazyIn.join(","), ...row.saved.map(String)]),
+    ];
+    out.push(...alignRows(rows, rows[0].map((_, i) => (i < 2 ? "left" : "right"))), "");
+  }
+
+  if (report.budget) {
+    const { file, breaches } = report.budget;
+    if (breaches.length === 0) out.push(`budget ${file}: within every limit`);
+    else {
+      out.push(paint(RED, `budget ${file}: ${breaches.length} breach${breaches.length === 1 ? "" : "es"}`));
+      for (const b of breaches) out.push(`  ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}

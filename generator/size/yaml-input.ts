@@ -1,0 +1,69 @@
+/*
+ * Small YAML (and so JSON) input files for the size command — budgets and
+ * config files — read into a plain tree that remembers each node's span, so
+ * the checkers in budget.ts and matrix.ts can point at the offending text.
+ */
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
+import { Diagnostic, SourceFile, Span } from "../diagnostics";
+import { sizeDiagnostic } from "./messages";
+
+export type InputNode =
+  | { readonly kind: "map"; readonly span: Span; readonly entries: readonly InputEntry[] }
+  | { readonly kind: "seq"; readonly span: Span; readonly items: readonly InputNode[] }
+  | { readonly kind: "scalar"; readonly span: Span; readonly value: unknown };
+
+export interface InputEntry {
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly value: InputNode;
+}
+
+export type InputResult = { ok: true; root: InputNode } | { ok: false; diagnostics: Diagnostic[] };
+
+function spanOf(node: Node | null | undefined): Span {
+  const range = node?.range;
+  return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+}
+
+function convert(node: unknown): InputNode {
+  if (isMap(node)) {
+    const entries: InputEntry[] = node.items.map((pair) => {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      return { key, keySpan: spanOf(pair.key as Node), value: convert(pair.value) };
+    });
+    return { kind: "map", span: spanOf(node), entries };
+  }
+  if (isSeq(node)) return { kind: "seq", span: spanOf(node), items: node.items.map(convert) };
+  if (isScalar(node)) return { kind: "scalar", span: spanOf(node), value: node.value };
+  return { kind: "scalar", span: { start: 0, end: 0 }, value: null };
+}
+
+export function parseInput(file: SourceFile): InputResult {
+  const doc = parseDocument(file.text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      diagnostics: doc.errors.map((error) =>
+        sizeDiagnostic("RC601", file, { start: error.pos[0], end: error.pos[1] }, file.displayPath, error.message.split("\n")[0]),
+      ),
+    };
+  }
+  return { ok: true, root: convert(doc.contents) };
+}
+
+export function describeNode(node: InputNode): string {
+  if (node.kind !== "scalar") return `a ${node.kind === "map" ? "mapping" : "list"}`;
+  if (node.value === null) return "nothing";
+  return `${typeof node.value} ${JSON.stringify(node.value)}`;
+}
+
+/** Checks a mapping's keys against the allowed ones; returns the unknown-key diagnostics. */
+export function unknownKeys(file: SourceFile, node: InputNode & { kind: "map" }, allowed: readonly string[]): Diagnostic[] {
+  return node.entries
+    .filter((entry) => !allowed.includes(entry.key))
+    .map((entry) => sizeDiagnostic("RC603", file, entry.keySpan, entry.key, allowed.join(", ")));
+}
+
+export function entry(node: InputNode & { kind: "map" }, key: string): InputEntry | undefined {
+  return node.entries.find((e) => e.key === key);
+}

@@ -46,8 +46,22 @@ export interface CompileJob {
   readonly argv: readonly string[];
 }
 
-export function compileArgv(command: string, config: SizeConfig, side: Side, source: string, object: string): string[] {
-  return [command, ...config.flags, ...side.includeDirs.map((dir) => `-I${dir}`), "-c", source, "-o", object];
+export function compileArgv(
+  command: string,
+  config: SizeConfig,
+  side: Side,
+  source: string,
+  object: string,
+): string[] {
+  return [
+    command,
+    ...config.flags,
+    ...side.includeDirs.map((dir) => `-I${dir}`),
+    "-c",
+    source,
+    "-o",
+    object,
+  ];
 }
 
 export function objectDir(root: string, config: SizeConfig, side: Side): string {
@@ -64,7 +78,13 @@ export function planJobs(
     for (const side of sides) {
       for (const source of sources) {
         const object = path.join(objectDir(root, config, side), `${path.basename(source, ".c")}.o`);
-        jobs.push({ config, side, source, object, argv: compileArgv(compiler.command, config, side, source, object) });
+        jobs.push({
+          config,
+          side,
+          source,
+          object,
+          argv: compileArgv(compiler.command, config, side, source, object),
+        });
       }
     }
   }
@@ -78,7 +98,8 @@ function shellQuote(arg: string): string {
 /** Writes <config>/commands.sh for every config in the jobs, so a figure can be rebuilt by hand. */
 export function writeCommandScripts(root: string, jobs: readonly CompileJob[], cwd: string): void {
   const byConfig = new Map<string, CompileJob[]>();
-  for (const job of jobs) byConfig.set(job.config.name, [...(byConfig.get(job.config.name) ?? []), job]);
+  for (const job of jobs)
+    byConfig.set(job.config.name, [...(byConfig.get(job.config.name) ?? []), job]);
   for (const [name, configJobs] of byConfig) {
     const lines = [
       "#!/bin/sh",
@@ -86,7 +107,9 @@ export function writeCommandScripts(root: string, jobs: readonly CompileJob[], c
       "# Measure with: nm --size-sort <object>",
       "set -e",
       `cd ${shellQuote(cwd)}`,
-      ...[...new Set(configJobs.map((job) => path.dirname(job.object)))].map((dir) => `mkdir -p ${shellQuote(dir)}`),
+      ...[...new Set(configJobs.map((job) => path.dirname(job.object)))].map(
+        (dir) => `mkdir -p ${shellQuote(dir)}`,
+      ),
       ...configJobs.map((job) => job.argv.map(shellQuote).join(" ")),
       "",
     ];
@@ -135,7 +158,11 @@ export async function runPool<T>(
 
 export async function compileAll(
   jobs: readonly CompileJob[],
-  options: { readonly cwd: string; readonly parallel: number; readonly onProgress?: (done: number, total: number) => void },
+  options: {
+    readonly cwd: string;
+    readonly parallel: number;
+    readonly onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<CompileFailure[]> {
   const results = await runPool(
     jobs.map((job) => () => runJob(job, options.cwd)),

@@ -73,7 +73,8 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
   let shnum = bytes.readUInt16LE(0x3c);
   let shstrndx = bytes.readUInt16LE(0x3e);
   if (shoff === 0) return { ok: false, message: "no section header table" };
-  if (shentsize !== SECTION_HEADER_SIZE) return { ok: false, message: `unexpected e_shentsize ${shentsize}` };
+  if (shentsize !== SECTION_HEADER_SIZE)
+    return { ok: false, message: `unexpected e_shentsize ${shentsize}` };
 
   const readSection = (index: number): RawSection | undefined => {
     const at = shoff + index * SECTION_HEADER_SIZE;

@@ -29,7 +29,9 @@ function chart(config: ConfigReport): string {
   const rows = config.functions.filter((r) => r.delta !== 0).slice(0, CHART_ROWS);
   if (rows.length === 0) return "<p>No function changed size.</p>";
   const max = Math.max(...rows.map((r) => Math.max(r.base ?? 0, r.head ?? 0)), 1);
-  const label = 260, width = 420, rowHeight = 26;
+  const label = 260,
+    width = 420,
+    rowHeight = 26;
   const bars = rows.map((r, i) => {
     const y = i * rowHeight;
     const w = (n: number | null) => (((n ?? 0) / max) * width).toFixed(1);
@@ -69,19 +71,26 @@ export function formatHtml(report: SizeReport): string {
     parts.push(
       `<table><tr><th>function</th>${report.configs.map((c) => `<th>${esc(c.name)}</th>`).join("")}</tr>`,
       ...report.crossConfig.map(
-        (row) => `<tr><td><code>${esc(row.name)}</code></td>${row.cells.map((c) => `<td class="n">${esc(formatCell(c))}</td>`).join("")}</tr>`,
+        (row) =>
+          `<tr><td><code>${esc(row.name)}</code></td>${row.cells.map((c) => `<td class="n">${esc(formatCell(c))}</td>`).join("")}</tr>`,
       ),
       `<tr><th>total</th>${report.configs.map((c) => `<td class="n">${esc(formatCell(c.total))}</td>`).join("")}</tr></table>`,
     );
   }
-  for (const s of report.skipped) parts.push(`<p>Skipped <b>${esc(s.name)}</b>: ${esc(s.reason)} (install: <code>${esc(s.hint)}</code>)</p>`);
+  for (const s of report.skipped)
+    parts.push(
+      `<p>Skipped <b>${esc(s.name)}</b>: ${esc(s.reason)} (install: <code>${esc(s.hint)}</code>)</p>`,
+    );
   if (report.budget) {
     const { file, breaches } = report.budget;
     parts.push(
       breaches.length === 0
         ? `<p>Budget <code>${esc(file)}</code>: within every limit.</p>`
         : `<h2 class="grow">Budget <code>${esc(file)}</code>: ${breaches.length} breach(es)</h2><ul>${breaches
-            .map((b) => `<li>${esc(b.config)}: <code>${esc(b.target)}</code>: ${esc(b.actual)}, limit ${esc(b.rule)}</li>`)
+            .map(
+              (b) =>
+                `<li>${esc(b.config)}: <code>${esc(b.target)}</code>: ${esc(b.actual)}, limit ${esc(b.rule)}</li>`,
+            )
             .join("")}</ul>`,
     );
   }
@@ -89,15 +98,22 @@ export function formatHtml(report: SizeReport): string {
   if (report.explain) {
     parts.push(
       `<h2>What if a lazy register were always available</h2><table><tr><th>register</th><th>lazy in</th>${report.configs.map((c) => `<th>${esc(c.name)} saves</th>`).join("")}</tr>`,
-      ...report.explain.map((r) => `<tr><td><code>${esc(r.register)}</code></td><td>${esc(r.lazyIn.join(", "))}</td>${r.saved.map((s) => `<td class="n">${s}</td>`).join("")}</tr>`),
+      ...report.explain.map(
+        (r) =>
+          `<tr><td><code>${esc(r.register)}</code></td><td>${esc(r.lazyIn.join(", "))}</td>${r.saved.map((s) => `<td class="n">${s}</td>`).join("")}</tr>`,
+      ),
       "</table>",
     );
   }
   if (report.sources.length > 0) {
-    const size = (s: { lines: number; bytes: number } | null) => (s ? `${s.lines} lines, ${s.bytes} B` : "-");
+    const size = (s: { lines: number; bytes: number } | null) =>
+      s ? `${s.lines} lines, ${s.bytes} B` : "-";
     parts.push(
       "<h2>Generated sources</h2><table><tr><th>file</th><th>base</th><th>head</th></tr>",
-      ...report.sources.map((s) => `<tr><td><code>${esc(s.path)}</code></td><td class="n">${size(s.base)}</td><td class="n">${size(s.head)}</td></tr>`),
+      ...report.sources.map(
+        (s) =>
+          `<tr><td><code>${esc(s.path)}</code></td><td class="n">${size(s.base)}</td><td class="n">${size(s.head)}</td></tr>`,
+      ),
       "</table>",
     );
   }

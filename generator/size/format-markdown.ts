@@ -40,7 +40,9 @@ interface Layout {
 }
 
 function capped<T>(rows: readonly T[], cap: number): { shown: readonly T[]; hidden: number } {
-  return rows.length > cap ? { shown: rows.slice(0, cap), hidden: rows.length - cap } : { shown: rows, hidden: 0 };
+  return rows.length > cap
+    ? { shown: rows.slice(0, cap), hidden: rows.length - cap }
+    : { shown: rows, hidden: 0 };
 }
 
 function configSection(config: ConfigReport, layout: Layout): string[] {
@@ -62,7 +64,14 @@ function configSection(config: ConfigReport, layout: Layout): string[] {
   if (hidden > 0) out.push(`_${hidden} more changed rows not shown; see \`--format json\`._`, "");
   if (unchanged.length > 0) {
     if (layout.foldUnchanged) {
-      out.push(`<details><summary>${unchanged.length} unchanged</summary>`, "", ...functionTable(unchanged), "", "</details>", "");
+      out.push(
+        `<details><summary>${unchanged.length} unchanged</summary>`,
+        "",
+        ...functionTable(unchanged),
+        "",
+        "</details>",
+        "",
+      );
     } else out.push(`_${unchanged.length} unchanged rows not shown._`, "");
   }
   return out;
@@ -75,13 +84,16 @@ function render(report: SizeReport, layout: Layout): string {
     out.push(
       `| function | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
       `|:--|${report.configs.map(() => "--:").join("|")}|`,
-      ...shown.map((row) => `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c)).join(" | ")} |`),
+      ...shown.map(
+        (row) => `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c)).join(" | ")} |`,
+      ),
       `| **total** | ${report.configs.map((c) => formatCell(c.total)).join(" | ")} |`,
       "",
     );
     if (hidden > 0) out.push(`_${hidden} more changed functions not shown._`, "");
   } else out.push("_No config ran._", "");
-  for (const s of report.skipped) out.push(`- skipped **${escape(s.name)}**: ${escape(s.reason)} (install: ${code(s.hint)})`);
+  for (const s of report.skipped)
+    out.push(`- skipped **${escape(s.name)}**: ${escape(s.reason)} (install: ${code(s.hint)})`);
   if (report.skipped.length > 0) out.push("");
 
   if (report.budget) {
@@ -90,7 +102,13 @@ function render(report: SizeReport, layout: Layout): string {
     if (breaches.length === 0) out.push("Within every limit.", "");
     else {
       out.push("| config | target | actual | limit |", "|:--|:--|:--|:--|");
-      out.push(...breaches.map((b) => `| ${escape(b.config)} | ${code(b.target)} | ${escape(b.actual)} | ${escape(b.rule)} |`), "");
+      out.push(
+        ...breaches.map(
+          (b) =>
+            `| ${escape(b.config)} | ${code(b.target)} | ${escape(b.actual)} | ${escape(b.rule)} |`,
+        ),
+        "",
+      );
     }
   }
 
@@ -101,15 +119,21 @@ function render(report: SizeReport, layout: Layout): string {
     out.push(
       `| register | lazy in | ${report.configs.map((c) => `${escape(c.name)} saves`).join(" | ")} |`,
       `|:--|:--|${report.configs.map(() => "--:").join("|")}|`,
-      ...report.explain.map((r) => `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.join(" | ")} |`),
+      ...report.explain.map(
+        (r) => `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.join(" | ")} |`,
+      ),
       "",
     );
   }
 
   if (report.sources.length > 0) {
-    const size = (s: { lines: number; bytes: number } | null) => (s ? `${s.lines} lines, ${s.bytes} B` : "-");
+    const size = (s: { lines: number; bytes: number } | null) =>
+      s ? `${s.lines} lines, ${s.bytes} B` : "-";
     out.push("### Generated sources", "", "| file | base | head |", "|:--|--:|--:|");
-    out.push(...report.sources.map((s) => `| ${code(s.path)} | ${size(s.base)} | ${size(s.head)} |`), "");
+    out.push(
+      ...report.sources.map((s) => `| ${code(s.path)} | ${size(s.base)} | ${size(s.head)} |`),
+      "",
+    );
   }
   return out.join("\n");
 }

@@ -24,8 +24,10 @@ const GREEN = "32";
 const BOLD = "1";
 
 export function formatText(report: SizeReport, options: TextOptions): string {
-  const paint = (code: string, s: string) => (options.color && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const byDelta = (delta: number, s: string) => (delta > 0 ? paint(RED, s) : delta < 0 ? paint(GREEN, s) : s);
+  const paint = (code: string, s: string) =>
+    options.color && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s;
+  const byDelta = (delta: number, s: string) =>
+    delta > 0 ? paint(RED, s) : delta < 0 ? paint(GREEN, s) : s;
   const out: string[] = [];
   out.push(paint(BOLD, `regcache size: ${report.spec} (head) vs ${report.base} (base)`), "");
 
@@ -59,7 +61,13 @@ export function formatText(report: SizeReport, options: TextOptions): string {
       ...report.crossConfig.map((row) => [row.name, ...row.cells.map(formatCell)]),
       ["total", ...report.configs.map((c) => formatCell(c.total))],
     ];
-    out.push(...alignRows(rows, rows[0].map((_, i) => (i === 0 ? "left" : "right"))), "");
+    out.push(
+      ...alignRows(
+        rows,
+        rows[0].map((_, i) => (i === 0 ? "left" : "right")),
+      ),
+      "",
+    );
   }
 
   for (const skipped of report.skipped) {
@@ -69,7 +77,8 @@ export function formatText(report: SizeReport, options: TextOptions): string {
 
   if (report.sources.length > 0) {
     out.push(paint(BOLD, "== generated sources =="));
-    const size = (s: { lines: number; bytes: number } | null) => (s ? [String(s.lines), String(s.bytes)] : ["-", "-"]);
+    const size = (s: { lines: number; bytes: number } | null) =>
+      s ? [String(s.lines), String(s.bytes)] : ["-", "-"];
     const rows = [
       ["file", "base lines", "base bytes", "head lines", "head bytes"],
       ...report.sources.map((s) => [s.path, ...size(s.base), ...size(s.head)]),
@@ -81,17 +90,30 @@ export function formatText(report: SizeReport, options: TextOptions): string {
     out.push(paint(BOLD, "== what if a lazy register were always available =="));
     const rows = [
       ["register", "lazy in", ...report.configs.map((c) => `${c.name} saves`)],
-      ...report.explain.map((row) => [row.register, row.lazyIn.join(","), ...row.saved.map(String)]),
+      ...report.explain.map((row) => [
+        row.register,
+        row.lazyIn.join(","),
+        ...row.saved.map(String),
+      ]),
     ];
-    out.push(...alignRows(rows, rows[0].map((_, i) => (i < 2 ? "left" : "right"))), "");
+    out.push(
+      ...alignRows(
+        rows,
+        rows[0].map((_, i) => (i < 2 ? "left" : "right")),
+      ),
+      "",
+    );
   }
 
   if (report.budget) {
     const { file, breaches } = report.budget;
     if (breaches.length === 0) out.push(`budget ${file}: within every limit`);
     else {
-      out.push(paint(RED, `budget ${file}: ${breaches.length} breach${breaches.length === 1 ? "" : "es"}`));
-      for (const b of breaches) out.push(`  ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}`);
+      out.push(
+        paint(RED, `budget ${file}: ${breaches.length} breach${breaches.length === 1 ? "" : "es"}`),
+      );
+      for (const b of breaches)
+        out.push(`  ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}`);
     }
     out.push("");
   }

@@ -32,8 +32,20 @@ export interface SizeConfig {
   readonly flags: readonly string[];
 }
 
-export const LANGUAGE_FLAGS = ["-std=gnu11", "-DCONFIG_X86_64", "-Wall", "-Wextra", "-Werror"] as const;
-export const KERNEL_FLAGS = ["-O2", "-fno-pic", "-mcmodel=kernel", "-mno-red-zone", "-fno-stack-protector"] as const;
+export const LANGUAGE_FLAGS = [
+  "-std=gnu11",
+  "-DCONFIG_X86_64",
+  "-Wall",
+  "-Wextra",
+  "-Werror",
+] as const;
+export const KERNEL_FLAGS = [
+  "-O2",
+  "-fno-pic",
+  "-mcmodel=kernel",
+  "-mno-red-zone",
+  "-fno-stack-protector",
+] as const;
 export const RETPOLINE_FLAGS: Readonly<Record<CompilerFamily, readonly string[]>> = {
   gcc: ["-mindirect-branch=thunk-extern", "-mindirect-branch-register"],
   clang: ["-mretpoline-external-thunk"],
@@ -55,7 +67,12 @@ function makeConfig(
   extraFlags: readonly string[] = [],
   commands: readonly string[] = DEFAULT_COMMANDS[compiler],
 ): SizeConfig {
-  const flags = [...LANGUAGE_FLAGS, ...KERNEL_FLAGS, ...(retpoline ? RETPOLINE_FLAGS[compiler] : []), ...extraFlags];
+  const flags = [
+    ...LANGUAGE_FLAGS,
+    ...KERNEL_FLAGS,
+    ...(retpoline ? RETPOLINE_FLAGS[compiler] : []),
+    ...extraFlags,
+  ];
   return { name, compiler, commands, retpoline, flags };
 }
 
@@ -72,13 +89,22 @@ export function isCompilerFamily(name: string): name is CompilerFamily {
   return (FAMILIES as readonly string[]).includes(name);
 }
 
-export type ConfigFileResult = { ok: true; configs: SizeConfig[] } | { ok: false; diagnostics: Diagnostic[] };
+export type ConfigFileResult =
+  { ok: true; configs: SizeConfig[] } | { ok: false; diagnostics: Diagnostic[] };
 
 const CONFIG_KEYS = ["name", "compiler", "command", "retpoline", "flags"];
 
-function stringList(file: SourceFile, node: InputNode, what: string, out: Diagnostic[]): string[] | undefined {
+function stringList(
+  file: SourceFile,
+  node: InputNode,
+  what: string,
+  out: Diagnostic[],
+): string[] | undefined {
   if (node.kind === "scalar" && typeof node.value === "string") return [node.value];
-  if (node.kind === "seq" && node.items.every((i) => i.kind === "scalar" && typeof i.value === "string")) {
+  if (
+    node.kind === "seq" &&
+    node.items.every((i) => i.kind === "scalar" && typeof i.value === "string")
+  ) {
     return node.items.map((i) => String((i as { value: unknown }).value));
   }
   out.push(sizeDiagnostic("RC602", file, node.span, what, "a list of strings", describeNode(node)));
@@ -92,51 +118,111 @@ export function parseConfigFile(file: SourceFile): ConfigFileResult {
   const root = parsed.root;
   const diagnostics: Diagnostic[] = [];
   if (root.kind !== "map") {
-    return { ok: false, diagnostics: [sizeDiagnostic("RC602", file, root.span, "a config file", "a mapping with 'configs'", describeNode(root))] };
+    return {
+      ok: false,
+      diagnostics: [
+        sizeDiagnostic(
+          "RC602",
+          file,
+          root.span,
+          "a config file",
+          "a mapping with 'configs'",
+          describeNode(root),
+        ),
+      ],
+    };
   }
   diagnostics.push(...unknownKeys(file, root, ["configs"]));
   const list = entry(root, "configs");
   if (!list) {
-    diagnostics.push(sizeDiagnostic("RC604", file, root.span, "configs", "list the configs under 'configs:'"));
+    diagnostics.push(
+      sizeDiagnostic("RC604", file, root.span, "configs", "list the configs under 'configs:'"),
+    );
     return { ok: false, diagnostics };
   }
   if (list.value.kind !== "seq") {
-    diagnostics.push(sizeDiagnostic("RC602", file, list.value.span, "'configs'", "a list", describeNode(list.value)));
+    diagnostics.push(
+      sizeDiagnostic(
+        "RC602",
+        file,
+        list.value.span,
+        "'configs'",
+        "a list",
+        describeNode(list.value),
+      ),
+    );
     return { ok: false, diagnostics };
   }
   const configs: SizeConfig[] = [];
   const seen = new Set<string>();
   for (const item of list.value.items) {
     if (item.kind !== "map") {
-      diagnostics.push(sizeDiagnostic("RC602", file, item.span, "a config", "a mapping", describeNode(item)));
+      diagnostics.push(
+        sizeDiagnostic("RC602", file, item.span, "a config", "a mapping", describeNode(item)),
+      );
       continue;
     }
     const before = diagnostics.length;
     diagnostics.push(...unknownKeys(file, item, CONFIG_KEYS));
     const name = entry(item, "name");
     const compiler = entry(item, "compiler");
-    if (!name || name.value.kind !== "scalar" || typeof name.value.value !== "string" || !/^[A-Za-z0-9._-]+$/.test(name.value.value)) {
+    if (
+      !name ||
+      name.value.kind !== "scalar" ||
+      typeof name.value.value !== "string" ||
+      !/^[A-Za-z0-9._-]+$/.test(name.value.value)
+    ) {
       diagnostics.push(
         name
-          ? sizeDiagnostic("RC602", file, name.value.span, "'name'", "a name of letters, digits, '.', '_' or '-'", describeNode(name.value))
+          ? sizeDiagnostic(
+              "RC602",
+              file,
+              name.value.span,
+              "'name'",
+              "a name of letters, digits, '.', '_' or '-'",
+              describeNode(name.value),
+            )
           : sizeDiagnostic("RC604", file, item.span, "name", "every config needs a name"),
       );
     }
     let family: CompilerFamily | undefined;
-    if (!compiler) diagnostics.push(sizeDiagnostic("RC604", file, item.span, "compiler", "gcc or clang"));
+    if (!compiler)
+      diagnostics.push(sizeDiagnostic("RC604", file, item.span, "compiler", "gcc or clang"));
     else if (compiler.value.kind !== "scalar" || !isCompilerFamily(String(compiler.value.value))) {
-      diagnostics.push(sizeDiagnostic("RC612", file, compiler.value.span, String(compiler.value.kind === "scalar" ? compiler.value.value : describeNode(compiler.value))));
+      diagnostics.push(
+        sizeDiagnostic(
+          "RC612",
+          file,
+          compiler.value.span,
+          String(
+            compiler.value.kind === "scalar" ? compiler.value.value : describeNode(compiler.value),
+          ),
+        ),
+      );
     } else family = compiler.value.value as CompilerFamily;
     const retpolineEntry = entry(item, "retpoline");
     let retpoline = false;
     if (retpolineEntry) {
-      if (retpolineEntry.value.kind === "scalar" && typeof retpolineEntry.value.value === "boolean") retpoline = retpolineEntry.value.value;
-      else diagnostics.push(sizeDiagnostic("RC602", file, retpolineEntry.value.span, "'retpoline'", "true or false", describeNode(retpolineEntry.value)));
+      if (retpolineEntry.value.kind === "scalar" && typeof retpolineEntry.value.value === "boolean")
+        retpoline = retpolineEntry.value.value;
+      else
+        diagnostics.push(
+          sizeDiagnostic(
+            "RC602",
+            file,
+            retpolineEntry.value.span,
+            "'retpoline'",
+            "true or false",
+            describeNode(retpolineEntry.value),
+          ),
+        );
     }
     const flagsEntry = entry(item, "flags");
     const flags = flagsEntry ? stringList(file, flagsEntry.value, "'flags'", diagnostics) : [];
     const commandEntry = entry(item, "command");
-    const commands = commandEntry ? stringList(file, commandEntry.value, "'command'", diagnostics) : undefined;
+    const commands = commandEntry
+      ? stringList(file, commandEntry.value, "'command'", diagnostics)
+      : undefined;
     if (diagnostics.length > before || !family || !name) continue;
     const configName = String((name.value as { value: unknown }).value);
     if (seen.has(configName)) {
@@ -144,13 +230,18 @@ export function parseConfigFile(file: SourceFile): ConfigFileResult {
       continue;
     }
     seen.add(configName);
-    configs.push(makeConfig(configName, family, retpoline, flags ?? [], commands ?? DEFAULT_COMMANDS[family]));
+    configs.push(
+      makeConfig(configName, family, retpoline, flags ?? [], commands ?? DEFAULT_COMMANDS[family]),
+    );
   }
   return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, configs };
 }
 
 /** Defaults, with file configs added (a file config replaces a default of the same name). */
-export function mergeConfigs(defaults: readonly SizeConfig[], added: readonly SizeConfig[]): SizeConfig[] {
+export function mergeConfigs(
+  defaults: readonly SizeConfig[],
+  added: readonly SizeConfig[],
+): SizeConfig[] {
   const names = new Set(added.map((c) => c.name));
   return [...defaults.filter((c) => !names.has(c.name)), ...added];
 }
@@ -162,13 +253,17 @@ export interface Selection {
   readonly names: readonly string[];
 }
 
-export type SelectResult = { ok: true; configs: SizeConfig[] } | { ok: false; problems: { code: "RC613" | "RC614"; args: string[] }[] };
+export type SelectResult =
+  | { ok: true; configs: SizeConfig[] }
+  | { ok: false; problems: { code: "RC613" | "RC614"; args: string[] }[] };
 
 export function selectConfigs(all: readonly SizeConfig[], selection: Selection): SelectResult {
   const problems: { code: "RC613" | "RC614"; args: string[] }[] = [];
-  for (const family of selection.compilers) if (!isCompilerFamily(family)) problems.push({ code: "RC614", args: [family] });
+  for (const family of selection.compilers)
+    if (!isCompilerFamily(family)) problems.push({ code: "RC614", args: [family] });
   const known = all.map((c) => c.name);
-  for (const name of selection.names) if (!known.includes(name)) problems.push({ code: "RC613", args: [name, known.join(", ")] });
+  for (const name of selection.names)
+    if (!known.includes(name)) problems.push({ code: "RC613", args: [name, known.join(", ")] });
   if (problems.length > 0) return { ok: false, problems };
   const configs = all.filter(
     (c) =>

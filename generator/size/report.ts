@@ -132,7 +132,12 @@ export function compareSides(
   const baseBy = new Map(base.map((s) => [s.name, s]));
   const headBy = new Map(head.map((s) => [s.name, s]));
   const names = [...new Set([...baseBy.keys(), ...headBy.keys()])];
-  let add = 0, remove = 0, grow = 0, shrink = 0, up = 0, down = 0;
+  let add = 0,
+    remove = 0,
+    grow = 0,
+    shrink = 0,
+    up = 0,
+    down = 0;
   const functions: FunctionRow[] = names.map((name) => {
     const b = baseBy.get(name);
     const h = headBy.get(name);
@@ -145,7 +150,14 @@ export function compareSides(
     else if (delta < 0) shrink++;
     if (delta > 0) up += delta;
     else down -= delta;
-    return { name, kind: (h ?? b)!.kind, base: baseSize, head: headSize, delta, percent: percentOf(delta, baseSize) };
+    return {
+      name,
+      kind: (h ?? b)!.kind,
+      base: baseSize,
+      head: headSize,
+      delta,
+      percent: percentOf(delta, baseSize),
+    };
   });
   functions.sort((x, y) => y.delta - x.delta || compareNames(x.name, y.name));
   const baseTotal = base.reduce((sum, s) => sum + s.size, 0);
@@ -153,7 +165,12 @@ export function compareSides(
   return {
     summary: { add, remove, grow, shrink, up, down, net: up - down },
     functions,
-    total: { base: baseTotal, head: headTotal, delta: headTotal - baseTotal, percent: percentOf(headTotal - baseTotal, baseTotal) },
+    total: {
+      base: baseTotal,
+      head: headTotal,
+      delta: headTotal - baseTotal,
+      percent: percentOf(headTotal - baseTotal, baseTotal),
+    },
   };
 }
 
@@ -176,12 +193,15 @@ export function configReport(measured: MeasuredConfig): ConfigReport {
 /** Names that changed in at least one config, one cell per config. */
 export function crossConfigRows(configs: readonly ConfigReport[]): CrossRow[] {
   const changed = new Set<string>();
-  for (const config of configs) for (const row of config.functions) if (row.delta !== 0) changed.add(row.name);
+  for (const config of configs)
+    for (const row of config.functions) if (row.delta !== 0) changed.add(row.name);
   const rows = [...changed].map((name) => ({
     name,
     cells: configs.map((config) => {
       const row = config.functions.find((r) => r.name === name);
-      return row ? { base: row.base, head: row.head, delta: row.delta, percent: row.percent } : null;
+      return row
+        ? { base: row.base, head: row.head, delta: row.delta, percent: row.percent }
+        : null;
     }),
   }));
   const sumDelta = (row: CrossRow) => row.cells.reduce((sum, cell) => sum + (cell?.delta ?? 0), 0);
@@ -189,7 +209,8 @@ export function crossConfigRows(configs: readonly ConfigReport[]): CrossRow[] {
 }
 
 export function fileSize(contents: string): FileSize {
-  const lines = contents === "" ? 0 : contents.split("\n").length - (contents.endsWith("\n") ? 1 : 0);
+  const lines =
+    contents === "" ? 0 : contents.split("\n").length - (contents.endsWith("\n") ? 1 : 0);
   return { lines, bytes: Buffer.byteLength(contents, "utf8") };
 }
 
@@ -197,7 +218,9 @@ export function sourceRows(
   base: readonly { path: string; contents: string }[],
   head: readonly { path: string; contents: string }[],
 ): SourceRow[] {
-  const paths = [...new Set([...base.map((f) => f.path), ...head.map((f) => f.path)])].sort(compareNames);
+  const paths = [...new Set([...base.map((f) => f.path), ...head.map((f) => f.path)])].sort(
+    compareNames,
+  );
   const sizeIn = (files: readonly { path: string; contents: string }[], p: string) => {
     const file = files.find((f) => f.path === p);
     return file ? fileSize(file.contents) : null;

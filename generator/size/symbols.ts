@@ -54,11 +54,20 @@ const SECTION_NAME_LETTERS: readonly (readonly [string, string])[] = [
 ];
 
 /** Sections BFD's ELF reader flags SEC_DEBUGGING (by name). */
-const DEBUG_SECTION_PREFIXES = [".debug", ".zdebug", ".gnu.linkonce.wi.", ".line", ".stab", ".gdb_index", ".gnu.debuglto_"];
+const DEBUG_SECTION_PREFIXES = [
+  ".debug",
+  ".zdebug",
+  ".gnu.linkonce.wi.",
+  ".line",
+  ".stab",
+  ".gdb_index",
+  ".gnu.debuglto_",
+];
 
 function sectionLetter(section: ElfSection): string {
   for (const [prefix, letter] of SECTION_NAME_LETTERS) {
-    if (section.name.startsWith(prefix) && /^$|^[.$0-9]/.test(section.name.slice(prefix.length))) return letter;
+    if (section.name.startsWith(prefix) && /^$|^[.$0-9]/.test(section.name.slice(prefix.length)))
+      return letter;
   }
   // BFD's decode_section_type, on the flags BFD derives from the ELF ones:
   // SEC_CODE from SHF_EXECINSTR, SEC_DATA for other loaded sections,
@@ -75,7 +84,10 @@ function sectionLetter(section: ElfSection): string {
 }
 
 /** nm's type letter for a defined symbol, or undefined for one nm hides or cannot size. */
-function nmLetter(table: ElfSymbolTable, symbol: ElfSymbolTable["symbols"][number]): string | undefined {
+function nmLetter(
+  table: ElfSymbolTable,
+  symbol: ElfSymbolTable["symbols"][number],
+): string | undefined {
   if (symbol.type === STT.SECTION || symbol.type === STT.FILE) return undefined;
   if (symbol.sectionIndex === SHN.UNDEF) return undefined;
   if (symbol.sectionIndex === SHN.COMMON) return "C";

@@ -5,9 +5,14 @@
  */
 export type Align = "left" | "right";
 
-export function alignRows(rows: readonly (readonly string[])[], aligns: readonly Align[], gap = 2): string[] {
+export function alignRows(
+  rows: readonly (readonly string[])[],
+  aligns: readonly Align[],
+  gap = 2,
+): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) =>
     row
       .map((cell, i) => {

@@ -39,12 +39,22 @@ function convert(node: unknown): InputNode {
 }
 
 export function parseInput(file: SourceFile): InputResult {
-  const doc = parseDocument(file.text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(file.text, {
+    lineCounter: new LineCounter(),
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   if (doc.errors.length > 0) {
     return {
       ok: false,
       diagnostics: doc.errors.map((error) =>
-        sizeDiagnostic("RC601", file, { start: error.pos[0], end: error.pos[1] }, file.displayPath, error.message.split("\n")[0]),
+        sizeDiagnostic(
+          "RC601",
+          file,
+          { start: error.pos[0], end: error.pos[1] },
+          file.displayPath,
+          error.message.split("\n")[0],
+        ),
       ),
     };
   }
@@ -58,7 +68,11 @@ export function describeNode(node: InputNode): string {
 }
 
 /** Checks a mapping's keys against the allowed ones; returns the unknown-key diagnostics. */
-export function unknownKeys(file: SourceFile, node: InputNode & { kind: "map" }, allowed: readonly string[]): Diagnostic[] {
+export function unknownKeys(
+  file: SourceFile,
+  node: InputNode & { kind: "map" },
+  allowed: readonly string[],
+): Diagnostic[] {
   return node.entries
     .filter((entry) => !allowed.includes(entry.key))
     .map((entry) => sizeDiagnostic("RC603", file, entry.keySpan, entry.key, allowed.join(", ")));

@@ -1,0 +1,159 @@
+/*
+ * The generator as a library: spec text in, generated files (or diagnostics)
+ * out. No writing to disk here; commands and tests decide what to do with the
+ * files. Reading the spec and the templates is the only I/O, and a failure to
+ * read is a diagnostic, not an exception.
+ */
+import * as fs from "node:fs";
+import { sha256, withBanner } from "./banner";
+import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
+import { emitC, readCTemplates, type TemplateSource } from "./emit-c";
+import { buildModel, type CStyle, type Model } from "./model";
+import { decodeSpec, parseSpec } from "./parse";
+import { defaultOutDir, generatorVersion } from "./paths";
+import { validateSpec } from "./validate";
+
+export type Target = "c";
+
+export interface GenerateRequest {
+  /** Where to read the spec from (ignored for reading when specText is given). */
+  readonly specPath: string;
+  /** The spec's text, when the caller already has it (a git revision, an edited copy). */
+  readonly specText?: string;
+  /** How diagnostics name the spec; defaults to specPath. */
+  readonly displayPath?: string;
+  /** How the banner names the spec (relative to the project); defaults to displayPath. */
+  readonly bannerSpecPath?: string;
+  /** The --out directory as the user wrote it, for the banner's regenerate command. */
+  readonly outDir?: string;
+  readonly allCached?: boolean;
+  readonly cStyle?: CStyle;
+}
+
+export interface GeneratedFile {
+  /** Below the output directory, with forward slashes: "c/kvm_regs.h". */
+  readonly path: string;
+  readonly contents: string;
+}
+
+export type GenerateResult =
+  | {
+      readonly ok: true;
+      readonly files: readonly GeneratedFile[];
+      readonly model: Model;
+      readonly inputHash: string;
+    }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/** The command that reproduces a request, as the banner prints it. */
+export function regenerateCommand(req: GenerateRequest): string {
+  const words = [
+    "regcache",
+    "generate",
+    "--spec",
+    req.bannerSpecPath ?? req.displayPath ?? req.specPath,
+  ];
+  if (req.outDir && req.outDir !== defaultOutDir) words.push("--out", req.outDir);
+  if (req.cStyle && req.cStyle !== "macro") words.push("--c-style", req.cStyle);
+  if (req.allCached) words.push("--all-cached");
+  return words.join(" ");
+}
+
+function readText(
+  displayPath: string,
+  filePath: string,
+): { ok: true; text: string } | { ok: false; diagnostic: Diagnostic } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    return {
+      ok: false,
+      diagnostic: diagnose("RC001", { displayPath, text: "" }, undefined, displayPath, reason),
+    };
+  }
+  return decodeSpec(displayPath, bytes);
+}
+
+export function inputHash(parts: {
+  specText: string;
+  templates: readonly TemplateSource[];
+  allCached: boolean;
+  cStyle: CStyle;
+}): string {
+  const canonical = JSON.stringify({
+    generator: generatorVersion(),
+    allCached: parts.allCached,
+    cStyle: parts.cStyle,
+    spec: parts.specText,
+    templates: [...parts.templates]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((t) => [t.name, t.text]),
+  });
+  return sha256(canonical);
+}
+
+/** Spec → checked model, or the diagnostics that stop it. */
+export function loadModel(
+  req: GenerateRequest,
+):
+  { ok: true; model: Model; specText: string } | { ok: false; diagnostics: readonly Diagnostic[] } {
+  const displayPath = req.displayPath ?? req.specPath;
+  let specText = req.specText;
+  if (specText === undefined) {
+    const read = readText(displayPath, req.specPath);
+    if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
+    specText = read.text;
+  }
+  const file: SourceFile = { displayPath, text: specText };
+  const parsed = parseSpec(file);
+  if (!parsed.ok) return parsed;
+  const checked = validateSpec(parsed.doc);
+  if (!checked.ok) return checked;
+  const model = buildModel(checked.spec, {
+    allCached: req.allCached ?? false,
+    cStyle: req.cStyle ?? "macro",
+  });
+  return { ok: true, model, specText };
+}
+
+export function generate(req: GenerateRequest): GenerateResult {
+  const loaded = loadModel(req);
+  if (!loaded.ok) return loaded;
+  let templates: TemplateSource[];
+  try {
+    templates = readCTemplates();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const where = e.path ?? "templates";
+    return {
+      ok: false,
+      diagnostics: [
+        diagnose(
+          "RC001",
+          { displayPath: where, text: "" },
+          undefined,
+          where,
+          e.code ?? String(err),
+        ),
+      ],
+    };
+  }
+  const hash = inputHash({
+    specText: loaded.specText,
+    templates,
+    allCached: loaded.model.options.allCached,
+    cStyle: loaded.model.options.cStyle,
+  });
+  const banner = {
+    version: generatorVersion(),
+    specPath: req.bannerSpecPath ?? req.displayPath ?? req.specPath,
+    command: regenerateCommand(req),
+    inputHash: hash,
+  };
+  const files = emitC(loaded.model, templates)
+    .map((f) => ({ path: f.path, contents: withBanner(banner, f.body) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { ok: true, files, model: loaded.model, inputHash: hash };
+}

@@ -1,0 +1,278 @@
+/*
+ * Model → the C headers, through the Handlebars templates in templates/c/.
+ * This module turns the model into a view (grouping by guard, spelling set
+ * terms); every choice it prints was made in model.ts. Helpers only format.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Handlebars from "handlebars";
+import { commentSafe } from "./banner";
+import type { AccessorModel, BackendModel, Model, RegisterModel } from "./model";
+import { templatesDir } from "./paths";
+
+export interface TemplateSource {
+  /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface EmittedBody {
+  /** Path below the output directory, e.g. "c/kvm_regs.h". */
+  readonly path: string;
+  readonly body: string;
+}
+
+export const C_TEMPLATES = ["c/kvm_regs.h.hbs", "c/kvm_cache_regs.h.hbs"] as const;
+
+export function readCTemplates(dir = templatesDir()): TemplateSource[] {
+  return C_TEMPLATES.map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }));
+}
+
+const TAB = 8;
+const CONTINUATION_COLUMN = 72;
+
+function displayWidth(line: string): number {
+  let col = 0;
+  for (const ch of line) col = ch === "\t" ? (Math.floor(col / TAB) + 1) * TAB : col + 1;
+  return col;
+}
+
+/** Appends a backslash to every line but the last, aligned with tabs in kernel style. */
+export function continueLines(lines: readonly string[]): string {
+  return lines
+    .map((line, i) => {
+      if (i === lines.length - 1) return line;
+      let padded = line;
+      let col = displayWidth(padded);
+      if (col >= CONTINUATION_COLUMN) return `${padded} \\`;
+      while (col < CONTINUATION_COLUMN) {
+        padded += "\t";
+        col = (Math.floor(col / TAB) + 1) * TAB;
+      }
+      return `${padded}\\`;
+    })
+    .join("\n");
+}
+
+/** Greedy word wrap; a single word longer than the width stays whole. */
+function wrap(line: string, width: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(/ +/)) {
+    if (current && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  out.push(current);
+  return out;
+}
+
+/** A block comment, one " * " line per source line, wrapped at 80 columns; short text stays on one line. */
+export function blockComment(text: string | readonly string[], indent = ""): string {
+  const width = 80 - displayWidth(indent) - 3;
+  const lines = (typeof text === "string" ? text.split("\n") : text.flatMap((t) => t.split("\n")))
+    .map((l) => commentSafe(l.replace(/\t/g, " ")).trimEnd())
+    .flatMap((l) => (l ? wrap(l, width) : [l]));
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) return "";
+  const single = `${indent}/* ${lines[0]} */`;
+  if (lines.length === 1 && displayWidth(single) <= 80) return single;
+  return [
+    `${indent}/*`,
+    ...lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)),
+    `${indent} */`,
+  ].join("\n");
+}
+
+function createEnvironment(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper("comment", (text: unknown, indent: unknown) =>
+    blockComment(
+      Array.isArray(text) ? (text as string[]) : String(text ?? ""),
+      typeof indent === "string" ? indent : "",
+    ),
+  );
+  hb.registerHelper("continued", function (this: unknown, options: Handlebars.HelperOptions) {
+    const inner = options.fn(this).replace(/\n$/, "");
+    return continueLines(inner.split("\n")) + "\n";
+  });
+  return hb;
+}
+
+/** Runs of consecutive items sharing a guard, so each #ifdef is opened once per run. */
+function guardRuns<T>(
+  items: readonly T[],
+  guardOf: (item: T) => string | undefined,
+): { guard?: string; items: T[] }[] {
+  const runs: { guard?: string; items: T[] }[] = [];
+  for (const item of items) {
+    const guard = guardOf(item);
+    const last = runs[runs.length - 1];
+    if (last && last.guard === guard) last.items.push(item);
+    else runs.push({ ...(guard !== undefined ? { guard } : {}), items: [item] });
+  }
+  return runs;
+}
+
+const guardedBitMacro = (r: RegisterModel) => `KVM_REG_BIT_${r.upper}`;
+
+/**
+ * Words a register's bit can fall in. Guards only ever remove registers before
+ * it, so its enum value lies between the count of unguarded registers before it
+ * and its index with every guard on.
+ */
+function wordSpan(
+  model: Model,
+  r: RegisterModel,
+  minIndex: ReadonlyMap<RegisterModel, number>,
+): number[] {
+  const lo = Math.floor(minIndex.get(r)! / model.mask.wordBits);
+  const hi = Math.floor(r.index / model.mask.wordBits);
+  const words: number[] = [];
+  for (let w = lo; w <= hi; w++) words.push(w);
+  return words;
+}
+
+function setDefinition(
+  model: Model,
+  name: string,
+  members: readonly RegisterModel[],
+  minIndex: ReadonlyMap<RegisterModel, number>,
+): string {
+  if (model.mask.kind === "bitmap") {
+    const byWord: string[][] = Array.from({ length: model.mask.words }, () => []);
+    for (const r of members) {
+      for (const w of wordSpan(model, r, minIndex)) {
+        byWord[w]!.push(
+          r.guard ? `${guardedBitMacro(r)}(${w})` : `KVM_REG_WORD_BIT(${r.enumName}, ${w})`,
+        );
+      }
+    }
+    const lines = [`#define ${name}`, "\t((kvm_reg_mask_t){ .bits = {"];
+    byWord.forEach((terms, w) => {
+      const tail = w === byWord.length - 1 ? "" : ",";
+      if (terms.length === 0) lines.push(`\t\t0UL${tail}`);
+      else terms.forEach((t, i) => lines.push(`\t\t${t}${i === terms.length - 1 ? tail : " |"}`));
+    });
+    lines.push("\t} })");
+    return continueLines(lines);
+  }
+  if (members.length === 0) return `#define ${name} ((kvm_reg_mask_t)0)`;
+  const one = model.mask.kind === "u64" ? "1ULL" : "1U";
+  const terms = members.map((r) => (r.guard ? guardedBitMacro(r) : `(${one} << ${r.enumName})`));
+  const lines = [
+    `#define ${name}`,
+    ...terms.map((t, i) => `\t${i === 0 ? "(" : " "}${t}${i === terms.length - 1 ? ")" : " |"}`),
+  ];
+  return continueLines(lines);
+}
+
+function accessorComment(a: AccessorModel): string {
+  const r = a.register;
+  if (a.path === "direct") return `${r.name}: always available${r.doc ? `. ${r.doc}` : ""}`;
+  const why = r.alwaysAvailable
+    ? "always available, but --all-cached"
+    : `loaded lazily by ${r.lazyIn.join(", ")}`;
+  return `${r.name}: ${why}${r.doc ? `. ${r.doc}` : ""}`;
+}
+
+function backendDoc(b: BackendModel): string[] {
+  const head = `${b.name}: ${b.lazy.length} lazily loaded, ${b.available.length} always available (spec lists ${b.declared}).`;
+  return b.doc ? [head, b.doc] : [head];
+}
+
+const MACRO = {
+  direct: "BUILD_KVM_GPR_ACCESSORS",
+  cached: "BUILD_KVM_CACHED_GPR_ACCESSORS",
+} as const;
+
+export function cView(model: Model): Record<string, unknown> {
+  const minIndex = new Map<RegisterModel, number>();
+  let unguarded = 0;
+  for (const r of model.registers) {
+    minIndex.set(r, unguarded);
+    if (!r.guard) unguarded++;
+  }
+  const enumGroups = (regs: readonly RegisterModel[]) =>
+    guardRuns(regs, (r) => r.guard).map((run) => ({
+      guard: run.guard,
+      registers: run.items.map((r) => ({ enumName: r.enumName, first: r === regs[0], doc: r.doc })),
+    }));
+  const guarded = model.registers.filter((r) => r.guard);
+  const bitmap = model.mask.kind === "bitmap";
+  const accessorView = (a: AccessorModel) => ({
+    name: a.register.name,
+    upper: a.register.upper,
+    enumName: a.register.enumName,
+    read: a.read,
+    write: a.write,
+    direct: a.path === "direct",
+    macro: MACRO[a.path],
+    comment: accessorComment(a),
+  });
+  const rax = model.accessors.find((a) => a.register.name === "rax");
+  const rdx = model.accessors.find((a) => a.register.name === "rdx");
+  return {
+    docLines: [model.doc ? `${model.name}: ${model.doc}` : model.name],
+    gprGroups: enumGroups(model.gprs),
+    extendedGroups: enumGroups(model.extended),
+    bitmap,
+    maskWords: model.mask.words,
+    maskType: model.mask.kind,
+    maskBits: model.mask.wordBits,
+    maskComment: bitmap
+      ? `one bit per register, in an array of ${model.mask.words} unsigned long`
+      : `one bit per register, in a ${model.mask.kind}`,
+    one: model.mask.kind === "u64" ? "1ULL" : "1U",
+    guardedBits: guardRuns(guarded, (r) => r.guard).map((run) => ({
+      guard: run.guard,
+      registers: run.items.map((r) => ({
+        macro: guardedBitMacro(r),
+        term: bitmap
+          ? `KVM_REG_WORD_BIT(${r.enumName}, word)`
+          : `(${model.mask.kind === "u64" ? "1ULL" : "1U"} << ${r.enumName})`,
+        zero: bitmap ? "0UL" : "0",
+      })),
+    })),
+    backends: model.backends.map((b) => ({
+      docLines: backendDoc(b),
+      lazySet: setDefinition(model, b.lazySetName, b.lazy, minIndex),
+      availSet: setDefinition(model, b.availSetName, b.available, minIndex),
+    })),
+    backendList: model.backends.length
+      ? model.backends.map((b) => `X(${b.name}, ${b.upper})`).join(" ")
+      : "",
+    macroStyle: model.options.cStyle === "macro",
+    macroGroups: (["direct", "cached"] as const)
+      .map((p) => ({ p, accessors: model.accessors.filter((a) => a.path === p) }))
+      .filter((g) => g.accessors.length > 0)
+      .map((g) => ({
+        direct: g.p === "direct",
+        macro: MACRO[g.p],
+        comment:
+          g.p === "direct"
+            ? "Always available on every backend: saved to regs[] on each VM-exit, so a plain array access."
+            : "Loaded lazily by at least one backend (or --all-cached): the cached path.",
+        runs: guardRuns(g.accessors, (a) => a.register.guard).map((run) => ({
+          guard: run.guard,
+          accessors: run.items.map(accessorView),
+        })),
+      })),
+    expandedRuns: guardRuns(model.accessors, (a) => a.register.guard).map((run) => ({
+      guard: run.guard,
+      accessors: run.items.map(accessorView),
+    })),
+    edxEax: Boolean(rax && rdx && !rax.register.guard && !rdx.register.guard),
+  };
+}
+
+/** Renders every C header of the model; bodies only, the caller adds the banner. */
+export function emitC(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
+  const hb = createEnvironment();
+  const view = cView(model);
+  return templates.map((t) => ({
+    path: t.name.replace(/\.hbs$/, ""),
+    body: hb.compile(t.text, { noEscape: true, strict: true })(view),
+  }));
+}

@@ -1,0 +1,85 @@
+/*
+ * The diagnostic catalog: one entry per code, so every message the tool can
+ * print about a user's input is listed in one place (and in docs/errors.md).
+ * Messages are templates; {0}, {1}… are filled by diagnose().
+ */
+export const messages = {
+  RC001: { text: "cannot read {0}: {1}", hint: "check the path and its permissions" },
+  RC002: {
+    text: "{0} is not valid UTF-8 (first bad byte at offset {1})",
+    hint: "save the file as UTF-8",
+  },
+  RC003: {
+    text: "{0} is {1} bytes; specs are limited to {2} bytes",
+    hint: "split the spec or remove generated bulk",
+  },
+  RC100: { text: "YAML syntax error: {0}", hint: "fix the YAML syntax at this position" },
+  RC101: {
+    text: "duplicate key '{0}'",
+    hint: "each key may appear once in a mapping; remove or rename one",
+  },
+  RC102: { text: "unknown key '{0}'{1}", hint: "allowed keys here: {2}" },
+  RC103: { text: "{0} must be {1}, found {2}", hint: "" },
+  RC104: {
+    text: "unknown register '{0}'{1}",
+    hint: "backend lists may name only registers declared under 'registers'",
+  },
+  RC105: {
+    text: "duplicate register '{0}' (first declared at line {1})",
+    hint: "register names must be unique, ignoring case",
+  },
+  RC106: {
+    text: "'{0}' is not a valid {1} name",
+    hint: "use a C identifier: a letter, then letters, digits or '_'",
+  },
+  RC107: { text: "'{0}' is a C keyword and cannot be used as a {1} name", hint: "rename it" },
+  RC108: {
+    text: "'{0}' is a reserved identifier ({1})",
+    hint: "names starting with '__' or '_' and an uppercase letter are reserved in C",
+  },
+  RC109: {
+    text: "backend '{0}' gives both 'lazy' and 'available'",
+    hint: "give one: 'lazy' (the rest is always available) or 'available' (the rest is lazy)",
+  },
+  RC110: {
+    text: "backend '{0}' gives neither 'lazy' nor 'available'",
+    hint: "add 'lazy: [...]' or 'available: [...]' (an empty list is allowed)",
+  },
+  RC111: { text: "{0} registers do not fit in a {1} mask ({2} bits)", hint: "use 'mask: {3}'" },
+  RC112: {
+    text: "register '{0}' is listed twice in backend '{1}'",
+    hint: "remove the second entry",
+  },
+  RC113: {
+    text: "guard '{0}' is not a plain preprocessor identifier",
+    hint: "use a macro name such as CONFIG_X86_64",
+  },
+  RC114: { text: "unsupported format version {0}", hint: "this regcache reads 'regcache: 1'" },
+  RC115: { text: "missing required key '{0}'", hint: "" },
+  RC116: { text: "'{0}' is empty", hint: "declare at least one entry" },
+  RC117: { text: "tab character used for indentation", hint: "indent YAML with spaces" },
+  RC118: {
+    text: "the document expands to more than {0} (alias expansion)",
+    hint: "reduce alias nesting; a spec this large is not a register spec",
+  },
+  RC119: {
+    text: "tag '{0}' is not allowed in a spec",
+    hint: "remove the tag; specs are plain YAML data",
+  },
+  RC120: {
+    text: "{0} '{1}' would generate '{2}', which the generator already emits",
+    hint: "rename it",
+  },
+  RC121: { text: "'{0}' is not a valid spec name", hint: "use letters, digits, '.', '_' or '-'" },
+  RC122: {
+    text: "{0} is not a YAML mapping",
+    hint: "a spec is a mapping with keys regcache, name, mask, registers, backends",
+  },
+  RC123: {
+    text: "backend name '{0}' is used twice (ignoring case)",
+    hint: "backend names must be unique, ignoring case",
+  },
+  RC124: { text: "doc string is longer than {0} characters", hint: "shorten it" },
+} as const;
+
+export type DiagnosticCode = keyof typeof messages;

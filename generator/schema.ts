@@ -1,0 +1,169 @@
+/*
+ * Structural validation against spec/regcache.schema.json with ajv, mapped to
+ * regcache diagnostics. The schema is the single statement of the format's
+ * shape (editors use it too); semantic rules live in validate.ts.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import * as fs from "node:fs";
+import { diagnose, type Diagnostic } from "./diagnostics";
+import { pathKey, type DocPath, type ParsedDocument } from "./parse";
+import { nearest } from "./suggest";
+import { schemaPath } from "./paths";
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(fs.readFileSync(schemaPath(), "utf8")) as object;
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `'${value}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function pathOf(instancePath: string): DocPath {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+function label(p: DocPath): string {
+  if (p.length === 0) return "the spec";
+  return p
+    .map((x) => (typeof x === "number" ? `[${x}]` : x))
+    .join(".")
+    .replace(/\.\[/g, "[");
+}
+
+const typeNames: Record<string, string> = {
+  string: "a string",
+  object: "a mapping",
+  array: "a list",
+  integer: "an integer",
+  number: "a number",
+  boolean: "true or false",
+};
+
+/** Schema problems as diagnostics; empty when the document has the right shape. */
+export function checkShape(doc: ParsedDocument): Diagnostic[] {
+  const validate = validator();
+  if (validate(doc.value)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const spanAt = (p: DocPath, which: "key" | "value" = "value") => {
+    const loc = doc.spans.get(pathKey(p));
+    return which === "key" ? (loc?.key ?? loc?.value) : loc?.value;
+  };
+  for (const err of validate.errors ?? []) {
+    const d = toDiagnostic(err, doc, spanAt);
+    if (!d) continue;
+    const id = `${d.code}:${d.span?.start}:${d.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(d);
+  }
+  return out;
+}
+
+function toDiagnostic(
+  err: ErrorObject,
+  doc: ParsedDocument,
+  spanAt: (p: DocPath, which?: "key" | "value") => { start: number; end: number } | undefined,
+): Diagnostic | undefined {
+  const p = pathOf(err.instancePath);
+  const last = p[p.length - 1];
+  switch (err.keyword) {
+    case "additionalProperties": {
+      const key = (err.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
+      const guess = nearest(key, allowed);
+      return diagnose(
+        "RC102",
+        doc.file,
+        spanAt([...p, key], "key"),
+        key,
+        guess ? ` (did you mean '${guess}'?)` : "",
+        allowed.join(", "),
+      );
+    }
+    case "required": {
+      const missing = (err.params as { missingProperty: string }).missingProperty;
+      return diagnose(
+        "RC115",
+        doc.file,
+        spanAt(p, "key"),
+        p.length ? `${label(p)}.${missing}` : missing,
+      );
+    }
+    case "type": {
+      const want = String((err.params as { type: string | string[] }).type)
+        .split(",")
+        .map((t) => typeNames[t] ?? t)
+        .join(" or ");
+      return diagnose("RC103", doc.file, spanAt(p), label(p), want, describe(err.data));
+    }
+    case "const":
+      if (p.length === 1 && last === "regcache")
+        return diagnose("RC114", doc.file, spanAt(p), describe(err.data));
+      return diagnose(
+        "RC103",
+        doc.file,
+        spanAt(p),
+        label(p),
+        String(err.schema),
+        describe(err.data),
+      );
+    case "enum": {
+      const allowed = (err.schema as unknown[]).map(String);
+      return diagnose(
+        "RC103",
+        doc.file,
+        spanAt(p),
+        label(p),
+        `one of ${allowed.join(", ")}`,
+        describe(err.data),
+      );
+    }
+    case "pattern":
+      if (err.propertyName !== undefined) {
+        return diagnose(
+          "RC106",
+          doc.file,
+          spanAt([...p, err.propertyName], "key"),
+          err.propertyName,
+          "backend",
+        );
+      }
+      if (p.length === 1 && last === "name")
+        return diagnose("RC121", doc.file, spanAt(p), String(err.data));
+      if (last === "when") return diagnose("RC113", doc.file, spanAt(p), String(err.data));
+      // Backend lists name registers: an unknown (non-identifier) name is reported by validate.ts.
+      if (p[0] === "backends") return undefined;
+      return diagnose("RC106", doc.file, spanAt(p), String(err.data), "register");
+    case "propertyNames":
+      return undefined; // reported once, with the name, through the nested "pattern" error below
+    case "minItems":
+    case "minProperties":
+      return diagnose("RC116", doc.file, spanAt(p), label(p));
+    default:
+      return diagnose(
+        "RC103",
+        doc.file,
+        spanAt(p),
+        label(p),
+        err.message ?? "valid",
+        describe(err.data),
+      );
+  }
+}

@@ -1,0 +1,287 @@
+/*
+ * Size budgets: what CI runs to stop a spec change that makes code bigger.
+ * A budget file (YAML or JSON) lists rules; every rule is checked against
+ * every config it applies to, and every breach is reported (exit 1).
+ *
+ *   budgets:
+ *     - function: kvm_emulate_cpuid   # a name, or a pattern with '*'
+ *       max: 200                      # absolute: head ≤ 200 bytes
+ *     - function: "*"
+ *       growth: 0                     # against base: head − base ≤ 0 bytes
+ *     - total: true
+ *       growth: "-1%"                 # against base: (head − base) / base ≤ −1%
+ *       config: [gcc-O2, clang-O2]    # optional; default every config that ran
+ *
+ * `max` is bytes; `growth` is bytes (a number) or percent of base (a string
+ * ending in '%'). A symbol that is new in head (no base) breaches any
+ * percentage growth limit, since it cannot be measured against nothing.
+ */
+import { Diagnostic, SourceFile, Span } from "../diagnostics";
+import { sizeDiagnostic } from "./messages";
+import { ConfigReport, formatPercent, percentOf, BudgetBreach } from "./report";
+import { describeNode, entry, InputNode, parseInput, unknownKeys } from "./yaml-input";
+
+export type Limit =
+  | { readonly unit: "bytes"; readonly value: number }
+  | { readonly unit: "percent"; readonly value: number };
+
+export interface BudgetRule {
+  /** A function name or '*' pattern; undefined for a total rule. */
+  readonly function?: string;
+  readonly max?: number;
+  readonly growth?: Limit;
+  /** Config names; empty for all. */
+  readonly configs: readonly string[];
+  /** Where the rule is, for diagnostics about it. */
+  readonly span: Span;
+  readonly functionSpan?: Span;
+  readonly configSpan?: Span;
+}
+
+export interface Budget {
+  readonly file: SourceFile;
+  readonly rules: readonly BudgetRule[];
+}
+
+export type BudgetParseResult =
+  { ok: true; budget: Budget } | { ok: false; diagnostics: Diagnostic[] };
+
+const RULE_KEYS = ["function", "total", "max", "growth", "config"];
+
+function parseLimit(file: SourceFile, node: InputNode, out: Diagnostic[]): Limit | undefined {
+  if (node.kind === "scalar" && typeof node.value === "number" && Number.isFinite(node.value)) {
+    return { unit: "bytes", value: node.value };
+  }
+  if (node.kind === "scalar" && typeof node.value === "string") {
+    const match = /^\s*([+\-−]?)(\d+(?:\.\d+)?)\s*%\s*$/.exec(node.value);
+    if (match)
+      return {
+        unit: "percent",
+        value: (match[1] === "" || match[1] === "+" ? 1 : -1) * Number(match[2]),
+      };
+  }
+  out.push(
+    sizeDiagnostic(
+      "RC605",
+      file,
+      node.span,
+      node.kind === "scalar" ? String(node.value) : describeNode(node),
+    ),
+  );
+  return undefined;
+}
+
+function parseRule(file: SourceFile, node: InputNode, out: Diagnostic[]): BudgetRule | undefined {
+  if (node.kind !== "map") {
+    out.push(
+      sizeDiagnostic("RC602", file, node.span, "a budget rule", "a mapping", describeNode(node)),
+    );
+    return undefined;
+  }
+  const before = out.length;
+  out.push(...unknownKeys(file, node, RULE_KEYS));
+  const fn = entry(node, "function");
+  const total = entry(node, "total");
+  if (
+    fn &&
+    (fn.value.kind !== "scalar" || typeof fn.value.value !== "string" || fn.value.value === "")
+  ) {
+    out.push(
+      sizeDiagnostic(
+        "RC602",
+        file,
+        fn.value.span,
+        "'function'",
+        "a function name",
+        describeNode(fn.value),
+      ),
+    );
+  }
+  if (total && !(total.value.kind === "scalar" && total.value.value === true)) {
+    out.push(
+      sizeDiagnostic("RC602", file, total.value.span, "'total'", "true", describeNode(total.value)),
+    );
+  }
+  if (Boolean(fn) === Boolean(total)) out.push(sizeDiagnostic("RC606", file, node.span));
+  const maxEntry = entry(node, "max");
+  const growthEntry = entry(node, "growth");
+  if (!maxEntry && !growthEntry) out.push(sizeDiagnostic("RC607", file, node.span));
+  let max: number | undefined;
+  if (maxEntry) {
+    const limit = parseLimit(file, maxEntry.value, out);
+    if (limit?.unit === "percent") out.push(sizeDiagnostic("RC608", file, maxEntry.value.span));
+    else if (limit) max = limit.value;
+  }
+  const growth = growthEntry ? parseLimit(file, growthEntry.value, out) : undefined;
+  const configEntry = entry(node, "config");
+  let configs: string[] = [];
+  if (configEntry) {
+    const v = configEntry.value;
+    if (v.kind === "scalar" && typeof v.value === "string") configs = [v.value];
+    else if (
+      v.kind === "seq" &&
+      v.items.every((i) => i.kind === "scalar" && typeof i.value === "string")
+    ) {
+      configs = v.items.map((i) => String((i as { value: unknown }).value));
+    } else
+      out.push(
+        sizeDiagnostic(
+          "RC602",
+          file,
+          v.span,
+          "'config'",
+          "a config name or a list of them",
+          describeNode(v),
+        ),
+      );
+  }
+  if (out.length > before) return undefined;
+  return {
+    ...(fn
+      ? { function: String((fn.value as { value: unknown }).value), functionSpan: fn.value.span }
+      : {}),
+    ...(max !== undefined ? { max } : {}),
+    ...(growth ? { growth } : {}),
+    configs,
+    span: node.span,
+    ...(configEntry ? { configSpan: configEntry.value.span } : {}),
+  };
+}
+
+export function parseBudget(file: SourceFile): BudgetParseResult {
+  const parsed = parseInput(file);
+  if (!parsed.ok) return parsed;
+  const root = parsed.root;
+  const diagnostics: Diagnostic[] = [];
+  if (root.kind !== "map") {
+    return {
+      ok: false,
+      diagnostics: [
+        sizeDiagnostic(
+          "RC602",
+          file,
+          root.span,
+          "a budget file",
+          "a mapping with 'budgets'",
+          describeNode(root),
+        ),
+      ],
+    };
+  }
+  diagnostics.push(...unknownKeys(file, root, ["budgets"]));
+  const list = entry(root, "budgets");
+  if (!list) {
+    diagnostics.push(
+      sizeDiagnostic("RC604", file, root.span, "budgets", "list the rules under 'budgets:'"),
+    );
+  } else if (list.value.kind !== "seq") {
+    diagnostics.push(
+      sizeDiagnostic(
+        "RC602",
+        file,
+        list.value.span,
+        "'budgets'",
+        "a list of rules",
+        describeNode(list.value),
+      ),
+    );
+  }
+  const rules: BudgetRule[] = [];
+  if (list && list.value.kind === "seq") {
+    for (const item of list.value.items) {
+      const rule = parseRule(file, item, diagnostics);
+      if (rule) rules.push(rule);
+    }
+  }
+  return diagnostics.length > 0
+    ? { ok: false, diagnostics }
+    : { ok: true, budget: { file, rules } };
+}
+
+function patternMatcher(pattern: string): (name: string) => boolean {
+  if (!pattern.includes("*")) return (name) => name === pattern;
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return (name) => re.test(name);
+}
+
+function describeLimit(limit: Limit): string {
+  return limit.unit === "bytes" ? `growth ≤ ${limit.value} B` : `growth ≤ ${limit.value}%`;
+}
+
+interface Measured {
+  readonly base: number | null;
+  readonly head: number | null;
+  readonly delta: number;
+}
+
+function breachesOf(rule: BudgetRule, m: Measured): { rule: string; actual: string }[] {
+  const found: { rule: string; actual: string }[] = [];
+  if (rule.max !== undefined && m.head !== null && m.head > rule.max) {
+    found.push({ rule: `max ${rule.max} B`, actual: `head ${m.head} B` });
+  }
+  if (rule.growth) {
+    const grew = `${m.base ?? "-"} → ${m.head ?? "-"} B (${m.delta >= 0 ? "+" : ""}${m.delta} B${m.base ? `, ${formatPercent(percentOf(m.delta, m.base), 1)}` : ""})`;
+    if (rule.growth.unit === "bytes" && m.delta > rule.growth.value)
+      found.push({ rule: describeLimit(rule.growth), actual: grew });
+    if (rule.growth.unit === "percent") {
+      const percent = percentOf(m.delta, m.base);
+      const over = percent === null ? m.head !== null && m.head > 0 : percent > rule.growth.value;
+      if (over)
+        found.push({
+          rule: describeLimit(rule.growth),
+          actual: percent === null ? `new, ${m.head} B` : grew,
+        });
+    }
+  }
+  return found;
+}
+
+export type BudgetCheck =
+  { ok: true; breaches: BudgetBreach[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Checks every rule against every config it applies to. */
+export function checkBudget(
+  budget: Budget,
+  configs: readonly ConfigReport[],
+  allConfigNames: readonly string[],
+): BudgetCheck {
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of budget.rules) {
+    for (const name of rule.configs) {
+      if (!allConfigNames.includes(name))
+        diagnostics.push(
+          sizeDiagnostic("RC610", budget.file, rule.configSpan, name, allConfigNames.join(", ")),
+        );
+    }
+    if (rule.function && !rule.function.includes("*") && configs.length > 0) {
+      const defined = configs.some((c) => c.functions.some((f) => f.name === rule.function));
+      if (!defined)
+        diagnostics.push(sizeDiagnostic("RC609", budget.file, rule.functionSpan, rule.function));
+    }
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+
+  const breaches: BudgetBreach[] = [];
+  for (const config of configs) {
+    for (const rule of budget.rules) {
+      if (rule.configs.length > 0 && !rule.configs.includes(config.name)) continue;
+      if (rule.function === undefined) {
+        for (const b of breachesOf(rule, config.total))
+          breaches.push({ config: config.name, target: "total", ...b });
+        continue;
+      }
+      const matches = patternMatcher(rule.function);
+      for (const row of config.functions) {
+        if (!matches(row.name)) continue;
+        for (const b of breachesOf(rule, row))
+          breaches.push({ config: config.name, target: row.name, ...b });
+      }
+    }
+  }
+  return { ok: true, breaches };
+}

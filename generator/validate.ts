@@ -1,0 +1,236 @@
+/*
+ * Parsed document → checked spec, or every problem found. The schema checks
+ * shape; this module checks meaning: names that will become C and TypeScript
+ * identifiers, duplicates, backend lists that name real registers, and that
+ * the registers fit in the mask. It never stops at the first problem.
+ */
+import { diagnose, type Diagnostic, type Span } from "./diagnostics";
+import { pathKey, type DocPath, type ParsedDocument } from "./parse";
+import { checkShape } from "./schema";
+import { nearest } from "./suggest";
+
+export type MaskKind = "u32" | "u64" | "bitmap";
+
+export interface SpecRegister {
+  readonly name: string;
+  readonly kind: "gpr" | "extended";
+  readonly guard?: string;
+  readonly doc?: string;
+}
+
+export interface SpecBackend {
+  readonly name: string;
+  readonly doc?: string;
+  /** Which list the spec gave; the other is its complement. */
+  readonly declared: "lazy" | "available";
+  readonly listed: readonly string[];
+}
+
+export interface CheckedSpec {
+  readonly name: string;
+  readonly doc?: string;
+  readonly mask: MaskKind;
+  readonly registers: readonly SpecRegister[];
+  readonly backends: readonly SpecBackend[];
+}
+
+export type ValidateResult =
+  | { readonly ok: true; readonly spec: CheckedSpec }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export const MASK_BITS: Record<Exclude<MaskKind, "bitmap">, number> = { u32: 32, u64: 64 };
+
+export const MAX_DOC_LENGTH = 2000;
+
+const C_KEYWORDS = new Set(
+  (
+    "auto break case char const continue default do double else enum extern float for goto if " +
+    "inline int long register restrict return short signed sizeof static struct switch typedef " +
+    "union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic " +
+    "_Imaginary _Noreturn _Static_assert _Thread_local asm typeof bool true false"
+  ).split(" "),
+);
+
+/** Register names whose accessors would clash with the helpers the generator always emits. */
+const CLASHING_REGISTERS: Record<string, string> = {
+  register: "kvm_register_read",
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function validateSpec(doc: ParsedDocument): ValidateResult {
+  const diagnostics: Diagnostic[] = [];
+  const report = (d: Diagnostic) => diagnostics.push(d);
+  const span = (p: DocPath, which: "key" | "value" = "value"): Span | undefined => {
+    const loc = doc.spans.get(pathKey(p));
+    return which === "key" ? (loc?.key ?? loc?.value) : loc?.value;
+  };
+
+  if (!isObj(doc.value)) {
+    return {
+      ok: false,
+      diagnostics: [diagnose("RC122", doc.file, span([]), doc.file.displayPath)],
+    };
+  }
+  diagnostics.push(...checkShape(doc));
+  const root = doc.value;
+
+  const checkIdentifier = (name: string, what: string, at: Span | undefined): boolean => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false; // the schema reported it
+    if (C_KEYWORDS.has(name) || C_KEYWORDS.has(name.toLowerCase())) {
+      report(diagnose("RC107", doc.file, at, name, what));
+      return false;
+    }
+    if (/^__/.test(name) || /^_[A-Z]/.test(name)) {
+      report(
+        diagnose(
+          "RC108",
+          doc.file,
+          at,
+          name,
+          name.startsWith("__") ? "starts with '__'" : "starts with '_' and an uppercase letter",
+        ),
+      );
+      return false;
+    }
+    return true;
+  };
+  const checkDoc = (value: unknown, p: DocPath) => {
+    if (typeof value === "string" && value.length > MAX_DOC_LENGTH)
+      report(diagnose("RC124", doc.file, span(p), MAX_DOC_LENGTH));
+  };
+  checkDoc(root["doc"], ["doc"]);
+
+  // Registers, in enum order: gpr then extended.
+  const registers: SpecRegister[] = [];
+  const byLowerName = new Map<string, { name: string; at: Span | undefined }>();
+  const regs = isObj(root["registers"]) ? root["registers"] : {};
+  for (const kind of ["gpr", "extended"] as const) {
+    const list = regs[kind];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry: unknown, i) => {
+      const p: DocPath = ["registers", kind, i];
+      let name: unknown = entry;
+      let guard: unknown;
+      let regDoc: unknown;
+      let at = span(p);
+      if (isObj(entry)) {
+        name = entry["name"];
+        guard = entry["when"];
+        regDoc = entry["doc"];
+        at = span([...p, "name"]);
+        checkDoc(regDoc, [...p, "doc"]);
+        if (typeof guard === "string" && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(guard)) guard = undefined;
+      }
+      if (typeof name !== "string") return;
+      if (!checkIdentifier(name, "register", at)) return;
+      const clash = CLASHING_REGISTERS[name.toLowerCase()];
+      if (clash) {
+        report(diagnose("RC120", doc.file, at, "register", name, clash));
+        return;
+      }
+      const prior = byLowerName.get(name.toLowerCase());
+      if (prior) {
+        const line = prior.at ? doc.file.text.slice(0, prior.at.start).split("\n").length : 0;
+        report(diagnose("RC105", doc.file, at, name, line));
+        return;
+      }
+      byLowerName.set(name.toLowerCase(), { name, at });
+      registers.push({
+        name,
+        kind,
+        ...(typeof guard === "string" ? { guard } : {}),
+        ...(typeof regDoc === "string" ? { doc: regDoc } : {}),
+      });
+    });
+  }
+
+  // Mask capacity: every register takes one bit of regs_avail/regs_dirty.
+  const mask = root["mask"];
+  if ((mask === "u32" || mask === "u64") && registers.length > MASK_BITS[mask]) {
+    report(
+      diagnose(
+        "RC111",
+        doc.file,
+        span(["mask"]),
+        registers.length,
+        mask,
+        MASK_BITS[mask],
+        mask === "u32" && registers.length <= 64 ? "u64" : "bitmap",
+      ),
+    );
+  }
+
+  // Backends.
+  const backends: SpecBackend[] = [];
+  const backendNames = new Map<string, string>();
+  const declared = isObj(root["backends"]) ? root["backends"] : {};
+  for (const name of Object.keys(declared)) {
+    const p: DocPath = ["backends", name];
+    const body = declared[name];
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue; // the schema reported it
+    if (!checkIdentifier(name, "backend", span(p, "key"))) continue;
+    if (backendNames.has(name.toLowerCase())) {
+      report(diagnose("RC123", doc.file, span(p, "key"), name));
+      continue;
+    }
+    backendNames.set(name.toLowerCase(), name);
+    if (!isObj(body)) continue; // the schema reported it
+    checkDoc(body["doc"], [...p, "doc"]);
+    const hasLazy = "lazy" in body;
+    const hasAvailable = "available" in body;
+    if (hasLazy && hasAvailable) {
+      report(diagnose("RC109", doc.file, span([...p, "available"], "key"), name));
+      continue;
+    }
+    if (!hasLazy && !hasAvailable) {
+      report(diagnose("RC110", doc.file, span(p, "key"), name));
+      continue;
+    }
+    const which = hasLazy ? "lazy" : "available";
+    const list = body[which];
+    if (!Array.isArray(list)) continue; // the schema reported it
+    const listed: string[] = [];
+    const seen = new Set<string>();
+    list.forEach((item: unknown, i) => {
+      if (typeof item !== "string") return;
+      const at = span([...p, which, i]);
+      const known = byLowerName.get(item.toLowerCase());
+      if (!known || known.name !== item) {
+        const guess = known
+          ? known.name
+          : nearest(
+              item,
+              [...byLowerName.values()].map((r) => r.name),
+            );
+        report(diagnose("RC104", doc.file, at, item, guess ? ` (did you mean '${guess}'?)` : ""));
+        return;
+      }
+      if (seen.has(item)) {
+        report(diagnose("RC112", doc.file, at, item, name));
+        return;
+      }
+      seen.add(item);
+      listed.push(item);
+    });
+    backends.push({
+      name,
+      declared: which,
+      listed,
+      ...(typeof body["doc"] === "string" ? { doc: body["doc"] } : {}),
+    });
+  }
+
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  return {
+    ok: true,
+    spec: {
+      name: root["name"] as string,
+      mask: mask as MaskKind,
+      registers,
+      backends,
+      ...(typeof root["doc"] === "string" ? { doc: root["doc"] } : {}),
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/*
+ * The report formats by name, for --format.
+ */
+import { formatHtml } from "./format-html";
+import { formatJson } from "./format-json";
+import { formatMarkdown } from "./format-markdown";
+import { formatText } from "./format-text";
+import { SizeReport } from "./report";
+
+export const REPORT_FORMATS = ["text", "markdown", "json", "html"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function renderReport(report: SizeReport, format: ReportFormat, options: { readonly color: boolean }): string {
+  switch (format) {
+    case "text":
+      return formatText(report, options);
+    case "markdown":
+      return formatMarkdown(report);
+    case "json":
+      return formatJson(report);
+    case "html":
+      return formatHtml(report);
+  }
+}

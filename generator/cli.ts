@@ -24,6 +24,12 @@ const commands: readonly CommandEntry[] = [
       "Validate the spec and write the generated accessors (C headers) to the output directory",
     load: () => require("./commands/generate") as CommandModule,
   },
+  {
+    name: "size",
+    describe:
+      "Compare the handler suite's code size, spec vs base, across compilers (bloat-o-meter style)",
+    load: () => require("./commands/size") as CommandModule,
+  },
 ];
 
 const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage,

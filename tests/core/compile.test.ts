@@ -1,0 +1,90 @@
+/*
+ * The generated headers compile cleanly with every installed compiler, with
+ * and without CONFIG_X86_64, and the object code shows the point of the
+ * exercise: only a lazily loaded register's accessor reaches the backend.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { compile, compilers, repoRoot, tempDir } from "../helpers/capture";
+import { goldenCases } from "../helpers/golden-cases";
+
+const fixture = (name: string) => path.join(__dirname, "fixtures", name);
+const strict = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"];
+const include = (dir: string) => [
+  "-I",
+  path.join(repoRoot, dir, "c"),
+  "-I",
+  path.join(repoRoot, "runtime", "include"),
+];
+
+const ccs = compilers();
+const matrix = goldenCases.flatMap((c) =>
+  ccs.flatMap((cc) => [
+    [c.name, cc, "64-bit", c.dir, ["-DCONFIG_X86_64"]] as const,
+    [c.name, cc, "32-bit guards off", c.dir, []] as const,
+  ]),
+);
+
+it("finds gcc (and reports which compilers the matrix covers)", () => {
+  expect(ccs).toContain("gcc");
+  process.stdout.write(`compile matrix: ${ccs.join(", ")}\n`);
+});
+
+describe.each(matrix)("%s with %s (%s)", (_name, cc, _mode, dir, defines) => {
+  it("compiles with -Wall -Wextra -Werror", () => {
+    const out = path.join(tempDir("cc"), "use.o");
+    const r = compile(cc, [
+      ...strict,
+      ...defines,
+      ...include(dir),
+      "-c",
+      fixture("use_accessors.c"),
+      "-o",
+      out,
+    ]);
+    expect(r.output).toBe("");
+    expect(r.ok).toBe(true);
+  });
+});
+
+/** The disassembly of one function, from objdump -dr (relocations inline). */
+function disassemble(object: string, fn: string): string {
+  const text = execFileSync("objdump", ["-dr", "--no-show-raw-insn", object], { encoding: "utf8" });
+  const start = text.indexOf(`<${fn}>:`);
+  if (start < 0) throw new Error(`${fn} not in ${object}`);
+  const end = text.indexOf("\n\n", start);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+describe.each(ccs)("object code with %s", (cc) => {
+  const build = (dir: string) => {
+    const out = path.join(tempDir("obj"), "paths.o");
+    const r = compile(cc, [
+      ...strict,
+      "-DCONFIG_X86_64",
+      "-fno-pic",
+      "-mcmodel=kernel",
+      "-mno-red-zone",
+      ...include(dir),
+      "-c",
+      fixture("paths.c"),
+      "-o",
+      out,
+    ]);
+    expect(r.output).toBe("");
+    return out;
+  };
+  const reachesBackend = (asm: string) => /kvm_x86_ops/.test(asm) && /call|jmp\s+\*/.test(asm);
+
+  it("a direct accessor never calls the backend, a cached one does", () => {
+    const obj = build("generated");
+    expect(reachesBackend(disassemble(obj, "read_rax"))).toBe(false);
+    expect(reachesBackend(disassemble(obj, "read_rsp"))).toBe(true);
+  });
+
+  it("with --all-cached both accessors reach the backend", () => {
+    const obj = build("tests/golden/x86-kvm/all-cached");
+    expect(reachesBackend(disassemble(obj, "read_rax"))).toBe(true);
+    expect(reachesBackend(disassemble(obj, "read_rsp"))).toBe(true);
+  });
+});

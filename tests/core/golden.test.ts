@@ -1,0 +1,56 @@
+/*
+ * Golden tests: the checked-in outputs under tests/golden/ (both specs, both
+ * C styles, and --all-cached) and generated/ itself are exactly what the
+ * generator produces now. UPDATE_GOLDEN=1 rewrites them; a normal run never does.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { generate } from "../../generator/api";
+import { goldenCases } from "../helpers/golden-cases";
+import { repoRoot, writeFiles } from "../helpers/capture";
+
+function listFiles(dir: string, prefix = ""): string[] {
+  if (!fs.existsSync(path.join(dir, prefix))) return [];
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(dir, `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    )
+    .sort();
+}
+
+describe.each(goldenCases.map((c) => [c.name, c] as const))("golden %s", (_name, c) => {
+  const result = generate({
+    specPath: path.join(repoRoot, c.spec),
+    displayPath: c.spec,
+    bannerSpecPath: c.spec,
+    ...c.request,
+  });
+
+  it("generates without diagnostics", () => {
+    expect(result.ok).toBe(true);
+  });
+
+  it("matches the checked-in files byte for byte", () => {
+    if (!result.ok) throw new Error("generation failed");
+    const dir = path.join(repoRoot, c.dir);
+    if (process.env["UPDATE_GOLDEN"] === "1") {
+      fs.rmSync(dir, { recursive: true, force: true });
+      writeFiles(dir, result.files);
+    }
+    expect(listFiles(dir)).toEqual(result.files.map((f) => f.path).sort());
+    for (const f of result.files) {
+      expect(fs.readFileSync(path.join(dir, f.path), "utf8")).toBe(f.contents);
+    }
+  });
+
+  it("is deterministic: a second run gives the same bytes", () => {
+    const again = generate({
+      specPath: path.join(repoRoot, c.spec),
+      displayPath: c.spec,
+      bannerSpecPath: c.spec,
+      ...c.request,
+    });
+    expect(again).toEqual(result);
+  });
+});

@@ -1,0 +1,40 @@
+/*
+ * The checked-in generated trees: generated/ (the default spec) and the golden
+ * variants under tests/golden/ that other suites compile against.
+ */
+import type { GenerateRequest } from "../../generator/api";
+
+export interface GoldenCase {
+  readonly name: string;
+  readonly spec: string;
+  readonly dir: string;
+  readonly request: Omit<GenerateRequest, "specPath">;
+}
+
+const specs = ["x86-kvm", "x86-kvm-v5.2"];
+const variants = [
+  { variant: "macro", cStyle: "macro", allCached: false },
+  { variant: "expanded", cStyle: "expanded", allCached: false },
+  { variant: "all-cached", cStyle: "macro", allCached: true },
+] as const;
+
+export const goldenCases: GoldenCase[] = [
+  {
+    name: "generated/",
+    spec: "spec/x86-kvm.yaml",
+    dir: "generated",
+    request: { outDir: "generated" },
+  },
+  ...specs.flatMap((s) =>
+    variants.map((v) => ({
+      name: `${s} ${v.variant}`,
+      spec: `spec/${s}.yaml`,
+      dir: `tests/golden/${s}/${v.variant}`,
+      request: {
+        outDir: `tests/golden/${s}/${v.variant}`,
+        cStyle: v.cStyle,
+        allCached: v.allCached,
+      },
+    })),
+  ),
+];

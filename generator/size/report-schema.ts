@@ -1,0 +1,121 @@
+/*
+ * JSON Schema (draft 2020-12) of `regcache size --format json`, version 1.
+ * docs/size-report.md describes the same fields in prose; the tests validate
+ * real output against this schema, so the two cannot drift apart silently.
+ * Adding an optional field keeps version 1; renaming, removing or changing
+ * the meaning of a field bumps `version`.
+ */
+const size = { type: ["integer", "null"], minimum: 0 } as const;
+const fileSize = {
+  type: ["object", "null"],
+  required: ["lines", "bytes"],
+  additionalProperties: false,
+  properties: { lines: { type: "integer", minimum: 0 }, bytes: { type: "integer", minimum: 0 } },
+} as const;
+
+export const sizeReportSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://regcache.invalid/size-report-v1.json",
+  title: "regcache size report",
+  type: "object",
+  required: ["version", "spec", "base", "configs", "skipped", "sources"],
+  additionalProperties: false,
+  properties: {
+    version: { const: 1 },
+    spec: { type: "string" },
+    base: { type: "string" },
+    configs: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "compiler", "command", "compilerVersion", "retpoline", "flags", "summary", "functions", "total"],
+        additionalProperties: false,
+        properties: {
+          name: { type: "string" },
+          compiler: { enum: ["gcc", "clang"] },
+          command: { type: "string" },
+          compilerVersion: { type: "string" },
+          retpoline: { type: "boolean" },
+          flags: { type: "array", items: { type: "string" } },
+          summary: {
+            type: "object",
+            required: ["add", "remove", "grow", "shrink", "up", "down", "net"],
+            additionalProperties: false,
+            properties: Object.fromEntries(
+              ["add", "remove", "grow", "shrink", "up", "down"].map((k) => [k, { type: "integer", minimum: 0 }]).concat([["net", { type: "integer" }]]),
+            ),
+          },
+          functions: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["name", "kind", "base", "head", "delta"],
+              additionalProperties: false,
+              properties: {
+                name: { type: "string" },
+                kind: { enum: ["function", "data"] },
+                base: size,
+                head: size,
+                delta: { type: "integer" },
+              },
+            },
+          },
+          total: {
+            type: "object",
+            required: ["base", "head", "delta"],
+            additionalProperties: false,
+            properties: { base: { type: "integer" }, head: { type: "integer" }, delta: { type: "integer" } },
+          },
+        },
+      },
+    },
+    skipped: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "compiler", "reason", "hint"],
+        additionalProperties: false,
+        properties: { name: { type: "string" }, compiler: { type: "string" }, reason: { type: "string" }, hint: { type: "string" } },
+      },
+    },
+    sources: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["path", "base", "head"],
+        additionalProperties: false,
+        properties: { path: { type: "string" }, base: fileSize, head: fileSize },
+      },
+    },
+    explain: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["register", "lazyIn", "saved"],
+        additionalProperties: false,
+        properties: {
+          register: { type: "string" },
+          lazyIn: { type: "array", items: { type: "string" } },
+          saved: { type: "array", items: { type: "integer" } },
+        },
+      },
+    },
+    budget: {
+      type: "object",
+      required: ["file", "breaches"],
+      additionalProperties: false,
+      properties: {
+        file: { type: "string" },
+        breaches: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["config", "target", "rule", "actual"],
+            additionalProperties: false,
+            properties: { config: { type: "string" }, target: { type: "string" }, rule: { type: "string" }, actual: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+} as const;

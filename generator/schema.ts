@@ -7,7 +7,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import * as fs from "node:fs";
 import { diagnose, type Diagnostic } from "./diagnostics";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
-import { nearest } from "./suggest";
+import { didYouMean } from "./suggest";
 import { schemaPath } from "./paths";
 
 let compiled: ValidateFunction | undefined;
@@ -87,13 +87,12 @@ function toDiagnostic(
     case "additionalProperties": {
       const key = (err.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
-      const guess = nearest(key, allowed);
       return diagnose(
         "RC102",
         doc.file,
         spanAt([...p, key], "key"),
         key,
-        guess ? ` (did you mean '${guess}'?)` : "",
+        didYouMean(key, allowed),
         allowed.join(", "),
       );
     }

@@ -1,8 +1,9 @@
 /*
  * "Did you mean …?": the closest candidate by edit distance (a swap of two
  * neighbouring letters counts as one edit), when it is close enough to be a
- * plausible typo. Ties go to the candidate sharing the longest prefix, since
- * typos cluster at the end of a word: 'rsx' means 'rsp' rather than 'rax'.
+ * plausible typo. Equally close candidates are all offered, those sharing the
+ * longest prefix first (typos cluster at the end of a word: 'rsx' is more
+ * likely 'rsp' or 'rsi' than 'rax').
  */
 export function editDistance(a: string, b: string): number {
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
@@ -26,22 +27,35 @@ function commonPrefix(a: string, b: string): number {
   return n;
 }
 
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+/** Every candidate at the smallest plausible distance, best first (shared prefix, then name). */
+export function nearestAll(word: string, candidates: Iterable<string>): string[] {
   const lower = word.toLowerCase();
-  let best: { name: string; distance: number; prefix: number } | undefined;
-  for (const c of candidates) {
-    const cl = c.toLowerCase();
-    const distance = editDistance(lower, cl);
-    const prefix = commonPrefix(lower, cl);
-    if (
-      !best ||
-      distance < best.distance ||
-      (distance === best.distance &&
-        (prefix > best.prefix || (prefix === best.prefix && c < best.name)))
-    ) {
-      best = { name: c, distance, prefix };
-    }
-  }
+  const scored = [...new Set(candidates)].map((name) => {
+    const cl = name.toLowerCase();
+    return { name, distance: editDistance(lower, cl), prefix: commonPrefix(lower, cl) };
+  });
   const limit = Math.max(1, Math.floor(word.length / 3));
-  return best && best.distance <= limit ? best.name : undefined;
+  const best = Math.min(...scored.map((s) => s.distance));
+  if (!(best <= limit)) return [];
+  return scored
+    .filter((s) => s.distance === best)
+    .sort((a, b) => b.prefix - a.prefix || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((s) => s.name);
+}
+
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  return nearestAll(word, candidates)[0];
+}
+
+/** " (did you mean 'rsp'?)", " (did you mean 'rsi' or 'rsp'?)", or "" when nothing is close. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const all = nearestAll(word, candidates);
+  const top = all.filter((_, i) => i < 3);
+  if (top.length === 0) return "";
+  const quoted = top.map((c) => `'${c}'`);
+  const list =
+    quoted.length === 1
+      ? quoted[0]
+      : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+  return ` (did you mean ${list}?)`;
 }

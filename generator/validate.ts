@@ -7,7 +7,7 @@
 import { diagnose, type Diagnostic, type Span } from "./diagnostics";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import { checkShape } from "./schema";
-import { nearest } from "./suggest";
+import { didYouMean } from "./suggest";
 
 export type MaskKind = "u32" | "u64" | "bitmap";
 
@@ -198,13 +198,9 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       const at = span([...p, which, i]);
       const known = byLowerName.get(item.toLowerCase());
       if (!known || known.name !== item) {
-        const guess = known
-          ? known.name
-          : nearest(
-              item,
-              [...byLowerName.values()].map((r) => r.name),
-            );
-        report(diagnose("RC104", doc.file, at, item, guess ? ` (did you mean '${guess}'?)` : ""));
+        const names = [...byLowerName.values()].map((r) => r.name);
+        const hint = known ? ` (did you mean '${known.name}'?)` : didYouMean(item, names);
+        report(diagnose("RC104", doc.file, at, item, hint));
         return;
       }
       if (seen.has(item)) {

@@ -41,7 +41,7 @@ const cases: [string, Case][] = [
       want: {
         code: "RC104",
         at: "8:17",
-        message: /unknown register 'rsx' \(did you mean 'rsp'\?\)/,
+        message: /unknown register 'rsx' \(did you mean 'rsp', 'rax' or 'rbx'\?\)/,
       },
     },
   ],

@@ -25,6 +25,17 @@ const commands: readonly CommandEntry[] = [
     load: () => require("./commands/generate") as CommandModule,
   },
   {
+    name: "check",
+    describe:
+      "Check that the output directory is what the spec produces (exit 1 with a diff when it is not)",
+    load: () => require("./commands/check") as CommandModule,
+  },
+  {
+    name: "watch",
+    describe: "Regenerate on every change of the spec or the templates, until Ctrl-C",
+    load: () => require("./commands/watch") as CommandModule,
+  },
+  {
     name: "size",
     describe:
       "Compare the handler suite's code size, spec vs base, across compilers (bloat-o-meter style)",

@@ -1,10 +1,12 @@
 /*
- * The one module that writes generated files. It plans first (what is new,
- * changed, unchanged, stale), then applies the plan in two phases: every new
- * body goes to a temporary file beside its target, and only when all of them
- * are written are they renamed into place. An interrupted or failed run leaves
- * each file either old or new, never partial, and untouched files keep their
- * mtime. Only files carrying regcache's banner are ever removed.
+ * The one module that touches the output directory. It reads what is there
+ * (readOutputTree), plans (what is new, changed, unchanged, stale), then applies
+ * the plan in two phases: every new body goes to a temporary file beside its
+ * target (written and flushed), and only when all of them are written are they
+ * renamed into place. A failure while renaming puts back what was renamed, so a
+ * failed run leaves the tree as it was; an interrupted one leaves each file old
+ * or new, never partial. Untouched files keep their mtime. Only files carrying
+ * regcache's banner are ever removed, and that is checked again just before.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -28,7 +30,19 @@ export interface WritePlan {
   readonly files: readonly PlannedFile[];
 }
 
+/** What the output directory holds that matters to regcache. */
+export interface OutputTree {
+  readonly outDir: string;
+  /** The current contents of every produced path that exists on disk. */
+  readonly current: ReadonlyMap<string, string>;
+  /** Files carrying regcache's banner that are not produced any more, sorted by path. */
+  readonly stale: readonly { readonly path: string; readonly current: string }[];
+}
+
 export class OutputPathError extends Error {}
+
+/** Marks our temporaries; a run killed between the phases can leave one behind. */
+const TMP_MARK = ".regcache-tmp-";
 
 /** Resolves a generated path inside outDir, refusing anything that would land outside it. */
 export function confinedPath(outDir: string, relative: string): string {
@@ -69,40 +83,50 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-/** Every file below dir (forward-slash paths relative to it), skipping symlinks. */
+/**
+ * Every regular file below dir (forward-slash paths relative to it), skipping
+ * symlinks, dot-directories and node_modules. A missing dir is an empty tree;
+ * any other failure to read it is thrown (the caller reports an environment error).
+ */
 function listFiles(dir: string, prefix = ""): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
   }
   const out: string[] = [];
   for (const e of entries) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...listFiles(dir, rel));
-    else if (e.isFile()) out.push(rel);
+    if (e.isDirectory()) {
+      if (!e.name.startsWith(".") && e.name !== "node_modules") out.push(...listFiles(dir, rel));
+    } else if (e.isFile()) out.push(rel);
   }
   return out;
 }
 
-/** Files below outDir that carry regcache's banner but are not in `produced`. */
-export function staleFiles(
-  outDir: string,
-  produced: ReadonlySet<string>,
-): { path: string; current: string }[] {
+/** Reads the produced paths and finds the stale banner files. Throws on I/O failure. */
+export function readOutputTree(outDir: string, produced: readonly string[]): OutputTree {
+  const current = new Map<string, string>();
+  for (const rel of produced) {
+    const text = readIfExists(confinedPath(outDir, rel));
+    if (text !== undefined) current.set(rel, text);
+  }
+  const producedSet = new Set(produced);
   const stale: { path: string; current: string }[] = [];
   for (const rel of listFiles(outDir).sort()) {
-    if (produced.has(rel) || /\.regcache-tmp-/.test(rel)) continue;
-    const current = readIfExists(path.join(outDir, rel));
-    if (current !== undefined && parseBanner(current)) stale.push({ path: rel, current });
+    if (producedSet.has(rel) || rel.includes(TMP_MARK)) continue;
+    const text = readIfExists(path.join(outDir, rel));
+    if (text !== undefined && parseBanner(text)) stale.push({ path: rel, current: text });
   }
-  return stale;
+  return { outDir, current, stale };
 }
 
-export function planWrite(outDir: string, files: readonly GeneratedFile[]): WritePlan {
+/** What writing `files` over `tree` would do. Pure. */
+export function planFromTree(tree: OutputTree, files: readonly GeneratedFile[]): WritePlan {
   const planned: PlannedFile[] = files.map((f) => {
-    const current = readIfExists(confinedPath(outDir, f.path));
+    const current = tree.current.get(f.path);
     if (current === undefined) return { path: f.path, action: "create", contents: f.contents };
     return {
       path: f.path,
@@ -111,48 +135,111 @@ export function planWrite(outDir: string, files: readonly GeneratedFile[]): Writ
       current,
     };
   });
-  const produced = new Set(files.map((f) => f.path));
-  for (const s of staleFiles(outDir, produced))
-    planned.push({ path: s.path, action: "remove", current: s.current });
-  return { outDir, files: planned };
+  for (const s of tree.stale) planned.push({ path: s.path, action: "remove", current: s.current });
+  return { outDir: tree.outDir, files: planned };
+}
+
+export function planWrite(outDir: string, files: readonly GeneratedFile[]): WritePlan {
+  return planFromTree(
+    readOutputTree(
+      outDir,
+      files.map((f) => f.path),
+    ),
+    files,
+  );
+}
+
+/** Failure injection for tests: each hook may throw to simulate a crash at that point. */
+export interface ApplyHooks {
+  /** After a temporary is written and flushed, before the next one (phase one). */
+  readonly afterTemporary?: (target: string) => void;
+  /** Before a temporary is renamed over its target (phase two). */
+  readonly beforeRename?: (target: string) => void;
 }
 
 let tmpCounter = 0;
 
+/** Writes text to a new file and flushes it, so a rename never exposes a partial file. */
+function writeFlushed(file: string, text: string): void {
+  const fd = fs.openSync(file, "wx");
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function temporaryFor(target: string): string {
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}${TMP_MARK}${process.pid}-${tmpCounter++}`,
+  );
+}
+
+/** Atomically replaces target with text (temporary and rename in the same directory). */
+function replaceAtomically(target: string, text: string): void {
+  const tmp = temporaryFor(target);
+  try {
+    writeFlushed(tmp, text);
+    fs.renameSync(tmp, target);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
 /**
  * Applies a plan. Phase one writes temporaries (on failure they are removed and
- * nothing on disk changed); phase two renames them into place and removes stale files.
+ * nothing on disk changed); phase two renames them into place (on failure the
+ * files already renamed get their old contents back, best effort), then removes
+ * stale files that still carry the banner.
  */
-export function applyPlan(
-  plan: WritePlan,
-  hooks: { beforeRename?: (file: string) => void } = {},
-): void {
-  const pending: { tmp: string; target: string }[] = [];
+export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
+  const pending: { tmp: string; target: string; file: PlannedFile }[] = [];
   try {
     for (const f of plan.files) {
       if (f.action !== "create" && f.action !== "update") continue;
       const target = confinedPath(plan.outDir, f.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = path.join(
-        path.dirname(target),
-        `.${path.basename(target)}.regcache-tmp-${process.pid}-${tmpCounter++}`,
-      );
-      fs.writeFileSync(tmp, f.contents!, { flag: "wx" });
-      pending.push({ tmp, target });
+      const tmp = temporaryFor(target);
+      writeFlushed(tmp, f.contents!);
+      pending.push({ tmp, target, file: f });
+      hooks.afterTemporary?.(target);
     }
   } catch (err) {
     for (const p of pending) fs.rmSync(p.tmp, { force: true });
     throw err;
   }
+  const renamed: typeof pending = [];
   try {
     for (const p of pending) {
       hooks.beforeRename?.(p.target);
       fs.renameSync(p.tmp, p.target);
+      renamed.push(p);
     }
+  } catch (err) {
+    rollBack(renamed);
+    throw err;
   } finally {
     for (const p of pending) fs.rmSync(p.tmp, { force: true });
   }
   for (const f of plan.files) {
-    if (f.action === "remove") fs.rmSync(confinedPath(plan.outDir, f.path), { force: true });
+    if (f.action !== "remove") continue;
+    const target = confinedPath(plan.outDir, f.path);
+    // The file may have changed since it was planned; never remove one without our banner.
+    const now = readIfExists(target);
+    if (now !== undefined && parseBanner(now)) fs.rmSync(target, { force: true });
+  }
+}
+
+/** Puts back what a failed phase two already renamed. Best effort: the first error is kept. */
+function rollBack(renamed: readonly { target: string; file: PlannedFile }[]): void {
+  for (const r of [...renamed].reverse()) {
+    try {
+      if (r.file.action === "create") fs.rmSync(r.target, { force: true });
+      else replaceAtomically(r.target, r.file.current!);
+    } catch {
+      // Keep going: every other file should still get its old contents back.
+    }
   }
 }

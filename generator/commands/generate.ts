@@ -1,24 +1,32 @@
 /*
  * `regcache generate`: spec → files in the output directory, writing only what
- * changed and removing files of ours that the spec no longer produces.
+ * changed and removing files of ours that the spec no longer produces. The
+ * options that pick what is generated (targetOptions) and one regeneration
+ * (regenerate) are shared with `check` and `watch`.
  */
 import type { Argv } from "yargs";
-import { generate } from "../api";
+import { generate, type GenerateResult } from "../api";
+import type { Diagnostic } from "../diagnostics";
+import { isHandEdited } from "../check";
 import { ExitCode, type Io } from "../io";
 import type { CStyle } from "../model";
 import { defaultOutDir, defaultSpecPath } from "../paths";
-import { applyPlan, OutputPathError, planWrite, type WritePlan } from "../writer";
-import { locate, printDiagnostics } from "./common";
+import { applyPlan, OutputPathError, planWrite, type ApplyHooks, type WritePlan } from "../writer";
+import { locate, printDiagnostics, type SpecLocation } from "./common";
 
-export interface GenerateArgs {
+/** What to generate and where: the options generate, check and watch share. */
+export interface TargetArgs {
   readonly spec: string;
   readonly out: string;
   readonly cStyle: CStyle;
   readonly allCached: boolean;
+}
+
+export interface GenerateArgs extends TargetArgs {
   readonly dryRun: boolean;
 }
 
-export function builder(y: Argv): Argv<GenerateArgs> {
+export function targetOptions(y: Argv): Argv<TargetArgs> {
   return y
     .option("spec", {
       type: "string",
@@ -42,7 +50,11 @@ export function builder(y: Argv): Argv<GenerateArgs> {
       default: false,
       describe:
         "Route every GPR accessor through the cached path (the code before the seed patch; the size report's base)",
-    })
+    }) as unknown as Argv<TargetArgs>;
+}
+
+export function builder(y: Argv): Argv<GenerateArgs> {
+  return targetOptions(y)
     .option("dry-run", {
       type: "boolean",
       default: false,
@@ -55,6 +67,62 @@ export function builder(y: Argv): Argv<GenerateArgs> {
     ) as unknown as Argv<GenerateArgs>;
 }
 
+/** The `regcache generate …` command line that regenerates what these args describe. */
+export function generateCommandFor(args: TargetArgs): string {
+  const words = ["regcache", "generate"];
+  if (args.spec !== defaultSpecPath) words.push("--spec", shellWord(args.spec));
+  if (args.out !== defaultOutDir) words.push("--out", shellWord(args.out));
+  if (args.cStyle !== "macro") words.push("--c-style", args.cStyle);
+  if (args.allCached) words.push("--all-cached");
+  return words.join(" ");
+}
+
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+
+export function requestFor(where: SpecLocation, args: TargetArgs): GenerateResult {
+  return generate({
+    specPath: where.specPath,
+    displayPath: where.displayPath,
+    bannerSpecPath: where.bannerSpecPath,
+    outDir: where.outArg,
+    allCached: args.allCached,
+    cStyle: args.cStyle,
+  });
+}
+
+/** The outcome of one regeneration, for generate and watch to print. */
+export type Regeneration =
+  | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: "refused"; readonly message: string }
+  | { readonly kind: "failed"; readonly message: string }
+  | { readonly kind: "done"; readonly plan: WritePlan };
+
+/** Spec → plan → (unless dryRun) disk. Never throws for bad input or a failing disk. */
+export function regenerate(
+  where: SpecLocation,
+  args: TargetArgs & { readonly dryRun?: boolean },
+  hooks?: ApplyHooks,
+): Regeneration {
+  const result = requestFor(where, args);
+  if (!result.ok) return { kind: "invalid", diagnostics: result.diagnostics };
+  try {
+    const plan = planWrite(where.outDir, result.files);
+    if (!args.dryRun) applyPlan(plan, hooks);
+    return { kind: "done", plan };
+  } catch (err) {
+    if (err instanceof OutputPathError) return { kind: "refused", message: err.message };
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && e.syscall) {
+      return {
+        kind: "failed",
+        message: `cannot write ${where.outArg}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`,
+      };
+    }
+    throw err;
+  }
+}
+
 export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): string {
   const changed = plan.files.filter((f) => f.action !== "unchanged");
   const unchanged = plan.files.length - changed.length;
@@ -63,49 +131,36 @@ export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): 
     update: dryRun ? "would update" : "updated",
     remove: dryRun ? "would remove" : "removed",
   };
-  const lines = changed.map(
-    (f) => `  ${verb[f.action as keyof typeof verb]} ${outArg}/${f.path}\n`,
-  );
+  const lines = changed.map((f) => {
+    const lost = f.current !== undefined && isHandEdited(f.current);
+    const note = lost
+      ? ` (it had been edited by hand; those edits ${dryRun ? "would be" : "are"} gone)`
+      : "";
+    return `  ${verb[f.action as keyof typeof verb]} ${outArg}/${f.path}${note}\n`;
+  });
   const summary =
     changed.length === 0
       ? `regcache: ${outArg}/ is up to date (${unchanged} file${unchanged === 1 ? "" : "s"} unchanged)\n`
-      : `regcache: ${dryRun ? "would change" : "changed"} ${changed.length} file${changed.length === 1 ? "" : "s"} in ${outArg}/, ${unchanged} unchanged\n`;
+      : `regcache: ${dryRun ? "would change" : "changed"} ${changed.length} file${changed.length === 1 ? "" : "s"} in ${outArg}/, ${unchanged} unchanged${dryRun ? "; nothing was written (--dry-run)" : ""}\n`;
   return lines.join("") + summary;
 }
 
 export async function run(args: GenerateArgs, io: Io): Promise<number> {
   const where = locate(io, args.spec, args.out);
-  const result = generate({
-    specPath: where.specPath,
-    displayPath: where.displayPath,
-    bannerSpecPath: where.bannerSpecPath,
-    outDir: where.outArg,
-    allCached: args.allCached,
-    cStyle: args.cStyle,
-  });
-  if (!result.ok) {
-    printDiagnostics(io, result.diagnostics);
-    return ExitCode.invalidInput;
-  }
-  let plan: WritePlan;
-  try {
-    plan = planWrite(where.outDir, result.files);
-    if (!args.dryRun) applyPlan(plan);
-  } catch (err) {
-    if (err instanceof OutputPathError) {
-      io.stderr(`regcache: error: ${err.message}\n`);
+  const outcome = regenerate(where, args);
+  switch (outcome.kind) {
+    case "invalid":
+      printDiagnostics(io, outcome.diagnostics);
       return ExitCode.invalidInput;
-    }
-    const e = err as NodeJS.ErrnoException;
-    if (e.code && e.syscall) {
-      io.stderr(
-        `regcache: error: cannot write ${where.outArg}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})\n`,
-      );
+    case "refused":
+      io.stderr(`regcache: error: ${outcome.message}\n`);
+      return ExitCode.invalidInput;
+    case "failed":
+      io.stderr(`regcache: error: ${outcome.message}\n`);
       io.stderr("  = help: check that the output directory is writable; nothing was changed\n");
       return ExitCode.environment;
-    }
-    throw err;
+    case "done":
+      io.stdout(describePlan(outcome.plan, where.outArg, args.dryRun));
+      return ExitCode.ok;
   }
-  io.stdout(describePlan(plan, where.outArg, args.dryRun));
-  return ExitCode.ok;
 }

@@ -1,0 +1,124 @@
+/*
+ * The drift check as a pure comparison: the files the spec produces, beside
+ * what the output directory holds, give one finding per file that differs.
+ * The banner's two hashes say why a file differs: its input hash names the
+ * spec, templates, generator and options it came from, and its body hash
+ * what the body was when regcache wrote it, so a hand edit can be told apart
+ * from a spec change (a file can be both). Reading the disk is the caller's
+ * job (writer.readOutputTree); the diff library loads only when a file differs.
+ */
+import type { GeneratedFile } from "./api";
+import { parseBanner, sha256 } from "./banner";
+import type { OutputTree } from "./writer";
+
+export type FileStatus = "modified" | "missing" | "stale";
+
+/** Why a file on disk is not what the spec produces. */
+export type Cause =
+  /** Its banner records other inputs: the spec, templates, generator or options changed. */
+  | "inputs-changed"
+  /** Its body no longer matches the body hash in its own banner. */
+  | "hand-edited"
+  /** It has no (intact) regcache banner at all. */
+  | "no-banner"
+  /** Only the line endings differ (a checkout converted them to CRLF). */
+  | "line-endings"
+  /** Same inputs, intact body, yet the banner differs: another --spec path or --out. */
+  | "banner-differs";
+
+export interface Finding {
+  /** Below the output directory, forward slashes. */
+  readonly path: string;
+  readonly status: FileStatus;
+  /** Empty for missing files. */
+  readonly causes: readonly Cause[];
+  /** A unified diff from disk to what the spec produces (modified files, when asked for). */
+  readonly diff?: string;
+}
+
+export interface CheckReport {
+  /** The hash of the inputs the files were produced from. */
+  readonly inputHash: string;
+  /** Sorted by path; empty when the output is in step. */
+  readonly findings: readonly Finding[];
+  /** Produced files whose bytes on disk are exactly right. */
+  readonly unchanged: readonly string[];
+}
+
+export interface CompareOptions {
+  /** Whether to compute diffs for modified files. */
+  readonly diffs: boolean;
+  /** How a path below the output directory is named in diff headers, e.g. "generated/c/kvm_regs.h". */
+  readonly label: (path: string) => string;
+}
+
+export const isHandEdited = (text: string): boolean => {
+  const banner = parseBanner(text);
+  return banner !== undefined && sha256(banner.body) !== banner.bodyHash;
+};
+
+/** Why `current` (on disk) is not `wanted` (produced from inputs hashing to inputHash). */
+export function causesOf(current: string, wanted: string, inputHash: string): Cause[] {
+  if (current.replace(/\r\n/g, "\n") === wanted) return ["line-endings"];
+  const banner = parseBanner(current);
+  if (!banner) return ["no-banner"];
+  const causes: Cause[] = [];
+  if (banner.inputHash !== inputHash) causes.push("inputs-changed");
+  if (sha256(banner.body) !== banner.bodyHash) causes.push("hand-edited");
+  return causes.length > 0 ? causes : ["banner-differs"];
+}
+
+/** Compares what the spec produces with what the output directory holds. */
+export function compareOutput(
+  produced: readonly GeneratedFile[],
+  tree: OutputTree,
+  inputHash: string,
+  options: CompareOptions,
+): CheckReport {
+  const findings: Finding[] = [];
+  const unchanged: string[] = [];
+  for (const file of produced) {
+    const current = tree.current.get(file.path);
+    if (current === undefined) {
+      findings.push({ path: file.path, status: "missing", causes: [] });
+    } else if (current === file.contents) {
+      unchanged.push(file.path);
+    } else {
+      const label = options.label(file.path);
+      findings.push({
+        path: file.path,
+        status: "modified",
+        causes: causesOf(current, file.contents, inputHash),
+        ...(options.diffs ? { diff: unifiedDiff(label, current, file.contents) } : {}),
+      });
+    }
+  }
+  for (const s of tree.stale) {
+    findings.push({
+      path: s.path,
+      status: "stale",
+      causes: isHandEdited(s.current) ? ["hand-edited"] : [],
+    });
+  }
+  findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { inputHash, findings, unchanged: unchanged.sort() };
+}
+
+/** `diff -u a/<label> b/<label>`: disk on the minus side, the spec's output on the plus side. */
+export function unifiedDiff(label: string, onDisk: string, wanted: string): string {
+  // Loaded here, not at the top: a check that finds nothing never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { structuredPatch } = require("diff") as typeof import("diff");
+  const patch = structuredPatch(`a/${label}`, `b/${label}`, onDisk, wanted, "", "", {
+    context: 3,
+  });
+  const lines = [`--- a/${label}`, `+++ b/${label}`];
+  for (const h of patch.hunks) {
+    lines.push(`@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@`);
+    lines.push(...h.lines);
+  }
+  return lines.join("\n") + "\n";
+}
+
+const range = (start: number, count: number): string =>
+  count === 1 ? String(start) : `${start},${count}`;

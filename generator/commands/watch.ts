@@ -1,0 +1,150 @@
+/*
+ * `regcache watch`: regenerate whenever the spec or a template changes. Events
+ * from fs.watch are debounced (editors save in bursts: truncate, write, rename),
+ * each run prints one line saying what changed and what it wrote, and an
+ * invalid spec prints its diagnostics and leaves the last good output alone.
+ * The spec's directory is watched rather than the file, so an editor that
+ * saves by renaming a new file over the old one is still seen. Stops on the
+ * abort signal (SIGINT/SIGTERM when run from the CLI) and returns 0.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Argv } from "yargs";
+import { ExitCode, type Io } from "../io";
+import { templatesDir } from "../paths";
+import { displayPathOf, locate, printDiagnostics } from "./common";
+import { describePlan, regenerate, targetOptions, type TargetArgs } from "./generate";
+
+export type WatchArgs = TargetArgs;
+
+export interface WatchOptions {
+  /** Stops watching; watch() then resolves with 0. */
+  readonly signal: AbortSignal;
+  /** Quiet time after the last change before regenerating. */
+  readonly debounceMs?: number;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 100;
+
+export function builder(y: Argv): Argv<WatchArgs> {
+  return targetOptions(y).example(
+    "$0 watch",
+    "Regenerate generated/ whenever spec/x86-kvm.yaml or a template changes",
+  ) as unknown as Argv<WatchArgs>;
+}
+
+export async function run(args: WatchArgs, io: Io): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await watch(args, io, { signal: controller.signal });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
+const clock = (): string => new Date().toTimeString().slice(0, 8);
+
+/** Ignore editor droppings (swap files, backups) in the watched directories. */
+const isNoise = (name: string): boolean => /(^|\/)\.[^/]*$|~$|\.swp$|\.swx$|^4913$/.test(name);
+
+export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<number> {
+  const where = locate(io, args.spec, args.out);
+  const out = where.outArg.replace(/\/+$/, "");
+  const specName = path.basename(where.specPath);
+  const templates = templatesDir();
+  const templatesShown = displayPathOf(io, templates);
+  const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+
+  /** One regeneration; `why` names what changed, or is empty for the first run. */
+  const once = (why: readonly string[]): void => {
+    const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
+    const outcome = regenerate(where, args);
+    switch (outcome.kind) {
+      case "invalid":
+        printDiagnostics(io, outcome.diagnostics);
+        io.stdout(`${prefix}invalid spec; keeping the last good output in ${out}/\n`);
+        return;
+      case "refused":
+      case "failed":
+        io.stderr(`regcache: error: ${outcome.message}\n`);
+        io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
+        return;
+      case "done": {
+        const changed = outcome.plan.files.filter((f) => f.action !== "unchanged");
+        const summary = describePlan(outcome.plan, out, false)
+          .trimEnd()
+          .split("\n")
+          .map((l) => l.trim());
+        const line =
+          changed.length === 0
+            ? summary[summary.length - 1]!.replace(/^regcache: /, "")
+            : `${summary.slice(0, -1).join(", ")} (${changed.length} changed, ${outcome.plan.files.length - changed.length} unchanged)`;
+        io.stdout(`${prefix}${line}\n`);
+      }
+    }
+  };
+
+  return new Promise<number>((resolve) => {
+    const watchers: fs.FSWatcher[] = [];
+    const pending = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      for (const w of watchers) w.close();
+      options.signal.removeEventListener("abort", onAbort);
+      resolve(code);
+    };
+    const onAbort = () => {
+      io.stdout(`[${clock()}] stopped watching\n`);
+      finish(ExitCode.ok);
+    };
+    const changed = (name: string) => {
+      if (finished) return;
+      pending.add(name);
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        const why = [...pending].sort();
+        pending.clear();
+        once(why);
+      }, debounceMs);
+    };
+    const failed = (what: string) => (err: Error) => {
+      const code = (err as NodeJS.ErrnoException).code ?? err.message;
+      io.stderr(`regcache: error: cannot watch ${what}: ${code}\n`);
+      finish(ExitCode.environment);
+    };
+
+    if (options.signal.aborted) return finish(ExitCode.ok);
+    options.signal.addEventListener("abort", onAbort);
+    try {
+      const specDir = path.dirname(where.specPath);
+      const specWatcher = fs.watch(specDir, (_event, name) => {
+        if (name === null || name === specName) changed(where.displayPath);
+      });
+      specWatcher.on("error", failed(displayPathOf(io, specDir)));
+      watchers.push(specWatcher);
+      const templateWatcher = fs.watch(templates, { recursive: true }, (_event, name) => {
+        const file = name === null ? "" : String(name).split(path.sep).join("/");
+        if (!isNoise(file)) changed(file ? `${templatesShown}/${file}` : templatesShown);
+      });
+      templateWatcher.on("error", failed(templatesShown));
+      watchers.push(templateWatcher);
+    } catch (err) {
+      failed(where.displayPath)(err as Error);
+      return;
+    }
+    once([]);
+    io.stdout(
+      `[${clock()}] watching ${where.displayPath} and ${templatesShown}/ (Ctrl-C to stop)\n`,
+    );
+  });
+}

@@ -7,13 +7,14 @@
 import * as fs from "node:fs";
 import { sha256, withBanner } from "./banner";
 import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
-import { emitC, readCTemplates, type TemplateSource } from "./emit-c";
+import { emitC, readCTemplates, type EmittedBody, type TemplateSource } from "./emit-c";
+import { emitTs, TS_EMITTER_ID, tsToolVersions } from "./emit-ts";
 import { buildModel, type CStyle, type Model } from "./model";
 import { decodeSpec, parseSpec } from "./parse";
 import { defaultOutDir, generatorVersion } from "./paths";
 import { validateSpec } from "./validate";
 
-export type Target = "c";
+export type Target = "c" | "ts";
 
 export interface GenerateRequest {
   /** Where to read the spec from (ignored for reading when specText is given). */
@@ -81,6 +82,8 @@ export function inputHash(parts: {
   templates: readonly TemplateSource[];
   allCached: boolean;
   cStyle: CStyle;
+  /** The TypeScript target's emitter and the libraries that shape its bytes, when it is emitted. */
+  ts?: { emitter: string; tools: Readonly<Record<string, string>> };
 }): string {
   const canonical = JSON.stringify({
     generator: generatorVersion(),
@@ -90,6 +93,7 @@ export function inputHash(parts: {
     templates: [...parts.templates]
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .map((t) => [t.name, t.text]),
+    ...(parts.ts ? { ts: parts.ts } : {}),
   });
   return sha256(canonical);
 }
@@ -118,7 +122,18 @@ export function loadModel(
   return { ok: true, model, specText };
 }
 
-export function generate(req: GenerateRequest): GenerateResult {
+interface Prepared {
+  readonly model: Model;
+  readonly hash: string;
+  readonly templates: readonly TemplateSource[];
+  readonly banner: Parameters<typeof withBanner>[0];
+}
+
+/** Everything both entry points share: the model, the C templates, the input hash, the banner. */
+function prepare(
+  req: GenerateRequest,
+  targets: readonly Target[],
+): { ok: true; prepared: Prepared } | { ok: false; diagnostics: readonly Diagnostic[] } {
   const loaded = loadModel(req);
   if (!loaded.ok) return loaded;
   let templates: TemplateSource[];
@@ -145,6 +160,7 @@ export function generate(req: GenerateRequest): GenerateResult {
     templates,
     allCached: loaded.model.options.allCached,
     cStyle: loaded.model.options.cStyle,
+    ...(targets.includes("ts") ? { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } } : {}),
   });
   const banner = {
     version: generatorVersion(),
@@ -152,8 +168,31 @@ export function generate(req: GenerateRequest): GenerateResult {
     command: regenerateCommand(req),
     inputHash: hash,
   };
-  const files = emitC(loaded.model, templates)
-    .map((f) => ({ path: f.path, contents: withBanner(banner, f.body) }))
+  return { ok: true, prepared: { model: loaded.model, hash, templates, banner } };
+}
+
+function finish(p: Prepared, bodies: readonly EmittedBody[]): GenerateResult {
+  const files = bodies
+    .map((f) => ({ path: f.path, contents: withBanner(p.banner, f.body) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { ok: true, files, model: loaded.model, inputHash: hash };
+  return { ok: true, files, model: p.model, inputHash: p.hash };
+}
+
+/** The C target only: synchronous, never loads ts-morph or prettier. */
+export function generate(req: GenerateRequest): GenerateResult {
+  const p = prepare(req, ["c"]);
+  if (!p.ok) return p;
+  return finish(p.prepared, emitC(p.prepared.model, p.prepared.templates));
+}
+
+/**
+ * Every target, C and TypeScript: what `regcache generate` writes. Async
+ * because prettier formats asynchronously. All files share one input hash,
+ * which covers the TypeScript emitter too, so it differs from generate()'s.
+ */
+export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
+  const p = prepare(req, ["c", "ts"]);
+  if (!p.ok) return p;
+  const model = p.prepared.model;
+  return finish(p.prepared, [...emitC(model, p.prepared.templates), ...(await emitTs(model))]);
 }

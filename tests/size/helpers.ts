@@ -26,9 +26,9 @@ export function findClang(): string | undefined {
   return ["clang-19", "clang"].find(hasCommand);
 }
 
-/** `nm --size-sort FILE`, parsed. */
-export function nmSizeSortOf(objectPath: string): NmSymbol[] {
-  const out = execFileSync("nm", ["--size-sort", objectPath], { encoding: "utf8" });
+/** `nm --size-sort FILE…`, parsed (the per-file header lines of several files skipped, as bloat-o-meter does). */
+export function nmSizeSortOf(...objectPaths: string[]): NmSymbol[] {
+  const out = execFileSync("nm", ["--size-sort", ...objectPaths], { encoding: "utf8" });
   return out
     .split("\n")
     .filter((line) => line.trim() !== "" && !line.includes(":"))

@@ -28,6 +28,8 @@ export interface PlannedFile {
 export interface WritePlan {
   readonly outDir: string;
   readonly files: readonly PlannedFile[];
+  /** Temporaries left by runs that were killed mid-way; applying the plan removes them. */
+  readonly leftovers: readonly string[];
 }
 
 /** What the output directory holds that matters to regcache. */
@@ -37,6 +39,8 @@ export interface OutputTree {
   readonly current: ReadonlyMap<string, string>;
   /** Files carrying regcache's banner that are not produced any more, sorted by path. */
   readonly stale: readonly { readonly path: string; readonly current: string }[];
+  /** Our temporaries whose writer process is gone (a run killed between its phases). */
+  readonly leftovers: readonly string[];
 }
 
 export class OutputPathError extends Error {}
@@ -115,12 +119,30 @@ export function readOutputTree(outDir: string, produced: readonly string[]): Out
   }
   const producedSet = new Set(produced);
   const stale: { path: string; current: string }[] = [];
+  const leftovers: string[] = [];
   for (const rel of listFiles(outDir).sort()) {
-    if (producedSet.has(rel) || rel.includes(TMP_MARK)) continue;
+    if (rel.includes(TMP_MARK)) {
+      if (!writerAlive(rel)) leftovers.push(rel);
+      continue;
+    }
+    if (producedSet.has(rel)) continue;
     const text = readIfExists(path.join(outDir, rel));
     if (text !== undefined && parseBanner(text)) stale.push({ path: rel, current: text });
   }
-  return { outDir, current, stale };
+  return { outDir, current, stale, leftovers };
+}
+
+/** Whether the process that named this temporary (…regcache-tmp-<pid>-<n>) still runs. */
+function writerAlive(rel: string): boolean {
+  const pid = Number(/\.regcache-tmp-(\d+)-\d+$/.exec(rel)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return true; // not ours to judge: leave it
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
 }
 
 /** What writing `files` over `tree` would do. Pure. */
@@ -136,7 +158,7 @@ export function planFromTree(tree: OutputTree, files: readonly GeneratedFile[]):
     };
   });
   for (const s of tree.stale) planned.push({ path: s.path, action: "remove", current: s.current });
-  return { outDir: tree.outDir, files: planned };
+  return { outDir: tree.outDir, files: planned, leftovers: tree.leftovers };
 }
 
 export function planWrite(outDir: string, files: readonly GeneratedFile[]): WritePlan {
@@ -230,6 +252,7 @@ export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
     const now = readIfExists(target);
     if (now !== undefined && parseBanner(now)) fs.rmSync(target, { force: true });
   }
+  for (const rel of plan.leftovers) fs.rmSync(path.join(plan.outDir, rel), { force: true });
 }
 
 /** Puts back what a failed phase two already renamed. Best effort: the first error is kept. */

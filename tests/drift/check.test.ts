@@ -1,0 +1,240 @@
+/*
+ * `regcache check` against a temp project: in step, an edited spec, the spec
+ * reverted, missing, stale and hand-edited files, JSON, and the exit codes
+ * for an invalid spec and an unreadable output directory.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import {
+  editSpec,
+  regcache,
+  repoRoot,
+  rspAlwaysAvailable,
+  snapshot,
+  specFile,
+  tempProject,
+} from "./helpers";
+
+const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
+
+describe("regcache check", () => {
+  let project: string;
+  let gen: string;
+  beforeEach(async () => {
+    project = tempProject("check");
+    gen = path.join(project, "generated");
+    expect((await regcache(project, "generate")).code).toBe(0);
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  test("in step: exit 0 and one quiet line", async () => {
+    const r = await regcache(project, "check");
+    expect(r).toEqual({
+      code: 0,
+      stdout: "regcache: generated/ is in step with spec/x86-kvm.yaml (2 files)\n",
+      stderr: "",
+    });
+  });
+
+  test("the repository's checked-in generated/ is in step with its spec", async () => {
+    const r = await regcache(repoRoot, "check");
+    expect(r.stdout + r.stderr).toMatch(/is in step/);
+    expect(r.code).toBe(0);
+  });
+
+  test("an edited spec: exit 1, a diff naming the changed accessor, the fix last; reverted: exit 0", async () => {
+    const original = fs.readFileSync(specFile(project), "utf8");
+    const before = snapshot(gen);
+    editSpec(project, rspAlwaysAvailable);
+
+    const r = await regcache(project, "check");
+    expect(r.code).toBe(1);
+    // The macro style: rsp moves from the cached macro to the direct one.
+    expect(r.stdout).toContain(
+      "--- a/generated/c/kvm_cache_regs.h\n+++ b/generated/c/kvm_cache_regs.h\n",
+    );
+    expect(r.stdout).toMatch(/^-BUILD_KVM_CACHED_GPR_ACCESSORS\(rsp, RSP\)$/m);
+    expect(r.stdout).toMatch(/^\+BUILD_KVM_GPR_ACCESSORS\(rsp, RSP\)$/m);
+    expect(r.stdout).toMatch(
+      /^  modified {5}generated\/c\/kvm_cache_regs\.h: the spec, the templates, the generator or the options changed/m,
+    );
+    expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate");
+    // Checking writes nothing.
+    expect(snapshot(gen)).toEqual(before);
+
+    fs.writeFileSync(specFile(project), original);
+    expect((await regcache(project, "check")).code).toBe(0);
+  });
+
+  test("expanded style: the diff names kvm_rsp_read, and the fix repeats the options", async () => {
+    expect((await regcache(project, "generate", "--c-style", "expanded")).code).toBe(0);
+    expect((await regcache(project, "check", "--c-style", "expanded")).code).toBe(0);
+    editSpec(project, rspAlwaysAvailable);
+    const r = await regcache(project, "check", "--c-style", "expanded");
+    expect(r.code).toBe(1);
+    // The hunk that turns the cached read into a direct one is kvm_rsp_read's.
+    const hunk = r.stdout
+      .split(/^(?=@@ |--- )/m)
+      .find((h) => h.includes("-\treturn kvm_register_read(vcpu, VCPU_REGS_RSP);\n"));
+    expect(hunk).toBeDefined();
+    expect(hunk).toContain(
+      " static __always_inline unsigned long kvm_rsp_read(struct kvm_vcpu *vcpu)\n",
+    );
+    expect(hunk).toContain("+\treturn vcpu->arch.regs[VCPU_REGS_RSP];\n");
+    expect(hunk).toContain("+\tvcpu->arch.regs[VCPU_REGS_RSP] = val;\n");
+    expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate --c-style expanded");
+  });
+
+  test("a tree generated with other options is reported against the options asked for", async () => {
+    const r = await regcache(project, "check", "--all-cached");
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate --all-cached");
+    expect((await regcache(project, "generate", "--all-cached")).code).toBe(0);
+    expect((await regcache(project, "check", "--all-cached")).code).toBe(0);
+    expect((await regcache(project, "check")).code).toBe(1);
+  });
+
+  test("a missing file", async () => {
+    fs.rmSync(path.join(gen, "c/kvm_regs.h"));
+    const r = await regcache(project, "check");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^  missing {6}generated\/c\/kvm_regs\.h: /m);
+    expect(r.stdout).not.toContain("--- a/");
+  });
+
+  test("a stale file with the banner is reported and generate removes it; a file without it is left alone", async () => {
+    const old = fs.readFileSync(path.join(gen, "c/kvm_regs.h"), "utf8");
+    fs.writeFileSync(path.join(gen, "c/kvm_old_regs.h"), old);
+    fs.writeFileSync(path.join(gen, "c/notes.h"), "/* kept by hand */\n");
+    fs.mkdirSync(path.join(gen, "ts"));
+    fs.writeFileSync(path.join(gen, "ts/removed.ts"), old);
+
+    const r = await regcache(project, "check");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^  stale {8}generated\/c\/kvm_old_regs\.h: carries regcache's banner/m,
+    );
+    expect(r.stdout).toMatch(/^  stale {8}generated\/ts\/removed\.ts: /m);
+    expect(r.stdout).not.toContain("notes.h");
+
+    const g = await regcache(project, "generate");
+    expect(g.code).toBe(0);
+    expect(g.stdout).toContain("removed generated/c/kvm_old_regs.h");
+    expect(g.stdout).toContain("removed generated/ts/removed.ts");
+    expect(fs.existsSync(path.join(gen, "c/kvm_old_regs.h"))).toBe(false);
+    expect(fs.readFileSync(path.join(gen, "c/notes.h"), "utf8")).toBe("/* kept by hand */\n");
+    expect((await regcache(project, "check")).code).toBe(0);
+  });
+
+  test("a hand-edited file is reported as hand-edited, not as a spec change", async () => {
+    const file = path.join(gen, "c/kvm_regs.h");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("NR_VCPU_REGS", "NR_VCPU_REGZ"));
+    const r = await regcache(project, "check");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^  hand-edited {2}generated\/c\/kvm_regs\.h: edited by hand: its body no longer matches its banner's hash \(the inputs did not change\)$/m,
+    );
+    expect(r.stdout).toMatch(/^-.*NR_VCPU_REGZ/m);
+    expect(r.stdout).toMatch(/^\+.*NR_VCPU_REGS/m);
+    expect(r.stdout).not.toContain("kvm_cache_regs.h");
+    expect(r.stdout).toMatch(/note: generate overwrites hand edits/);
+    expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate");
+
+    // Both at once: the spec changed too.
+    editSpec(project, rspAlwaysAvailable);
+    const both = await regcache(project, "check", "--format", "json");
+    const doc = JSON.parse(both.stdout);
+    const regs = doc.files.find((f: { path: string }) => f.path === "generated/c/kvm_regs.h");
+    expect(regs).toMatchObject({
+      status: "modified",
+      handEdited: true,
+      causes: ["inputs-changed", "hand-edited"],
+    });
+    const cache = doc.files.find(
+      (f: { path: string }) => f.path === "generated/c/kvm_cache_regs.h",
+    );
+    expect(cache).toMatchObject({
+      status: "modified",
+      handEdited: false,
+      causes: ["inputs-changed"],
+    });
+  });
+
+  test("a file without its banner, and one with CRLF line endings", async () => {
+    const regs = path.join(gen, "c/kvm_regs.h");
+    const cache = path.join(gen, "c/kvm_cache_regs.h");
+    fs.writeFileSync(regs, fs.readFileSync(regs, "utf8").replace(/^\/\*[\s\S]*?\*\/\n/, ""));
+    fs.writeFileSync(cache, fs.readFileSync(cache, "utf8").replace(/\n/g, "\r\n"));
+    const doc = JSON.parse((await regcache(project, "check", "--format", "json")).stdout);
+    expect(doc.files.map((f: { path: string; causes: string[] }) => [f.path, f.causes])).toEqual([
+      ["generated/c/kvm_cache_regs.h", ["line-endings"]],
+      ["generated/c/kvm_regs.h", ["no-banner"]],
+    ]);
+  });
+
+  test("--format json: a versioned document with the same findings", async () => {
+    const clean = JSON.parse((await regcache(project, "check", "--format", "json")).stdout);
+    expect(clean).toMatchObject({
+      version: 1,
+      spec: "spec/x86-kvm.yaml",
+      out: "generated",
+      status: "in-step",
+      files: [],
+      unchanged: ["generated/c/kvm_cache_regs.h", "generated/c/kvm_regs.h"],
+      fix: null,
+    });
+    expect(clean.inputHash).toMatch(/^[0-9a-f]{64}$/);
+
+    fs.rmSync(path.join(gen, "c/kvm_cache_regs.h"));
+    editSpec(project, rspAlwaysAvailable);
+    const r = await regcache(project, "check", "--format", "json");
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.status).toBe("drift");
+    expect(doc.fix).toBe("regcache generate");
+    expect(doc.files).toEqual([
+      {
+        path: "generated/c/kvm_cache_regs.h",
+        status: "missing",
+        handEdited: false,
+        causes: [],
+        diff: null,
+      },
+      expect.objectContaining({ path: "generated/c/kvm_regs.h", status: "modified" }),
+    ]);
+    expect(doc.files[1].diff).toMatch(/^\+\t \(1U << VCPU_REGS_RSP\)/m);
+  });
+
+  test("an invalid spec: exit 2 with diagnostics, in text and in JSON", async () => {
+    editSpec(project, (t) => t.replace("lazy: [pdptr]", "lazy: [pdptx]"));
+    const r = await regcache(project, "check");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^spec\/x86-kvm\.yaml:\d+:\d+: error RC\d+: .*pdptx/m);
+
+    const j = await regcache(project, "check", "--format", "json");
+    expect(j.code).toBe(2);
+    const doc = JSON.parse(j.stdout);
+    expect(doc).toMatchObject({ version: 1, status: "invalid" });
+    expect(doc.diagnostics[0]).toMatchObject({ file: "spec/x86-kvm.yaml", severity: "error" });
+    expect(doc.diagnostics[0].message).toContain("pdptx");
+    expect(typeof doc.diagnostics[0].line).toBe("number");
+  });
+
+  test("an unreadable output directory: exit 3", async () => {
+    fs.writeFileSync(path.join(project, "not-a-dir"), "a file where the output should be\n");
+    const r = await regcache(project, "check", "--out", "not-a-dir");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^regcache: error: cannot read not-a-dir\/: ENOTDIR/);
+    const j = await regcache(project, "check", "--out", "not-a-dir", "--format", "json");
+    expect(j.code).toBe(3);
+    expect(JSON.parse(j.stdout)).toMatchObject({ version: 1, status: "error" });
+  });
+
+  test("an output directory that does not exist yet: everything missing, exit 1", async () => {
+    const r = await regcache(project, "check", "--out", "elsewhere");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/missing {6}elsewhere\/c\/kvm_regs\.h/);
+    expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate --out elsewhere");
+  });
+});

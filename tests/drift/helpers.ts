@@ -1,0 +1,101 @@
+/*
+ * Shared by the drift tests: a throw-away project (a copy of spec/ in a temp
+ * directory, output generated there), the CLI driven in-process with a
+ * capturing Io, and snapshots of a tree with contents and mtimes.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../generator/cli";
+import type { Io } from "../../generator/io";
+
+export const repoRoot = path.resolve(__dirname, "../..");
+
+export interface Captured {
+  readonly io: Io;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+
+export function capturingIo(cwd: string, env: NodeJS.ProcessEnv = {}): Captured {
+  let out = "";
+  let err = "";
+  return {
+    io: {
+      stdout: (t) => void (out += t),
+      stderr: (t) => void (err += t),
+      isTTY: false,
+      env,
+      cwd,
+    },
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function regcache(cwd: string, ...argv: string[]): Promise<RunResult> {
+  const c = capturingIo(cwd);
+  const code = await main(argv, c.io);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+/** A temp project holding a copy of the repo's spec/; the repo itself is never written. */
+export function tempProject(prefix = "drift"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${prefix}-`));
+  fs.cpSync(path.join(repoRoot, "spec"), path.join(dir, "spec"), { recursive: true });
+  return dir;
+}
+
+export const specFile = (project: string) => path.join(project, "spec", "x86-kvm.yaml");
+
+export function editSpec(project: string, edit: (text: string) => string): void {
+  const file = specFile(project);
+  const before = fs.readFileSync(file, "utf8");
+  const after = edit(before);
+  if (after === before) throw new Error("the spec edit changed nothing");
+  fs.writeFileSync(file, after);
+}
+
+/** RSP always available: out of VMX's lazy set, into TDX's available set. */
+export function rspAlwaysAvailable(text: string): string {
+  return text
+    .replace(/lazy: \[rip, rsp, /, "lazy: [rip, ")
+    .replace(/available: \[rax, /, "available: [rax, rsp, ");
+}
+
+export interface FileState {
+  readonly contents: string;
+  readonly mtimeMs: number;
+}
+
+/** Every file below dir (relative paths) with its contents and mtime. */
+export function snapshot(dir: string): Map<string, FileState> {
+  const out = new Map<string, FileState>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(child);
+      else {
+        const file = path.join(dir, child);
+        out.set(child, {
+          contents: fs.readFileSync(file, "utf8"),
+          mtimeMs: fs.statSync(file).mtimeMs,
+        });
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk("");
+  return out;
+}
+
+/** Sets every file's mtime to a fixed past moment, so any rewrite shows. */
+export function ageFiles(dir: string): void {
+  const past = new Date("2001-02-03T04:05:06Z");
+  for (const rel of snapshot(dir).keys()) fs.utimesSync(path.join(dir, rel), past, past);
+}

@@ -1,0 +1,238 @@
+/*
+ * `regcache generate` as a careful writer: an unchanged regenerate touches no
+ * file, a failure at any point between writes leaves every file old or new
+ * (never partial, never a temporary left behind), stale files are removed only
+ * when they carry the banner, and --dry-run writes nothing.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { generate } from "../../generator/api";
+import { locate } from "../../generator/commands/common";
+import { regenerate, type TargetArgs } from "../../generator/commands/generate";
+import { applyPlan, planWrite } from "../../generator/writer";
+import {
+  ageFiles,
+  capturingIo,
+  editSpec,
+  regcache,
+  repoRoot,
+  rspAlwaysAvailable,
+  snapshot,
+  specFile,
+  tempProject,
+} from "./helpers";
+
+const defaults: TargetArgs = {
+  spec: "spec/x86-kvm.yaml",
+  out: "generated",
+  cStyle: "macro",
+  allCached: false,
+};
+
+const injected = (what: string) =>
+  Object.assign(new Error(`injected failure: ${what}`), { code: "EIO", syscall: what });
+
+const temporaries = (dir: string) =>
+  [...snapshot(dir).keys()].filter((p) => p.includes(".regcache-tmp-"));
+
+describe("regcache generate", () => {
+  let project: string;
+  let gen: string;
+  beforeEach(async () => {
+    project = tempProject("generate");
+    gen = path.join(project, "generated");
+    expect((await regcache(project, "generate")).code).toBe(0);
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  test("an unchanged regenerate leaves every file and every mtime alone", async () => {
+    ageFiles(gen);
+    const before = snapshot(gen);
+    const r = await regcache(project, "generate");
+    expect(r).toEqual({
+      code: 0,
+      stdout: "regcache: generated/ is up to date (2 files unchanged)\n",
+      stderr: "",
+    });
+    expect(snapshot(gen)).toEqual(before);
+  });
+
+  test("a changed spec rewrites the files that changed, and only those", async () => {
+    fs.writeFileSync(path.join(gen, "c/notes.txt"), "not ours\n");
+    ageFiles(gen);
+    const before = snapshot(gen);
+    editSpec(project, rspAlwaysAvailable);
+    const r = await regcache(project, "generate");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      "  updated generated/c/kvm_cache_regs.h\n  updated generated/c/kvm_regs.h\n" +
+        "regcache: changed 2 files in generated/, 0 unchanged\n",
+    );
+    const after = snapshot(gen);
+    expect(after.get("c/notes.txt")).toEqual(before.get("c/notes.txt"));
+    for (const f of ["c/kvm_regs.h", "c/kvm_cache_regs.h"]) {
+      expect(after.get(f)!.mtimeMs).toBeGreaterThan(before.get(f)!.mtimeMs);
+      expect(after.get(f)!.contents).not.toBe(before.get(f)!.contents);
+    }
+  });
+
+  describe("a failure injected between writes leaves every file old, and no temporaries", () => {
+    let where: ReturnType<typeof locate>;
+    let before: ReturnType<typeof snapshot>;
+    beforeEach(() => {
+      where = locate(capturingIo(project).io, defaults.spec, defaults.out);
+      fs.rmSync(path.join(gen, "c/kvm_regs.h")); // so one file is created, one updated
+      before = snapshot(gen);
+      editSpec(project, rspAlwaysAvailable);
+    });
+
+    test.each([
+      ["after the first temporary is written (phase one)", "afterTemporary", 1],
+      ["before the first rename (phase two)", "beforeRename", 1],
+      ["before the second rename, one file already in place (phase two)", "beforeRename", 2],
+    ] as const)("%s", (_name, hook, at) => {
+      let calls = 0;
+      const outcome = regenerate(where, defaults, {
+        [hook]: () => {
+          if (++calls === at) throw injected(hook);
+        },
+      });
+      expect(calls).toBe(at);
+      expect(outcome).toEqual({
+        kind: "failed",
+        message: expect.stringMatching(/^cannot write generated\/: EIO/),
+      });
+      // Same files, same bytes. A file put back after its rename has a new mtime, rightly:
+      // a build may have seen the new contents in between.
+      const contents = (m: ReturnType<typeof snapshot>) =>
+        new Map([...m].map(([p, s]) => [p, s.contents]));
+      expect(contents(snapshot(gen))).toEqual(contents(before));
+      if (hook === "afterTemporary" || at === 1) expect(snapshot(gen)).toEqual(before);
+      expect(temporaries(gen)).toEqual([]);
+    });
+
+    test("the command reports it as an environment failure (exit 3)", () => {
+      // The same failure through the command's own error path: a file where a directory must be.
+      fs.rmSync(path.join(gen, "c"), { recursive: true });
+      fs.writeFileSync(path.join(gen, "c"), "in the way\n");
+      return regcache(project, "generate").then((r) => {
+        expect(r.code).toBe(3);
+        expect(r.stderr).toMatch(/^regcache: error: cannot write generated\/: ENOTDIR/);
+        expect(fs.readFileSync(path.join(gen, "c"), "utf8")).toBe("in the way\n");
+      });
+    });
+  });
+
+  test("a run killed between two renames leaves each file whole, old or new; the next run finishes the job", async () => {
+    // Run the real writer in a child process that SIGKILLs itself before its second rename.
+    const lib = fs.mkdtempSync(path.join(project, "lib-"));
+    for (const mod of ["writer", "banner"]) {
+      const source = fs.readFileSync(path.join(repoRoot, "generator", `${mod}.ts`), "utf8");
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
+      fs.writeFileSync(path.join(lib, `${mod}.js`), js);
+    }
+    const old = snapshot(gen);
+    editSpec(project, rspAlwaysAvailable);
+    const result = generate({ specPath: specFile(project), displayPath: "spec/x86-kvm.yaml" });
+    if (!result.ok) throw new Error("the edited spec should be valid");
+    fs.writeFileSync(path.join(lib, "files.json"), JSON.stringify(result.files));
+    const child = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const w = require(${JSON.stringify(path.join(lib, "writer.js"))});
+         const files = require(${JSON.stringify(path.join(lib, "files.json"))});
+         let renames = 0;
+         w.applyPlan(w.planWrite(${JSON.stringify(gen)}, files), {
+           beforeRename: () => { if (++renames === 2) process.kill(process.pid, "SIGKILL"); },
+         });`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(child.signal).toBe("SIGKILL");
+
+    const after = snapshot(gen);
+    const wanted = new Map(result.files.map((f) => [f.path, f.contents]));
+    const states = ["c/kvm_cache_regs.h", "c/kvm_regs.h"].map((p) => {
+      const now = after.get(p)!.contents;
+      if (now === wanted.get(p)) return "new";
+      if (now === old.get(p)!.contents) return "old";
+      return "partial";
+    });
+    expect(states).toEqual(["new", "old"]);
+    expect(temporaries(gen)).toHaveLength(1);
+
+    // check ignores the leftover temporary and reports the one old file.
+    const c = await regcache(project, "check");
+    expect(c.code).toBe(1);
+    expect(c.stdout).not.toContain("regcache-tmp");
+    expect(c.stdout).toMatch(/^  modified {5}generated\/c\/kvm_regs\.h/m);
+    expect(c.stdout).not.toMatch(/^  \S+ +generated\/c\/kvm_cache_regs\.h/m);
+
+    // generate finishes the job and clears the dead run's temporary.
+    expect((await regcache(project, "generate")).code).toBe(0);
+    expect(temporaries(gen)).toEqual([]);
+    expect((await regcache(project, "check")).code).toBe(0);
+  });
+
+  test("a stale file is removed only while it carries the banner", () => {
+    const banner = fs.readFileSync(path.join(gen, "c/kvm_regs.h"), "utf8");
+    fs.writeFileSync(path.join(gen, "c/gone.h"), banner);
+    fs.writeFileSync(path.join(gen, "c/swapped.h"), banner);
+    fs.writeFileSync(path.join(gen, "c/mine.h"), "#define MINE 1\n");
+    const files = generate({ specPath: specFile(project) });
+    if (!files.ok) throw new Error("spec should be valid");
+    const plan = planWrite(gen, files.files);
+    expect(plan.files.filter((f) => f.action === "remove").map((f) => f.path)).toEqual([
+      "c/gone.h",
+      "c/swapped.h",
+    ]);
+    // Someone replaces a planned removal with their own file before the plan runs.
+    fs.writeFileSync(path.join(gen, "c/swapped.h"), "#define SWAPPED 1\n");
+    applyPlan(plan);
+    expect(fs.existsSync(path.join(gen, "c/gone.h"))).toBe(false);
+    expect(fs.readFileSync(path.join(gen, "c/swapped.h"), "utf8")).toBe("#define SWAPPED 1\n");
+    expect(fs.readFileSync(path.join(gen, "c/mine.h"), "utf8")).toBe("#define MINE 1\n");
+  });
+
+  test("--dry-run prints what it would do and writes nothing", async () => {
+    const regs = fs.readFileSync(path.join(gen, "c/kvm_regs.h"), "utf8");
+    fs.writeFileSync(path.join(gen, "c/old.h"), regs);
+    fs.rmSync(path.join(gen, "c/kvm_cache_regs.h"));
+    editSpec(project, rspAlwaysAvailable);
+    ageFiles(gen);
+    const before = snapshot(gen);
+    const r = await regcache(project, "generate", "--dry-run");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      "  would create generated/c/kvm_cache_regs.h\n" +
+        "  would update generated/c/kvm_regs.h\n" +
+        "  would remove generated/c/old.h\n" +
+        "regcache: would change 3 files in generated/, 0 unchanged; nothing was written (--dry-run)\n",
+    );
+    expect(snapshot(gen)).toEqual(before);
+  });
+
+  test("overwriting a hand-edited file says so", async () => {
+    const file = path.join(gen, "c/kvm_regs.h");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("NR_VCPU_REGS", "NR_VCPU_REGZ"));
+    const r = await regcache(project, "generate");
+    expect(r.stdout).toContain(
+      "  updated generated/c/kvm_regs.h (it had been edited by hand; those edits are gone)\n",
+    );
+    expect((await regcache(project, "check")).code).toBe(0);
+  });
+
+  test("an invalid spec writes nothing and exits 2", async () => {
+    const before = snapshot(gen);
+    editSpec(project, (t) => t.replace("mask: u32", "mask: u31"));
+    const r = await regcache(project, "generate");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nothing was written/);
+    expect(snapshot(gen)).toEqual(before);
+  });
+});

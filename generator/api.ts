@@ -4,13 +4,12 @@
  * files. Reading the spec and the templates is the only I/O, and a failure to
  * read is a diagnostic, not an exception.
  */
-import * as fs from "node:fs";
 import { sha256, withBanner } from "./banner";
 import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
 import { emitC, readCTemplates, type EmittedBody, type TemplateSource } from "./emit-c";
 import { emitTs, TS_EMITTER_ID, tsToolVersions } from "./emit-ts";
 import { buildModel, type CStyle, type Model } from "./model";
-import { decodeSpec, parseSpec } from "./parse";
+import { errnoText, parseSpec, readSpecFile } from "./parse";
 import { defaultOutDir, generatorVersion } from "./paths";
 import { validateSpec } from "./validate";
 
@@ -64,17 +63,7 @@ function readText(
   displayPath: string,
   filePath: string,
 ): { ok: true; text: string } | { ok: false; diagnostic: Diagnostic } {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(filePath);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
-    return {
-      ok: false,
-      diagnostic: diagnose("RC001", { displayPath, text: "" }, undefined, displayPath, reason),
-    };
-  }
-  return decodeSpec(displayPath, bytes);
+  return readSpecFile(displayPath, filePath);
 }
 
 export function inputHash(parts: {
@@ -145,13 +134,7 @@ function prepare(
     return {
       ok: false,
       diagnostics: [
-        diagnose(
-          "RC001",
-          { displayPath: where, text: "" },
-          undefined,
-          where,
-          e.code ?? String(err),
-        ),
+        diagnose("RC001", { displayPath: where, text: "" }, undefined, where, errnoText(err)),
       ],
     };
   }

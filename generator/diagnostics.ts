@@ -26,8 +26,29 @@ export interface Diagnostic {
   readonly span?: Span;
 }
 
+/** Longest user value quoted in a message; longer ones are cut with an ellipsis. */
+const MAX_QUOTED = 120;
+
+/**
+ * A user's value made safe for a one-line message: control characters, line
+ * and paragraph separators and bidi overrides are escaped (a name like
+ * "x\n#define" must not start a new line on the terminal), long values cut.
+ */
+export function printable(value: string, max = MAX_QUOTED): string {
+  const chars = [...value];
+  const cut = chars.length > max ? chars.slice(0, max - 1).join("") + "…" : value;
+  return cut.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+const UNPRINTABLE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
 function fill(template: string, args: readonly (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ""));
+  return template.replace(/\{(\d+)\}/g, (_, i: string) => {
+    const arg = args[Number(i)];
+    return typeof arg === "string" ? printable(arg) : String(arg ?? "");
+  });
 }
 
 export function diagnose(
@@ -49,25 +70,98 @@ export function diagnose(
 
 export interface LineCol {
   readonly line: number; // 1-based
-  readonly col: number; // 1-based, in characters
+  /** 1-based, in Unicode code points (an emoji or an accented letter is one column). */
+  readonly col: number;
+  /** Offsets (UTF-16 code units) of the line's first character and of its end, line break excluded. */
   readonly lineStart: number;
   readonly lineEnd: number;
 }
 
+/**
+ * Line and column of an offset into the text. Lines end at LF (a CR before it
+ * belongs to the line break); columns count code points, not UTF-16 units or
+ * UTF-8 bytes, so a column means the same in every editor that counts characters.
+ */
 export function lineColOf(text: string, offset: number): LineCol {
   const clamped = Math.max(0, Math.min(offset, text.length));
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < clamped; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  for (let i = text.indexOf("\n"); i >= 0 && i < clamped; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
   }
   let lineEnd = text.indexOf("\n", lineStart);
   if (lineEnd < 0) lineEnd = text.length;
   if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-  return { line, col: clamped - lineStart + 1, lineStart, lineEnd };
+  const col = [...text.slice(lineStart, Math.min(clamped, lineEnd))].length + 1;
+  return { line, col: clamped > lineEnd ? col + 1 : col, lineStart, lineEnd };
+}
+
+/** Columns a character takes on a terminal: 0 for combining marks, 2 for wide CJK and emoji. */
+function charWidth(ch: string): number {
+  if (/^[\p{Mn}\p{Me}\u200b-\u200d]$/u.test(ch)) return 0;
+  const cp = ch.codePointAt(0)!;
+  const wide =
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+/** One printable character in place of a control character, so the underline stays aligned. */
+function visible(ch: string): string {
+  if (ch === "\t") return " ";
+  return /^[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]$/u.test(
+    ch,
+  )
+    ? "\ufffd"
+    : ch;
+}
+
+const widthOf = (s: string): number => [...s].reduce((w, ch) => w + charWidth(visible(ch)), 0);
+
+/** Source lines longer than this are shown as a window around the span. */
+const MAX_SHOWN_LINE = 160;
+
+/**
+ * The source line as printed under the location, and where the underline goes
+ * (terminal columns). Control characters are shown as U+FFFD (a hostile spec
+ * must not drive the terminal), and a long line is cut to a window around the span.
+ */
+function excerpt(
+  text: string,
+  at: LineCol,
+  span: Span,
+): { source: string; pad: number; width: number } {
+  let from = at.lineStart;
+  let to = at.lineEnd;
+  const spanStart = Math.min(Math.max(span.start, from), to);
+  const spanEnd = Math.min(Math.max(span.end, spanStart), to);
+  let prefix = "";
+  let suffix = "";
+  if (widthOf(text.slice(from, to)) > MAX_SHOWN_LINE) {
+    const lead = [...text.slice(from, spanStart)];
+    if (lead.length > 40) {
+      from = spanStart - lead.slice(-40).join("").length;
+      prefix = "…";
+    }
+    const rest = [...text.slice(spanStart, to)];
+    if (rest.length > MAX_SHOWN_LINE - 40) {
+      to = spanStart + rest.slice(0, MAX_SHOWN_LINE - 40).join("").length;
+      suffix = "…";
+    }
+  }
+  const show = (s: string) => [...s].map(visible).join("");
+  const source = prefix + show(text.slice(from, to)) + suffix;
+  const pad = widthOf(prefix) + widthOf(text.slice(from, spanStart));
+  const width = Math.max(1, widthOf(text.slice(spanStart, Math.min(spanEnd, to))));
+  return { source, pad, width };
 }
 
 /**
@@ -77,22 +171,20 @@ export function lineColOf(text: string, offset: number): LineCol {
 export function formatDiagnostic(d: Diagnostic, color = false): string {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sev = paint(d.severity === "error" ? "1;31" : "1;33", d.severity);
+  const file = printable(d.file.displayPath, Infinity);
   if (!d.span) {
-    let out = `${d.file.displayPath}: ${sev} ${d.code}: ${d.message}\n`;
+    let out = `${file}: ${sev} ${d.code}: ${d.message}\n`;
     if (d.hint) out += `  = help: ${d.hint}\n`;
     return out;
   }
-  const text = d.file.text;
-  const at = lineColOf(text, d.span.start);
-  let out = `${d.file.displayPath}:${at.line}:${at.col}: ${sev} ${d.code}: ${d.message}\n`;
-  const source = text.slice(at.lineStart, at.lineEnd).replace(/\t/g, " ");
-  const gutter = String(at.line).length;
-  const underlineEnd = Math.min(Math.max(d.span.end, d.span.start + 1), at.lineEnd);
-  const width = Math.max(1, underlineEnd - d.span.start);
-  out += `${" ".repeat(gutter)} |\n`;
-  out += `${at.line} | ${source}\n`;
-  out += `${" ".repeat(gutter)} | ${" ".repeat(at.col - 1)}${paint("1;31", "^".repeat(width))}\n`;
-  if (d.hint) out += `${" ".repeat(gutter)} = help: ${d.hint}\n`;
+  const at = lineColOf(d.file.text, d.span.start);
+  const shown = excerpt(d.file.text, at, d.span);
+  const gutter = " ".repeat(String(at.line).length);
+  let out = `${file}:${at.line}:${at.col}: ${sev} ${d.code}: ${d.message}\n`;
+  out += `${gutter} |\n`;
+  out += `${at.line} | ${shown.source}\n`;
+  out += `${gutter} | ${" ".repeat(shown.pad)}${paint("1;31", "^".repeat(shown.width))}\n`;
+  if (d.hint) out += `${gutter} = help: ${d.hint}\n`;
   return out;
 }
 

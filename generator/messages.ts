@@ -6,8 +6,8 @@
 export const messages = {
   RC001: { text: "cannot read {0}: {1}", hint: "check the path and its permissions" },
   RC002: {
-    text: "{0} is not valid UTF-8 (first bad byte at offset {1})",
-    hint: "save the file as UTF-8",
+    text: "{0} is not valid UTF-8: byte {1}",
+    hint: "save the file as UTF-8 (without a byte-order mark other than UTF-8's)",
   },
   RC003: {
     text: "{0} is {1} bytes; specs are limited to {2} bytes",
@@ -15,22 +15,22 @@ export const messages = {
   },
   RC100: { text: "YAML syntax error: {0}", hint: "fix the YAML syntax at this position" },
   RC101: {
-    text: "duplicate key '{0}'",
+    text: "duplicate key '{0}' (first given at line {1})",
     hint: "each key may appear once in a mapping; remove or rename one",
   },
   RC102: { text: "unknown key '{0}'{1}", hint: "allowed keys here: {2}" },
-  RC103: { text: "{0} must be {1}, found {2}", hint: "" },
+  RC103: { text: "{0} must be {1}, found {2}", hint: "write {1} here" },
   RC104: {
     text: "unknown register '{0}'{1}",
     hint: "backend lists may name only registers declared under 'registers'",
   },
   RC105: {
-    text: "duplicate register '{0}' (first declared at line {1})",
+    text: "duplicate register '{0}' (first declared at line {1}{2})",
     hint: "register names must be unique, ignoring case",
   },
   RC106: {
     text: "'{0}' is not a valid {1} name",
-    hint: "use a C identifier: a letter, then letters, digits or '_'",
+    hint: "use a C identifier: an ASCII letter or '_', then ASCII letters, digits or '_'",
   },
   RC107: { text: "'{0}' is a C keyword and cannot be used as a {1} name", hint: "rename it" },
   RC108: {
@@ -54,12 +54,15 @@ export const messages = {
     text: "guard '{0}' is not a plain preprocessor identifier",
     hint: "use a macro name such as CONFIG_X86_64",
   },
-  RC114: { text: "unsupported format version {0}", hint: "this regcache reads 'regcache: 1'" },
-  RC115: { text: "missing required key '{0}'", hint: "" },
+  RC114: {
+    text: "unsupported format version {0}",
+    hint: "write 'regcache: 1', the only format version this regcache reads",
+  },
+  RC115: { text: "missing required key '{0}'", hint: "add {1}" },
   RC116: { text: "'{0}' is empty", hint: "declare at least one entry" },
   RC117: { text: "tab character used for indentation", hint: "indent YAML with spaces" },
   RC118: {
-    text: "the document expands to more than {0} (alias expansion)",
+    text: "the document expands to more than {0}",
     hint: "reduce alias nesting; a spec this large is not a register spec",
   },
   RC119: {
@@ -67,8 +70,8 @@ export const messages = {
     hint: "remove the tag; specs are plain YAML data",
   },
   RC120: {
-    text: "{0} '{1}' would generate '{2}', which the generator already emits",
-    hint: "rename it",
+    text: "{0} '{1}' would generate '{2}', which {3}",
+    hint: "rename it: each name's generated identifiers must be unique",
   },
   RC121: { text: "'{0}' is not a valid spec name", hint: "use letters, digits, '.', '_' or '-'" },
   RC122: {
@@ -80,6 +83,11 @@ export const messages = {
     hint: "backend names must be unique, ignoring case",
   },
   RC124: { text: "doc string is longer than {0} characters", hint: "shorten it" },
+  RC125: { text: "'{0}' cannot be used as a {1} name: {2}", hint: "rename it" },
+  RC126: {
+    text: "lone carriage return (CR) used as a line break",
+    hint: "save the file with LF or CRLF line endings",
+  },
 } as const;
 
 export type DiagnosticCode = keyof typeof messages;

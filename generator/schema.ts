@@ -7,7 +7,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import * as fs from "node:fs";
 import { diagnose, type Diagnostic } from "./diagnostics";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
-import { didYouMean } from "./suggest";
+import { didYouMean, nearestAll } from "./suggest";
 import { schemaPath } from "./paths";
 
 let compiled: ValidateFunction | undefined;
@@ -55,6 +55,18 @@ const typeNames: Record<string, string> = {
   boolean: "true or false",
 };
 
+/** What to add for a missing key, as the RC115 hint shows it. */
+const EXAMPLES: Record<string, string> = {
+  regcache: "regcache: 1",
+  name: "name: x86-kvm",
+  mask: "mask: u32 (or u64, bitmap)",
+  registers: "registers: { gpr: [rax, ...] }",
+  backends: "backends: { vmx: { lazy: [...] } }",
+  gpr: "gpr: [rax, ...]",
+};
+/** Keys below the top level that share a name with a top-level one. */
+const NESTED_EXAMPLES: Record<string, string> = { name: "name: rax" };
+
 /** Schema problems as diagnostics; empty when the document has the right shape. */
 export function checkShape(doc: ParsedDocument): Diagnostic[] {
   const validate = validator();
@@ -65,7 +77,26 @@ export function checkShape(doc: ParsedDocument): Diagnostic[] {
     const loc = doc.spans.get(pathKey(p));
     return which === "key" ? (loc?.key ?? loc?.value) : loc?.value;
   };
-  for (const err of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // A misspelt key ('registrs') is reported once, as unknown with a suggestion,
+  // not again as the required key it was meant to be.
+  const misspelt = new Set(
+    errors
+      .filter((e) => e.keyword === "additionalProperties")
+      .flatMap((e) => {
+        const key = (e.params as { additionalProperty: string }).additionalProperty;
+        const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+        return nearestAll(key, allowed).map((m) => `${e.instancePath}/${m}`);
+      }),
+  );
+  for (const err of errors) {
+    if (
+      err.keyword === "required" &&
+      misspelt.has(
+        `${err.instancePath}/${(err.params as { missingProperty: string }).missingProperty}`,
+      )
+    )
+      continue;
     const d = toDiagnostic(err, doc, spanAt);
     if (!d) continue;
     const id = `${d.code}:${d.span?.start}:${d.message}`;
@@ -98,11 +129,14 @@ function toDiagnostic(
     }
     case "required": {
       const missing = (err.params as { missingProperty: string }).missingProperty;
+      const at = spanAt(p, "key");
       return diagnose(
         "RC115",
         doc.file,
-        spanAt(p, "key"),
+        // At the top level there is no key to point at: point at the document's start.
+        p.length || !at ? at : { start: at.start, end: at.start },
         p.length ? `${label(p)}.${missing}` : missing,
+        `'${(p.length ? NESTED_EXAMPLES[missing] : undefined) ?? EXAMPLES[missing] ?? `${missing}: ...`}'`,
       );
     }
     case "type": {

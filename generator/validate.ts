@@ -4,8 +4,16 @@
  * identifiers, duplicates, backend lists that name real registers, and that
  * the registers fit in the mask. It never stops at the first problem.
  */
-import { diagnose, type Diagnostic, type Span } from "./diagnostics";
+import { diagnose, lineColOf, type Diagnostic, type Span } from "./diagnostics";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
+import {
+  C_KEYWORDS,
+  collisions,
+  IDENTIFIER,
+  reservedBecause,
+  unusableBecause,
+  type NamedThing,
+} from "./identifiers";
 import { checkShape } from "./schema";
 import { didYouMean } from "./suggest";
 
@@ -42,20 +50,6 @@ export const MASK_BITS: Record<Exclude<MaskKind, "bitmap">, number> = { u32: 32,
 
 export const MAX_DOC_LENGTH = 2000;
 
-const C_KEYWORDS = new Set(
-  (
-    "auto break case char const continue default do double else enum extern float for goto if " +
-    "inline int long register restrict return short signed sizeof static struct switch typedef " +
-    "union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic " +
-    "_Imaginary _Noreturn _Static_assert _Thread_local asm typeof bool true false"
-  ).split(" "),
-);
-
-/** Register names whose accessors would clash with the helpers the generator always emits. */
-const CLASHING_REGISTERS: Record<string, string> = {
-  register: "kvm_register_read",
-};
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -76,26 +70,30 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
   diagnostics.push(...checkShape(doc));
   const root = doc.value;
 
-  const checkIdentifier = (name: string, what: string, at: Span | undefined): boolean => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false; // the schema reported it
-    if (C_KEYWORDS.has(name) || C_KEYWORDS.has(name.toLowerCase())) {
+  const checkIdentifier = (
+    name: string,
+    what: "register" | "backend",
+    at: Span | undefined,
+  ): boolean => {
+    if (!IDENTIFIER.test(name)) return false; // the schema reported it
+    if (C_KEYWORDS.has(name)) {
       report(diagnose("RC107", doc.file, at, name, what));
       return false;
     }
-    if (/^__/.test(name) || /^_[A-Z]/.test(name)) {
-      report(
-        diagnose(
-          "RC108",
-          doc.file,
-          at,
-          name,
-          name.startsWith("__") ? "starts with '__'" : "starts with '_' and an uppercase letter",
-        ),
-      );
+    const reserved = reservedBecause(name);
+    if (reserved) {
+      report(diagnose("RC108", doc.file, at, name, reserved));
+      return false;
+    }
+    const unusable = unusableBecause(name, what);
+    if (unusable) {
+      report(diagnose("RC125", doc.file, at, name, what, unusable));
       return false;
     }
     return true;
   };
+  // Every name that passed, with where it was written, for the collision check at the end.
+  const named: (NamedThing & { at: Span | undefined })[] = [];
   const checkDoc = (value: unknown, p: DocPath) => {
     if (typeof value === "string" && value.length > MAX_DOC_LENGTH)
       report(diagnose("RC124", doc.file, span(p), MAX_DOC_LENGTH));
@@ -121,22 +119,19 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
         regDoc = entry["doc"];
         at = span([...p, "name"]);
         checkDoc(regDoc, [...p, "doc"]);
-        if (typeof guard === "string" && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(guard)) guard = undefined;
+        if (typeof guard === "string" && !IDENTIFIER.test(guard)) guard = undefined;
       }
       if (typeof name !== "string") return;
       if (!checkIdentifier(name, "register", at)) return;
-      const clash = CLASHING_REGISTERS[name.toLowerCase()];
-      if (clash) {
-        report(diagnose("RC120", doc.file, at, "register", name, clash));
-        return;
-      }
       const prior = byLowerName.get(name.toLowerCase());
       if (prior) {
-        const line = prior.at ? doc.file.text.slice(0, prior.at.start).split("\n").length : 0;
-        report(diagnose("RC105", doc.file, at, name, line));
+        const line = prior.at ? lineColOf(doc.file.text, prior.at.start).line : 0;
+        const as = prior.name === name ? "" : ` as '${prior.name}'; case does not matter`;
+        report(diagnose("RC105", doc.file, at, name, line, as));
         return;
       }
       byLowerName.set(name.toLowerCase(), { name, at });
+      named.push({ what: "register", name, kind, at });
       registers.push({
         name,
         kind,
@@ -169,13 +164,14 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
   for (const name of Object.keys(declared)) {
     const p: DocPath = ["backends", name];
     const body = declared[name];
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue; // the schema reported it
+    if (!IDENTIFIER.test(name)) continue; // the schema reported it
     if (!checkIdentifier(name, "backend", span(p, "key"))) continue;
     if (backendNames.has(name.toLowerCase())) {
       report(diagnose("RC123", doc.file, span(p, "key"), name));
       continue;
     }
     backendNames.set(name.toLowerCase(), name);
+    named.push({ what: "backend", name, at: span(p, "key") });
     if (!isObj(body)) continue; // the schema reported it
     checkDoc(body["doc"], [...p, "doc"]);
     const hasLazy = "lazy" in body;
@@ -184,7 +180,9 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       report(diagnose("RC109", doc.file, span([...p, "available"], "key"), name));
       continue;
     }
-    if (!hasLazy && !hasAvailable) {
+    // A misspelt 'lazzy' was reported as an unknown key; don't report its absence too.
+    const misspelt = Object.keys(body).some((k) => !["lazy", "available", "doc"].includes(k));
+    if (!hasLazy && !hasAvailable && !misspelt) {
       report(diagnose("RC110", doc.file, span(p, "key"), name));
       continue;
     }
@@ -216,6 +214,13 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       listed,
       ...(typeof body["doc"] === "string" ? { doc: body["doc"] } : {}),
     });
+  }
+
+  for (const c of collisions(named)) {
+    const by = c.owner
+      ? `${c.owner.what} '${c.owner.name}' also generates`
+      : "the generator already emits";
+    report(diagnose("RC120", doc.file, c.thing.at, c.thing.what, c.thing.name, c.identifier, by));
   }
 
   if (diagnostics.length > 0) return { ok: false, diagnostics };

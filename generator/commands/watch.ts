@@ -139,7 +139,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       templateWatcher.on("error", failed(templatesShown));
       watchers.push(templateWatcher);
     } catch (err) {
-      failed(where.displayPath)(err as Error);
+      const e = err as NodeJS.ErrnoException;
+      failed(displayPathOf(io, e.path ?? path.dirname(where.specPath)))(e);
       return;
     }
     once([]);

@@ -1,0 +1,132 @@
+/*
+ * `regcache watch`, driven in-process: it regenerates when the spec changes,
+ * survives an invalid spec (diagnostics, last good output kept), picks up the
+ * fix, and stops with exit 0 on abort and on SIGINT.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { main } from "../../generator/cli";
+import { watch } from "../../generator/commands/watch";
+import { capturingIo, editSpec, rspAlwaysAvailable, snapshot, tempProject } from "./helpers";
+
+/** Polls until `probe` is true; fails with what was printed so far. */
+async function until(probe: () => boolean, what: string, printed: () => string): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (!probe()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; output:\n${printed()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const linesOf = (text: string) => text.split("\n").filter((l) => l !== "");
+
+describe("regcache watch", () => {
+  let project: string;
+  let gen: string;
+  beforeEach(() => {
+    project = tempProject("watch");
+    gen = path.join(project, "generated");
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  test("regenerates on a spec change, keeps the last good output on an invalid spec, recovers", async () => {
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const printed = () => c.stdout() + c.stderr();
+    const args = {
+      spec: "spec/x86-kvm.yaml",
+      out: "generated",
+      cStyle: "macro",
+      allCached: false,
+    } as const;
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+
+    // The first run generates the tree.
+    await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
+    expect(linesOf(c.stdout())[0]).toMatch(
+      /^\[\d\d:\d\d:\d\d\] created generated\/c\/kvm_cache_regs\.h, created generated\/c\/kvm_regs\.h \(2 changed, 0 unchanged\)$/,
+    );
+    const first = fs.readFileSync(path.join(gen, "c/kvm_cache_regs.h"), "utf8");
+    expect(first).toContain("BUILD_KVM_CACHED_GPR_ACCESSORS(rsp, RSP)");
+
+    // A spec change: one line naming the spec and what was written.
+    editSpec(project, rspAlwaysAvailable);
+    await until(() => linesOf(c.stdout()).length >= 3, "the regenerate line", printed);
+    expect(linesOf(c.stdout())[2]).toMatch(
+      /^\[\d\d:\d\d:\d\d\] spec\/x86-kvm\.yaml changed: updated generated\/c\/kvm_cache_regs\.h, updated generated\/c\/kvm_regs\.h \(2 changed, 0 unchanged\)$/,
+    );
+    const good = snapshot(gen);
+    expect(good.get("c/kvm_cache_regs.h")!.contents).toContain("BUILD_KVM_GPR_ACCESSORS(rsp, RSP)");
+
+    // An invalid spec: diagnostics, and the output stays as it was.
+    editSpec(project, (t) => t.replace("lazy: [pdptr]", "lazy: [pdptx]"));
+    await until(() => linesOf(c.stdout()).length >= 4, "the invalid-spec line", printed);
+    expect(linesOf(c.stdout())[3]).toMatch(
+      /spec\/x86-kvm\.yaml changed: invalid spec; keeping the last good output in generated\/$/,
+    );
+    expect(c.stderr()).toMatch(/^spec\/x86-kvm\.yaml:\d+:\d+: error RC\d+: .*'pdptx'/m);
+    expect(snapshot(gen)).toEqual(good);
+
+    // Fixed: regenerates again (the same output as before the mistake: nothing to write).
+    editSpec(project, (t) => t.replace("lazy: [pdptx]", "lazy: [pdptr]"));
+    await until(() => linesOf(c.stdout()).length >= 5, "the recovery line", printed);
+    expect(linesOf(c.stdout())[4]).toMatch(
+      /spec\/x86-kvm\.yaml changed: generated\/ is up to date \(2 files unchanged\)$/,
+    );
+    expect(snapshot(gen)).toEqual(good);
+
+    // An editor that saves by writing a new file and renaming it over the spec.
+    const spec = path.join(project, "spec/x86-kvm.yaml");
+    const tmp = path.join(project, "spec/.x86-kvm.yaml.swp");
+    fs.writeFileSync(tmp, fs.readFileSync(spec, "utf8").replace("mask: u32", "mask: u64"));
+    fs.renameSync(tmp, spec);
+    await until(() => linesOf(c.stdout()).length >= 6, "the line after a rename-save", printed);
+    expect(linesOf(c.stdout())[5]).toMatch(/spec\/x86-kvm\.yaml changed: updated /);
+    expect(fs.readFileSync(path.join(gen, "c/kvm_cache_regs.h"), "utf8")).not.toBe(
+      good.get("c/kvm_cache_regs.h")!.contents,
+    );
+
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(linesOf(c.stdout()).pop()).toMatch(/stopped watching$/);
+  });
+
+  test("a burst of writes is one run (debounced)", async () => {
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const args = {
+      spec: "spec/x86-kvm.yaml",
+      out: "generated",
+      cStyle: "macro",
+      allCached: false,
+    } as const;
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 150 });
+    await until(() => /watching/.test(c.stdout()), "the first run", c.stdout);
+    const spec = path.join(project, "spec/x86-kvm.yaml");
+    const text = fs.readFileSync(spec, "utf8");
+    for (let i = 0; i < 5; i++) fs.writeFileSync(spec, `${text}# save ${i}\n`);
+    await until(() => linesOf(c.stdout()).length >= 3, "a run", c.stdout);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(linesOf(c.stdout())).toHaveLength(3);
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+  });
+
+  test("from the command line: SIGINT stops it with exit 0", async () => {
+    const c = capturingIo(project);
+    const done = main(["watch"], c.io);
+    await until(() => /watching/.test(c.stdout()), "the first run", c.stdout);
+    expect(process.listenerCount("SIGINT")).toBeGreaterThan(0);
+    process.emit("SIGINT");
+    await expect(done).resolves.toBe(0);
+    expect(c.stdout()).toMatch(/stopped watching\n$/);
+  });
+
+  test("a spec directory that does not exist: exit 3", async () => {
+    const c = capturingIo(project);
+    const code = await main(["watch", "--spec", "nowhere/spec.yaml"], c.io);
+    expect(code).toBe(3);
+    expect(c.stderr()).toMatch(/^regcache: error: cannot watch nowhere: ENOENT/);
+  });
+});

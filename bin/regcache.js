@@ -13,5 +13,11 @@ try {
 }
 cli.main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`regcache: internal error: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 70; },
+  (err) => {
+    // main() reports internal errors itself; this is the last resort. The stack only with --debug.
+    const debug = process.argv.includes("--debug");
+    const text = debug && err && err.stack ? err.stack : String(err && err.message ? err.message : err).split("\n")[0];
+    process.stderr.write(`regcache: internal error: ${text}\n`);
+    process.exitCode = 70;
+  },
 );

@@ -82,13 +82,30 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     );
   }
   try {
-    await parser.parseAsync();
+    try {
+      await parser.parseAsync();
+    } catch (err) {
+      if (usageError === undefined) throw err;
+    }
+    if (usageError !== undefined) {
+      io.stderr(`regcache: error: ${usageError}\n  = help: run 'regcache --help' for usage\n`);
+      return ExitCode.invalidInput;
+    }
+    return outcome ? await outcome : ExitCode.ok;
   } catch (err) {
-    if (usageError === undefined) throw err;
+    return internalError(io, err, argv.includes("--debug"));
   }
-  if (usageError !== undefined) {
-    io.stderr(`regcache: error: ${usageError}\n  = help: run 'regcache --help' for usage\n`);
-    return ExitCode.invalidInput;
-  }
-  return outcome ? await outcome : ExitCode.ok;
+}
+
+/** Exit code of a bug in regcache itself (EX_SOFTWARE), as bin/regcache.js uses too. */
+export const INTERNAL_ERROR = 70;
+
+/** A bug in the tool, not in the user's input: one line, the stack only with --debug. */
+function internalError(io: Io, err: unknown, debug: boolean): number {
+  const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  io.stderr(`regcache: internal error: ${message}\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+  else
+    io.stderr("  = help: this is a bug in regcache; run again with --debug for the stack trace\n");
+  return INTERNAL_ERROR;
 }

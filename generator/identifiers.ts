@@ -5,8 +5,11 @@
  * identifiers each name generates, which must not collide with one another:
  * a backend 'vcpu' would #define VCPU_REGS_LAZY_LOAD_SET over a register
  * 'lazy_load_set''s enum constant, and the accessors would silently index
- * regs[] with a mask.
+ * regs[] with a mask. (camelName comes from the TypeScript emitter so the two
+ * agree on what a name becomes; requiring it does not load ts-morph.)
  */
+
+import { camelName } from "./emit-ts";
 
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -64,6 +67,9 @@ export function generatedIdentifiers(t: NamedThing): string[] {
     `KVM_REG_BIT_${upper}`,
     `kvm_${t.name}_read`,
     `kvm_${t.name}_write`,
+    // The TypeScript target's accessors: 'a_b' and 'a__b' both become aBRead.
+    `${camelName(t.name)}Read`,
+    `${camelName(t.name)}Write`,
   ];
 }
 

@@ -11,19 +11,26 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Argv } from "yargs";
-import { generate, loadModel } from "../api";
+import { loadModel } from "../api";
 import { Diagnostic, formatDiagnostic, SourceFile } from "../diagnostics";
 import { ExitCode, Io } from "../io";
 import { packageRoot } from "../paths";
 import { checkBudget, parseBudget } from "../size/budget";
-import { buildAndMeasure, HeaderSet, Runnable } from "../size/build";
-import { detectCompiler } from "../size/compile";
+import { buildAndMeasure, HeaderSet } from "../size/build";
+import { detectCompilers } from "../size/compile";
 import { explainRows, planWhatIfs } from "../size/explain";
 import { renderReport, ReportFormat, REPORT_FORMATS } from "../size/formats";
-import { defaultConfigs, INSTALL_HINTS, mergeConfigs, parseConfigFile, selectConfigs, SizeConfig } from "../size/matrix";
+import {
+  defaultConfigs,
+  mergeConfigs,
+  parseConfigFile,
+  selectConfigs,
+  SizeConfig,
+} from "../size/matrix";
 import { sizeDiagnostic } from "../size/messages";
-import { buildReport, MeasuredConfig, SkippedConfig } from "../size/report";
-import { describeBase, gitShow, parseBaseOption } from "../size/sources";
+import { buildReport, MeasuredConfig } from "../size/report";
+import { generateSides } from "../size/sides";
+import { parseBaseOption } from "../size/sources";
 import { findSuite, Suite } from "../size/suite";
 
 export interface SizeArgs {
@@ -47,23 +54,56 @@ export interface SizeOverrides {
 
 export function builder(y: Argv): Argv<SizeArgs> {
   return y
-    .option("spec", { type: "string", default: "spec/x86-kvm.yaml", describe: "The spec head is generated from" })
+    .option("spec", {
+      type: "string",
+      default: "spec/x86-kvm.yaml",
+      describe: "The spec head is generated from",
+    })
     .option("base", {
       type: "string",
       default: "all-cached",
-      describe: "What to compare against: all-cached (the same spec, every accessor cached), a spec FILE, or git:REV[:PATH]",
+      describe:
+        "What to compare against: all-cached (the same spec, every accessor cached), a spec FILE, or git:REV[:PATH]",
     })
-    .option("compiler", { type: "string", array: true, describe: "Compiler families to run, e.g. gcc,clang (default: all)" })
-    .option("config", { type: "string", array: true, describe: "Config names to run (default: all in the matrix)" })
-    .option("config-file", { type: "string", describe: "YAML/JSON file adding configs to the matrix" })
-    .option("format", { choices: REPORT_FORMATS, default: "text" as ReportFormat, describe: "Report format" })
+    .option("compiler", {
+      type: "string",
+      array: true,
+      describe: "Compiler families to run, e.g. gcc,clang (default: all)",
+    })
+    .option("config", {
+      type: "string",
+      array: true,
+      describe: "Config names to run (default: all in the matrix)",
+    })
+    .option("config-file", {
+      type: "string",
+      describe: "YAML/JSON file adding configs to the matrix",
+    })
+    .option("format", {
+      choices: REPORT_FORMATS,
+      default: "text" as ReportFormat,
+      describe: "Report format",
+    })
     .option("out", { type: "string", describe: "Write the report to FILE instead of stdout" })
     .option("budget", { type: "string", describe: "YAML/JSON budget file; exit 1 on any breach" })
-    .option("keep", { type: "string", describe: "Keep headers, objects and compile commands under DIR" })
-    .option("jobs", { type: "number", describe: "Parallel compiles (default: the number of cores)" })
-    .option("explain", { type: "boolean", default: false, describe: "Rank lazily loaded registers by the bytes making each always available would save" })
+    .option("keep", {
+      type: "string",
+      describe: "Keep headers, objects and compile commands under DIR",
+    })
+    .option("jobs", {
+      type: "number",
+      describe: "Parallel compiles (default: the number of cores)",
+    })
+    .option("explain", {
+      type: "boolean",
+      default: false,
+      describe: "Rank lazily loaded registers by the bytes making each always available would save",
+    })
     .example("regcache size", "gcc and clang, plain and retpoline, spec vs all-cached")
-    .example("regcache size --base git:HEAD --format markdown", "What did my uncommitted spec change do?") as unknown as Argv<SizeArgs>;
+    .example(
+      "regcache size --base git:HEAD --format markdown",
+      "What did my uncommitted spec change do?",
+    ) as unknown as Argv<SizeArgs>;
 }
 
 function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
@@ -71,17 +111,29 @@ function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) io.stderr(formatDiagnostic(d, color));
 }
 
-function readSource(io: Io, file: string): { ok: true; file: SourceFile } | { ok: false; diagnostic: Diagnostic } {
+function readSource(
+  io: Io,
+  file: string,
+): { ok: true; file: SourceFile } | { ok: false; diagnostic: Diagnostic } {
   try {
-    return { ok: true, file: { displayPath: file, text: fs.readFileSync(path.resolve(io.cwd, file), "utf8") } };
+    return {
+      ok: true,
+      file: { displayPath: file, text: fs.readFileSync(path.resolve(io.cwd, file), "utf8") },
+    };
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? String(err);
-    return { ok: false, diagnostic: sizeDiagnostic("RC600", { displayPath: file, text: "" }, undefined, file, reason) };
+    return {
+      ok: false,
+      diagnostic: sizeDiagnostic("RC600", { displayPath: file, text: "" }, undefined, file, reason),
+    };
   }
 }
 
 const splitList = (values: readonly string[] | undefined) =>
-  (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 
 export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {}): Promise<number> {
   const usage = (d: Diagnostic) => (printDiagnostics(io, [d]), ExitCode.invalidInput);
@@ -93,12 +145,18 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
     const read = readSource(io, args.configFile);
     if (!read.ok) return usage(read.diagnostic);
     const parsed = parseConfigFile(read.file);
-    if (!parsed.ok) return printDiagnostics(io, parsed.diagnostics), ExitCode.invalidInput;
+    if (!parsed.ok) return (printDiagnostics(io, parsed.diagnostics), ExitCode.invalidInput);
     all = mergeConfigs(all, parsed.configs);
   }
-  const selected = selectConfigs(all, { compilers: splitList(args.compiler), names: splitList(args.config) });
+  const selected = selectConfigs(all, {
+    compilers: splitList(args.compiler),
+    names: splitList(args.config),
+  });
   if (!selected.ok) {
-    printDiagnostics(io, selected.problems.map((p) => sizeDiagnostic(p.code, argsFile, undefined, ...p.args)));
+    printDiagnostics(
+      io,
+      selected.problems.map((p) => sizeDiagnostic(p.code, argsFile, undefined, ...p.args)),
+    );
     return ExitCode.invalidInput;
   }
 
@@ -108,53 +166,35 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
     const read = readSource(io, args.budget);
     if (!read.ok) return usage(read.diagnostic);
     budget = parseBudget(read.file);
-    if (!budget.ok) return printDiagnostics(io, budget.diagnostics), ExitCode.invalidInput;
+    if (!budget.ok) return (printDiagnostics(io, budget.diagnostics), ExitCode.invalidInput);
   }
 
   // 3. Head and base headers.
   const base = parseBaseOption(args.base);
   if (!base) return usage(sizeDiagnostic("RC615", argsFile, undefined, args.base));
   const specPath = path.resolve(io.cwd, args.spec);
-  const head = generate({ specPath, displayPath: args.spec });
-  if (!head.ok) return printDiagnostics(io, head.diagnostics), ExitCode.invalidInput;
-  let baseResult;
-  if (base.kind === "all-cached") baseResult = generate({ specPath, displayPath: args.spec, allCached: true });
-  else if (base.kind === "file") baseResult = generate({ specPath: path.resolve(io.cwd, base.path), displayPath: base.path });
-  else {
-    const shown = gitShow(io.cwd, base.rev, base.path ?? args.spec);
-    if (!shown.ok) {
-      const d = sizeDiagnostic("RC616", argsFile, undefined, `${base.rev}:${base.path ?? args.spec}`, shown.message);
-      printDiagnostics(io, [d]);
-      return shown.reason === "no-git" ? ExitCode.environment : ExitCode.invalidInput;
-    }
-    baseResult = generate({ specPath, specText: shown.text, displayPath: describeBase(base, args.spec) });
-  }
-  if (!baseResult.ok) return printDiagnostics(io, baseResult.diagnostics), ExitCode.invalidInput;
+  const sides = generateSides({ cwd: io.cwd, spec: args.spec, base });
+  if (!sides.ok) return (printDiagnostics(io, sides.diagnostics), sides.exitCode);
   const headerSets: HeaderSet[] = [
-    { name: "base", files: baseResult.files },
-    { name: "head", files: head.files },
+    { name: "base", files: sides.base },
+    { name: "head", files: sides.head },
   ];
 
   // 4. What-if header sets for --explain.
   let whatIfs: ReturnType<typeof planWhatIfs> | undefined;
   if (args.explain) {
     const loaded = loadModel({ specPath, displayPath: args.spec });
-    if (!loaded.ok) return printDiagnostics(io, loaded.diagnostics), ExitCode.invalidInput;
+    if (!loaded.ok) return (printDiagnostics(io, loaded.diagnostics), ExitCode.invalidInput);
     const lazy = loaded.model.registers.filter((r) => r.lazyIn.length > 0);
     whatIfs = planWhatIfs({ specPath, displayPath: args.spec, text: loaded.specText }, lazy);
-    if (!whatIfs.ok) return printDiagnostics(io, whatIfs.diagnostics), ExitCode.invalidInput;
+    if (!whatIfs.ok) return (printDiagnostics(io, whatIfs.diagnostics), ExitCode.invalidInput);
     headerSets.push(...whatIfs.whatIfs.map((w) => w.headers));
   }
 
   // 5. Compilers: a missing one is skipped with its install hint.
-  const runnables: Runnable[] = [];
-  const skipped: SkippedConfig[] = [];
-  for (const config of selected.configs) {
-    const compiler = detectCompiler(config);
-    if (compiler) runnables.push({ config, compiler });
-    else skipped.push({ name: config.name, compiler: config.compiler, reason: `${config.commands.join(" or ")} not found`, hint: INSTALL_HINTS[config.compiler] });
-  }
-  for (const s of skipped) io.stderr(`regcache size: skipping ${s.name}: ${s.reason} (install: ${s.hint})\n`);
+  const { runnables, skipped } = detectCompilers(selected.configs);
+  for (const s of skipped)
+    io.stderr(`regcache size: skipping ${s.name}: ${s.reason} (install: ${s.hint})\n`);
   if (runnables.length === 0) {
     io.stderr("regcache size: no configured compiler is installed\n");
     return ExitCode.environment;
@@ -171,20 +211,31 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
   }
 
   // 6. Build and measure.
-  const root = args.keep ? path.resolve(io.cwd, args.keep) : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
+  const root = args.keep
+    ? path.resolve(io.cwd, args.keep)
+    : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
   let built;
   try {
     fs.mkdirSync(root, { recursive: true });
     const progress = io.isTTY
-      ? (done: number, total: number) => io.stderr(`\rregcache size: compiled ${done}/${total}${done === total ? "\r\x1b[K" : ""}`)
+      ? (done: number, total: number) =>
+          io.stderr(`\rregcache size: compiled ${done}/${total}${done === total ? "\r\x1b[K" : ""}`)
       : undefined;
     built = await buildAndMeasure(
-      { root, cwd: io.cwd, suite, parallel: args.jobs && args.jobs > 0 ? args.jobs : os.availableParallelism(), onProgress: progress },
+      {
+        root,
+        cwd: io.cwd,
+        suite,
+        parallel: args.jobs && args.jobs > 0 ? args.jobs : os.availableParallelism(),
+        onProgress: progress,
+      },
       runnables,
       headerSets,
     );
   } catch (err) {
-    io.stderr(`regcache size: cannot write under ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    io.stderr(
+      `regcache size: cannot write under ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`,
+    );
     return ExitCode.environment;
   } finally {
     if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
@@ -192,9 +243,12 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
   if (!built.ok) {
     if (built.failures) {
       for (const f of built.failures.slice(0, 5)) {
-        io.stderr(`regcache size: ${f.job.config.name}/${f.job.side.name}: compile failed:\n  ${f.job.argv.join(" ")}\n${f.output}\n`);
+        io.stderr(
+          `regcache size: ${f.job.config.name}/${f.job.side.name}: compile failed:\n  ${f.job.argv.join(" ")}\n${f.output}\n`,
+        );
       }
-      if (built.failures.length > 5) io.stderr(`regcache size: ${built.failures.length - 5} more compile failures\n`);
+      if (built.failures.length > 5)
+        io.stderr(`regcache size: ${built.failures.length - 5} more compile failures\n`);
     } else io.stderr(`regcache size: ${built.message}\n`);
     return ExitCode.environment;
   }
@@ -213,20 +267,35 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
   }));
   let report = buildReport({
     spec: args.spec,
-    base: describeBase(base, args.spec),
+    base: sides.baseLabel,
     measured,
     skipped,
-    baseFiles: baseResult.files,
-    headFiles: head.files,
-    ...(whatIfs?.ok ? { explain: explainRows(whatIfs.whatIfs, measured.map((m) => m.name), sizes) } : {}),
+    baseFiles: sides.base,
+    headFiles: sides.head,
+    ...(whatIfs?.ok
+      ? {
+          explain: explainRows(
+            whatIfs.whatIfs,
+            measured.map((m) => m.name),
+            sizes,
+          ),
+        }
+      : {}),
   });
   let breached = false;
   if (budget?.ok) {
-    const checked = checkBudget(budget.budget, report.configs, all.map((c) => c.name));
-    if (!checked.ok) return printDiagnostics(io, checked.diagnostics), ExitCode.invalidInput;
+    const checked = checkBudget(
+      budget.budget,
+      report.configs,
+      all.map((c) => c.name),
+    );
+    if (!checked.ok) return (printDiagnostics(io, checked.diagnostics), ExitCode.invalidInput);
     report = { ...report, budget: { file: args.budget ?? "", breaches: checked.breaches } };
     breached = checked.breaches.length > 0;
-    for (const b of checked.breaches) io.stderr(`regcache size: budget breach: ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}\n`);
+    for (const b of checked.breaches)
+      io.stderr(
+        `regcache size: budget breach: ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}\n`,
+      );
   }
 
   const color = !args.out && io.isTTY && !io.env.NO_COLOR;
@@ -237,7 +306,9 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, text);
     } catch (err) {
-      io.stderr(`regcache size: cannot write ${args.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      io.stderr(
+        `regcache size: cannot write ${args.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`,
+      );
       return ExitCode.environment;
     }
     io.stderr(`regcache size: wrote ${args.out}\n`);

@@ -76,14 +76,20 @@ export async function buildAndMeasure(
     ctx.suite.sources,
   );
   writeCommandScripts(ctx.root, jobs, ctx.cwd);
-  const failures = await compileAll(jobs, { cwd: ctx.cwd, parallel: ctx.parallel, onProgress: ctx.onProgress });
+  const failures = await compileAll(jobs, {
+    cwd: ctx.cwd,
+    parallel: ctx.parallel,
+    onProgress: ctx.onProgress,
+  });
   if (failures.length > 0) return { ok: false, failures };
 
   const sizes = new Map<string, Map<string, readonly SymbolSize[]>>();
   for (const { config } of runnables) {
     const perSide = new Map<string, readonly SymbolSize[]>();
     for (const side of sides) {
-      const objects = jobs.filter((j) => j.config === config && j.side.name === side.name).map((j) => j.object);
+      const objects = jobs
+        .filter((j) => j.config === config && j.side.name === side.name)
+        .map((j) => j.object);
       const measured = measureObjects(objects);
       if (!measured.ok) return { ok: false, message: measured.message };
       perSide.set(side.name, measured.symbols);

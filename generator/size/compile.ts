@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readElfSymbols } from "./elf";
-import { SizeConfig } from "./matrix";
+import { INSTALL_HINTS, SizeConfig } from "./matrix";
 import { foldSymbols, nmSizeSort, NmSymbol, SymbolSize } from "./symbols";
 
 export interface DetectedCompiler {
@@ -28,6 +28,28 @@ export function detectCompiler(config: SizeConfig): DetectedCompiler | undefined
     if (probe.status === 0) return { command, version: (probe.stdout.split("\n")[0] ?? "").trim() };
   }
   return undefined;
+}
+
+/** Splits configs into those whose compiler is installed and those skipped (with the install hint). */
+export function detectCompilers(configs: readonly SizeConfig[]): {
+  runnables: { config: SizeConfig; compiler: DetectedCompiler }[];
+  skipped: { name: string; compiler: string; reason: string; hint: string }[];
+} {
+  const runnables: { config: SizeConfig; compiler: DetectedCompiler }[] = [];
+  const skipped: { name: string; compiler: string; reason: string; hint: string }[] = [];
+  for (const config of configs) {
+    const compiler = detectCompiler(config);
+    if (compiler) runnables.push({ config, compiler });
+    else {
+      skipped.push({
+        name: config.name,
+        compiler: config.compiler,
+        reason: `${config.commands.join(" or ")} not found`,
+        hint: INSTALL_HINTS[config.compiler],
+      });
+    }
+  }
+  return { runnables, skipped };
 }
 
 /** One build of the suite: the headers a side compiles against. */

@@ -18,7 +18,8 @@ export interface WhatIf {
   readonly headers: HeaderSet;
 }
 
-export type WhatIfPlan = { ok: true; whatIfs: WhatIf[] } | { ok: false; diagnostics: readonly Diagnostic[] };
+export type WhatIfPlan =
+  { ok: true; whatIfs: WhatIf[] } | { ok: false; diagnostics: readonly Diagnostic[] };
 
 export function whatIfSide(register: string): string {
   return `what-if-${register}`;
@@ -31,16 +32,29 @@ export function planWhatIfs(
   const whatIfs: WhatIf[] = [];
   for (const register of lazyRegisters) {
     const specText = withRegisterAlwaysAvailable(spec.text, register.name);
-    const generated = generate({ specPath: spec.specPath, specText, displayPath: `${spec.displayPath} (${register.name} always available)` });
+    const generated = generate({
+      specPath: spec.specPath,
+      specText,
+      displayPath: `${spec.displayPath} (${register.name} always available)`,
+    });
     if (!generated.ok) return { ok: false, diagnostics: generated.diagnostics };
-    whatIfs.push({ register: register.name, lazyIn: register.lazyIn, headers: { name: whatIfSide(register.name), files: generated.files } });
+    whatIfs.push({
+      register: register.name,
+      lazyIn: register.lazyIn,
+      headers: { name: whatIfSide(register.name), files: generated.files },
+    });
   }
   return { ok: true, whatIfs };
 }
 
-const total = (symbols: readonly SymbolSize[] | undefined) => (symbols ?? []).reduce((sum, s) => sum + s.size, 0);
+const total = (symbols: readonly SymbolSize[] | undefined) =>
+  (symbols ?? []).reduce((sum, s) => sum + s.size, 0);
 
-export function explainRows(whatIfs: readonly WhatIf[], configNames: readonly string[], sizes: Measurements): ExplainRow[] {
+export function explainRows(
+  whatIfs: readonly WhatIf[],
+  configNames: readonly string[],
+  sizes: Measurements,
+): ExplainRow[] {
   return whatIfs.map((w) => ({
     register: w.register,
     lazyIn: w.lazyIn,

@@ -10,7 +10,11 @@ import { SizeReport } from "./report";
 export const REPORT_FORMATS = ["text", "markdown", "json", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export function renderReport(report: SizeReport, format: ReportFormat, options: { readonly color: boolean }): string {
+export function renderReport(
+  report: SizeReport,
+  format: ReportFormat,
+  options: { readonly color: boolean },
+): string {
   switch (format) {
     case "text":
       return formatText(report, options);

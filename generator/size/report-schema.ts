@@ -5,6 +5,7 @@
  * Adding an optional field keeps version 1; renaming, removing or changing
  * the meaning of a field bumps `version`.
  */
+const count = { type: "integer", minimum: 0 } as const;
 const size = { type: ["integer", "null"], minimum: 0 } as const;
 const fileSize = {
   type: ["object", "null"],
@@ -28,7 +29,17 @@ export const sizeReportSchema = {
       type: "array",
       items: {
         type: "object",
-        required: ["name", "compiler", "command", "compilerVersion", "retpoline", "flags", "summary", "functions", "total"],
+        required: [
+          "name",
+          "compiler",
+          "command",
+          "compilerVersion",
+          "retpoline",
+          "flags",
+          "summary",
+          "functions",
+          "total",
+        ],
         additionalProperties: false,
         properties: {
           name: { type: "string" },
@@ -41,9 +52,15 @@ export const sizeReportSchema = {
             type: "object",
             required: ["add", "remove", "grow", "shrink", "up", "down", "net"],
             additionalProperties: false,
-            properties: Object.fromEntries(
-              ["add", "remove", "grow", "shrink", "up", "down"].map((k) => [k, { type: "integer", minimum: 0 }]).concat([["net", { type: "integer" }]]),
-            ),
+            properties: {
+              add: count,
+              remove: count,
+              grow: count,
+              shrink: count,
+              up: count,
+              down: count,
+              net: { type: "integer" },
+            },
           },
           functions: {
             type: "array",
@@ -64,7 +81,11 @@ export const sizeReportSchema = {
             type: "object",
             required: ["base", "head", "delta"],
             additionalProperties: false,
-            properties: { base: { type: "integer" }, head: { type: "integer" }, delta: { type: "integer" } },
+            properties: {
+              base: { type: "integer" },
+              head: { type: "integer" },
+              delta: { type: "integer" },
+            },
           },
         },
       },
@@ -75,7 +96,12 @@ export const sizeReportSchema = {
         type: "object",
         required: ["name", "compiler", "reason", "hint"],
         additionalProperties: false,
-        properties: { name: { type: "string" }, compiler: { type: "string" }, reason: { type: "string" }, hint: { type: "string" } },
+        properties: {
+          name: { type: "string" },
+          compiler: { type: "string" },
+          reason: { type: "string" },
+          hint: { type: "string" },
+        },
       },
     },
     sources: {
@@ -112,7 +138,12 @@ export const sizeReportSchema = {
             type: "object",
             required: ["config", "target", "rule", "actual"],
             additionalProperties: false,
-            properties: { config: { type: "string" }, target: { type: "string" }, rule: { type: "string" }, actual: { type: "string" } },
+            properties: {
+              config: { type: "string" },
+              target: { type: "string" },
+              rule: { type: "string" },
+              actual: { type: "string" },
+            },
           },
         },
       },

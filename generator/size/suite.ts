@@ -21,7 +21,10 @@ export function findSuite(packageRoot: string): SuiteResult {
   try {
     names = fs.readdirSync(handlers).filter((name) => name.endsWith(".c"));
   } catch (err) {
-    return { ok: false, message: `cannot list ${handlers}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    return {
+      ok: false,
+      message: `cannot list ${handlers}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    };
   }
   if (names.length === 0) return { ok: false, message: `no handler sources (*.c) in ${handlers}` };
   return {

@@ -41,7 +41,8 @@ describe("the seed's result on spec/x86-kvm.yaml against all-cached", () => {
     expect(full.code).toBe(0);
     const ran = report.configs.map((c) => c.name);
     expect(ran).toEqual(expect.arrayContaining(["gcc-O2", "gcc-O2-retpoline"]));
-    if (findClang()) expect(ran).toEqual(expect.arrayContaining(["clang-O2", "clang-O2-retpoline"]));
+    if (findClang())
+      expect(ran).toEqual(expect.arrayContaining(["clang-O2", "clang-O2-retpoline"]));
     else expect(report.skipped.map((s) => s.hint)).toContain("apt-get install -y clang-19");
     process.stdout.write(`size matrix ran: ${ran.join(", ")}\n`);
   });
@@ -50,8 +51,14 @@ describe("the seed's result on spec/x86-kvm.yaml against all-cached", () => {
     for (const config of report.configs) {
       const cpuid = fnOf(config, "kvm_emulate_cpuid");
       const hypercall = fnOf(config, "kvm_emulate_hypercall");
-      expect({ config: config.name, cpuidShrink: cpuid.delta / cpuid.base! <= -0.35 }).toEqual({ config: config.name, cpuidShrink: true });
-      expect({ config: config.name, hypercallShrinks: hypercall.delta < 0 }).toEqual({ config: config.name, hypercallShrinks: true });
+      expect({ config: config.name, cpuidShrink: cpuid.delta / cpuid.base! <= -0.35 }).toEqual({
+        config: config.name,
+        cpuidShrink: true,
+      });
+      expect({ config: config.name, hypercallShrinks: hypercall.delta < 0 }).toEqual({
+        config: config.name,
+        hypercallShrinks: true,
+      });
     }
   });
 });
@@ -74,7 +81,9 @@ describe("--keep objects reproduce every figure", () => {
     for (const config of report.configs) {
       for (const side of ["base", "head"] as const) {
         const nm = bloatSizes(path.join(keep, config.name, side));
-        const ours = new Map(config.functions.filter((f) => f[side] !== null).map((f) => [f.name, f[side]!]));
+        const ours = new Map(
+          config.functions.filter((f) => f[side] !== null).map((f) => [f.name, f[side]!]),
+        );
         expect([config.name, side, ours]).toEqual([config.name, side, nm]);
         const total = [...nm.values()].reduce((a, b) => a + b, 0);
         expect(config.total[side]).toBe(total);
@@ -100,7 +109,10 @@ describe("budgets", () => {
   };
 
   test("a breach exits 1 and lists every breach", async () => {
-    const file = budget("tight.yaml", "budgets:\n  - function: kvm_emulate_cpuid\n    max: 10\n  - function: '*_interception'\n    max: 10\n");
+    const file = budget(
+      "tight.yaml",
+      "budgets:\n  - function: kvm_emulate_cpuid\n    max: 10\n  - function: '*_interception'\n    max: 10\n",
+    );
     const r = await runCli(["size", "--config", "gcc-O2", "--budget", file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("budget breach: gcc-O2: kvm_emulate_cpuid: head ");
@@ -110,8 +122,24 @@ describe("budgets", () => {
   });
 
   test("a budget the spec keeps exits 0", async () => {
-    const file = budget("ok.json", JSON.stringify({ budgets: [{ function: "kvm_emulate_cpuid", growth: "-35%" }, { total: true, growth: 0 }] }));
-    const r = await runCli(["size", "--config", "gcc-O2", "--budget", file, "--format", "markdown"]);
+    const file = budget(
+      "ok.json",
+      JSON.stringify({
+        budgets: [
+          { function: "kvm_emulate_cpuid", growth: "-35%" },
+          { total: true, growth: 0 },
+        ],
+      }),
+    );
+    const r = await runCli([
+      "size",
+      "--config",
+      "gcc-O2",
+      "--budget",
+      file,
+      "--format",
+      "markdown",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Within every limit.");
@@ -140,7 +168,20 @@ describe("--base git:REV[:PATH]", () => {
     expect(changed).not.toBe(spec);
     fs.writeFileSync(path.join(repo, "kvm.yaml"), changed);
 
-    const r = await runCli(["size", "--spec", "kvm.yaml", "--base", "git:HEAD", "--config", "gcc-O2", "--format", "json"], { cwd: repo });
+    const r = await runCli(
+      [
+        "size",
+        "--spec",
+        "kvm.yaml",
+        "--base",
+        "git:HEAD",
+        "--config",
+        "gcc-O2",
+        "--format",
+        "json",
+      ],
+      { cwd: repo },
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
@@ -150,10 +191,26 @@ describe("--base git:REV[:PATH]", () => {
     expect(fs.readFileSync(path.join(repo, "kvm.yaml"), "utf8")).toBe(changed);
     expect(git("status", "--porcelain")).toBe(" M kvm.yaml\n");
 
-    const same = await runCli(["size", "--spec", "kvm.yaml", "--base", "git:HEAD:kvm.yaml", "--config", "gcc-O2", "--format", "json"], { cwd: repo });
+    const same = await runCli(
+      [
+        "size",
+        "--spec",
+        "kvm.yaml",
+        "--base",
+        "git:HEAD:kvm.yaml",
+        "--config",
+        "gcc-O2",
+        "--format",
+        "json",
+      ],
+      { cwd: repo },
+    );
     expect(JSON.parse(same.stdout).configs[0].total.delta).toBe(json.configs[0].total.delta);
 
-    const bad = await runCli(["size", "--spec", "kvm.yaml", "--base", "git:no-such-rev", "--config", "gcc-O2"], { cwd: repo });
+    const bad = await runCli(
+      ["size", "--spec", "kvm.yaml", "--base", "git:no-such-rev", "--config", "gcc-O2"],
+      { cwd: repo },
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("error RC616: git cannot show no-such-rev:kvm.yaml");
   });
@@ -162,19 +219,34 @@ describe("--base git:REV[:PATH]", () => {
 describe("missing compilers and output", () => {
   const configFile = () => {
     const file = path.join(work, "configs.yaml");
-    fs.writeFileSync(file, "configs:\n  - { name: ghost, compiler: clang, command: no-such-compiler-regcache }\n");
+    fs.writeFileSync(
+      file,
+      "configs:\n  - { name: ghost, compiler: clang, command: no-such-compiler-regcache }\n",
+    );
     return file;
   };
 
   test("only missing compilers: exit 3 with the install hint", async () => {
     const r = await runCli(["size", "--config-file", configFile(), "--config", "ghost"]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain("skipping ghost: no-such-compiler-regcache not found (install: apt-get install -y clang-19)");
+    expect(r.stderr).toContain(
+      "skipping ghost: no-such-compiler-regcache not found (install: apt-get install -y clang-19)",
+    );
   });
 
   test("a missing compiler beside a present one: skipped, reported, exit 0; --out writes html", async () => {
     const out = path.join(work, "out", "size.html");
-    const r = await runCli(["size", "--config-file", configFile(), "--config", "ghost,gcc-O2", "--format", "html", "--out", out]);
+    const r = await runCli([
+      "size",
+      "--config-file",
+      configFile(),
+      "--config",
+      "ghost,gcc-O2",
+      "--format",
+      "html",
+      "--out",
+      out,
+    ]);
     expect(r.code).toBe(0);
     const html = fs.readFileSync(out, "utf8");
     expect(html).toContain("Skipped <b>ghost</b>");
@@ -185,10 +257,16 @@ describe("missing compilers and output", () => {
     const r = await runCli(["size", "--config", "gcc-O2"]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("\x1b[");
-    expect(r.stdout).toMatch(/^add\/remove: \d+\/\d+ grow\/shrink: \d+\/\d+ up\/down: \d+\/-\d+ \(-?\d+\)$/m);
+    expect(r.stdout).toMatch(
+      /^add\/remove: \d+\/\d+ grow\/shrink: \d+\/\d+ up\/down: \d+\/-\d+ \(-?\d+\)$/m,
+    );
   });
 
-  test.each([["--base", "git:"], ["--compiler", "icc"], ["--config", "gcc-O9"]])("bad %s %s exits 2", async (flag, value) => {
+  test.each([
+    ["--base", "git:"],
+    ["--compiler", "icc"],
+    ["--config", "gcc-O9"],
+  ])("bad %s %s exits 2", async (flag, value) => {
     const r = await runCli(["size", flag, value]);
     expect(r.code).toBe(2);
   });

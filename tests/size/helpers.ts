@@ -39,5 +39,7 @@ export function nmSizeSortOf(...objectPaths: string[]): NmSymbol[] {
 }
 
 export function sortSymbols<T extends { name: string; size: number }>(list: readonly T[]): T[] {
-  return [...list].sort((a, b) => a.size - b.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...list].sort(
+    (a, b) => a.size - b.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }

@@ -22,11 +22,32 @@ import { SymbolSize } from "../../generator/size/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 
-const base = [fn("kvm_emulate_cpuid", 342), fn("kvm_emulate_hypercall", 1362), fn("gone", 40), fn("same", 10), fn("grows", 50)];
-const head = [fn("kvm_emulate_cpuid", 182), fn("kvm_emulate_hypercall", 1143), fn("added", 7), fn("same", 10), fn("grows", 60)];
+const base = [
+  fn("kvm_emulate_cpuid", 342),
+  fn("kvm_emulate_hypercall", 1362),
+  fn("gone", 40),
+  fn("same", 10),
+  fn("grows", 50),
+];
+const head = [
+  fn("kvm_emulate_cpuid", 182),
+  fn("kvm_emulate_hypercall", 1143),
+  fn("added", 7),
+  fn("same", 10),
+  fn("grows", 60),
+];
 
 function measured(name: string, b = base, h = head): MeasuredConfig {
-  return { name, compiler: "gcc", command: "gcc", compilerVersion: "gcc 12", retpoline: false, flags: ["-O2"], base: b, head: h };
+  return {
+    name,
+    compiler: "gcc",
+    command: "gcc",
+    compilerVersion: "gcc 12",
+    retpoline: false,
+    flags: ["-O2"],
+    base: b,
+    head: h,
+  };
 }
 
 function sampleReport(configs = [measured("gcc-O2"), measured("clang-O2")]): SizeReport {
@@ -34,7 +55,14 @@ function sampleReport(configs = [measured("gcc-O2"), measured("clang-O2")]): Siz
     spec: "spec/x86-kvm.yaml",
     base: "all-cached",
     measured: configs,
-    skipped: [{ name: "clang-O2-retpoline", compiler: "clang", reason: "clang-19 or clang not found", hint: "apt-get install -y clang-19" }],
+    skipped: [
+      {
+        name: "clang-O2-retpoline",
+        compiler: "clang",
+        reason: "clang-19 or clang not found",
+        hint: "apt-get install -y clang-19",
+      },
+    ],
     baseFiles: [{ path: "c/kvm_regs.h", contents: "a\nb\n" }],
     headFiles: [{ path: "c/kvm_regs.h", contents: "a\nbc\nd\n" }],
   });
@@ -44,7 +72,15 @@ describe("compareSides: bloat-o-meter's calc()", () => {
   const { summary, functions, total } = compareSides(base, head);
 
   test("counts and sums like bloat-o-meter", () => {
-    expect(summary).toEqual({ add: 1, remove: 1, grow: 1, shrink: 2, up: 7 + 10, down: 160 + 219 + 40, net: 17 - 419 });
+    expect(summary).toEqual({
+      add: 1,
+      remove: 1,
+      grow: 1,
+      shrink: 2,
+      up: 7 + 10,
+      down: 160 + 219 + 40,
+      net: 17 - 419,
+    });
     expect(formatSummary(summary)).toBe("add/remove: 1/1 grow/shrink: 1/2 up/down: 17/-419 (-402)");
   });
 
@@ -57,15 +93,25 @@ describe("compareSides: bloat-o-meter's calc()", () => {
       ["kvm_emulate_cpuid", -160],
       ["kvm_emulate_hypercall", -219],
     ]);
-    expect(functions.find((f) => f.name === "added")).toMatchObject({ base: null, head: 7, percent: null });
-    expect(functions.find((f) => f.name === "gone")).toMatchObject({ base: 40, head: null, percent: -100 });
+    expect(functions.find((f) => f.name === "added")).toMatchObject({
+      base: null,
+      head: 7,
+      percent: null,
+    });
+    expect(functions.find((f) => f.name === "gone")).toMatchObject({
+      base: 40,
+      head: null,
+      percent: -100,
+    });
   });
 
   test("totals and the footer", () => {
     const before = 342 + 1362 + 40 + 10 + 50;
     const after = 182 + 1143 + 7 + 10 + 60;
     expect(total).toMatchObject({ base: before, head: after, delta: after - before });
-    expect(formatTotals(total)).toBe(`Total: Before=${before}, After=${after}, chg -${((100 * (before - after)) / before).toFixed(2)}%`);
+    expect(formatTotals(total)).toBe(
+      `Total: Before=${before}, After=${after}, chg -${((100 * (before - after)) / before).toFixed(2)}%`,
+    );
   });
 
   test.each([
@@ -82,13 +128,14 @@ describe("cross-config table and sources", () => {
   const report = sampleReport();
   test("one row per name changed anywhere, one cell per config", () => {
     expect(report.crossConfig.map((r) => r.name)).not.toContain("same");
-    expect(report.crossConfig.find((r) => r.name === "kvm_emulate_cpuid")?.cells.map(formatCell)).toEqual([
-      "342 → 182 (−47%)",
-      "342 → 182 (−47%)",
-    ]);
+    expect(
+      report.crossConfig.find((r) => r.name === "kvm_emulate_cpuid")?.cells.map(formatCell),
+    ).toEqual(["342 → 182 (−47%)", "342 → 182 (−47%)"]);
   });
   test("generated source sizes per file", () => {
-    expect(report.sources).toEqual([{ path: "c/kvm_regs.h", base: { lines: 2, bytes: 4 }, head: { lines: 3, bytes: 7 } }]);
+    expect(report.sources).toEqual([
+      { path: "c/kvm_regs.h", base: { lines: 2, bytes: 4 }, head: { lines: 3, bytes: 7 } },
+    ]);
   });
 });
 
@@ -99,9 +146,13 @@ describe("text format", () => {
     expect(text).not.toContain("\x1b[");
     expect(text).toContain("add/remove: 1/1 grow/shrink: 1/2 up/down: 17/-419 (-402)");
     expect(text).toContain("(1 unchanged)");
-    expect(text).toContain("skipped clang-O2-retpoline: clang-19 or clang not found (install: apt-get install -y clang-19)");
+    expect(text).toContain(
+      "skipped clang-O2-retpoline: clang-19 or clang not found (install: apt-get install -y clang-19)",
+    );
     const header = text.split("\n").find((l) => l.startsWith("function ") && l.includes("delta"))!;
-    const cpuid = text.split("\n").find((l) => l.startsWith("kvm_emulate_cpuid ") && l.includes("-160"))!;
+    const cpuid = text
+      .split("\n")
+      .find((l) => l.startsWith("kvm_emulate_cpuid ") && l.includes("-160"))!;
     // Right-aligned numbers end in the same column as their headers.
     expect(cpuid.indexOf("-160") + 4).toBe(header.indexOf("delta") + 5);
   });
@@ -123,8 +174,11 @@ describe("markdown format", () => {
     expect(folded).toContain("`same`");
   });
   test(`stays under ${MARKDOWN_LIMIT} characters on a huge report`, () => {
-    const many = (n: number, size: number) => Array.from({ length: n }, (_, i) => fn(`handler_with_a_long_name_${i}`, size + (i % 7)));
-    const configs = ["a", "b", "c", "d"].map((name) => measured(name, many(3000, 100), many(3000, 90)));
+    const many = (n: number, size: number) =>
+      Array.from({ length: n }, (_, i) => fn(`handler_with_a_long_name_${i}`, size + (i % 7)));
+    const configs = ["a", "b", "c", "d"].map((name) =>
+      measured(name, many(3000, 100), many(3000, 90)),
+    );
     const md = formatMarkdown(sampleReport(configs));
     expect(md.length).toBeLessThan(MARKDOWN_LIMIT);
     expect(md).toContain("more changed");
@@ -137,8 +191,19 @@ describe("json format", () => {
     const json = JSON.parse(formatJson(sampleReport()));
     expect(validate(json) ? [] : validate.errors).toEqual([]);
     expect(json.version).toBe(1);
-    expect(json.configs[0]).toMatchObject({ name: "gcc-O2", compiler: "gcc", retpoline: false, flags: ["-O2"] });
-    expect(json.configs[0].functions[0]).toEqual({ name: "grows", kind: "function", base: 50, head: 60, delta: 10 });
+    expect(json.configs[0]).toMatchObject({
+      name: "gcc-O2",
+      compiler: "gcc",
+      retpoline: false,
+      flags: ["-O2"],
+    });
+    expect(json.configs[0].functions[0]).toEqual({
+      name: "grows",
+      kind: "function",
+      base: 50,
+      head: 60,
+      delta: 10,
+    });
   });
   test("the schema rejects what it should", () => {
     const json = JSON.parse(formatJson(sampleReport()));

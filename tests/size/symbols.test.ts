@@ -6,7 +6,14 @@ import { foldName, foldSymbols, nmSizeSort } from "../../generator/size/symbols"
 import { findClang, nmSizeSortOf, sortSymbols, tempDir } from "./helpers";
 
 const fixture = path.join(__dirname, "fixtures", "symbols.c");
-const kernelFlags = ["-std=gnu11", "-O2", "-fno-pic", "-mcmodel=kernel", "-mno-red-zone", "-fno-stack-protector"];
+const kernelFlags = [
+  "-std=gnu11",
+  "-O2",
+  "-fno-pic",
+  "-mcmodel=kernel",
+  "-mno-red-zone",
+  "-fno-stack-protector",
+];
 
 function compile(compiler: string, extra: string[], out: string): string {
   execFileSync(compiler, [...kernelFlags, ...extra, "-c", fixture, "-o", out]);
@@ -25,7 +32,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const clang = findClang();
 const builds: [string, string, string[]][] = [
   ["gcc -O2", "gcc", []],
-  ["gcc -O2 -ffunction-sections -fdata-sections", "gcc", ["-ffunction-sections", "-fdata-sections"]],
+  [
+    "gcc -O2 -ffunction-sections -fdata-sections",
+    "gcc",
+    ["-ffunction-sections", "-fdata-sections"],
+  ],
   ["gcc -O2 -g", "gcc", ["-g"]],
   ["gcc retpoline", "gcc", ["-mindirect-branch=thunk-extern", "-mindirect-branch-register"]],
   ...(clang ? ([["clang -O2", clang, []]] as [string, string, string[]][]) : []),
@@ -72,7 +83,10 @@ describe("bloat-o-meter folding", () => {
 
   test("sums the same name across objects", () => {
     const a = [{ name: "f", size: 10, letter: "T" }];
-    const b = [{ name: "f", size: 5, letter: "T" }, { name: "ignored", size: 7, letter: "U" }];
+    const b = [
+      { name: "f", size: 5, letter: "T" },
+      { name: "ignored", size: 7, letter: "U" },
+    ];
     expect(foldSymbols([a, b])).toEqual([{ name: "f", kind: "function", size: 15 }]);
   });
 });
@@ -80,7 +94,11 @@ describe("bloat-o-meter folding", () => {
 describe("readElfSymbols rejects what it cannot read", () => {
   test.each([
     ["empty", Buffer.alloc(0), "not an ELF file"],
-    ["text", Buffer.from("hello world, this is not an object file at all; padding padding padding"), "not an ELF file"],
+    [
+      "text",
+      Buffer.from("hello world, this is not an object file at all; padding padding padding"),
+      "not an ELF file",
+    ],
   ])("%s", (_name, bytes, message) => {
     expect(readElfSymbols(bytes)).toEqual({ ok: false, message });
   });

@@ -183,26 +183,37 @@ static const struct {
 	  0x2fd3fbff },
 };
 
+/*
+ * Like KVM, the index in *ecx matters only for indexed leaves, and only
+ * then is it read: callers pass an uninitialised *ecx for plain leaves.
+ */
 void kvm_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx,
 	       bool exact_only)
 {
-	u32 function = *eax, index = *ecx;
+	const unsigned int n = sizeof(cpuid_table) / sizeof(cpuid_table[0]);
+	u64 args[2] = { *eax, 0 };
 	unsigned int i;
-	u64 args[2] = { function, index };
 
-	sim_trace(vcpu, 1, 2, args);
 	(void)exact_only;
-	for (i = 0; i < sizeof(cpuid_table) / sizeof(cpuid_table[0]); i++) {
-		if (cpuid_table[i].function != function ||
-		    (cpuid_table[i].indexed && cpuid_table[i].index != index))
+	for (i = 0; i < n; i++) {
+		if (cpuid_table[i].function != args[0])
 			continue;
-		*eax = cpuid_table[i].eax;
-		*ebx = cpuid_table[i].ebx;
-		*ecx = cpuid_table[i].ecx;
-		*edx = cpuid_table[i].edx;
+		if (cpuid_table[i].indexed) {
+			args[1] = *ecx;
+			if (cpuid_table[i].index != args[1])
+				continue;
+		}
+		break;
+	}
+	sim_trace(vcpu, 1, 2, args);
+	if (i == n) {
+		*eax = *ebx = *ecx = *edx = 0;
 		return;
 	}
-	*eax = *ebx = *ecx = *edx = 0;
+	*eax = cpuid_table[i].eax;
+	*ebx = cpuid_table[i].ebx;
+	*ecx = cpuid_table[i].ecx;
+	*edx = cpuid_table[i].edx;
 }
 
 /* The MSR store: fixed indices, per-case values, reserved bits #GP. */

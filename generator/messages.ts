@@ -7,7 +7,7 @@ export const messages = {
   RC001: { text: "cannot read {0}: {1}", hint: "check the path and its permissions" },
   RC002: {
     text: "{0} is not valid UTF-8: byte {1}",
-    hint: "save the file as UTF-8 (without a byte-order mark other than UTF-8's)",
+    hint: "save the file as UTF-8",
   },
   RC003: {
     text: "{0} is {1} bytes; specs are limited to {2} bytes",

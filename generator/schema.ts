@@ -148,7 +148,14 @@ function toDiagnostic(
     }
     case "const":
       if (p.length === 1 && last === "regcache")
-        return diagnose("RC114", doc.file, spanAt(p), describe(err.data));
+        return diagnose(
+          "RC114",
+          doc.file,
+          spanAt(p),
+          typeof err.data === "number"
+            ? String(err.data)
+            : `${describe(err.data)} (not the number 1)`,
+        );
       return diagnose(
         "RC103",
         doc.file,

@@ -1,0 +1,88 @@
+/*
+ * Error baselines: every tests/errors/<name>.yaml is a bad spec, beside the
+ * exact stderr (<name>.stderr) and exit code (<name>.exit) `regcache generate`
+ * must produce for it. A few inputs can't be a checked-in file (too large,
+ * missing, a directory); they are made by SPECIAL below and have baselines
+ * all the same. UPDATE_GOLDEN=1 rewrites the baselines; a normal run never does.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { messages } from "../../generator/messages";
+import { MAX_SPEC_BYTES } from "../../generator/parse";
+import { runMain, tempDir } from "../robustness/run";
+
+const here = __dirname;
+const update = process.env["UPDATE_GOLDEN"] === "1";
+
+/** Inputs made at test time: name → puts `<name>.yaml` (or what stands for it) into dir. */
+export const SPECIAL: Record<string, { readonly about: string; readonly make: (file: string) => void }> = {
+  "too-large": {
+    about: `a spec of ${MAX_SPEC_BYTES + 1} bytes (one comment line)`,
+    make: (file) => fs.writeFileSync(file, `#${"x".repeat(MAX_SPEC_BYTES - 1)}\n`),
+  },
+  "missing-file": { about: "a --spec path that does not exist", make: () => undefined },
+  "spec-is-directory": {
+    about: "a --spec path that is a directory",
+    make: (file) => fs.mkdirSync(file),
+  },
+};
+
+export const caseNames = [
+  ...fs
+    .readdirSync(here)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.slice(0, -".yaml".length)),
+  ...Object.keys(SPECIAL),
+].sort();
+
+/** Runs one case the way a user would: its own directory, relative paths. */
+export async function runCase(name: string) {
+  const dir = tempDir("errors");
+  const file = path.join(dir, `${name}.yaml`);
+  if (SPECIAL[name]) SPECIAL[name].make(file);
+  else fs.copyFileSync(path.join(here, `${name}.yaml`), file);
+  const outcome = await runMain(["generate", "--spec", `${name}.yaml`, "--out", "out"], dir);
+  const created = fs.existsSync(path.join(dir, "out"));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ...outcome, created };
+}
+
+describe.each(caseNames)("%s", (name) => {
+  it("prints exactly its baseline, exits with its code, and creates nothing", async () => {
+    const got = await runCase(name);
+    const stderrFile = path.join(here, `${name}.stderr`);
+    const exitFile = path.join(here, `${name}.exit`);
+    if (update) {
+      fs.writeFileSync(stderrFile, got.stderr);
+      fs.writeFileSync(exitFile, `${got.code}\n`);
+    }
+    expect(got.stderr).toBe(fs.readFileSync(stderrFile, "utf8"));
+    expect(got.code).toBe(Number(fs.readFileSync(exitFile, "utf8")));
+    expect(got.code).toBe(2);
+    expect(got.stdout).toBe("");
+    expect(got.created).toBe(false);
+    // Every diagnostic has a location, and no stack trace leaks out.
+    expect(got.stderr).toMatch(/^\S[^\n]*: error RC\d{3}: /);
+    expect(got.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+  });
+});
+
+it("has a baseline for every code in the catalog", () => {
+  const seen = new Set<string>();
+  for (const name of caseNames) {
+    const file = path.join(here, `${name}.stderr`);
+    if (!fs.existsSync(file)) continue;
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/ error (RC\d{3}): /g)) seen.add(m[1]!);
+  }
+  const missing = Object.keys(messages).filter((code) => !seen.has(code));
+  expect(missing).toEqual([]);
+});
+
+it("keeps no baseline without its case", () => {
+  const orphans = fs
+    .readdirSync(here)
+    .filter((f) => /\.(stderr|exit)$/.test(f))
+    .map((f) => f.replace(/\.(stderr|exit)$/, ""))
+    .filter((n) => !caseNames.includes(n));
+  expect(orphans).toEqual([]);
+});

@@ -8,6 +8,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { run as runSize } from "../../generator/commands/size";
 import { runCli, repoRoot } from "../helpers/capture";
 import { findClang, nmSizeSortOf, tempDir } from "./helpers";
 
@@ -269,5 +270,31 @@ describe("missing compilers and output", () => {
   ])("bad %s %s exits 2", async (flag, value) => {
     const r = await runCli(["size", flag, value]);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("colour follows the terminal and NO_COLOR", () => {
+  const runWith = async (isTTY: boolean, env: NodeJS.ProcessEnv) => {
+    let stdout = "";
+    const io = {
+      stdout: (t: string) => void (stdout += t),
+      stderr: () => undefined,
+      isTTY,
+      env,
+      cwd: repoRoot,
+    };
+    const code = await runSize(
+      { spec: "spec/x86-kvm.yaml", base: "all-cached", format: "text", config: ["gcc-O2"] },
+      io,
+    );
+    return { code, stdout };
+  };
+  test.each([
+    ["a TTY", true, {}, true],
+    ["a TTY with NO_COLOR=1", true, { NO_COLOR: "1" }, false],
+  ])("on %s", async (_name, isTTY, env, coloured) => {
+    const r = await runWith(isTTY, env);
+    expect(r.code).toBe(0);
+    expect(r.stdout.includes("\x1b[")).toBe(coloured);
   });
 });

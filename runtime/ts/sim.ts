@@ -1,0 +1,386 @@
+/*
+ * The simulated machine, twin of runtime/sim/sim.h and backends.c, vmx.c,
+ * svm.c, tdx.c. A backend owns "hardware state" holding every guest
+ * register; vmExit copies the registers it keeps always available into the
+ * vCPU's cache and poisons the ones it loads lazily; cacheReg fetches one
+ * lazily loaded register; vmEnter writes the cache back. Which registers are
+ * lazy comes from the generated REGS_LAZY_LOAD_SET, never from a list here.
+ *
+ * The simulator's own register traffic goes through the generic cached path
+ * only, so its behaviour never depends on which accessors a spec makes direct.
+ */
+import {
+  BACKENDS,
+  isAvailable,
+  isDirty,
+  markAvailable,
+  markDirty,
+  maskTest,
+  NR_KVM_REG_BITS,
+  NR_VCPU_REGS,
+  Reg,
+  regMask,
+  REGS_AVAIL_SET,
+  REGS_LAZY_LOAD_SET,
+  createVcpu,
+  type Backend,
+  type KvmX86Ops,
+  type RegMask,
+  type Vcpu,
+} from "./registers";
+
+export const SIM_NR_EXREGS = NR_KVM_REG_BITS - NR_VCPU_REGS;
+
+/* What a stale slot holds: recognisable, and it names its register. */
+export const SIM_POISON_BASE = 0xbadc0ffee0dd0000n;
+export const simPoison = (reg: number): bigint => SIM_POISON_BASE | BigInt(reg);
+export const simIsPoison = (v: bigint): boolean => (v & ~0xffn) === SIM_POISON_BASE;
+
+/** The SEGMENTS slot models CS's attribute word; bit 13 is CS.L. */
+export const SIM_CS_L = 1n << 13n;
+
+export const SIM_PIO_DEV_BASE = 0x60;
+export const SIM_PIO_DEV_PORTS = 16;
+export const SIM_NR_MSRS = 6;
+export const SIM_NR_PMCS = 4;
+export const SIM_XCR0_SUPPORTED = 0x2e7n;
+
+export const X86_EFLAGS_TF = 1n << 8n;
+export const X86_EFLAGS_FIXED = 1n << 1n;
+
+/** The register file KVM_GET_REGS/KVM_SET_REGS exchange, in struct kvm_regs order. */
+export const KVM_REGS_FIELDS = [
+  "rax",
+  "rbx",
+  "rcx",
+  "rdx",
+  "rsi",
+  "rdi",
+  "rsp",
+  "rbp",
+  "r8",
+  "r9",
+  "r10",
+  "r11",
+  "r12",
+  "r13",
+  "r14",
+  "r15",
+  "rip",
+  "rflags",
+] as const;
+export type KvmRegs = Record<(typeof KVM_REGS_FIELDS)[number], bigint>;
+export const emptyKvmRegs = (): KvmRegs =>
+  Object.fromEntries(KVM_REGS_FIELDS.map((f) => [f, 0n])) as KvmRegs;
+
+/** The part of a VMCB's save area the SVM handlers touch, in struct order. */
+export const VMCB_SAVE_FIELDS = ["cr2", "cr3", "dr7", "rflags", "rip", "rsp", "rax"] as const;
+export type VmcbSaveArea = Record<(typeof VMCB_SAVE_FIELDS)[number], bigint>;
+export interface Vmcb {
+  save: VmcbSaveArea;
+}
+export const emptyVmcb = (): Vmcb => ({
+  save: Object.fromEntries(VMCB_SAVE_FIELDS.map((f) => [f, 0n])) as VmcbSaveArea,
+});
+export const copyVmcb = (v: Vmcb): Vmcb => ({ save: { ...v.save } });
+
+export interface KvmPioRequest {
+  linearRip: bigint;
+  count: bigint;
+  in: number;
+  port: number;
+  size: number;
+}
+
+export type CompleteUserspaceIo = (vcpu: KvmVcpu) => number;
+
+/**
+ * struct kvm_vcpu_ext: the generated Vcpu plus the state KVM keeps beside
+ * the register cache (kvm_vcpu_arch, vcpu_svm) that handlers touch.
+ */
+export interface KvmVcpu extends Vcpu {
+  pio: KvmPioRequest;
+  completeUserspaceIo: CompleteUserspaceIo | null;
+  emulateRegsNeedSyncToVcpu: boolean;
+  emulateRegsNeedSyncFromVcpu: boolean;
+  exceptionPending: boolean;
+  apicBase: bigint;
+  microcodeVersion: bigint;
+  statHypercalls: bigint;
+  vmcb: Vmcb;
+  hsave: Vmcb;
+  nestedVmcb: bigint;
+  nextRip: bigint;
+}
+
+/*
+ * Everything outside the register cache a handler can see or change. The
+ * names are struct sim_env's own: cases and results are exchanged with the
+ * C driver field by field, in this order.
+ */
+export const SIM_ENV_FIELDS = [
+  "cpl",
+  "protmode",
+  "cpuid_fault",
+  "hv_enabled",
+  "synic_active",
+  "npt",
+  "apicv",
+  "reset_bsp",
+  "insn_len",
+  "xcr0",
+  "userspace_pio_data",
+  "exception",
+  "error_code",
+  "traces",
+  "trace_hash",
+  "kicks",
+  "spins",
+  "flushes",
+  "singlesteps",
+  "requests",
+  "mmu_resets",
+  "init_vmcbs",
+  "vapic_bar",
+  "invlpg_gva",
+  "hv_exit_param",
+  "hv_exit_ingpa",
+  "hv_exit_outgpa",
+  "poison_traced",
+] as const;
+export type SimEnvField = (typeof SIM_ENV_FIELDS)[number];
+export type SimEnv = Record<SimEnvField, bigint> & {
+  msr_value: bigint[];
+  pmc: bigint[];
+  /** u8 each */
+  pio_dev: number[];
+};
+
+export function emptyEnv(): SimEnv {
+  return {
+    ...(Object.fromEntries(SIM_ENV_FIELDS.map((f) => [f, 0n])) as Record<SimEnvField, bigint>),
+    msr_value: new Array<bigint>(SIM_NR_MSRS).fill(0n),
+    pmc: new Array<bigint>(SIM_NR_PMCS).fill(0n),
+    pio_dev: new Array<number>(SIM_PIO_DEV_PORTS).fill(0),
+  };
+}
+
+export const copyEnv = (e: SimEnv): SimEnv => ({
+  ...e,
+  msr_value: [...e.msr_value],
+  pmc: [...e.pmc],
+  pio_dev: [...e.pio_dev],
+});
+
+/** A backend's hardware state: named areas of u64 slots (the CPU's GPRs, a VMCS, …). */
+export type SimHw = Readonly<Record<string, BigUint64Array>>;
+/** Where one register lives: an area and an index in it. */
+export interface HwSlot {
+  readonly area: BigUint64Array;
+  readonly index: number;
+}
+
+export interface SimBackend {
+  readonly name: Backend;
+  /** <BACKEND>_REGS_LAZY_LOAD_SET */
+  readonly lazy: Readonly<RegMask>;
+  /** <BACKEND>_REGS_AVAIL_SET */
+  readonly avail: Readonly<RegMask>;
+  readonly ops: KvmX86Ops;
+  createHw(): SimHw;
+  slot(hw: SimHw, reg: number): HwSlot;
+}
+
+export interface SimVcpu extends KvmVcpu {
+  backend: SimBackend;
+  hw: SimHw;
+  /** Cache of the extended registers, which have no regs[] slot. */
+  exreg: BigUint64Array;
+  cacheCalls: Uint32Array;
+  nested: Vmcb;
+  /** The emulator's register copy, for emulator_writeback_register_cache. */
+  emuDirty: bigint;
+  emuRegs: BigUint64Array;
+  env: SimEnv;
+}
+
+/** container_of(vcpu, struct sim_vcpu, ext.vcpu): every vCPU the runtime makes is a SimVcpu. */
+export const toSim = (vcpu: Vcpu): SimVcpu => vcpu as SimVcpu;
+
+export function simStoreCache(sv: SimVcpu, reg: number, val: bigint): void {
+  if (reg < NR_VCPU_REGS) sv.arch.regs[reg] = val;
+  else sv.exreg[reg - NR_VCPU_REGS] = val;
+}
+
+export function simLoadCache(sv: SimVcpu, reg: number): bigint {
+  return reg < NR_VCPU_REGS ? sv.arch.regs[reg]! : sv.exreg[reg - NR_VCPU_REGS]!;
+}
+
+/** Every backend's cacheReg: count the call, copy the slot, mark it. */
+function simCacheReg(vcpu: Vcpu, reg: Reg, slot: HwSlot): void {
+  const sv = toSim(vcpu);
+  sv.cacheCalls[reg]!++;
+  simStoreCache(sv, reg, slot.area[slot.index]!);
+  markAvailable(vcpu, reg);
+}
+
+const areas = (sizes: Record<string, number>) => () =>
+  Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, new BigUint64Array(n)]));
+
+interface HwLayout {
+  createHw(): SimHw;
+  slot(hw: SimHw, reg: number): HwSlot;
+}
+
+const at = (area: BigUint64Array | undefined, index: number): HwSlot => ({ area: area!, index });
+
+/*
+ * Where each guest register lives after a VM-exit, per backend. VMX: GPRs
+ * in the CPU (the exit stub stores them), RSP, RIP and the control state in
+ * VMCS fields. SVM: RAX, RSP and RIP in the VMCB save area, the rest in the
+ * CPU. TDX: the GPRs the TDX module hands over, the rest in the TDVPS (a
+ * real TD's RSP/RIP are not readable; the simulation lets cacheReg read them).
+ */
+const HW_LAYOUTS: Readonly<Record<string, HwLayout>> = {
+  vmx: {
+    createHw: areas({
+      cpu_gprs: NR_VCPU_REGS,
+      guest_rsp: 1,
+      guest_rip: 1,
+      guest_state: SIM_NR_EXREGS,
+    }),
+    slot: (hw, reg) =>
+      reg === Reg.RSP
+        ? at(hw["guest_rsp"], 0)
+        : reg === Reg.RIP
+          ? at(hw["guest_rip"], 0)
+          : reg >= NR_VCPU_REGS
+            ? at(hw["guest_state"], reg - NR_VCPU_REGS)
+            : at(hw["cpu_gprs"], reg),
+  },
+  svm: {
+    createHw: areas({ cpu_gprs: NR_VCPU_REGS, vmcb_save: 3, state: SIM_NR_EXREGS }),
+    slot: (hw, reg) =>
+      reg === Reg.RAX
+        ? at(hw["vmcb_save"], 0)
+        : reg === Reg.RSP
+          ? at(hw["vmcb_save"], 1)
+          : reg === Reg.RIP
+            ? at(hw["vmcb_save"], 2)
+            : reg >= NR_VCPU_REGS
+              ? at(hw["state"], reg - NR_VCPU_REGS)
+              : at(hw["cpu_gprs"], reg),
+  },
+  tdx: {
+    createHw: areas({ vp_enter_gprs: NR_VCPU_REGS, tdvps: 2, state: SIM_NR_EXREGS }),
+    slot: (hw, reg) =>
+      reg === Reg.RSP
+        ? at(hw["tdvps"], 1)
+        : reg === Reg.RIP
+          ? at(hw["tdvps"], 0)
+          : reg >= NR_VCPU_REGS
+            ? at(hw["state"], reg - NR_VCPU_REGS)
+            : at(hw["vp_enter_gprs"], reg),
+  },
+};
+
+function makeBackend(name: Backend): SimBackend {
+  const layout = HW_LAYOUTS[name];
+  if (!layout) throw new Error(`runtime/ts: no simulated hardware for backend '${name}'`);
+  return {
+    name,
+    lazy: REGS_LAZY_LOAD_SET[name],
+    avail: REGS_AVAIL_SET[name],
+    ops: {
+      cacheReg: (vcpu, reg) => simCacheReg(vcpu, reg, layout.slot(toSim(vcpu).hw, reg)),
+    },
+    createHw: layout.createHw,
+    slot: layout.slot,
+  };
+}
+
+/** The backend table, built from the generated BACKENDS (the C side's KVM_BACKENDS()). */
+export const simBackends: readonly SimBackend[] = BACKENDS.map(makeBackend);
+
+/** Every register bit: the lazy set of a run in which everything is loaded lazily. */
+export const simAllRegs = (): RegMask =>
+  regMask(Array.from({ length: NR_KVM_REG_BITS }, (_, reg) => reg));
+
+/** A vCPU of backend b with zeroed state. */
+export function createSimVcpu(b: SimBackend): SimVcpu {
+  return {
+    ...createVcpu(b.ops),
+    pio: { linearRip: 0n, count: 0n, in: 0, port: 0, size: 0 },
+    completeUserspaceIo: null,
+    emulateRegsNeedSyncToVcpu: false,
+    emulateRegsNeedSyncFromVcpu: false,
+    exceptionPending: false,
+    apicBase: 0n,
+    microcodeVersion: 0n,
+    statHypercalls: 0n,
+    vmcb: emptyVmcb(),
+    hsave: emptyVmcb(),
+    nestedVmcb: 0n,
+    nextRip: 0n,
+    backend: b,
+    hw: b.createHw(),
+    exreg: new BigUint64Array(SIM_NR_EXREGS),
+    cacheCalls: new Uint32Array(NR_KVM_REG_BITS),
+    nested: emptyVmcb(),
+    emuDirty: 0n,
+    emuRegs: new BigUint64Array(NR_VCPU_REGS),
+    env: emptyEnv(),
+  };
+}
+
+/*
+ * After VM-exit: always-available registers are in the cache and marked so;
+ * lazily loaded ones hold poison with their avail bit clear, so a read that
+ * skips cacheReg returns a value that names the register.
+ */
+export function simVmExit(sv: SimVcpu, lazy: Readonly<RegMask>): void {
+  sv.arch.regsAvail.fill(0);
+  sv.arch.regsDirty.fill(0);
+  for (let reg = 0; reg < NR_KVM_REG_BITS; reg++) {
+    if (maskTest(lazy, reg)) {
+      simStoreCache(sv, reg, simPoison(reg));
+    } else {
+      const s = sv.backend.slot(sv.hw, reg);
+      simStoreCache(sv, reg, s.area[s.index]!);
+      markAvailable(sv, reg);
+    }
+  }
+}
+
+/**
+ * Before VM-entry: always-available registers go back unconditionally,
+ * lazily loaded ones only when dirty. Returns the lazily loaded registers
+ * written behind the dirty mask's back (their writes are lost), one bit each.
+ */
+export function simVmEnter(sv: SimVcpu, lazy: Readonly<RegMask>): bigint {
+  let lostWrites = 0n;
+  for (let reg = 0; reg < NR_KVM_REG_BITS; reg++) {
+    const s = sv.backend.slot(sv.hw, reg);
+    const cached = simLoadCache(sv, reg);
+    if (!maskTest(lazy, reg)) {
+      s.area[s.index] = cached;
+      continue;
+    }
+    if (isDirty(sv, reg)) s.area[s.index] = cached;
+    const stale = isAvailable(sv, reg) ? cached !== s.area[s.index] : cached !== simPoison(reg);
+    if (stale) lostWrites |= 1n << BigInt(reg);
+  }
+  sv.arch.regsDirty.fill(0);
+  return lostWrites;
+}
+
+/** Extended registers have no regs slot; their cache is SimVcpu.exreg. */
+export function simExregRead(vcpu: Vcpu, reg: Reg): bigint {
+  if (!isAvailable(vcpu, reg)) vcpu.kvmX86Ops.cacheReg(vcpu, reg);
+  return simLoadCache(toSim(vcpu), reg);
+}
+
+export function simExregWrite(vcpu: Vcpu, reg: Reg, val: bigint): void {
+  simStoreCache(toSim(vcpu), reg, val);
+  markDirty(vcpu, reg);
+}

@@ -33,7 +33,8 @@
 
 #define DEFAULT_SEED 0x5eed2019c0ffee01ULL
 #define DEFAULT_CASES 10000
-#define MAX_FAILURE_LINES 20
+/* Failures printed: the first few of each kind on each backend. */
+#define MAX_FAILURE_LINES 4
 
 extern const unsigned long regcache_handler_abi[4];
 
@@ -747,15 +748,12 @@ struct tally {
 	u64 failures[NR_FAILURE_KINDS];
 };
 
-static unsigned int failure_lines;
-
 static void fail(struct tally *t, enum failure_kind kind,
 		 const struct sim_backend *b, const struct sim_handler *h,
 		 u64 index, const char *fmt, unsigned long long a,
 		 const char *reg)
 {
-	t->failures[kind]++;
-	if (failure_lines++ >= MAX_FAILURE_LINES)
+	if (t->failures[kind]++ >= MAX_FAILURE_LINES)
 		return;
 	fprintf(stderr, "FAIL %s %s/%s case %llu: ", failure_names[kind],
 		b->name, h->name, (unsigned long long)index);

@@ -8,7 +8,7 @@
  *   - gcc × {x86-kvm, x86-kvm-v5.2} × CONFIG_X86_64 on/off: every spec and
  *     both enum layouts, each as a spec build and an --all-cached build over
  *     one simulator build;
- *   - clang (when installed) × {x86-kvm 64-bit, x86-kvm-v5.2 32-bit}: one
+ *   - clang (when installed) × {x86-kvm with, x86-kvm-v5.2 without}: one
  *     build per spec and per enum layout, so each is seen by a second
  *     compiler, which must produce the very same digests as gcc (a
  *     difference means undefined behaviour somewhere); clang -Werror on the
@@ -51,7 +51,7 @@ const { gcc, clang } = compilers();
 const variants: Variant[] = [];
 const add = (cc: Compiler, spec: SpecName, x86_64: boolean, sanitize = false) =>
   variants.push({
-    name: `${cc.name} ${spec} ${x86_64 ? "64-bit" : "32-bit"}${sanitize ? " asan+ubsan" : ""}`,
+    name: `${cc.name} ${spec} ${x86_64 ? "CONFIG_X86_64=y" : "CONFIG_X86_64=n"}${sanitize ? " asan+ubsan" : ""}`,
     spec,
     cfg: { cc, x86_64, sanitize },
   });
@@ -79,7 +79,10 @@ interface Outcome {
 let work: string;
 const outcomes = new Map<string, Promise<Outcome>>();
 
-async function runVariant(v: Variant, headers: { spec: string; allCached: string }): Promise<Outcome> {
+async function runVariant(
+  v: Variant,
+  headers: { spec: string; allCached: string },
+): Promise<Outcome> {
   const started = Date.now();
   const dir = path.join(work, v.name.replace(/[^a-z0-9.]+/gi, "-"));
   const sim = await buildSim(v.cfg, headers.spec, path.join(dir, "sim"));
@@ -155,7 +158,9 @@ describe.each(variants.map((v) => [v.name, v] as const))("%s", (_name, v) => {
 });
 
 const byCompiler = (cc: string | undefined, spec: SpecName, x86_64: boolean) =>
-  variants.find((v) => v.cfg.cc.name === cc && v.spec === spec && v.cfg.x86_64 === x86_64 && !v.cfg.sanitize);
+  variants.find(
+    (v) => v.cfg.cc.name === cc && v.spec === spec && v.cfg.x86_64 === x86_64 && !v.cfg.sanitize,
+  );
 
 (clang ? test : test.skip)("gcc and clang builds give the same digests", async () => {
   const clangVariants = variants.filter((v) => v.cfg.cc === clang);
@@ -164,6 +169,9 @@ const byCompiler = (cc: string | undefined, spec: SpecName, x86_64: boolean) =>
     const gv = byCompiler(gcc.name, cv.spec, cv.cfg.x86_64)!;
     const [g, c] = await Promise.all([outcomes.get(gv.name)!, outcomes.get(cv.name)!]);
     const digests = (o: Outcome) => o.spec.backends.map((b) => [b.backend, b.results, b.cache_reg]);
-    expect({ variant: cv.name, digests: digests(c) }).toEqual({ variant: cv.name, digests: digests(g) });
+    expect({ variant: cv.name, digests: digests(c) }).toEqual({
+      variant: cv.name,
+      digests: digests(g),
+    });
   }
 });

@@ -48,7 +48,9 @@ export function compilers(): { gcc: Compiler; clang?: Compiler } {
     retpoline: ["-mindirect-branch=thunk-extern", "-mindirect-branch-register"],
   };
   const clangName = ["clang-19", "clang"].find(onPath);
-  const clang = clangName ? { name: clangName, retpoline: ["-mretpoline-external-thunk"] } : undefined;
+  const clang = clangName
+    ? { name: clangName, retpoline: ["-mretpoline-external-thunk"] }
+    : undefined;
   return { gcc, clang };
 }
 
@@ -127,7 +129,11 @@ async function compileGroup(
   outDir: string,
 ): Promise<string[]> {
   fs.mkdirSync(outDir, { recursive: true });
-  await mustRun(cc.name, [...flags, ...includes.flatMap((d) => ["-I", d]), "-c", ...sources], outDir);
+  await mustRun(
+    cc.name,
+    [...flags, ...includes.flatMap((d) => ["-I", d]), "-c", ...sources],
+    outDir,
+  );
   return sources.map((s) => path.join(outDir, path.basename(s, ".c") + ".o"));
 }
 
@@ -153,7 +159,11 @@ function cflags(cfg: BuildConfig): string[] {
  * The simulator and driver, built against the headers of the spec that
  * describes the simulated hardware.
  */
-export async function buildSim(cfg: BuildConfig, hwHeaders: string, outDir: string): Promise<SimObjects> {
+export async function buildSim(
+  cfg: BuildConfig,
+  hwHeaders: string,
+  outDir: string,
+): Promise<SimObjects> {
   const objects = await compileGroup(
     cfg.cc,
     cflags(cfg),
@@ -179,7 +189,13 @@ export async function buildDriver(
     outDir,
   );
   const exe = path.join(outDir, "regcache-sim");
-  await mustRun(cfg.cc.name, [...(cfg.sanitize ? sanitizeFlags : []), ...objects, ...sim.objects, "-o", exe]);
+  await mustRun(cfg.cc.name, [
+    ...(cfg.sanitize ? sanitizeFlags : []),
+    ...objects,
+    ...sim.objects,
+    "-o",
+    exe,
+  ]);
   return exe;
 }
 
@@ -196,12 +212,24 @@ export interface BackendSummary {
 export interface DriverRun {
   readonly code: number;
   readonly stderr: string;
-  readonly header: { seed: string; cases: number; backends: { name: string }[]; handlers: string[] };
+  readonly header: {
+    seed: string;
+    cases: number;
+    backends: { name: string }[];
+    handlers: string[];
+  };
   readonly backends: readonly BackendSummary[];
 }
 
 export async function runDriver(exe: string, extra: readonly string[] = []): Promise<DriverRun> {
-  const r = await run(exe, ["--seed", seed, "--cases", String(casesPerHandler), "--json-summary", ...extra]);
+  const r = await run(exe, [
+    "--seed",
+    seed,
+    "--cases",
+    String(casesPerHandler),
+    "--json-summary",
+    ...extra,
+  ]);
   const lines = r.stdout
     .split("\n")
     .filter((l) => l.trim() !== "")

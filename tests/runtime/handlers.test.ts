@@ -47,13 +47,15 @@ const manifest = JSON.parse(fs.readFileSync(path.join(handlersDir, "handlers.jso
   files: Record<string, string[]>;
 };
 
-test("handlers.json lists every handler file and the seed's 19 functions", () => {
+test("handlers.json lists every handler file, at least the seed's 19 functions", () => {
   const sources = fs
     .readdirSync(handlersDir)
     .filter((f) => f.endsWith(".c"))
     .sort();
   expect(Object.keys(manifest.files).sort()).toEqual(sources);
-  expect(Object.values(manifest.files).flat().sort()).toEqual(seedHandlers);
+  const listed = Object.values(manifest.files).flat();
+  expect(new Set(listed).size).toBe(listed.length);
+  expect(listed).toEqual(expect.arrayContaining(seedHandlers));
   expect(manifest.includeDirs).toEqual(["runtime/include"]);
 });
 

@@ -21,12 +21,17 @@ export interface ParsedBanner {
 export const sha256 = (text: string): string =>
   createHash("sha256").update(text, "utf8").digest("hex");
 
-/** Text safe inside a block comment: cannot close it, cannot break the line. */
+/**
+ * Text safe inside a block comment: cannot close it, cannot break the line,
+ * and holds no trigraph ("??/" at a line's end is an escaped newline that
+ * gcc -Wall -Werror rejects even inside a comment).
+ */
 export function commentSafe(text: string): string {
   return text
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, " ")
     .replace(/\*\//g, "* /")
-    .replace(/\/\*/g, "/ *");
+    .replace(/\/\*/g, "/ *")
+    .replace(/\?\?(?=[=/'()!<>-])/g, "? ?");
 }
 
 export function withBanner(info: BannerInfo, body: string): string {

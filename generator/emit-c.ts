@@ -90,7 +90,8 @@ function createEnvironment(): typeof Handlebars {
   hb.registerHelper("comment", (text: unknown, indent: unknown) =>
     blockComment(
       Array.isArray(text) ? (text as string[]) : String(text ?? ""),
-      typeof indent === "string" ? indent : "",
+      // Handlebars string literals have no escapes: the templates' "\t" arrives as backslash-t.
+      typeof indent === "string" ? indent.replace(/\\t/g, "\t") : "",
     ),
   );
   hb.registerHelper("continued", function (this: unknown, options: Handlebars.HelperOptions) {

@@ -58,7 +58,11 @@ export function tempDir(prefix: string): string {
 }
 
 export interface Snapshot {
-  readonly [relPath: string]: { readonly bytes: string; readonly mtimeMs: number; readonly kind: string };
+  readonly [relPath: string]: {
+    readonly bytes: string;
+    readonly mtimeMs: number;
+    readonly kind: string;
+  };
 }
 
 /** Every entry below dir (files with their bytes and mtime, directories, symlinks). */

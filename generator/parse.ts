@@ -230,6 +230,7 @@ export function parseSpec(file: SourceFile): ParseResult {
     doc,
     file,
     spans,
+    resolved: new Map(),
   };
   const value = toPlain(doc.contents as Node | null, [], undefined, state, undefined);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
@@ -250,6 +251,7 @@ interface WalkState {
   readonly doc: Document;
   readonly file: SourceFile;
   readonly spans: Map<string, Located>;
+  readonly resolved: Map<Node, Node | undefined>;
 }
 
 function rangeOf(node: Node | null | undefined): Span {
@@ -287,7 +289,12 @@ function toPlain(
   if (isAlias(node)) {
     // Aliases are expanded by walking their anchor again, so the walk is bounded
     // by node count: a "billion laughs" document stops at the limit, quickly.
-    const target = node.resolve(state.doc);
+    // resolve() searches the document for the anchor: remember each alias's target.
+    let target = state.resolved.get(node);
+    if (!state.resolved.has(node)) {
+      target = node.resolve(state.doc) as Node | undefined;
+      state.resolved.set(node, target);
+    }
     if (!target) {
       state.diagnostics.push(diagnose("RC100", file, span, `unknown alias '*${node.source}'`));
       return null;

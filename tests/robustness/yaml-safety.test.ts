@@ -1,0 +1,150 @@
+/*
+ * YAML safety: alias bombs are refused quickly, keys like __proto__ are plain
+ * data, no tag is resolved beyond plain YAML, and oversized or endless inputs
+ * are refused before they are read whole.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { generate } from "../../generator/api";
+import { MAX_ALIAS_NODES, MAX_SPEC_BYTES, parseSpec, readSpecFile } from "../../generator/parse";
+import { tempDir } from "./run";
+import { smallSpec, specText } from "./specs";
+
+const HEAD =
+  "regcache: 1\nname: t\nmask: u32\nregisters:\n  gpr: [rax]\nbackends:\n  vmx: { lazy: [] }\n";
+
+const codes = (text: string) => {
+  const r = generate({ specPath: "s.yaml", specText: text });
+  return r.ok ? [] : r.diagnostics.map((d) => d.code);
+};
+
+/** Nine levels of ten aliases each: 10^9 nodes if expanded. */
+function billionLaughs(): string {
+  let text = HEAD + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (let i = 1; i <= 9; i++)
+    text += `a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]\n`;
+  return text;
+}
+
+describe("alias expansion", () => {
+  it("refuses a billion-laughs document quickly", () => {
+    const text = billionLaughs();
+    const start = process.hrtime.bigint();
+    const got = codes(text);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    expect(got).toEqual(["RC118"]);
+    // The real figure is far lower (see the report); this bound only catches an exponential walk.
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it("refuses a wide fan-out of a big anchor (quadratic blow-up)", () => {
+    const big = `big: &big [${Array.from({ length: 2000 }, (_, i) => `r${i}`).join(", ")}]\n`;
+    const refs = `refs: [${Array.from({ length: 2000 }, () => "*big").join(", ")}]\n`;
+    expect(codes(HEAD + big + refs)).toEqual(["RC118"]);
+  });
+
+  it("still expands a modest alias (a shared list)", () => {
+    const text = specText(smallSpec).replace("lazy:\n", "lazy: &shared\n");
+    const r = parseSpec({ displayPath: "s.yaml", text: text + "x: *shared\n" });
+    expect(r.ok).toBe(true);
+    expect(MAX_ALIAS_NODES).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe("keys are plain data", () => {
+  afterEach(() => {
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty("polluted");
+  });
+
+  it("keeps __proto__ as an own key, never a prototype", () => {
+    const r = parseSpec({
+      displayPath: "s.yaml",
+      text: "__proto__: { polluted: true }\nconstructor: { prototype: { polluted: true } }\n",
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const value = r.doc.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBeNull();
+    expect(Object.keys(value)).toEqual(["__proto__", "constructor"]);
+    expect(Object.getPrototypeOf(value["__proto__"])).toBeNull();
+  });
+
+  it("reports a __proto__ key as unknown, and a __proto__ backend as reserved", () => {
+    expect(codes(HEAD + "__proto__: { polluted: true }\n")).toEqual(["RC102"]);
+    expect(codes(HEAD.replace("vmx:", "__proto__:"))).toEqual(["RC108"]);
+  });
+
+  it("accepts 'constructor' and 'toString' as ordinary names", () => {
+    const r = generate({
+      specPath: "s.yaml",
+      specText: specText({
+        gpr: ["rax", "constructor", "toString", "hasOwnProperty", "valueOf"],
+        backends: { constructor: { lazy: ["toString"] }, prototype: { available: ["valueOf"] } },
+      }),
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.model.backends.map((b) => b.name)).toEqual(["constructor", "prototype"]);
+    const regs = r.files.find((f) => f.path === "c/kvm_regs.h")!.contents;
+    expect(regs).toMatch(/#define CONSTRUCTOR_REGS_LAZY_LOAD_SET/);
+    expect(r.model.registers.find((x) => x.name === "toString")!.lazyIn).toEqual([
+      "constructor",
+      "prototype",
+    ]);
+    expect(r.model.registers.find((x) => x.name === "valueOf")!.lazyIn).toEqual([]);
+  });
+
+  it("does not merge '<<' keys", () => {
+    expect(codes(HEAD + "base: &b { x: 1 }\nother:\n  <<: *b\n")).toContain("RC102");
+  });
+});
+
+describe("tags", () => {
+  it.each([
+    ["!!js/function", 'mask: !!js/function "function () { return 1 }"'],
+    ["!!js/undefined", "mask: !!js/undefined ~"],
+    ["!foo", "mask: !foo u32"],
+    ["!!python/object", "mask: !!python/object:os.system u32"],
+    ["!!binary", "mask: !!binary dTMy"],
+    ["!!set", "mask: !!set { u32 }"],
+    ["!!timestamp", "mask: !!timestamp 2001-12-14"],
+    ["a %TAG redirect of !!", "%TAG !! tag:evil.example,2000:\n---\nregcache: 1\nmask: !!str u32"],
+    [
+      "a %TAG alias of the yaml.org prefix",
+      "%TAG !e! tag:yaml.org,2002:\n---\nmask: !e!js/function x",
+    ],
+  ])("refuses %s", (_name, line) => {
+    const text = line.includes("---") ? line : HEAD.replace("mask: u32", line);
+    expect(codes(text)).toContain("RC119");
+  });
+
+  it("allows the core schema's own tags", () => {
+    expect(
+      codes(
+        HEAD.replace("mask: u32", "mask: !!str u32").replace("regcache: 1", "regcache: !!int 1"),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("size and file kind", () => {
+  it("accepts a spec of exactly the limit and refuses one byte more", () => {
+    const dir = tempDir("size");
+    const pad = (n: number) => HEAD + "#".repeat(n - HEAD.length - 1) + "\n";
+    fs.writeFileSync(path.join(dir, "max.yaml"), pad(MAX_SPEC_BYTES));
+    fs.writeFileSync(path.join(dir, "over.yaml"), pad(MAX_SPEC_BYTES + 1));
+    expect(readSpecFile("max.yaml", path.join(dir, "max.yaml")).ok).toBe(true);
+    const over = readSpecFile("over.yaml", path.join(dir, "over.yaml"));
+    expect(over.ok ? "" : over.diagnostic.code).toBe("RC003");
+  });
+
+  it("refuses a device instead of reading it forever", () => {
+    const start = Date.now();
+    const r = readSpecFile("/dev/zero", "/dev/zero");
+    expect(r.ok ? "" : r.diagnostic.message).toBe(
+      "cannot read /dev/zero: it is not a regular file",
+    );
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+});

@@ -9,6 +9,8 @@
  * ts-morph takes about a second to load, so it and prettier are required
  * inside emitTs only: commands that never emit TypeScript never load them.
  */
+import type { Plugin } from "prettier";
+import type * as PrettierStandalone from "prettier/standalone";
 import type * as TsMorph from "ts-morph";
 import type {
   EnumDeclarationStructure,
@@ -501,9 +503,21 @@ export function printRegistersSource(model: Model): string {
   return file.getFullText();
 }
 
-/** Renders ts/registers.ts; the body only, the caller adds the banner. */
+/**
+ * Renders ts/registers.ts; the body only, the caller adds the banner.
+ * Prettier's standalone build: it reads no config file (the options above are
+ * all there is) and, unlike its Node entry, loads without a dynamic import(),
+ * so it also runs where that is unavailable (jest's CommonJS sandbox).
+ */
 export async function emitTs(model: Model): Promise<EmittedBody[]> {
-  const prettier = require("prettier") as typeof import("prettier");
-  const body = await prettier.format(printRegistersSource(model), { ...TS_PRETTIER_OPTIONS });
+  const prettier = require("prettier/standalone") as typeof PrettierStandalone;
+  const plugins = [
+    require("prettier/plugins/typescript"),
+    require("prettier/plugins/estree"),
+  ] as Plugin[];
+  const body = await prettier.format(printRegistersSource(model), {
+    ...TS_PRETTIER_OPTIONS,
+    plugins,
+  });
   return [{ path: TS_OUTPUT_PATH, body }];
 }

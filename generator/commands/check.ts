@@ -41,7 +41,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
   const json = args.format === "json";
   const header = { version: CHECK_JSON_VERSION, spec: where.displayPath, out };
 
-  const result = requestFor(where, args);
+  const result = await requestFor(where, args);
   if (!result.ok) {
     printDiagnostics(io, result.diagnostics);
     if (json)

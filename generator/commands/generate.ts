@@ -5,7 +5,7 @@
  * (regenerate) are shared with `check` and `watch`.
  */
 import type { Argv } from "yargs";
-import { generate, type GenerateResult } from "../api";
+import { generateAll, type GenerateResult } from "../api";
 import type { Diagnostic } from "../diagnostics";
 import { isHandEdited } from "../check";
 import { ExitCode, type Io } from "../io";
@@ -37,7 +37,7 @@ export function targetOptions(y: Argv): Argv<TargetArgs> {
     .option("out", {
       type: "string",
       default: defaultOutDir,
-      describe: "Output directory; C goes to <out>/c/",
+      describe: "Output directory; C goes to <out>/c/, TypeScript to <out>/ts/",
     })
     .option("c-style", {
       choices: ["macro", "expanded"] as const,
@@ -80,8 +80,9 @@ export function generateCommandFor(args: TargetArgs): string {
 const shellWord = (word: string): string =>
   /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
-export function requestFor(where: SpecLocation, args: TargetArgs): GenerateResult {
-  return generate({
+/** Every target (C and TypeScript), as `generate` writes them and `check` compares them. */
+export function requestFor(where: SpecLocation, args: TargetArgs): Promise<GenerateResult> {
+  return generateAll({
     specPath: where.specPath,
     displayPath: where.displayPath,
     bannerSpecPath: where.bannerSpecPath,
@@ -99,12 +100,12 @@ export type Regeneration =
   | { readonly kind: "done"; readonly plan: WritePlan };
 
 /** Spec → plan → (unless dryRun) disk. Never throws for bad input or a failing disk. */
-export function regenerate(
+export async function regenerate(
   where: SpecLocation,
   args: TargetArgs & { readonly dryRun?: boolean },
   hooks?: ApplyHooks,
-): Regeneration {
-  const result = requestFor(where, args);
+): Promise<Regeneration> {
+  const result = await requestFor(where, args);
   if (!result.ok) return { kind: "invalid", diagnostics: result.diagnostics };
   try {
     const plan = planWrite(where.outDir, result.files);
@@ -147,7 +148,7 @@ export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): 
 
 export async function run(args: GenerateArgs, io: Io): Promise<number> {
   const where = locate(io, args.spec, args.out);
-  const outcome = regenerate(where, args);
+  const outcome = await regenerate(where, args);
   switch (outcome.kind) {
     case "invalid":
       printDiagnostics(io, outcome.diagnostics);

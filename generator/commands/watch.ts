@@ -60,9 +60,9 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
 
   /** One regeneration; `why` names what changed, or is empty for the first run. */
-  const once = (why: readonly string[]): void => {
+  const once = async (why: readonly string[]): Promise<void> => {
+    const outcome = await regenerate(where, args);
     const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
-    const outcome = regenerate(where, args);
     switch (outcome.kind) {
       case "invalid":
         printDiagnostics(io, outcome.diagnostics);
@@ -88,23 +88,48 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
     }
   };
 
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolve, reject) => {
     const watchers: fs.FSWatcher[] = [];
     const pending = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
+    /** The run in progress; runs never overlap, changes during one wait for the next. */
+    let running: Promise<void> | undefined;
     let finished = false;
 
-    const finish = (code: number) => {
+    const finish = (outcome: { code: number } | { error: unknown }) => {
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
       for (const w of watchers) w.close();
       options.signal.removeEventListener("abort", onAbort);
-      resolve(code);
+      // Let a run in progress finish its writes before returning.
+      void (running ?? Promise.resolve()).then(() =>
+        "code" in outcome ? resolve(outcome.code) : reject(outcome.error),
+      );
     };
     const onAbort = () => {
-      io.stdout(`[${clock()}] stopped watching\n`);
-      finish(ExitCode.ok);
+      const stopped = () => io.stdout(`[${clock()}] stopped watching\n`);
+      void (running ?? Promise.resolve()).then(stopped);
+      finish({ code: ExitCode.ok });
+    };
+    const start = (why: readonly string[], after?: () => void) => {
+      running = once(why).then(
+        () => {
+          running = undefined;
+          after?.();
+          if (!finished && pending.size > 0 && !timer) next();
+        },
+        (error: unknown) => {
+          running = undefined;
+          finish({ error }); // a bug in regcache, not in the spec: the CLI reports it
+        },
+      );
+    };
+    const next = () => {
+      if (finished || running || pending.size === 0) return;
+      const why = [...pending].sort();
+      pending.clear();
+      start(why);
     };
     const changed = (name: string) => {
       if (finished) return;
@@ -112,18 +137,16 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         timer = undefined;
-        const why = [...pending].sort();
-        pending.clear();
-        once(why);
+        next();
       }, debounceMs);
     };
     const failed = (what: string) => (err: Error) => {
       const code = (err as NodeJS.ErrnoException).code ?? err.message;
       io.stderr(`regcache: error: cannot watch ${what}: ${code}\n`);
-      finish(ExitCode.environment);
+      finish({ code: ExitCode.environment });
     };
 
-    if (options.signal.aborted) return finish(ExitCode.ok);
+    if (options.signal.aborted) return finish({ code: ExitCode.ok });
     options.signal.addEventListener("abort", onAbort);
     try {
       const specDir = path.dirname(where.specPath);
@@ -143,9 +166,10 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       failed(displayPathOf(io, e.path ?? path.dirname(where.specPath)))(e);
       return;
     }
-    once([]);
-    io.stdout(
-      `[${clock()}] watching ${where.displayPath} and ${templatesShown}/ (Ctrl-C to stop)\n`,
+    start([], () =>
+      io.stdout(
+        `[${clock()}] watching ${where.displayPath} and ${templatesShown}/ (Ctrl-C to stop)\n`,
+      ),
     );
   });
 }

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { generateAll } from "../../generator/api";
 import { main } from "../../generator/cli";
 import type { Io } from "../../generator/io";
 
@@ -99,3 +100,17 @@ export function ageFiles(dir: string): void {
   const past = new Date("2001-02-03T04:05:06Z");
   for (const rel of snapshot(dir).keys()) fs.utimesSync(path.join(dir, rel), past, past);
 }
+
+/** The paths `regcache generate` writes below the output directory, for any set of targets. */
+export async function producedPaths(project: string): Promise<string[]> {
+  const text = fs.readFileSync(specFile(project), "utf8");
+  let paths = producedBySpec.get(text);
+  if (!paths) {
+    const result = await generateAll({ specPath: specFile(project), specText: text });
+    if (!result.ok) throw new Error("the project's spec should be valid");
+    paths = result.files.map((f) => f.path);
+    producedBySpec.set(text, paths);
+  }
+  return [...paths];
+}
+const producedBySpec = new Map<string, string[]>();

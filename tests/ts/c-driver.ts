@@ -1,0 +1,137 @@
+/*
+ * The C behaviour-test driver (runtime/test/driver.c) as the differential
+ * test uses it: built with gcc against one spec's generated headers, run
+ * with --json, its lines parsed into ordered fields. Fields are kept in
+ * order rather than read through JSON.parse because a case visits two
+ * fields named nested_vmcb (the vCPU's GPA and the nested VMCB's save area).
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "./runtime-build";
+
+export interface DriverHeader {
+  readonly seed: string;
+  readonly cases: number;
+  readonly config_x86_64: boolean;
+  readonly nr_vcpu_regs: number;
+  readonly nr_reg_bits: number;
+  readonly poison_base: string;
+  readonly backends: readonly { name: string; lazy: string; avail: string }[];
+  readonly handlers: readonly string[];
+}
+
+/** One field of a case or result: its name and u64 values, in the driver's visit order. */
+export type CField = readonly [name: string, values: readonly bigint[]];
+
+export interface DriverCase {
+  readonly backend: string;
+  readonly handler: string;
+  readonly index: number;
+  readonly input: readonly CField[];
+  readonly result: readonly CField[];
+  readonly cacheReg: readonly number[];
+}
+
+export function gccAvailable(): boolean {
+  try {
+    execFileSync("gcc", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles the driver, simulator and handlers against headerDir (generated c/). */
+export function buildDriver(headerDir: string, outFile: string): void {
+  const rt = (...p: string[]) => path.join(repoRoot, "runtime", ...p);
+  const dirC = (sub: string) =>
+    fs
+      .readdirSync(rt(sub))
+      .filter((f) => f.endsWith(".c"))
+      .sort()
+      .map((f) => rt(sub, f));
+  execFileSync(
+    "gcc",
+    [
+      "-std=gnu11",
+      "-O2",
+      "-DCONFIG_X86_64",
+      `-I${headerDir}`,
+      `-I${rt("include")}`,
+      `-I${rt("sim")}`,
+      "-o",
+      outFile,
+      ...dirC("sim"),
+      ...dirC("handlers"),
+      ...dirC("test"),
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+}
+
+const FIELD = /"([a-z_0-9]+)":(\[[^\]]*\]|"[^"]*")/g;
+
+function fieldsOf(objectText: string): CField[] {
+  const out: CField[] = [];
+  for (const m of objectText.matchAll(FIELD)) {
+    const raw = m[2]!;
+    const values = raw.startsWith("[")
+      ? (JSON.parse(raw) as string[]).map((v) => BigInt(v))
+      : [BigInt(JSON.parse(raw) as string)];
+    out.push([m[1]!, values]);
+  }
+  return out;
+}
+
+/** Splits `…"input":{…},"result":{…},"cache_reg":[…]}` without losing repeated keys. */
+function parseCase(line: string): DriverCase {
+  const head = JSON.parse(line.replace(/,"input":.*$/, "}")) as {
+    backend: string;
+    handler: string;
+    case: number;
+  };
+  const input = /"input":\{([^}]*)\}/.exec(line)?.[1];
+  const result = /"result":\{([^}]*)\}/.exec(line)?.[1];
+  const cacheReg = /"cache_reg":(\[[^\]]*\])/.exec(line)?.[1];
+  if (input === undefined || result === undefined || cacheReg === undefined)
+    throw new Error(`unexpected driver line: ${line.slice(0, 200)}`);
+  return {
+    backend: head.backend,
+    handler: head.handler,
+    index: head.case,
+    input: fieldsOf(input),
+    result: fieldsOf(result),
+    cacheReg: JSON.parse(cacheReg) as number[],
+  };
+}
+
+/** A backend's summary line: the digests over every case, the failures the C checks found. */
+export interface DriverSummary {
+  readonly backend: string;
+  readonly cases: number;
+  readonly results: string;
+  readonly cache_reg: string;
+  readonly failures: number;
+}
+
+export function runDriver(
+  exe: string,
+  args: readonly string[],
+): { header: DriverHeader; cases: DriverCase[]; summaries: DriverSummary[] } {
+  const stdout = execFileSync(exe, ["--json", ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  let header: DriverHeader | undefined;
+  const cases: DriverCase[] = [];
+  const summaries: DriverSummary[] = [];
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith('{"type":"run"')) header = JSON.parse(line) as DriverHeader;
+    else if (line.startsWith('{"type":"case"')) cases.push(parseCase(line));
+    else if (line.startsWith('{"type":"backend"'))
+      summaries.push(JSON.parse(line) as DriverSummary);
+  }
+  if (!header) throw new Error("the C driver printed no run header");
+  return { header, cases, summaries };
+}

@@ -76,6 +76,9 @@ interface Outcome {
   readonly seconds: number;
 }
 
+// Builds share two cores with the rest of the suite; a variant waits its turn.
+const slow = 300_000;
+
 let work: string;
 const outcomes = new Map<string, Promise<Outcome>>();
 
@@ -117,7 +120,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.allSettled(outcomes.values());
   if (work && !process.env.REGCACHE_KEEP_TMP) fs.rmSync(work, { recursive: true, force: true });
-});
+}, slow);
 
 function expectClean(run: DriverRun, what: string): void {
   const failures = run.backends.filter((b) => b.failures > 0);
@@ -130,31 +133,39 @@ function expectClean(run: DriverRun, what: string): void {
 }
 
 describe.each(variants.map((v) => [v.name, v] as const))("%s", (_name, v) => {
-  test("every handler on vmx, svm and tdx: checks pass, spec and --all-cached builds agree", async () => {
-    const { spec, allCached, seconds } = await outcomes.get(v.name)!;
+  test(
+    "every handler on vmx, svm and tdx: checks pass, spec and --all-cached builds agree",
+    async () => {
+      const { spec, allCached, seconds } = await outcomes.get(v.name)!;
 
-    expectClean(spec, "spec headers");
-    expectClean(allCached, "--all-cached headers, reads traced");
+      expectClean(spec, "spec headers");
+      expectClean(allCached, "--all-cached headers, reads traced");
 
-    expect(spec.header.seed).toBe(seed.toLowerCase());
-    expect([...spec.header.handlers].sort()).toEqual(manifestHandlers);
-    expect(spec.backends.map((b) => b.backend)).toEqual(["vmx", "svm", "tdx"]);
-    for (const b of spec.backends) {
-      expect(b.handlers).toBe(manifestHandlers.length);
-      expect(b.cases).toBe(manifestHandlers.length * casesPerHandler);
-    }
+      expect(spec.header.seed).toBe(seed.toLowerCase());
+      expect([...spec.header.handlers].sort()).toEqual(manifestHandlers);
+      expect(spec.backends.map((b) => b.backend)).toEqual(["vmx", "svm", "tdx"]);
+      for (const b of spec.backends) {
+        expect(b.handlers).toBe(manifestHandlers.length);
+        expect(b.cases).toBe(manifestHandlers.length * casesPerHandler);
+      }
 
-    // Identical architectural results and identical cache_reg traffic.
-    const digests = (run: DriverRun) =>
-      run.backends.map((b) => ({ backend: b.backend, results: b.results, cache_reg: b.cache_reg }));
-    expect(digests(spec)).toEqual(digests(allCached));
+      // Identical architectural results and identical cache_reg traffic.
+      const digests = (run: DriverRun) =>
+        run.backends.map((b) => ({
+          backend: b.backend,
+          results: b.results,
+          cache_reg: b.cache_reg,
+        }));
+      expect(digests(spec)).toEqual(digests(allCached));
 
-    console.log(
-      `${v.name}: seed ${spec.header.seed}, ` +
-        spec.backends.map((b) => `${b.backend} ${b.cases} cases`).join(", ") +
-        ` per build; results ${spec.backends.map((b) => b.results).join(" ")} (${seconds.toFixed(1)} s)`,
-    );
-  });
+      console.log(
+        `${v.name}: seed ${spec.header.seed}, ` +
+          spec.backends.map((b) => `${b.backend} ${b.cases} cases`).join(", ") +
+          ` per build; results ${spec.backends.map((b) => b.results).join(" ")} (${seconds.toFixed(1)} s)`,
+      );
+    },
+    slow,
+  );
 });
 
 const byCompiler = (cc: string | undefined, spec: SpecName, x86_64: boolean) =>
@@ -162,16 +173,21 @@ const byCompiler = (cc: string | undefined, spec: SpecName, x86_64: boolean) =>
     (v) => v.cfg.cc.name === cc && v.spec === spec && v.cfg.x86_64 === x86_64 && !v.cfg.sanitize,
   );
 
-(clang ? test : test.skip)("gcc and clang builds give the same digests", async () => {
-  const clangVariants = variants.filter((v) => v.cfg.cc === clang);
-  expect(clangVariants.length).toBeGreaterThan(0);
-  for (const cv of clangVariants) {
-    const gv = byCompiler(gcc.name, cv.spec, cv.cfg.x86_64)!;
-    const [g, c] = await Promise.all([outcomes.get(gv.name)!, outcomes.get(cv.name)!]);
-    const digests = (o: Outcome) => o.spec.backends.map((b) => [b.backend, b.results, b.cache_reg]);
-    expect({ variant: cv.name, digests: digests(c) }).toEqual({
-      variant: cv.name,
-      digests: digests(g),
-    });
-  }
-});
+(clang ? test : test.skip)(
+  "gcc and clang builds give the same digests",
+  async () => {
+    const clangVariants = variants.filter((v) => v.cfg.cc === clang);
+    expect(clangVariants.length).toBeGreaterThan(0);
+    for (const cv of clangVariants) {
+      const gv = byCompiler(gcc.name, cv.spec, cv.cfg.x86_64)!;
+      const [g, c] = await Promise.all([outcomes.get(gv.name)!, outcomes.get(cv.name)!]);
+      const digests = (o: Outcome) =>
+        o.spec.backends.map((b) => [b.backend, b.results, b.cache_reg]);
+      expect({ variant: cv.name, digests: digests(c) }).toEqual({
+        variant: cv.name,
+        digests: digests(g),
+      });
+    }
+  },
+  slow,
+);

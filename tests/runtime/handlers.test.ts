@@ -105,27 +105,31 @@ test.each(
         c,
       ] as const,
   ),
-)("%s: each file compiles alone and defines its listed functions", async (name, c) => {
-  const out = path.join(work, name.replace(/[^a-z0-9]+/gi, "-"));
-  fs.mkdirSync(out, { recursive: true });
-  const sources = Object.keys(manifest.files).map((f) => path.join(handlersDir, f));
-  const flags = [
-    ...warnings,
-    ...kernelFlags,
-    ...(c.x86_64 ? ["-DCONFIG_X86_64"] : []),
-    ...(c.retpoline ? c.cc.retpoline : []),
-    "-I",
-    path.join(headers, "c"),
-    ...manifest.includeDirs.flatMap((d) => ["-I", path.join(root, d)]),
-  ];
-  // Each source is its own translation unit: none may lean on another handler file.
-  const compiled = await run(c.cc.name, [...flags, "-c", ...sources], out);
-  expect({ exit: compiled.code, stderr: compiled.stderr }).toEqual({ exit: 0, stderr: "" });
+)(
+  "%s: each file compiles alone and defines its listed functions",
+  async (name, c) => {
+    const out = path.join(work, name.replace(/[^a-z0-9]+/gi, "-"));
+    fs.mkdirSync(out, { recursive: true });
+    const sources = Object.keys(manifest.files).map((f) => path.join(handlersDir, f));
+    const flags = [
+      ...warnings,
+      ...kernelFlags,
+      ...(c.x86_64 ? ["-DCONFIG_X86_64"] : []),
+      ...(c.retpoline ? c.cc.retpoline : []),
+      "-I",
+      path.join(headers, "c"),
+      ...manifest.includeDirs.flatMap((d) => ["-I", path.join(root, d)]),
+    ];
+    // Each source is its own translation unit: none may lean on another handler file.
+    const compiled = await run(c.cc.name, [...flags, "-c", ...sources], out);
+    expect({ exit: compiled.code, stderr: compiled.stderr }).toEqual({ exit: 0, stderr: "" });
 
-  const objects = sources.map((s) => path.join(out, path.basename(s, ".c") + ".o"));
-  const nm = await run("nm", ["--defined-only", "-g", ...objects]);
-  expect(nm.code).toBe(0);
-  const defined = definedFunctions(nm.stdout);
-  const want = new Map(Object.entries(manifest.files).map(([f, fns]) => [f, [...fns].sort()]));
-  expect(Object.fromEntries(defined)).toEqual(Object.fromEntries(want));
-});
+    const objects = sources.map((s) => path.join(out, path.basename(s, ".c") + ".o"));
+    const nm = await run("nm", ["--defined-only", "-g", ...objects]);
+    expect(nm.code).toBe(0);
+    const defined = definedFunctions(nm.stdout);
+    const want = new Map(Object.entries(manifest.files).map(([f, fns]) => [f, [...fns].sort()]));
+    expect(Object.fromEntries(defined)).toEqual(Object.fromEntries(want));
+  },
+  300_000,
+); // compilers share two cores with the rest of the suite

@@ -22,7 +22,11 @@ import {
 
 let work: string;
 let wrong: DriverRun;
+let wrongTraced: DriverRun;
 let allCached: DriverRun;
+
+// Builds and runs share two cores with the rest of the suite.
+const slow = 300_000;
 
 beforeAll(async () => {
   work = tempDir("negative");
@@ -42,8 +46,12 @@ beforeAll(async () => {
     buildDriver(cfg, sim, fixture, path.join(work, "wrong")),
     buildDriver(cfg, sim, cached, path.join(work, "all-cached")),
   ]);
-  [wrong, allCached] = await Promise.all([runDriver(wrongExe), runDriver(cachedExe)]);
-});
+  [wrong, wrongTraced, allCached] = await Promise.all([
+    runDriver(wrongExe),
+    runDriver(wrongExe, ["--trace-reads"]),
+    runDriver(cachedExe, ["--trace-reads"]),
+  ]);
+}, slow);
 
 afterAll(() => {
   if (work && !process.env.REGCACHE_KEEP_TMP) fs.rmSync(work, { recursive: true, force: true });
@@ -76,6 +84,15 @@ test("a stale RSP and lost RSP writes fail the run on vmx and tdx", () => {
 
 test("svm, which does keep RSP in regs[], is unaffected", () => {
   expect(backend(wrong, "svm").failures).toBe(0);
+});
+
+test("tracing reads catches accessors that skip the cache", () => {
+  // --trace-reads is meant for --all-cached builds; a direct accessor reads
+  // poison in its all-lazy first run, so a build with any is refused.
+  const traced = backend(wrongTraced, "svm");
+  expect(wrongTraced.code).toBe(1);
+  expect(traced.by_kind["trace-result"]).toBeGreaterThan(0);
+  expect(backend(allCached, "svm").failures).toBe(0);
 });
 
 test("the results differ from the --all-cached build where the spec is wrong", () => {

@@ -131,5 +131,5 @@ test.each(
     const want = new Map(Object.entries(manifest.files).map(([f, fns]) => [f, [...fns].sort()]));
     expect(Object.fromEntries(defined)).toEqual(Object.fromEntries(want));
   },
-  300_000,
-); // compilers share two cores with the rest of the suite
+  300_000, // compilers share two cores with the rest of the suite
+);

@@ -46,9 +46,11 @@ export function formatText(report: SizeReport, options: TextOptions): string {
         formatPercent(row.percent, 1),
       ]),
     ];
-    const lines = alignRows(rows, ["left", "right", "right", "right", "right"]);
-    out.push(lines[0]);
-    lines.slice(1).forEach((line, i) => out.push(byDelta(changed[i].delta, line)));
+    if (changed.length > 0) {
+      const lines = alignRows(rows, ["left", "right", "right", "right", "right"]);
+      out.push(lines[0]);
+      lines.slice(1).forEach((line, i) => out.push(byDelta(changed[i].delta, line)));
+    } else out.push("no symbol changed size");
     const unchanged = config.functions.length - changed.length;
     if (unchanged > 0) out.push(`(${unchanged} unchanged)`);
     out.push(byDelta(config.total.delta, formatTotals(config.total)), "");

@@ -4,10 +4,10 @@
  * files. Reading the spec and the templates is the only I/O, and a failure to
  * read is a diagnostic, not an exception.
  */
-import { sha256, withBanner } from "./banner";
+import { parseBanner, sha256, withBanner } from "./banner";
 import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
 import { emitC, readCTemplates, type EmittedBody, type TemplateSource } from "./emit-c";
-import { emitTs, TS_EMITTER_ID, tsToolVersions } from "./emit-ts";
+import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "./emit-ts";
 import { buildModel, type CStyle, type Model } from "./model";
 import { errnoText, parseSpec, readSpecFile } from "./parse";
 import { defaultOutDir, generatorVersion } from "./paths";
@@ -28,6 +28,15 @@ export interface GenerateRequest {
   readonly outDir?: string;
   readonly allCached?: boolean;
   readonly cStyle?: CStyle;
+  /**
+   * What the output directory holds now, by path below it. A target whose
+   * files are all there, each exactly this request's banner over a body that
+   * still matches its banner's body hash, is taken as it is rather than
+   * emitted again: the same inputs give the same bytes. When every target is
+   * reused the spec is not even parsed, which is what keeps `regcache check`
+   * and an unchanged `generate` about as fast as node starts.
+   */
+  readonly existing?: (path: string) => string | undefined;
 }
 
 export interface GeneratedFile {
@@ -40,6 +49,7 @@ export type GenerateResult =
   | {
       readonly ok: true;
       readonly files: readonly GeneratedFile[];
+      /** When every target was reused from `existing`, built only if asked for. */
       readonly model: Model;
       readonly inputHash: string;
     }
@@ -112,23 +122,37 @@ export function loadModel(
 }
 
 interface Prepared {
-  readonly model: Model;
+  readonly req: GenerateRequest;
+  readonly specText: string;
   readonly hash: string;
   readonly templates: readonly TemplateSource[];
   readonly banner: Parameters<typeof withBanner>[0];
 }
 
-/** Everything both entry points share: the model, the C templates, the input hash, the banner. */
+type Failed = { ok: false; diagnostics: readonly Diagnostic[] };
+
+/**
+ * Everything both entry points share, without parsing the spec: its text, the
+ * C templates, the input hash, the banner. The model is built only for a
+ * target that is not reused (withModel).
+ */
 function prepare(
   req: GenerateRequest,
   targets: readonly Target[],
-): { ok: true; prepared: Prepared } | { ok: false; diagnostics: readonly Diagnostic[] } {
-  const loaded = loadModel(req);
-  if (!loaded.ok) return loaded;
+): { ok: true; prepared: Prepared } | Failed {
+  let specText = req.specText;
+  if (specText === undefined) {
+    const read = readText(req.displayPath ?? req.specPath, req.specPath);
+    if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
+    specText = read.text;
+  }
   let templates: TemplateSource[];
   try {
     templates = readCTemplates();
   } catch (err) {
+    // A spec's own mistakes are reported first, as when it was parsed first.
+    const loaded = loadModel({ ...req, specText });
+    if (!loaded.ok) return loaded;
     const e = err as NodeJS.ErrnoException;
     const where = e.path ?? "templates";
     return {
@@ -139,10 +163,10 @@ function prepare(
     };
   }
   const hash = inputHash({
-    specText: loaded.specText,
+    specText,
     templates,
-    allCached: loaded.model.options.allCached,
-    cStyle: loaded.model.options.cStyle,
+    allCached: req.allCached ?? false,
+    cStyle: req.cStyle ?? "macro",
     ...(targets.includes("ts") ? { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } } : {}),
   });
   const banner = {
@@ -151,21 +175,90 @@ function prepare(
     command: regenerateCommand(req),
     inputHash: hash,
   };
-  return { ok: true, prepared: { model: loaded.model, hash, templates, banner } };
+  return { ok: true, prepared: { req, specText, hash, templates, banner } };
 }
 
-function finish(p: Prepared, bodies: readonly EmittedBody[]): GenerateResult {
-  const files = bodies
-    .map((f) => ({ path: f.path, contents: withBanner(p.banner, f.body) }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { ok: true, files, model: p.model, inputHash: p.hash };
+/** The files a target writes, known without building the model. */
+function targetPaths(p: Prepared, target: Target): string[] {
+  return target === "c" ? p.templates.map((t) => t.name.replace(/\.hbs$/, "")) : [TS_OUTPUT_PATH];
+}
+
+/** A target's files as they are on disk, when they are exactly what these inputs produce. */
+function reusable(p: Prepared, target: Target): GeneratedFile[] | undefined {
+  const existing = p.req.existing;
+  if (!existing) return undefined;
+  const files: GeneratedFile[] = [];
+  for (const path of targetPaths(p, target)) {
+    const contents = existing(path);
+    const banner = contents === undefined ? undefined : parseBanner(contents);
+    // Rebuilding the banner over the body checks the input hash, the body hash,
+    // the spec path and the regenerate command at once.
+    if (!banner || banner.inputHash !== p.hash || withBanner(p.banner, banner.body) !== contents)
+      return undefined;
+    files.push({ path, contents });
+  }
+  return files;
+}
+
+type Emit = (model: Model, p: Prepared) => EmittedBody[] | Promise<EmittedBody[]>;
+
+const emitters: Record<Target, Emit> = {
+  c: (model, p) => emitC(model, p.templates),
+  ts: (model) => emitTs(model),
+};
+
+/** Each target reused or emitted; the spec is parsed only when one must be emitted. */
+async function produce(p: Prepared, targets: readonly Target[]): Promise<GenerateResult> {
+  const files: GeneratedFile[] = [];
+  let model: Model | undefined;
+  for (const target of targets) {
+    const reused = reusable(p, target);
+    if (reused) {
+      files.push(...reused);
+      continue;
+    }
+    if (!model) {
+      const loaded = loadModel({ ...p.req, specText: p.specText });
+      if (!loaded.ok) return loaded;
+      model = loaded.model;
+    }
+    for (const f of await emitters[target](model, p))
+      files.push({ path: f.path, contents: withBanner(p.banner, f.body) });
+  }
+  return finish(p, files, model);
+}
+
+function finish(p: Prepared, files: GeneratedFile[], model: Model | undefined): GenerateResult {
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const result = { ok: true as const, files, inputHash: p.hash };
+  // Reused output was produced without a model: build it only for a caller that asks.
+  let built = model;
+  return Object.defineProperty(result, "model", {
+    enumerable: true,
+    get: (): Model => (built ??= modelOf(p)),
+  }) as typeof result & { readonly model: Model };
+}
+
+function modelOf(p: Prepared): Model {
+  const loaded = loadModel({ ...p.req, specText: p.specText });
+  if (!loaded.ok) throw new Error("regcache: reused output from a spec that no longer validates");
+  return loaded.model;
 }
 
 /** The C target only: synchronous, never loads ts-morph or prettier. */
 export function generate(req: GenerateRequest): GenerateResult {
   const p = prepare(req, ["c"]);
   if (!p.ok) return p;
-  return finish(p.prepared, emitC(p.prepared.model, p.prepared.templates));
+  const reused = reusable(p.prepared, "c");
+  if (reused) return finish(p.prepared, reused, undefined);
+  const loaded = loadModel({ ...req, specText: p.prepared.specText });
+  if (!loaded.ok) return loaded;
+  const bodies = emitC(loaded.model, p.prepared.templates);
+  const files = bodies.map((f) => ({
+    path: f.path,
+    contents: withBanner(p.prepared.banner, f.body),
+  }));
+  return finish(p.prepared, files, loaded.model);
 }
 
 /**
@@ -176,6 +269,5 @@ export function generate(req: GenerateRequest): GenerateResult {
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
   const p = prepare(req, ["c", "ts"]);
   if (!p.ok) return p;
-  const model = p.prepared.model;
-  return finish(p.prepared, [...emitC(model, p.prepared.templates), ...(await emitTs(model))]);
+  return produce(p.prepared, ["c", "ts"]);
 }

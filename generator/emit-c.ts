@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Handlebars from "handlebars";
+import type HandlebarsNamespace from "handlebars";
 import { commentSafe } from "./banner";
 import type { AccessorModel, BackendModel, Model, RegisterModel } from "./model";
 import { templatesDir } from "./paths";
@@ -85,8 +85,9 @@ export function blockComment(text: string | readonly string[], indent = ""): str
   ].join("\n");
 }
 
-function createEnvironment(): typeof Handlebars {
-  const hb = Handlebars.create();
+function createEnvironment(): typeof HandlebarsNamespace {
+  // Loaded here, not at the top: a run that reuses its output never renders.
+  const hb = (require("handlebars") as typeof HandlebarsNamespace).create();
   hb.registerHelper("comment", (text: unknown, indent: unknown) =>
     blockComment(
       Array.isArray(text) ? (text as string[]) : String(text ?? ""),
@@ -94,10 +95,13 @@ function createEnvironment(): typeof Handlebars {
       typeof indent === "string" ? indent.replace(/\\t/g, "\t") : "",
     ),
   );
-  hb.registerHelper("continued", function (this: unknown, options: Handlebars.HelperOptions) {
-    const inner = options.fn(this).replace(/\n$/, "");
-    return continueLines(inner.split("\n")) + "\n";
-  });
+  hb.registerHelper(
+    "continued",
+    function (this: unknown, options: HandlebarsNamespace.HelperOptions) {
+      const inner = options.fn(this).replace(/\n$/, "");
+      return continueLines(inner.split("\n")) + "\n";
+    },
+  );
   return hb;
 }
 
@@ -268,12 +272,25 @@ export function cView(model: Model): Record<string, unknown> {
   };
 }
 
+let environment: typeof HandlebarsNamespace | undefined;
+/** Compiled templates by source text: watch, size --explain and tests render the same ones often. */
+const compiled = new Map<string, HandlebarsNamespace.TemplateDelegate>();
+
+function compiledTemplate(text: string): HandlebarsNamespace.TemplateDelegate {
+  let template = compiled.get(text);
+  if (!template) {
+    environment ??= createEnvironment();
+    template = environment.compile(text, { noEscape: true, strict: true });
+    compiled.set(text, template);
+  }
+  return template;
+}
+
 /** Renders every C header of the model; bodies only, the caller adds the banner. */
 export function emitC(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
-  const hb = createEnvironment();
   const view = cView(model);
   return templates.map((t) => ({
     path: t.name.replace(/\.hbs$/, ""),
-    body: hb.compile(t.text, { noEscape: true, strict: true })(view),
+    body: compiledTemplate(t.text)(view),
   }));
 }

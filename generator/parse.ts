@@ -7,19 +7,16 @@
  * expanded), no custom tags are resolved, and maps are built on
  * null-prototype objects so keys like __proto__ are plain data.
  */
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-} from "yaml";
+import type * as Yaml from "yaml";
+import type { Document, Node } from "yaml";
 import * as fs from "node:fs";
 import { diagnose, lineColOf, type Diagnostic, type SourceFile, type Span } from "./diagnostics";
+
+// The yaml library takes longer to load than node takes to start: it is loaded
+// on the first parse, so reading a spec (and a `check` whose output is in step,
+// which never parses it) does not pay for it.
+let yamlLibrary: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlLibrary ??= require("yaml") as typeof Yaml);
 
 export const MAX_SPEC_BYTES = 1024 * 1024;
 /** Nodes a document may expand to, aliases included (a 4,000-register spec has ~20,000). */
@@ -197,6 +194,7 @@ export function parseSpec(file: SourceFile): ParseResult {
   if (cr >= 0) {
     return { ok: false, diagnostics: [diagnose("RC126", file, { start: cr, end: cr + 1 })] };
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, {
     lineCounter,
@@ -273,6 +271,7 @@ function toPlain(
   viaAlias: Span | undefined,
 ): unknown {
   const { file, spans } = state;
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   if (state.overflowed) return null;
   if (node === null || node === undefined) {
     spans.set(pathKey(path), { key: keySpan, value: keySpan ?? { start: 0, end: 0 } });

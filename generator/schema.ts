@@ -3,22 +3,48 @@
  * regcache diagnostics. The schema is the single statement of the format's
  * shape (editors use it too); semantic rules live in validate.ts.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type AjvClass from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "node:fs";
+import { sha256 } from "./banner";
 import { diagnose, type Diagnostic } from "./diagnostics";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import { didYouMean, nearestAll } from "./suggest";
 import { schemaPath } from "./paths";
 
+/** The options the validator is compiled with, at build time (schema-validator.js) or here. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false } as const;
+
 let compiled: ValidateFunction | undefined;
 
+/**
+ * The schema's validator. `npm run build` precompiles it (ajv's standalone
+ * code, dist/generator/schema-validator.js, see scripts/compile-schema.js),
+ * which spares loading ajv and compiling the schema on every run; it is used
+ * only while it was built from the very schema on disk, else ajv compiles it
+ * here (as under ts-jest, which runs the sources).
+ */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(fs.readFileSync(schemaPath(), "utf8")) as object;
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    compiled = ajv.compile(schema);
+    const text = fs.readFileSync(schemaPath(), "utf8");
+    compiled = precompiled(text) ?? compile(text);
   }
   return compiled;
+}
+
+function precompiled(schemaText: string): ValidateFunction | undefined {
+  let built: { schemaSha256?: string; validate?: ValidateFunction };
+  try {
+    built = require("./schema-validator") as typeof built;
+  } catch {
+    return undefined;
+  }
+  return built.schemaSha256 === sha256(schemaText) ? built.validate : undefined;
+}
+
+function compile(schemaText: string): ValidateFunction {
+  const Ajv = (require("ajv") as { default: typeof AjvClass }).default;
+  return new Ajv({ ...AJV_OPTIONS }).compile(JSON.parse(schemaText) as object);
 }
 
 function describe(value: unknown): string {

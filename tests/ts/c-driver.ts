@@ -5,7 +5,8 @@
  * order rather than read through JSON.parse because a case visits two
  * fields named nested_vmcb (the vCPU's GPA and the nested VMCB's save area).
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "./runtime-build";
@@ -42,8 +43,10 @@ export function gccAvailable(): boolean {
   }
 }
 
+const execFileAsync = promisify(execFile);
+
 /** Compiles the driver, simulator and handlers against headerDir (generated c/). */
-export function buildDriver(headerDir: string, outFile: string): void {
+export async function buildDriver(headerDir: string, outFile: string): Promise<void> {
   const rt = (...p: string[]) => path.join(repoRoot, "runtime", ...p);
   const dirC = (sub: string) =>
     fs
@@ -51,7 +54,7 @@ export function buildDriver(headerDir: string, outFile: string): void {
       .filter((f) => f.endsWith(".c"))
       .sort()
       .map((f) => rt(sub, f));
-  execFileSync(
+  await execFileAsync(
     "gcc",
     [
       "-std=gnu11",
@@ -66,7 +69,7 @@ export function buildDriver(headerDir: string, outFile: string): void {
       ...dirC("handlers"),
       ...dirC("test"),
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    { maxBuffer: 1 << 24 },
   );
 }
 
@@ -115,11 +118,14 @@ export interface DriverSummary {
   readonly failures: number;
 }
 
-export function runDriver(
-  exe: string,
-  args: readonly string[],
-): { header: DriverHeader; cases: DriverCase[]; summaries: DriverSummary[] } {
-  const stdout = execFileSync(exe, ["--json", ...args], {
+export interface DriverRun {
+  readonly header: DriverHeader;
+  readonly cases: DriverCase[];
+  readonly summaries: DriverSummary[];
+}
+
+export async function runDriver(exe: string, args: readonly string[]): Promise<DriverRun> {
+  const { stdout } = await execFileAsync(exe, ["--json", ...args], {
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });

@@ -2,55 +2,19 @@
  * The TypeScript target: ts/registers.ts as generateAll emits it. Golden
  * files (generated/ts/ and two variants under tests/ts/golden/), the same
  * bytes on a second run, the enum equal to the C enum, every accessor on the
- * path the model gives it, masks that work at every width, and spec or
- * emitter changes that show up in the output and its input hash.
+ * path the model gives it.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  generate,
-  generateAll,
-  inputHash,
-  type GenerateRequest,
-  type GenerateResult,
-} from "../../generator/api";
+import { generate, type GenerateRequest } from "../../generator/api";
 import { parseBanner } from "../../generator/banner";
-import { TS_EMITTER_ID, TS_OUTPUT_PATH, camelName, tsToolVersions } from "../../generator/emit-ts";
+import { camelName } from "../../generator/emit-ts";
 import type { Model } from "../../generator/model";
 import { writeFiles } from "../helpers/capture";
 import { gccAvailable } from "./c-driver";
-import { makeTempDir, repoRoot, type GeneratedRegisters } from "./runtime-build";
-import * as ts from "typescript";
-
-const tmp = makeTempDir("ts-emit");
-
-async function emitted(req: Omit<GenerateRequest, "specPath"> & { spec: string }) {
-  const { spec, ...rest } = req;
-  const result = await generateAll({
-    specPath: path.isAbsolute(spec) ? spec : path.join(repoRoot, spec),
-    displayPath: spec,
-    bannerSpecPath: spec,
-    ...rest,
-  });
-  if (!result.ok) throw new Error(`${spec}: ${JSON.stringify(result.diagnostics)}`);
-  const file = result.files.find((f) => f.path === TS_OUTPUT_PATH);
-  if (!file || !result.model) throw new Error("no ts/registers.ts or no model");
-  return { result, text: file.contents, model: result.model };
-}
-
-let loads = 0;
-/** registers.ts transpiled and required from a directory of its own. */
-function load(text: string): GeneratedRegisters {
-  const dir = path.join(tmp, `load-${loads++}`);
-  fs.mkdirSync(dir);
-  const js = ts.transpileModule(text, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
-  }).outputText;
-  fs.writeFileSync(path.join(dir, "registers.js"), js);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(dir, "registers.js")) as GeneratedRegisters;
-}
+import { emitted, load, tmp } from "./emit-helpers";
+import { repoRoot, type GeneratedRegisters } from "./runtime-build";
 
 const goldenCases: [string, { spec: string; file: string; request: Partial<GenerateRequest> }][] = [
   [
@@ -183,116 +147,6 @@ describe("ts/registers.ts", () => {
     regs.raxWrite(vcpu, 0xffffffff_11111111n);
     regs.rdxWrite(vcpu, 0xeeeeeeee_22222222n);
     expect(regs.readEdxEax(vcpu)).toBe(0x22222222_11111111n);
-  });
-});
-
-describe("spec and emitter changes reach the output", () => {
-  const specText = fs.readFileSync(path.join(repoRoot, "spec/x86-kvm.yaml"), "utf8");
-
-  async function fromText(text: string) {
-    const file = path.join(tmp, `spec-${loads++}.yaml`);
-    fs.writeFileSync(file, text);
-    return emitted({ spec: file });
-  }
-
-  it("RSP always available: rspRead becomes a plain regs access, the hash changes", async () => {
-    const before = await fromText(specText);
-    const edited = specText
-      .replace("lazy: [rip, rsp, ", "lazy: [rip, ")
-      .replace("available: [rax, ", "available: [rax, rsp, ");
-    expect(edited).not.toBe(specText);
-    const after = await fromText(edited);
-    const rspRead = (t: string) => /export function rspRead[^}]*\}/.exec(t)?.[0];
-    expect(rspRead(before.text)).toContain("registerRead(vcpu, Reg.RSP)");
-    expect(rspRead(after.text)).toContain("vcpu.arch.regs[Reg.RSP]");
-    expect(parseBanner(after.text)?.inputHash).not.toBe(parseBanner(before.text)?.inputHash);
-  });
-
-  it("a new extended register joins the enum and the lazy sets", async () => {
-    const after = await fromText(
-      specText
-        .replace("    - exit_info_2\n", "    - exit_info_2\n    - dr6\n")
-        .replace("lazy: [pdptr]", "lazy: [pdptr, dr6]"),
-    );
-    const r = load(after.text);
-    expect((r.Reg as unknown as Record<string, number>)["DR6"]).toBe(25);
-    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.svm, 25)).toBe(true);
-    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.tdx, 25)).toBe(true); // not in its available list
-    expect(r.maskTest(r.REGS_AVAIL_SET.vmx, 25)).toBe(true); // not in its lazy list
-  });
-
-  it("the TypeScript emitter's identity is part of the input hash; the C-only hash is not", () => {
-    const parts = {
-      specText,
-      templates: [],
-      allCached: false,
-      cStyle: "macro" as const,
-    };
-    const tools = tsToolVersions();
-    const a = inputHash({ ...parts, ts: { emitter: TS_EMITTER_ID, tools } });
-    const b = inputHash({ ...parts, ts: { emitter: `${TS_EMITTER_ID}+1`, tools } });
-    const c = inputHash({
-      ...parts,
-      ts: { emitter: TS_EMITTER_ID, tools: { ...tools, prettier: "0" } },
-    });
-    expect(new Set([a, b, c, inputHash(parts)]).size).toBe(4);
-  });
-
-  it("generate() (C only) gives the C files generateAll gives, bar the hash that covers TS", async () => {
-    const c = generate({ specPath: path.join(repoRoot, "spec/x86-kvm.yaml") });
-    const all = await generateAll({ specPath: path.join(repoRoot, "spec/x86-kvm.yaml") });
-    if (!c.ok || !all.ok) throw new Error("should generate");
-    const body = (r: GenerateResult & { ok: true }) =>
-      r.files
-        .filter((f) => f.path.startsWith("c/"))
-        .map((f) => [f.path, parseBanner(f.contents)?.body]);
-    expect(body(all)).toEqual(body(c));
-    expect(all.files.map((f) => f.path)).toEqual([...c.files.map((f) => f.path), TS_OUTPUT_PATH]);
-  });
-});
-
-describe("masks at every width", () => {
-  /** A spec with `count` extended registers, all lazy on one backend. */
-  function wideSpec(mask: string, count: number): string {
-    const extended = Array.from({ length: count }, (_, i) => `    - x${i}`).join("\n");
-    return [
-      "regcache: 1",
-      "name: wide",
-      `mask: ${mask}`,
-      "registers:",
-      "  gpr: [rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, rip]",
-      "  extended:",
-      extended,
-      "backends:",
-      "  vmx: { lazy: [rip, rsp, x" + (count - 1) + "] }",
-      "  svm: { available: [rax] }",
-      "",
-    ].join("\n");
-  }
-
-  it.each([
-    ["u64", 40, 2],
-    ["bitmap", 2000, Math.ceil(2009 / 64) * 2],
-  ])("%s with %i extended registers", async (mask, count, words) => {
-    const file = path.join(tmp, `wide-${mask}.yaml`);
-    fs.writeFileSync(file, wideSpec(mask, count));
-    const { text, model } = await emitted({ spec: file });
-    const r = load(text);
-    expect(r.REG_MASK_WORDS).toBe(words);
-    const last = model.registers.length - 1;
-    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.vmx, last)).toBe(true);
-    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.vmx, last - 1)).toBe(false);
-    expect(r.maskTest(r.REGS_AVAIL_SET.svm, 0)).toBe(true);
-    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.svm, last)).toBe(true);
-    const vcpu = r.createVcpu({ cacheReg: () => undefined });
-    r.markDirty(vcpu, last);
-    expect([r.isAvailable(vcpu, last), r.isDirty(vcpu, last), r.isDirty(vcpu, last - 1)]).toEqual([
-      true,
-      true,
-      false,
-    ]);
-    r.markForReload(vcpu, last);
-    expect(r.isAvailable(vcpu, last)).toBe(false);
   });
 });
 

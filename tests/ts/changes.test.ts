@@ -1,0 +1,152 @@
+/*
+ * Changes reach the TypeScript output: a spec edit changes registers.ts, its
+ * input hash and what `regcache check` reports; the emitter's identity is in
+ * the hash; masks work at u64 and bitmap widths with thousands of registers.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { generate, generateAll, inputHash, type GenerateResult } from "../../generator/api";
+import { parseBanner } from "../../generator/banner";
+import { TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../../generator/emit-ts";
+import type { Reg } from "../../generated/ts/registers";
+import { runCli } from "../helpers/capture";
+import { emitted, load, tmp } from "./emit-helpers";
+import { repoRoot } from "./runtime-build";
+
+let specs = 0;
+
+describe("spec and emitter changes reach the output", () => {
+  const specText = fs.readFileSync(path.join(repoRoot, "spec/x86-kvm.yaml"), "utf8");
+
+  async function fromText(text: string) {
+    const file = path.join(tmp, `spec-${specs++}.yaml`);
+    fs.writeFileSync(file, text);
+    return emitted({ spec: file });
+  }
+
+  it("RSP always available: rspRead becomes a plain regs access, the hash changes", async () => {
+    const before = await fromText(specText);
+    const edited = specText
+      .replace("lazy: [rip, rsp, ", "lazy: [rip, ")
+      .replace("available: [rax, ", "available: [rax, rsp, ");
+    expect(edited).not.toBe(specText);
+    const after = await fromText(edited);
+    const rspRead = (t: string) => /export function rspRead[^}]*\}/.exec(t)?.[0];
+    expect(rspRead(before.text)).toContain("registerRead(vcpu, Reg.RSP)");
+    expect(rspRead(after.text)).toContain("vcpu.arch.regs[Reg.RSP]");
+    expect(parseBanner(after.text)?.inputHash).not.toBe(parseBanner(before.text)?.inputHash);
+  });
+
+  it("a new extended register joins the enum and the lazy sets", async () => {
+    const after = await fromText(
+      specText
+        .replace("    - exit_info_2\n", "    - exit_info_2\n    - dr6\n")
+        .replace("lazy: [pdptr]", "lazy: [pdptr, dr6]"),
+    );
+    const r = load(after.text);
+    // This spec's Reg has a DR6 the checked-in registers.ts (whose type r has) lacks.
+    const dr6 = (r.Reg as unknown as Record<string, Reg>)["DR6"]!;
+    expect(dr6).toBe(25);
+    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.svm, dr6)).toBe(true);
+    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.tdx, dr6)).toBe(true); // not in its available list
+    expect(r.maskTest(r.REGS_AVAIL_SET.vmx, dr6)).toBe(true); // not in its lazy list
+  });
+
+  it("regcache generate writes ts/registers.ts; after a spec edit regcache check reports it", async () => {
+    const project = fs.mkdtempSync(path.join(tmp, "project-"));
+    fs.cpSync(path.join(repoRoot, "spec"), path.join(project, "spec"), { recursive: true });
+    const gen = await runCli(["generate"], { cwd: project });
+    expect(gen.code).toBe(0);
+    const written = fs.readFileSync(path.join(project, "generated", "ts", "registers.ts"), "utf8");
+    expect(written).toBe(fs.readFileSync(path.join(repoRoot, "generated/ts/registers.ts"), "utf8"));
+    expect((await runCli(["check"], { cwd: project })).code).toBe(0);
+
+    const spec = path.join(project, "spec", "x86-kvm.yaml");
+    fs.writeFileSync(spec, specText.replace("lazy: [pdptr]", "lazy: [pdptr, rax]"));
+    const check = await runCli(["check"], { cwd: project });
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toMatch(/modified\s+generated\/ts\/registers\.ts/);
+    expect((await runCli(["generate"], { cwd: project })).code).toBe(0);
+    const regenerated = fs.readFileSync(
+      path.join(project, "generated", "ts", "registers.ts"),
+      "utf8",
+    );
+    expect(/export function raxRead[^}]*\}/.exec(regenerated)?.[0]).toContain(
+      "registerRead(vcpu, Reg.RAX)",
+    );
+  });
+
+  it("the TypeScript emitter's identity is part of the input hash; the C-only hash is not", () => {
+    const parts = {
+      specText,
+      templates: [],
+      allCached: false,
+      cStyle: "macro" as const,
+    };
+    const tools = tsToolVersions();
+    const a = inputHash({ ...parts, ts: { emitter: TS_EMITTER_ID, tools } });
+    const b = inputHash({ ...parts, ts: { emitter: `${TS_EMITTER_ID}+1`, tools } });
+    const c = inputHash({
+      ...parts,
+      ts: { emitter: TS_EMITTER_ID, tools: { ...tools, prettier: "0" } },
+    });
+    expect(new Set([a, b, c, inputHash(parts)]).size).toBe(4);
+  });
+
+  it("generate() (C only) gives the C files generateAll gives, bar the hash that covers TS", async () => {
+    const c = generate({ specPath: path.join(repoRoot, "spec/x86-kvm.yaml") });
+    const all = await generateAll({ specPath: path.join(repoRoot, "spec/x86-kvm.yaml") });
+    if (!c.ok || !all.ok) throw new Error("should generate");
+    const body = (r: GenerateResult & { ok: true }) =>
+      r.files
+        .filter((f) => f.path.startsWith("c/"))
+        .map((f) => [f.path, parseBanner(f.contents)?.body]);
+    expect(body(all)).toEqual(body(c));
+    expect(all.files.map((f) => f.path)).toEqual([...c.files.map((f) => f.path), TS_OUTPUT_PATH]);
+  });
+});
+
+describe("masks at every width", () => {
+  /** A spec with `count` extended registers, all lazy on one backend. */
+  function wideSpec(mask: string, count: number): string {
+    const extended = Array.from({ length: count }, (_, i) => `    - x${i}`).join("\n");
+    return [
+      "regcache: 1",
+      "name: wide",
+      `mask: ${mask}`,
+      "registers:",
+      "  gpr: [rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, rip]",
+      "  extended:",
+      extended,
+      "backends:",
+      "  vmx: { lazy: [rip, rsp, x" + (count - 1) + "] }",
+      "  svm: { available: [rax] }",
+      "",
+    ].join("\n");
+  }
+
+  it.each([
+    ["u64", 40, 2],
+    ["bitmap", 2000, Math.ceil(2009 / 64) * 2],
+  ])("%s with %i extended registers", async (mask, count, words) => {
+    const file = path.join(tmp, `wide-${mask}.yaml`);
+    fs.writeFileSync(file, wideSpec(mask, count));
+    const { text, model } = await emitted({ spec: file });
+    const r = load(text);
+    expect(r.REG_MASK_WORDS).toBe(words);
+    const last = model.registers.length - 1;
+    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.vmx, last)).toBe(true);
+    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.vmx, last - 1)).toBe(false);
+    expect(r.maskTest(r.REGS_AVAIL_SET.svm, 0)).toBe(true);
+    expect(r.maskTest(r.REGS_LAZY_LOAD_SET.svm, last)).toBe(true);
+    const vcpu = r.createVcpu({ cacheReg: () => undefined });
+    r.markDirty(vcpu, last);
+    expect([r.isAvailable(vcpu, last), r.isDirty(vcpu, last), r.isDirty(vcpu, last - 1)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    r.markForReload(vcpu, last);
+    expect(r.isAvailable(vcpu, last)).toBe(false);
+  });
+});

@@ -88,6 +88,19 @@ function readIfExists(file: string): string | undefined {
 }
 
 /**
+ * A produced file's text as it is now, or undefined when it is absent or cannot
+ * be read safely (the generator then emits it afresh, and the write or the
+ * check reports the problem).
+ */
+export function currentText(outDir: string, relative: string): string | undefined {
+  try {
+    return readIfExists(confinedPath(outDir, relative));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Every regular file below dir (forward-slash paths relative to it), skipping
  * symlinks, dot-directories and node_modules. A missing dir is an empty tree;
  * any other failure to read it is thrown (the caller reports an environment error).

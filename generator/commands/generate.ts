@@ -11,7 +11,14 @@ import { isHandEdited } from "../check";
 import { ExitCode, type Io } from "../io";
 import type { CStyle } from "../model";
 import { defaultOutDir, defaultSpecPath } from "../paths";
-import { applyPlan, OutputPathError, planWrite, type ApplyHooks, type WritePlan } from "../writer";
+import {
+  applyPlan,
+  currentText,
+  OutputPathError,
+  planWrite,
+  type ApplyHooks,
+  type WritePlan,
+} from "../writer";
 import { locate, printDiagnostics, type SpecLocation } from "./common";
 
 /** What to generate and where: the options generate, check and watch share. */
@@ -89,6 +96,8 @@ export function requestFor(where: SpecLocation, args: TargetArgs): Promise<Gener
     outDir: where.outArg,
     allCached: args.allCached,
     cStyle: args.cStyle,
+    // A target already on disk with these inputs' banner is not emitted again.
+    existing: (file) => currentText(where.outDir, file),
   });
 }
 

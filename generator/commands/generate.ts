@@ -14,9 +14,13 @@ import { defaultOutDir, defaultSpecPath } from "../paths";
 import {
   applyPlan,
   currentText,
+  LOCK_NAME,
+  OutputBusyError,
   OutputPathError,
   planWrite,
+  withOutputLock,
   type ApplyHooks,
+  type LockOptions,
   type WritePlan,
 } from "../writer";
 import { locate, printDiagnostics, type SpecLocation } from "./common";
@@ -105,28 +109,46 @@ export function requestFor(where: SpecLocation, args: TargetArgs): Promise<Gener
 export type Regeneration =
   | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "refused"; readonly message: string }
-  | { readonly kind: "failed"; readonly message: string }
+  | { readonly kind: "failed"; readonly message: string; readonly help: string }
   | { readonly kind: "done"; readonly plan: WritePlan };
 
 /** Spec → plan → (unless dryRun) disk. Never throws for bad input or a failing disk. */
 export async function regenerate(
   where: SpecLocation,
   args: TargetArgs & { readonly dryRun?: boolean },
-  hooks?: ApplyHooks,
+  hooks: ApplyHooks & LockOptions = {},
 ): Promise<Regeneration> {
   const result = await requestFor(where, args);
   if (!result.ok) return { kind: "invalid", diagnostics: result.diagnostics };
   try {
-    const plan = planWrite(where.outDir, result.files);
-    if (!args.dryRun) applyPlan(plan, hooks);
+    // Plan and apply under the lock: a plan made while another run writes would be stale.
+    const plan = args.dryRun
+      ? planWrite(where.outDir, result.files)
+      : withOutputLock(
+          where.outDir,
+          () => {
+            const planned = planWrite(where.outDir, result.files);
+            applyPlan(planned, hooks);
+            return planned;
+          },
+          hooks,
+        );
     return { kind: "done", plan };
   } catch (err) {
     if (err instanceof OutputPathError) return { kind: "refused", message: err.message };
+    if (err instanceof OutputBusyError) {
+      return {
+        kind: "failed",
+        message: `cannot write ${where.outArg}/: ${err.message}`,
+        help: `if no regcache run is active, remove ${where.outArg}/${LOCK_NAME}; nothing was changed`,
+      };
+    }
     const e = err as NodeJS.ErrnoException;
     if (e.code && e.syscall) {
       return {
         kind: "failed",
         message: `cannot write ${where.outArg}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`,
+        help: "check that the output directory is writable; nothing was changed",
       };
     }
     throw err;
@@ -167,7 +189,7 @@ export async function run(args: GenerateArgs, io: Io): Promise<number> {
       return ExitCode.invalidInput;
     case "failed":
       io.stderr(`regcache: error: ${outcome.message}\n`);
-      io.stderr("  = help: check that the output directory is writable; nothing was changed\n");
+      io.stderr(`  = help: ${outcome.help}\n`);
       return ExitCode.environment;
     case "done":
       io.stdout(describePlan(outcome.plan, where.outArg, args.dryRun));

@@ -4,25 +4,24 @@
  * (never partial, never a temporary left behind), stale files are removed only
  * when they carry the banner, and --dry-run writes nothing.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
 import { generateAll } from "../../generator/api";
 import { locate } from "../../generator/commands/common";
 import { regenerate, type TargetArgs } from "../../generator/commands/generate";
-import { applyPlan, planWrite } from "../../generator/writer";
+import { applyPlan, LOCK_NAME, planWrite } from "../../generator/writer";
 import {
   ageFiles,
   capturingIo,
   editSpec,
   regcache,
-  repoRoot,
   rspAlwaysAvailable,
   snapshot,
   specFile,
   producedPaths,
   tempProject,
+  writerForChildren,
 } from "./helpers";
 
 const defaults: TargetArgs = {
@@ -107,6 +106,7 @@ describe("regcache generate", () => {
       expect(outcome).toEqual({
         kind: "failed",
         message: expect.stringMatching(/^cannot write generated\/: EIO/),
+        help: "check that the output directory is writable; nothing was changed",
       });
       // Same files, same bytes. A file put back after its rename has a new mtime, rightly:
       // a build may have seen the new contents in between.
@@ -132,13 +132,7 @@ describe("regcache generate", () => {
   test("a run killed between two renames leaves each file whole, old or new; the next run finishes the job", async () => {
     // Run the real writer in a child process that SIGKILLs itself before its second rename.
     const lib = fs.mkdtempSync(path.join(project, "lib-"));
-    for (const mod of ["writer", "banner"]) {
-      const source = fs.readFileSync(path.join(repoRoot, "generator", `${mod}.ts`), "utf8");
-      const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-      fs.writeFileSync(path.join(lib, `${mod}.js`), js);
-    }
+    const writerJs = writerForChildren(lib);
     const old = snapshot(gen);
     editSpec(project, rspAlwaysAvailable);
     const result = await generateAll({
@@ -151,7 +145,7 @@ describe("regcache generate", () => {
       process.execPath,
       [
         "-e",
-        `const w = require(${JSON.stringify(path.join(lib, "writer.js"))});
+        `const w = require(${JSON.stringify(writerJs)});
          const files = require(${JSON.stringify(path.join(lib, "files.json"))});
          let renames = 0;
          w.applyPlan(w.planWrite(${JSON.stringify(gen)}, files), {
@@ -185,6 +179,90 @@ describe("regcache generate", () => {
     expect((await regcache(project, "generate")).code).toBe(0);
     expect(temporaries(gen)).toEqual([]);
     expect((await regcache(project, "check")).code).toBe(0);
+  });
+
+  describe("one writer at a time", () => {
+    let where: ReturnType<typeof locate>;
+    beforeEach(() => {
+      where = locate(capturingIo(project).io, defaults.spec, defaults.out);
+      editSpec(project, rspAlwaysAvailable);
+    });
+
+    test("a lock held by a live process is waited for, then reported; nothing changes", async () => {
+      const lock = path.join(gen, LOCK_NAME);
+      fs.writeFileSync(lock, `${process.pid}\n`); // this very process: certainly alive
+      const before = snapshot(gen);
+      const started = Date.now();
+      const outcome = await regenerate(where, defaults, { lockTimeoutMs: 300 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(outcome).toEqual({
+        kind: "failed",
+        message: expect.stringMatching(
+          new RegExp(
+            `^cannot write generated/: another regcache run \\(pid ${process.pid}\\) is writing the output directory; waited 0\\.\\d s$`,
+          ),
+        ),
+        help: `if no regcache run is active, remove generated/${LOCK_NAME}; nothing was changed`,
+      });
+      expect(snapshot(gen)).toEqual(before); // the lock is not ours: it stays too
+    });
+
+    test("a lock left by a process that is gone is taken over, and released", async () => {
+      const gone = spawnSync(
+        process.execPath,
+        ["-e", "process.stdout.write(String(process.pid))"],
+        {
+          encoding: "utf8",
+        },
+      );
+      fs.writeFileSync(path.join(gen, LOCK_NAME), `${gone.stdout}\n`);
+      const outcome = await regenerate(where, defaults, { lockTimeoutMs: 5000 });
+      expect(outcome.kind).toBe("done");
+      expect(fs.existsSync(path.join(gen, LOCK_NAME))).toBe(false);
+      expect((await regcache(project, "check")).code).toBe(0);
+    });
+
+    test("two processes writing different trees at once never mix them", async () => {
+      const lib = fs.mkdtempSync(path.join(project, "lib-"));
+      const writerJs = writerForChildren(lib);
+      // Two different trees for the same paths: the edited spec in two C styles.
+      for (const style of ["macro", "expanded"] as const) {
+        const r = await generateAll({ specPath: specFile(project), cStyle: style });
+        if (!r.ok) throw new Error("spec should be valid");
+        fs.writeFileSync(path.join(lib, `${style}.json`), JSON.stringify(r.files));
+      }
+      // Each child writes its tree over and over, slowly, and after each write (still
+      // holding the lock) checks that the whole tree is its own.
+      const child = (style: string) =>
+        new Promise<string>((resolve, reject) => {
+          const script = `
+            const fs = require("fs"), path = require("path");
+            const w = require(${JSON.stringify(writerJs)});
+            const files = require(${JSON.stringify(path.join(lib, ""))} + "/${style}.json");
+            const nap = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
+            let mixed = 0;
+            for (let i = 0; i < 12; i++) {
+              w.withOutputLock(${JSON.stringify(gen)}, () => {
+                w.applyPlan(w.planWrite(${JSON.stringify(gen)}, files), { beforeRename: nap });
+                nap();
+                for (const f of files)
+                  if (fs.readFileSync(path.join(${JSON.stringify(gen)}, f.path), "utf8") !== f.contents) mixed++;
+              });
+              nap();
+            }
+            process.stdout.write(String(mixed));`;
+          const p = spawn(process.execPath, ["-e", script], {
+            stdio: ["ignore", "pipe", "inherit"],
+          });
+          let out = "";
+          p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+          p.on("error", reject);
+          p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`child ${code}`))));
+        });
+      expect(await Promise.all([child("macro"), child("expanded")])).toEqual(["0", "0"]);
+      expect(fs.existsSync(path.join(gen, LOCK_NAME))).toBe(false);
+      expect(temporaries(gen)).toEqual([]);
+    });
   });
 
   test("a stale file is removed only while it carries the banner", async () => {

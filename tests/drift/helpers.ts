@@ -114,3 +114,21 @@ export async function producedPaths(project: string): Promise<string[]> {
   return [...paths];
 }
 const producedBySpec = new Map<string, string[]>();
+
+/**
+ * The writer compiled on the fly into dir, for child processes that must run
+ * the real writer outside jest (to be killed, or to race each other).
+ * Returns the path of writer.js.
+ */
+export function writerForChildren(dir: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require("typescript") as typeof import("typescript");
+  for (const mod of ["writer", "banner"]) {
+    const source = fs.readFileSync(path.join(repoRoot, "generator", `${mod}.ts`), "utf8");
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    fs.writeFileSync(path.join(dir, `${mod}.js`), js);
+  }
+  return path.join(dir, "writer.js");
+}

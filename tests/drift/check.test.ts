@@ -175,6 +175,21 @@ describe("regcache check", () => {
     ]);
   });
 
+  test("same inputs, intact bodies, but generated for another --out: the banner differs", async () => {
+    expect((await regcache(project, "generate", "--out", "elsewhere")).code).toBe(0);
+    fs.rmSync(gen, { recursive: true });
+    fs.renameSync(path.join(project, "elsewhere"), gen);
+    const r = await regcache(project, "check");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^- \* Regenerate with: regcache generate --spec spec\/x86-kvm\.yaml --out elsewhere$/m,
+    );
+    for (const p of produced)
+      expect(r.stdout).toContain(
+        `  modified     generated/${p}: same inputs, but its banner names another spec path or --out\n`,
+      );
+  });
+
   test("--format json: a versioned document with the same findings", async () => {
     const clean = JSON.parse((await regcache(project, "check", "--format", "json")).stdout);
     expect(clean).toMatchObject({

@@ -31,7 +31,7 @@ const CFLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"];
 
 const specs = fc.sample(randomSpec, { seed: SEED, numRuns: SPECS });
 const allCached = specs.map((_, k) => k % 5 === 4);
-const cStyles = specs.map((_, k) => (k % 2 ? "expanded" : "macro") as const);
+const cStyles = specs.map((_, k): "expanded" | "macro" => (k % 2 ? "expanded" : "macro"));
 
 const enumName = (spec: RandomSpec, name: string) => {
   const r = spec.registers.find((x) => x.name === name)!;

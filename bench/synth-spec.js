@@ -3,12 +3,14 @@
 /*
  * A seeded synthetic register spec, for measuring how regcache scales with the
  * size of a spec. It is shaped like a grown-up x86 one: about a quarter of the
- * registers are gprs (slots of regs[]), the rest extended (availability bits
- * only, like arm64's system registers); one in eight sits behind a CONFIG_*
- * guard, in runs so guards open and close as in a real enum; some carry docs.
- * Four backends: two give `lazy` lists and two give `available` lists, each
- * naming a random part of the registers. The mask is `bitmap`, the only one
- * that holds more than 64 registers.
+ * registers (at least 16) are gprs, slots of regs[], the rest extended
+ * (availability bits only, like arm64's system registers); gprs 8-15 sit
+ * behind CONFIG_X86_64 as on x86, and others behind a CONFIG_* guard in runs
+ * (about one register in ten), so guards open and close as in a real enum;
+ * some carry docs. Four backends alternate `lazy` and `available` lists; as
+ * on x86 each loads few gprs lazily (5-15%) and many extended registers
+ * (30-90%), so most accessors are direct and some are cached. The mask is
+ * `bitmap`, the only one that holds more than 64 registers.
  *
  * Same (registers, seed) → same bytes, on any machine.
  *
@@ -38,7 +40,7 @@ function synthSpec({ registers, seed = 1, backends = 4 }) {
   const random = rng(seed);
   const pick = (n) => Math.floor(random() * n);
 
-  const gprCount = Math.max(1, Math.round(registers / 4));
+  const gprCount = Math.min(registers - 1, Math.max(16, Math.round(registers / 4)));
   const names = [];
   const entries = { gpr: [], extended: [] };
   let guard; // the guard of the current run, if any
@@ -51,23 +53,29 @@ function synthSpec({ registers, seed = 1, backends = 4 }) {
     const name = kind === "gpr" ? `g${i}` : `x${i - gprCount}`;
     names.push(name);
     const documented = random() < 0.1;
-    if (guard === undefined && !documented) entries[kind].push(name);
+    // As on x86, gprs 8-15 exist only in 64-bit builds.
+    const when = i >= 8 && i < 16 && kind === "gpr" ? "CONFIG_X86_64" : guard;
+    if (when === undefined && !documented) entries[kind].push(name);
     else
       entries[kind].push({
         name,
-        ...(guard !== undefined ? { when: guard } : {}),
+        ...(when !== undefined ? { when } : {}),
         ...(documented ? { doc: `Synthetic register ${name}, number ${i}.` } : {}),
       });
   }
 
-  // Backends alternate: a lazy list (most registers always available, like SVM)
-  // and an available list (most registers lazy, like TDX), of random sizes.
+  // Backends alternate a lazy list (like VMX and SVM) and an available list
+  // (like TDX); either way the registers they load lazily are drawn the same.
   const backendSpec = {};
   for (let b = 0; b < backends; b++) {
-    const share = 0.05 + random() * 0.4;
-    const listed = names.filter(() => random() < share);
-    if (listed.length === 0) listed.push(names[pick(names.length)]);
+    const gprShare = 0.05 + random() * 0.1;
+    const extendedShare = 0.3 + random() * 0.6;
+    const lazy = new Set(
+      names.filter((_, i) => random() < (i < gprCount ? gprShare : extendedShare)),
+    );
     const list = b % 2 === 0 ? "lazy" : "available";
+    const listed = names.filter((n) => lazy.has(n) === (list === "lazy"));
+    if (listed.length === 0) listed.push(names[pick(names.length)]);
     backendSpec[BACKEND_NAMES[b]] = {
       doc: `Synthetic backend ${b}: lists ${listed.length} registers as ${list}.`,
       [list]: listed,

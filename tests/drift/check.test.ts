@@ -5,7 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { main } from "../../generator/cli";
 import {
+  capturingIo,
   editSpec,
   regcache,
   repoRoot,
@@ -95,6 +97,18 @@ describe("regcache check", () => {
     expect((await regcache(project, "generate", "--all-cached")).code).toBe(0);
     expect((await regcache(project, "check", "--all-cached")).code).toBe(0);
     expect((await regcache(project, "check")).code).toBe(1);
+  });
+
+  test("diffs are coloured on a terminal, never with NO_COLOR", async () => {
+    fs.appendFileSync(path.join(gen, "c/kvm_regs.h"), "/* an edit */\n");
+    const run = async (env: NodeJS.ProcessEnv) => {
+      const c = capturingIo(project, env);
+      const code = await main(["check"], { ...c.io, isTTY: true });
+      expect(code).toBe(1);
+      return c.stdout();
+    };
+    expect(await run({})).toContain("\x1b[31m-/* an edit */\x1b[0m");
+    expect(await run({ NO_COLOR: "1" })).not.toContain("\x1b[");
   });
 
   test("a missing file", async () => {

@@ -21,7 +21,7 @@ const commands: readonly CommandEntry[] = [
   {
     name: "generate",
     describe:
-      "Validate the spec and write the generated accessors (C headers) to the output directory",
+      "Validate the spec and write the generated accessors (C headers, TypeScript) to the output directory",
     load: () => require("./commands/generate") as CommandModule,
   },
   {

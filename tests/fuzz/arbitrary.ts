@@ -63,50 +63,55 @@ function masksFor(total: number): ("u32" | "u64" | "bitmap")[] {
   return ["bitmap"];
 }
 
-export const randomSpec: fc.Arbitrary<RandomSpec> = registerCount.chain((total) =>
-  fc
-    .record({
-      // At least one extended register, the first unguarded: see KNOWN_ENUM_BUG in compile.test.ts.
-      gprCount: fc.integer({ min: 1, max: Math.max(1, total - 1) }),
-      stems: fc.array(stem, { minLength: total, maxLength: total }),
-      guards: fc.array(fc.option(fc.constantFrom(...GUARDS), { freq: 3, nil: undefined }), {
-        minLength: total,
-        maxLength: total,
-      }),
-      docs: fc.array(maybe(docText), { minLength: total, maxLength: total }),
-      mask: fc.constantFrom(...masksFor(total)),
-      backends: fc.array(
-        fc.record({
-          stem,
-          declared: fc.constantFrom("lazy" as const, "available" as const),
-          members: fc.shuffledSubarray(
-            Array.from({ length: total }, (_, i) => i),
-            { minLength: 0, maxLength: total },
-          ),
-          doc: maybe(docText),
+/** Specs of 2–200 registers; `specsOf` for other sizes (the mutation fuzz uses small ones). */
+export const randomSpec: fc.Arbitrary<RandomSpec> = specsOf(registerCount);
+
+export function specsOf(counts: fc.Arbitrary<number>): fc.Arbitrary<RandomSpec> {
+  return counts.chain((total) =>
+    fc
+      .record({
+        // At least one extended register, the first unguarded: see KNOWN_ENUM_BUG in compile.test.ts.
+        gprCount: fc.integer({ min: 1, max: Math.max(1, total - 1) }),
+        stems: fc.array(stem, { minLength: total, maxLength: total }),
+        guards: fc.array(fc.option(fc.constantFrom(...GUARDS), { freq: 3, nil: undefined }), {
+          minLength: total,
+          maxLength: total,
         }),
-        { minLength: 1, maxLength: 6 },
-      ),
-    })
-    .map(({ gprCount, stems, guards, docs, mask, backends }) => {
-      const registers: RandomRegister[] = stems.map((s, i) => ({
-        name: `${s}x${i}`,
-        kind: i < gprCount ? "gpr" : "extended",
-        ...(guards[i] !== undefined && i !== gprCount ? { guard: guards[i] } : {}),
-        ...(docs[i] !== undefined ? { doc: docs[i] } : {}),
-      }));
-      return {
-        mask,
-        registers,
-        backends: backends.map((b, j) => ({
-          name: `${b.stem}b${j}`,
-          declared: b.declared,
-          listed: b.members.map((i) => registers[i]!.name),
-          ...(b.doc !== undefined ? { doc: b.doc } : {}),
-        })),
-      };
-    }),
-);
+        docs: fc.array(maybe(docText), { minLength: total, maxLength: total }),
+        mask: fc.constantFrom(...masksFor(total)),
+        backends: fc.array(
+          fc.record({
+            stem,
+            declared: fc.constantFrom("lazy" as const, "available" as const),
+            members: fc.shuffledSubarray(
+              Array.from({ length: total }, (_, i) => i),
+              { minLength: 0, maxLength: total },
+            ),
+            doc: maybe(docText),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+      })
+      .map(({ gprCount, stems, guards, docs, mask, backends }) => {
+        const registers: RandomRegister[] = stems.map((s, i) => ({
+          name: `${s}x${i}`,
+          kind: i < gprCount ? "gpr" : "extended",
+          ...(guards[i] !== undefined && i !== gprCount ? { guard: guards[i] } : {}),
+          ...(docs[i] !== undefined ? { doc: docs[i] } : {}),
+        }));
+        return {
+          mask,
+          registers,
+          backends: backends.map((b, j) => ({
+            name: `${b.stem}b${j}`,
+            declared: b.declared,
+            listed: b.members.map((i) => registers[i]!.name),
+            ...(b.doc !== undefined ? { doc: b.doc } : {}),
+          })),
+        };
+      }),
+  );
+}
 
 export function specYaml(spec: RandomSpec, name = "fuzz"): string {
   const entry = (r: RandomRegister) =>

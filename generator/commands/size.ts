@@ -265,6 +265,18 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
     base: sizes.get(config.name)?.get("base") ?? [],
     head: sizes.get(config.name)?.get("head") ?? [],
   }));
+  // A promised handler missing from the objects would make the report quietly incomplete.
+  for (const m of measured) {
+    for (const side of ["base", "head"] as const) {
+      const names = new Set(m[side].map((s) => s.name));
+      const missing = suite.functions.filter((f) => !names.has(f));
+      if (missing.length > 0) {
+        io.stderr(
+          `regcache size: warning: ${m.name}/${side}: handlers.json lists ${missing.join(", ")}, not found in the objects\n`,
+        );
+      }
+    }
+  }
   let report = buildReport({
     spec: args.spec,
     base: sides.baseLabel,

@@ -48,6 +48,21 @@ describe("the seed's result on spec/x86-kvm.yaml against all-cached", () => {
     process.stdout.write(`size matrix ran: ${ran.join(", ")}\n`);
   });
 
+  test("every handler the runtime's handlers.json lists is measured on both sides, and nothing warns", () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, "runtime", "handlers", "handlers.json"), "utf8"),
+    ) as { files: Record<string, string[]> };
+    const handlers = Object.values(manifest.files).flat();
+    expect(handlers.length).toBeGreaterThanOrEqual(19);
+    for (const config of report.configs) {
+      const measuredBoth = config.functions
+        .filter((f) => f.base !== null && f.head !== null)
+        .map((f) => f.name);
+      expect(measuredBoth).toEqual(expect.arrayContaining(handlers));
+    }
+    expect(full.stderr).not.toContain("warning");
+  });
+
   test("kvm_emulate_cpuid shrinks by at least 35% and kvm_emulate_hypercall shrinks, on every config", () => {
     for (const config of report.configs) {
       const cpuid = fnOf(config, "kvm_emulate_cpuid");

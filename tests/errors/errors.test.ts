@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { messages } from "../../generator/messages";
 import { caseNames, runCase } from "./cases";
+import { errorsPage, errorsPagePath } from "./docs";
 
 const here = __dirname;
 const update = process.env["UPDATE_GOLDEN"] === "1";
@@ -51,4 +52,12 @@ it("keeps no baseline without its case", () => {
     .map((f) => f.replace(/\.(stderr|exit)$/, ""))
     .filter((n) => !caseNames.includes(n));
   expect(orphans).toEqual([]);
+});
+
+it("docs/errors.md documents every code with its baseline's real output", () => {
+  const page = errorsPage();
+  if (update) fs.writeFileSync(errorsPagePath, page);
+  for (const code of Object.keys(messages))
+    expect(page).toMatch(new RegExp(`\n## ${code}\n[^]*?error ${code}: [^]*?\\*\\*Fix:\\*\\*`));
+  expect(fs.readFileSync(errorsPagePath, "utf8")).toBe(page);
 });

@@ -1,0 +1,241 @@
+/*
+ * docs/errors.md, built from the catalog and the error baselines: for every
+ * code, what it means, a real example (the bad spec and what regcache printed
+ * for it, taken from tests/errors/) and how to fix it. errors.test.ts checks
+ * the page is current; UPDATE_GOLDEN=1 rewrites it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { messages, type DiagnosticCode } from "../../generator/messages";
+import { SPECIAL } from "./cases";
+
+const here = __dirname;
+
+/** What each code means and how to fix it, and the case that shows it best. */
+const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: string }> = {
+  RC001: {
+    title: "The spec (or a template) cannot be read",
+    example: "missing-file",
+    fix: "Check the path given to `--spec` (relative to the working directory) and that it names a readable regular file. For a template, reinstall regcache: the templates ship with it.",
+  },
+  RC002: {
+    title: "The file is not UTF-8",
+    example: "not-utf8",
+    fix: "Re-save the file as UTF-8. The position points at the first byte that is not UTF-8 (shown as `�`); a file saved as UTF-16 is named as such.",
+  },
+  RC003: {
+    title: "The file is larger than the spec size limit",
+    example: "too-large",
+    fix: "A register spec is a few kilobytes; the limit (1 MiB) guards against pointing `--spec` at the wrong file. Check the path, or remove generated bulk from the spec.",
+  },
+  RC100: {
+    title: "YAML syntax error",
+    example: "yaml-syntax",
+    fix: "Fix the YAML at the position shown: unclosed `[` or `{`, a missing `:` or a stray character are the usual causes. A spec is one YAML document (no second `---`).",
+  },
+  RC101: {
+    title: "Duplicate key",
+    example: "duplicate-key",
+    fix: "Each key may appear once in a mapping. Merge the two entries, or delete one; the message names the line of the first.",
+  },
+  RC102: {
+    title: "Unknown key",
+    example: "unknown-key",
+    fix: "Use one of the keys listed in the help line; a close misspelling is suggested. Keys are case-sensitive.",
+  },
+  RC103: {
+    title: "Wrong type",
+    example: "wrong-types",
+    fix: "Write a value of the kind the message asks for: a list is `[a, b]` or one `- item` per line, a mapping is `{ key: value }` or indented `key: value` lines.",
+  },
+  RC104: {
+    title: "Unknown register in a backend list",
+    example: "unknown-register",
+    fix: "Backend lists may name only registers declared under `registers:` (exactly, including case). Use the suggested name, or declare the register.",
+  },
+  RC105: {
+    title: "Duplicate register",
+    example: "duplicate-register",
+    fix: "Register names must be unique across `gpr` and `extended`, ignoring case (`rax` and `RAX` generate the same C names). Remove or rename one.",
+  },
+  RC106: {
+    title: "Not a C identifier",
+    example: "not-an-identifier",
+    fix: "Register and backend names become C and TypeScript identifiers: an ASCII letter or `_`, then ASCII letters, digits or `_`. Nothing else reaches the generated code.",
+  },
+  RC107: {
+    title: "C keyword used as a name",
+    example: "c-keyword",
+    fix: "Rename the register or backend; C keywords (`int`, `static`, `register`, …) cannot be names.",
+  },
+  RC108: {
+    title: "Reserved identifier",
+    example: "reserved-name",
+    fix: "C reserves names starting with `__` or with `_` and an uppercase letter for the implementation. Drop the leading underscores.",
+  },
+  RC109: {
+    title: "Backend gives both `lazy` and `available`",
+    example: "lazy-and-available",
+    fix: "Give one list: `lazy` (the registers the backend fetches through `cache_reg`; the rest are always available) or `available` (the rest are lazy).",
+  },
+  RC110: {
+    title: "Backend gives neither `lazy` nor `available`",
+    example: "neither-lazy-nor-available",
+    fix: "Add `lazy: [...]` or `available: [...]`; an empty list is allowed (`lazy: []` means every register is always available on that backend).",
+  },
+  RC111: {
+    title: "More registers than the mask holds",
+    example: "mask-too-small-u32",
+    fix: "Every register takes one bit of `regs_avail`/`regs_dirty`. Use the wider mask the help line names (`u64`, or `bitmap` for any number).",
+  },
+  RC112: {
+    title: "Register listed twice in one backend",
+    example: "duplicate-in-backend-list",
+    fix: "Remove the second entry.",
+  },
+  RC113: {
+    title: "Guard is not a plain preprocessor identifier",
+    example: "bad-guard",
+    fix: "`when:` takes one macro name, emitted as `#ifdef NAME`. Expressions (`defined(X)`, `A && B`) are not supported: define one macro for the condition.",
+  },
+  RC114: {
+    title: "Unsupported format version",
+    example: "unsupported-version",
+    fix: "Write `regcache: 1` (the number, unquoted). A newer format needs a newer regcache.",
+  },
+  RC115: {
+    title: "Missing required key",
+    example: "missing-keys",
+    fix: "Add the key; the help line shows its shape. A spec needs `regcache`, `name`, `mask`, `registers` (with `gpr`) and `backends`; a register given as a mapping needs `name`.",
+  },
+  RC116: {
+    title: "Empty section",
+    example: "empty-sections",
+    fix: "Declare at least one general-purpose register and at least one backend.",
+  },
+  RC117: {
+    title: "Tab used for indentation",
+    example: "tab-indent",
+    fix: "YAML indents with spaces only. Replace the tab with spaces (most editors: convert indentation to spaces).",
+  },
+  RC118: {
+    title: "Alias expansion too large",
+    example: "billion-laughs",
+    fix: 'Aliases (`*name`) are expanded by copying; nested aliases grow exponentially (a "billion laughs" document). regcache stops at 10,000 nodes reached through aliases. Write the lists out, or alias less.',
+  },
+  RC119: {
+    title: "Tag not allowed",
+    example: "custom-tags",
+    fix: "Specs are plain data: remove the tag. Only the core YAML tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`, `!!map`) are accepted; nothing is ever constructed or executed from a tag.",
+  },
+  RC120: {
+    title: "Generated identifiers collide",
+    example: "generated-name-clash",
+    fix: "Two names would generate the same C or TypeScript identifier (a backend `vcpu` defines `VCPU_REGS_LAZY_LOAD_SET`, which is also register `lazy_load_set`'s enum constant; `a_b` and `a__b` are both `aBRead` in TypeScript). Rename one.",
+  },
+  RC121: {
+    title: "Invalid spec name",
+    example: "bad-spec-name",
+    fix: "`name:` appears in comments and file banners: use letters, digits, `.`, `_` or `-`, starting with a letter or digit.",
+  },
+  RC122: {
+    title: "The spec is not a mapping",
+    example: "not-a-mapping",
+    fix: "A spec is a YAML mapping with the keys `regcache`, `name`, `mask`, `registers` and `backends` at the top level (not a list, not empty).",
+  },
+  RC123: {
+    title: "Backend name used twice",
+    example: "backend-case-duplicate",
+    fix: "Backend names must be unique ignoring case (`vmx` and `VMX` generate the same `VMX_REGS_*` macros). Merge or rename.",
+  },
+  RC124: {
+    title: "Doc string too long",
+    example: "doc-too-long",
+    fix: "Doc strings become comments in the generated code; keep them under 2,000 characters and put longer prose in the spec's own comments.",
+  },
+  RC125: {
+    title: "Name the generated code cannot use",
+    example: "unusable-name",
+    fix: "`linux`, `unix` and `i386` are predefined macros in GNU C, and `X`/`x` is the parameter of the generated `KVM_BACKENDS(X)` macro; either would silently change what the generated macros expand to. Rename it.",
+  },
+  RC126: {
+    title: "Lone carriage return line endings",
+    example: "lone-cr",
+    fix: "The file uses old Mac line endings (CR alone), which YAML parsers read as one long line. Save it with LF (or CRLF) line endings.",
+  },
+};
+
+/** The diagnostic blocks of one code in a baseline, each from its first line to the next diagnostic. */
+function blocksOf(stderr: string, code: string): string[] {
+  const blocks = stderr
+    .split(/\n(?=\S+: error RC|\S+:\d+:\d+: error RC)/)
+    .map((b) => b.replace(/\n?$/, "\n"));
+  return blocks
+    .filter((b) => b.includes(` error ${code}: `))
+    .map((b) => b.replace(/\n\d+ errors?; nothing was written\n$/, "\n"));
+}
+
+export function errorsPage(): string {
+  const out: string[] = [
+    "# regcache diagnostics",
+    "",
+    "<!-- Built by tests/errors/docs.ts from generator/messages.ts and the baselines in tests/errors/;",
+    "     `UPDATE_GOLDEN=1 npx jest tests/errors` rebuilds it. Do not edit by hand. -->",
+    "",
+    "Every problem regcache finds in a spec is printed as",
+    "`file:line:col: error RCxxx: message`, then the source line with the problem underlined, then a",
+    "`= help:` line. Lines and columns count from 1; columns count characters (code points), so an",
+    "accented letter or an emoji is one column. All problems are reported in one run, nothing is written,",
+    "and the exit code is 2. The codes are stable: scripts may match on them.",
+    "",
+    "An internal error (a bug in regcache, never a mistake in the spec) prints one line,",
+    "`regcache: internal error: …`, and exits 70; run again with `--debug` for the stack trace.",
+    "",
+    "Every example below is real output, checked by the test suite (`tests/errors/<case>.yaml` beside",
+    "`<case>.stderr`).",
+    "",
+    "| code | meaning |",
+    "| --- | --- |",
+    ...Object.keys(messages).map(
+      (code) => `| [${code}](#${code.toLowerCase()}) | ${ABOUT[code as DiagnosticCode].title} |`,
+    ),
+    "",
+  ];
+  for (const code of Object.keys(messages) as DiagnosticCode[]) {
+    const about = ABOUT[code];
+    const entry = messages[code];
+    out.push(
+      `## ${code}`,
+      "",
+      `**${about.title}.** Message: \`${entry.text}\`${entry.hint ? `; help: \`${entry.hint}\`` : ""}.`,
+      "",
+    );
+    const name = about.example;
+    const yamlFile = path.join(here, `${name}.yaml`);
+    if (SPECIAL[name]) out.push(`Example: ${SPECIAL[name].about} (\`tests/errors/${name}\`):`, "");
+    else {
+      const text = fs.readFileSync(yamlFile, "utf8");
+      const lines = text.split("\n");
+      const shown =
+        /^[\x09\x0a\x20-\x7e\u00a0-\uffff]*$/.test(text) &&
+        !text.includes("\r") &&
+        lines.length <= 16 &&
+        text.length < 900;
+      out.push(`Example: \`tests/errors/${name}.yaml\``);
+      if (shown) out.push("", "```yaml", text.replace(/\n$/, ""), "```");
+      out.push("");
+    }
+    const stderr = fs.readFileSync(path.join(here, `${name}.stderr`), "utf8");
+    out.push(
+      "```text",
+      ...blocksOf(stderr, code).map((b) => b.replace(/\n$/, "")),
+      "```",
+      "",
+      `**Fix:** ${about.fix}`,
+      "",
+    );
+  }
+  return out.join("\n");
+}
+
+export const errorsPagePath = path.join(here, "..", "..", "docs", "errors.md");

@@ -31,7 +31,7 @@ import { sizeDiagnostic } from "../size/messages";
 import { buildReport, MeasuredConfig } from "../size/report";
 import { generateSides } from "../size/sides";
 import { parseBaseOption } from "../size/sources";
-import { findSuite, Suite } from "../size/suite";
+import { findSuite } from "../size/suite";
 
 export interface SizeArgs {
   readonly spec: string;
@@ -45,11 +45,6 @@ export interface SizeArgs {
   readonly keep?: string;
   readonly jobs?: number;
   readonly explain?: boolean;
-}
-
-/** What tests may replace; the CLI uses the defaults. */
-export interface SizeOverrides {
-  readonly suite?: Suite;
 }
 
 export function builder(y: Argv): Argv<SizeArgs> {
@@ -135,7 +130,7 @@ const splitList = (values: readonly string[] | undefined) =>
     .map((v) => v.trim())
     .filter((v) => v !== "");
 
-export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {}): Promise<number> {
+export async function run(args: SizeArgs, io: Io): Promise<number> {
   const usage = (d: Diagnostic) => (printDiagnostics(io, [d]), ExitCode.invalidInput);
   const argsFile: SourceFile = { displayPath: "command line", text: "" };
 
@@ -199,16 +194,12 @@ export async function run(args: SizeArgs, io: Io, overrides: SizeOverrides = {})
     io.stderr("regcache size: no configured compiler is installed\n");
     return ExitCode.environment;
   }
-  let suite: Suite;
-  if (overrides.suite) suite = overrides.suite;
-  else {
-    const found = findSuite(packageRoot());
-    if (!found.ok) {
-      io.stderr(`regcache size: ${found.message}\n`);
-      return ExitCode.environment;
-    }
-    suite = found.suite;
+  const found = findSuite(packageRoot());
+  if (!found.ok) {
+    io.stderr(`regcache size: ${found.message}\n`);
+    return ExitCode.environment;
   }
+  const suite = found.suite;
 
   // 6. Build and measure.
   const root = args.keep

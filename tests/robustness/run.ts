@@ -83,13 +83,46 @@ export function snapshot(dir: string, prefix = ""): Snapshot {
 }
 
 /**
- * Builds dist/ for tests that spawn the CLI. A type error elsewhere in the
- * tree still emits JavaScript, so a failing tsc is tolerated as long as the
- * CLI was emitted; the type check itself is `npx tsc -p tsconfig.json`'s job.
+ * Builds dist/ for tests that spawn the CLI. Test files run in parallel, so
+ * the build is serialized with a lock directory and skipped when dist/ is
+ * newer than every source file. A type error elsewhere in the tree still
+ * emits JavaScript, so a failing tsc is tolerated as long as the CLI was
+ * emitted; the type check itself is `npx tsc -p tsconfig.json`'s job.
  */
 export function buildDist(): void {
-  const tsc = require.resolve("typescript/bin/tsc");
-  spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: repoRoot, stdio: "pipe" });
-  if (!fs.existsSync(path.join(repoRoot, "dist", "generator", "cli.js")))
-    throw new Error("tsc did not emit dist/generator/cli.js");
+  const lock = path.join(repoRoot, "dist", ".regcache-test-build.lock");
+  const stamp = path.join(repoRoot, "dist", ".regcache-test-build");
+  fs.mkdirSync(path.join(repoRoot, "dist"), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // A stale lock (a killed run) is taken over after the deadline.
+      if (Date.now() > deadline) break;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    const newest = newestSource(path.join(repoRoot, "generator"));
+    if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs > newest) return;
+    const tsc = require.resolve("typescript/bin/tsc");
+    spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: repoRoot, stdio: "pipe" });
+    if (!fs.existsSync(path.join(repoRoot, "dist", "generator", "cli.js")))
+      throw new Error("tsc did not emit dist/generator/cli.js");
+    fs.writeFileSync(stamp, "");
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
 }

@@ -273,6 +273,7 @@ describe("missing compilers and output", () => {
     const r = await runCli(["size", "--config", "gcc-O2"]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("\x1b[");
+    expect(r.stderr).not.toContain("compiled");
     expect(r.stdout).toMatch(
       /^add\/remove: \d+\/\d+ grow\/shrink: \d+\/\d+ up\/down: \d+\/-\d+ \(-?\d+\)$/m,
     );
@@ -288,12 +289,13 @@ describe("missing compilers and output", () => {
   });
 });
 
-describe("colour follows the terminal and NO_COLOR", () => {
+describe("colour and the progress line follow the terminal (and NO_COLOR)", () => {
   const runWith = async (isTTY: boolean, env: NodeJS.ProcessEnv) => {
     let stdout = "";
+    let stderr = "";
     const io = {
       stdout: (t: string) => void (stdout += t),
-      stderr: () => undefined,
+      stderr: (t: string) => void (stderr += t),
       isTTY,
       env,
       cwd: repoRoot,
@@ -302,7 +304,7 @@ describe("colour follows the terminal and NO_COLOR", () => {
       { spec: "spec/x86-kvm.yaml", base: "all-cached", format: "text", config: ["gcc-O2"] },
       io,
     );
-    return { code, stdout };
+    return { code, stdout, stderr };
   };
   test.each([
     ["a TTY", true, {}, true],
@@ -311,5 +313,11 @@ describe("colour follows the terminal and NO_COLOR", () => {
     const r = await runWith(isTTY, env);
     expect(r.code).toBe(0);
     expect(r.stdout.includes("\x1b[")).toBe(coloured);
+    // One compile per handler file and side, counted on one line that is cleared at the end.
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, "runtime", "handlers", "handlers.json"), "utf8"),
+    ) as { files: Record<string, string[]> };
+    const total = Object.keys(manifest.files).length * 2;
+    expect(r.stderr).toContain(`\rregcache size: compiled ${total}/${total}\r\x1b[K`);
   });
 });

@@ -30,10 +30,11 @@ const keep = path.join(work, "keep");
 let full: { code: number; stdout: string; stderr: string };
 let report: { configs: JsonConfig[]; skipped: { name: string; hint: string }[] };
 
+// The full matrix is 4 configs × 2 sides × the suite: allow for a busy CI machine.
 beforeAll(async () => {
   full = await runCli(["size", "--format", "json", "--keep", keep]);
   report = JSON.parse(full.stdout);
-});
+}, 300_000);
 
 const fnOf = (config: JsonConfig, name: string) => config.functions.find((f) => f.name === name)!;
 

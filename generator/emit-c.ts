@@ -222,6 +222,8 @@ export function cView(model: Model): Record<string, unknown> {
     docLines: [model.doc ? `${model.name}: ${model.doc}` : model.name],
     gprGroups: enumGroups(model.gprs),
     extendedGroups: enumGroups(model.extended),
+    // An explicit "= NR_VCPU_REGS" on a guarded first register would vanish with it.
+    extendedBaseSentinel: Boolean(model.extended[0]?.guard),
     bitmap,
     maskWords: model.mask.words,
     maskType: model.mask.kind,

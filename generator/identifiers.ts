@@ -42,7 +42,7 @@ export function unusableBecause(name: string, what: "register" | "backend"): str
 /** Identifiers the generated headers define whatever the spec says. */
 export const FIXED_IDENTIFIERS: ReadonlySet<string> = new Set(
   (
-    "NR_VCPU_REGS NR_KVM_REG_BITS KVM_REG_MASK_BITS KVM_REG_WORD_BIT KVM_REG_SET_TEST " +
+    "NR_VCPU_REGS NR_KVM_REG_BITS __VCPU_EXREG_BASE KVM_REG_MASK_BITS KVM_REG_WORD_BIT KVM_REG_SET_TEST " +
     "KVM_REG_BIT KVM_BACKENDS BUILD_KVM_GPR_ACCESSORS BUILD_KVM_CACHED_GPR_ACCESSORS " +
     "kvm_register_read kvm_register_write kvm_register_is_available kvm_register_is_dirty " +
     "kvm_register_mark_available kvm_register_mark_dirty kvm_register_mark_for_reload " +

@@ -162,6 +162,12 @@ describe("budgets", () => {
     expect(r.stdout).toContain("Within every limit.");
   });
 
+  test("a missing budget file exits 2", async () => {
+    const r = await runCli(["size", "--budget", path.join(work, "no-such-budget.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no-such-budget\.yaml: error RC600: cannot read .*: ENOENT/);
+  });
+
   test("a bad budget file exits 2 before compiling anything", async () => {
     const file = budget("bad.yaml", "budgets:\n  - function: kvm_emulate_cpuid\n    max: lots\n");
     const r = await runCli(["size", "--budget", file]);

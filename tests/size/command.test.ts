@@ -286,6 +286,16 @@ describe("missing compilers and output", () => {
     );
   });
 
+  test("an invalid spec exits 2 with the core's diagnostics, before any compile", async () => {
+    const spec = fs
+      .readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8")
+      .replace("lazy: [pdptr]", "lazy: [pdptrr]");
+    fs.writeFileSync(path.join(work, "typo.yaml"), spec);
+    const r = await runCli(["size", "--spec", "typo.yaml"], { cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^typo\.yaml:\d+:\d+: error RC104: unknown register 'pdptrr'/m);
+  });
+
   test.each([
     ["--base", "git:"],
     ["--compiler", "icc"],

@@ -9,6 +9,8 @@ export interface GoldenCase {
   readonly spec: string;
   readonly dir: string;
   readonly request: Omit<GenerateRequest, "specPath">;
+  /** Every target (C and TypeScript), as `regcache generate` writes; otherwise C only. */
+  readonly allTargets: boolean;
 }
 
 const specs = ["x86-kvm", "x86-kvm-v5.2"];
@@ -24,6 +26,7 @@ export const goldenCases: GoldenCase[] = [
     spec: "spec/x86-kvm.yaml",
     dir: "generated",
     request: { outDir: "generated" },
+    allTargets: true,
   },
   ...specs.flatMap((s) =>
     variants.map((v) => ({
@@ -35,6 +38,7 @@ export const goldenCases: GoldenCase[] = [
         cStyle: v.cStyle,
         allCached: v.allCached,
       },
+      allTargets: false,
     })),
   ),
 ];

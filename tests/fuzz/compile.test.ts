@@ -26,7 +26,7 @@ import {
 } from "./arbitrary";
 
 const SEED = 7_2026;
-const SPECS = 30;
+const SPECS = 24;
 const CFLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"];
 
 const specs = fc.sample(randomSpec, { seed: SEED, numRuns: SPECS });

@@ -109,15 +109,13 @@ describe("determinism", () => {
     const envs: NodeJS.ProcessEnv[] = [
       { LANG: "C", LC_ALL: "C", TZ: "UTC" },
       { LANG: "tr_TR.UTF-8", LC_ALL: "tr_TR.UTF-8", TZ: "Asia/Kolkata" },
-      { LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8", TZ: "America/St_Johns" },
-      { LANG: "ja_JP.UTF-8", LC_ALL: "ja_JP.UTF-8", TZ: "Pacific/Chatham" },
+      { LANG: "ja_JP.UTF-8", LC_ALL: "de_DE.UTF-8", TZ: "Pacific/Chatham" },
     ];
     const base = tempDir("where");
     const roots = [
       project(),
       project(path.join(base, "a much", "longer path with spaces", "and ünïcödé")),
       project(path.join(base, "p")),
-      project(),
     ];
     const trees = await Promise.all(
       envs.map(async (env, i) => {

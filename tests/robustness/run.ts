@@ -10,7 +10,6 @@ import { main } from "../../generator/cli";
 import type { Io } from "../../generator/io";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
-export const binPath = path.join(repoRoot, "bin", "regcache.js");
 
 export interface Outcome {
   readonly code: number;
@@ -33,13 +32,14 @@ export async function runMain(argv: readonly string[], cwd: string): Promise<Out
   return { code, stdout, stderr };
 }
 
-/** The built CLI (dist/) as a child process. */
+/** The built CLI (bin/regcache.js over a private build: see buildDist) as a child process. */
 export function spawnCli(
   argv: readonly string[],
   opts: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...argv], {
+    if (!cliPath) throw new Error("call buildDist() in beforeAll first");
+    const child = spawn(process.execPath, [cliPath, ...argv], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -83,39 +83,62 @@ export function snapshot(dir: string, prefix = ""): Snapshot {
 }
 
 /**
- * Builds dist/ for tests that spawn the CLI. Test files run in parallel, so
- * the build is serialized with a lock directory and skipped when dist/ is
- * newer than every source file. A type error elsewhere in the tree still
- * emits JavaScript, so a failing tsc is tolerated as long as the CLI was
- * emitted; the type check itself is `npx tsc -p tsconfig.json`'s job.
+ * The CLI the spawning tests run: a private build of the working tree under
+ * dist/.test-build-<time>/ with a copy of bin/regcache.js beside it. Private,
+ * because the shared dist/ is rebuilt by anyone at any moment (a half-written
+ * dist/ made these tests flaky); each build goes to a fresh directory, so a
+ * rebuild never rewrites files a running test is loading. Test files share a
+ * build while no source is newer; the build is serialized with a lock.
  */
-export function buildDist(): void {
-  const lock = path.join(repoRoot, "dist", ".regcache-test-build.lock");
-  const stamp = path.join(repoRoot, "dist", ".regcache-test-build");
-  fs.mkdirSync(path.join(repoRoot, "dist"), { recursive: true });
+export function buildDist(): string {
+  const distDir = path.join(repoRoot, "dist");
+  fs.mkdirSync(distDir, { recursive: true });
+  const lock = path.join(distDir, ".test-build.lock");
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
       fs.mkdirSync(lock);
       break;
     } catch {
-      // A stale lock (a killed run) is taken over after the deadline.
-      if (Date.now() > deadline) break;
+      if (Date.now() > deadline) break; // a stale lock of a killed run
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }
   try {
     const newest = newestSource(path.join(repoRoot, "generator"));
-    if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs > newest) return;
+    const builds = fs
+      .readdirSync(distDir)
+      .filter((d) => /^\.test-build-\d+$/.test(d))
+      .sort((a, b) => Number(b.slice(12)) - Number(a.slice(12)));
+    const current = builds.find((d) => fs.existsSync(path.join(distDir, d, "regcache.js")));
+    if (current && fs.statSync(path.join(distDir, current, "regcache.js")).mtimeMs > newest) {
+      return (cliPath = path.join(distDir, current, "regcache.js"));
+    }
+    // Builds older than ten minutes are no longer in use by any run.
+    for (const d of builds) {
+      if (Date.now() - Number(d.slice(12)) > 600_000)
+        fs.rmSync(path.join(distDir, d), { recursive: true, force: true });
+    }
+    const out = path.join(distDir, `.test-build-${Date.now()}`);
     const tsc = require.resolve("typescript/bin/tsc");
-    spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: repoRoot, stdio: "pipe" });
-    if (!fs.existsSync(path.join(repoRoot, "dist", "generator", "cli.js")))
-      throw new Error("tsc did not emit dist/generator/cli.js");
-    fs.writeFileSync(stamp, "");
+    spawnSync(process.execPath, [tsc, "-p", "tsconfig.json", "--outDir", out], {
+      cwd: repoRoot,
+      stdio: "pipe",
+    });
+    if (!fs.existsSync(path.join(out, "generator", "cli.js")))
+      throw new Error(`tsc did not emit ${out}/generator/cli.js`);
+    const launcher = fs
+      .readFileSync(path.join(repoRoot, "bin", "regcache.js"), "utf8")
+      .replace('"../dist/generator/cli.js"', '"./generator/cli.js"');
+    fs.writeFileSync(path.join(out, "regcache.js"), launcher);
+    return (cliPath = path.join(out, "regcache.js"));
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
 }
+
+/** Set by buildDist(); spawnCli runs it. */
+let cliPath: string | undefined;
 
 function newestSource(dir: string): number {
   let newest = 0;

@@ -125,7 +125,7 @@ function benchGenerate(work) {
     }),
   ];
   specs[0].registers = registerCount(specs[0].file);
-  const n = runs(9);
+  const n = runs(7);
   log(
     `generate: ${n} rounds over ${specs.map((s) => s.label).join(", ")} (fresh output dir each run)`,
   );
@@ -461,6 +461,15 @@ function markdown(res) {
     `- \`generate\` runs each time into a fresh, empty output directory (nothing to reuse), over synthetic specs made by \`bench/synth-spec.js\` (seed ${res.generate.seed}; 4 backends, \`mask: bitmap\`, a quarter gprs, runs of guarded registers, some docs) and over \`spec/x86-kvm.yaml\`.`,
     "- `size` is the default matrix (`regcache size`, all configs the machine can run, spec vs --all-cached), report as JSON to a file.",
     `- Instructions per handler call: the runtime's behaviour-test driver (runtime/test/driver.c; each case is vm_exit → handler → vm_enter on the simulated backend) run under \`valgrind --tool=callgrind\` for ${res.callgrind.cases ?? "-"} seeded cases per handler and backend, built with \`gcc ${(res.callgrind.flags ?? []).join(" ")}\`. A handler's figure is the inclusive Ir (its own instructions plus everything it calls, cache_reg included) of the driver's calls to it, divided by the number of those calls; the same cases run against both builds.`,
+    "",
+  );
+
+  L.push("## What keeps it fast", "");
+  L.push(
+    "- `check` (and a `generate` with nothing to do) reuses every target whose file on disk carries this run's banner (same input hash: spec, templates, generator version, options) over a body that still matches its body hash: the spec is read and hashed but not parsed, and yaml, ajv, Handlebars, ts-morph and prettier are never loaded (generator/api.ts `existing`).",
+    "- yaml, Handlebars and ajv load on first use; the schema validator is ajv standalone code compiled by `npm run build` (scripts/compile-schema.js), used while its schema hash matches the schema on disk; Handlebars templates compile once per process.",
+    "- The TypeScript target is formatted with prettier's `babel-ts` parser and given its file path (the `typescript` parser, without a path, guesses TSX with a regular expression quadratic in the file's length: 7 s of 10 at 4,000 registers). Same bytes, checked on both specs, all-cached, 40 synthetic specs and hostile docs.",
+    "- Known growth: in a bitmap mask a guarded register's bit is listed in every word its enum value can fall in (guards before it shift it), so `kvm_regs.h` grows faster than the register count when many guarded registers precede others (see the output bytes above).",
     "",
   );
 

@@ -618,7 +618,7 @@ static void visit_state(const struct sim_state *s, visit_fn f, void *ctx)
 	  sizeof(s->vmcb.save) / sizeof(u64));
 	f(ctx, "hsave", (const u64 *)&s->hsave.save,
 	  sizeof(s->hsave.save) / sizeof(u64));
-	f(ctx, "nested_vmcb", (const u64 *)&s->nested.save,
+	f(ctx, "nested_save", (const u64 *)&s->nested.save,
 	  sizeof(s->nested.save) / sizeof(u64));
 }
 

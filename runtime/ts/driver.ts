@@ -440,7 +440,7 @@ function visitState(s: SimState): Field[] {
     ...SIM_VCPU_FIELDS.map((f): Field => [f, [s.vcpu[f]]]),
     ["vmcb", VMCB_SAVE_FIELDS.map((f) => s.vmcb.save[f])],
     ["hsave", VMCB_SAVE_FIELDS.map((f) => s.hsave.save[f])],
-    ["nested_vmcb", VMCB_SAVE_FIELDS.map((f) => s.nested.save[f])],
+    ["nested_save", VMCB_SAVE_FIELDS.map((f) => s.nested.save[f])],
   ];
 }
 

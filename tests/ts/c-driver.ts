@@ -1,9 +1,9 @@
 /*
  * The C behaviour-test driver (runtime/test/driver.c) as the differential
  * test uses it: built with gcc against one spec's generated headers, run
- * with --json, its lines parsed into ordered fields. Fields are kept in
- * order rather than read through JSON.parse because a case visits two
- * fields named nested_vmcb (the vCPU's GPA and the nested VMCB's save area).
+ * with --json, its lines parsed into ordered fields. Fields are kept in the
+ * driver's visit order (JSON.parse would keep them too, but the order is the
+ * contract the TypeScript twin mirrors).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";

@@ -23,15 +23,23 @@ export const sha256 = (text: string): string =>
 
 /**
  * Text safe inside a block comment: cannot close it, cannot break the line,
- * and holds no trigraph ("??/" at a line's end is an escaped newline that
- * gcc -Wall -Werror rejects even inside a comment).
+ * cannot reorder what the reader sees, and holds no trigraph ("??/" at a
+ * line's end is an escaped newline that gcc -Wall -Werror rejects even inside
+ * a comment).
  */
 export function commentSafe(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, " ")
-    .replace(/\*\//g, "* /")
-    .replace(/\/\*/g, "/ *")
-    .replace(/\?\?(?=[=/'()!<>-])/g, "? ?");
+  return (
+    text
+      // Control characters, line separators and bidi controls (the "Trojan Source"
+      // reordering characters; gcc rejects unpaired ones under -Werror).
+      .replace(
+        /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+        " ",
+      )
+      .replace(/\*\//g, "* /")
+      .replace(/\/\*/g, "/ *")
+      .replace(/\?\?(?=[=/'()!<>-])/g, "? ?")
+  );
 }
 
 export function withBanner(info: BannerInfo, body: string): string {

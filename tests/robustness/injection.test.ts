@@ -81,6 +81,7 @@ const HOSTILE_DOCS = [
   "*/\n#error after close\n/*",
   "tab\there and a form feed\f#error ff",
   "nul \u0000 and escape \u001b[31m",
+  "trojan source \u202e reversed \u2066 isolate \u200f mark",
   "a very long word " + "x".repeat(300) + " */ #error long",
 ];
 
@@ -165,7 +166,9 @@ describe("hostile doc strings and spec paths", () => {
       for (const line of f.contents.split("\n")) {
         expect(line).not.toMatch(/^\s*#\s*(include\s*<evil|error|define EVIL)/);
       }
-      expect(f.contents).not.toMatch(/[\u2028\u2029\r\f\u0000\u001b]/);
+      expect(f.contents).not.toMatch(
+        /[\u2028\u2029\r\f\u0000\u001b\u202a-\u202e\u2066-\u2069\u200e\u200f]/,
+      );
     }
     for (const defines of [[], ["CONFIG_X86_64"]]) {
       const c = cCompiles(dir, defines);

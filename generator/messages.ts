@@ -75,7 +75,7 @@ export const messages = {
   },
   RC121: { text: "'{0}' is not a valid spec name", hint: "use letters, digits, '.', '_' or '-'" },
   RC122: {
-    text: "{0} is not a YAML mapping",
+    text: "{0} is {1}, not a YAML mapping",
     hint: "a spec is a mapping with keys regcache, name, mask, registers, backends",
   },
   RC123: {

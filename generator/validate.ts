@@ -51,6 +51,13 @@ export const MASK_BITS: Record<Exclude<MaskKind, "bitmap">, number> = { u32: 32,
 export const MAX_DOC_LENGTH = 2000;
 
 type Obj = Record<string, unknown>;
+
+/** What a document that is not a mapping is, for RC122. */
+function whatItIs(value: unknown): string {
+  if (value === null || value === undefined) return "empty";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value === "string" ? "string" : typeof value === "boolean" ? "boolean" : "number"}`;
+}
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function validateSpec(doc: ParsedDocument): ValidateResult {
@@ -64,7 +71,9 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
   if (!isObj(doc.value)) {
     return {
       ok: false,
-      diagnostics: [diagnose("RC122", doc.file, span([]), doc.file.displayPath)],
+      diagnostics: [
+        diagnose("RC122", doc.file, span([]), doc.file.displayPath, whatItIs(doc.value)),
+      ],
     };
   }
   diagnostics.push(...checkShape(doc));

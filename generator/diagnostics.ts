@@ -18,7 +18,8 @@ export interface SourceFile {
 }
 
 export interface Diagnostic {
-  readonly code: DiagnosticCode;
+  /** A code from a catalog: ../messages.ts (core) or size/messages.ts (the size command). */
+  readonly code: `RC${number}`;
   readonly severity: "error" | "warning";
   readonly message: string;
   readonly hint: string;

@@ -57,10 +57,7 @@ export const sizeMessages = {
 
 export type SizeDiagnosticCode = keyof typeof sizeMessages;
 
-/**
- * A diagnostic in the core's shape, so the CLI's formatDiagnostic prints it.
- * The code comes from this catalog; the cast widens the code's type only.
- */
+/** A diagnostic in the core's shape, so the CLI's formatDiagnostic prints it. */
 export function sizeDiagnostic(
   code: SizeDiagnosticCode,
   file: SourceFile,
@@ -71,7 +68,7 @@ export function sizeDiagnostic(
   const fill = (template: string) =>
     template.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ""));
   return {
-    code: code as unknown as Diagnostic["code"],
+    code,
     severity: "error",
     message: fill(entry.text),
     hint: fill(entry.hint),

@@ -9,6 +9,7 @@ import type HandlebarsNamespace from "handlebars";
 import { commentSafe } from "./banner";
 import type { AccessorModel, BackendModel, Model, RegisterModel } from "./model";
 import { templatesDir } from "./paths";
+import { wrap } from "./text";
 
 export interface TemplateSource {
   /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
@@ -52,20 +53,6 @@ export function continueLines(lines: readonly string[]): string {
       return `${padded}\\`;
     })
     .join("\n");
-}
-
-/** Greedy word wrap; a single word longer than the width stays whole. */
-function wrap(line: string, width: number): string[] {
-  const out: string[] = [];
-  let current = "";
-  for (const word of line.split(/ +/)) {
-    if (current && current.length + 1 + word.length > width) {
-      out.push(current);
-      current = word;
-    } else current = current ? `${current} ${word}` : word;
-  }
-  out.push(current);
-  return out;
 }
 
 /** A block comment, one " * " line per source line, wrapped at 80 columns; short text stays on one line. */

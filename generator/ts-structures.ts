@@ -13,25 +13,13 @@ import type {
 } from "ts-morph";
 import { commentSafe } from "./banner";
 import type { AccessorModel, Model, RegisterModel } from "./model";
+// Prettier leaves comments alone, so long spec docs are wrapped here.
+import { wrap } from "./text";
 
 export interface TsContext {
   readonly model: Model;
   readonly kinds: typeof TsMorph.StructureKind;
   readonly declarationKinds: typeof TsMorph.VariableDeclarationKind;
-}
-
-/** Greedy word wrap; prettier leaves comments alone, so long spec docs are wrapped here. */
-export function wrap(line: string, width: number): string[] {
-  const out: string[] = [];
-  let current = "";
-  for (const word of line.split(/ +/)) {
-    if (current && current.length + 1 + word.length > width) {
-      out.push(current);
-      current = word;
-    } else current = current ? `${current} ${word}` : word;
-  }
-  out.push(current);
-  return out;
 }
 
 const DOC_WIDTH = 90;

@@ -22,10 +22,22 @@ export interface DetectedCompiler {
 }
 
 /** The first of the config's commands that runs, or undefined. */
-export function detectCompiler(config: SizeConfig): DetectedCompiler | undefined {
+export function detectCompiler(
+  config: SizeConfig,
+  probed = new Map<string, DetectedCompiler | null>(),
+): DetectedCompiler | undefined {
   for (const command of config.commands) {
-    const probe = spawnSync(command, ["--version"], { encoding: "utf8" });
-    if (probe.status === 0) return { command, version: (probe.stdout.split("\n")[0] ?? "").trim() };
+    // Configs share compilers (gcc plain and retpoline): each is probed once per run.
+    let found = probed.get(command);
+    if (found === undefined) {
+      const probe = spawnSync(command, ["--version"], { encoding: "utf8" });
+      found =
+        probe.status === 0
+          ? { command, version: (probe.stdout.split("\n")[0] ?? "").trim() }
+          : null;
+      probed.set(command, found);
+    }
+    if (found) return found;
   }
   return undefined;
 }
@@ -37,8 +49,9 @@ export function detectCompilers(configs: readonly SizeConfig[]): {
 } {
   const runnables: { config: SizeConfig; compiler: DetectedCompiler }[] = [];
   const skipped: { name: string; compiler: string; reason: string; hint: string }[] = [];
+  const probed = new Map<string, DetectedCompiler | null>();
   for (const config of configs) {
-    const compiler = detectCompiler(config);
+    const compiler = detectCompiler(config, probed);
     if (compiler) runnables.push({ config, compiler });
     else {
       skipped.push({

@@ -44,7 +44,7 @@ const commands: readonly CommandEntry[] = [
 ];
 
 const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage,
-3 environment failure (missing compiler, unwritable output).
+3 environment failure (missing compiler, unwritable output), 70 a bug in regcache.
 Docs: README.md. Spec format: spec/regcache.schema.json.`;
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {

@@ -29,16 +29,19 @@ export const goldenCases: GoldenCase[] = [
     allTargets: true,
   },
   ...specs.flatMap((s) =>
-    variants.map((v) => ({
-      name: `${s} ${v.variant}`,
-      spec: `spec/${s}.yaml`,
-      dir: `tests/golden/${s}/${v.variant}`,
-      request: {
-        outDir: `tests/golden/${s}/${v.variant}`,
-        cStyle: v.cStyle,
-        allCached: v.allCached,
-      },
-      allTargets: false,
-    })),
+    // x86-kvm in the default style is generated/ itself.
+    variants
+      .filter((v) => !(s === "x86-kvm" && v.variant === "macro"))
+      .map((v) => ({
+        name: `${s} ${v.variant}`,
+        spec: `spec/${s}.yaml`,
+        dir: `tests/golden/${s}/${v.variant}`,
+        request: {
+          outDir: `tests/golden/${s}/${v.variant}`,
+          cStyle: v.cStyle,
+          allCached: v.allCached,
+        },
+        allTargets: false,
+      })),
   ),
 ];

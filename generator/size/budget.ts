@@ -19,7 +19,14 @@
 import { Diagnostic, SourceFile, Span } from "../diagnostics";
 import { sizeDiagnostic } from "./messages";
 import { ConfigReport, formatPercent, percentOf, BudgetBreach } from "./report";
-import { describeNode, entry, InputNode, parseInput, unknownKeys } from "./yaml-input";
+import {
+  describeNode,
+  entry,
+  InputNode,
+  parseListFile,
+  stringList,
+  unknownKeys,
+} from "./yaml-input";
 
 export type Limit =
   | { readonly unit: "bytes"; readonly value: number }
@@ -114,27 +121,10 @@ function parseRule(file: SourceFile, node: InputNode, out: Diagnostic[]): Budget
   }
   const growth = growthEntry ? parseLimit(file, growthEntry.value, out) : undefined;
   const configEntry = entry(node, "config");
-  let configs: string[] = [];
-  if (configEntry) {
-    const v = configEntry.value;
-    if (v.kind === "scalar" && typeof v.value === "string") configs = [v.value];
-    else if (
-      v.kind === "seq" &&
-      v.items.every((i) => i.kind === "scalar" && typeof i.value === "string")
-    ) {
-      configs = v.items.map((i) => String((i as { value: unknown }).value));
-    } else
-      out.push(
-        sizeDiagnostic(
-          "RC602",
-          file,
-          v.span,
-          "'config'",
-          "a config name or a list of them",
-          describeNode(v),
-        ),
-      );
-  }
+  const configs = configEntry
+    ? (stringList(file, configEntry.value, "'config'", out, "a config name or a list of them") ??
+      [])
+    : [];
   if (out.length > before) return undefined;
   return {
     ...(fn
@@ -149,49 +139,18 @@ function parseRule(file: SourceFile, node: InputNode, out: Diagnostic[]): Budget
 }
 
 export function parseBudget(file: SourceFile): BudgetParseResult {
-  const parsed = parseInput(file);
-  if (!parsed.ok) return parsed;
-  const root = parsed.root;
-  const diagnostics: Diagnostic[] = [];
-  if (root.kind !== "map") {
-    return {
-      ok: false,
-      diagnostics: [
-        sizeDiagnostic(
-          "RC602",
-          file,
-          root.span,
-          "a budget file",
-          "a mapping with 'budgets'",
-          describeNode(root),
-        ),
-      ],
-    };
-  }
-  diagnostics.push(...unknownKeys(file, root, ["budgets"]));
-  const list = entry(root, "budgets");
-  if (!list) {
-    diagnostics.push(
-      sizeDiagnostic("RC604", file, root.span, "budgets", "list the rules under 'budgets:'"),
-    );
-  } else if (list.value.kind !== "seq") {
-    diagnostics.push(
-      sizeDiagnostic(
-        "RC602",
-        file,
-        list.value.span,
-        "'budgets'",
-        "a list of rules",
-        describeNode(list.value),
-      ),
-    );
-  }
+  const read = parseListFile(file, {
+    key: "budgets",
+    what: "a budget file",
+    list: "a list of rules",
+    hint: "list the rules under 'budgets:'",
+  });
+  if (!read.ok) return read;
+  const { diagnostics } = read;
   const rules: BudgetRule[] = [];
-  if (list && list.value.kind === "seq") {
-    for (const item of list.value.items) {
-      const rule = parseRule(file, item, diagnostics);
-      if (rule) rules.push(rule);
-    }
+  for (const item of read.items) {
+    const rule = parseRule(file, item, diagnostics);
+    if (rule) rules.push(rule);
   }
   return diagnostics.length > 0
     ? { ok: false, diagnostics }

@@ -18,7 +18,7 @@
  */
 import { Diagnostic, SourceFile } from "../diagnostics";
 import { sizeDiagnostic } from "./messages";
-import { describeNode, entry, InputNode, parseInput, unknownKeys } from "./yaml-input";
+import { describeNode, entry, parseListFile, stringList, unknownKeys } from "./yaml-input";
 
 export type CompilerFamily = "gcc" | "clang";
 
@@ -94,68 +94,19 @@ export type ConfigFileResult =
 
 const CONFIG_KEYS = ["name", "compiler", "command", "retpoline", "flags"];
 
-function stringList(
-  file: SourceFile,
-  node: InputNode,
-  what: string,
-  out: Diagnostic[],
-): string[] | undefined {
-  if (node.kind === "scalar" && typeof node.value === "string") return [node.value];
-  if (
-    node.kind === "seq" &&
-    node.items.every((i) => i.kind === "scalar" && typeof i.value === "string")
-  ) {
-    return node.items.map((i) => String((i as { value: unknown }).value));
-  }
-  out.push(sizeDiagnostic("RC602", file, node.span, what, "a list of strings", describeNode(node)));
-  return undefined;
-}
-
 /** Reads a config file's `configs:` list. */
 export function parseConfigFile(file: SourceFile): ConfigFileResult {
-  const parsed = parseInput(file);
-  if (!parsed.ok) return parsed;
-  const root = parsed.root;
-  const diagnostics: Diagnostic[] = [];
-  if (root.kind !== "map") {
-    return {
-      ok: false,
-      diagnostics: [
-        sizeDiagnostic(
-          "RC602",
-          file,
-          root.span,
-          "a config file",
-          "a mapping with 'configs'",
-          describeNode(root),
-        ),
-      ],
-    };
-  }
-  diagnostics.push(...unknownKeys(file, root, ["configs"]));
-  const list = entry(root, "configs");
-  if (!list) {
-    diagnostics.push(
-      sizeDiagnostic("RC604", file, root.span, "configs", "list the configs under 'configs:'"),
-    );
-    return { ok: false, diagnostics };
-  }
-  if (list.value.kind !== "seq") {
-    diagnostics.push(
-      sizeDiagnostic(
-        "RC602",
-        file,
-        list.value.span,
-        "'configs'",
-        "a list",
-        describeNode(list.value),
-      ),
-    );
-    return { ok: false, diagnostics };
-  }
+  const read = parseListFile(file, {
+    key: "configs",
+    what: "a config file",
+    list: "a list",
+    hint: "list the configs under 'configs:'",
+  });
+  if (!read.ok) return read;
+  const { diagnostics } = read;
   const configs: SizeConfig[] = [];
   const seen = new Set<string>();
-  for (const item of list.value.items) {
+  for (const item of read.items) {
     if (item.kind !== "map") {
       diagnostics.push(
         sizeDiagnostic("RC602", file, item.span, "a config", "a mapping", describeNode(item)),

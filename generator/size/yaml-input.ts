@@ -81,3 +81,81 @@ export function unknownKeys(
 export function entry(node: InputNode & { kind: "map" }, key: string): InputEntry | undefined {
   return node.entries.find((e) => e.key === key);
 }
+
+/**
+ * A string or a list of strings, as a list; otherwise an RC602 naming `what`
+ * and what was `expected` there.
+ */
+export function stringList(
+  file: SourceFile,
+  node: InputNode,
+  what: string,
+  out: Diagnostic[],
+  expected = "a list of strings",
+): string[] | undefined {
+  if (node.kind === "scalar" && typeof node.value === "string") return [node.value];
+  if (
+    node.kind === "seq" &&
+    node.items.every((i) => i.kind === "scalar" && typeof i.value === "string")
+  ) {
+    return node.items.map((i) => String((i as { value: unknown }).value));
+  }
+  out.push(sizeDiagnostic("RC602", file, node.span, what, expected, describeNode(node)));
+  return undefined;
+}
+
+/** The shape of a file that is one list under one key: `budgets:` or `configs:`. */
+export interface ListFileShape {
+  /** The one key the root mapping has. */
+  readonly key: string;
+  /** What the file is, for "must be" messages: "a budget file". */
+  readonly what: string;
+  /** What the list must be: "a list of rules". */
+  readonly list: string;
+  /** The hint when the key is missing. */
+  readonly hint: string;
+}
+
+export type ListFileResult =
+  | { ok: true; items: readonly InputNode[]; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Parses a file whose root is a mapping holding one list, checks the root and
+ * its keys, and returns the list's items with any diagnostics found so far
+ * (unknown keys), so the caller adds its own per item and reports them all.
+ */
+export function parseListFile(file: SourceFile, shape: ListFileShape): ListFileResult {
+  const parsed = parseInput(file);
+  if (!parsed.ok) return parsed;
+  const root = parsed.root;
+  if (root.kind !== "map") {
+    const expected = `a mapping with '${shape.key}'`;
+    return {
+      ok: false,
+      diagnostics: [
+        sizeDiagnostic("RC602", file, root.span, shape.what, expected, describeNode(root)),
+      ],
+    };
+  }
+  const diagnostics = unknownKeys(file, root, [shape.key]);
+  const list = entry(root, shape.key);
+  if (!list) {
+    diagnostics.push(sizeDiagnostic("RC604", file, root.span, shape.key, shape.hint));
+    return { ok: false, diagnostics };
+  }
+  if (list.value.kind !== "seq") {
+    diagnostics.push(
+      sizeDiagnostic(
+        "RC602",
+        file,
+        list.value.span,
+        `'${shape.key}'`,
+        shape.list,
+        describeNode(list.value),
+      ),
+    );
+    return { ok: false, diagnostics };
+  }
+  return { ok: true, items: list.value.items, diagnostics };
+}

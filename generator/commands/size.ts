@@ -164,9 +164,10 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     if (!budget.ok) return (printDiagnostics(io, budget.diagnostics), ExitCode.invalidInput);
   }
 
-  // 3. Head and base headers.
+  // 3. Head and base headers, generated while the compilers are probed.
   const base = parseBaseOption(args.base);
   if (!base) return usage(sizeDiagnostic("RC615", argsFile, undefined, args.base));
+  const compilers = detectCompilers(selected.configs);
   const specPath = path.resolve(io.cwd, args.spec);
   const sides = generateSides({ cwd: io.cwd, spec: args.spec, base });
   if (!sides.ok) return (printDiagnostics(io, sides.diagnostics), sides.exitCode);
@@ -187,7 +188,7 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
   }
 
   // 5. Compilers: a missing one is skipped with its install hint.
-  const { runnables, skipped } = detectCompilers(selected.configs);
+  const { runnables, skipped } = await compilers;
   for (const s of skipped)
     io.stderr(`regcache size: skipping ${s.name}: ${s.reason} (install: ${s.hint})\n`);
   if (runnables.length === 0) {

@@ -8,7 +8,7 @@
  *   <config>/<side>/<handler>.o     one object per handler source
  *   <config>/commands.sh            the exact commands, runnable by hand
  */
-import { spawn, spawnSync } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readElfSymbols } from "./elf";
@@ -21,37 +21,33 @@ export interface DetectedCompiler {
   readonly version: string;
 }
 
-/** The first of the config's commands that runs, or undefined. */
-export function detectCompiler(
-  config: SizeConfig,
-  probed = new Map<string, DetectedCompiler | null>(),
-): DetectedCompiler | undefined {
-  for (const command of config.commands) {
-    // Configs share compilers (gcc plain and retpoline): each is probed once per run.
-    let found = probed.get(command);
-    if (found === undefined) {
-      const probe = spawnSync(command, ["--version"], { encoding: "utf8" });
-      found =
-        probe.status === 0
-          ? { command, version: (probe.stdout.split("\n")[0] ?? "").trim() }
-          : null;
-      probed.set(command, found);
-    }
-    if (found) return found;
-  }
-  return undefined;
+/** Runs `command --version`: the compiler, or null when it does not run. */
+function probe(command: string): Promise<DetectedCompiler | null> {
+  return new Promise((resolve) => {
+    execFile(command, ["--version"], { encoding: "utf8" }, (error, stdout) => {
+      resolve(error ? null : { command, version: (stdout.split("\n")[0] ?? "").trim() });
+    });
+  });
 }
 
-/** Splits configs into those whose compiler is installed and those skipped (with the install hint). */
-export function detectCompilers(configs: readonly SizeConfig[]): {
+/**
+ * Splits configs into those whose compiler is installed (the first of each
+ * config's commands that runs) and those skipped, with the install hint.
+ * Every distinct command is probed once, all at the same time, so a caller
+ * can start this and do other work (generate headers) while they run.
+ */
+export async function detectCompilers(configs: readonly SizeConfig[]): Promise<{
   runnables: { config: SizeConfig; compiler: DetectedCompiler }[];
   skipped: { name: string; compiler: string; reason: string; hint: string }[];
-} {
+}> {
+  const commands = [...new Set(configs.flatMap((c) => c.commands))];
+  const found = new Map(await Promise.all(commands.map(async (c) => [c, await probe(c)] as const)));
   const runnables: { config: SizeConfig; compiler: DetectedCompiler }[] = [];
   const skipped: { name: string; compiler: string; reason: string; hint: string }[] = [];
-  const probed = new Map<string, DetectedCompiler | null>();
   for (const config of configs) {
-    const compiler = detectCompiler(config, probed);
+    const compiler = config.commands
+      .map((c) => found.get(c))
+      .find((c): c is DetectedCompiler => Boolean(c));
     if (compiler) runnables.push({ config, compiler });
     else {
       skipped.push({

@@ -51,7 +51,12 @@ export type GenerateResult =
       readonly files: readonly GeneratedFile[];
       /** When every target was reused from `existing`, built only if asked for. */
       readonly model: Model;
-      readonly inputHash: string;
+      /**
+       * Each produced target's input hash, the one its files' banners carry.
+       * A target's hash covers only what shapes its own files, so a new
+       * prettier rewrites ts/registers.ts and leaves the C headers alone.
+       */
+      readonly inputHashes: Readonly<Partial<Record<Target, string>>>;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -76,23 +81,34 @@ function readText(
   return readSpecFile(displayPath, filePath);
 }
 
+/** What shapes one target's bytes besides the spec and the options. */
+export type TargetInputs =
+  /** The C target: its Handlebars templates. */
+  | { readonly c: readonly TemplateSource[] }
+  /** The TypeScript target: its emitter and the libraries that shape its bytes. */
+  | { readonly ts: { emitter: string; tools: Readonly<Record<string, string>> } };
+
+/** The input hash of one target: generator version, options, spec, and that target's own inputs. */
 export function inputHash(parts: {
   specText: string;
-  templates: readonly TemplateSource[];
   allCached: boolean;
   cStyle: CStyle;
-  /** The TypeScript target's emitter and the libraries that shape its bytes, when it is emitted. */
-  ts?: { emitter: string; tools: Readonly<Record<string, string>> };
+  target: TargetInputs;
 }): string {
+  const target =
+    "c" in parts.target
+      ? {
+          c: [...parts.target.c]
+            .sort((a, b) => (a.name < b.name ? -1 : 1))
+            .map((t) => [t.name, t.text]),
+        }
+      : { ts: parts.target.ts };
   const canonical = JSON.stringify({
     generator: generatorVersion(),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
     spec: parts.specText,
-    templates: [...parts.templates]
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
-      .map((t) => [t.name, t.text]),
-    ...(parts.ts ? { ts: parts.ts } : {}),
+    ...target,
   });
   return sha256(canonical);
 }
@@ -124,16 +140,17 @@ export function loadModel(
 interface Prepared {
   readonly req: GenerateRequest;
   readonly specText: string;
-  readonly hash: string;
   readonly templates: readonly TemplateSource[];
-  readonly banner: Parameters<typeof withBanner>[0];
+  /** Per target asked for: its input hash and the banner its files carry. */
+  readonly hashes: Partial<Record<Target, string>>;
+  readonly banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>>;
 }
 
 type Failed = { ok: false; diagnostics: readonly Diagnostic[] };
 
 /**
  * Everything both entry points share, without parsing the spec: its text, the
- * C templates, the input hash, the banner. The model is built only for a
+ * C templates, each target's input hash and banner. The model is built only for a
  * target that is not reused (withModel).
  */
 function prepare(
@@ -162,20 +179,27 @@ function prepare(
       ],
     };
   }
-  const hash = inputHash({
-    specText,
-    templates,
-    allCached: req.allCached ?? false,
-    cStyle: req.cStyle ?? "macro",
-    ...(targets.includes("ts") ? { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } } : {}),
-  });
-  const banner = {
-    version: generatorVersion(),
-    specPath: req.bannerSpecPath ?? req.displayPath ?? req.specPath,
-    command: regenerateCommand(req),
-    inputHash: hash,
-  };
-  return { ok: true, prepared: { req, specText, hash, templates, banner } };
+  const hashes: Partial<Record<Target, string>> = {};
+  const banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>> = {};
+  for (const target of targets) {
+    const hash = inputHash({
+      specText,
+      allCached: req.allCached ?? false,
+      cStyle: req.cStyle ?? "macro",
+      target:
+        target === "c"
+          ? { c: templates }
+          : { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } },
+    });
+    hashes[target] = hash;
+    banners[target] = {
+      version: generatorVersion(),
+      specPath: req.bannerSpecPath ?? req.displayPath ?? req.specPath,
+      command: regenerateCommand(req),
+      inputHash: hash,
+    };
+  }
+  return { ok: true, prepared: { req, specText, templates, hashes, banners } };
 }
 
 /** The files a target writes, known without building the model. */
@@ -186,14 +210,19 @@ function targetPaths(p: Prepared, target: Target): string[] {
 /** A target's files as they are on disk, when they are exactly what these inputs produce. */
 function reusable(p: Prepared, target: Target): GeneratedFile[] | undefined {
   const existing = p.req.existing;
-  if (!existing) return undefined;
+  const wanted = p.banners[target];
+  if (!existing || !wanted) return undefined;
   const files: GeneratedFile[] = [];
   for (const path of targetPaths(p, target)) {
     const contents = existing(path);
     const banner = contents === undefined ? undefined : parseBanner(contents);
     // Rebuilding the banner over the body checks the input hash, the body hash,
     // the spec path and the regenerate command at once.
-    if (!banner || banner.inputHash !== p.hash || withBanner(p.banner, banner.body) !== contents)
+    if (
+      !banner ||
+      banner.inputHash !== wanted.inputHash ||
+      withBanner(wanted, banner.body) !== contents
+    )
       return undefined;
     files.push({ path, contents });
   }
@@ -222,15 +251,16 @@ async function produce(p: Prepared, targets: readonly Target[]): Promise<Generat
       if (!loaded.ok) return loaded;
       model = loaded.model;
     }
+    const banner = p.banners[target]!;
     for (const f of await emitters[target](model, p))
-      files.push({ path: f.path, contents: withBanner(p.banner, f.body) });
+      files.push({ path: f.path, contents: withBanner(banner, f.body) });
   }
   return finish(p, files, model);
 }
 
 function finish(p: Prepared, files: GeneratedFile[], model: Model | undefined): GenerateResult {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const result = { ok: true as const, files, inputHash: p.hash };
+  const result = { ok: true as const, files, inputHashes: p.hashes };
   // Reused output was produced without a model: build it only for a caller that asks.
   let built = model;
   return Object.defineProperty(result, "model", {
@@ -256,15 +286,15 @@ export function generate(req: GenerateRequest): GenerateResult {
   const bodies = emitC(loaded.model, p.prepared.templates);
   const files = bodies.map((f) => ({
     path: f.path,
-    contents: withBanner(p.prepared.banner, f.body),
+    contents: withBanner(p.prepared.banners.c!, f.body),
   }));
   return finish(p.prepared, files, loaded.model);
 }
 
 /**
  * Every target, C and TypeScript: what `regcache generate` writes. Async
- * because prettier formats asynchronously. All files share one input hash,
- * which covers the TypeScript emitter too, so it differs from generate()'s.
+ * because prettier formats asynchronously. Each target has its own input
+ * hash, so the C files are byte for byte those generate() returns.
  */
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
   const p = prepare(req, ["c", "ts"]);

@@ -37,8 +37,6 @@ export interface Finding {
 }
 
 export interface CheckReport {
-  /** The hash of the inputs the files were produced from. */
-  readonly inputHash: string;
   /** Sorted by path; empty when the output is in step. */
   readonly findings: readonly Finding[];
   /** Produced files whose bytes on disk are exactly right. */
@@ -57,13 +55,13 @@ export const isHandEdited = (text: string): boolean => {
   return banner !== undefined && sha256(banner.body) !== banner.bodyHash;
 };
 
-/** Why `current` (on disk) is not `wanted` (produced from inputs hashing to inputHash). */
-export function causesOf(current: string, wanted: string, inputHash: string): Cause[] {
+/** Why `current` (on disk) is not `wanted` (what the spec produces now, banner and all). */
+export function causesOf(current: string, wanted: string): Cause[] {
   if (current.replace(/\r\n/g, "\n") === wanted) return ["line-endings"];
   const banner = parseBanner(current);
   if (!banner) return ["no-banner"];
   const causes: Cause[] = [];
-  if (banner.inputHash !== inputHash) causes.push("inputs-changed");
+  if (banner.inputHash !== parseBanner(wanted)?.inputHash) causes.push("inputs-changed");
   if (sha256(banner.body) !== banner.bodyHash) causes.push("hand-edited");
   return causes.length > 0 ? causes : ["banner-differs"];
 }
@@ -72,7 +70,6 @@ export function causesOf(current: string, wanted: string, inputHash: string): Ca
 export function compareOutput(
   produced: readonly GeneratedFile[],
   tree: OutputTree,
-  inputHash: string,
   options: CompareOptions,
 ): CheckReport {
   const findings: Finding[] = [];
@@ -88,7 +85,7 @@ export function compareOutput(
       findings.push({
         path: file.path,
         status: "modified",
-        causes: causesOf(current, file.contents, inputHash),
+        causes: causesOf(current, file.contents),
         ...(options.diffs ? { diff: unifiedDiff(label, current, file.contents) } : {}),
       });
     }
@@ -101,7 +98,7 @@ export function compareOutput(
     });
   }
   findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { inputHash, findings, unchanged: unchanged.sort() };
+  return { findings, unchanged: unchanged.sort() };
 }
 
 /** `diff -u a/<label> b/<label>`: disk on the minus side, the spec's output on the plus side. */

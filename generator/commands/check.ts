@@ -19,7 +19,7 @@ export interface CheckArgs extends TargetArgs {
 }
 
 /** The version of the JSON document `--format json` prints (docs/ci.md). */
-export const CHECK_JSON_VERSION = 1;
+export const CHECK_JSON_VERSION = 2;
 
 export function builder(y: Argv): Argv<CheckArgs> {
   return targetOptions(y)
@@ -73,12 +73,12 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
     return refused ? ExitCode.invalidInput : ExitCode.environment;
   }
 
-  const report = compareOutput(result.files, tree, result.inputHash, {
+  const report = compareOutput(result.files, tree, {
     diffs: true,
     label: (p) => `${out}/${p}`,
   });
   const fix = generateCommandFor(args);
-  if (json) io.stdout(jsonLine(reportJson(header, report, fix)));
+  if (json) io.stdout(jsonLine(reportJson(header, report, result.inputHashes, fix)));
   else io.stdout(reportText(report, { out, spec: where.displayPath, fix, io }));
   return report.findings.length === 0 ? ExitCode.ok : ExitCode.different;
 }
@@ -102,12 +102,13 @@ function diagJson(d: Diagnostic) {
 function reportJson(
   header: { version: number; spec: string; out: string },
   report: CheckReport,
+  inputHashes: Readonly<Record<string, string | undefined>>,
   fix: string,
 ) {
   return {
     ...header,
     status: report.findings.length === 0 ? "in-step" : "drift",
-    inputHash: report.inputHash,
+    inputHashes,
     files: report.findings.map((f) => ({
       path: `${header.out}/${f.path}`,
       status: f.status,

@@ -207,7 +207,7 @@ describe("regcache check", () => {
   test("--format json: a versioned document with the same findings", async () => {
     const clean = JSON.parse((await regcache(project, "check", "--format", "json")).stdout);
     expect(clean).toMatchObject({
-      version: 1,
+      version: 2,
       spec: "spec/x86-kvm.yaml",
       out: "generated",
       status: "in-step",
@@ -215,7 +215,14 @@ describe("regcache check", () => {
       unchanged: produced.map((p) => `generated/${p}`),
       fix: null,
     });
-    expect(clean.inputHash).toMatch(/^[0-9a-f]{64}$/);
+    // One hash per target, each the one its files' banners carry.
+    expect(Object.keys(clean.inputHashes).sort()).toEqual(["c", "ts"]);
+    for (const p of produced) {
+      const target = p.startsWith("c/") ? "c" : "ts";
+      const text = fs.readFileSync(path.join(gen, p), "utf8");
+      expect(text).toContain(`regcache-inputs: sha256:${clean.inputHashes[target]}\n`);
+    }
+    expect(clean.inputHashes.c).not.toBe(clean.inputHashes.ts);
 
     fs.rmSync(path.join(gen, "c/kvm_cache_regs.h"));
     editSpec(project, rspAlwaysAvailable);
@@ -249,7 +256,7 @@ describe("regcache check", () => {
     const j = await regcache(project, "check", "--format", "json");
     expect(j.code).toBe(2);
     const doc = JSON.parse(j.stdout);
-    expect(doc).toMatchObject({ version: 1, status: "invalid" });
+    expect(doc).toMatchObject({ version: 2, status: "invalid" });
     expect(doc.diagnostics[0]).toMatchObject({ file: "spec/x86-kvm.yaml", severity: "error" });
     expect(doc.diagnostics[0].message).toContain("pdptx");
     expect(typeof doc.diagnostics[0].line).toBe("number");
@@ -262,7 +269,7 @@ describe("regcache check", () => {
     expect(r.stderr).toMatch(/^regcache: error: cannot read not-a-dir\/: ENOTDIR/);
     const j = await regcache(project, "check", "--out", "not-a-dir", "--format", "json");
     expect(j.code).toBe(3);
-    expect(JSON.parse(j.stdout)).toMatchObject({ version: 1, status: "error" });
+    expect(JSON.parse(j.stdout)).toMatchObject({ version: 2, status: "error" });
   });
 
   test("an output directory that does not exist yet: everything missing, exit 1", async () => {

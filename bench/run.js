@@ -176,6 +176,7 @@ function benchGenerate(work) {
     stats,
     steps,
     inProcess: inProcessGenerate(specs),
+    coldPhases: coldPhases(specs.filter((s) => s.label === "default" || s.label === "1000")),
   };
 }
 
@@ -220,6 +221,57 @@ function inProcessGenerate(specs) {
   return Object.fromEntries(
     Object.entries(samples).map(([k, v]) => [k, { samples: v, ...summarize(v) }]),
   );
+}
+
+/**
+ * Where a cold `generate` spends its time: each phase of generateAll() timed
+ * in a fresh process (the libraries a phase needs load inside it, as in the
+ * command), for the default spec and 1,000 registers. The difference column
+ * is what the 1,000-register spec adds; the start-up and load costs that do
+ * not grow with the spec are what the 1,000/default target divides by.
+ */
+function coldPhases(specs) {
+  const dist = (m) => JSON.stringify(path.join(ROOT, "dist", "generator", m));
+  const script = `
+    const startup = process.uptime() * 1000;
+    const { performance } = require("node:perf_hooks");
+    const out = { "node start-up": startup };
+    let t = performance.now();
+    const lap = (name) => { const now = performance.now(); out[name] = now - t; t = now; };
+    const api = require(${dist("api.js")});
+    lap("load the generator");
+    const loaded = api.loadModel({ specPath: process.argv[1] });
+    if (!loaded.ok) throw new Error("invalid spec");
+    lap("spec → model (yaml, schema, model)");
+    const c = require(${dist("emit-c.js")});
+    c.emitC(loaded.model, c.readCTemplates());
+    lap("C headers (Handlebars)");
+    const ts = require(${dist("emit-ts.js")});
+    const text = ts.printRegistersSource(loaded.model);
+    lap("TypeScript print (ts-morph)");
+    const prettier = require("prettier/standalone");
+    const plugins = [require("prettier/plugins/babel"), require("prettier/plugins/estree")];
+    prettier.format(text, { ...ts.TS_PRETTIER_OPTIONS, filepath: ts.TS_OUTPUT_PATH, plugins }).then(() => {
+      lap("TypeScript format (prettier)");
+      process.stdout.write(JSON.stringify(out));
+    });`;
+  const n = runs(5);
+  const result = {};
+  for (const s of specs) {
+    const samples = {};
+    for (let i = 0; i < n; i++) {
+      const r = mustSucceed(
+        `cold phases of ${s.label}`,
+        timeCommand(process.execPath, ["-e", script, s.file], { cwd: ROOT }),
+      );
+      for (const [phase, ms] of Object.entries(JSON.parse(r.stdout)))
+        (samples[phase] ??= []).push(ms);
+    }
+    result[s.label] = Object.fromEntries(
+      Object.entries(samples).map(([k, v]) => [k, { samples: v, ...summarize(v) }]),
+    );
+  }
+  return result;
 }
 
 // ---- 3. size matrix, --jobs 1 vs all cores ----
@@ -566,6 +618,30 @@ function markdown(res) {
     "The command time includes node's start-up and loading the generator's libraries, which do not grow with the spec; the generator-alone column (`generateAll()` called in one warm process, median of repeated calls) shows how the work itself grows.",
     "",
   );
+
+  const cp = g.coldPhases;
+  if (cp?.default && cp["1000"]) {
+    L.push(
+      "Where a cold `generate` spends its time: each phase of `generateAll()` timed in a fresh process, the libraries it needs loading inside it as they do in the command (medians of " +
+        `${cp.default["node start-up"].n} processes; writing the files and the command line are left out).`,
+      "",
+      "| phase | spec/x86-kvm.yaml | synthetic-1000 | added by 1,000 registers |",
+      "|---|---|---|---|",
+    );
+    let a = 0;
+    let b = 0;
+    for (const phase of Object.keys(cp.default)) {
+      const x = cp.default[phase].median;
+      const y = cp["1000"][phase]?.median ?? NaN;
+      a += x;
+      b += y;
+      L.push(`| ${phase} | ${x.toFixed(0)} ms | ${y.toFixed(0)} ms | ${(y - x).toFixed(0)} ms |`);
+    }
+    L.push(
+      `| sum of medians | ${a.toFixed(0)} ms | ${b.toFixed(0)} ms | ${(b - a).toFixed(0)} ms |`,
+      "",
+    );
+  }
 
   const z = res.size;
   L.push("## `regcache size` on the default matrix", "");

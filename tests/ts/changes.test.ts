@@ -1,13 +1,17 @@
 /*
  * Changes reach the TypeScript output: a spec edit changes registers.ts, its
- * input hash and what `regcache check` reports; the emitter's identity is in
- * the hash; masks work at u64 and bitmap widths with thousands of registers.
+ * input hash and what `regcache check` reports; the emitter's identity and
+ * tool versions are in the TypeScript file's hash and not the C headers';
+ * masks work at u64 and bitmap widths with thousands of registers.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, generateAll, inputHash } from "../../generator/api";
 import { parseBanner } from "../../generator/banner";
+import * as emitC from "../../generator/emit-c";
+import * as emitTs from "../../generator/emit-ts";
 import { TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../../generator/emit-ts";
+import * as parse from "../../generator/parse";
 import type { Reg } from "../../generated/ts/registers";
 import { runCli } from "../helpers/capture";
 import { emitted, load, tmp } from "./emit-helpers";
@@ -93,6 +97,72 @@ describe("spec and emitter changes reach the output", () => {
     const edited = inputHash({ ...parts, target: { c: [{ ...template, text: "{{name}} " }] } });
     expect(new Set([ts, emitter, prettier, c, edited]).size).toBe(5);
   });
+
+  it("files on disk that carry their own target's hash are reused: nothing parsed or emitted", async () => {
+    const req = { specPath: path.join(repoRoot, "spec/x86-kvm.yaml") };
+    const before = await generateAll(req);
+    if (!before.ok) throw new Error("should generate");
+    const onDisk = new Map(before.files.map((f) => [f.path, f.contents]));
+    const spies = [
+      jest.spyOn(parse, "parseSpec"),
+      jest.spyOn(emitC, "emitC"),
+      jest.spyOn(emitTs, "emitTs"),
+    ];
+    try {
+      const again = await generateAll({ ...req, existing: (p) => onDisk.get(p) });
+      expect(again.ok && again.files).toEqual(before.files);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  // Each bump returns its own undo.
+  it.each<[string, () => () => void]>([
+    [
+      "a prettier bump",
+      () => {
+        const tools = { ...tsToolVersions(), prettier: "99.0.0" };
+        const spy = jest.spyOn(emitTs, "tsToolVersions").mockReturnValue(tools);
+        return () => spy.mockRestore();
+      },
+    ],
+    [
+      "a new TS_EMITTER_ID",
+      () => {
+        const ids = emitTs as { TS_EMITTER_ID: string };
+        const replaced = jest.replaceProperty(ids, "TS_EMITTER_ID", `${TS_EMITTER_ID}+1`);
+        return () => replaced.restore();
+      },
+    ],
+  ])(
+    "%s rewrites only ts/registers.ts's input hash, not a byte of the C headers",
+    async (_, bump) => {
+      const req = { specPath: path.join(repoRoot, "spec/x86-kvm.yaml") };
+      const before = await generateAll(req);
+      if (!before.ok) throw new Error("should generate");
+      const onDisk = new Map(before.files.map((f) => [f.path, f.contents]));
+      const undo = bump();
+      try {
+        const after = await generateAll(req);
+        // Reuse must test each target against its own hash: the C headers on disk
+        // still fit, the TypeScript file no longer does.
+        const fromDisk = await generateAll({ ...req, existing: (p) => onDisk.get(p) });
+        if (!after.ok || !fromDisk.ok) throw new Error("should generate");
+        const cFiles = (files: typeof before.files) => files.filter((f) => f.path.startsWith("c/"));
+        expect(cFiles(after.files)).toEqual(cFiles(before.files));
+        expect(after.inputHashes.c).toBe(before.inputHashes.c);
+        expect(after.inputHashes.ts).not.toBe(before.inputHashes.ts);
+        const ts = (r: typeof after) =>
+          parseBanner(r.files.find((f) => f.path === TS_OUTPUT_PATH)!.contents);
+        expect(ts(after)?.inputHash).toBe(after.inputHashes.ts);
+        expect(ts(after)?.body).toBe(ts(before)?.body);
+        expect(fromDisk.files).toEqual(after.files);
+      } finally {
+        undo();
+      }
+    },
+  );
 
   it("generate() (C only) gives byte for byte the C files generateAll gives", async () => {
     const c = generate({ specPath: path.join(repoRoot, "spec/x86-kvm.yaml") });

@@ -121,8 +121,11 @@ function reportJson(
   };
 }
 
-const CHANGED =
-  "the spec, the templates, the generator or the options changed since it was generated";
+/** What can have changed for a file whose banner records other inputs: its own target's inputs. */
+const changed = (path: string): string =>
+  path.startsWith("c/")
+    ? "the spec, the templates, the generator or the options changed since it was generated"
+    : "the spec, the generator, ts-morph or prettier, or the options changed since it was generated";
 
 /** The label (modified / hand-edited / missing / stale) and the reason shown for one finding. */
 export function describeFinding(f: Finding): { label: string; reason: string } {
@@ -143,14 +146,15 @@ export function describeFinding(f: Finding): { label: string; reason: string } {
       if (f.causes.includes("no-banner"))
         return { label: "modified", reason: "its regcache banner is missing or damaged" };
       if (edited && f.causes.includes("inputs-changed"))
-        return { label: "hand-edited", reason: `edited by hand, and ${CHANGED}` };
+        return { label: "hand-edited", reason: `edited by hand, and ${changed(f.path)}` };
       if (edited)
         return {
           label: "hand-edited",
           reason:
             "edited by hand: its body no longer matches its banner's hash (the inputs did not change)",
         };
-      if (f.causes.includes("inputs-changed")) return { label: "modified", reason: CHANGED };
+      if (f.causes.includes("inputs-changed"))
+        return { label: "modified", reason: changed(f.path) };
       return {
         label: "modified",
         reason: "same inputs, but its banner names another spec path or --out",

@@ -2,11 +2,16 @@
  * Model → ts/registers.ts, the TypeScript target: the same enum, backend sets
  * and accessors as the C headers, for emulators, tooling and test oracles
  * written in TypeScript. The file is built as ts-morph structures (a syntax
- * tree, not a text template) and printed through prettier. Every choice it
- * prints (which path an accessor takes, what a backend's set holds) was made
- * in model.ts.
+ * tree, not a text template) and printed in prettier's style: the builders lay
+ * out their lists as prettier would (ts-structures.ts `bracketed`), so the
+ * printed text is already what prettier makes of it and prettier itself is
+ * needed only when a line comes out longer than printWidth (a very long
+ * register or backend name), where its line breaking is more than ours.
+ * tests/ts/prettier-style.test.ts holds the printed text to prettier's output.
+ * Every choice it prints (which path an accessor takes, what a backend's set
+ * holds) was made in model.ts.
  *
- * ts-morph takes about a second to load, so it and prettier are required
+ * ts-morph takes a while to load, so it (and prettier, when needed) is required
  * inside emitTs only: commands that never emit TypeScript never load them.
  */
 import type { Plugin } from "prettier";
@@ -16,7 +21,7 @@ import type { EmittedBody } from "./emit-c";
 import type { Model } from "./model";
 import { accessors, cachedPath, edxEax } from "./ts-accessors";
 import { backendSets, counts, maskHelpers, regEnum, vcpuShape } from "./ts-declarations";
-import { moduleDoc, type TsContext } from "./ts-structures";
+import { fitsOneLine, moduleDoc, TS_PRETTIER_OPTIONS, type TsContext } from "./ts-structures";
 
 export { camelName } from "./ts-structures";
 
@@ -29,21 +34,7 @@ export const TS_OUTPUT_PATH = "ts/registers.ts";
  */
 export const TS_EMITTER_ID = "regcache emit-ts 1";
 
-/** Prettier options, spelled out so no config file on the machine can change the output. */
-export const TS_PRETTIER_OPTIONS = {
-  // babel-ts prints the same bytes as the "typescript" parser for this file and
-  // parses it in about half the time (0.5 s instead of 1 s at 1,000 registers).
-  parser: "babel-ts",
-  printWidth: 100,
-  tabWidth: 2,
-  useTabs: false,
-  semi: true,
-  singleQuote: false,
-  trailingComma: "all",
-  bracketSpacing: true,
-  arrowParens: "always",
-  endOfLine: "lf",
-} as const;
+export { TS_PRETTIER_OPTIONS };
 
 /** The versions of the two libraries that shape the output, read without loading them. */
 export function tsToolVersions(): { tsMorph: string; prettier: string } {
@@ -51,43 +42,70 @@ export function tsToolVersions(): { tsMorph: string; prettier: string } {
   return { tsMorph: version("ts-morph"), prettier: version("prettier") };
 }
 
-/** The source text of ts/registers.ts before formatting: ts-morph structures, printed. */
-export function printRegistersSource(model: Model): string {
+/** What the builders print with: the model, ts-morph's kinds and its printer set to prettier's options. */
+export function tsContext(model: Model): TsContext {
   const tsMorph = require("ts-morph") as typeof TsMorph;
-  const ctx: TsContext = {
+  const options: TsMorph.PrintStructureOptions = {
+    indentNumberOfSpaces: TS_PRETTIER_OPTIONS.tabWidth,
+    useSingleQuote: TS_PRETTIER_OPTIONS.singleQuote,
+  };
+  return {
     model,
     kinds: tsMorph.StructureKind,
     declarationKinds: tsMorph.VariableDeclarationKind,
+    print: (structure) => tsMorph.printStructure(structure, options),
   };
+}
+
+/** The source text of ts/registers.ts, ts-morph structures printed in prettier's style. */
+export function printRegistersSource(model: Model): string {
+  const ctx = tsContext(model);
   // printStructure writes the text straight from the structures; a Project's
   // createSourceFile would also parse it back into a syntax tree, which at
   // 1,000 registers costs as much as the printing and is never used.
-  return tsMorph.printStructure(
-    {
-      kind: tsMorph.StructureKind.SourceFile,
-      leadingTrivia: moduleDoc(model),
-      statements: [
-        regEnum(ctx),
-        ...counts(ctx),
-        ...maskHelpers(ctx),
-        ...vcpuShape(ctx),
-        ...backendSets(ctx),
-        ...cachedPath(ctx),
-        ...accessors(ctx),
-        ...edxEax(ctx),
-      ],
-    },
-    { useSingleQuote: false },
-  );
+  return ctx.print({
+    kind: ctx.kinds.SourceFile,
+    leadingTrivia: moduleDoc(model),
+    statements: [
+      regEnum(ctx),
+      ...counts(ctx),
+      ...maskHelpers(ctx),
+      ...vcpuShape(ctx),
+      ...backendSets(ctx),
+      ...cachedPath(ctx),
+      ...accessors(ctx),
+      ...edxEax(ctx),
+    ],
+  });
 }
 
 /**
- * Renders ts/registers.ts; the body only, the caller adds the banner.
- * Prettier's standalone build: it reads no config file (the options above are
+ * Whether printed text can be kept as it is. The builders follow prettier's
+ * layout for lines that fit printWidth; a longer line (a long register or
+ * backend name) is one prettier would break, and how it breaks it depends on
+ * the construct, so such text goes through prettier. Tabs and trailing blanks
+ * (which prettier may trim inside a comment) send it there too.
+ */
+export function printedInPrettierStyle(text: string): boolean {
+  for (const line of text.split("\n")) {
+    if (!fitsOneLine(line) || line.includes("\t") || line.endsWith(" ")) return false;
+  }
+  return true;
+}
+
+/** Renders ts/registers.ts; the body only, the caller adds the banner. */
+export async function emitTs(model: Model): Promise<EmittedBody[]> {
+  const source = printRegistersSource(model);
+  const body = printedInPrettierStyle(source) ? source : await formatWithPrettier(source);
+  return [{ path: TS_OUTPUT_PATH, body }];
+}
+
+/**
+ * Prettier's standalone build: it reads no config file (TS_PRETTIER_OPTIONS is
  * all there is) and, unlike its Node entry, loads without a dynamic import(),
  * so it also runs where that is unavailable (jest's CommonJS sandbox).
  */
-export async function emitTs(model: Model): Promise<EmittedBody[]> {
+export async function formatWithPrettier(source: string): Promise<string> {
   const prettier = require("prettier/standalone") as typeof PrettierStandalone;
   const plugins = [
     require("prettier/plugins/babel"),
@@ -96,10 +114,5 @@ export async function emitTs(model: Model): Promise<EmittedBody[]> {
   // The file path tells prettier the source is TypeScript, not TSX; without it
   // its "typescript" parser guesses with a regular expression whose run time
   // grows with the square of the file's length (7 s of 10 on 4,000 registers).
-  const body = await prettier.format(printRegistersSource(model), {
-    ...TS_PRETTIER_OPTIONS,
-    filepath: TS_OUTPUT_PATH,
-    plugins,
-  });
-  return [{ path: TS_OUTPUT_PATH, body }];
+  return prettier.format(source, { ...TS_PRETTIER_OPTIONS, filepath: TS_OUTPUT_PATH, plugins });
 }

@@ -5,45 +5,53 @@
  * Each builder prints what the model decided; none decides.
  */
 import type {
-  EnumDeclarationStructure,
+  EnumMemberStructure,
   InterfaceDeclarationStructure,
-  StatementStructures,
   TypeAliasDeclarationStructure,
-  VariableStatementStructure,
+  WriterFunction,
 } from "ts-morph";
 import type { BackendModel, RegisterModel } from "./model";
 import {
+  bracketed,
   constant,
   doc,
   fn,
   maskWords,
   regParam,
   regRef,
+  type Statement,
   vcpuParam,
   type TsContext,
 } from "./ts-structures";
 
-export function regEnum(ctx: TsContext): EnumDeclarationStructure {
+export function regEnum(ctx: TsContext): WriterFunction {
   // emits: export enum Reg { RAX = 0, RCX = 1, …, RIP = 16, PDPTR = 17, … }
-  return {
-    kind: ctx.kinds.Enum,
-    name: "Reg",
-    isExported: true,
-    docs: [
-      doc(
-        "Register numbers, as enum kvm_reg on a 64-bit build (every guard defined): the slots",
-        "of vcpu.arch.regs in hardware encoding order, then the registers that have only an",
-        "availability bit.",
-      ),
-    ],
-    members: ctx.model.registers.map((r) => {
-      const notes = doc(r.doc, r.guard ? `C: only under ${r.guard}.` : undefined);
-      return { name: r.upper, value: r.index, ...(notes ? { docs: [notes] } : {}) };
-    }),
+  // Written by hand around printed members: prettier gives the last member a
+  // trailing comma too, which ts-morph's enum structure leaves off.
+  const description = doc(
+    "Register numbers, as enum kvm_reg on a 64-bit build (every guard defined): the slots",
+    "of vcpu.arch.regs in hardware encoding order, then the registers that have only an",
+    "availability bit.",
+  );
+  return (writer) => {
+    writer.blankLineIfLastNot();
+    writer.writeLine(ctx.print({ kind: ctx.kinds.JSDoc, description }));
+    writer.write("export enum Reg ").inlineBlock(() => {
+      for (const r of ctx.model.registers) {
+        const notes = doc(r.doc, r.guard ? `C: only under ${r.guard}.` : undefined);
+        const member: EnumMemberStructure = {
+          kind: ctx.kinds.EnumMember,
+          name: r.upper,
+          value: r.index,
+          ...(notes ? { docs: [notes] } : {}),
+        };
+        writer.writeLine(`${ctx.print(member)},`);
+      }
+    });
   };
 }
 
-export function counts(ctx: TsContext): VariableStatementStructure[] {
+export function counts(ctx: TsContext): Statement[] {
   // emits: export const NR_VCPU_REGS = 17; export const NR_KVM_REG_BITS = 25;
   return [
     constant(
@@ -63,7 +71,7 @@ export function counts(ctx: TsContext): VariableStatementStructure[] {
   ];
 }
 
-export function maskHelpers(ctx: TsContext): StatementStructures[] {
+export function maskHelpers(ctx: TsContext): Statement[] {
   // emits: export type RegMask = Uint32Array; export const REG_MASK_WORDS = 1; maskTest, maskSet, …
   const mask = ctx.model.mask;
   const cWidth =
@@ -118,7 +126,7 @@ export function maskHelpers(ctx: TsContext): StatementStructures[] {
   ];
 }
 
-export function vcpuShape(ctx: TsContext): StatementStructures[] {
+export function vcpuShape(ctx: TsContext): Statement[] {
   // emits: export interface KvmX86Ops { cacheReg(vcpu: Vcpu, reg: Reg): void } … Vcpu, createVcpu
   const ops: InterfaceDeclarationStructure = {
     kind: ctx.kinds.Interface,
@@ -203,9 +211,9 @@ function backendDoc(b: BackendModel): string {
 }
 
 const setInitializer = (regs: readonly RegisterModel[]) =>
-  `regMask([${regs.map(regRef).join(", ")}])`;
+  bracketed("regMask([", regs.map(regRef), "])");
 
-export function backendSets(ctx: TsContext): StatementStructures[] {
+export function backendSets(ctx: TsContext): Statement[] {
   // emits: export const VMX_REGS_LAZY_LOAD_SET: Readonly<RegMask> = regMask([Reg.RSP, …]); … REGS_LAZY_LOAD_SET
   const backends = ctx.model.backends;
   const perBackend = backends.flatMap((b) => [
@@ -231,7 +239,12 @@ export function backendSets(ctx: TsContext): StatementStructures[] {
       name,
       docs,
       "Readonly<Record<Backend, Readonly<RegMask>>>",
-      `{ ${backends.map((b) => `${b.name}: ${setName(b)}`).join(", ")} }`,
+      bracketed(
+        "{",
+        backends.map((b) => `${b.name}: ${setName(b)}`),
+        "}",
+        true,
+      ),
     );
   return [
     ...perBackend,
@@ -241,7 +254,11 @@ export function backendSets(ctx: TsContext): StatementStructures[] {
       "BACKENDS",
       "Every backend, in spec order.",
       "readonly Backend[]",
-      `[${backends.map((b) => JSON.stringify(b.name)).join(", ")}]`,
+      bracketed(
+        "[",
+        backends.map((b) => JSON.stringify(b.name)),
+        "]",
+      ),
     ),
     table("REGS_LAZY_LOAD_SET", "Each backend's lazily loaded set, by name.", (b) => b.lazySetName),
     table("REGS_AVAIL_SET", "Each backend's always-available set, by name.", (b) => b.availSetName),

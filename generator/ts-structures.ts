@@ -1,6 +1,7 @@
 /*
- * The toolkit the TypeScript target's builders share: the context (the model
- * and ts-morph's structure kinds), JSDoc text, names, and small structure
+ * The toolkit the TypeScript target's builders share: the context (the model,
+ * ts-morph's structure kinds and printer), prettier's options and the list
+ * layout that matches them, JSDoc text, names, and small structure
  * constructors. Only ts-morph's types are imported, so loading this module
  * does not load ts-morph.
  */
@@ -28,7 +29,7 @@ export interface TsContext {
 
 /**
  * Prettier options, spelled out so no config file on the machine can change the
- * output. The builders print in this style themselves (see fitsOneLine); prettier
+ * output. The builders print in this style themselves (see bracketed); prettier
  * formats the file only when a line comes out too long (emit-ts.ts).
  */
 export const TS_PRETTIER_OPTIONS = {

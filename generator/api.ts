@@ -141,8 +141,7 @@ interface Prepared {
   readonly req: GenerateRequest;
   readonly specText: string;
   readonly templates: readonly TemplateSource[];
-  /** Per target asked for: its input hash and the banner its files carry. */
-  readonly hashes: Partial<Record<Target, string>>;
+  /** Per target asked for: the banner its files carry, its input hash included. */
   readonly banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>>;
 }
 
@@ -179,7 +178,6 @@ function prepare(
       ],
     };
   }
-  const hashes: Partial<Record<Target, string>> = {};
   const banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>> = {};
   for (const target of targets) {
     const hash = inputHash({
@@ -191,7 +189,6 @@ function prepare(
           ? { c: templates }
           : { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } },
     });
-    hashes[target] = hash;
     banners[target] = {
       version: generatorVersion(),
       specPath: req.bannerSpecPath ?? req.displayPath ?? req.specPath,
@@ -199,7 +196,7 @@ function prepare(
       inputHash: hash,
     };
   }
-  return { ok: true, prepared: { req, specText, templates, hashes, banners } };
+  return { ok: true, prepared: { req, specText, templates, banners } };
 }
 
 /** The files a target writes, known without building the model. */
@@ -260,7 +257,10 @@ async function produce(p: Prepared, targets: readonly Target[]): Promise<Generat
 
 function finish(p: Prepared, files: GeneratedFile[], model: Model | undefined): GenerateResult {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const result = { ok: true as const, files, inputHashes: p.hashes };
+  const inputHashes: Partial<Record<Target, string>> = {};
+  for (const [target, banner] of Object.entries(p.banners) as [Target, { inputHash: string }][])
+    inputHashes[target] = banner.inputHash;
+  const result = { ok: true as const, files, inputHashes };
   // Reused output was produced without a model: build it only for a caller that asks.
   let built = model;
   return Object.defineProperty(result, "model", {
@@ -293,8 +293,9 @@ export function generate(req: GenerateRequest): GenerateResult {
 
 /**
  * Every target, C and TypeScript: what `regcache generate` writes. Async
- * because prettier formats asynchronously. Each target has its own input
- * hash, so the C files are byte for byte those generate() returns.
+ * because prettier, when a long line needs it, formats asynchronously. Each
+ * target has its own input hash, so the C files are byte for byte those
+ * generate() returns.
  */
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
   const p = prepare(req, ["c", "ts"]);

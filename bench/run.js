@@ -243,10 +243,10 @@ function coldPhases(specs) {
     const loaded = api.loadModel({ specPath: process.argv[1] });
     if (!loaded.ok) throw new Error("invalid spec");
     lap("spec → model (yaml, schema, model)");
-    const c = require(${dist("emit-c.js")});
+    const c = require(${dist("c/emit.js")});
     c.emitC(loaded.model, c.readCTemplates());
     lap("C headers (Handlebars)");
-    const ts = require(${dist("emit-ts.js")});
+    const ts = require(${dist("ts/emit.js")});
     const text = ts.printRegistersSource(loaded.model);
     lap("TypeScript print (ts-morph)");
     // As emitTs: prettier loads and runs only when a printed line overflows.

@@ -6,8 +6,9 @@
  */
 import { parseBanner, sha256, withBanner } from "./banner";
 import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
-import { emitC, readCTemplates, type EmittedBody, type TemplateSource } from "./emit-c";
-import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "./emit-ts";
+import { emitC, readCTemplates, type TemplateSource } from "./c/emit";
+import type { EmittedBody } from "./emitted";
+import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "./ts/emit";
 import { buildModel, type CStyle, type Model } from "./model";
 import { errnoText, parseSpec, readSpecFile } from "./parse";
 import { defaultOutDir, generatorVersion } from "./paths";

@@ -5,11 +5,14 @@
  * identifiers each name generates, which must not collide with one another:
  * a backend 'vcpu' would #define VCPU_REGS_LAZY_LOAD_SET over a register
  * 'lazy_load_set''s enum constant, and the accessors would silently index
- * regs[] with a mask. (camelName comes from the TypeScript emitter so the two
- * agree on what a name becomes; requiring it does not load ts-morph.)
+ * regs[] with a mask. camelName lives here, a leaf module, so both
+ * the checks and the TypeScript emitter agree on what a name becomes.)
  */
 
-import { camelName } from "./emit-ts";
+/** exit_info_1 → exitInfo1, RAX stays rax: identifiers in TypeScript's camel case. */
+export function camelName(name: string): string {
+  return name.toLowerCase().replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
 
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -3,7 +3,8 @@
  * registers are always available, which path each accessor takes, what every
  * backend's lazy and available sets hold. Emitters only print this.
  */
-import { MASK_BITS, type CheckedSpec, type MaskKind } from "./validate";
+import { MASK_BITS, type MaskKind } from "./constants";
+import type { CheckedSpec } from "./validate";
 
 export type CStyle = "macro" | "expanded";
 

@@ -17,7 +17,8 @@ import {
 import { checkShape } from "./schema";
 import { didYouMean } from "./suggest";
 
-export type MaskKind = "u32" | "u64" | "bitmap";
+import { MASK_BITS, type MaskKind } from "./constants";
+export type { MaskKind };
 
 export interface SpecRegister {
   readonly name: string;
@@ -45,8 +46,6 @@ export interface CheckedSpec {
 export type ValidateResult =
   | { readonly ok: true; readonly spec: CheckedSpec }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
-
-export const MASK_BITS: Record<Exclude<MaskKind, "bitmap">, number> = { u32: 32, u64: 64 };
 
 export const MAX_DOC_LENGTH = 2000;
 

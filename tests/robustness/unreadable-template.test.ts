@@ -1,7 +1,7 @@
 /*
  * A template that cannot be read is a diagnostic (RC001, exit 2), not a crash.
  */
-import * as emitC from "../../generator/emit-c";
+import * as emitC from "../../generator/c/emit";
 import { generate } from "../../generator/api";
 import { formatDiagnostic } from "../../generator/diagnostics";
 import { smallSpec, specText } from "./specs";

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { generateAll, type GenerateRequest } from "../../generator/api";
-import { TS_OUTPUT_PATH } from "../../generator/emit-ts";
+import { TS_OUTPUT_PATH } from "../../generator/ts/emit";
 import { makeTempDir, repoRoot, type GeneratedRegisters } from "./runtime-build";
 
 export const tmp = makeTempDir("ts-emit");

@@ -1,6 +1,6 @@
 /*
  * The TypeScript target loads prettier only when its printed text has a line
- * too long to keep (generator/emit-ts.ts): with prettier made to throw when
+ * too long to keep (generator/ts/emit.ts): with prettier made to throw when
  * loaded, generateAll() writes both targets for the default spec, and a spec
  * whose long backend name overflows a line trips over it.
  */

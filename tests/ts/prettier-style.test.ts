@@ -1,7 +1,7 @@
 /*
  * ts/registers.ts is printed in prettier's style by its builders, and prettier
  * runs only when the printed text has a line longer than printWidth
- * (generator/emit-ts.ts). These tests hold that to prettier itself:
+ * (generator/ts/emit.ts). These tests hold that to prettier itself:
  *  - on the specs users have (the two checked-in specs, --all-cached, the
  *    benchmark's synthetic specs) the printed text is taken as it is, and it is
  *    exactly what prettier makes of it;
@@ -21,9 +21,9 @@ import {
   printRegistersSource,
   tsContext,
   TS_PRETTIER_OPTIONS,
-} from "../../generator/emit-ts";
+} from "../../generator/ts/emit";
 import type { Model } from "../../generator/model";
-import { bracketed, constant } from "../../generator/ts-structures";
+import { bracketed, constant } from "../../generator/ts/structures";
 import { randomSpec, specYaml, type RandomSpec } from "../fuzz/arbitrary";
 import { repoRoot } from "./runtime-build";
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, type GenerateRequest } from "../../generator/api";
 import { parseBanner } from "../../generator/banner";
-import { camelName } from "../../generator/emit-ts";
+import { camelName } from "../../generator/identifiers";
 import type { Model } from "../../generator/model";
 import { writeFiles } from "../helpers/capture";
 import { gccAvailable } from "./c-driver";

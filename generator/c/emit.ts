@@ -6,10 +6,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type HandlebarsNamespace from "handlebars";
-import { commentSafe } from "./banner";
-import type { AccessorModel, BackendModel, Model, RegisterModel } from "./model";
-import { templatesDir } from "./paths";
-import { wrap } from "./text";
+import { commentSafe } from "../banner";
+import type { AccessorModel, BackendModel, Model, RegisterModel } from "../model";
+import { templatesDir } from "../paths";
+import { wrap } from "../text";
+import type { EmittedBody } from "../emitted";
 
 export interface TemplateSource {
   /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
@@ -17,11 +18,7 @@ export interface TemplateSource {
   readonly text: string;
 }
 
-export interface EmittedBody {
-  /** Path below the output directory, e.g. "c/kvm_regs.h". */
-  readonly path: string;
-  readonly body: string;
-}
+export type { EmittedBody };
 
 export const C_TEMPLATES = ["c/kvm_regs.h.hbs", "c/kvm_cache_regs.h.hbs"] as const;
 

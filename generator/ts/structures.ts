@@ -14,10 +14,11 @@ import type {
   VariableStatementStructure,
   WriterFunction,
 } from "ts-morph";
-import { commentSafe } from "./banner";
-import type { AccessorModel, Model, RegisterModel } from "./model";
+import { commentSafe } from "../banner";
+import type { AccessorModel, Model, RegisterModel } from "../model";
 // Prettier leaves comments alone, so long spec docs are wrapped here.
-import { wrap } from "./text";
+import { wrap } from "../text";
+import { camelName } from "../identifiers";
 
 export interface TsContext {
   readonly model: Model;
@@ -30,7 +31,7 @@ export interface TsContext {
 /**
  * Prettier options, spelled out so no config file on the machine can change the
  * output. The builders print in this style themselves (see bracketed); prettier
- * formats the file only when a line comes out too long (emit-ts.ts).
+ * formats the file only when a line comes out too long (ts/emit.ts).
  */
 export const TS_PRETTIER_OPTIONS = {
   // babel-ts prints the same bytes as the "typescript" parser for this file and
@@ -90,10 +91,7 @@ export const doc = (...lines: (string | undefined)[]): string =>
     .flatMap((l) => wrap(commentSafe(l).trim(), DOC_WIDTH))
     .join("\n");
 
-/** exit_info_1 → exitInfo1, RAX stays rax: identifiers in TypeScript's camel case. */
-export function camelName(name: string): string {
-  return name.toLowerCase().replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
+export { camelName };
 
 export const regRef = (r: RegisterModel): string => `Reg.${r.upper}`;
 export const accessorNames = (a: AccessorModel) => ({

@@ -3,7 +3,7 @@
  * and accessors as the C headers, for emulators, tooling and test oracles
  * written in TypeScript. The file is built as ts-morph structures (a syntax
  * tree, not a text template) and printed in prettier's style: the builders lay
- * out their lists as prettier would (ts-structures.ts `bracketed`), so the
+ * out their lists as prettier would (structures.ts `bracketed`), so the
  * printed text is already what prettier makes of it and prettier itself is
  * needed only when a line comes out longer than printWidth (a very long
  * register or backend name), where its line breaking is more than ours.
@@ -17,13 +17,13 @@
 import type { Plugin } from "prettier";
 import type * as PrettierStandalone from "prettier/standalone";
 import type * as TsMorph from "ts-morph";
-import type { EmittedBody } from "./emit-c";
-import type { Model } from "./model";
-import { accessors, cachedPath, edxEax } from "./ts-accessors";
-import { backendSets, counts, maskHelpers, regEnum, vcpuShape } from "./ts-declarations";
-import { fitsOneLine, moduleDoc, TS_PRETTIER_OPTIONS, type TsContext } from "./ts-structures";
+import type { EmittedBody } from "../emitted";
+import type { Model } from "../model";
+import { accessors, cachedPath, edxEax } from "./accessors";
+import { backendSets, counts, maskHelpers, regEnum, vcpuShape } from "./declarations";
+import { fitsOneLine, moduleDoc, TS_PRETTIER_OPTIONS, type TsContext } from "./structures";
 
-export { camelName } from "./ts-structures";
+export { camelName } from "../identifiers";
 
 export const TS_OUTPUT_PATH = "ts/registers.ts";
 

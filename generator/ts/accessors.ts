@@ -5,7 +5,7 @@
  * model.accessors says, as ts-morph structures.
  */
 import type { FunctionDeclarationStructure } from "ts-morph";
-import type { AccessorModel } from "./model";
+import type { AccessorModel } from "../model";
 import {
   accessorNames,
   doc,
@@ -14,7 +14,7 @@ import {
   regRef,
   vcpuParam,
   type TsContext,
-} from "./ts-structures";
+} from "./structures";
 
 export function cachedPath(ctx: TsContext): FunctionDeclarationStructure[] {
   // emits: isAvailable, isDirty, markAvailable, markDirty, markForReload, registerRead, registerWrite

@@ -10,7 +10,7 @@ import type {
   TypeAliasDeclarationStructure,
   WriterFunction,
 } from "ts-morph";
-import type { BackendModel, RegisterModel } from "./model";
+import type { BackendModel, RegisterModel } from "../model";
 import {
   bracketed,
   constant,
@@ -22,7 +22,7 @@ import {
   type Statement,
   vcpuParam,
   type TsContext,
-} from "./ts-structures";
+} from "./structures";
 
 export function regEnum(ctx: TsContext): WriterFunction {
   // emits: export enum Reg { RAX = 0, RCX = 1, …, RIP = 16, PDPTR = 17, … }

@@ -6,15 +6,7 @@
  */
 import type { FunctionDeclarationStructure } from "ts-morph";
 import type { AccessorModel } from "../model";
-import {
-  accessorNames,
-  doc,
-  fn,
-  regParam,
-  regRef,
-  vcpuParam,
-  type TsContext,
-} from "./structures";
+import { accessorNames, doc, fn, regParam, regRef, vcpuParam, type TsContext } from "./structures";
 
 export function cachedPath(ctx: TsContext): FunctionDeclarationStructure[] {
   // emits: isAvailable, isDirty, markAvailable, markDirty, markForReload, registerRead, registerWrite

@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // Real kernel builds (tests/kernel/*.proof.ts) run in npm run test:kernel.
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tests/tsconfig.json" }],
   },

@@ -1,0 +1,18 @@
+/**
+ * The real-kernel proof (npm run test:kernel): builds Linux 6.1 and 6.12's KVM
+ * from Debian's linux-source packages. Slow (minutes), so not part of npm test.
+ * One worker: kernel builds run one at a time (they also take a flock).
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests/kernel"],
+  testMatch: ["**/*.proof.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tests/tsconfig.json" }],
+  },
+  maxWorkers: 1,
+  // A cold cache builds two kernel trees and six KVM variants.
+  testTimeout: 30 * 60 * 1000,
+  reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
+};

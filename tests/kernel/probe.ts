@@ -1,0 +1,109 @@
+/*
+ * The compiler's word on the enum and the lazy sets: a translation unit,
+ * compiled with the exact flags kbuild recorded for a KVM object, that
+ * _Static_asserts every VCPU_REGS_* / VCPU_EXREG_* value and each backend's
+ * <BACKEND>_REGS_LAZY_LOAD_SET against numbers computed here from the spec's
+ * lists (read as plain YAML, not through regcache's model). Outputs (-o and
+ * the -Wp,-MMD dependency file) go to a temp dir: nothing is written into
+ * the tree.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CompileCommand, run } from "./trees";
+
+/** What the spec says, in the kernel's names and values. */
+export interface SpecFacts {
+  /** Enum constant → value, e.g. VCPU_REGS_RAX → 0, NR_VCPU_REGS → 17, VCPU_EXREG_PDPTR → 17. */
+  readonly enumValues: ReadonlyMap<string, number>;
+  /** Macro (e.g. VMX_REGS_LAZY_LOAD_SET) → the registers in it (enum constants). */
+  readonly lazySets: ReadonlyMap<string, readonly string[]>;
+}
+
+type Entry = string | { name: string };
+const nameOf = (e: Entry) => (typeof e === "string" ? e : e.name);
+
+/**
+ * Reads the spec's `registers.gpr`, `registers.extended` (in order) and each
+ * backend's `lazy` list. The enum the kernel builds on x86_64: GPRs in list
+ * order from 0 (r8–r15 included: CONFIG_X86_64 is on), NR_VCPU_REGS after
+ * them, extended registers from NR_VCPU_REGS on.
+ */
+export function specFacts(specText: string, backends?: readonly string[]): SpecFacts {
+  const doc = parse(specText) as {
+    registers: { gpr: Entry[]; extended?: Entry[] };
+    backends: Record<string, { lazy?: Entry[] }>;
+  };
+  const enumValues = new Map<string, number>();
+  const constant = new Map<string, string>();
+  doc.registers.gpr.map(nameOf).forEach((name, i) => {
+    constant.set(name, `VCPU_REGS_${name.toUpperCase()}`);
+    enumValues.set(`VCPU_REGS_${name.toUpperCase()}`, i);
+  });
+  const nr = doc.registers.gpr.length;
+  enumValues.set("NR_VCPU_REGS", nr);
+  (doc.registers.extended ?? []).map(nameOf).forEach((name, i) => {
+    constant.set(name, `VCPU_EXREG_${name.toUpperCase()}`);
+    enumValues.set(`VCPU_EXREG_${name.toUpperCase()}`, nr + i);
+  });
+  const lazySets = new Map<string, string[]>();
+  for (const [backend, body] of Object.entries(doc.backends)) {
+    if (backends && !backends.includes(backend)) continue;
+    if (!body.lazy) throw new Error(`backend ${backend} has no 'lazy' list`);
+    const regs = body.lazy.map(nameOf).map((n) => {
+      const c = constant.get(n);
+      if (!c) throw new Error(`backend ${backend}: unknown register ${n}`);
+      return c;
+    });
+    lazySets.set(`${backend.toUpperCase()}_REGS_LAZY_LOAD_SET`, regs);
+  }
+  return { enumValues, lazySets };
+}
+
+/** The probe's C text: one _Static_assert per fact. */
+export function probeSource(facts: SpecFacts): string {
+  const lines = [
+    "/* regcache kernel probe: the spec's register numbers, checked by the compiler */",
+    "#include <linux/kvm_host.h>",
+    '#include "vmx/vmx.h"',
+    '#include "svm/svm.h"',
+    "",
+    "#ifndef CONFIG_X86_64",
+    '#error "the probe computes the enum for x86_64 (r8-r15 present)"',
+    "#endif",
+    "",
+  ];
+  for (const [name, value] of facts.enumValues) {
+    lines.push(`_Static_assert(${name} == ${value}, "${name} == ${value}");`);
+  }
+  for (const [macro, regs] of facts.lazySets) {
+    const mask = regs.reduce((m, r) => m | (1n << BigInt(facts.enumValues.get(r)!)), 0n);
+    const hex = `0x${mask.toString(16)}ULL`;
+    lines.push(`_Static_assert((u64)(${macro}) == ${hex}, "${macro} == ${regs.join(" | ")}");`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Compiles `source` with the flags kbuild used for `like` (a compile_commands
+ * entry), output and dependency file redirected into `tmpDir`. Throws with
+ * the compiler's messages when the probe does not compile.
+ */
+export function compileProbe(like: CompileCommand, source: string, tmpDir: string): string {
+  const probe = path.join(tmpDir, "regcache_probe.c");
+  fs.writeFileSync(probe, source);
+  let command = like.command;
+  const redirect = (re: RegExp, to: string) => {
+    if (!re.test(command)) throw new Error(`compile command has no ${re}: ${like.command}`);
+    command = command.replace(re, to);
+  };
+  redirect(/-Wp,-MMD,\S+/, `-Wp,-MMD,${path.join(tmpDir, ".regcache_probe.o.d")}`);
+  redirect(/ -o \S+/, ` -o ${path.join(tmpDir, "regcache_probe.o")}`);
+  const parts = command.trimEnd().split(/\s+/);
+  const last = parts[parts.length - 1];
+  if (!last.endsWith(".c"))
+    throw new Error(`compile command does not end with its source: ${like.command}`);
+  command = command.trimEnd().slice(0, -last.length) + probe;
+  run(["sh", "-c", command], { cwd: like.directory });
+  return command;
+}

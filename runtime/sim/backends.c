@@ -1,18 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The backend table and the VM-exit / VM-entry halves every backend shares.
- * The table is built from the generated KVM_BACKENDS() X-macro, so the set of
- * backends and each one's lazily loaded registers are the spec's.
+ *
+ * Two sources meet here, on purpose.  What each backend's hardware keeps
+ * lazily (SIM_HW_LAZY_<backend>) comes from SIM_HARDWARE, a header written
+ * independently of the generator: by hand for the shipped specs
+ * (hardware/<spec>.h), from the spec file's own lists by the test harness
+ * otherwise.  What KVM's backend code believes it must mark available after
+ * VM-exit is the generated <BACKEND>_REGS_LAZY_LOAD_SET, the code under test,
+ * as the kernel's vmx_register_cache_reset() uses VMX_REGS_LAZY_LOAD_SET.
+ * When the two disagree a handler reads poison or calls cache_reg for a
+ * register the hardware already saved, and the behaviour test fails.
  */
 #include "sim.h"
+
+#ifndef SIM_HARDWARE
+#error "define SIM_HARDWARE as the header naming each backend's lazily loaded registers, e.g. -DSIM_HARDWARE='\"hardware/x86-kvm.h\"'"
+#endif
+#include SIM_HARDWARE
 
 struct kvm_x86_ops *kvm_x86_ops;
 
 #define SIM_BACKEND(lname, uname)					\
 	{								\
 		.name = #lname,						\
-		.lazy = (u64)(uname##_REGS_LAZY_LOAD_SET),		\
-		.avail = (u64)(uname##_REGS_AVAIL_SET),			\
+		.lazy = (u64)(SIM_HW_LAZY_##lname) & SIM_ALL_REGS,	\
+		.avail = ~(u64)(SIM_HW_LAZY_##lname) & SIM_ALL_REGS,	\
+		.kvm_lazy = (u64)(uname##_REGS_LAZY_LOAD_SET),		\
+		.kvm_avail = (u64)(uname##_REGS_AVAIL_SET),		\
 		.ops = &lname##_x86_ops,				\
 		.slot = lname##_hw_slot,				\
 	},
@@ -47,11 +62,13 @@ void sim_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg, const u64 *slot)
 }
 
 /*
- * After VM-exit: always-available registers are in the cache and marked
- * so; lazily loaded ones hold poison with their avail bit clear, so a read
- * that skips cache_reg returns a value that names the register.
+ * After VM-exit: the hardware half saves every register outside @hw_lazy
+ * into the cache and leaves poison in the rest; then KVM's backend code
+ * marks available every register outside @kvm_lazy (the generated set).  A
+ * register the hardware left behind but KVM marks available reads as poison,
+ * a value that names the register.
  */
-void sim_vm_exit(struct sim_vcpu *sv, u64 lazy)
+void sim_vm_exit(struct sim_vcpu *sv, u64 hw_lazy, u64 kvm_lazy)
 {
 	struct kvm_vcpu *vcpu = &sv->ext.vcpu;
 	unsigned int reg;
@@ -59,12 +76,13 @@ void sim_vm_exit(struct sim_vcpu *sv, u64 lazy)
 	memset(&vcpu->arch.regs_avail, 0, sizeof(vcpu->arch.regs_avail));
 	memset(&vcpu->arch.regs_dirty, 0, sizeof(vcpu->arch.regs_dirty));
 	for (reg = 0; reg < NR_KVM_REG_BITS; reg++) {
-		if (lazy & (1ULL << reg)) {
+		if (hw_lazy & (1ULL << reg))
 			sim_store_cache(sv, reg, SIM_POISON(reg));
-		} else {
-			sim_store_cache(sv, reg, *sv->backend->slot(&sv->hw, reg));
+		else
+			sim_store_cache(sv, reg,
+					*sv->backend->slot(&sv->hw, reg));
+		if (!(kvm_lazy & (1ULL << reg)))
 			kvm_register_mark_available(vcpu, (enum kvm_reg)reg);
-		}
 	}
 }
 

@@ -7,9 +7,11 @@
  * VMCB- or TD-like area for the rest.  vm_exit() copies the registers the
  * backend keeps always available into the vCPU's cache and poisons the
  * ones it loads lazily; cache_reg() fetches one lazily loaded register;
- * vm_enter() writes the cache back.  Which registers are lazy comes from
- * the generated <BACKEND>_REGS_LAZY_LOAD_SET / _AVAIL_SET, listed by the
- * generated KVM_BACKENDS() X-macro.
+ * vm_enter() writes the cache back.  Which registers the hardware keeps
+ * lazily comes from SIM_HARDWARE, written independently of the generator
+ * (see backends.c); the generated <BACKEND>_REGS_LAZY_LOAD_SET is only what
+ * KVM's side believes, and is checked against it by behaviour.  The
+ * backends are the generated KVM_BACKENDS() X-macro's.
  *
  * This side is compiled against the headers of the spec that describes the
  * simulated hardware; the handlers may be compiled against another spec's
@@ -83,8 +85,10 @@ union sim_hw {
 
 struct sim_backend {
 	const char *name;
-	u64 lazy;	/* <BACKEND>_REGS_LAZY_LOAD_SET */
-	u64 avail;	/* <BACKEND>_REGS_AVAIL_SET */
+	u64 lazy;	/* the hardware's: SIM_HW_LAZY_<backend> */
+	u64 avail;	/* the hardware's: every other register */
+	u64 kvm_lazy;	/* KVM's (under test): <BACKEND>_REGS_LAZY_LOAD_SET */
+	u64 kvm_avail;	/* KVM's (under test): <BACKEND>_REGS_AVAIL_SET */
 	struct kvm_x86_ops *ops;
 	u64 *(*slot)(union sim_hw *hw, unsigned int reg);
 };
@@ -152,7 +156,7 @@ static inline struct sim_vcpu *to_sim(struct kvm_vcpu *vcpu)
 void sim_store_cache(struct sim_vcpu *sv, unsigned int reg, u64 val);
 u64 sim_load_cache(const struct sim_vcpu *sv, unsigned int reg);
 void sim_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg, const u64 *slot);
-void sim_vm_exit(struct sim_vcpu *sv, u64 lazy);
+void sim_vm_exit(struct sim_vcpu *sv, u64 hw_lazy, u64 kvm_lazy);
 
 struct sim_enter_check {
 	u64 lost_writes;	/* lazy registers written but never marked dirty */

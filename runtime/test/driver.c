@@ -565,10 +565,17 @@ static void save_state(struct sim_vcpu *sv, struct sim_state *s)
 	v->next_rip = ext->next_rip;
 }
 
+/*
+ * @all_lazy: the tracing run, in which the hardware and KVM alike treat
+ * every register as lazily loaded; otherwise the hardware follows b->lazy
+ * and KVM's side the generated b->kvm_lazy.
+ */
 static void run_case(const struct sim_case *c, const struct sim_backend *b,
-		     const struct sim_handler *h, u64 lazy,
+		     const struct sim_handler *h, bool all_lazy,
 		     struct sim_result *res)
 {
+	const u64 hw_lazy = all_lazy ? SIM_ALL_REGS : b->lazy;
+	const u64 kvm_lazy = all_lazy ? SIM_ALL_REGS : b->kvm_lazy;
 	static struct sim_vcpu sv;
 	struct sim_args args = c->args;
 	struct sim_enter_check chk;
@@ -584,9 +591,9 @@ static void run_case(const struct sim_case *c, const struct sim_backend *b,
 	kvm_x86_ops = b->ops;
 	sim_set_running(&sv.ext.vcpu);
 
-	sim_vm_exit(&sv, lazy);
+	sim_vm_exit(&sv, hw_lazy, kvm_lazy);
 	res->ret = h->run(&sv.ext.vcpu, &args, &res->regs_out);
-	sim_vm_enter(&sv, lazy, &chk);
+	sim_vm_enter(&sv, hw_lazy, &chk);
 
 	sim_set_running(NULL);
 	save_state(&sv, &res->state);
@@ -862,10 +869,13 @@ static void print_header(const struct options *o)
 	       (unsigned int)NR_VCPU_REGS, (unsigned int)NR_KVM_REG_BITS,
 	       SIM_POISON_BASE);
 	for (i = 0; i < sim_nr_backends; i++)
-		printf("%s{\"name\":\"%s\",\"lazy\":\"0x%llx\",\"avail\":\"0x%llx\"}",
+		printf("%s{\"name\":\"%s\",\"lazy\":\"0x%llx\",\"avail\":\"0x%llx\","
+		       "\"kvm_lazy\":\"0x%llx\",\"kvm_avail\":\"0x%llx\"}",
 		       i ? "," : "", sim_backends[i].name,
 		       (unsigned long long)sim_backends[i].lazy,
-		       (unsigned long long)sim_backends[i].avail);
+		       (unsigned long long)sim_backends[i].avail,
+		       (unsigned long long)sim_backends[i].kvm_lazy,
+		       (unsigned long long)sim_backends[i].kvm_avail);
 	printf("],\"handlers\":[");
 	for (i = 0; i < NR_HANDLERS; i++)
 		printf("%s\"%s\"", i ? "," : "", handlers[i].name);
@@ -910,11 +920,11 @@ static bool setup_ok(void)
 	for (i = 0; i < sim_nr_backends; i++) {
 		const struct sim_backend *b = &sim_backends[i];
 
-		if ((b->lazy | b->avail) != SIM_ALL_REGS ||
-		    (b->lazy & b->avail)) {
+		if ((b->kvm_lazy | b->kvm_avail) != SIM_ALL_REGS ||
+		    (b->kvm_lazy & b->kvm_avail)) {
 			fprintf(stderr, "setup: %s: LAZY_LOAD_SET 0x%llx and AVAIL_SET 0x%llx do not split the %u register bits\n",
-				b->name, (unsigned long long)b->lazy,
-				(unsigned long long)b->avail,
+				b->name, (unsigned long long)b->kvm_lazy,
+				(unsigned long long)b->kvm_avail,
 				(unsigned int)NR_KVM_REG_BITS);
 			return false;
 		}
@@ -1005,11 +1015,10 @@ int main(int argc, char **argv)
 			nh++;
 			for (n = 0; n < o.cases; n++) {
 				make_case(&c, b, h, o.seed, n);
-				run_case(&c, b, h, b->lazy, &res);
+				run_case(&c, b, h, false, &res);
 				check_case(&t, b, h, n, &res);
 				if (o.trace_reads) {
-					run_case(&c, b, h, SIM_ALL_REGS,
-						 &traced);
+					run_case(&c, b, h, true, &traced);
 					check_trace(&t, b, h, n, &res,
 						    &traced);
 				}

@@ -5,7 +5,7 @@
  * so a case or a result can be compared with the C driver's JSON lines and
  * a run's digests with its summary.
  */
-import { NR_KVM_REG_BITS, NR_VCPU_REGS, Reg, type RegMask } from "./registers";
+import { NR_KVM_REG_BITS, NR_VCPU_REGS, Reg } from "./registers";
 import {
   KVM_REGS_FIELDS,
   SIM_ENV_FIELDS,
@@ -21,6 +21,7 @@ import {
   emptyEnv,
   emptyKvmRegs,
   emptyVmcb,
+  simAllRegs,
   simIsPoison,
   simVmEnter,
   simVmExit,
@@ -393,13 +394,14 @@ function saveState(sv: SimVcpu): SimState {
   };
 }
 
-/** vm_exit → handler → vm_enter on a fresh vCPU of backend b. */
-export function runCase(
-  c: SimCase,
-  b: SimBackend,
-  h: SimHandler,
-  lazy: Readonly<RegMask>,
-): SimResult {
+/**
+ * vm_exit → handler → vm_enter on a fresh vCPU of backend b. allLazy: the
+ * tracing run, in which the hardware and KVM alike load every register
+ * lazily; otherwise the hardware follows b.lazy and KVM's side b.kvmLazy.
+ */
+export function runCase(c: SimCase, b: SimBackend, h: SimHandler, allLazy = false): SimResult {
+  const hwLazy = allLazy ? simAllRegs() : b.lazy;
+  const kvmLazy = allLazy ? simAllRegs() : b.kvmLazy;
   const sv = createSimVcpu(b);
   const args: SimArgs = { ...c.args, regs_in: { ...c.args.regs_in } };
   const regsOut = emptyKvmRegs();
@@ -407,9 +409,9 @@ export function runCase(
   sv.emuDirty = c.emu_dirty;
   for (let i = 0; i < NR_VCPU_REGS; i++) sv.emuRegs[i] = c.emu_regs[i]!;
 
-  simVmExit(sv, lazy);
+  simVmExit(sv, hwLazy, kvmLazy);
   const result = h.run(sv, args, regsOut);
-  const lostWrites = simVmEnter(sv, lazy);
+  const lostWrites = simVmEnter(sv, hwLazy);
 
   return {
     state: saveState(sv),

@@ -3,6 +3,8 @@
  * vmx/svm/tdx backends, the stand-ins, the handler suite in camel case, and
  * the behaviour-test driver that replays the C driver's cases.
  */
+export * from "./hardware";
+export * from "./hardware-tables";
 export * from "./sim";
 export * from "./world";
 export * from "./driver";

@@ -1,7 +1,7 @@
 /*
  * The register cache this runtime is built against: the generated accessors
  * of the spec that describes the simulated hardware, as the C runtime
- * compiles against generated/c/ with -I. The differential test builds the
+ * compiles against generated/c/ with -I. The C–TypeScript agreement test builds the
  * runtime against another spec's registers.ts by putting that file here.
  */
 export * from "../../generated/ts/registers";

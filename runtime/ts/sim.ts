@@ -3,8 +3,11 @@
  * svm.c, tdx.c. A backend owns "hardware state" holding every guest
  * register; vmExit copies the registers it keeps always available into the
  * vCPU's cache and poisons the ones it loads lazily; cacheReg fetches one
- * lazily loaded register; vmEnter writes the cache back. Which registers are
- * lazy comes from the generated REGS_LAZY_LOAD_SET, never from a list here.
+ * lazily loaded register; vmEnter writes the cache back. Which registers the
+ * hardware loads lazily comes from SIM_HARDWARE (hardware.ts), written
+ * independently of the generator; the generated REGS_LAZY_LOAD_SET is only
+ * what KVM's side believes when it marks registers available after VM-exit,
+ * the code under test, so a wrong set shows up as poison or a stray cacheReg.
  *
  * The simulator's own register traffic goes through the generic cached path
  * only, so its behaviour never depends on which accessors a spec makes direct.
@@ -22,12 +25,15 @@ import {
   regMask,
   REGS_AVAIL_SET,
   REGS_LAZY_LOAD_SET,
+  maskClear,
   createVcpu,
   type Backend,
   type KvmX86Ops,
   type RegMask,
   type Vcpu,
 } from "./registers";
+import { SIM_HARDWARE } from "./hardware";
+import type { SimHardware } from "./hardware-tables";
 
 export const SIM_NR_EXREGS = NR_KVM_REG_BITS - NR_VCPU_REGS;
 
@@ -182,10 +188,14 @@ export interface HwSlot {
 
 export interface SimBackend {
   readonly name: Backend;
-  /** <BACKEND>_REGS_LAZY_LOAD_SET */
+  /** The hardware's lazily loaded registers: SIM_HARDWARE[name]. */
   readonly lazy: Readonly<RegMask>;
-  /** <BACKEND>_REGS_AVAIL_SET */
+  /** The hardware's always-available registers: every other one. */
   readonly avail: Readonly<RegMask>;
+  /** KVM's side, under test: the generated <BACKEND>_REGS_LAZY_LOAD_SET. */
+  readonly kvmLazy: Readonly<RegMask>;
+  /** KVM's side, under test: the generated <BACKEND>_REGS_AVAIL_SET. */
+  readonly kvmAvail: Readonly<RegMask>;
   readonly ops: KvmX86Ops;
   createHw(): SimHw;
   slot(hw: SimHw, reg: number): HwSlot;
@@ -284,13 +294,31 @@ const HW_LAYOUTS: Readonly<Record<string, HwLayout>> = {
   },
 };
 
+/** The hardware table's register names as a mask of this build's Reg enum. */
+function hardwareLazy(hardware: SimHardware, name: Backend): RegMask {
+  const names = hardware[name];
+  if (!names) throw new Error(`runtime/ts: no simulated hardware table for backend '${name}'`);
+  return regMask(
+    names.map((n) => {
+      const reg = (Reg as unknown as Record<string, Reg | undefined>)[n.toUpperCase()];
+      if (reg === undefined) throw new Error(`runtime/ts: ${name}: no register '${n}'`);
+      return reg;
+    }),
+  );
+}
+
 function makeBackend(name: Backend): SimBackend {
   const layout = HW_LAYOUTS[name];
   if (!layout) throw new Error(`runtime/ts: no simulated hardware for backend '${name}'`);
+  const lazy = hardwareLazy(SIM_HARDWARE, name);
+  const avail = simAllRegs();
+  for (let reg = 0; reg < NR_KVM_REG_BITS; reg++) if (maskTest(lazy, reg)) maskClear(avail, reg);
   return {
     name,
-    lazy: REGS_LAZY_LOAD_SET[name],
-    avail: REGS_AVAIL_SET[name],
+    lazy,
+    avail,
+    kvmLazy: REGS_LAZY_LOAD_SET[name],
+    kvmAvail: REGS_AVAIL_SET[name],
     ops: {
       cacheReg: (vcpu, reg) => simCacheReg(vcpu, reg, layout.slot(toSim(vcpu).hw, reg)),
     },
@@ -303,8 +331,9 @@ function makeBackend(name: Backend): SimBackend {
 export const simBackends: readonly SimBackend[] = BACKENDS.map(makeBackend);
 
 /** Every register bit: the lazy set of a run in which everything is loaded lazily. */
-export const simAllRegs = (): RegMask =>
-  regMask(Array.from({ length: NR_KVM_REG_BITS }, (_, reg) => reg));
+export function simAllRegs(): RegMask {
+  return regMask(Array.from({ length: NR_KVM_REG_BITS }, (_, reg) => reg));
+}
 
 /** A vCPU of backend b with zeroed state. */
 export function createSimVcpu(b: SimBackend): SimVcpu {
@@ -334,21 +363,26 @@ export function createSimVcpu(b: SimBackend): SimVcpu {
 }
 
 /*
- * After VM-exit: always-available registers are in the cache and marked so;
- * lazily loaded ones hold poison with their avail bit clear, so a read that
- * skips cacheReg returns a value that names the register.
+ * After VM-exit: the hardware half saves every register outside hwLazy into
+ * the cache and leaves poison in the rest; then KVM's backend code marks
+ * available every register outside kvmLazy (the generated set). A register
+ * the hardware left behind but KVM marks available reads as poison.
  */
-export function simVmExit(sv: SimVcpu, lazy: Readonly<RegMask>): void {
+export function simVmExit(
+  sv: SimVcpu,
+  hwLazy: Readonly<RegMask>,
+  kvmLazy: Readonly<RegMask>,
+): void {
   sv.arch.regsAvail.fill(0);
   sv.arch.regsDirty.fill(0);
   for (let reg = 0; reg < NR_KVM_REG_BITS; reg++) {
-    if (maskTest(lazy, reg)) {
+    if (maskTest(hwLazy, reg)) {
       simStoreCache(sv, reg, simPoison(reg));
     } else {
       const s = sv.backend.slot(sv.hw, reg);
       simStoreCache(sv, reg, s.area[s.index]!);
-      markAvailable(sv, reg);
     }
+    if (!maskTest(kvmLazy, reg)) markAvailable(sv, reg);
   }
 }
 

@@ -76,7 +76,7 @@ export function runSuite(o: SuiteOptions): BackendSummary[] {
       if (o.handler !== undefined && o.handler !== h.name) continue;
       handlers++;
       for (let n = 0; n < o.cases; n++) {
-        const res = runCase(makeCase(b, h, seed, BigInt(n)), b, h, b.lazy);
+        const res = runCase(makeCase(b, h, seed, BigInt(n)), b, h);
         for (const kind of checkCase(b, res)) failures[kind]++;
         results = digestFields(results, visitResult(res));
         cacheReg = digestCacheCalls(cacheReg, res.cache_calls);

@@ -38,6 +38,7 @@ import {
   type Compiler,
   type DriverRun,
 } from "./c-build";
+import { simHardwareFor } from "../helpers/hardware";
 
 const specs = ["x86-kvm", "x86-kvm-v5.2"] as const;
 type SpecName = (typeof specs)[number];
@@ -89,7 +90,8 @@ async function runVariant(
 ): Promise<Outcome> {
   const started = Date.now();
   const dir = path.join(work, v.name.replace(/[^a-z0-9.]+/gi, "-"));
-  const sim = await buildSim(v.cfg, headers.spec, path.join(dir, "sim"));
+  const hardware = simHardwareFor(path.join(root, "spec", `${v.spec}.yaml`));
+  const sim = await buildSim(v.cfg, headers.spec, hardware, path.join(dir, "sim"));
   const [specExe, allExe] = await Promise.all([
     buildDriver(v.cfg, sim, headers.spec, path.join(dir, "spec")),
     buildDriver(v.cfg, sim, headers.allCached, path.join(dir, "all-cached")),

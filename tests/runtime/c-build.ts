@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generate } from "../../generator/api";
+import type { SimHardwareSource } from "../helpers/hardware";
 
 export const root = path.resolve(__dirname, "../..");
 export const runtimeDir = path.join(root, "runtime");
@@ -162,16 +163,18 @@ function cflags(cfg: BuildConfig): string[] {
 
 /**
  * The simulator and driver, built against the headers of the spec that
- * describes the simulated hardware.
+ * describes the simulated hardware, with that spec's hardware table
+ * (hand-written or read from the spec file, never generated).
  */
 export async function buildSim(
   cfg: BuildConfig,
   hwHeaders: string,
+  hardware: SimHardwareSource,
   outDir: string,
 ): Promise<SimObjects> {
   const objects = await compileGroup(
     cfg.cc,
-    cflags(cfg),
+    [...cflags(cfg), hardware.cDefine(outDir)],
     [path.join(hwHeaders, "c"), path.join(runtimeDir, "include"), path.join(runtimeDir, "sim")],
     simSources(),
     outDir,

@@ -19,6 +19,7 @@ import {
   writeHeaders,
   type DriverRun,
 } from "./c-build";
+import { simHardwareFor } from "../helpers/hardware";
 
 let work: string;
 let wrong: DriverRun;
@@ -41,7 +42,8 @@ beforeAll(async () => {
     path.join(__dirname, "fixtures", "rsp-always-available.yaml"),
   );
   const cfg = { cc: compilers().gcc, x86_64: true };
-  const sim = await buildSim(cfg, truth, path.join(work, "sim"));
+  const hardware = simHardwareFor(path.join(root, "spec", "x86-kvm.yaml"));
+  const sim = await buildSim(cfg, truth, hardware, path.join(work, "sim"));
   const [wrongExe, cachedExe] = await Promise.all([
     buildDriver(cfg, sim, fixture, path.join(work, "wrong")),
     buildDriver(cfg, sim, cached, path.join(work, "all-cached")),

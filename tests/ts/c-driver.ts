@@ -1,6 +1,6 @@
 /*
- * The C behaviour-test driver (runtime/test/driver.c) as the differential
- * test uses it: built with gcc against one spec's generated headers, run
+ * The C behaviour-test driver (runtime/test/driver.c) as the C–TypeScript
+ * agreement test uses it: built with gcc against one spec's generated headers, run
  * with --json, its lines parsed into ordered fields. Fields are kept in the
  * driver's visit order (JSON.parse would keep them too, but the order is the
  * contract the TypeScript twin mirrors).
@@ -18,7 +18,14 @@ export interface DriverHeader {
   readonly nr_vcpu_regs: number;
   readonly nr_reg_bits: number;
   readonly poison_base: string;
-  readonly backends: readonly { name: string; lazy: string; avail: string }[];
+  /** lazy/avail: the simulated hardware's; kvm_lazy/kvm_avail: the generated sets. */
+  readonly backends: readonly {
+    name: string;
+    lazy: string;
+    avail: string;
+    kvm_lazy: string;
+    kvm_avail: string;
+  }[];
   readonly handlers: readonly string[];
 }
 
@@ -45,8 +52,15 @@ export function gccAvailable(): boolean {
 
 const execFileAsync = promisify(execFile);
 
-/** Compiles the driver, simulator and handlers against headerDir (generated c/). */
-export async function buildDriver(headerDir: string, outFile: string): Promise<void> {
+/**
+ * Compiles the driver, simulator and handlers against headerDir (generated
+ * c/), the simulator with the hardware table that `hardwareDefine` names.
+ */
+export async function buildDriver(
+  headerDir: string,
+  hardwareDefine: string,
+  outFile: string,
+): Promise<void> {
   const rt = (...p: string[]) => path.join(repoRoot, "runtime", ...p);
   const dirC = (sub: string) =>
     fs
@@ -60,6 +74,7 @@ export async function buildDriver(headerDir: string, outFile: string): Promise<v
       "-std=gnu11",
       "-O2",
       "-DCONFIG_X86_64",
+      hardwareDefine,
       `-I${headerDir}`,
       `-I${rt("include")}`,
       `-I${rt("sim")}`,

@@ -39,9 +39,14 @@ export function makeTempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${label}-`));
 }
 
-/** The runtime built against registersSource, loaded from a new directory below parent. */
+/**
+ * The runtime built against registersSource and simulating hardwareSource
+ * (a hardware.ts module: tsHardwareModule in tests/helpers/hardware.ts),
+ * loaded from a new directory below parent.
+ */
 export function loadRuntime(
   registersSource: string,
+  hardwareSource: string,
   parent: string,
 ): { runtime: TsRuntime; registers: GeneratedRegisters } {
   const out = fs.mkdtempSync(path.join(parent, "runtime-"));
@@ -49,7 +54,9 @@ export function loadRuntime(
     const text =
       rel === "registers.ts"
         ? registersSource
-        : fs.readFileSync(path.join(runtimeTsDir, rel), "utf8");
+        : rel === "hardware.ts"
+          ? hardwareSource
+          : fs.readFileSync(path.join(runtimeTsDir, rel), "utf8");
     const target = path.join(out, rel.replace(/\.ts$/, ".js"));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, transpile(text, rel));

@@ -1,7 +1,12 @@
 /*
- * Differential test: the C runtime and the TypeScript runtime, each built
- * against the same spec's generated output (C headers, registers.ts), run
- * the same seeded cases and must agree. The C driver prints every case and
+ * Agreement test (formerly "the differential test"): the C runtime and the
+ * TypeScript runtime, each built against the same spec's generated output
+ * (C headers, registers.ts) and the same hand-written hardware table, run
+ * the same seeded cases and must agree. Both sides take the one model, so
+ * this proves the two emitters and runtimes agree with each other, not that
+ * the model is right: that is the behaviour tests' job (tests/runtime/,
+ * whose simulated hardware is independent of the generator) and the model
+ * expectation tables' (tests/core/model-expectations.test.ts). The C driver prints every case and
  * its result as JSON lines; the TypeScript driver makes the same case from
  * the same seed (checked field by field, so the PRNG and case layout are the
  * C's), runs it, and its result, cacheReg calls and per-backend digests must
@@ -10,6 +15,7 @@
 import * as path from "node:path";
 import { generate, generateAll } from "../../generator/api";
 import { writeFiles } from "../helpers/capture";
+import { simHardwareFor, tsHardwareModule } from "../helpers/hardware";
 import {
   buildDriver,
   gccAvailable,
@@ -69,7 +75,7 @@ function compare(runtime: TsRuntime, cases: readonly DriverCase[]): Comparison {
     const tsCase = runtime.makeCase(b, h, runtime.DEFAULT_SEED, BigInt(c.index));
     const input = firstDifference(runtime.visitCase(tsCase), c.input);
     if (input) mismatches.push(`${where}: input ${input}`);
-    const res = runtime.runCase(tsCase, b, h, b.lazy);
+    const res = runtime.runCase(tsCase, b, h);
     const visited = runtime.visitResult(res);
     const result = firstDifference(visited, c.result);
     if (result) mismatches.push(`${where}: result ${result}`);
@@ -94,11 +100,12 @@ const maskHex = (mask: Readonly<Uint32Array>): string => {
 
 const haveGcc = gccAvailable();
 const describeC = haveGcc ? describe : describe.skip;
-if (!haveGcc) console.warn("differential test skipped: gcc not found");
+if (!haveGcc) console.warn("C–TypeScript agreement test skipped: gcc not found");
 
 interface Prepared {
   readonly tmp: string;
   readonly tsSource: string;
+  readonly hardwareSource: string;
   readonly runtime: TsRuntime;
   readonly registers: GeneratedRegisters;
   readonly driver: DriverRun;
@@ -110,14 +117,22 @@ async function prepare(spec: string): Promise<Prepared> {
   const c = generate({ specPath: path.join(repoRoot, spec), displayPath: spec });
   if (!c.ok) throw new Error(`${spec} should generate`);
   writeFiles(tmp, c.files);
+  const hardware = simHardwareFor(path.join(repoRoot, spec));
+  const hardwareSource = tsHardwareModule(hardware.table);
   const exe = path.join(tmp, "driver");
-  const driver = buildDriver(path.join(tmp, "c"), exe).then(() =>
+  const driver = buildDriver(path.join(tmp, "c"), hardware.cDefine(tmp), exe).then(() =>
     runDriver(exe, ["--cases", String(CASES)]),
   );
   const all = await generateAll({ specPath: path.join(repoRoot, spec), displayPath: spec });
   const ts = all.ok ? all.files.find((f) => f.path === "ts/registers.ts") : undefined;
   if (!ts) throw new Error(`${spec}: generateAll produced no ts/registers.ts`);
-  return { tmp, tsSource: ts.contents, ...loadRuntime(ts.contents, tmp), driver: await driver };
+  return {
+    tmp,
+    tsSource: ts.contents,
+    hardwareSource,
+    ...loadRuntime(ts.contents, hardwareSource, tmp),
+    driver: await driver,
+  };
 }
 
 const prepared = new Map<string, Promise<Prepared>>();
@@ -129,8 +144,9 @@ beforeAll(() => {
   }
 });
 
-describeC.each(SPECS)("C and TypeScript runtimes agree: %s", (spec) => {
+describeC.each(SPECS)("one model's C and TypeScript builds agree case by case: %s", (spec) => {
   let tmp: string;
+  let hardwareSource: string;
   let runtime: TsRuntime;
   let registers: GeneratedRegisters;
   let driver: DriverRun;
@@ -138,7 +154,7 @@ describeC.each(SPECS)("C and TypeScript runtimes agree: %s", (spec) => {
   let tsSource: string;
 
   beforeAll(async () => {
-    ({ tmp, runtime, registers, driver, tsSource } = await prepared.get(spec)!);
+    ({ tmp, runtime, registers, driver, tsSource, hardwareSource } = await prepared.get(spec)!);
     summary = driver.summaries;
   });
 
@@ -155,9 +171,15 @@ describeC.each(SPECS)("C and TypeScript runtimes agree: %s", (spec) => {
     expect(registers.NR_KVM_REG_BITS).toBe(driver.header.nr_reg_bits);
     for (const b of driver.header.backends) {
       const name = b.name as (typeof registers.BACKENDS)[number];
-      expect([name, maskHex(registers.REGS_LAZY_LOAD_SET[name])]).toEqual([name, b.lazy]);
-      expect([name, maskHex(registers.REGS_AVAIL_SET[name])]).toEqual([name, b.avail]);
+      expect([name, maskHex(registers.REGS_LAZY_LOAD_SET[name])]).toEqual([name, b.kvm_lazy]);
+      expect([name, maskHex(registers.REGS_AVAIL_SET[name])]).toEqual([name, b.kvm_avail]);
     }
+  });
+
+  it("the C and TypeScript hand-written hardware tables say the same", () => {
+    const ts = runtime.simBackends.map((b) => [b.name, maskHex(b.lazy), maskHex(b.avail)]);
+    const c = driver.header.backends.map((b) => [b.name, b.lazy, b.avail]);
+    expect(ts).toEqual(c);
   });
 
   it("every case: same input from the seed, same result, same cacheReg calls", () => {
@@ -195,7 +217,7 @@ describeC.each(SPECS)("C and TypeScript runtimes agree: %s", (spec) => {
     const cached = "return registerRead(vcpu, Reg.RSP);";
     expect(tsSource).toContain(cached);
     const wrong = tsSource.replace(cached, "return vcpu.arch.regs[Reg.RSP]!;");
-    const broken = loadRuntime(wrong, tmp).runtime;
+    const broken = loadRuntime(wrong, hardwareSource, tmp).runtime;
     const vmxGetRegs = driver.cases.filter(
       (c) => c.backend === "vmx" && c.handler === "__get_regs",
     );

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 "use strict";
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `prepare`, so `npm ci` builds it).
+// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `prepare`, so `npm ci` builds it;
+// a packed tarball ships dist/ already, built by `prepack`).
 let cli;
 try {
   cli = require("../dist/generator/cli.js");

@@ -25,7 +25,7 @@ export interface GenerateRequest {
   readonly displayPath?: string;
   /** How the banner names the spec (relative to the project); defaults to displayPath. */
   readonly bannerSpecPath?: string;
-  /** The --out directory as the user wrote it, for the banner's regenerate command. */
+  /** The output directory relative to the banner's anchor, for its regenerate command (default "generated"). */
   readonly outDir?: string;
   readonly allCached?: boolean;
   readonly cStyle?: CStyle;
@@ -61,15 +61,23 @@ export type GenerateResult =
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-/** The command that reproduces a request, as the banner prints it. */
+/** A word as a POSIX shell reads it back unchanged: bare when safe, else single-quoted. */
+export const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The command that reproduces a request, as the banner prints it: shell-quoted,
+ * --spec and --out always named, so it runs as it is from the directory its
+ * paths are relative to (the anchor, commands/common.ts).
+ */
 export function regenerateCommand(req: GenerateRequest): string {
   const words = [
     "regcache",
     "generate",
     "--spec",
-    req.bannerSpecPath ?? req.displayPath ?? req.specPath,
+    shellWord(req.bannerSpecPath ?? req.displayPath ?? req.specPath),
   ];
-  if (req.outDir && req.outDir !== defaultOutDir) words.push("--out", req.outDir);
+  words.push("--out", shellWord(req.outDir ?? defaultOutDir));
   if (req.cStyle && req.cStyle !== "macro") words.push("--c-style", req.cStyle);
   if (req.allCached) words.push("--all-cached");
   return words.join(" ");

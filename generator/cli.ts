@@ -4,12 +4,10 @@
  * size report's code. main() returns the exit code; only bin/ sets it.
  */
 import yargs, { type Argv } from "yargs";
+import { formatDiagnostic, sortDiagnostics } from "./diagnostics";
 import { ExitCode, processIo, type Io } from "./io";
-
-type CommandModule = {
-  builder: (y: Argv) => Argv<any>;
-  run: (args: any, io: Io) => Promise<number>;
-};
+import { didYouMean } from "./suggest";
+import type { CommandModule, UsageProblem } from "./commands/usage";
 
 interface CommandEntry {
   readonly name: string;
@@ -47,9 +45,22 @@ const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid
 3 environment failure (missing compiler, unwritable output), 70 a bug in regcache.
 Docs: README.md. Spec format: spec/regcache.schema.json.`;
 
+/** Options every command takes (besides its own). */
+const GLOBAL_OPTIONS = ["debug", "help", "h", "version"];
+
+/**
+ * Parses the command line, and only when it parsed cleanly runs the command:
+ * yargs calls a command's handler even when it reports a usage error, so the
+ * handler only records what to run. Then the command's prepare step (files it
+ * needs, the project file), then the command. See commands/usage.ts.
+ */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  let outcome: Promise<number> | undefined;
-  let usageError: string | undefined;
+  let chosen: { module: CommandModule; args: Record<string, unknown> } | undefined;
+  let usageError: UsageProblem | undefined;
+  /** The options of the command being parsed (long names), for "did you mean". */
+  let known: readonly string[] = GLOBAL_OPTIONS;
+  /** Per option of that command: whether it may be given more than once. */
+  let repeatable = new Map<string, boolean>();
   let parser = yargs([...argv])
     .scriptName("regcache")
     .usage("$0 <command> [options]\n\nGenerate hypervisor register accessors from a register spec.")
@@ -60,7 +71,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     })
     .strict()
     .demandCommand(1, "name a command: regcache <command> (see --help)")
-    .recommendCommands()
     .help()
     .alias("h", "help")
     .version()
@@ -68,33 +78,130 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .wrap(Math.min(100, yargs().terminalWidth()))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // A coerce function's UsageError arrives as err; any other error is a bug.
+      if (err && err.name !== "YError" && err.name !== "UsageError") throw err;
+      usageError ??= { message: msg ?? err?.message ?? "invalid usage" };
     });
   for (const c of commands) {
     parser = parser.command(
       c.name,
       c.describe,
-      (y) => c.load().builder(y),
+      (y) => {
+        const built = c.load().builder(y);
+        const options = (built as unknown as YargsInternals).getOptions();
+        const booleans = new Set(options.boolean);
+        const valued = Object.keys(options.key).filter(
+          (k) => !booleans.has(k) && !GLOBAL_OPTIONS.includes(k),
+        );
+        known = [...GLOBAL_OPTIONS, ...Object.keys(options.key).filter((k) => !k.includes("_"))];
+        repeatable = new Map(Object.keys(options.key).map((k) => [k, options.array.includes(k)]));
+        // Every option that takes a value requires one: `--spec` alone is an error, not the default.
+        return valued.length > 0 ? built.requiresArg(valued) : built;
+      },
       (args) => {
-        outcome = c.load().run(args, io);
+        chosen = { module: c.load(), args };
       },
     );
   }
   try {
+    const unknownCommand = firstWordProblem(argv);
+    if (unknownCommand) return usage(io, unknownCommand);
     try {
       await parser.parseAsync();
     } catch (err) {
       if (usageError === undefined) throw err;
     }
-    if (usageError !== undefined) {
-      io.stderr(`regcache: error: ${usageError}\n  = help: run 'regcache --help' for usage\n`);
-      return ExitCode.invalidInput;
-    }
-    return outcome ? await outcome : ExitCode.ok;
+    if (usageError !== undefined) return usage(io, explain(usageError, argv, known));
+    if (!chosen) return ExitCode.ok; // --help, --version
+    const after = afterParse(chosen.args, repeatable);
+    if (after) return usage(io, after);
+    const prepared = chosen.module.prepare
+      ? chosen.module.prepare(chosen.args, io)
+      : { ok: true as const, args: chosen.args };
+    if (!prepared.ok) return usage(io, prepared);
+    return await chosen.module.run(prepared.args, io);
   } catch (err) {
     return internalError(io, err, argv.includes("--debug"));
   }
+}
+
+interface YargsInternals {
+  getOptions(): { key: Record<string, unknown>; boolean: string[]; array: string[] };
+}
+
+/** `regcache generat`: the first word must name a command. */
+function firstWordProblem(argv: readonly string[]): UsageProblem | undefined {
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first === undefined || commands.some((c) => c.name === first)) return undefined;
+  // A value of a global option (none take one) or a word after a command is yargs' business.
+  if (argv.indexOf(first) > 0 && argv.slice(0, argv.indexOf(first)).some((a) => !a.startsWith("-")))
+    return undefined;
+  const names = commands.map((c) => c.name);
+  return {
+    message: `unknown command '${first}'${didYouMean(first, names)}`,
+    help: `the commands are ${names.join(", ")}; run 'regcache --help' for usage`,
+  };
+}
+
+/** yargs' messages, made specific: which option is unknown, and what was probably meant. */
+function explain(
+  problem: UsageProblem,
+  argv: readonly string[],
+  known: readonly string[],
+): UsageProblem {
+  const missing = /^Not enough arguments following: (\S+)/.exec(problem.message);
+  if (missing) return { message: `--${missing[1]} needs a value` };
+  const choice = /Argument: (\S+), Given: (.*), Choices: (.*)$/m.exec(problem.message);
+  if (choice)
+    return {
+      message: `--${choice[1]} ${choice[2]!.replace(/^"(.*)"$/, "$1")} is not one of ${choice[3]!.replace(/"/g, "")}`,
+    };
+  if (!/^Unknown arguments?:/.test(problem.message))
+    return { message: problem.message.split("\n")[0]! };
+  const flags = known.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  const bad = argv.find((a) => {
+    if (!a.startsWith("-") || a === "--") return false;
+    const name = a.replace(/^--?/, "").replace(/=.*$/, "").replace(/^no-/, "");
+    return !flags.includes(name);
+  });
+  if (bad === undefined) {
+    const stray = problem.message.replace(/^Unknown arguments?: /, "").split(", ")[0];
+    return {
+      message: `unexpected argument '${stray}'`,
+      help: "this command takes options only; run it with --help",
+    };
+  }
+  const name = bad.replace(/^--?/, "").replace(/=.*$/, "");
+  const long = flags.filter((f) => f.length > 1);
+  return {
+    message: `unknown option '${bad.replace(/=.*$/, "")}'${didYouMean(name, long).replace(/'([^']+)'/g, "'--$1'")}`,
+  };
+}
+
+/** What yargs lets through: an option given twice, an empty value. */
+function afterParse(
+  args: Record<string, unknown>,
+  repeatable: ReadonlyMap<string, boolean>,
+): UsageProblem | undefined {
+  for (const [key, many] of repeatable) {
+    const value = args[key];
+    if (!many && Array.isArray(value)) return { message: `--${key} is given more than once` };
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === "string" && v.trim() === ""))
+      return { message: `--${key} needs a value, not an empty string` };
+  }
+  return undefined;
+}
+
+/** One line saying what is wrong (or the file's diagnostics), a help line, exit 2. */
+function usage(io: Io, problem: UsageProblem): number {
+  if (problem.diagnostics) {
+    const color = io.isTTY && !io.env["NO_COLOR"];
+    for (const d of sortDiagnostics(problem.diagnostics)) io.stderr(formatDiagnostic(d, color));
+  }
+  io.stderr(`regcache: error: ${problem.message}\n`);
+  io.stderr(`  = help: ${problem.help ?? "run 'regcache --help' for usage"}; nothing was done\n`);
+  return ExitCode.invalidInput;
 }
 
 /** Exit code of a bug in regcache itself (EX_SOFTWARE), as bin/regcache.js uses too. */

@@ -13,6 +13,16 @@ export const messages = {
     text: "{0} is {1} bytes; specs are limited to {2} bytes",
     hint: "split the spec or remove generated bulk",
   },
+  RC020: {
+    text: "{0} is not a YAML mapping",
+    hint: "a project file maps keys to values: spec, out, c-style, all-cached",
+  },
+  RC021: { text: "unknown key '{0}' in the project file{1}", hint: "allowed keys: {2}" },
+  RC022: { text: "'{0}' must be {1}", hint: "write {1} here" },
+  RC023: {
+    text: "missing required key '{0}'",
+    hint: "add 'spec: path/to/spec.yaml' (relative to this file)",
+  },
   RC100: { text: "YAML syntax error: {0}", hint: "fix the YAML syntax at this position" },
   RC101: {
     text: "duplicate key '{0}' (first given at line {1})",

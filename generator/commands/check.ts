@@ -12,7 +12,14 @@ import { formatDiagnostic, lineColOf, sortDiagnostics } from "../diagnostics";
 import { ExitCode, type Io } from "../io";
 import { OutputPathError, readOutputTree, type OutputTree } from "../writer";
 import { locate, printDiagnostics } from "./common";
-import { generateCommandFor, requestFor, targetOptions, type TargetArgs } from "./generate";
+import {
+  generateCommandFor,
+  prepareTarget,
+  requestFor,
+  targetOptions,
+  type TargetArgs,
+} from "./generate";
+import type { Prepared } from "./usage";
 
 export interface CheckArgs extends TargetArgs {
   readonly format: "text" | "json";
@@ -35,8 +42,12 @@ export function builder(y: Argv): Argv<CheckArgs> {
     ) as unknown as Argv<CheckArgs>;
 }
 
+export function prepare(args: CheckArgs, io: Io): Prepared<CheckArgs> {
+  return prepareTarget(args, io, { writes: false });
+}
+
 export async function run(args: CheckArgs, io: Io): Promise<number> {
-  const where = locate(io, args.spec, args.out);
+  const where = locate(io, args.spec, args.out, args.anchor);
   const out = where.outArg.replace(/\/+$/, "");
   const json = args.format === "json";
   const header = { version: CHECK_JSON_VERSION, spec: where.displayPath, out };

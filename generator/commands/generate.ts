@@ -9,8 +9,6 @@ import { generateAll, type GenerateResult } from "../api";
 import type { Diagnostic } from "../diagnostics";
 import { isHandEdited } from "../check";
 import { ExitCode, type Io } from "../io";
-import type { CStyle } from "../model";
-import { defaultOutDir, defaultSpecPath } from "../paths";
 import {
   applyPlan,
   currentText,
@@ -23,45 +21,73 @@ import {
   type LockOptions,
   type WritePlan,
 } from "../writer";
-import { locate, printDiagnostics, type SpecLocation } from "./common";
+import {
+  completeTargetArgs,
+  loadProject,
+  locate,
+  printDiagnostics,
+  shellWord,
+  type ParsedTargetArgs,
+  type SpecLocation,
+  type TargetArgs,
+} from "./common";
+import { firstProblem, writableDirectory, type Prepared } from "./usage";
 
-/** What to generate and where: the options generate, check and watch share. */
-export interface TargetArgs {
-  readonly spec: string;
-  readonly out: string;
-  readonly cStyle: CStyle;
-  readonly allCached: boolean;
-}
+export type { TargetArgs };
 
 export interface GenerateArgs extends TargetArgs {
   readonly dryRun: boolean;
 }
 
-export function targetOptions(y: Argv): Argv<TargetArgs> {
+/** The options generate, check and watch share; none has a yargs default (see prepareTarget). */
+export function targetOptions(y: Argv): Argv<ParsedTargetArgs> {
   return y
     .option("spec", {
       type: "string",
-      default: defaultSpecPath,
-      describe: "Register spec (YAML) to generate from",
+      describe: `Register spec (YAML) to generate from (default: the project file's 'spec')`,
       normalize: false,
     })
     .option("out", {
       type: "string",
-      default: defaultOutDir,
-      describe: "Output directory; C goes to <out>/c/, TypeScript to <out>/ts/",
+      describe: `Output directory (default: the project file's 'out', else generated)`,
     })
     .option("c-style", {
       choices: ["macro", "expanded"] as const,
-      default: "macro" as CStyle,
       describe:
-        "macro: a BUILD_KVM_GPR_ACCESSORS macro and its invocations; expanded: one function per accessor",
+        "macro: a BUILD_KVM_GPR_ACCESSORS macro and its invocations; expanded: one function per accessor (default macro)",
     })
     .option("all-cached", {
       type: "boolean",
-      default: false,
       describe:
         "Route every GPR accessor through the cached path (the code before the seed patch; the size report's base)",
-    }) as unknown as Argv<TargetArgs>;
+    }) as unknown as Argv<ParsedTargetArgs>;
+}
+
+/**
+ * generate's, check's and watch's prepare step: the project file, then the
+ * command line over it; for a command that writes (generate, watch) the
+ * output directory must be writable. No side effects.
+ */
+export function prepareTarget<A extends ParsedTargetArgs>(
+  args: A,
+  io: Io,
+  opts: { readonly writes: boolean },
+): Prepared<A & TargetArgs> {
+  const loaded = loadProject(io);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
+      help: "fix the problems above (the project file is found by walking up from the working directory)",
+      diagnostics: loaded.diagnostics,
+    };
+  const completed = completeTargetArgs(args, io, loaded.project);
+  if (!completed.ok || !opts.writes) return completed;
+  return firstProblem(completed.args, [writableDirectory(io, "out", completed.args.out)]);
+}
+
+export function prepare(args: GenerateArgs, io: Io): Prepared<GenerateArgs> {
+  return prepareTarget(args, io, { writes: !args.dryRun });
 }
 
 export function builder(y: Argv): Argv<GenerateArgs> {
@@ -78,18 +104,21 @@ export function builder(y: Argv): Argv<GenerateArgs> {
     ) as unknown as Argv<GenerateArgs>;
 }
 
-/** The `regcache generate …` command line that regenerates what these args describe. */
+/**
+ * The `regcache generate …` command line that regenerates what these args
+ * describe, run from the working directory: the options as they were typed.
+ */
 export function generateCommandFor(args: TargetArgs): string {
+  const typed = args.typed ?? args;
   const words = ["regcache", "generate"];
-  if (args.spec !== defaultSpecPath) words.push("--spec", shellWord(args.spec));
-  if (args.out !== defaultOutDir) words.push("--out", shellWord(args.out));
-  if (args.cStyle !== "macro") words.push("--c-style", args.cStyle);
-  if (args.allCached) words.push("--all-cached");
+  if (typed.spec !== undefined) words.push("--spec", shellWord(typed.spec));
+  if (typed.out !== undefined) words.push("--out", shellWord(typed.out));
+  if (typed.cStyle !== undefined && (typed.cStyle !== "macro" || args.typed))
+    words.push("--c-style", typed.cStyle);
+  if (typed.allCached) words.push("--all-cached");
+  else if (typed.allCached === false && args.typed) words.push("--no-all-cached");
   return words.join(" ");
 }
-
-const shellWord = (word: string): string =>
-  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** Every target (C and TypeScript), as `generate` writes them and `check` compares them. */
 export function requestFor(where: SpecLocation, args: TargetArgs): Promise<GenerateResult> {
@@ -97,7 +126,7 @@ export function requestFor(where: SpecLocation, args: TargetArgs): Promise<Gener
     specPath: where.specPath,
     displayPath: where.displayPath,
     bannerSpecPath: where.bannerSpecPath,
-    outDir: where.outArg,
+    outDir: where.bannerOutPath,
     allCached: args.allCached,
     cStyle: args.cStyle,
     // A target already on disk with these inputs' banner is not emitted again.
@@ -178,7 +207,7 @@ export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): 
 }
 
 export async function run(args: GenerateArgs, io: Io): Promise<number> {
-  const where = locate(io, args.spec, args.out);
+  const where = locate(io, args.spec, args.out, args.anchor);
   const outcome = await regenerate(where, args);
   switch (outcome.kind) {
     case "invalid":

@@ -32,6 +32,15 @@ import { buildReport, MeasuredConfig } from "../size/report";
 import { generateSides } from "../size/sides";
 import { parseBaseOption } from "../size/sources";
 import { findSuite } from "../size/suite";
+import { PROJECT_FILE } from "../project";
+import { loadProject } from "./common";
+import {
+  firstProblem,
+  positiveInteger,
+  writableDirectory,
+  writableFile,
+  type Prepared,
+} from "./usage";
 
 export interface SizeArgs {
   readonly spec: string;
@@ -51,8 +60,7 @@ export function builder(y: Argv): Argv<SizeArgs> {
   return y
     .option("spec", {
       type: "string",
-      default: "spec/x86-kvm.yaml",
-      describe: "The spec head is generated from",
+      describe: "The spec head is generated from (default: the project file's 'spec')",
     })
     .option("base", {
       type: "string",
@@ -86,8 +94,9 @@ export function builder(y: Argv): Argv<SizeArgs> {
       describe: "Keep headers, objects and compile commands under DIR",
     })
     .option("jobs", {
-      type: "number",
-      describe: "Parallel compiles (default: the number of cores)",
+      type: "string",
+      coerce: positiveInteger("jobs"),
+      describe: "Parallel compiles, a whole number ≥ 1 (default: the number of cores)",
     })
     .option("explain", {
       type: "boolean",
@@ -99,6 +108,40 @@ export function builder(y: Argv): Argv<SizeArgs> {
       "regcache size --base git:HEAD --format markdown",
       "What did my uncommitted spec change do?",
     ) as unknown as Argv<SizeArgs>;
+}
+
+/**
+ * Everything checkable before a compile (commands/usage.ts): the spec (from
+ * the project file unless --spec), the files size will read, the paths it
+ * will write. No side effects.
+ */
+export function prepare(
+  args: Omit<SizeArgs, "spec"> & { spec?: string },
+  io: Io,
+): Prepared<SizeArgs> {
+  const loaded = loadProject(io);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
+      help: "fix the problems above (the project file is found by walking up from the working directory)",
+      diagnostics: loaded.diagnostics,
+    };
+  const spec =
+    args.spec ?? (loaded.project ? path.relative(io.cwd, loaded.project.spec) || "." : undefined);
+  if (spec === undefined) {
+    return {
+      ok: false,
+      message: `no --spec given, and no ${PROJECT_FILE} in ${io.cwd} or any directory above it`,
+      help: `run with --spec FILE, or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml'); see README.md "Project file"`,
+    };
+  }
+  // The spec, --base, --config-file and --budget are read (and diagnosed, RC001/RC600)
+  // before any compile starts; what is written after the compiles is checked here.
+  return firstProblem({ ...args, spec }, [
+    args.out !== undefined ? writableFile(io, "out", args.out) : undefined,
+    args.keep !== undefined ? writableDirectory(io, "keep", args.keep) : undefined,
+  ]);
 }
 
 function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {

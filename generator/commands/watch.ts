@@ -13,7 +13,14 @@ import type { Argv } from "yargs";
 import { ExitCode, type Io } from "../io";
 import { templatesDir } from "../paths";
 import { displayPathOf, locate, printDiagnostics } from "./common";
-import { describePlan, regenerate, targetOptions, type TargetArgs } from "./generate";
+import {
+  describePlan,
+  prepareTarget,
+  regenerate,
+  targetOptions,
+  type TargetArgs,
+} from "./generate";
+import type { Prepared } from "./usage";
 
 export type WatchArgs = TargetArgs;
 
@@ -31,6 +38,10 @@ export function builder(y: Argv): Argv<WatchArgs> {
     "$0 watch",
     "Regenerate generated/ whenever spec/x86-kvm.yaml or a template changes",
   ) as unknown as Argv<WatchArgs>;
+}
+
+export function prepare(args: WatchArgs, io: Io): Prepared<WatchArgs> {
+  return prepareTarget(args, io, { writes: true });
 }
 
 export async function run(args: WatchArgs, io: Io): Promise<number> {
@@ -52,7 +63,7 @@ const clock = (): string => new Date().toTimeString().slice(0, 8);
 const isNoise = (name: string): boolean => /(^|\/)\.[^/]*$|~$|\.swp$|\.swx$|^4913$/.test(name);
 
 export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<number> {
-  const where = locate(io, args.spec, args.out);
+  const where = locate(io, args.spec, args.out, args.anchor);
   const out = where.outArg.replace(/\/+$/, "");
   const specName = path.basename(where.specPath);
   const templates = templatesDir();

@@ -50,6 +50,7 @@ export async function regcache(cwd: string, ...argv: string[]): Promise<RunResul
 export function tempProject(prefix = "drift"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${prefix}-`));
   fs.cpSync(path.join(repoRoot, "spec"), path.join(dir, "spec"), { recursive: true });
+  fs.copyFileSync(path.join(repoRoot, "regcache.config.yaml"), path.join(dir, "regcache.config.yaml"));
   return dir;
 }
 

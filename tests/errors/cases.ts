@@ -19,6 +19,27 @@ export const SPECIAL: Record<
     make: (file) => fs.writeFileSync(file, `#${"x".repeat(MAX_SPEC_BYTES - 1)}\n`),
   },
   "missing-file": { about: "a --spec path that does not exist", make: () => undefined },
+  "project-file-invalid": {
+    about:
+      "a valid spec beside a regcache.config.yaml with a misspelt key, no 'spec' and a bad 'c-style'",
+    make: (file) => {
+      fs.copyFileSync(path.join(here, "..", "..", "spec", "x86-kvm.yaml"), file);
+      fs.writeFileSync(
+        path.join(path.dirname(file), "regcache.config.yaml"),
+        "spek: spec/x86-kvm.yaml\nout: generated\nc-style: fancy\n",
+      );
+    },
+  },
+  "project-file-not-a-mapping": {
+    about: "a valid spec beside a regcache.config.yaml that is a YAML list",
+    make: (file) => {
+      fs.copyFileSync(path.join(here, "..", "..", "spec", "x86-kvm.yaml"), file);
+      fs.writeFileSync(
+        path.join(path.dirname(file), "regcache.config.yaml"),
+        "- spec/x86-kvm.yaml\n",
+      );
+    },
+  },
   "spec-is-directory": {
     about: "a --spec path that is a directory",
     make: (file) => fs.mkdirSync(file),

@@ -28,6 +28,26 @@ const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: strin
     example: "too-large",
     fix: "A register spec is a few kilobytes; the limit (1 MiB) guards against pointing `--spec` at the wrong file. Check the path, or remove generated bulk from the spec.",
   },
+  RC020: {
+    title: "The project file is not a mapping",
+    example: "project-file-not-a-mapping",
+    fix: "`regcache.config.yaml` maps keys to values: `spec: path/to/spec.yaml`, optionally `out`, `c-style` and `all-cached` (README.md, \"Project file\").",
+  },
+  RC021: {
+    title: "Unknown key in the project file",
+    example: "project-file-invalid",
+    fix: "Use one of the keys the help line lists; a close misspelling is suggested. Options of other commands do not belong in the project file.",
+  },
+  RC022: {
+    title: "Wrong value in the project file",
+    example: "project-file-invalid",
+    fix: "Write a value of the kind the message asks for: paths are relative to the project file's directory, `c-style` is `macro` or `expanded`, `all-cached` is `true` or `false`.",
+  },
+  RC023: {
+    title: "The project file names no spec",
+    example: "project-file-invalid",
+    fix: "Add `spec: path/to/spec.yaml`, relative to the project file's directory.",
+  },
   RC100: {
     title: "YAML syntax error",
     example: "yaml-syntax",

@@ -59,6 +59,10 @@ describe("spec and emitter changes reach the output", () => {
   it("regcache generate writes ts/registers.ts; after a spec edit regcache check reports it", async () => {
     const project = fs.mkdtempSync(path.join(tmp, "project-"));
     fs.cpSync(path.join(repoRoot, "spec"), path.join(project, "spec"), { recursive: true });
+    fs.copyFileSync(
+      path.join(repoRoot, "regcache.config.yaml"),
+      path.join(project, "regcache.config.yaml"),
+    );
     const gen = await runCli(["generate"], { cwd: project });
     expect(gen.code).toBe(0);
     const written = fs.readFileSync(path.join(project, "generated", "ts", "registers.ts"), "utf8");

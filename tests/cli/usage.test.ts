@@ -1,0 +1,225 @@
+/*
+ * Usage errors stop everything before any work (issue 13, item 1): every
+ * command × every kind of bad argument exits 2 with one `regcache: error:`
+ * line (a "did you mean" where a name was misspelt), prints no stack trace,
+ * leaves the project byte for byte and mtime for mtime as it was, and runs
+ * no compiler: gcc, clang-19 and clang on PATH are shims that record every
+ * call other than a version probe.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot, runCli, tempDir } from "../helpers/capture";
+import { snapshot } from "../drift/helpers";
+
+type Setup = "project" | "no-project-file" | "bad-project-file";
+interface Case {
+  readonly argv: readonly string[];
+  readonly setup?: Setup;
+  /** What the error line must say. */
+  readonly says: RegExp;
+}
+
+const TARGET_COMMANDS = ["generate", "check", "watch"] as const;
+const ALL = [...TARGET_COMMANDS, "size"] as const;
+
+/** The kinds of bad argument every command must refuse, with what it must say. */
+function casesFor(command: (typeof ALL)[number]): [string, Case][] {
+  const c = (argv: string[], says: RegExp, setup?: Setup): Case => ({
+    argv: [command, ...argv],
+    says,
+    ...(setup ? { setup } : {}),
+  });
+  const rows: [string, Case][] = [
+    ["an unknown option", c(["--bogus"], /unknown option '--bogus'$/)],
+    ["an unknown short option", c(["-q"], /unknown option '-q'$/)],
+    ["--spec without its value", c(["--spec"], /--spec needs a value$/)],
+    ["--spec followed by another option", c(["--spec", "--debug"], /--spec needs a value$/)],
+    ["--spec= (empty)", c(["--spec="], /--spec needs a value, not an empty string$/)],
+    [
+      "--spec given twice",
+      c(
+        ["--spec", "spec/x86-kvm.yaml", "--spec", "spec/x86-kvm-v5.2.yaml"],
+        /--spec is given more than once$/,
+      ),
+    ],
+    ["--out without its value", c(["--out"], /--out needs a value$/)],
+    ["a stray word", c(["extra"], /unexpected argument 'extra'$/)],
+    [
+      "no project file and no --spec",
+      c(
+        [],
+        /no --spec given, and no regcache\.config\.yaml in .* or any directory above it$/,
+        "no-project-file",
+      ),
+    ],
+    [
+      "an invalid project file",
+      c([], /the project file regcache\.config\.yaml is invalid$/, "bad-project-file"),
+    ],
+  ];
+  if (command === "size") {
+    rows.push(
+      [
+        "a misspelt option",
+        c(["--budgte", "b.yaml"], /unknown option '--budgte' \(did you mean '--budget'\?\)$/),
+      ],
+      [
+        "--format not a choice",
+        c(["--format", "pdf"], /--format pdf is not one of text, markdown, json, html$/),
+      ],
+      ["--jobs 0", c(["--jobs", "0"], /--jobs must be a whole number of at least 1, not '0'$/)],
+      ["--jobs -1", c(["--jobs", "-1"], /--jobs must be a whole number of at least 1, not '-1'$/)],
+      [
+        "--jobs abc",
+        c(["--jobs", "abc"], /--jobs must be a whole number of at least 1, not 'abc'$/),
+      ],
+      [
+        "--jobs 1.5",
+        c(["--jobs", "1.5"], /--jobs must be a whole number of at least 1, not '1.5'$/),
+      ],
+      ["--jobs without its value", c(["--jobs"], /--jobs needs a value$/)],
+      ["--config without its value", c(["--config"], /--config needs a value$/)],
+      ["--compiler without its value", c(["--compiler"], /--compiler needs a value$/)],
+      ["--config-file without its value", c(["--config-file"], /--config-file needs a value$/)],
+      ["--out is a directory", c(["--out", "adir"], /--out adir: it is a directory, not a file$/)],
+      [
+        "--out under a file",
+        c(["--out", "afile/report.txt"], /--out afile\/report\.txt: .*not a directory/),
+      ],
+      ["--keep is a file", c(["--keep", "afile"], /--keep afile: it is a file, not a directory$/)],
+    );
+  } else {
+    rows.push(
+      [
+        "a misspelt option",
+        c(["--all-cahced"], /unknown option '--all-cahced' \(did you mean '--all-cached'\?\)$/),
+      ],
+      [
+        "--c-style not a choice",
+        c(["--c-style", "foo"], /--c-style foo is not one of macro, expanded$/),
+      ],
+      ["--c-style without its value", c(["--c-style"], /--c-style needs a value$/)],
+      ["--out= (empty)", c(["--out="], /--out needs a value, not an empty string$/)],
+    );
+  }
+  if (command === "check") {
+    rows.push([
+      "--format not a choice",
+      c(["--format", "xml"], /--format xml is not one of text, json$/),
+    ]);
+    rows.push(["--format without its value", c(["--format"], /--format needs a value$/)]);
+  }
+  if (command === "generate" || command === "watch") {
+    rows.push([
+      "--out is a file",
+      c(["--out", "afile"], /--out afile: it is a file, not a directory$/),
+    ]);
+    rows.push([
+      "--out under a file",
+      c(["--out", "afile/gen"], /--out afile\/gen: .*not a directory/),
+    ]);
+  }
+  return rows;
+}
+
+const MISSPELT_COMMANDS: [string, Case][] = [
+  [
+    "generat",
+    { argv: ["generat"], says: /unknown command 'generat' \(did you mean 'generate'\?\)$/ },
+  ],
+  [
+    "chekc",
+    { argv: ["chekc", "--out", "x"], says: /unknown command 'chekc' \(did you mean 'check'\?\)$/ },
+  ],
+  ["wathc", { argv: ["wathc"], says: /unknown command 'wathc' \(did you mean 'watch'\?\)$/ }],
+  [
+    "siez",
+    { argv: ["siez", "--jobs", "2"], says: /unknown command 'siez' \(did you mean 'size'\?\)$/ },
+  ],
+  ["nonsense", { argv: ["frobnicate"], says: /unknown command 'frobnicate'$/ }],
+];
+
+const TABLE: [string, Case][] = [
+  ...ALL.flatMap((command) =>
+    casesFor(command).map(([kind, c]): [string, Case] => [`${command}: ${kind}`, c]),
+  ),
+  ...MISSPELT_COMMANDS.map(([name, c]): [string, Case] => [`mistyped command ${name}`, c]),
+];
+
+let shims: string;
+let calls: string;
+const savedPath = process.env["PATH"];
+
+beforeAll(() => {
+  shims = tempDir("usage-shims");
+  calls = path.join(shims, "calls.log");
+  fs.writeFileSync(calls, "");
+  for (const cc of ["gcc", "clang-19", "clang", "cc"]) {
+    const shim = path.join(shims, cc);
+    fs.writeFileSync(
+      shim,
+      `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "${cc} (shim) 1.0"; exit 0; fi\necho "${cc} $*" >> '${calls}'\nexit 1\n`,
+    );
+    fs.chmodSync(shim, 0o755);
+  }
+  process.env["PATH"] = `${shims}${path.delimiter}${savedPath ?? ""}`;
+});
+afterAll(() => {
+  process.env["PATH"] = savedPath;
+  fs.rmSync(shims, { recursive: true, force: true });
+});
+
+/** A project in step: spec/, the project file, generated/, and a file and a directory to misuse. */
+function project(setup: Setup): string {
+  const dir = tempDir("usage");
+  fs.cpSync(path.join(repoRoot, "spec"), path.join(dir, "spec"), { recursive: true });
+  fs.cpSync(path.join(repoRoot, "generated"), path.join(dir, "generated"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "afile"), "not a directory\n");
+  fs.mkdirSync(path.join(dir, "adir"));
+  if (setup === "project")
+    fs.copyFileSync(
+      path.join(repoRoot, "regcache.config.yaml"),
+      path.join(dir, "regcache.config.yaml"),
+    );
+  if (setup === "bad-project-file")
+    fs.writeFileSync(
+      path.join(dir, "regcache.config.yaml"),
+      "spec: spec/x86-kvm.yaml\nouts: generated\n",
+    );
+  return dir;
+}
+
+const WATCH_GRACE_MS = 10_000;
+
+describe("every command × every kind of bad argument: exit 2, one line, nothing touched", () => {
+  test.each(TABLE)("%s", async (_name, c) => {
+    const dir = project(c.setup ?? "project");
+    try {
+      const before = snapshot(dir);
+      // A watch that started would never return: give up after a grace period.
+      let timer: NodeJS.Timeout | undefined;
+      const r = await Promise.race([
+        runCli(c.argv, { cwd: dir }),
+        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WATCH_GRACE_MS))),
+      ]);
+      clearTimeout(timer);
+      expect(r).toBeDefined();
+      expect(r!.code).toBe(2);
+      expect(r!.stdout).toBe("");
+      const errors = r!.stderr.split("\n").filter((l) => l.startsWith("regcache: error: "));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(c.says);
+      expect(r!.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+      expect(snapshot(dir)).toEqual(before);
+      expect(fs.readFileSync(calls, "utf8")).toBe("");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test("the table covers every command with every shared kind", () => {
+  // A command added to the CLI without rows here would go unchecked.
+  expect(TABLE.length).toBeGreaterThanOrEqual(ALL.length * 10 + MISSPELT_COMMANDS.length);
+  console.log(`bad-argument table: ${TABLE.length} cases`);
+});

@@ -25,6 +25,11 @@ export interface GenerateRequest {
   readonly displayPath?: string;
   /** How the banner names the spec (relative to the project); defaults to displayPath. */
   readonly bannerSpecPath?: string;
+  /**
+   * The name of the bundled spec read (generator/specs.ts), when --spec named
+   * one: the banner then says "from NAME (bundled)" and its command --spec NAME.
+   */
+  readonly bundledSpec?: string;
   /** The output directory relative to the banner's anchor, for its regenerate command (default "generated"). */
   readonly outDir?: string;
   readonly allCached?: boolean;
@@ -75,7 +80,7 @@ export function regenerateCommand(req: GenerateRequest): string {
     "regcache",
     "generate",
     "--spec",
-    shellWord(req.bannerSpecPath ?? req.displayPath ?? req.specPath),
+    shellWord(req.bundledSpec ?? req.bannerSpecPath ?? req.displayPath ?? req.specPath),
   ];
   words.push("--out", shellWord(req.outDir ?? defaultOutDir));
   if (req.cStyle && req.cStyle !== "macro") words.push("--c-style", req.cStyle);
@@ -200,7 +205,9 @@ function prepare(
     });
     banners[target] = {
       version: generatorVersion(),
-      specPath: req.bannerSpecPath ?? req.displayPath ?? req.specPath,
+      specPath: req.bundledSpec
+        ? `${req.bundledSpec} (bundled)`
+        : (req.bannerSpecPath ?? req.displayPath ?? req.specPath),
       command: regenerateCommand(req),
       inputHash: hash,
     };

@@ -39,6 +39,11 @@ const commands: readonly CommandEntry[] = [
       "Compare the handler suite's code size, spec vs base, across compilers (bloat-o-meter style)",
     load: () => require("./commands/size") as CommandModule,
   },
+  {
+    name: "specs",
+    describe: "List the specs bundled with regcache, by the name --spec takes (--spec linux-6.12)",
+    load: () => require("./commands/specs") as CommandModule,
+  },
 ];
 
 const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage,

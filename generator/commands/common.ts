@@ -17,6 +17,7 @@ import type { Io } from "../io";
 import type { CStyle } from "../model";
 import { findProjectFile, PROJECT_FILE, readProjectFile, type Project } from "../project";
 import { firstProblem, type Prepared } from "./usage";
+import { resolveSpecArg } from "../specs";
 
 export interface SpecLocation {
   /** Absolute path to read. */
@@ -25,6 +26,8 @@ export interface SpecLocation {
   readonly displayPath: string;
   /** As the banner records it: relative to the anchor. */
   readonly bannerSpecPath: string;
+  /** The bundled spec's name, when --spec named one rather than a file (specs.ts). */
+  readonly bundled?: string;
   /** Absolute output directory. */
   readonly outDir: string;
   /** The output directory as messages show it (as given, without trailing slashes). */
@@ -47,7 +50,9 @@ const relativePosix = (from: string, to: string): string => posix(path.relative(
 
 /** Where the spec and the output are, and how messages and banners name them. */
 export function locate(io: Io, spec: string, out: string, anchor?: string): SpecLocation {
-  const specPath = path.resolve(io.cwd, spec);
+  // A bare name with no such file in cwd may name a bundled spec (specs.ts);
+  // the banner then records that name, which works from any directory.
+  const { specPath, bundled } = resolveSpecArg(io.cwd, spec);
   const outDir = path.resolve(io.cwd, out);
   const at = anchor ?? path.dirname(outDir);
   const shownOut = posix(out).replace(/(.)\/+$/, "$1");

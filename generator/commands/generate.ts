@@ -126,6 +126,7 @@ export function requestFor(where: SpecLocation, args: TargetArgs): Promise<Gener
     specPath: where.specPath,
     displayPath: where.displayPath,
     bannerSpecPath: where.bannerSpecPath,
+    ...(where.bundled ? { bundledSpec: where.bundled } : {}),
     outDir: where.bannerOutPath,
     allCached: args.allCached,
     cStyle: args.cStyle,

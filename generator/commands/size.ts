@@ -41,6 +41,7 @@ import {
   writableFile,
   type Prepared,
 } from "./usage";
+import { resolveSpecArg } from "../specs";
 
 export interface SizeArgs {
   readonly spec: string;
@@ -211,7 +212,7 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
   const base = parseBaseOption(args.base);
   if (!base) return usage(sizeDiagnostic("RC615", argsFile, undefined, args.base));
   const compilers = detectCompilers(selected.configs);
-  const specPath = path.resolve(io.cwd, args.spec);
+  const specPath = resolveSpecArg(io.cwd, args.spec).specPath;
   const sides = generateSides({ cwd: io.cwd, spec: args.spec, base });
   if (!sides.ok) return (printDiagnostics(io, sides.diagnostics), sides.exitCode);
   const headerSets: HeaderSet[] = [

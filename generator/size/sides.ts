@@ -10,6 +10,7 @@ import { Diagnostic, SourceFile } from "../diagnostics";
 import { ExitCode } from "../io";
 import { sizeDiagnostic } from "./messages";
 import { BaseSource, describeBase, gitShow } from "./sources";
+import { resolveSpecArg } from "../specs";
 
 export type SidesResult =
   | {
@@ -24,7 +25,8 @@ export type SidesResult =
 const commandLine: SourceFile = { displayPath: "command line", text: "" };
 
 export function generateSides(req: { cwd: string; spec: string; base: BaseSource }): SidesResult {
-  const specPath = path.resolve(req.cwd, req.spec);
+  // --spec and --base may name a bundled spec (specs.ts) as well as a file.
+  const specPath = resolveSpecArg(req.cwd, req.spec).specPath;
   const invalid = (diagnostics: readonly Diagnostic[]) => ({
     ok: false as const,
     diagnostics,
@@ -37,7 +39,10 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
   if (base.kind === "all-cached") {
     generated = generate({ specPath, displayPath: req.spec, allCached: true });
   } else if (base.kind === "file") {
-    generated = generate({ specPath: path.resolve(req.cwd, base.path), displayPath: base.path });
+    generated = generate({
+      specPath: resolveSpecArg(req.cwd, base.path).specPath,
+      displayPath: base.path,
+    });
   } else {
     const file = base.path ?? req.spec;
     const shown = gitShow(req.cwd, base.rev, file);

@@ -94,6 +94,26 @@ test("the installed CLI runs from a directory outside the repository", () => {
   }
 });
 
+/** The installed package's spec/ directory, with a trailing slash. */
+const installedSpecDir = () => path.join(path.dirname(cli), "..", "regcache", "spec") + "/";
+
+test("regcache specs lists the bundled specs inside the installed package", () => {
+  const dir = tempDir("install-specs");
+  try {
+    const r = runInstalled(cli, ["specs", "--format", "json"], dir);
+    expect(r.code).toBe(0);
+    const specs = JSON.parse(r.stdout) as { name: string; file: string }[];
+    const shipped = repoFiles("spec", (f) => f.endsWith(".yaml")).map((f) =>
+      path.basename(f, ".yaml"),
+    );
+    expect(specs.map((s) => s.name)).toEqual(shipped.sort());
+    for (const s of specs) expect(s.file).toBe(`${installedSpecDir()}${s.name}.yaml`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe("installed vs in-repo, from a subdirectory with relative paths", () => {
   // Two copies of one layout: proj/my.yaml (the repository's default spec),
   // commands run in proj/sub. `installed` is used by the installed CLI,
@@ -171,6 +191,29 @@ describe("installed vs in-repo, from a subdirectory with relative paths", () => 
     expect(a).toEqual(b);
     const report = JSON.parse(a.stdout) as { configs: { functions: unknown[] }[] };
     expect(report.configs[0]!.functions.length).toBeGreaterThan(0);
+  });
+
+  test("a bundled spec by name: the package's own file, the same output as in the repository", async () => {
+    const [a, b] = await both(["generate", "--spec", "x86-kvm", "--out", "../bundled"]);
+    expect(a.code).toBe(0);
+    expect(a).toEqual(b);
+    const tree = readTree(outDir(installed, "bundled"));
+    expect(tree).toEqual(readTree(outDir(repo, "bundled")));
+    expect(tree["c/kvm_regs.h"]).toContain(" from x86-kvm (bundled).\n");
+    const [c, d] = await both(["check", "--spec", "x86-kvm", "--out", "../bundled"]);
+    expect(c.code).toBe(0);
+    expect(c.stdout.split(installedSpecDir()).join("<spec>/")).toBe(
+      d.stdout.split(path.join(repoRoot, "spec") + "/").join("<spec>/"),
+    );
+  });
+
+  test("size takes bundled names for --spec and --base", async () => {
+    const argv = ["size", "--spec", "x86-kvm", "--base", "x86-kvm-v5.2"];
+    const more = ["--compiler", "gcc", "--config", "gcc-O2", "--format", "json"];
+    const [a, b] = await both([...argv, ...more]);
+    expect(a.code).toBe(0);
+    expect(a).toEqual(b);
+    expect(JSON.parse(a.stdout)).toMatchObject({ spec: "x86-kvm", base: "x86-kvm-v5.2" });
   });
 
   test("watch regenerates with the packaged templates and stops on Ctrl-C", async () => {

@@ -1,0 +1,145 @@
+/*
+ * The installed package in a real kernel tree (npm run test:kernel): regcache
+ * packed and installed offline as a user gets it (tests/install/package.ts),
+ * then run inside hard-linked copies of the Debian kernel trees the kernel
+ * cache holds (trees.ts; never the cached pristine tree itself), with the
+ * bundled spec named without a path. Each result is compared with the same
+ * command run from this checkout's sources in a second copy: same bytes, same
+ * messages. The banner's "Regenerate with" command, run as it stands from the
+ * tree's top, reproduces the file; `check` reports drift there as it does in
+ * this repository.
+ *
+ * No kernel is built here: kvm.proof.ts builds the generated header; this
+ * suite shows the installed CLI writes the very same bytes.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { adoptGeneratedHeader } from "../../generator/kernel/adopt";
+import { runCli } from "../helpers/capture";
+import {
+  installOffline,
+  packFresh,
+  readTree,
+  runInstalled,
+  type Outcome,
+} from "../install/package";
+import {
+  CACHE_REGS_HEADER,
+  entryProblem,
+  KernelTree,
+  prepareTree,
+  run,
+  sourcePackage,
+} from "./trees";
+
+const SERIES = ["6.1", "6.12"] as const;
+const OUT = "arch/x86/kvm";
+const GENERATED = `${OUT}/kvm_cache_regs_gen.h`;
+
+const log = (line: string) => process.stderr.write(`kernel install: ${line}\n`);
+
+let work: string;
+let cli: string;
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-kernel-install-"));
+  const packed = packFresh(work);
+  cli = installOffline(packed.tarball, path.join(work, "prefix"));
+  log(`installed ${path.basename(packed.tarball)} into ${path.join(work, "prefix")}`);
+}, 600_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** A hard-linked copy of the pristine source (no build dir) at dir/linux. */
+function linkedCopy(tree: KernelTree, dir: string): string {
+  const linux = path.join(dir, "linux");
+  fs.mkdirSync(linux, { recursive: true });
+  const entries = fs
+    .readdirSync(tree.srcDir)
+    .filter((e) => e !== "build")
+    .map((e) => path.join(tree.srcDir, e));
+  run(["cp", "-al", ...entries, linux]);
+  return linux;
+}
+
+/** Replaces a file that may be a hard link into the cache: unlink first, never write through. */
+function replaceFile(file: string, text: string): void {
+  fs.unlinkSync(file);
+  fs.writeFileSync(file, text);
+}
+
+/** Names of arch/x86/kvm's entries. */
+const kvmDir = (linux: string) => fs.readdirSync(path.join(linux, OUT)).sort();
+
+describe.each(SERIES)("Linux %s", (series) => {
+  const spec = `linux-${series}`;
+  let tree: KernelTree;
+  let user: string;
+  let repo: string;
+
+  beforeAll(() => {
+    tree = prepareTree(sourcePackage(series), log);
+    user = linkedCopy(tree, path.join(work, series, "user"));
+    repo = linkedCopy(tree, path.join(work, series, "repo"));
+  }, 3_600_000);
+
+  const anonymous = (o: Outcome, root: string): Outcome => ({
+    code: o.code,
+    stdout: o.stdout.split(root).join("<tree>"),
+    stderr: o.stderr.split(root).join("<tree>"),
+  });
+
+  test(`generate --spec ${spec} --out ${OUT}: one new file, the bytes the repository writes`, async () => {
+    const before = kvmDir(user);
+    const argv = ["generate", "--spec", spec, "--out", OUT];
+    const a = runInstalled(cli, argv, user);
+    const b = await runCli(argv, { cwd: repo });
+    expect(a.code).toBe(0);
+    expect(anonymous(a, user)).toEqual(anonymous(b, repo));
+    expect(kvmDir(user)).toEqual([...before, "kvm_cache_regs_gen.h"].sort());
+    const text = fs.readFileSync(path.join(user, GENERATED), "utf8");
+    expect(text).toBe(fs.readFileSync(path.join(repo, GENERATED), "utf8"));
+    expect(text).toContain(` from ${spec} (bundled).\n`);
+  });
+
+  test("the banner's Regenerate command, run from the tree's top, reproduces the file", () => {
+    const file = path.join(user, GENERATED);
+    const text = fs.readFileSync(file, "utf8");
+    const command = /\n \* Regenerate with: (regcache [^\n]*)\n/.exec(text)?.[1];
+    expect(command).toBe(`regcache generate --spec ${spec} --out ${OUT}`);
+    fs.unlinkSync(file);
+    const r = runInstalled(cli, command!.split(" ").slice(1), user);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(file, "utf8")).toBe(text);
+  });
+
+  test("check: in step after adoption, drift after a hand edit, with the fix to run", async () => {
+    const header = path.join(user, CACHE_REGS_HEADER);
+    const adopted = adoptGeneratedHeader({
+      displayPath: CACHE_REGS_HEADER,
+      text: fs.readFileSync(header, "utf8"),
+    });
+    if (!adopted.ok) throw new Error(adopted.diagnostic.message);
+    replaceFile(header, adopted.text);
+    const argv = ["check", "--spec", spec, "--out", OUT];
+    const inStep = runInstalled(cli, argv, user);
+    expect(inStep.code).toBe(0);
+    expect(anonymous(inStep, user)).toEqual(anonymous(await runCli(argv, { cwd: repo }), repo));
+
+    fs.appendFileSync(path.join(user, GENERATED), "/* hand edit */\n");
+    const drift = runInstalled(cli, argv, user);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain(`hand-edited`);
+    expect(drift.stdout.trimEnd().split("\n").pop()).toBe(
+      `regcache: to fix, run: regcache generate --spec ${spec} --out ${OUT}`,
+    );
+  });
+
+  test("the cached pristine tree is untouched", () => {
+    expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();
+    expect(fs.existsSync(path.join(tree.srcDir, GENERATED))).toBe(false);
+  });
+});

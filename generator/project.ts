@@ -11,6 +11,7 @@
  *
  *     # regcache.config.yaml
  *     spec: spec/x86-kvm.yaml   # required: the register spec, relative to this file
+ *                               # (or a bundled spec's name: spec: linux-6.12)
  *     out: generated            # default "generated": the output directory
  *     c-style: macro            # macro | expanded (default macro)
  *     all-cached: false         # default false
@@ -26,6 +27,7 @@ import { diagnose, type Diagnostic, type SourceFile, type Span } from "./diagnos
 import type { CStyle } from "./model";
 import { decodeSpec, errnoText } from "./parse";
 import { didYouMean } from "./suggest";
+import { resolveSpecArg } from "./specs";
 
 export const PROJECT_FILE = "regcache.config.yaml";
 
@@ -37,6 +39,12 @@ export interface Project {
   /** Absolute paths, resolved against dir. */
   readonly spec: string;
   readonly out: string;
+  /**
+   * When 'spec' is a bare name with no such file beside the project file, the
+   * bundled spec of that name (specs.ts): `spec: linux-6.12`. spec is then
+   * that bundled file.
+   */
+  readonly bundledSpec?: string;
   readonly cStyle?: CStyle;
   readonly allCached?: boolean;
 }
@@ -130,12 +138,14 @@ export function parseProjectFile(file: string, source: SourceFile): ProjectResul
   if ("all-cached" in values && typeof values["all-cached"] !== "boolean")
     wrong("all-cached", "true or false");
   if (diagnostics.length > 0) return { ok: false, diagnostics };
+  const spec = resolveSpecArg(dir, values["spec"] as string);
   return {
     ok: true,
     project: {
       file,
       dir,
-      spec: path.resolve(dir, values["spec"] as string),
+      spec: spec.specPath,
+      ...(spec.bundled ? { bundledSpec: spec.bundled } : {}),
       out: path.resolve(dir, (values["out"] as string | undefined) ?? "generated"),
       ...("c-style" in values ? { cStyle: values["c-style"] as CStyle } : {}),
       ...("all-cached" in values ? { allCached: values["all-cached"] as boolean } : {}),

@@ -60,6 +60,7 @@ export function locate(io: Io, spec: string, out: string, anchor?: string): Spec
     specPath,
     displayPath: displayPathOf(io, specPath),
     bannerSpecPath: relativePosix(at, specPath),
+    ...(bundled ? { bundled } : {}),
     outDir,
     outArg: shownOut,
     bannerOutPath: relativePosix(at, outDir),
@@ -106,12 +107,12 @@ export function completeTargetArgs<A extends ParsedTargetArgs>(
 ): Prepared<A & TargetArgs> {
   const fromProject = (p: string | undefined) =>
     p === undefined ? undefined : path.relative(io.cwd, p) || ".";
-  const spec = args.spec ?? fromProject(project?.spec);
+  const spec = args.spec ?? project?.bundledSpec ?? fromProject(project?.spec);
   if (spec === undefined) {
     return {
       ok: false,
       message: `no --spec given, and no ${PROJECT_FILE} in ${displayPathOf(io, io.cwd) || "."} or any directory above it`,
-      help: `run with --spec FILE [--out DIR], or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml', 'out: generated'); see README.md "Project file"`,
+      help: `run with --spec FILE [--out DIR] (or a bundled spec's name, --spec NAME: see regcache specs), or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml', 'out: generated'); see README.md "Project file"`,
     };
   }
   const typed: NonNullable<TargetArgs["typed"]> = {

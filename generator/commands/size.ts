@@ -129,12 +129,14 @@ export function prepare(
       diagnostics: loaded.diagnostics,
     };
   const spec =
-    args.spec ?? (loaded.project ? path.relative(io.cwd, loaded.project.spec) || "." : undefined);
+    args.spec ??
+    loaded.project?.bundledSpec ??
+    (loaded.project ? path.relative(io.cwd, loaded.project.spec) || "." : undefined);
   if (spec === undefined) {
     return {
       ok: false,
       message: `no --spec given, and no ${PROJECT_FILE} in ${io.cwd} or any directory above it`,
-      help: `run with --spec FILE, or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml'); see README.md "Project file"`,
+      help: `run with --spec FILE (or a bundled spec's name, --spec NAME: see regcache specs), or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml'); see README.md "Project file"`,
     };
   }
   // The spec, --base, --config-file and --budget are read (and diagnosed, RC001/RC600)

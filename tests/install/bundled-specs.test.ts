@@ -118,3 +118,37 @@ describe("generate and check with a bundled name, outside the repository", () =>
     expect(header).toContain("x86-kvm-v5.2: KVM x86 register cache, Linux v5.2.");
   });
 });
+
+describe("a project file naming a bundled spec", () => {
+  test("plain generate and check work from below it; the banner names the bundled spec", async () => {
+    fs.writeFileSync(path.join(dir, "regcache.config.yaml"), "spec: x86-kvm\nout: out\n");
+    const sub = path.join(dir, "a", "b");
+    fs.mkdirSync(sub, { recursive: true });
+    const gen = await runCli(["generate"], { cwd: sub });
+    expect(gen.code).toBe(0);
+    const header = fs.readFileSync(path.join(dir, "out", "c", "kvm_regs.h"), "utf8");
+    expect(header).toContain(" from x86-kvm (bundled).\n");
+    expect(header).toContain(" * Regenerate with: regcache generate --spec x86-kvm --out out\n");
+    expect(fs.readdirSync(sub)).toEqual([]);
+    expect((await runCli(["check"], { cwd: sub })).code).toBe(0);
+  });
+
+  test("a file of that name beside the project file wins", async () => {
+    fs.writeFileSync(path.join(dir, "regcache.config.yaml"), "spec: x86-kvm\nout: out\n");
+    fs.copyFileSync(path.join(repoRoot, "spec", "x86-kvm-v5.2.yaml"), path.join(dir, "x86-kvm"));
+    const gen = await runCli(["generate"], { cwd: dir });
+    expect(gen.code).toBe(0);
+    const header = fs.readFileSync(path.join(dir, "out", "c", "kvm_regs.h"), "utf8");
+    expect(header).toContain(" from x86-kvm.\n");
+    expect(header).toContain("x86-kvm-v5.2: KVM x86 register cache, Linux v5.2.");
+  });
+});
+
+test("without a spec or a project file, the message names bundled specs too", async () => {
+  for (const command of ["generate", "size"]) {
+    const r = await runCli([command], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--spec NAME: see regcache specs");
+  }
+  expect(fs.readdirSync(dir)).toEqual([]);
+});

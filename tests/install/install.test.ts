@@ -233,10 +233,11 @@ describe("installed vs in-repo, from a subdirectory with relative paths", () => 
 test("outside a checkout, a command given no spec exits 2 and writes nothing", () => {
   const dir = tempDir("install-nospec");
   try {
-    for (const command of ["generate", "check", "size"]) {
+    for (const command of ["generate", "check", "watch", "size"]) {
       const r = runInstalled(cli, [command], dir);
       expect({ command, code: r.code }).toEqual({ command, code: 2 });
-      expect(r.stderr).not.toBe("");
+      expect(r.stderr).toContain("no --spec given");
+      expect(r.stderr).toContain("--spec NAME: see regcache specs");
       expect(fs.readdirSync(dir)).toEqual([]);
     }
   } finally {

@@ -253,11 +253,10 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Removes temp dirs left by killed runs (their pid is gone). */
-function removeAbandoned(cache: string): void {
+export function removeAbandoned(cache: string): void {
   for (const name of fs.readdirSync(cache)) {
     const m = /^\.(?:tmp|stale)-.*-(\d+)-\d+$/.exec(name);
-    if (m && (Number(m[1]) === process.pid || !pidAlive(Number(m[1])))) {
-      if (Number(m[1]) === process.pid) continue;
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
       fs.rmSync(path.join(cache, name), { recursive: true, force: true });
     }
   }

@@ -126,6 +126,29 @@ describe("checking a budget", () => {
       '{"budgets": [{"function": "hypercall", "max": 1100}]}',
       ["gcc-O2 hypercall: max 1100 B"],
     ],
+    // Boundaries: a value exactly at its limit passes, one unit over breaches.
+    ["max: head exactly at the limit passes", "budgets: [{ function: cpuid, max: 250 }]", []],
+    [
+      "max: one byte under the head breaches",
+      "budgets: [{ function: cpuid, max: 249 }]",
+      ["clang-O2 cpuid: max 249 B"],
+    ],
+    ["growth: exactly the bytes allowed passes", "budgets: [{ function: grower, growth: 10 }]", []],
+    [
+      "growth: one byte more than allowed breaches",
+      "budgets: [{ function: grower, growth: 9 }]",
+      ["gcc-O2 grower: growth ≤ 9 B"],
+    ],
+    [
+      "growth: exactly the percent allowed passes",
+      "budgets: [{ function: grower, growth: '10%' }]",
+      [],
+    ],
+    [
+      "growth: a hair over the percent allowed breaches",
+      "budgets: [{ function: grower, growth: '9.99%' }]",
+      ["gcc-O2 grower: growth ≤ 9.99%"],
+    ],
     [
       "within every limit",
       "budgets: [{ function: '*', max: 5000 }, { total: true, growth: 0 }]",

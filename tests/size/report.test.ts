@@ -132,6 +132,25 @@ describe("cross-config table and sources", () => {
       report.crossConfig.find((r) => r.name === "kvm_emulate_cpuid")?.cells.map(formatCell),
     ).toEqual(["342 → 182 (−47%)", "342 → 182 (−47%)"]);
   });
+  test("configs that differ: each cell is its own config's, rows by summed delta", () => {
+    const report = sampleReport([
+      measured("gcc-O2"),
+      measured(
+        "clang-O2",
+        [fn("kvm_emulate_cpuid", 300), fn("same", 10), fn("grows", 50), fn("clang_only", 5)],
+        [fn("kvm_emulate_cpuid", 250), fn("same", 12), fn("grows", 50), fn("clang_only", 9)],
+      ),
+    ]);
+    expect(report.crossConfig.map((r) => [r.name, ...r.cells.map(formatCell)])).toEqual([
+      ["grows", "50 → 60 (+20%)", "50 → 50 (0%)"],
+      ["added", "— → 7 (new)", ""],
+      ["clang_only", "", "5 → 9 (+80%)"],
+      ["same", "10 → 10 (0%)", "10 → 12 (+20%)"],
+      ["gone", "40 → — (gone)", ""],
+      ["kvm_emulate_cpuid", "342 → 182 (−47%)", "300 → 250 (−17%)"],
+      ["kvm_emulate_hypercall", "1362 → 1143 (−16%)", ""],
+    ]);
+  });
   test("generated source sizes per file", () => {
     expect(report.sources).toEqual([
       { path: "c/kvm_regs.h", base: { lines: 2, bytes: 4 }, head: { lines: 3, bytes: 7 } },

@@ -1,0 +1,111 @@
+/*
+ * Why a file is out of step, as pure data: compareOutput's findings and
+ * causes for every kind of difference, stale files included (a stale file
+ * that was also edited by hand says so), and the label and reason the check
+ * command prints for each. The end-to-end check tests drive the same cases
+ * through the CLI; this table pins every cause down on its own.
+ */
+import { withBanner } from "../../generator/banner";
+import { causesOf, compareOutput, type Cause } from "../../generator/check";
+import { describeFinding } from "../../generator/commands/check";
+
+const info = (inputHash: string, command = "regcache generate --spec spec/x86-kvm.yaml") => ({
+  version: "0.1.0",
+  specPath: "spec/x86-kvm.yaml",
+  command,
+  inputHash,
+});
+const A = "a".repeat(64);
+const B = "b".repeat(64);
+const body = "#define X 1\n";
+const wanted = withBanner(info(A), body);
+/** A file as regcache wrote it, then edited below its banner. */
+const edited = (text: string) => text.replace("#define X 1", "#define X 2");
+
+describe("causesOf: why the bytes on disk differ from what the spec produces", () => {
+  test.each<[string, string, Cause[]]>([
+    ["CRLF line endings only", wanted.replace(/\n/g, "\r\n"), ["line-endings"]],
+    ["no banner at all", body, ["no-banner"]],
+    ["a damaged banner", wanted.replace("regcache-inputs", "regcache-input"), ["no-banner"]],
+    ["other inputs", withBanner(info(B), body), ["inputs-changed"]],
+    ["edited by hand, same inputs", edited(wanted), ["hand-edited"]],
+    [
+      "edited by hand and other inputs",
+      edited(withBanner(info(B), body)),
+      ["inputs-changed", "hand-edited"],
+    ],
+    [
+      "same inputs, intact body, another --spec path or --out",
+      withBanner(info(A, "regcache generate --spec other.yaml"), body),
+      ["banner-differs"],
+    ],
+  ])("%s", (_name, current, want) => expect(causesOf(current, wanted)).toEqual(want));
+});
+
+describe("compareOutput: one finding per file, sorted, with its causes", () => {
+  const produced = [
+    { path: "c/b.h", contents: wanted },
+    { path: "c/a.h", contents: wanted },
+    { path: "c/same.h", contents: wanted },
+  ];
+  const report = compareOutput(
+    produced,
+    {
+      outDir: "generated",
+      current: new Map([
+        ["c/b.h", withBanner(info(B), body)],
+        ["c/same.h", wanted],
+      ]),
+      stale: [
+        { path: "c/old.h", current: wanted },
+        { path: "c/old-edited.h", current: edited(wanted) },
+      ],
+      leftovers: [],
+    },
+    { diffs: true, label: (p) => `generated/${p}` },
+  );
+
+  test("findings and the files in step", () => {
+    expect(report.findings.map((f) => [f.path, f.status, f.causes])).toEqual([
+      ["c/a.h", "missing", []],
+      ["c/b.h", "modified", ["inputs-changed"]],
+      ["c/old-edited.h", "stale", ["hand-edited"]],
+      ["c/old.h", "stale", []],
+    ]);
+    expect(report.unchanged).toEqual(["c/same.h"]);
+  });
+
+  test("a modified file carries a diff from disk to the spec's output; others none", () => {
+    const diffs = Object.fromEntries(report.findings.map((f) => [f.path, f.diff]));
+    expect(diffs["c/b.h"]).toMatch(/^--- a\/generated\/c\/b\.h\n\+\+\+ b\/generated\/c\/b\.h\n@@ /);
+    expect(diffs["c/b.h"]).toContain(`- * regcache-inputs: sha256:${B}`);
+    expect(diffs["c/b.h"]).toContain(`+ * regcache-inputs: sha256:${A}`);
+    expect([diffs["c/a.h"], diffs["c/old.h"]]).toEqual([undefined, undefined]);
+  });
+
+  test("the label and reason printed for each", () => {
+    expect(report.findings.map((f) => [f.path, describeFinding(f)])).toEqual([
+      ["c/a.h", { label: "missing", reason: "the spec produces it; it is not on disk" }],
+      [
+        "c/b.h",
+        {
+          label: "modified",
+          reason:
+            "the spec, the templates, the generator or the options changed since it was generated",
+        },
+      ],
+      [
+        "c/old-edited.h",
+        {
+          label: "stale",
+          reason:
+            "carries regcache's banner but the spec no longer produces it (and it was edited by hand)",
+        },
+      ],
+      [
+        "c/old.h",
+        { label: "stale", reason: "carries regcache's banner but the spec no longer produces it" },
+      ],
+    ]);
+  });
+});

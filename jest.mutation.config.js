@@ -1,0 +1,25 @@
+/*
+ * The test files `npm run test:mutation` (StrykerJS) runs against each
+ * mutant: the ones that exercise the mutated modules in-process (a mutant
+ * only counts as covered by code that runs inside jest's workers) and finish
+ * in seconds. Slow suites that build C or spawn the CLI stay in `npm test`.
+ */
+const base = require("./jest.config.js");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  reporters: ["default"],
+  testMatch: [
+    "<rootDir>/tests/core/validate.test.ts",
+    "<rootDir>/tests/core/model-expectations.test.ts",
+    "<rootDir>/tests/errors/errors.test.ts",
+    "<rootDir>/tests/drift/causes.test.ts",
+    "<rootDir>/tests/drift/generate.test.ts",
+    "<rootDir>/tests/fuzz/model.test.ts",
+    "<rootDir>/tests/size/budget.test.ts",
+    "<rootDir>/tests/size/report.test.ts",
+    "<rootDir>/tests/size/symbols.test.ts",
+    "<rootDir>/tests/mutation/**/*.test.ts",
+  ],
+};

@@ -122,4 +122,64 @@ describe.each(cases)("spec/%s.yaml", (name, want) => {
       Object.fromEntries([...want.direct, ...want.cached].map((r) => [r, "cached"])),
     );
   });
+
+  test("names: enum constants, accessors, backend sets, guards; the mask", () => {
+    const m = model(false);
+    const byName = new Map(m.registers.map((r) => [r.name, r]));
+    expect(
+      ["rax", "r8", "rip", "pdptr"].map((n) => {
+        const r = byName.get(n)!;
+        return [r.name, r.upper, r.kind, r.enumName, r.guard ?? null, r.lazyIn];
+      }),
+    ).toEqual([
+      ["rax", "RAX", "gpr", "VCPU_REGS_RAX", null, []],
+      ["r8", "R8", "gpr", "VCPU_REGS_R8", "CONFIG_X86_64", []],
+      ["rip", "RIP", "gpr", "VCPU_REGS_RIP", null, ["vmx", "tdx"]],
+      ["pdptr", "PDPTR", "extended", "VCPU_EXREG_PDPTR", null, ["vmx", "svm", "tdx"]],
+    ]);
+    expect(m.gprs.map((r) => r.name)).toEqual(
+      want.enumOrder.filter((n) => byName.get(n)!.kind === "gpr"),
+    );
+    expect(m.extended.map((r) => r.name)).toEqual(
+      want.enumOrder.filter((n) => byName.get(n)!.kind === "extended"),
+    );
+    const rax = m.accessors.find((a) => a.register.name === "rax")!;
+    expect([rax.read, rax.write]).toEqual(["kvm_rax_read", "kvm_rax_write"]);
+    expect(
+      m.backends.map((b) => [b.name, b.upper, b.declared, b.lazySetName, b.availSetName]),
+    ).toEqual([
+      ["vmx", "VMX", "lazy", "VMX_REGS_LAZY_LOAD_SET", "VMX_REGS_AVAIL_SET"],
+      ["svm", "SVM", "lazy", "SVM_REGS_LAZY_LOAD_SET", "SVM_REGS_AVAIL_SET"],
+      ["tdx", "TDX", "available", "TDX_REGS_LAZY_LOAD_SET", "TDX_REGS_AVAIL_SET"],
+    ]);
+    expect(m.mask).toEqual({ kind: "u32", wordBits: 32, words: 1 });
+    expect([m.name, m.options]).toEqual([name, { allCached: false, cStyle: "macro" }]);
+    expect(m.doc).toMatch(/^KVM x86 register cache/);
+  });
+});
+
+describe("the mask: word width and count", () => {
+  const spec = (mask: string, count: number) =>
+    [
+      "regcache: 1",
+      "name: masks",
+      `mask: ${mask}`,
+      "registers:",
+      "  gpr:",
+      ...Array.from({ length: count }, (_, i) => `    - g${i}`),
+      "backends:",
+      "  vmx: { lazy: [g0] }",
+      "",
+    ].join("\n");
+  test.each([
+    ["u32", 3, { kind: "u32", wordBits: 32, words: 1 }],
+    ["u64", 40, { kind: "u64", wordBits: 64, words: 1 }],
+    ["bitmap", 1, { kind: "bitmap", wordBits: 64, words: 1 }],
+    ["bitmap", 64, { kind: "bitmap", wordBits: 64, words: 1 }],
+    ["bitmap", 65, { kind: "bitmap", wordBits: 64, words: 2 }],
+  ])("%s with %d registers", (mask, count, want) => {
+    const r = generate({ specPath: "masks.yaml", specText: spec(mask, count) });
+    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("; "));
+    expect(r.model.mask).toEqual(want);
+  });
 });

@@ -51,18 +51,17 @@ describe("nothing is lost", () => {
   }, 60_000);
 
   it.each(caseNames)("an invalid spec (%s) leaves the output directory as it was", async (name) => {
-    const spec = path.join(dir, `${name}.yaml`);
-    if (SPECIAL[name]) SPECIAL[name].make(spec);
-    else fs.copyFileSync(path.join(repoRoot, "tests", "errors", `${name}.yaml`), spec);
-    // Each case on its own copy of the tree (mtimes kept), compared with that
-    // copy as it was: no case depends on what the cases before it did.
+    // Each case in its own project holding a copy of the tree (mtimes kept),
+    // compared with that copy as it was: no case depends on the ones before.
     const own = tempDir("case");
     const out = path.join(own, "generated");
     fs.cpSync(path.join(dir, "generated"), out, { recursive: true, preserveTimestamps: true });
+    const spec = path.join(own, `${name}.yaml`);
+    if (SPECIAL[name]) SPECIAL[name].make(spec);
+    else fs.copyFileSync(path.join(repoRoot, "tests", "errors", `${name}.yaml`), spec);
     const was = snapshot(out);
     expect(files(was)).toEqual(files(before));
-    const r = await runMain(["generate", "--spec", spec, "--out", out], own);
-    fs.rmSync(spec, { recursive: true, force: true });
+    const r = await runMain(["generate", "--spec", `${name}.yaml`, "--out", "generated"], own);
     const after = snapshot(out);
     fs.rmSync(own, { recursive: true, force: true });
     expect(r.code).toBe(2);

@@ -44,6 +44,12 @@ const commands: readonly CommandEntry[] = [
     describe: "List the specs bundled with regcache, by the name --spec takes (--spec linux-6.12)",
     load: () => require("./commands/specs") as CommandModule,
   },
+  {
+    name: "import",
+    describe:
+      "Write a spec describing a built kernel tree's register cache, read through its compile database",
+    load: () => require("./commands/import") as CommandModule,
+  },
 ];
 
 const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage,

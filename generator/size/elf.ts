@@ -57,8 +57,11 @@ interface RawSection {
   link: number;
 }
 
-/** Parses an ELF64 LE x86-64 object's section headers and .symtab. */
-export function readElfSymbols(bytes: Buffer): ElfReadResult {
+type SectionsResult =
+  { ok: true; raw: RawSection[]; sections: ElfSection[] } | { ok: false; message: string };
+
+/** Checks the ELF header and reads the section headers with their names. */
+function parseSections(bytes: Buffer): SectionsResult {
   if (bytes.length < 64 || bytes.readUInt32BE(0) !== 0x7f454c46) {
     return { ok: false, message: "not an ELF file" };
   }
@@ -111,6 +114,14 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
     type: s.type,
     flags: s.flags,
   }));
+  return { ok: true, raw, sections };
+}
+
+/** Parses an ELF64 LE x86-64 object's section headers and .symtab. */
+export function readElfSymbols(bytes: Buffer): ElfReadResult {
+  const parsed = parseSections(bytes);
+  if (!parsed.ok) return parsed;
+  const { raw, sections } = parsed;
 
   const symtabIndex = raw.findIndex((s) => s.type === SHT.SYMTAB);
   if (symtabIndex < 0) return { ok: true, table: { sections, symbols: [] } };
@@ -139,4 +150,30 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
     });
   }
   return { ok: true, table: { sections, symbols } };
+}
+
+/**
+ * The contents of each named section (the first of that name) of an x86-64
+ * ELF object; a name the object lacks (or an SHT_NOBITS section) maps to
+ * undefined.
+ */
+export function readElfSections(
+  bytes: Buffer,
+  names: readonly string[],
+):
+  { ok: true; contents: ReadonlyMap<string, Buffer | undefined> } | { ok: false; message: string } {
+  const parsed = parseSections(bytes);
+  if (!parsed.ok) return parsed;
+  const contents = new Map<string, Buffer | undefined>();
+  for (const name of names) {
+    const i = parsed.sections.findIndex((s) => s.name === name);
+    const raw = parsed.raw[i];
+    contents.set(
+      name,
+      raw && raw.type !== SHT.NOBITS
+        ? bytes.subarray(raw.offset, raw.offset + raw.size)
+        : undefined,
+    );
+  }
+  return { ok: true, contents };
 }

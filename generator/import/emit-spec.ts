@@ -1,0 +1,128 @@
+/*
+ * The imported tree written as a spec: the schema modeline first, a comment
+ * naming the kernel release and what came from where, then the keys the tree
+ * decided (registers, mask, backends, api.cache_reg) and, copied from the
+ * nearest shipped profile, the keys that live in function bodies (output,
+ * api, accessors, and whatever else a profile adds). No paths, no dates: the
+ * same tree gives the same bytes.
+ *
+ * Pure: tree and profile document in, YAML text out.
+ */
+import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap } from "yaml";
+import type { ImportedRegister, ImportedTree } from "./assemble";
+import type { KernelVersion } from "./profile";
+
+/** Keys the tree itself decides; everything else in a profile is copied. */
+const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "registers", "backends"]);
+
+export interface ProfileSource {
+  /** As the spec cites it: linux-6.1. */
+  readonly name: string;
+  readonly document: Document.Parsed;
+}
+
+export interface EmitRequest {
+  readonly tree: ImportedTree;
+  readonly version: KernelVersion | undefined;
+  readonly profile: ProfileSource;
+}
+
+/** The first line of every spec, as the shipped ones have it: editors find the schema by it. */
+export const SCHEMA_MODELINE = "yaml-language-server: $schema=regcache.schema.json";
+
+/** Registers the tree does not have: an accessor copied for one of them is left out. */
+function accessorRegister(node: unknown): string | undefined {
+  if (isScalar(node)) return String(node.value);
+  if (isMap(node)) {
+    const reg = node.get("register");
+    return typeof reg === "string" ? reg : undefined;
+  }
+  return undefined;
+}
+
+const onlyPrintable = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
+
+export function emitSpec(req: EmitRequest): string {
+  const { tree, profile } = req;
+  const doc = new Document();
+  const root = new YAMLMap();
+  doc.contents = root;
+  const name = req.version ? `linux-${req.version.major}.${req.version.minor}` : profile.name;
+
+  root.set("regcache", 1);
+  root.set("name", name);
+  root.set("mask", tree.mask);
+  const register = (r: ImportedRegister): Node => {
+    if (!r.guard) return doc.createNode(r.name);
+    const node = doc.createNode({ name: r.name, when: r.guard });
+    node.flow = true;
+    return node;
+  };
+  const registers = new YAMLMap();
+  registers.set("gpr", doc.createNode(tree.gpr.map(register)));
+  registers.set("extended", doc.createNode(tree.extended.map(register)));
+  root.set("registers", registers);
+
+  const profileBackends = profile.document.get("backends");
+  const profileOrder = isMap(profileBackends)
+    ? profileBackends.items.map((p) => String((p.key as any)?.value ?? p.key))
+    : [];
+  const rank = (b: string) => {
+    const i = profileOrder.indexOf(b);
+    return i < 0 ? profileOrder.length : i;
+  };
+  // The profile's backend order first (how kernel developers list them), then by name.
+  const backends = new YAMLMap();
+  for (const b of [...tree.backends].sort(
+    (x, y) => rank(x.name) - rank(y.name) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+  )) {
+    const list = doc.createNode(b.registers);
+    list.flow = true;
+    const entry = new YAMLMap();
+    entry.set(b.kind, list);
+    entry.flow = true;
+    backends.set(b.name, entry);
+  }
+  root.set("backends", backends);
+
+  const present = new Set([...tree.gpr, ...tree.extended].map((r) => r.name));
+  const copied: string[] = [];
+  const dropped: string[] = [];
+  const profileRoot = profile.document.contents;
+  if (isMap(profileRoot)) {
+    for (const pair of profileRoot.items) {
+      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      if (TREE_KEYS.has(key)) continue;
+      const value = (pair.value as ParsedNode | null)?.clone() ?? null;
+      if (key === "api" && isMap(value)) value.set("cache_reg", tree.cacheReg);
+      if (key === "accessors" && isSeq(value)) {
+        value.items = value.items.filter((item) => {
+          const reg = accessorRegister(item);
+          if (reg === undefined || present.has(reg)) return true;
+          dropped.push(reg);
+          return false;
+        });
+      }
+      root.set(key, value);
+      copied.push(key === "api" ? "api (all but cache_reg)" : key);
+    }
+  }
+
+  const sets = tree.backends.map((b) => b.macro).sort();
+  const lines = [
+    ` ${SCHEMA_MODELINE}`,
+    "",
+    ` Imported by \`regcache import\` from a Linux ${onlyPrintable(tree.release)} tree.`,
+    " Read from the tree, every value evaluated by its own compiler: the register",
+    " order and guards (enum kvm_reg), the mask (regs_avail), the backend sets",
+    ` (${sets.join(", ") || "none"})${root.has("api") ? " and how cache_reg is reached (api.cache_reg)" : ""}.`,
+    ` Copied from the shipped profile ${profile.name}, as they live in function bodies:`,
+    ` ${copied.length ? copied.join(", ") : "nothing"}.`,
+  ];
+  if (dropped.length)
+    lines.push(
+      ` Left out: the profile's accessors for ${[...new Set(dropped)].join(", ")}, which this tree lacks.`,
+    );
+  doc.commentBefore = lines.join("\n");
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}

@@ -22,13 +22,11 @@ export function builder(y: Argv): Argv<ImportArgs> {
     .option("compile-commands", {
       type: "string",
       demandOption: true,
-      requiresArg: true,
       describe:
         "compile_commands.json of a configured, built kernel tree (scripts/clang-tools/gen_compile_commands.py)",
     })
     .option("out", {
       type: "string",
-      requiresArg: true,
       describe: "Write the spec to this file instead of standard output",
     })
     .example(
@@ -53,6 +51,20 @@ function unwritable(out: string): string | undefined {
 }
 
 export async function run(args: ImportArgs, io: Io): Promise<number> {
+  // The parser checks these too; run() must not depend on it (a handler can run after a usage error).
+  if (args.compileCommands === undefined) {
+    io.stderr("regcache: error: --compile-commands FILE is required; nothing was imported\n");
+    return ExitCode.invalidInput;
+  }
+  for (const [option, value] of [
+    ["--compile-commands", args.compileCommands],
+    ["--out", args.out],
+  ] as const) {
+    if (value !== undefined && (typeof value !== "string" || value === "")) {
+      io.stderr(`regcache: error: ${option} needs a file name; nothing was imported\n`);
+      return ExitCode.invalidInput;
+    }
+  }
   const compileDb = path.resolve(io.cwd, args.compileCommands);
   const out = args.out === undefined ? undefined : path.resolve(io.cwd, args.out);
   if (out) {

@@ -1,0 +1,297 @@
+/*
+ * regcache import on a synthetic tree: the values come from the compiler
+ * however the tree writes them, the guards and names from the enum text, and
+ * bad trees stop with a diagnostic naming what was looked for and where.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ImportedTree } from "../../generator/import/assemble";
+import { importTree } from "../../generator/import/import";
+import { replaceIn, syntheticTree, type TreeOptions } from "./synthetic-tree";
+
+const PROFILES = path.join(__dirname, "fixtures", "profiles");
+
+const X86_64 = "CONFIG_X86_64";
+const r8to15 = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
+const baseTree: ImportedTree = {
+  release: "6.12.7-synthetic",
+  gpr: [
+    ...["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"].map((name) => ({ name })),
+    ...r8to15.map((name) => ({ name, guard: X86_64 })),
+    { name: "rip" },
+  ],
+  extended: ["pdptr", "cr0", "cr3", "cr4", "rflags", "segments", "exit_info_1", "exit_info_2"].map(
+    (name) => ({ name }),
+  ),
+  mask: "u32",
+  backends: [
+    { name: "svm", kind: "lazy", registers: ["pdptr"], macro: "SVM_REGS_LAZY_LOAD_SET" },
+    {
+      name: "tdx",
+      kind: "available",
+      registers: [
+        "rax",
+        "rcx",
+        "rdx",
+        "rbx",
+        "rbp",
+        "rsi",
+        "rdi",
+        ...r8to15,
+        "exit_info_1",
+        "exit_info_2",
+      ],
+      macro: "TDX_REGS_AVAIL_SET",
+    },
+    {
+      name: "vmx",
+      kind: "lazy",
+      registers: [
+        "rsp",
+        "rip",
+        "pdptr",
+        "cr0",
+        "cr3",
+        "cr4",
+        "rflags",
+        "segments",
+        "exit_info_1",
+        "exit_info_2",
+      ],
+      macro: "VMX_REGS_LAZY_LOAD_SET",
+    },
+  ],
+  cacheReg: "kvm_x86_call",
+};
+
+const withBackend = (name: string, registers: string[]): ImportedTree => ({
+  ...baseTree,
+  backends: baseTree.backends.map((b) => (b.name === name ? { ...b, registers } : b)),
+});
+
+async function importOf(options: TreeOptions) {
+  const tree = syntheticTree(options);
+  try {
+    return await importTree({ compileDb: tree.db, display: (p) => p, profilesDir: PROFILES });
+  } finally {
+    tree.cleanup();
+  }
+}
+
+const VMX_H = "arch/x86/kvm/vmx/vmx.h";
+const SVM_H = "arch/x86/kvm/svm/svm.h";
+const KVM_HOST = "arch/x86/include/asm/kvm_host.h";
+const VMX_SET = /#define VMX_REGS_LAZY_LOAD_SET[^]*?EXIT_INFO_2\)\)/;
+
+const good: [string, { edit?: (src: string) => void; want: ImportedTree }][] = [
+  ["the fixture as written (1 <<, BIT_ULL in a .c file, a helper macro)", { want: baseTree }],
+  [
+    "sets spelt other ways: BIT_ULL through a helper, a hex constant, a set built from another",
+    {
+      edit: (src) => {
+        replaceIn(
+          src,
+          VMX_H,
+          VMX_SET,
+          [
+            "#define VMX_CTRL_REGS (BIT_ULL(VCPU_EXREG_CR0) | BIT_ULL(VCPU_EXREG_CR3) | BIT_ULL(VCPU_EXREG_CR4))",
+            "#define VMX_REG(r) BIT_ULL(VCPU_REGS_##r)",
+            "#define VMX_REGS_LAZY_LOAD_SET (VMX_REG(RIP) | VMX_REG(RSP) | VMX_CTRL_REGS | \\",
+            "\t(BIT_ULL(VCPU_EXREG_RFLAGS) | BIT_ULL(VCPU_EXREG_PDPTR) | BIT_ULL(VCPU_EXREG_SEGMENTS)) | \\",
+            "\t(3ULL << VCPU_EXREG_EXIT_INFO_1))",
+          ].join("\n"),
+        );
+        replaceIn(
+          src,
+          SVM_H,
+          /#define SVM_REGS_LAZY_LOAD_SET.*/,
+          "#define SVM_REGS_LAZY_LOAD_SET 0x20000",
+        );
+      },
+      want: baseTree,
+    },
+  ],
+  [
+    "a lazy set changed in the tree: VMX saves RSP after all",
+    {
+      edit: (src) => replaceIn(src, VMX_H, /\(1 << VCPU_REGS_RSP\) \|\s*\\\n/, ""),
+      want: withBackend("vmx", [
+        "rip",
+        "pdptr",
+        "cr0",
+        "cr3",
+        "cr4",
+        "rflags",
+        "segments",
+        "exit_info_1",
+        "exit_info_2",
+      ]),
+    },
+  ],
+  [
+    "an enum with implicit values, the guard spelt #if defined(...), comments between",
+    {
+      edit: (src) => {
+        replaceIn(src, KVM_HOST, /= __VCPU_REGS_\w+,/g, ", /* hardware order */");
+        replaceIn(
+          src,
+          KVM_HOST,
+          "#ifdef CONFIG_X86_64\n\tVCPU_REGS_R8",
+          "#if defined(CONFIG_X86_64)\n\tVCPU_REGS_R8",
+        );
+      },
+      want: baseTree,
+    },
+  ],
+  [
+    "a u64 mask",
+    {
+      edit: (src) => replaceIn(src, KVM_HOST, "u32 regs_avail;", "u64 regs_avail;"),
+      want: { ...baseTree, mask: "u64" },
+    },
+  ],
+  [
+    "a bitmap mask",
+    {
+      edit: (src) => replaceIn(src, KVM_HOST, "u32 regs_avail;", "unsigned long regs_avail[1];"),
+      want: { ...baseTree, mask: "bitmap" },
+    },
+  ],
+  [
+    "static calls (asm/kvm-x86-ops.h, no kvm_x86_call)",
+    {
+      edit: (src) => {
+        replaceIn(src, KVM_HOST, /#define kvm_x86_call.*/, "");
+        fs.writeFileSync(
+          path.join(src, "arch/x86/include/asm/kvm-x86-ops.h"),
+          "/* the ops list */\n",
+        );
+      },
+      want: { ...baseTree, cacheReg: "static_call" },
+    },
+  ],
+  [
+    "the ops table's pointer (neither)",
+    {
+      edit: (src) => replaceIn(src, KVM_HOST, /#define kvm_x86_call.*/, ""),
+      want: { ...baseTree, cacheReg: "ops_pointer" },
+    },
+  ],
+  [
+    "no utsrelease.h: the version from the Makefile",
+    {
+      edit: (src) => fs.rmSync(path.join(src, "..", "build/include/generated/utsrelease.h")),
+      want: { ...baseTree, release: "6.12.7" },
+    },
+  ],
+];
+
+describe("import reads a synthetic tree", () => {
+  it.each(good)("%s", async (_name, { edit, want }) => {
+    const result = await importOf({ edit });
+    expect(
+      result.ok ? result.tree : result.diagnostics.map((d) => `${d.code} ${d.message}`),
+    ).toEqual(want);
+  });
+});
+
+const bad: [string, { options: TreeOptions; code: string; says: RegExp[] }][] = [
+  [
+    "no KVM translation unit",
+    {
+      options: { units: [] },
+      code: "RC803",
+      says: [/no KVM translation unit/, /arch\/x86\/kvm\//, /among 0 entries/],
+    },
+  ],
+  [
+    "no set macros",
+    {
+      options: {
+        edit: (src) => {
+          replaceIn(src, VMX_H, VMX_SET, "");
+          replaceIn(src, SVM_H, /#define SVM_REGS_LAZY_LOAD_SET.*/, "");
+          replaceIn(
+            src,
+            "arch/x86/kvm/vmx/tdx.c",
+            /#define TDX_REGS_AVAIL_SET/,
+            "#define TDX_AVAIL",
+          );
+          replaceIn(src, "arch/x86/kvm/vmx/tdx.c", /return TDX_REGS_AVAIL_SET/, "return TDX_AVAIL");
+          replaceIn(src, "arch/x86/kvm/vmx/vmx.c", /return VMX_REGS_LAZY_LOAD_SET/, "return 0");
+          replaceIn(src, "arch/x86/kvm/svm/svm.c", /return SVM_REGS_LAZY_LOAD_SET/, "return 0");
+        },
+      },
+      code: "RC806",
+      says: [/_REGS_LAZY_LOAD_SET/, /_REGS_AVAIL_SET/, /arch\/x86\/kvm/],
+    },
+  ],
+  [
+    "a probe that does not compile",
+    {
+      options: { edit: (src) => replaceIn(src, SVM_H, "SVM_LAZY(PDPTR)", "SVM_LAZY(PDPTRS)") },
+      code: "RC808",
+      says: [/SVM_REGS_LAZY_LOAD_SET/, /svm\/svm\.c/, /VCPU_EXREG_PDPTRS/],
+    },
+  ],
+  [
+    "a compiler that is not installed",
+    { options: { compiler: "regcache-no-such-cc" }, code: "RC809", says: [/regcache-no-such-cc/] },
+  ],
+  [
+    "an enum whose values skip one",
+    {
+      options: {
+        edit: (src) =>
+          replaceIn(src, KVM_HOST, "VCPU_EXREG_CR3,", "VCPU_EXREG_CR3 = NR_VCPU_REGS + 5,"),
+      },
+      code: "RC805",
+      says: [/VCPU_EXREG_CR3 is 22, not 19/],
+    },
+  ],
+  [
+    "a guard the spec cannot express",
+    {
+      options: {
+        edit: (src) =>
+          replaceIn(
+            src,
+            KVM_HOST,
+            "#ifdef CONFIG_X86_64\n\tVCPU_REGS_R8",
+            "#ifndef CONFIG_X86_32\n\tVCPU_REGS_R8",
+          ),
+      },
+      code: "RC805",
+      says: [/#ifndef CONFIG_X86_32/],
+    },
+  ],
+  [
+    "a set naming a bit no register has",
+    {
+      options: {
+        edit: (src) => replaceIn(src, SVM_H, "SVM_LAZY(PDPTR)", "(SVM_LAZY(PDPTR) | BIT_ULL(40))"),
+      },
+      code: "RC811",
+      says: [/SVM_REGS_LAZY_LOAD_SET = 0x10000020000 names bit 40/],
+    },
+  ],
+  [
+    "no enum kvm_reg",
+    {
+      options: { edit: (src) => replaceIn(src, KVM_HOST, "enum kvm_reg {", "enum kvm_register {") },
+      code: "RC804",
+      says: [/'enum kvm_reg' not found in .*arch\/x86\/include\/asm\/kvm_host\.h/],
+    },
+  ],
+];
+
+describe("import stops on a bad tree, saying what it looked for and where", () => {
+  it.each(bad)("%s", async (_name, { options, code, says }) => {
+    const result = await importOf(options);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics.map((d) => d.code)).toContain(code);
+    const text = result.diagnostics.map((d) => `${d.file.displayPath}: ${d.message}`).join("\n");
+    for (const pattern of says) expect(text).toMatch(pattern);
+  });
+});

@@ -122,7 +122,48 @@ function casesFor(command: (typeof ALL)[number]): [string, Case][] {
   return rows;
 }
 
+/** import takes no spec: its own inputs are the compile database and the spec it writes. */
+const IMPORT_CASES: [string, Case][] = (() => {
+  const c = (argv: string[], says: RegExp): Case => ({ argv: ["import", ...argv], says });
+  const db = ["--compile-commands", "afile"];
+  return [
+    ["an unknown option", c([...db, "--bogus"], /unknown option '--bogus'$/)],
+    ["no --compile-commands", c([], /Missing required argument: compile-commands$/)],
+    [
+      "--compile-commands without its value",
+      c(["--compile-commands"], /--compile-commands needs a value$/),
+    ],
+    [
+      "--compile-commands= (empty)",
+      c(["--compile-commands="], /--compile-commands needs a value, not an empty string$/),
+    ],
+    [
+      "--compile-commands given twice",
+      c([...db, ...db], /--compile-commands is given more than once$/),
+    ],
+    [
+      "--compile-commands a directory",
+      c(["--compile-commands", "adir"], /--compile-commands adir: it is a directory, not a file$/),
+    ],
+    [
+      "--compile-commands missing",
+      c(["--compile-commands", "none.json"], /--compile-commands none\.json: cannot read it: /),
+    ],
+    ["--out without its value", c([...db, "--out"], /--out needs a value$/)],
+    [
+      "--out a directory",
+      c([...db, "--out", "adir"], /--out adir: it is a directory, not a file$/),
+    ],
+    [
+      "--out below a file",
+      c([...db, "--out", "afile/spec.yaml"], /--out afile\/spec\.yaml: .*not a directory/),
+    ],
+    ["a stray word", c([...db, "extra"], /unexpected argument 'extra'$/)],
+  ];
+})();
+
 const MISSPELT_COMMANDS: [string, Case][] = [
+  ["improt", { argv: ["improt"], says: /unknown command 'improt' \(did you mean 'import'\?\)$/ }],
   [
     "generat",
     { argv: ["generat"], says: /unknown command 'generat' \(did you mean 'generate'\?\)$/ },
@@ -143,6 +184,7 @@ const TABLE: [string, Case][] = [
   ...ALL.flatMap((command) =>
     casesFor(command).map(([kind, c]): [string, Case] => [`${command}: ${kind}`, c]),
   ),
+  ...IMPORT_CASES.map(([kind, c]): [string, Case] => [`import: ${kind}`, c]),
   ...MISSPELT_COMMANDS.map(([name, c]): [string, Case] => [`mistyped command ${name}`, c]),
 ];
 
@@ -220,6 +262,8 @@ describe("every command × every kind of bad argument: exit 2, one line, nothing
 
 test("the table covers every command with every shared kind", () => {
   // A command added to the CLI without rows here would go unchecked.
-  expect(TABLE.length).toBeGreaterThanOrEqual(ALL.length * 10 + MISSPELT_COMMANDS.length);
+  expect(TABLE.length).toBeGreaterThanOrEqual(
+    ALL.length * 10 + IMPORT_CASES.length + MISSPELT_COMMANDS.length,
+  );
   console.log(`bad-argument table: ${TABLE.length} cases`);
 });

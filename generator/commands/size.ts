@@ -16,8 +16,8 @@ import { Diagnostic, formatDiagnostic, SourceFile } from "../diagnostics";
 import { ExitCode, Io } from "../io";
 import { packageRoot } from "../paths";
 import { checkBudget, parseBudget } from "../size/budget";
-import { buildAndMeasure, HeaderSet } from "../size/build";
-import { detectCompilers } from "../size/compile";
+import { buildAndMeasure, HeaderSet, Measurements } from "../size/build";
+import { detectCompilers, ExecContext } from "../size/compile";
 import { explainRows, planWhatIfs } from "../size/explain";
 import { renderReport, ReportFormat, REPORT_FORMATS } from "../size/formats";
 import {
@@ -28,7 +28,7 @@ import {
   SizeConfig,
 } from "../size/matrix";
 import { sizeDiagnostic } from "../size/messages";
-import { buildReport, MeasuredConfig } from "../size/report";
+import { buildReport, MeasuredConfig, SkippedConfig } from "../size/report";
 import { generateSides } from "../size/sides";
 import { parseBaseOption } from "../size/sources";
 import { findSuite } from "../size/suite";
@@ -37,11 +37,23 @@ import { loadProject } from "./common";
 import {
   firstProblem,
   positiveInteger,
+  readableFile,
   writableDirectory,
   writableFile,
   type Prepared,
 } from "./usage";
 import { resolveSpecArg } from "../specs";
+import {
+  checkTreeOptions,
+  forRun,
+  KERNEL_HEADER,
+  PreparedTree,
+  prepareExec,
+  prepareTree,
+  reportExec,
+  runTree,
+  treeConfig,
+} from "./size-tree";
 
 export interface SizeArgs {
   readonly spec: string;
@@ -55,6 +67,11 @@ export interface SizeArgs {
   readonly keep?: string;
   readonly jobs?: number;
   readonly explain?: boolean;
+  readonly compileCommands?: string;
+  readonly header?: string;
+  readonly units?: readonly string[];
+  readonly launcher?: string;
+  readonly cache?: boolean;
 }
 
 export function builder(y: Argv): Argv<SizeArgs> {
@@ -104,7 +121,36 @@ export function builder(y: Argv): Argv<SizeArgs> {
       default: false,
       describe: "Rank lazily loaded registers by the bytes making each always available would save",
     })
+    .option("compile-commands", {
+      type: "string",
+      describe:
+        "Measure a real tree: compile the units of this compile_commands.json with their own commands (the tree is only read)",
+    })
+    .option("header", {
+      type: "string",
+      describe: `With --compile-commands: the file in the tree the generated header stands for (default for kernel specs: ${KERNEL_HEADER})`,
+    })
+    .option("units", {
+      type: "string",
+      array: true,
+      describe:
+        "With --compile-commands: globs picking the units (default: all; those including the header are reported)",
+    })
+    .option("launcher", {
+      type: "string",
+      describe:
+        "Put this command before every compile, e.g. ccache or distcc (as CMake's COMPILER_LAUNCHER)",
+    })
+    .option("cache", {
+      type: "boolean",
+      default: true,
+      describe: "Reuse objects whose inputs are unchanged (--no-cache to compile everything)",
+    })
     .example("regcache size", "gcc and clang, plain and retpoline, spec vs all-cached")
+    .example(
+      "regcache size --spec spec/linux-6.1.yaml --compile-commands BUILD/compile_commands.json",
+      "A kernel's KVM, built with its own commands, spec vs all-cached",
+    )
     .example(
       "regcache size --base git:HEAD --format markdown",
       "What did my uncommitted spec change do?",
@@ -144,6 +190,9 @@ export function prepare(
   return firstProblem({ ...args, spec }, [
     args.out !== undefined ? writableFile(io, "out", args.out) : undefined,
     args.keep !== undefined ? writableDirectory(io, "keep", args.keep) : undefined,
+    args.compileCommands !== undefined
+      ? readableFile(io, "compile-commands", args.compileCommands)
+      : undefined,
   ]);
 }
 
@@ -180,8 +229,16 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
   const usage = (d: Diagnostic) => (printDiagnostics(io, [d]), ExitCode.invalidInput);
   const argsFile: SourceFile = { displayPath: "command line", text: "" };
 
+  // 0. A compile database is one config; the cache and the launcher are checked up front.
+  const treeMode = args.compileCommands !== undefined;
+  const optionProblems = checkTreeOptions(args);
+  if (optionProblems.length > 0)
+    return (printDiagnostics(io, optionProblems), ExitCode.invalidInput);
+  const exec = await prepareExec(args, io);
+  if (!exec.ok) return (printDiagnostics(io, exec.diagnostics), ExitCode.invalidInput);
+
   // 1. The matrix.
-  let all: SizeConfig[] = defaultConfigs();
+  let all: SizeConfig[] = treeMode ? [] : defaultConfigs();
   if (args.configFile) {
     const read = readSource(io, args.configFile);
     if (!read.ok) return usage(read.diagnostic);
@@ -211,12 +268,25 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
   }
 
   // 3. Head and base headers, generated while the compilers are probed.
-  const base = parseBaseOption(args.base);
+  const baseIsTree = treeMode && args.base === "tree";
+  const base = baseIsTree ? ({ kind: "all-cached" } as const) : parseBaseOption(args.base);
   if (!base) return usage(sizeDiagnostic("RC615", argsFile, undefined, args.base));
   const compilers = detectCompilers(selected.configs);
   const specPath = resolveSpecArg(io.cwd, args.spec).specPath;
-  const sides = generateSides({ cwd: io.cwd, spec: args.spec, base });
-  if (!sides.ok) return (printDiagnostics(io, sides.diagnostics), sides.exitCode);
+  const generated = generateSides({ cwd: io.cwd, spec: args.spec, base });
+  if (!generated.ok) return (printDiagnostics(io, generated.diagnostics), generated.exitCode);
+  const sides = baseIsTree ? { ...generated, base: [], baseLabel: "tree" } : generated;
+  let tree: PreparedTree | undefined;
+  if (args.compileCommands !== undefined) {
+    const prepared = prepareTree(
+      io,
+      { ...args, compileCommands: args.compileCommands, baseIsTree },
+      { head: sides.head, ...(baseIsTree ? {} : { base: sides.base }) },
+    );
+    if (!prepared.ok) return (printDiagnostics(io, prepared.diagnostics), ExitCode.invalidInput);
+    tree = prepared.tree;
+    all = [treeConfig(tree)];
+  }
   const headerSets: HeaderSet[] = [
     { name: "base", files: sides.base },
     { name: "head", files: sides.head },
@@ -233,88 +303,15 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     headerSets.push(...whatIfs.whatIfs.map((w) => w.headers));
   }
 
-  // 5. Compilers: a missing one is skipped with its install hint.
-  const { runnables, skipped } = await compilers;
-  for (const s of skipped)
-    io.stderr(`regcache size: skipping ${s.name}: ${s.reason} (install: ${s.hint})\n`);
-  if (runnables.length === 0) {
-    io.stderr("regcache size: no configured compiler is installed\n");
-    return ExitCode.environment;
-  }
-  const found = findSuite(packageRoot());
-  if (!found.ok) {
-    io.stderr(`regcache size: ${found.message}\n`);
-    return ExitCode.environment;
-  }
-  const suite = found.suite;
-
-  // 6. Build and measure.
-  const root = args.keep
-    ? path.resolve(io.cwd, args.keep)
-    : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
-  let built;
-  try {
-    fs.mkdirSync(root, { recursive: true });
-    const progress = io.isTTY
-      ? (done: number, total: number) =>
-          io.stderr(`\rregcache size: compiled ${done}/${total}${done === total ? "\r\x1b[K" : ""}`)
-      : undefined;
-    built = await buildAndMeasure(
-      {
-        root,
-        cwd: io.cwd,
-        suite,
-        parallel: args.jobs && args.jobs > 0 ? args.jobs : os.availableParallelism(),
-        onProgress: progress,
-      },
-      runnables,
-      headerSets,
-    );
-  } catch (err) {
-    io.stderr(
-      `regcache size: cannot write under ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`,
-    );
-    return ExitCode.environment;
-  } finally {
-    if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
-  }
-  if (!built.ok) {
-    if (built.failures) {
-      for (const f of built.failures.slice(0, 5)) {
-        io.stderr(
-          `regcache size: ${f.job.config.name}/${f.job.side.name}: compile failed:\n  ${f.job.argv.join(" ")}\n${f.output}\n`,
-        );
-      }
-      if (built.failures.length > 5)
-        io.stderr(`regcache size: ${built.failures.length - 5} more compile failures\n`);
-    } else io.stderr(`regcache size: ${built.message}\n`);
-    return ExitCode.environment;
-  }
+  // 5-6. Compile and measure: the handler suite over the matrix, or the tree's units.
+  const ran = tree
+    ? await runTree(io, args, tree, exec.context)
+    : await runSuite(io, args, await compilers, headerSets, exec.context);
+  if (!ran.ok) return ran.exitCode;
+  const { measured, skipped, sizes } = ran;
+  reportExec(io, exec.context);
 
   // 7. Report, budget, output.
-  const sizes = built.sizes;
-  const measured: MeasuredConfig[] = runnables.map(({ config, compiler }) => ({
-    name: config.name,
-    compiler: config.compiler,
-    command: compiler.command,
-    compilerVersion: compiler.version,
-    retpoline: config.retpoline,
-    flags: config.flags,
-    base: sizes.get(config.name)?.get("base") ?? [],
-    head: sizes.get(config.name)?.get("head") ?? [],
-  }));
-  // A promised handler missing from the objects would make the report quietly incomplete.
-  for (const m of measured) {
-    for (const side of ["base", "head"] as const) {
-      const names = new Set(m[side].map((s) => s.name));
-      const missing = suite.functions.filter((f) => !names.has(f));
-      if (missing.length > 0) {
-        io.stderr(
-          `regcache size: warning: ${m.name}/${side}: handlers.json lists ${missing.join(", ")}, not found in the objects\n`,
-        );
-      }
-    }
-  }
   let report = buildReport({
     spec: args.spec,
     base: sides.baseLabel,
@@ -364,4 +361,110 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     io.stderr(`regcache size: wrote ${args.out}\n`);
   } else io.stdout(text);
   return breached ? ExitCode.different : ExitCode.ok;
+}
+
+type Ran =
+  | {
+      ok: true;
+      measured: MeasuredConfig[];
+      skipped: SkippedConfig[];
+      sizes: Measurements;
+    }
+  | { ok: false; exitCode: number };
+
+/** Steps 5-6 for the handler suite: every runnable config, every header set. */
+async function runSuite(
+  io: Io,
+  args: SizeArgs,
+  { runnables, skipped }: Awaited<ReturnType<typeof detectCompilers>>,
+  headerSets: readonly HeaderSet[],
+  exec: ExecContext,
+): Promise<Ran> {
+  // 5. Compilers: a missing one is skipped with its install hint.
+  for (const s of skipped)
+    io.stderr(`regcache size: skipping ${s.name}: ${s.reason} (install: ${s.hint})\n`);
+  if (runnables.length === 0) {
+    io.stderr("regcache size: no configured compiler is installed\n");
+    return { ok: false, exitCode: ExitCode.environment };
+  }
+  const found = findSuite(packageRoot());
+  if (!found.ok) {
+    io.stderr(`regcache size: ${found.message}\n`);
+    return { ok: false, exitCode: ExitCode.environment };
+  }
+  const suite = found.suite;
+
+  // 6. Build and measure.
+  const root = args.keep
+    ? path.resolve(io.cwd, args.keep)
+    : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
+  let built;
+  try {
+    fs.mkdirSync(root, { recursive: true });
+    const progress = io.isTTY
+      ? (done: number, total: number) =>
+          io.stderr(`\rregcache size: compiled ${done}/${total}${done === total ? "\r\x1b[K" : ""}`)
+      : undefined;
+    built = await buildAndMeasure(
+      {
+        root,
+        cwd: io.cwd,
+        suite,
+        parallel: args.jobs && args.jobs > 0 ? args.jobs : os.availableParallelism(),
+        onProgress: progress,
+        exec: await forRun(
+          exec,
+          root,
+          runnables.map((r) => r.compiler),
+          io.env,
+        ),
+      },
+      runnables,
+      headerSets,
+    );
+  } catch (err) {
+    io.stderr(
+      `regcache size: cannot write under ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`,
+    );
+    return { ok: false, exitCode: ExitCode.environment };
+  } finally {
+    if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
+  }
+  if (!built.ok) {
+    if (built.failures) {
+      for (const f of built.failures.slice(0, 5)) {
+        io.stderr(
+          `regcache size: ${f.job.config.name}/${f.job.side.name}: compile failed:\n  ${f.job.argv.join(" ")}\n${f.output}\n`,
+        );
+      }
+      if (built.failures.length > 5)
+        io.stderr(`regcache size: ${built.failures.length - 5} more compile failures\n`);
+    } else io.stderr(`regcache size: ${built.message}\n`);
+    return { ok: false, exitCode: ExitCode.environment };
+  }
+
+  const sizes = built.sizes;
+  const measured: MeasuredConfig[] = runnables.map(({ config, compiler }) => ({
+    name: config.name,
+    compiler: config.compiler,
+    command: compiler.command,
+    compilerVersion: compiler.version,
+    retpoline: config.retpoline,
+    flags: config.flags,
+    base: sizes.get(config.name)?.get("base") ?? [],
+    head: sizes.get(config.name)?.get("head") ?? [],
+  }));
+  // A promised handler missing from the objects would make the report quietly incomplete.
+  for (const m of measured) {
+    for (const side of ["base", "head"] as const) {
+      const names = new Set(m[side].map((s) => s.name));
+      const missing = suite.functions.filter((f) => !names.has(f));
+      if (missing.length > 0) {
+        io.stderr(
+          `regcache size: warning: ${m.name}/${side}: handlers.json lists ${missing.join(", ")}, not found in the objects\n`,
+        );
+      }
+    }
+  }
+  return { ok: true, measured, skipped, sizes };
 }

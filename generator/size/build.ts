@@ -13,6 +13,7 @@ import {
   compileAll,
   CompileFailure,
   DetectedCompiler,
+  ExecContext,
   measureObjects,
   planJobs,
   Side,
@@ -39,6 +40,8 @@ export interface BuildContext {
   readonly suite: Suite;
   readonly parallel: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Launcher and object cache (none: compile everything directly). */
+  readonly exec?: ExecContext;
 }
 
 /** Sizes per config name, then per side name. */
@@ -80,6 +83,7 @@ export async function buildAndMeasure(
     cwd: ctx.cwd,
     parallel: ctx.parallel,
     onProgress: ctx.onProgress,
+    exec: ctx.exec,
   });
   if (failures.length > 0) return { ok: false, failures };
 

@@ -13,6 +13,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { readElfSymbols } from "./elf";
 import { INSTALL_HINTS, SizeConfig } from "./matrix";
+import { FileHasher, lookup, ObjectCache, store } from "./object-cache";
+import { parseDepfile } from "./rewrite";
 import { foldSymbols, nmSizeSort, NmSymbol, SymbolSize } from "./symbols";
 
 export interface DetectedCompiler {
@@ -90,6 +92,9 @@ export function compileArgv(
     ...side.includeDirs.map((dir) => `-I${dir}`),
     "-c",
     source,
+    "-MD",
+    "-MF",
+    `${object}.d`,
     "-o",
     object,
   ];
@@ -155,16 +160,104 @@ export interface CompileFailure {
   readonly output: string;
 }
 
-function runJob(job: CompileJob, cwd: string): Promise<CompileFailure | undefined> {
+/** How compiles run: an optional launcher before the compiler, an optional object cache. */
+export interface ExecContext {
+  /** argv words put before every compile (--launcher ccache, distcc), as CMake's COMPILER_LAUNCHER. */
+  readonly launcher?: readonly string[];
+  readonly cache?: CacheUse;
+  /** Counts of what ran and what came from the cache, for the run's summary line. */
+  readonly stats?: { compiled: number; cached: number };
+}
+
+export interface CacheUse {
+  readonly cache: ObjectCache;
+  readonly hasher: FileHasher;
+  /** Compiler command (argv[0]) → identity for the key. */
+  readonly compilers: ReadonlyMap<string, string>;
+  /** The run's private path prefixes → placeholders (the key must not see a temp dir's name). */
+  readonly placeholders: readonly (readonly [string, string])[];
+}
+
+export interface ExecRequest {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly object: string;
+  /** The dependency file the argv writes (-MD -MF); required for caching. */
+  readonly depfile?: string;
+}
+
+export type ExecResult =
+  { ok: true; deps?: readonly string[]; cached: boolean } | { ok: false; output: string };
+
+function spawnCompile(argv: readonly string[], cwd: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    fs.mkdirSync(path.dirname(job.object), { recursive: true });
-    const child = spawn(job.argv[0], job.argv.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", (error) => resolve({ job, output: String(error) }));
-    child.on("close", (code) => resolve(code === 0 ? undefined : { job, output }));
+    child.on("error", (error) => resolve(String(error) || "spawn failed"));
+    child.on("close", (code) => resolve(code === 0 ? undefined : output || `exit ${code}`));
   });
+}
+
+function readDeps(depfile: string, cwd: string): string[] | undefined {
+  try {
+    return parseDepfile(fs.readFileSync(depfile, "utf8")).map((d) => path.resolve(cwd, d));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs one compile: from the cache when every input is unchanged, else
+ * through the launcher (if any) and the compiler, then stored. Returns the
+ * dependencies (absolute) when a dependency file was asked for.
+ */
+export async function execCompile(req: ExecRequest, ctx: ExecContext): Promise<ExecResult> {
+  fs.mkdirSync(path.dirname(req.object), { recursive: true });
+  const use = ctx.cache;
+  const cacheReq =
+    use && req.depfile
+      ? {
+          compiler: use.compilers.get(req.argv[0]) ?? req.argv[0],
+          cwd: req.cwd,
+          argv: req.argv,
+          placeholders: use.placeholders,
+          object: req.object,
+          depfile: req.depfile,
+        }
+      : undefined;
+  if (use && cacheReq) {
+    const deps = lookup(use.cache, cacheReq, use.hasher);
+    if (deps) {
+      if (ctx.stats) ctx.stats.cached++;
+      return { ok: true, deps, cached: true };
+    }
+  }
+  const failed = await spawnCompile([...(ctx.launcher ?? []), ...req.argv], req.cwd);
+  if (failed !== undefined) return { ok: false, output: failed };
+  if (ctx.stats) ctx.stats.compiled++;
+  const deps = req.depfile ? readDeps(req.depfile, req.cwd) : undefined;
+  if (use && cacheReq && deps) {
+    try {
+      store(use.cache, cacheReq, deps, use.hasher);
+    } catch {
+      // An unwritable cache costs speed, never a figure.
+    }
+  }
+  return { ok: true, deps, cached: false };
+}
+
+async function runJob(
+  job: CompileJob,
+  cwd: string,
+  ctx: ExecContext,
+): Promise<CompileFailure | undefined> {
+  const result = await execCompile(
+    { argv: job.argv, cwd, object: job.object, depfile: `${job.object}.d` },
+    ctx,
+  );
+  return result.ok ? undefined : { job, output: result.output };
 }
 
 /** Runs tasks with at most `limit` in flight; results keep the tasks' order. */
@@ -193,10 +286,11 @@ export async function compileAll(
     readonly cwd: string;
     readonly parallel: number;
     readonly onProgress?: (done: number, total: number) => void;
+    readonly exec?: ExecContext;
   },
 ): Promise<CompileFailure[]> {
   const results = await runPool(
-    jobs.map((job) => () => runJob(job, options.cwd)),
+    jobs.map((job) => () => runJob(job, options.cwd, options.exec ?? {})),
     options.parallel,
     options.onProgress,
   );

@@ -53,6 +53,53 @@ export const sizeMessages = {
     text: "git cannot show {0}: {1}",
     hint: "check the revision and the path inside the repository",
   },
+  // size --compile-commands, the object cache and --launcher (RC640–RC659).
+  RC640: {
+    text: "--{0} cannot be used with --compile-commands",
+    hint: "a compile database is one config: its recorded compiler and flags",
+  },
+  RC641: { text: "compile database {0}: {1}", hint: "{2}" },
+  RC642: {
+    text: "--header {0}: no directory {1} in the tree of {2}",
+    hint: "--header names the file in the source tree the generated header stands for (relative to the tree's root, or absolute)",
+  },
+  RC643: {
+    text: "--header {0}: the spec generates no header named {1}",
+    hint: "the spec generates: {2}",
+  },
+  RC644: {
+    text: "--header is needed: the spec does not generate {0}",
+    hint: "name the file in the tree the generated header stands for, e.g. --header include/kvm_cache_regs.h",
+  },
+  RC645: {
+    text: "--keep {0} is inside {1}, which a measuring run only reads",
+    hint: "pick a directory outside the source tree and the build directory",
+  },
+  RC646: {
+    text: "no unit of {0} matches --units {1}",
+    hint: "globs match the path below the source tree's root (e.g. 'arch/x86/kvm/**') or the absolute path",
+  },
+  RC647: {
+    text: "no measured unit includes {0}",
+    hint: "check --header (where the generated header stands in the tree) and --units",
+  },
+  RC648: {
+    text: "--launcher {0} does not run: {1}",
+    hint: "install it (e.g. apt-get install -y {0}) or drop --launcher",
+  },
+  RC649: {
+    text: "{0} needs --compile-commands",
+    hint: "it is about a tree measured from its compile database ('--base tree' is the tree's own header)",
+  },
+  RC650: { text: "{0}", hint: "sizes are written as bytes or with K, M or G, e.g. 512M" },
+  RC651: {
+    text: "{0} cannot be measured: {1}",
+    hint: "a size run compiles each unit to one object with -c; --units leaves such entries out",
+  },
+  RC652: {
+    text: "the overlay did not hold: {0}",
+    hint: "the unit includes the header by a path outside the overlaid directory; leave it out with --units",
+  },
 } as const;
 
 export type SizeDiagnosticCode = keyof typeof sizeMessages;

@@ -70,7 +70,7 @@ int kvm_hv_hypercall(struct kvm_vcpu *vcpu)
 		if (ret != HV_STATUS_INVALID_PORT_ID)
 			break;
 		/* An unknown connection may be userspace's: post it there. */
-		/* fall through */
+		fallthrough;
 	case HVCALL_POST_MESSAGE:
 		if (unlikely(rep || !kvm_hv_synic_active(vcpu))) {
 			ret = HV_STATUS_INVALID_HYPERCALL_INPUT;

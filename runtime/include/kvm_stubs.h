@@ -30,6 +30,15 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
+/*
+ * The kernel's pseudo-keyword for an intended switch fall-through. An
+ * attribute, not a comment, so it survives preprocessing: distcc (size
+ * --launcher distcc) compiles preprocessed text, where a comment is gone.
+ */
+#ifndef fallthrough
+#define fallthrough __attribute__((__fallthrough__))
+#endif
+
 #define UD_VECTOR 6
 #define GP_VECTOR 13
 

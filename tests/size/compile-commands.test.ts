@@ -1,0 +1,192 @@
+/*
+ * `regcache size --compile-commands` on a small tree laid out like the
+ * kernel's (tree-fixture.ts): the figures equal the handler-suite run with the
+ * same flags, `--base tree` equals all-cached when the tree holds the
+ * all-cached header, the tree and build directory are byte- and
+ * mtime-identical afterwards, a unit reaching the header around the overlay
+ * is an error, and every contradictory option is refused before any compile.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { runCli } from "../helpers/capture";
+import { makeTreeFixture, TreeFixture } from "./tree-fixture";
+import { tempDir } from "./helpers";
+
+interface JsonFunction {
+  name: string;
+  base: number | null;
+  head: number | null;
+  delta: number;
+}
+interface JsonReport {
+  base: string;
+  configs: { name: string; functions: JsonFunction[]; total: { base: number; head: number } }[];
+}
+
+const work = tempDir("size-cc");
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+let fx: TreeFixture;
+let before: Map<string, string>;
+let headVsCached: { code: number; stdout: string; stderr: string };
+const keep = path.join(work, "keep");
+
+const tree = (...args: string[]) =>
+  runCli(["size", "--compile-commands", fx.db, "--header", "kvm/kvm_cache_regs.h", ...args]);
+
+beforeAll(async () => {
+  fx = makeTreeFixture(path.join(work, "fx"));
+  before = fx.snapshot();
+  headVsCached = await tree("--format", "json", "--keep", keep, "--jobs", "2");
+}, 120_000);
+
+const rows = (report: JsonReport) =>
+  report.configs[0].functions.map((f) => [f.name, f.base, f.head]).sort();
+
+describe("size --compile-commands on a kernel-like tree", () => {
+  test("the figures equal the handler suite's gcc-O2 run (same code, same flags)", async () => {
+    expect(headVsCached.code).toBe(0);
+    const suite = await runCli(["size", "--config", "gcc-O2", "--format", "json"]);
+    expect(suite.code).toBe(0);
+    const treeReport = JSON.parse(headVsCached.stdout) as JsonReport;
+    const suiteReport = JSON.parse(suite.stdout) as JsonReport;
+    expect(treeReport.configs.map((c) => c.name)).toEqual(["gcc"]);
+    expect(rows(treeReport)).toEqual(rows(suiteReport));
+    const cpuid = treeReport.configs[0].functions.find((f) => f.name === "kvm_emulate_cpuid")!;
+    expect(cpuid.delta).toBeLessThan(0);
+  });
+
+  test("the unit that does not include the header is compiled once and left out", () => {
+    expect(headVsCached.stderr).toContain("9 units include kvm/kvm_cache_regs.h; 1 do not");
+    const report = JSON.parse(headVsCached.stdout) as JsonReport;
+    expect(report.configs[0].functions.map((f) => f.name)).not.toContain("unrelated_answer");
+    expect(fs.existsSync(path.join(keep, "head", "lib", "unrelated.o"))).toBe(true);
+    expect(fs.existsSync(path.join(keep, "base", "lib", "unrelated.o"))).toBe(false);
+  });
+
+  test("the tree and the build directory are unchanged: same files, bytes and mtimes", () => {
+    expect(fx.snapshot()).toEqual(before);
+  });
+
+  test("objects and dependency files land under --keep; the commands point at the overlay", () => {
+    expect(fs.existsSync(path.join(keep, "base", "kvm", "svm", "svm_nested.o"))).toBe(true);
+    const commands = fs.readFileSync(path.join(keep, "commands.sh"), "utf8");
+    expect(commands).toContain(path.join(keep, "overlay", "head", "svm", "svm_nested.c"));
+    expect(commands).toContain(`-I${path.join(keep, "overlay", "head")}`);
+    expect(commands).not.toContain("-Wp,-MMD");
+    const dep = fs.readFileSync(path.join(keep, "head", "kvm", "cpuid.o.d"), "utf8");
+    expect(dep).toContain(path.join("overlay", "head", "kvm_cache_regs.h"));
+    expect(dep).not.toContain(path.join(fx.tree, "kvm", "kvm_cache_regs.h"));
+  });
+
+  test("--base tree (the tree's own header, here all-cached) gives the all-cached figures", async () => {
+    const run = await tree("--base", "tree", "--format", "json");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.base).toBe("tree");
+    expect(rows(report)).toEqual(rows(JSON.parse(headVsCached.stdout) as JsonReport));
+  });
+
+  test("--units picks units by glob below the tree's root", async () => {
+    const run = await tree("--units", "kvm/cpuid.c", "kvm/svm/*.c", "--format", "json");
+    expect(run.code).toBe(0);
+    const names = (JSON.parse(run.stdout) as JsonReport).configs[0].functions.map((f) => f.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["kvm_emulate_cpuid", "enter_svm_guest_mode", "nested_svm_vmexit"]),
+    );
+    expect(names).not.toContain("kvm_emulate_hypercall");
+    expect(run.stderr).toContain("2 units include");
+  });
+});
+
+describe("a unit that reaches the header around the overlay", () => {
+  test("is an error naming the unit and the tree's file, not a wrong figure", async () => {
+    const leaky = makeTreeFixture(path.join(work, "leaky"), { leak: true });
+    const run = await runCli([
+      "size",
+      "--compile-commands",
+      leaky.db,
+      "--header",
+      "kvm/kvm_cache_regs.h",
+      "--units",
+      "lib/*.c",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error RC652: the overlay did not hold");
+    expect(run.stderr).toContain(path.join(leaky.tree, "lib", "leak.c"));
+    expect(run.stderr).toContain(path.join(leaky.tree, "kvm", "kvm_cache_regs.h"));
+    expect(run.stdout).toBe("");
+  });
+});
+
+describe("refused before any compile (exit 2, nothing written)", () => {
+  const cases: [string, () => string[], string][] = [
+    [
+      "--compiler with a database",
+      () => ["--compiler", "gcc"],
+      "--compiler cannot be used with --compile-commands",
+    ],
+    [
+      "--config with a database",
+      () => ["--config", "gcc-O2"],
+      "--config cannot be used with --compile-commands",
+    ],
+    ["--explain with a database", () => ["--explain"], "--explain cannot be used"],
+    [
+      "--keep inside the tree",
+      () => ["--keep", path.join(fx.tree, "out")],
+      "which a measuring run only reads",
+    ],
+    [
+      "--keep inside the build directory",
+      () => ["--keep", path.join(fx.build, "x")],
+      "which a measuring run only reads",
+    ],
+    ["a glob matching nothing", () => ["--units", "nothing/*.c"], "matches --units nothing/*.c"],
+    [
+      "a launcher that does not run",
+      () => ["--launcher", "no-such-launcher-xyz"],
+      "--launcher no-such-launcher-xyz does not run",
+    ],
+  ];
+  test.each(cases)("%s", async (_name, extra, message) => {
+    const out = path.join(work, "refused-out");
+    const run = await tree(...extra(), "--out", out);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain("compiled");
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.existsSync(path.join(fx.tree, "out"))).toBe(false);
+  });
+
+  const standalone: [string, string[], string][] = [
+    ["--base tree without a database", ["--base", "tree"], "--base tree needs --compile-commands"],
+    ["--header without a database", ["--header", "x.h"], "--header needs --compile-commands"],
+    [
+      "a header the spec does not generate",
+      ["--compile-commands", "DB", "--header", "kvm/nope.h"],
+      "the spec generates no header named nope.h",
+    ],
+    [
+      "a header directory not in the tree",
+      ["--compile-commands", "DB", "--header", "nodir/kvm_cache_regs.h"],
+      "no directory nodir",
+    ],
+    ["the x86-kvm spec without --header", ["--compile-commands", "DB"], "--header is needed"],
+    ["a database that is not JSON", ["--compile-commands", "BAD"], "not valid JSON"],
+    [
+      "a database that does not exist",
+      ["--compile-commands", "MISSING"],
+      "cannot read it",
+    ],
+  ];
+  test.each(standalone)("%s", async (_name, argv, message) => {
+    const bad = path.join(work, "bad.json");
+    fs.writeFileSync(bad, "[{");
+    const resolved = argv.map((a) =>
+      a === "DB" ? fx.db : a === "BAD" ? bad : a === "MISSING" ? path.join(work, "none.json") : a,
+    );
+    const run = await runCli(["size", ...resolved]);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(message);
+  });
+});

@@ -23,7 +23,7 @@ import { cacheFromEnv, compilerIdentity, FileHasher, trim } from "../size/object
 import { sizeDiagnostic } from "../size/messages";
 import { OverlayFile } from "../size/overlay";
 import { MeasuredConfig, SkippedConfig } from "../size/report";
-import { inside } from "../size/rewrite";
+import { inside, reachesDirectory } from "../size/rewrite";
 import { measureTree, planTree, TreeSide } from "../size/tree";
 
 /** The file a kernel spec's header stands for, below the tree's root. */
@@ -153,7 +153,12 @@ export function prepareTree(
       problems.push(diag("RC642", header, path.dirname(header), options.compileCommands));
     else headerDir = path.join(treeRoot, path.dirname(header));
   }
-  const units = selectUnits(db.units, options.units ?? [], treeRoot ?? "/");
+  const globbed = selectUnits(db.units, options.units ?? [], treeRoot ?? "/");
+  // Without globs, only units that can reach the header's directory (documented).
+  const units =
+    options.units === undefined && headerDir !== undefined
+      ? globbed.filter((unit) => reachesDirectory(unit, headerDir!))
+      : globbed;
   if (units.length === 0)
     problems.push(diag("RC646", options.compileCommands, (options.units ?? []).join(" ")));
   if (options.keep !== undefined) {

@@ -49,6 +49,25 @@ export function mapPath(map: DirectoryMap, directory: string, p: string): string
   return rel === undefined ? p : path.join(map.overlayDir, rel);
 }
 
+/**
+ * Whether a unit can reach a header of `dir` the ordinary ways: its source
+ * lies in `dir` (quoted includes of neighbours) or an include path points
+ * into it. The default unit selection keeps only these, so a kernel
+ * database's host tools (scripts/kconfig, …) are not compiled for nothing.
+ */
+export function reachesDirectory(unit: TranslationUnit, dir: string): boolean {
+  if (inside(dir, unit.file) !== undefined) return true;
+  const argv = unit.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const option = PATH_OPTIONS.find((o) => argv[i] === o || argv[i].startsWith(o));
+    if (option === undefined) continue;
+    const value = argv[i] === option ? argv[i + 1] : argv[i].slice(option.length);
+    if (value !== undefined && inside(dir, path.resolve(unit.directory, value)) !== undefined)
+      return true;
+  }
+  return false;
+}
+
 /** Drops dependency options from a -Wp, list; undefined when nothing is left. */
 function filterWp(list: string[]): string[] {
   const kept: string[] = [];

@@ -372,8 +372,12 @@ export async function forRun(
   };
 }
 
-/** One line saying what ran and what the cache gave; the cache is trimmed to its bound. */
-export function reportExec(io: Io, exec: ExecContext): void {
+/**
+ * Trims the cache to its bound; then one line on stderr saying what ran and
+ * what the cache gave, when `verbose` (a tree run, which already reports its
+ * units) or a launcher is in use. The handler-suite run stays quiet, as ccache does.
+ */
+export function reportExec(io: Io, exec: ExecContext, verbose: boolean): void {
   if (exec.cache) {
     try {
       trim(exec.cache.cache);
@@ -382,7 +386,7 @@ export function reportExec(io: Io, exec: ExecContext): void {
     }
   }
   // Silent when neither is in use: the line is about the cache and the launcher.
-  if (!exec.stats || (!exec.cache && !exec.launcher)) return;
+  if (!exec.stats || (!exec.cache && !exec.launcher) || (!verbose && !exec.launcher)) return;
   const { compiled, cached } = exec.stats;
   const via = exec.launcher ? ` through ${exec.launcher.join(" ")}` : "";
   io.stderr(

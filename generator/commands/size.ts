@@ -309,7 +309,7 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     : await runSuite(io, args, await compilers, headerSets, exec.context);
   if (!ran.ok) return ran.exitCode;
   const { measured, skipped, sizes } = ran;
-  reportExec(io, exec.context);
+  reportExec(io, exec.context, tree !== undefined);
 
   // 7. Report, budget, output.
   let report = buildReport({

@@ -173,11 +173,7 @@ describe("refused before any compile (exit 2, nothing written)", () => {
     ],
     ["the x86-kvm spec without --header", ["--compile-commands", "DB"], "--header is needed"],
     ["a database that is not JSON", ["--compile-commands", "BAD"], "not valid JSON"],
-    [
-      "a database that does not exist",
-      ["--compile-commands", "MISSING"],
-      "cannot read it",
-    ],
+    ["a database that does not exist", ["--compile-commands", "MISSING"], "cannot read it"],
   ];
   test.each(standalone)("%s", async (_name, argv, message) => {
     const bad = path.join(work, "bad.json");

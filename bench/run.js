@@ -612,6 +612,12 @@ function markdown(res) {
     `| valgrind | ${m.valgrind} |`,
   );
   L.push(`| load average at start | ${m.loadAverageAtStart.join(", ")} |`, "");
+  const carried = ["size", "callgrind", "kernel"].filter((p) => res[p]?.carriedFrom);
+  if (carried.length > 0)
+    L.push(
+      `Carried over from earlier runs (BENCH_ONLY): ${carried.map((p) => `${p} (${res[p].carriedFrom})`).join(", ")}.`,
+      "",
+    );
   L.push("## Targets", "");
   L.push("| target | measured | limit | result |", "|---|---|---|---|");
   for (const t of res.targets)
@@ -803,6 +809,19 @@ function main() {
       ? benchCallgrind(work)
       : skip("callgrind", "left out (BENCH_ONLY)");
     res.kernel = want("kernel") ? benchKernel(work) : skip("kernel", "left out (BENCH_ONLY)");
+    // BENCH_ONLY reruns some parts: the others are carried over from the last
+    // bench/results.json, each marked with the date it was measured.
+    if (only) {
+      let previous;
+      try {
+        previous = JSON.parse(fs.readFileSync(path.join(__dirname, "results.json"), "utf8"));
+      } catch {
+        previous = undefined;
+      }
+      for (const part of ["size", "callgrind", "kernel"])
+        if (!want(part) && previous?.[part]?.available)
+          res[part] = { ...previous[part], carriedFrom: previous[part].carriedFrom ?? previous.date };
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -121,7 +121,9 @@ export function inputHash(parts: {
     generator: generatorVersion(),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
-    spec: parts.specText,
+    // Line endings are not an input: a checkout may convert the spec to CRLF (as a BOM,
+    // which decoding drops, is not one either).
+    spec: parts.specText.replace(/\r\n/g, "\n"),
     ...target,
   });
   return sha256(canonical);

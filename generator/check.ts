@@ -50,20 +50,27 @@ export interface CompareOptions {
   readonly label: (path: string) => string;
 }
 
+/** A file as it would read with LF line endings (a checkout may have converted it to CRLF). */
+const lfOf = (text: string): string => text.replace(/\r\n/g, "\n");
+
 export const isHandEdited = (text: string): boolean => {
-  const banner = parseBanner(text);
+  const banner = parseBanner(lfOf(text));
   return banner !== undefined && sha256(banner.body) !== banner.bodyHash;
 };
 
 /** Why `current` (on disk) is not `wanted` (what the spec produces now, banner and all). */
 export function causesOf(current: string, wanted: string): Cause[] {
-  if (current.replace(/\r\n/g, "\n") === wanted) return ["line-endings"];
-  const banner = parseBanner(current);
-  if (!banner) return ["no-banner"];
+  // The banner and the body hash are read as if the file had LF line endings, so a
+  // converted file is judged on what else differs; its line endings are a cause of their own.
+  const lf = lfOf(current);
+  if (lf === wanted) return ["line-endings"];
+  const crlf: Cause[] = lf !== current ? ["line-endings"] : [];
+  const banner = parseBanner(lf);
+  if (!banner) return ["no-banner", ...crlf];
   const causes: Cause[] = [];
   if (banner.inputHash !== parseBanner(wanted)?.inputHash) causes.push("inputs-changed");
   if (sha256(banner.body) !== banner.bodyHash) causes.push("hand-edited");
-  return causes.length > 0 ? causes : ["banner-differs"];
+  return [...(causes.length > 0 ? causes : ["banner-differs" as const]), ...crlf];
 }
 
 /** Compares what the spec produces with what the output directory holds. */

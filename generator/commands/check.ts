@@ -140,6 +140,16 @@ const changed = (path: string): string =>
 
 /** The label (modified / hand-edited / missing / stale) and the reason shown for one finding. */
 export function describeFinding(f: Finding): { label: string; reason: string } {
+  const only = f.causes.length === 1 && f.causes[0] === "line-endings";
+  if (f.status === "modified" && only)
+    return { label: "modified", reason: "only the line endings differ (CRLF); see docs/ci.md" };
+  const described = describeContent(f);
+  return f.causes.includes("line-endings")
+    ? { ...described, reason: `${described.reason}; its line endings are CRLF, too` }
+    : described;
+}
+
+function describeContent(f: Finding): { label: string; reason: string } {
   const edited = f.causes.includes("hand-edited");
   switch (f.status) {
     case "missing":
@@ -152,8 +162,6 @@ export function describeFinding(f: Finding): { label: string; reason: string } {
           (edited ? " (and it was edited by hand)" : ""),
       };
     case "modified":
-      if (f.causes.includes("line-endings"))
-        return { label: "modified", reason: "only the line endings differ (CRLF); see docs/ci.md" };
       if (f.causes.includes("no-banner"))
         return { label: "modified", reason: "its regcache banner is missing or damaged" };
       if (edited && f.causes.includes("inputs-changed"))

@@ -41,6 +41,12 @@ export interface ParsedDocument {
   readonly value: unknown;
   /** Spans keyed by pathKey(path). */
   readonly spans: ReadonlyMap<string, Located>;
+  /**
+   * Problems that did not stop the parse: a duplicate key (RC101) keeps its
+   * first value, so validation still runs and reports the file's other
+   * problems in the same run. Validation reports these first.
+   */
+  readonly problems?: readonly Diagnostic[];
 }
 
 export function pathKey(path: DocPath): string {
@@ -231,9 +237,12 @@ export function parseSpec(file: SourceFile): ParseResult {
     resolved: new Map(),
   };
   const value = toPlain(doc.contents as Node | null, [], undefined, state, undefined);
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (diagnostics.some((d) => d.code !== "RC101")) return { ok: false, diagnostics };
   if (!spans.has(pathKey([]))) spans.set(pathKey([]), { value: { start: 0, end: 0 } });
-  return { ok: true, doc: { file, value, spans } };
+  return {
+    ok: true,
+    doc: { file, value, spans, ...(diagnostics.length > 0 ? { problems: diagnostics } : {}) },
+  };
 }
 
 function firstLine(message: string): string {

@@ -60,7 +60,8 @@ function whatItIs(value: unknown): string {
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function validateSpec(doc: ParsedDocument): ValidateResult {
-  const diagnostics: Diagnostic[] = [];
+  // A duplicate key did not stop the parse: it is reported beside every other problem.
+  const diagnostics: Diagnostic[] = [...(doc.problems ?? [])];
   const report = (d: Diagnostic) => diagnostics.push(d);
   const span = (p: DocPath, which: "key" | "value" = "value"): Span | undefined => {
     const loc = doc.spans.get(pathKey(p));
@@ -71,6 +72,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     return {
       ok: false,
       diagnostics: [
+        ...diagnostics,
         diagnose("RC122", doc.file, span([]), doc.file.displayPath, whatItIs(doc.value)),
       ],
     };

@@ -70,6 +70,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
   const templatesShown = displayPathOf(io, templates);
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
 
+  /** Whether a run of this watch wrote (or found) output the spec produces. */
+  let produced = false;
   /** One regeneration; `why` names what changed, or is empty for the first run. */
   const once = async (why: readonly string[]): Promise<void> => {
     const outcome = await regenerate(where, args);
@@ -77,7 +79,11 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
     switch (outcome.kind) {
       case "invalid":
         printDiagnostics(io, outcome.diagnostics);
-        io.stdout(`${prefix}invalid spec; keeping the last good output in ${out}/\n`);
+        io.stdout(
+          produced
+            ? `${prefix}invalid spec; keeping the last good output in ${out}/\n`
+            : `${prefix}invalid spec; nothing written to ${out}/ (left as it was); waiting for a fix\n`,
+        );
         return;
       case "refused":
       case "failed":
@@ -85,6 +91,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
         io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
         return;
       case "done": {
+        produced = true;
         const changed = outcome.plan.files.filter((f) => f.action !== "unchanged");
         const summary = describePlan(outcome.plan, out, false)
           .trimEnd()
@@ -112,6 +119,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       finished = true;
       if (timer) clearTimeout(timer);
       for (const w of watchers) w.close();
+      target?.watcher?.close();
       options.signal.removeEventListener("abort", onAbort);
       // Let a run in progress finish its writes before returning.
       void (running ?? Promise.resolve()).then(() =>
@@ -157,15 +165,50 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       finish({ code: ExitCode.environment });
     };
 
+    /*
+     * A symlinked spec: edits land on the file it points to, in that file's
+     * directory, so that directory is watched too, and re-resolved whenever the
+     * link's own directory changes (the link swapped to another spec).
+     */
+    let target: { path: string; watcher?: fs.FSWatcher } | undefined;
+    const followLink = () => {
+      let real: string | undefined;
+      try {
+        real = fs.realpathSync(where.specPath);
+      } catch {
+        real = undefined; // a dangling link or a missing spec: the next run reports it
+      }
+      if (real === target?.path) return;
+      target?.watcher?.close();
+      target = real === undefined ? undefined : { path: real };
+      if (!target || finished) return;
+      const realName = path.basename(target.path);
+      const realDir = path.dirname(target.path);
+      if (realDir === path.dirname(where.specPath) && realName === specName) return;
+      try {
+        const watcher = fs.watch(realDir, (_event, name) => {
+          if (name === null || name === realName) changed(where.displayPath);
+        });
+        watcher.on("error", () => undefined); // its directory went away: the link will change too
+        target.watcher = watcher;
+      } catch {
+        // the target's directory cannot be watched; the link's directory still is
+      }
+    };
+
     if (options.signal.aborted) return finish({ code: ExitCode.ok });
     options.signal.addEventListener("abort", onAbort);
     try {
       const specDir = path.dirname(where.specPath);
       const specWatcher = fs.watch(specDir, (_event, name) => {
-        if (name === null || name === specName) changed(where.displayPath);
+        if (name === null || name === specName) {
+          followLink(); // the link itself may now point elsewhere
+          changed(where.displayPath);
+        }
       });
       specWatcher.on("error", failed(displayPathOf(io, specDir)));
       watchers.push(specWatcher);
+      followLink();
       const templateWatcher = fs.watch(templates, { recursive: true }, (_event, name) => {
         const file = name === null ? "" : String(name).split(path.sep).join("/");
         if (!isNoise(file)) changed(file ? `${templatesShown}/${file}` : templatesShown);

@@ -130,3 +130,75 @@ describe("regcache watch", () => {
     expect(c.stderr()).toMatch(/^regcache: error: cannot watch nowhere: ENOENT/);
   });
 });
+
+describe("regcache watch, issue 13", () => {
+  let project: string;
+  beforeEach(() => {
+    project = tempProject("watch13");
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  const args = {
+    spec: "spec/current.yaml",
+    out: "generated",
+    cStyle: "macro",
+    allCached: false,
+  } as const;
+  const kvm = () => path.join(project, "generated", "c", "kvm_cache_regs.h");
+
+  test("follows a symlinked spec: edits to its target regenerate, a swapped link is re-resolved", async () => {
+    const specs = path.join(project, "spec");
+    // The targets live in another directory than the link, as when specs are switched by a link.
+    const store = path.join(project, "store");
+    fs.mkdirSync(store);
+    fs.copyFileSync(path.join(specs, "x86-kvm.yaml"), path.join(store, "a.yaml"));
+    fs.copyFileSync(path.join(specs, "x86-kvm.yaml"), path.join(store, "b.yaml"));
+    fs.symlinkSync(path.join("..", "store", "a.yaml"), path.join(specs, "current.yaml"));
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const printed = () => c.stdout() + c.stderr();
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    const runs = () => linesOf(c.stdout()).filter((l) => /^\[/.test(l)).length;
+    await until(() => /watching spec\/current\.yaml/.test(c.stdout()), "the first run", printed);
+    const first = fs.readFileSync(kvm(), "utf8");
+
+    // An edit of the file the link points to.
+    const a = path.join(store, "a.yaml");
+    fs.writeFileSync(a, rspAlwaysAvailable(fs.readFileSync(a, "utf8")));
+    await until(() => fs.readFileSync(kvm(), "utf8") !== first, "the edit of a.yaml", printed);
+    const edited = fs.readFileSync(kvm(), "utf8");
+
+    // The link swapped to b.yaml (unedited), then b.yaml edited: both are seen.
+    const n = runs();
+    fs.rmSync(path.join(specs, "current.yaml"));
+    fs.symlinkSync(path.join("..", "store", "b.yaml"), path.join(specs, "current.yaml"));
+    await until(() => runs() > n && fs.readFileSync(kvm(), "utf8") === first, "the swap", printed);
+    const b = path.join(store, "b.yaml");
+    fs.writeFileSync(b, rspAlwaysAvailable(fs.readFileSync(b, "utf8")));
+    await until(() => fs.readFileSync(kvm(), "utf8") === edited, "the edit of b.yaml", printed);
+
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    const check = await main(["check", "--spec", "spec/current.yaml"], capturingIo(project).io);
+    expect(check).toBe(0);
+  });
+
+  test("started on an invalid spec with no output yet: says nothing was written, not 'last good output'", async () => {
+    fs.writeFileSync(path.join(project, "spec", "current.yaml"), "regcache: 1\nname: [\n");
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(
+      () => /invalid spec/.test(c.stdout()),
+      "the first run",
+      () => c.stdout(),
+    );
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(c.stdout()).toMatch(
+      /^\[\d\d:\d\d:\d\d\] invalid spec; nothing written to generated\/ \(left as it was\); waiting for a fix$/m,
+    );
+    expect(c.stdout()).not.toMatch(/last good output/);
+    expect(fs.existsSync(path.join(project, "generated"))).toBe(false);
+  });
+});

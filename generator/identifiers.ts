@@ -1,12 +1,33 @@
 /*
- * The rules a spec's names must follow because they become C (and
- * TypeScript) identifiers: the identifier grammar, C keywords, names C
- * reserves, names the toolchain or the generated macros already use, and the
- * identifiers each name generates, which must not collide with one another:
- * a backend 'vcpu' would #define VCPU_REGS_LAZY_LOAD_SET over a register
- * 'lazy_load_set''s enum constant, and the accessors would silently index
- * regs[] with a mask. camelName lives here, a leaf module, so both
- * the checks and the TypeScript emitter agree on what a name becomes.)
+ * Every identifier a target emits, derived in one place, and the one check
+ * that they do not collide.
+ *
+ * The rules a spec's names must follow because they become C and TypeScript
+ * identifiers: the identifier grammar, C keywords, names C reserves, names the
+ * toolchain or the generated macros already use, and the identifiers each name
+ * generates, which must not collide with one another or with the helpers the
+ * generator emits itself: a backend 'vcpu' would #define
+ * VCPU_REGS_LAZY_LOAD_SET over a register 'lazy_load_set''s enum constant; a
+ * register 'Register' would define the TypeScript target's registerRead twice.
+ *
+ * Pipeline order (settled): parse → validate → model → emit.
+ *  - namesOf(thing) is the only derivation of what a register or backend is
+ *    called in each target (C and TypeScript, every option: macro/expanded,
+ *    all-cached); GENERATOR_IDENTIFIERS lists what each target defines
+ *    whatever the spec says.
+ *  - validate.ts runs collisions() over every name that passed the other
+ *    checks and reports RC120 at the register's or backend's spec position.
+ *  - model.ts takes its names from namesOf too (accessor names, backend set
+ *    names) and lists every identifier of each target in model.identifiers.
+ *  - tests/core/identifiers.test.ts checks that every identifier the emitted
+ *    files define is in model.identifiers, so a new helper or accessor that is
+ *    not added here fails the suite instead of slipping past the check.
+ * To emit a new identifier (kernel helpers, say): add it to namesOf (one per
+ * register or backend) or to GENERATOR_IDENTIFIERS (fixed), then use the
+ * model's name for it in the emitter.
+ *
+ * camelName lives here, a leaf module, so the checks and the TypeScript
+ * emitter agree on what a name becomes.
  */
 
 /** exit_info_1 → exitInfo1, RAX stays rax: identifiers in TypeScript's camel case. */
@@ -42,17 +63,32 @@ export function unusableBecause(name: string, what: "register" | "backend"): str
   return undefined;
 }
 
-/** Identifiers the generated headers define whatever the spec says. */
-export const FIXED_IDENTIFIERS: ReadonlySet<string> = new Set(
-  (
-    "NR_VCPU_REGS NR_KVM_REG_BITS __VCPU_EXREG_BASE KVM_REG_MASK_BITS KVM_REG_WORD_BIT KVM_REG_SET_TEST " +
-    "KVM_REG_BIT KVM_BACKENDS BUILD_KVM_GPR_ACCESSORS BUILD_KVM_CACHED_GPR_ACCESSORS " +
-    "kvm_register_read kvm_register_write kvm_register_is_available kvm_register_is_dirty " +
-    "kvm_register_mark_available kvm_register_mark_dirty kvm_register_mark_for_reload " +
-    "kvm_read_edx_eax kvm_reg kvm_reg_mask_t kvm_reg_mask_word_t " +
-    "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H"
-  ).split(" "),
-);
+/** The targets whose identifiers share a namespace: each target's files are one program. */
+export type IdentifierTarget = "c" | "ts";
+
+/** Identifiers each target defines whatever the spec says (every option). */
+export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySet<string>>> = {
+  c: new Set(
+    (
+      "NR_VCPU_REGS NR_KVM_REG_BITS __VCPU_EXREG_BASE KVM_REG_MASK_BITS KVM_REG_WORD_BIT KVM_REG_SET_TEST " +
+      "KVM_REG_BIT KVM_BACKENDS BUILD_KVM_GPR_ACCESSORS BUILD_KVM_CACHED_GPR_ACCESSORS " +
+      "kvm_register_read kvm_register_write kvm_register_is_available kvm_register_is_dirty " +
+      "kvm_register_mark_available kvm_register_mark_dirty kvm_register_mark_for_reload " +
+      "kvm_read_edx_eax kvm_reg kvm_reg_mask_t kvm_reg_mask_word_t " +
+      "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H"
+    ).split(" "),
+  ),
+  ts: new Set(
+    (
+      "BACKENDS Backend KvmX86Ops NR_KVM_REG_BITS NR_VCPU_REGS REGS_AVAIL_SET REGS_LAZY_LOAD_SET " +
+      "REG_MASK_WORDS Reg RegMask Vcpu VcpuArch createVcpu isAvailable isDirty markAvailable " +
+      "markDirty markForReload maskClear maskSet maskTest readEdxEax regMask registerRead registerWrite"
+    ).split(" "),
+  ),
+};
+
+/** The C identifiers the generated headers define whatever the spec says. */
+export const FIXED_IDENTIFIERS: ReadonlySet<string> = GENERATOR_IDENTIFIERS.c;
 
 export interface NamedThing {
   readonly what: "register" | "backend";
@@ -60,20 +96,47 @@ export interface NamedThing {
   readonly kind?: "gpr" | "extended";
 }
 
-/** The C identifiers a register or backend generates (whether or not its guard is set). */
-export function generatedIdentifiers(t: NamedThing): string[] {
+/** kvm_rax_read / kvm_rax_write: a GPR's C accessors. */
+export const cAccessorNames = (name: string) => ({
+  read: `kvm_${name}_read`,
+  write: `kvm_${name}_write`,
+});
+
+/** raxRead / raxWrite: a GPR's TypeScript accessors ('a_b' and 'a__b' both give aBRead). */
+export const tsAccessorNames = (name: string) => ({
+  read: `${camelName(name)}Read`,
+  write: `${camelName(name)}Write`,
+});
+
+/** VMX_REGS_LAZY_LOAD_SET / VMX_REGS_AVAIL_SET: a backend's sets, in C and TypeScript alike. */
+export const backendSetNames = (name: string) => ({
+  lazy: `${name.toUpperCase()}_REGS_LAZY_LOAD_SET`,
+  available: `${name.toUpperCase()}_REGS_AVAIL_SET`,
+});
+
+/**
+ * The identifiers a register or backend generates in each target, whatever
+ * the options and whether or not its guard is set. Enum members inside the
+ * TypeScript `enum Reg` are scoped to it (and unique ignoring case, RC105).
+ */
+export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   const upper = t.name.toUpperCase();
-  if (t.what === "backend") return [`${upper}_REGS_LAZY_LOAD_SET`, `${upper}_REGS_AVAIL_SET`];
-  if (t.kind === "extended") return [`VCPU_EXREG_${upper}`, `KVM_REG_BIT_${upper}`];
-  return [
-    `VCPU_REGS_${upper}`,
-    `KVM_REG_BIT_${upper}`,
-    `kvm_${t.name}_read`,
-    `kvm_${t.name}_write`,
-    // The TypeScript target's accessors: 'a_b' and 'a__b' both become aBRead.
-    `${camelName(t.name)}Read`,
-    `${camelName(t.name)}Write`,
-  ];
+  if (t.what === "backend") {
+    const sets = backendSetNames(t.name);
+    return { c: [sets.lazy, sets.available], ts: [sets.lazy, sets.available] };
+  }
+  if (t.kind === "extended") return { c: [`VCPU_EXREG_${upper}`, `KVM_REG_BIT_${upper}`], ts: [] };
+  const c = cAccessorNames(t.name);
+  const ts = tsAccessorNames(t.name);
+  return {
+    c: [`VCPU_REGS_${upper}`, `KVM_REG_BIT_${upper}`, c.read, c.write],
+    ts: [ts.read, ts.write],
+  };
+}
+
+/** Every identifier of one target for these registers and backends, generator's own first. */
+export function identifiersOf(things: readonly NamedThing[], target: IdentifierTarget): string[] {
+  return [...GENERATOR_IDENTIFIERS[target], ...things.flatMap((t) => namesOf(t)[target])];
 }
 
 export interface Collision<T extends NamedThing> {
@@ -83,20 +146,31 @@ export interface Collision<T extends NamedThing> {
   readonly owner?: T;
 }
 
-/** Names whose generated identifiers collide with the generator's or an earlier name's. */
+/**
+ * Names whose generated identifiers collide, in any target, with the
+ * generator's own or with an earlier name's. One collision per name (its
+ * first), in spec order; a colliding name does not claim its identifiers.
+ */
 export function collisions<T extends NamedThing>(things: readonly T[]): Collision<T>[] {
-  const owners = new Map<string, T>();
+  const owners: Record<IdentifierTarget, Map<string, T>> = { c: new Map(), ts: new Map() };
+  const targets = Object.keys(owners) as IdentifierTarget[];
   const out: Collision<T>[] = [];
   for (const thing of things) {
-    const ids = generatedIdentifiers(thing);
-    const hit = ids
-      .map((identifier) => ({ identifier, owner: owners.get(identifier) }))
-      .find((c) => c.owner !== undefined || FIXED_IDENTIFIERS.has(c.identifier));
+    const names = namesOf(thing);
+    const hit = targets
+      .flatMap((target) =>
+        names[target].map((identifier) => ({
+          identifier,
+          owner: owners[target].get(identifier),
+          fixed: GENERATOR_IDENTIFIERS[target].has(identifier),
+        })),
+      )
+      .find((c) => c.owner !== undefined || c.fixed);
     if (hit) {
       out.push({ thing, identifier: hit.identifier, ...(hit.owner ? { owner: hit.owner } : {}) });
       continue;
     }
-    for (const id of ids) owners.set(id, thing);
+    for (const target of targets) for (const id of names[target]) owners[target].set(id, thing);
   }
   return out;
 }

@@ -4,6 +4,13 @@
  * backend's lazy and available sets hold. Emitters only print this.
  */
 import { MASK_BITS, type MaskKind } from "./constants";
+import {
+  backendSetNames,
+  cAccessorNames,
+  identifiersOf,
+  tsAccessorNames,
+  type IdentifierTarget,
+} from "./identifiers";
 import type { CheckedSpec } from "./validate";
 
 export type CStyle = "macro" | "expanded";
@@ -36,6 +43,9 @@ export interface AccessorModel {
   /** kvm_rax_read / kvm_rax_write */
   readonly read: string;
   readonly write: string;
+  /** raxRead / raxWrite: the TypeScript target's accessors. */
+  readonly tsRead: string;
+  readonly tsWrite: string;
   /** direct: plain regs[] access; cached: avail test, cache_reg, dirty bits. */
   readonly path: "direct" | "cached";
 }
@@ -71,6 +81,12 @@ export interface Model {
   readonly accessors: readonly AccessorModel[];
   readonly backends: readonly BackendModel[];
   readonly options: ModelOptions;
+  /**
+   * Every identifier each target defines, from identifiers.ts (the generator's
+   * own, then each register's and backend's, in spec order); validation has
+   * checked they are unique.
+   */
+  readonly identifiers: Readonly<Record<IdentifierTarget, readonly string[]>>;
 }
 
 export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
@@ -109,8 +125,8 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
       declared: b.declared,
       lazy: registers.filter((r) => r.lazyIn.includes(b.name)),
       available: registers.filter((r) => !r.lazyIn.includes(b.name)),
-      lazySetName: `${upper}_REGS_LAZY_LOAD_SET`,
-      availSetName: `${upper}_REGS_AVAIL_SET`,
+      lazySetName: backendSetNames(b.name).lazy,
+      availSetName: backendSetNames(b.name).available,
     };
   });
 
@@ -128,11 +144,22 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     registers,
     accessors: gprs.map((register) => ({
       register,
-      read: `kvm_${register.name}_read`,
-      write: `kvm_${register.name}_write`,
+      read: cAccessorNames(register.name).read,
+      write: cAccessorNames(register.name).write,
+      tsRead: tsAccessorNames(register.name).read,
+      tsWrite: tsAccessorNames(register.name).write,
       path: !options.allCached && register.alwaysAvailable ? "direct" : "cached",
     })),
     backends,
     options,
+    identifiers: identifiersByTarget(spec),
   };
+}
+
+function identifiersByTarget(spec: CheckedSpec): Record<IdentifierTarget, readonly string[]> {
+  const things = [
+    ...spec.registers.map((r) => ({ what: "register" as const, name: r.name, kind: r.kind })),
+    ...spec.backends.map((b) => ({ what: "backend" as const, name: b.name })),
+  ];
+  return { c: identifiersOf(things, "c"), ts: identifiersOf(things, "ts") };
 }

@@ -94,10 +94,7 @@ export const doc = (...lines: (string | undefined)[]): string =>
 export { camelName };
 
 export const regRef = (r: RegisterModel): string => `Reg.${r.upper}`;
-export const accessorNames = (a: AccessorModel) => ({
-  read: `${camelName(a.register.name)}Read`,
-  write: `${camelName(a.register.name)}Write`,
-});
+export const accessorNames = (a: AccessorModel) => ({ read: a.tsRead, write: a.tsWrite });
 
 /** 32-bit words in a mask: as many bits as the C mask has, u32 → 1, u64 → 2. */
 export const maskWords = (model: Model): number => (model.mask.words * model.mask.wordBits) / 32;

@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // node, with a private TMPDIR per test file that must be empty at its end.
+  testEnvironment: "<rootDir>/tests/helpers/private-tmp-environment.js",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   // Real kernel builds (tests/kernel/*.proof.ts) run in npm run test:kernel.

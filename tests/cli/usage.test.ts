@@ -242,7 +242,9 @@ describe("every command × every kind of bad argument: exit 2, one line, nothing
       let timer: NodeJS.Timeout | undefined;
       const r = await Promise.race([
         runCli(c.argv, { cwd: dir }),
-        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WATCH_GRACE_MS))),
+        new Promise<undefined>(
+          (resolve) => (timer = setTimeout(() => resolve(undefined), WATCH_GRACE_MS)),
+        ),
       ]);
       clearTimeout(timer);
       expect(r).toBeDefined();

@@ -3,8 +3,8 @@
  * directory, output generated there), the CLI driven in-process with a
  * capturing Io, and snapshots of a tree with contents and mtimes.
  */
+import { tempDir } from "../helpers/temp";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { generateAll } from "../../generator/api";
 import { main } from "../../generator/cli";
@@ -48,9 +48,12 @@ export async function regcache(cwd: string, ...argv: string[]): Promise<RunResul
 
 /** A temp project holding a copy of the repo's spec/; the repo itself is never written. */
 export function tempProject(prefix = "drift"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${prefix}-`));
+  const dir = tempDir(prefix);
   fs.cpSync(path.join(repoRoot, "spec"), path.join(dir, "spec"), { recursive: true });
-  fs.copyFileSync(path.join(repoRoot, "regcache.config.yaml"), path.join(dir, "regcache.config.yaml"));
+  fs.copyFileSync(
+    path.join(repoRoot, "regcache.config.yaml"),
+    path.join(dir, "regcache.config.yaml"),
+  );
   return dir;
 }
 

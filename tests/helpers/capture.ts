@@ -4,7 +4,6 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../generator/cli";
 import type { Io } from "../../generator/io";
@@ -34,9 +33,7 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${prefix}-`));
-}
+export { tempDir } from "./temp";
 
 /** Installed C compilers among gcc, clang-19 and clang (clang once). */
 export function compilers(): string[] {

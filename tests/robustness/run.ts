@@ -4,7 +4,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../generator/cli";
 import type { Io } from "../../generator/io";
@@ -53,9 +52,7 @@ export function spawnCli(
   });
 }
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${prefix}-`));
-}
+export { tempDir } from "../helpers/temp";
 
 export interface Snapshot {
   readonly [relPath: string]: {

@@ -5,6 +5,7 @@
  * driver. Nothing is written inside the repository.
  */
 import { execFile, execFileSync } from "node:child_process";
+import { tempDir as sharedTempDir } from "../helpers/temp";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -61,7 +62,7 @@ export function compilers(): { gcc: Compiler; clang?: Compiler } {
 }
 
 export function tempDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `regcache-runtime-${tag}-`));
+  return sharedTempDir(`runtime-${tag}`);
 }
 
 /** Generates a spec's headers below `dir` (as dir/c/*.h) and returns dir. */

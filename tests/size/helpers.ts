@@ -4,13 +4,10 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { NmSymbol } from "../../generator/size/symbols";
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${prefix}-`));
-}
+export { tempDir } from "../helpers/temp";
 
 export function hasCommand(command: string): boolean {
   try {

@@ -5,8 +5,8 @@
  * spec's registers.ts in place of the re-export of generated/ts/, and the
  * result is required from there. Type-checking is the tsc test's job.
  */
+import { tempDir } from "../helpers/temp";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 
@@ -36,7 +36,7 @@ const transpile = (text: string, fileName: string): string =>
   }).outputText;
 
 export function makeTempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `regcache-${label}-`));
+  return tempDir(label);
 }
 
 /**

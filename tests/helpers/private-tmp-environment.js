@@ -1,0 +1,38 @@
+// The suite's test environment: node, with a private TMPDIR per test file.
+// Before the file runs, TMPDIR points at a new empty directory (os.tmpdir()
+// and every subprocess the file starts use it); after the file and all its
+// afterAll hooks, anything left there fails the file ("left in TMPDIR: …"),
+// and the directory is removed. So no test can leak temporary files unseen.
+"use strict";
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { TestEnvironment } = require("jest-environment-node");
+
+class PrivateTmpEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-test-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir; // before super(): the test's process.env is a copy made there
+    super(config, context);
+    this.privateTmp = dir;
+    this.savedTmp = saved;
+    this.testPath = context.testPath;
+  }
+
+  async teardown() {
+    if (this.tornDown) return; // jest may call it twice
+    this.tornDown = true;
+    await super.teardown();
+    if (this.savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = this.savedTmp;
+    const left = fs.readdirSync(this.privateTmp).sort();
+    fs.rmSync(this.privateTmp, { recursive: true, force: true });
+    if (left.length > 0)
+      throw new Error(
+        `${path.basename(this.testPath)} left in TMPDIR: ${left.join(", ")} (clean up temporary files)`,
+      );
+  }
+}
+
+module.exports = PrivateTmpEnvironment;

@@ -87,6 +87,22 @@ function casesFor(command: (typeof ALL)[number]): [string, Case][] {
         c(["--out", "afile/report.txt"], /--out afile\/report\.txt: .*not a directory/),
       ],
       ["--keep is a file", c(["--keep", "afile"], /--keep afile: it is a file, not a directory$/)],
+      [
+        "--compile-commands a missing file",
+        c(
+          ["--compile-commands", "nowhere/compile_commands.json"],
+          /--compile-commands nowhere\/compile_commands\.json: cannot read it: no such file or directory \(ENOENT\)$/,
+        ),
+      ],
+      [
+        "--compile-commands a directory",
+        c(
+          ["--compile-commands", "adir"],
+          /--compile-commands adir: it is a directory, not a file$/,
+        ),
+      ],
+      ["--launcher without its value", c(["--launcher"], /--launcher needs a value$/)],
+      ["--units without its value", c(["--units"], /--units needs a value$/)],
     );
   } else {
     rows.push(

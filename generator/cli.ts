@@ -143,7 +143,20 @@ interface YargsInternals {
 /** `regcache generat`: the first word must name a command. */
 function firstWordProblem(argv: readonly string[]): UsageProblem | undefined {
   const first = argv.find((a) => !a.startsWith("-"));
-  if (first === undefined || commands.some((c) => c.name === first)) return undefined;
+  if (first === undefined) {
+    // No command, but an option regcache does not have: name it rather than the missing command.
+    const flags = ["debug", "help", "h", "version"];
+    const bad = argv.find(
+      (a) => a.startsWith("-") && !flags.includes(a.replace(/^--?/, "").replace(/=.*$/, "")),
+    );
+    if (bad === undefined) return undefined;
+    const name = bad.replace(/^--?/, "").replace(/=.*$/, "");
+    return {
+      message: `unknown option '${bad.replace(/=.*$/, "")}'${didYouMean(name, ["debug", "help", "version"]).replace(/'([^']+)'/g, "'--$1'")}`,
+      help: `name a command first: regcache <${commands.map((c) => c.name).join("|")}> [options]`,
+    };
+  }
+  if (commands.some((c) => c.name === first)) return undefined;
   // A value of a global option (none take one) or a word after a command is yargs' business.
   if (argv.indexOf(first) > 0 && argv.slice(0, argv.indexOf(first)).some((a) => !a.startsWith("-")))
     return undefined;

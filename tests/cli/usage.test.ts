@@ -194,6 +194,11 @@ const MISSPELT_COMMANDS: [string, Case][] = [
     { argv: ["siez", "--jobs", "2"], says: /unknown command 'siez' \(did you mean 'size'\?\)$/ },
   ],
   ["nonsense", { argv: ["frobnicate"], says: /unknown command 'frobnicate'$/ }],
+  ["an option and no command", { argv: ["--bogus"], says: /unknown option '--bogus'$/ }],
+  [
+    "a misspelt global option",
+    { argv: ["--verison"], says: /unknown option '--verison' \(did you mean '--version'\?\)$/ },
+  ],
 ];
 
 const TABLE: [string, Case][] = [

@@ -12,6 +12,8 @@ const { TestEnvironment } = require("jest-environment-node");
 class PrivateTmpEnvironment extends TestEnvironment {
   constructor(config, context) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-test-"));
+    // As /tmp is: a daemon a test starts may drop root (distccd runs as 'distcc' or 'nobody').
+    fs.chmodSync(dir, 0o1777);
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = dir; // before super(): the test's process.env is a copy made there
     super(config, context);

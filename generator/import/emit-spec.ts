@@ -40,6 +40,23 @@ function accessorRegister(node: unknown): string | undefined {
   return undefined;
 }
 
+/** Comment lines stay within 80 columns with their "# ". */
+const COMMENT_WIDTH = 77;
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets its own line), each led by a space. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(` ${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(` ${line}`);
+  return lines;
+}
+
 const onlyPrintable = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
 
 export function emitSpec(req: EmitRequest): string {
@@ -109,20 +126,21 @@ export function emitSpec(req: EmitRequest): string {
   }
 
   const sets = tree.backends.map((b) => b.macro).sort();
-  const lines = [
-    ` ${SCHEMA_MODELINE}`,
-    "",
-    ` Imported by \`regcache import\` from a Linux ${onlyPrintable(tree.release)} tree.`,
-    " Read from the tree, every value evaluated by its own compiler: the register",
-    " order and guards (enum kvm_reg), the mask (regs_avail), the backend sets",
-    ` (${sets.join(", ") || "none"})${root.has("api") ? " and how cache_reg is reached (api.cache_reg)" : ""}.`,
-    ` Copied from the shipped profile ${profile.name}, as they live in function bodies:`,
-    ` ${copied.length ? copied.join(", ") : "nothing"}.`,
+  const paragraphs = [
+    `Imported by \`regcache import\` from a Linux ${onlyPrintable(tree.release)} tree.`,
+    "Read from the tree, every value evaluated by its own compiler: the register order and " +
+      "guards (enum kvm_reg), the mask (regs_avail), the backend sets " +
+      `(${sets.join(", ") || "none"})` +
+      (root.has("api") ? " and how cache_reg is reached (api.cache_reg)." : "."),
+    `Copied from the shipped profile ${profile.name}, as they live in function bodies: ` +
+      `${copied.length ? copied.join(", ") : "nothing"}.`,
   ];
-  if (dropped.length)
-    lines.push(
-      ` Left out: the profile's accessors for ${[...new Set(dropped)].join(", ")}, which this tree lacks.`,
+  if (dropped.length) {
+    paragraphs.push(
+      `Left out: the profile's accessors for ${[...new Set(dropped)].join(", ")}, which this tree lacks.`,
     );
+  }
+  const lines = [` ${SCHEMA_MODELINE}`, "", ...paragraphs.flatMap((p) => wrap(p, COMMENT_WIDTH))];
   doc.commentBefore = lines.join("\n");
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

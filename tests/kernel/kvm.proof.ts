@@ -17,11 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import {
-  adoptGeneratedHeader,
-  findCacheBlock,
-  GENERATED_HEADER,
-} from "../../generator/kernel/adopt";
+import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/kernel/adopt";
 import {
   BuildComparison,
   compareBuilds,
@@ -46,8 +42,6 @@ import {
 import { buildKvm, makeVariant, objectsDependingOn, Variant } from "./variants";
 
 const REPO = path.resolve(__dirname, "../..");
-/** Development only: without the kernel spec, use the tree's own block as the "generated" file. */
-const STANDIN = process.env.REGCACHE_KERNEL_STANDIN === "1";
 const KVM_MODULES = new Set(["kvm", "kvm_intel", "kvm_amd"]);
 /** The handlers the seed patch measured (REFERENCE.md); both must shrink from all-cached to the spec. */
 const SEED_FUNCTIONS = ["kvm_emulate_cpuid", "kvm_emulate_hypercall"];
@@ -155,7 +149,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   let objects: string[];
   let reference: Build;
   let generated: Build;
-  let allCached: Build | undefined;
+  let allCached: Build;
   let generatedVariant: Variant;
   const specPath = path.join(REPO, spec);
 
@@ -172,21 +166,10 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
     const adopted = adoptGeneratedHeader(header);
     if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
 
-    let genText: string;
-    let allCachedText: string | undefined;
-    if (fs.existsSync(specPath)) {
-      genText = generate(spec, path.join(work, "gen"), false);
-      allCachedText = generate(spec, path.join(work, "all-cached"), true);
-    } else if (STANDIN) {
-      const block = findCacheBlock(header);
-      if (!block.ok) throw new Error(block.diagnostic.message);
-      genText = `#ifndef KVM_CACHE_REGS_GEN_H\n#define KVM_CACHE_REGS_GEN_H\n${block.block.text}\n#endif\n`;
-      log(
-        `${series}: ${spec} is missing; REGCACHE_KERNEL_STANDIN=1: the tree's own block stands in`,
-      );
-    } else {
+    if (!fs.existsSync(specPath))
       throw new Error(`${spec} is missing: the kernel proof needs the kernel's spec`);
-    }
+    const genText = generate(spec, path.join(work, "gen"), false);
+    const allCachedText = generate(spec, path.join(work, "all-cached"), true);
 
     const t0 = Date.now();
     generatedVariant = makeVariant(tree, path.join(work, "generated"), "generated", {
@@ -199,18 +182,16 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
       `${series}: generated variant copied and built in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     );
 
-    if (allCachedText !== undefined) {
-      const t1 = Date.now();
-      const variant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
-        [CACHE_REGS_HEADER]: adopted.text,
-        [path.join(path.dirname(CACHE_REGS_HEADER), GENERATED_HEADER)]: allCachedText,
-      });
-      buildKvm(variant);
-      allCached = symbols(variant.buildDir, objects, "all-cached");
-      log(
-        `${series}: all-cached variant copied and built in ${((Date.now() - t1) / 1000).toFixed(0)} s`,
-      );
-    }
+    const t1 = Date.now();
+    const allCachedVariant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
+      [CACHE_REGS_HEADER]: adopted.text,
+      [path.join(path.dirname(CACHE_REGS_HEADER), GENERATED_HEADER)]: allCachedText,
+    });
+    buildKvm(allCachedVariant);
+    allCached = symbols(allCachedVariant.buildDir, objects, "all-cached");
+    log(
+      `${series}: all-cached variant copied and built in ${((Date.now() - t1) / 1000).toFixed(0)} s`,
+    );
   });
 
   afterAll(() => {
@@ -264,10 +245,9 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   });
 
   test("all-cached -> spec: kvm_emulate_cpuid and kvm_emulate_hypercall shrink", () => {
-    if (!allCached) throw new Error(`${spec} is missing: no --all-cached build (stand-in mode)`);
     const rows = SEED_FUNCTIONS.map((fn) => ({
       fn,
-      allCached: functionSize(allCached!.tables, fn),
+      allCached: functionSize(allCached.tables, fn),
       spec: functionSize(generated.tables, fn),
     }));
     const total = totalSize(generated.tables) - totalSize(allCached.tables);
@@ -283,10 +263,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   test("the compiler, with the kernel's own flags, agrees with the spec's register numbers and lazy sets", () => {
     const like = readCompileCommands(tree).find((c) => c.file.endsWith("arch/x86/kvm/vmx/vmx.c"));
     if (!like) throw new Error("no compile command for arch/x86/kvm/vmx/vmx.c");
-    const text = fs.existsSync(specPath)
-      ? fs.readFileSync(specPath, "utf8")
-      : fs.readFileSync(path.join(REPO, "spec/x86-kvm.yaml"), "utf8");
-    const facts = specFacts(text, fs.existsSync(specPath) ? undefined : ["vmx", "svm"]);
+    const facts = specFacts(fs.readFileSync(specPath, "utf8"));
     expect(facts.enumValues.size).toBeGreaterThan(20);
     expect([...facts.lazySets.keys()].sort()).toEqual([
       "SVM_REGS_LAZY_LOAD_SET",

@@ -141,6 +141,22 @@ describe.each(SERIES)("Linux %s", (series) => {
     );
   });
 
+  test("with a project file at the tree's top, plain generate and check work from arch/x86/kvm", async () => {
+    const file = path.join(user, GENERATED);
+    fs.unlinkSync(file); // the hand-edited one
+    fs.writeFileSync(path.join(user, "regcache.config.yaml"), `spec: ${spec}\nout: ${OUT}\n`);
+    fs.writeFileSync(path.join(repo, "regcache.config.yaml"), `spec: ${spec}\nout: ${OUT}\n`);
+    const kvm = (root: string) => path.join(root, OUT);
+    const gen = runInstalled(cli, ["generate"], kvm(user));
+    expect(gen.code).toBe(0);
+    // The banner is anchored at the project file: the same as --out arch/x86/kvm from the top.
+    expect(fs.readFileSync(file, "utf8")).toBe(fs.readFileSync(path.join(repo, GENERATED), "utf8"));
+    const a = runInstalled(cli, ["check"], kvm(user));
+    const b = await runCli(["check"], { cwd: kvm(repo) });
+    expect(a.code).toBe(0);
+    expect(anonymous(a, user, installedSpecs())).toEqual(anonymous(b, repo, repoSpecs));
+  });
+
   test("the cached pristine tree is untouched", () => {
     expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();
     expect(fs.existsSync(path.join(tree.srcDir, GENERATED))).toBe(false);

@@ -10,6 +10,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli, tempDir } from "../helpers/capture";
+import { syntheticTree } from "../import/synthetic-tree";
+import { makeTreeFixture } from "../size/tree-fixture";
 import {
   installOffline,
   packFresh,
@@ -243,4 +245,56 @@ test("outside a checkout, a command given no spec exits 2 and writes nothing", (
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe("commands that read a built tree, run from the tree's top with relative paths", () => {
+  const hide = (o: Outcome, root: string): Outcome => ({
+    code: o.code,
+    stdout: o.stdout.split(root).join("<root>"),
+    stderr: o.stderr.split(root).join("<root>"),
+  });
+
+  test("import writes the same spec as the repository's", async () => {
+    const tree = syntheticTree();
+    try {
+      const argv = ["import", "--compile-commands", path.relative(tree.root, tree.db)];
+      const a = runInstalled(cli, argv, tree.root);
+      const b = await runCli(argv, { cwd: tree.root });
+      expect(a.stderr).toBe(b.stderr);
+      expect(a.code).toBe(0);
+      expect(hide(a, tree.root)).toEqual(hide(b, tree.root));
+      expect(a.stdout).toContain("regcache: 1");
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  test("size --compile-commands measures the tree as the repository does, and writes nothing in it", async () => {
+    const dir = tempDir("install-cc");
+    try {
+      const fx = makeTreeFixture(dir);
+      const before = fx.snapshot();
+      const argv = [
+        "size",
+        "--spec",
+        "x86-kvm",
+        "--compile-commands",
+        path.relative(dir, fx.db),
+        "--header",
+        "kvm/kvm_cache_regs.h",
+        "--no-cache",
+        "--format",
+        "json",
+      ];
+      const a = runInstalled(cli, argv, dir);
+      const b = await runCli(argv, { cwd: dir });
+      expect(a.code).toBe(0);
+      expect(hide(a, dir)).toEqual(hide(b, dir));
+      const report = JSON.parse(a.stdout) as { configs: { functions: unknown[] }[] };
+      expect(report.configs[0]!.functions.length).toBeGreaterThan(0);
+      expect(fx.snapshot()).toEqual(before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -98,7 +98,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       c.name,
       c.describe,
       (y) => {
-        const built = c.load().builder(y);
+        const module = c.load();
+        const built = module.builder(y);
         const options = (built as unknown as YargsInternals).getOptions();
         const booleans = new Set(options.boolean);
         const valued = Object.keys(options.key).filter(
@@ -107,7 +108,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         known = [...GLOBAL_OPTIONS, ...Object.keys(options.key).filter((k) => !k.includes("_"))];
         repeatable = new Map(Object.keys(options.key).map((k) => [k, options.array.includes(k)]));
         // Every option that takes a value requires one: `--spec` alone is an error, not the default.
-        return valued.length > 0 ? built.requiresArg(valued) : built;
+        let withArgs = valued.length > 0 ? built.requiresArg(valued) : built;
+        // Subcommands (`size merge`) are commands of their own: parsed, prepared and run alike.
+        for (const sub of module.subcommands ?? [])
+          withArgs = withArgs.command(sub.command, sub.describe, sub.builder, (args) => {
+            chosen = { module: sub, args };
+          });
+        return withArgs;
       },
       (args) => {
         chosen = { module: c.load(), args };

@@ -11,11 +11,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Argv } from "yargs";
-import { loadModel } from "../api";
+import { GeneratedFile, loadModel } from "../api";
+import { displayPathOf } from "./common";
 import { Diagnostic, formatDiagnostic, SourceFile } from "../diagnostics";
 import { ExitCode, Io } from "../io";
 import { packageRoot } from "../paths";
-import { checkBudget, parseBudget } from "../size/budget";
+import { checkBudget, checkBudgetConfigs, parseBudget } from "../size/budget";
 import { buildAndMeasure, HeaderSet, Measurements } from "../size/build";
 import { detectCompilers, ExecContext } from "../size/compile";
 import { explainRows, planWhatIfs } from "../size/explain";
@@ -28,10 +29,19 @@ import {
   SizeConfig,
 } from "../size/matrix";
 import { sizeDiagnostic } from "../size/messages";
-import { buildReport, MeasuredConfig, SkippedConfig } from "../size/report";
+import { checkOutPath, prepareKeepDir, recordKeepDir } from "../size/output";
+import {
+  ASCII_MINUS,
+  buildReport,
+  formatLimit,
+  formatMeasured,
+  MeasuredConfig,
+  SkippedConfig,
+} from "../size/report";
 import { generateSides } from "../size/sides";
 import { parseBaseOption } from "../size/sources";
-import { findSuite } from "../size/suite";
+import { findSuite, Suite } from "../size/suite";
+import { accessorCalls, missingRegisters } from "../size/suite-registers";
 import { PROJECT_FILE } from "../project";
 import { loadProject } from "./common";
 import {
@@ -56,8 +66,10 @@ import {
 } from "./size-tree";
 
 export interface SizeArgs {
-  readonly spec: string;
-  readonly base: string;
+  /** From the project file when not given (prepare); DEFAULT_BASE applied in run(), so --objects can tell what was given. */
+  readonly spec?: string;
+  readonly base?: string;
+  readonly objects?: readonly string[];
   readonly compiler?: readonly string[];
   readonly config?: readonly string[];
   readonly configFile?: string;
@@ -82,9 +94,14 @@ export function builder(y: Argv): Argv<SizeArgs> {
     })
     .option("base", {
       type: "string",
-      default: "all-cached",
       describe:
-        "What to compare against: all-cached (the same spec, every accessor cached), a spec FILE, or git:REV[:PATH]",
+        "What to compare against: all-cached (default; the same spec, every accessor cached), a spec FILE, or git:REV[:PATH]",
+    })
+    .option("objects", {
+      type: "string",
+      array: true,
+      describe:
+        "Compare two object files, or two directories of .o matched by relative path, as built: --objects OLD NEW",
     })
     .option("compiler", {
       type: "string",
@@ -118,7 +135,6 @@ export function builder(y: Argv): Argv<SizeArgs> {
     })
     .option("explain", {
       type: "boolean",
-      default: false,
       describe: "Rank lazily loaded registers by the bytes making each always available would save",
     })
     .option("compile-commands", {
@@ -162,10 +178,9 @@ export function builder(y: Argv): Argv<SizeArgs> {
  * the project file unless --spec), the files size will read, the paths it
  * will write. No side effects.
  */
-export function prepare(
-  args: Omit<SizeArgs, "spec"> & { spec?: string },
-  io: Io,
-): Prepared<SizeArgs> {
+export function prepare(args: SizeArgs, io: Io): Prepared<SizeArgs> {
+  // --objects measures what was built; it needs no spec (size-objects.ts checks its own inputs).
+  if (args.objects !== undefined) return { ok: true, args };
   const loaded = loadProject(io);
   if (!loaded.ok)
     return {
@@ -187,12 +202,16 @@ export function prepare(
   }
   // The spec, --base, --config-file and --budget are read (and diagnosed, RC001/RC600)
   // before any compile starts; what is written after the compiles is checked here.
+  // --keep must also be new, empty or an earlier --keep run's (output.ts; checked, not cleared, here).
+  const keepProblem =
+    args.keep !== undefined ? prepareKeepDir(io.cwd, args.keep, { dryRun: true }) : undefined;
   return firstProblem({ ...args, spec }, [
     args.out !== undefined ? writableFile(io, "out", args.out) : undefined,
     args.keep !== undefined ? writableDirectory(io, "keep", args.keep) : undefined,
     args.compileCommands !== undefined
       ? readableFile(io, "compile-commands", args.compileCommands)
       : undefined,
+    keepProblem !== undefined ? { message: keepProblem } : undefined,
   ]);
 }
 
@@ -219,13 +238,146 @@ function readSource(
   }
 }
 
+/** RC619 for every register a side's spec lacks but the suite calls an accessor of. */
+function checkSuiteRegisters(
+  io: Io,
+  suite: Suite,
+  sides: {
+    head: readonly GeneratedFile[];
+    base: readonly GeneratedFile[];
+    baseLabel: string;
+    headRegisters: ReadonlySet<string>;
+    baseRegisters: ReadonlySet<string>;
+  },
+  specLabel: string,
+): Diagnostic[] {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const calls = accessorCalls(
+    suite.sources.map((file) => ({ path: displayPathOf(io, file), text: read(file) })),
+  );
+  const runtimeHeaders = suite.includeDirs.flatMap((dir) => {
+    try {
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".h"))
+        .map((f) => read(path.join(dir, f)));
+    } catch {
+      return [];
+    }
+  });
+  const diagnostics: Diagnostic[] = [];
+  // An all-cached base is the head spec itself: one report of its registers is enough.
+  const checked = [
+    [specLabel, sides.head, sides.headRegisters] as const,
+    ...(sides.baseLabel === "all-cached"
+      ? []
+      : [[sides.baseLabel, sides.base, sides.baseRegisters] as const]),
+  ];
+  for (const [label, files, registers] of checked) {
+    const missing = missingRegisters(calls, registers, [
+      ...files.map((f) => f.contents),
+      ...runtimeHeaders,
+    ]);
+    for (const call of missing)
+      if (
+        !diagnostics.some((d) =>
+          d.message.startsWith(`${label} has no register '${call.register}'`),
+        )
+      )
+        diagnostics.push(
+          sizeDiagnostic(
+            "RC619",
+            { displayPath: label, text: "" },
+            undefined,
+            label,
+            call.register,
+            `${call.path}:${call.line}:${call.column}`,
+            call.call,
+          ),
+        );
+  }
+  return diagnostics;
+}
+
 const splitList = (values: readonly string[] | undefined) =>
   (values ?? [])
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter((v) => v !== "");
 
-export async function run(args: SizeArgs, io: Io): Promise<number> {
+const DEFAULT_BASE = "all-cached";
+
+/** Options that only mean something when regcache compiles (refused with --objects). */
+const COMPILE_OPTIONS = [
+  "spec",
+  "base",
+  "compiler",
+  "config",
+  "configFile",
+  "keep",
+  "jobs",
+  "explain",
+] as const;
+
+/** The options among `names` the user gave, as spelled on the command line. */
+function givenOptions(given: SizeArgs, names: readonly (keyof SizeArgs)[]): string[] {
+  return names
+    .filter((o) => given[o] !== undefined)
+    .map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+}
+
+/** `regcache size merge A.json B.json …` (generator/commands/size-merge.ts). */
+export const subcommands = [
+  {
+    command: "merge [reports..]",
+    describe: "Merge the JSON reports of CI jobs that each ran part of the matrix into one report",
+    builder: (y: Argv) =>
+      y
+        .positional("reports", {
+          type: "string",
+          array: true,
+          describe: "JSON reports (--format json)",
+        })
+        .example(
+          "regcache size merge gcc.json clang.json --format markdown",
+          "One PR comment from two CI jobs",
+        ),
+    run: async (given: SizeArgs & { reports?: string[] }, io: Io): Promise<number> => {
+      const { runMerge } = await import("./size-merge");
+      return runMerge(
+        {
+          ...given,
+          reports: given.reports ?? [],
+          conflicting: givenOptions(given, [...COMPILE_OPTIONS, "objects"]),
+        },
+        io,
+      );
+    },
+  },
+];
+
+export async function run(given: SizeArgs, io: Io): Promise<number> {
+  if (given.objects !== undefined) {
+    const conflicting = givenOptions(given, COMPILE_OPTIONS);
+    const { runObjects } = await import("./size-objects");
+    return runObjects({ ...given, objects: given.objects, conflicting }, io);
+  }
+  if (given.spec === undefined) {
+    // Called without prepare (in-process callers): complete the spec the same way.
+    const prepared = prepare(given, io);
+    if (!prepared.ok) {
+      io.stderr(`regcache size: error: ${prepared.message}\n`);
+      return ExitCode.invalidInput;
+    }
+    given = prepared.args;
+  }
+  const args = { ...given, spec: given.spec ?? "", base: given.base ?? DEFAULT_BASE };
   const usage = (d: Diagnostic) => (printDiagnostics(io, [d]), ExitCode.invalidInput);
   const argsFile: SourceFile = { displayPath: "command line", text: "" };
 
@@ -264,7 +416,23 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     const read = readSource(io, args.budget);
     if (!read.ok) return usage(read.diagnostic);
     budget = parseBudget(read.file);
-    if (!budget.ok) return (printDiagnostics(io, budget.diagnostics), ExitCode.invalidInput);
+    const problems = budget.ok
+      ? checkBudgetConfigs(
+          budget.budget,
+          all.map((c) => c.name),
+        )
+      : budget.diagnostics;
+    if (problems.length > 0) return (printDiagnostics(io, problems), ExitCode.invalidInput);
+  }
+
+  // Where the report and --keep go, checked before any compile.
+  if (args.out) {
+    const problem = checkOutPath(io.cwd, args.out);
+    if (problem) return (io.stderr(`regcache size: error: ${problem}\n`), ExitCode.invalidInput);
+  }
+  if (args.keep) {
+    const problem = prepareKeepDir(io.cwd, args.keep, { dryRun: true });
+    if (problem) return (io.stderr(`regcache size: error: ${problem}\n`), ExitCode.invalidInput);
   }
 
   // 3. Head and base headers, generated while the compilers are probed.
@@ -301,6 +469,15 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     whatIfs = planWhatIfs({ specPath, displayPath: args.spec, text: loaded.specText }, lazy);
     if (!whatIfs.ok) return (printDiagnostics(io, whatIfs.diagnostics), ExitCode.invalidInput);
     headerSets.push(...whatIfs.whatIfs.map((w) => w.headers));
+  }
+
+  // The handler suite's accessor calls against each side's registers (RC619), before compiling.
+  if (!tree) {
+    const found = findSuite(packageRoot());
+    if (found.ok) {
+      const dropped = checkSuiteRegisters(io, found.suite, sides, args.spec);
+      if (dropped.length > 0) return (printDiagnostics(io, dropped), ExitCode.invalidInput);
+    }
   }
 
   // 5-6. Compile and measure: the handler suite over the matrix, or the tree's units.
@@ -341,7 +518,7 @@ export async function run(args: SizeArgs, io: Io): Promise<number> {
     breached = checked.breaches.length > 0;
     for (const b of checked.breaches)
       io.stderr(
-        `regcache size: budget breach: ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}\n`,
+        `regcache size: budget breach: ${b.config}: ${b.target}: ${formatMeasured(b, ASCII_MINUS)}, limit ${formatLimit(b, ASCII_MINUS)}\n`,
       );
   }
 
@@ -400,6 +577,7 @@ async function runSuite(
     : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
   let built;
   try {
+    if (args.keep) prepareKeepDir(io.cwd, args.keep);
     fs.mkdirSync(root, { recursive: true });
     const progress = io.isTTY
       ? (done: number, total: number) =>
@@ -429,6 +607,7 @@ async function runSuite(
     return { ok: false, exitCode: ExitCode.environment };
   } finally {
     if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
+    else if (fs.existsSync(root)) recordKeepDir(root);
   }
   if (!built.ok) {
     if (built.failures) {

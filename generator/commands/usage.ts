@@ -46,6 +46,12 @@ export interface CommandModule<A = any> {
   /** Completes and checks the parsed arguments (step 2 above); no side effects. */
   readonly prepare?: (args: A, io: Io) => Prepared<A>;
   readonly run: (args: A, io: Io) => Promise<number>;
+  /** Subcommands registered inside this command (`size merge`), each a command of its own. */
+  readonly subcommands?: readonly (CommandModule & {
+    /** yargs command string, e.g. "merge [reports..]". */
+    readonly command: string;
+    readonly describe: string;
+  })[];
 }
 
 /** Thrown only by coerce functions, which yargs reports through its fail handler. */

@@ -18,7 +18,7 @@
  */
 import { Diagnostic, SourceFile, Span } from "../diagnostics";
 import { sizeDiagnostic } from "./messages";
-import { ConfigReport, formatPercent, percentOf, BudgetBreach } from "./report";
+import { BudgetBreach, ConfigReport, percentOf } from "./report";
 import {
   describeNode,
   entry,
@@ -117,9 +117,16 @@ function parseRule(file: SourceFile, node: InputNode, out: Diagnostic[]): Budget
   if (maxEntry) {
     const limit = parseLimit(file, maxEntry.value, out);
     if (limit?.unit === "percent") out.push(sizeDiagnostic("RC608", file, maxEntry.value.span));
+    else if (limit && (!Number.isInteger(limit.value) || limit.value < 0))
+      out.push(
+        sizeDiagnostic("RC618", file, maxEntry.value.span, "'max'", limit.value, ", 0 or more"),
+      );
     else if (limit) max = limit.value;
   }
   const growth = growthEntry ? parseLimit(file, growthEntry.value, out) : undefined;
+  // A growth in bytes may be negative (a required saving) but is whole bytes.
+  if (growthEntry && growth?.unit === "bytes" && !Number.isInteger(growth.value))
+    out.push(sizeDiagnostic("RC618", file, growthEntry.value.span, "'growth'", growth.value));
   const configEntry = entry(node, "config");
   const configs = configEntry
     ? (stringList(file, configEntry.value, "'config'", out, "a config name or a list of them") ??
@@ -168,47 +175,43 @@ function patternMatcher(pattern: string): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
-function describeLimit(limit: Limit): string {
-  return limit.unit === "bytes" ? `growth ≤ ${limit.value} B` : `growth ≤ ${limit.value}%`;
-}
-
 interface Measured {
   readonly base: number | null;
   readonly head: number | null;
   readonly delta: number;
 }
 
-function breachesOf(rule: BudgetRule, m: Measured): { rule: string; actual: string }[] {
-  const found: { rule: string; actual: string }[] = [];
+type Breach = Omit<BudgetBreach, "config" | "target">;
+
+function breachesOf(rule: BudgetRule, m: Measured): Breach[] {
+  const found: Breach[] = [];
+  const figures = { base: m.base, head: m.head, delta: m.delta };
   if (rule.max !== undefined && m.head !== null && m.head > rule.max) {
-    found.push({ rule: `max ${rule.max} B`, actual: `head ${m.head} B` });
+    found.push({ check: "max", unit: "bytes", limit: rule.max, ...figures });
   }
   if (rule.growth) {
-    const grew = `${m.base ?? "-"} → ${m.head ?? "-"} B (${m.delta >= 0 ? "+" : ""}${m.delta} B${m.base ? `, ${formatPercent(percentOf(m.delta, m.base), 1)}` : ""})`;
-    if (rule.growth.unit === "bytes" && m.delta > rule.growth.value)
-      found.push({ rule: describeLimit(rule.growth), actual: grew });
-    if (rule.growth.unit === "percent") {
-      const percent = percentOf(m.delta, m.base);
-      const over = percent === null ? m.head !== null && m.head > 0 : percent > rule.growth.value;
-      if (over)
-        found.push({
-          rule: describeLimit(rule.growth),
-          actual: percent === null ? `new, ${m.head} B` : grew,
-        });
-    }
+    const { unit, value } = rule.growth;
+    // A name new in head has no base to take a percentage of: any percent limit is breached.
+    const over =
+      unit === "bytes"
+        ? m.delta > value
+        : m.base === null || m.base === 0
+          ? m.head !== null && m.head > 0
+          : (percentOf(m.delta, m.base) ?? 0) > value;
+    if (over) found.push({ check: "growth", unit, limit: value, ...figures });
   }
   return found;
 }
 
-export type BudgetCheck =
-  { ok: true; breaches: BudgetBreach[] } | { ok: false; diagnostics: Diagnostic[] };
-
-/** Checks every rule against every config it applies to. */
-export function checkBudget(
+/**
+ * Problems found from the budget file and the list of configs alone, so a
+ * run reports them together with the file's own before anything is compiled:
+ * a config name the matrix does not have (RC610).
+ */
+export function checkBudgetConfigs(
   budget: Budget,
-  configs: readonly ConfigReport[],
   allConfigNames: readonly string[],
-): BudgetCheck {
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const rule of budget.rules) {
     for (const name of rule.configs) {
@@ -217,18 +220,39 @@ export function checkBudget(
           sizeDiagnostic("RC610", budget.file, rule.configSpan, name, allConfigNames.join(", ")),
         );
     }
-    if (rule.function && !rule.function.includes("*") && configs.length > 0) {
-      const defined = configs.some((c) => c.functions.some((f) => f.name === rule.function));
-      if (!defined)
-        diagnostics.push(sizeDiagnostic("RC609", budget.file, rule.functionSpan, rule.function));
-    }
+  }
+  return diagnostics;
+}
+
+export type BudgetCheck =
+  { ok: true; breaches: BudgetBreach[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Checks every rule against every config it applies to. A rule whose name or
+ * pattern matches no measured symbol in any config it applies to is an error
+ * (RC609), never a silent pass; every such rule is reported at once.
+ */
+export function checkBudget(
+  budget: Budget,
+  configs: readonly ConfigReport[],
+  allConfigNames: readonly string[],
+): BudgetCheck {
+  const diagnostics = checkBudgetConfigs(budget, allConfigNames);
+  const applies = (rule: BudgetRule, config: ConfigReport) =>
+    rule.configs.length === 0 || rule.configs.includes(config.name);
+  for (const rule of budget.rules) {
+    if (rule.function === undefined) continue;
+    const matches = patternMatcher(rule.function);
+    const ran = configs.filter((c) => applies(rule, c));
+    if (ran.length > 0 && !ran.some((c) => c.functions.some((f) => matches(f.name))))
+      diagnostics.push(sizeDiagnostic("RC609", budget.file, rule.functionSpan, rule.function));
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
   const breaches: BudgetBreach[] = [];
   for (const config of configs) {
     for (const rule of budget.rules) {
-      if (rule.configs.length > 0 && !rule.configs.includes(config.name)) continue;
+      if (!applies(rule, config)) continue;
       if (rule.function === undefined) {
         for (const b of breachesOf(rule, config.total))
           breaches.push({ config: config.name, target: "total", ...b });

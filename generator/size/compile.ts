@@ -12,7 +12,7 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readElfSymbols } from "./elf";
-import { INSTALL_HINTS, SizeConfig } from "./matrix";
+import { installHint, SizeConfig } from "./matrix";
 import { FileHasher, lookup, ObjectCache, store } from "./object-cache";
 import { parseDepfile } from "./rewrite";
 import { foldSymbols, nmSizeSort, NmSymbol, SymbolSize } from "./symbols";
@@ -56,7 +56,7 @@ export async function detectCompilers(configs: readonly SizeConfig[]): Promise<{
         name: config.name,
         compiler: config.compiler,
         reason: `${config.commands.join(" or ")} not found`,
-        hint: INSTALL_HINTS[config.compiler],
+        hint: installHint(config),
       });
     }
   }

@@ -30,7 +30,24 @@ export interface ElfSymbolTable {
   readonly symbols: readonly ElfSymbol[];
 }
 
-export type ElfReadResult = { ok: true; table: ElfSymbolTable } | { ok: false; message: string };
+/**
+ * `lto` marks an object that holds compiler IR instead of machine code (gcc's
+ * slim LTO objects, LLVM bitcode): it has no function sizes to measure, and
+ * the caller refuses it as bad input rather than reporting it as empty.
+ */
+export type ElfReadResult =
+  { ok: true; table: ElfSymbolTable } | { ok: false; message: string; lto?: boolean };
+
+/** What to tell a user whose objects are LTO IR (no code until link time). */
+export const LTO_MESSAGE =
+  "is an LTO object (compiler IR, no machine code until link time: gcc -flto or clang -flto/-flto=thin); " +
+  "its functions have no size to measure. Build with -ffat-lto-objects to keep the machine code beside the IR, or without -flto";
+
+/** gcc's marker symbol in a slim (IR-only) LTO object. */
+const GCC_LTO_SLIM = "__gnu_lto_slim";
+/** LLVM bitcode: raw ('BC' 0xC0DE) and wrapped (0x0B17C0DE) magic. */
+const BITCODE_MAGIC = 0x4243c0de;
+const BITCODE_WRAPPER_MAGIC = 0x0b17c0de;
 
 export const SHT = { NOBITS: 8, SYMTAB: 2, SYMTAB_SHNDX: 18 } as const;
 export const SHF = { WRITE: 0x1, ALLOC: 0x2, EXECINSTR: 0x4 } as const;
@@ -45,7 +62,9 @@ const SYMBOL_SIZE = 24;
 function cString(bytes: Buffer, offset: number): string {
   if (offset >= bytes.length) return "";
   const end = bytes.indexOf(0, offset);
-  return bytes.toString("latin1", offset, end < 0 ? bytes.length : end);
+  // Symbol names are bytes; compilers write non-ASCII identifiers (café) as
+  // UTF-8, which is also how nm prints them.
+  return bytes.toString("utf8", offset, end < 0 ? bytes.length : end);
 }
 
 interface RawSection {
@@ -119,6 +138,12 @@ function parseSections(bytes: Buffer): SectionsResult {
 
 /** Parses an ELF64 LE x86-64 object's section headers and .symtab. */
 export function readElfSymbols(bytes: Buffer): ElfReadResult {
+  if (
+    bytes.length >= 4 &&
+    (bytes.readUInt32BE(0) === BITCODE_MAGIC || bytes.readUInt32LE(0) === BITCODE_WRAPPER_MAGIC)
+  ) {
+    return { ok: false, message: `LLVM bitcode: ${LTO_MESSAGE}`, lto: true };
+  }
   const parsed = parseSections(bytes);
   if (!parsed.ok) return parsed;
   const { raw, sections } = parsed;
@@ -148,6 +173,9 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
       sectionIndex,
       size: Number(bytes.readBigUInt64LE(at + 16)),
     });
+  }
+  if (symbols.some((sym) => sym.name === GCC_LTO_SLIM)) {
+    return { ok: false, message: `gcc slim LTO object: ${LTO_MESSAGE}`, lto: true };
   }
   return { ok: true, table: { sections, symbols } };
 }

@@ -32,6 +32,7 @@ export function formatJson(report: SizeReport): string {
     sources: report.sources,
     ...(report.explain ? { explain: report.explain } : {}),
     ...(report.budget ? { budget: report.budget } : {}),
+    ...(report.objects ? { objects: report.objects } : {}),
   };
   return JSON.stringify(json, null, 2) + "\n";
 }

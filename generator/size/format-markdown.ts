@@ -7,17 +7,24 @@
  * it would not, unchanged rows go first, then rows past a cap per table.
  */
 import {
+  ASCII_MINUS,
   ConfigReport,
   formatCell,
   formatDelta,
+  formatLimit,
+  formatMeasured,
   formatPercent,
   formatSummary,
   formatTotals,
   FunctionRow,
+  objectsNotes,
   SizeReport,
 } from "./report";
 
 export const MARKDOWN_LIMIT = 60000;
+
+/** One sign for every figure, the ASCII one bloat-o-meter's lines in the code block use. */
+const MINUS = ASCII_MINUS;
 
 const escape = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;");
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
@@ -28,7 +35,7 @@ function functionTable(rows: readonly FunctionRow[]): string[] {
     "|:--|--:|--:|--:|--:|",
     ...rows.map(
       (r) =>
-        `| ${code(r.name)} | ${r.base ?? "-"} | ${r.head ?? "-"} | ${formatDelta(r.delta)} | ${formatPercent(r.percent, 1)} |`,
+        `| ${code(r.name)} | ${r.base ?? "-"} | ${r.head ?? "-"} | ${formatDelta(r.delta, MINUS)} | ${formatPercent(r.percent, 1, MINUS)} |`,
     ),
   ];
 }
@@ -85,13 +92,16 @@ function render(report: SizeReport, layout: Layout): string {
       `| function | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
       `|:--|${report.configs.map(() => "--:").join("|")}|`,
       ...shown.map(
-        (row) => `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c)).join(" | ")} |`,
+        (row) =>
+          `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c, MINUS)).join(" | ")} |`,
       ),
-      `| **total** | ${report.configs.map((c) => formatCell(c.total)).join(" | ")} |`,
+      `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
       "",
     );
     if (hidden > 0) out.push(`_${hidden} more changed functions not shown._`, "");
   } else out.push("_No config ran._", "");
+  const notes = objectsNotes(report);
+  if (notes.length > 0) out.push(...notes.map((n) => `- ${escape(n)}`), "");
   for (const s of report.skipped)
     out.push(`- skipped **${escape(s.name)}**: ${escape(s.reason)} (install: ${code(s.hint)})`);
   if (report.skipped.length > 0) out.push("");
@@ -105,7 +115,7 @@ function render(report: SizeReport, layout: Layout): string {
       out.push(
         ...breaches.map(
           (b) =>
-            `| ${escape(b.config)} | ${code(b.target)} | ${escape(b.actual)} | ${escape(b.rule)} |`,
+            `| ${escape(b.config)} | ${code(b.target)} | ${escape(formatMeasured(b, MINUS))} | ${escape(formatLimit(b, MINUS))} |`,
         ),
         "",
       );

@@ -6,13 +6,20 @@
  * the caller says so: on a TTY and without NO_COLOR.
  */
 import {
+  ASCII_MINUS,
   formatCell,
   formatDelta,
+  formatLimit,
+  formatMeasured,
   formatPercent,
   formatSummary,
   formatTotals,
+  objectsNotes,
   SizeReport,
 } from "./report";
+
+/** One sign for every figure, the ASCII one bloat-o-meter's lines use. */
+const MINUS = ASCII_MINUS;
 import { alignRows } from "./table";
 
 export interface TextOptions {
@@ -32,8 +39,11 @@ export function formatText(report: SizeReport, options: TextOptions): string {
   out.push(paint(BOLD, `regcache size: ${report.spec} (head) vs ${report.base} (base)`), "");
 
   for (const config of report.configs) {
-    out.push(paint(BOLD, `== ${config.name} ==`) + ` ${config.compilerVersion}`);
-    out.push(`flags: ${config.flags.join(" ")}`);
+    out.push(
+      paint(BOLD, `== ${config.name} ==`) +
+        (config.compilerVersion === "" ? "" : ` ${config.compilerVersion}`),
+    );
+    if (config.flags.length > 0) out.push(`flags: ${config.flags.join(" ")}`);
     out.push(formatSummary(config.summary));
     const changed = config.functions.filter((row) => row.delta !== 0);
     const rows = [
@@ -42,8 +52,8 @@ export function formatText(report: SizeReport, options: TextOptions): string {
         row.name,
         row.base === null ? "-" : String(row.base),
         row.head === null ? "-" : String(row.head),
-        formatDelta(row.delta),
-        formatPercent(row.percent, 1),
+        formatDelta(row.delta, MINUS),
+        formatPercent(row.percent, 1, MINUS),
       ]),
     ];
     if (changed.length > 0) {
@@ -60,8 +70,8 @@ export function formatText(report: SizeReport, options: TextOptions): string {
     out.push(paint(BOLD, "== across configs =="));
     const rows = [
       ["function", ...report.configs.map((c) => c.name)],
-      ...report.crossConfig.map((row) => [row.name, ...row.cells.map(formatCell)]),
-      ["total", ...report.configs.map((c) => formatCell(c.total))],
+      ...report.crossConfig.map((row) => [row.name, ...row.cells.map((c) => formatCell(c, MINUS))]),
+      ["total", ...report.configs.map((c) => formatCell(c.total, MINUS))],
     ];
     out.push(
       ...alignRows(
@@ -71,6 +81,9 @@ export function formatText(report: SizeReport, options: TextOptions): string {
       "",
     );
   }
+
+  const notes = objectsNotes(report);
+  if (notes.length > 0) out.push(...notes, "");
 
   for (const skipped of report.skipped) {
     out.push(`skipped ${skipped.name}: ${skipped.reason} (install: ${skipped.hint})`);
@@ -115,7 +128,9 @@ export function formatText(report: SizeReport, options: TextOptions): string {
         paint(RED, `budget ${file}: ${breaches.length} breach${breaches.length === 1 ? "" : "es"}`),
       );
       for (const b of breaches)
-        out.push(`  ${b.config}: ${b.target}: ${b.actual}, limit ${b.rule}`);
+        out.push(
+          `  ${b.config}: ${b.target}: ${formatMeasured(b, MINUS)}, limit ${formatLimit(b, MINUS)}`,
+        );
     }
     out.push("");
   }

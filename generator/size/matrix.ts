@@ -16,6 +16,7 @@
  *       retpoline: false         # optional, adds the family's retpoline flags
  *       flags: [-Os]             # optional, appended after the defaults
  */
+import * as path from "path";
 import { Diagnostic, SourceFile } from "../diagnostics";
 import { sizeDiagnostic } from "./messages";
 import { describeNode, entry, parseListFile, stringList, unknownKeys } from "./yaml-input";
@@ -59,6 +60,34 @@ export const INSTALL_HINTS: Readonly<Record<CompilerFamily, string>> = {
   clang: "apt-get install -y clang-19",
 };
 const FAMILIES: readonly CompilerFamily[] = ["gcc", "clang"];
+
+/**
+ * The install hint for a config whose compiler is missing: the Debian package
+ * of the first command it names when that is a versioned gcc/clang (a config
+ * naming clang-18 needs clang-18, not the family default), else the family's.
+ */
+export function installHint(config: Pick<SizeConfig, "compiler" | "commands">): string {
+  const first = config.commands[0] ?? "";
+  const versioned = /^(gcc|clang)-(\d+)$/.exec(path.basename(first));
+  return versioned ? `apt-get install -y ${versioned[0]}` : INSTALL_HINTS[config.compiler];
+}
+
+/**
+ * Whether flags ask for IR-only LTO objects (gcc -flto, clang -flto or
+ * -flto=thin without -ffat-lto-objects, the last -flto/-fno-lto winning):
+ * such objects hold no machine code, so there is nothing to measure.
+ */
+export function wantsSlimLto(flags: readonly string[]): boolean {
+  let lto = false;
+  let fat = false;
+  for (const flag of flags) {
+    if (flag === "-flto" || flag.startsWith("-flto=")) lto = true;
+    else if (flag === "-fno-lto") lto = false;
+    else if (flag === "-ffat-lto-objects") fat = true;
+    else if (flag === "-fno-fat-lto-objects") fat = false;
+  }
+  return lto && !fat;
+}
 
 function makeConfig(
   name: string,
@@ -174,6 +203,8 @@ export function parseConfigFile(file: SourceFile): ConfigFileResult {
     const commands = commandEntry
       ? stringList(file, commandEntry.value, "'command'", diagnostics)
       : undefined;
+    if (flags && flagsEntry && wantsSlimLto(flags))
+      diagnostics.push(sizeDiagnostic("RC617", file, flagsEntry.value.span));
     if (diagnostics.length > before || !family || !name) continue;
     const configName = String((name.value as { value: unknown }).value);
     if (seen.has(configName)) {

@@ -28,7 +28,7 @@ export const sizeMessages = {
     hint: "use 'growth' for a limit relative to base",
   },
   RC609: {
-    text: "budget names function '{0}', which no measured object defines",
+    text: "budget names function '{0}', which matches no measured symbol",
     hint: "check the spelling; the report lists every measured function",
   },
   RC610: {
@@ -99,6 +99,18 @@ export const sizeMessages = {
   RC652: {
     text: "the overlay did not hold: {0}",
     hint: "the unit includes the header by a path outside the overlaid directory; leave it out with --units",
+  },
+  RC617: {
+    text: "these flags make LTO objects (compiler IR, no machine code until link time), which have no function sizes",
+    hint: "add -ffat-lto-objects to keep the machine code beside the IR, or drop -flto",
+  },
+  RC618: {
+    text: "{0} must be a whole number of bytes{2}, found {1}",
+    hint: "'max' is the largest head size allowed (0 or more); a negative 'growth' demands a saving",
+  },
+  RC619: {
+    text: "{0} has no register '{1}', which the handler suite uses ({2} calls {3})",
+    hint: "keep '{1}' in the spec, or measure a spec that has every register the suite reads and writes",
   },
 } as const;
 

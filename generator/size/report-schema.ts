@@ -1,5 +1,6 @@
 /*
- * JSON Schema (draft 2020-12) of `regcache size --format json`, version 1.
+ * JSON Schema (draft 2020-12) of `regcache size --format json`, version 2
+ * (version 1 gave budget breaches as prose; 2 gives their numbers).
  * docs/size-report.md describes the same fields in prose; the tests validate
  * real output against this schema, so the two cannot drift apart silently.
  * Adding an optional field keeps version 1; renaming, removing or changing
@@ -16,13 +17,13 @@ const fileSize = {
 
 export const sizeReportSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://regcache.invalid/size-report-v1.json",
+  $id: "https://regcache.invalid/size-report-v2.json",
   title: "regcache size report",
   type: "object",
   required: ["version", "spec", "base", "configs", "skipped", "sources"],
   additionalProperties: false,
   properties: {
-    version: { const: 1 },
+    version: { const: 2 },
     spec: { type: "string" },
     base: { type: "string" },
     configs: {
@@ -43,7 +44,7 @@ export const sizeReportSchema = {
         additionalProperties: false,
         properties: {
           name: { type: "string" },
-          compiler: { enum: ["gcc", "clang"] },
+          compiler: { enum: ["gcc", "clang", "none"] },
           command: { type: "string" },
           compilerVersion: { type: "string" },
           retpoline: { type: "boolean" },
@@ -126,6 +127,46 @@ export const sizeReportSchema = {
         },
       },
     },
+    objects: {
+      type: "object",
+      required: ["kind", "pairs", "composites"],
+      additionalProperties: false,
+      properties: {
+        kind: { enum: ["file", "tree"] },
+        pairs: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["path", "old", "new"],
+            additionalProperties: false,
+            properties: {
+              path: { type: "string" },
+              old: { type: "boolean" },
+              new: { type: "boolean" },
+            },
+          },
+        },
+        composites: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["side", "path", "parts", "uncounted"],
+            additionalProperties: false,
+            properties: {
+              side: { enum: ["old", "new"] },
+              path: { type: "string" },
+              parts: { type: "array", items: { type: "string" } },
+              uncounted: {
+                type: "object",
+                required: ["functions", "bytes"],
+                additionalProperties: false,
+                properties: { functions: count, bytes: count },
+              },
+            },
+          },
+        },
+      },
+    },
     budget: {
       type: "object",
       required: ["file", "breaches"],
@@ -136,13 +177,17 @@ export const sizeReportSchema = {
           type: "array",
           items: {
             type: "object",
-            required: ["config", "target", "rule", "actual"],
+            required: ["config", "target", "check", "unit", "limit", "base", "head", "delta"],
             additionalProperties: false,
             properties: {
               config: { type: "string" },
               target: { type: "string" },
-              rule: { type: "string" },
-              actual: { type: "string" },
+              check: { enum: ["max", "growth"] },
+              unit: { enum: ["bytes", "percent"] },
+              limit: { type: "number" },
+              base: size,
+              head: size,
+              delta: { type: "integer" },
             },
           },
         },

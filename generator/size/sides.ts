@@ -5,7 +5,7 @@
  * the run; printing is the command's job.
  */
 import * as path from "path";
-import { generate, GeneratedFile } from "../api";
+import { generate, GeneratedFile, loadModel } from "../api";
 import { Diagnostic, SourceFile } from "../diagnostics";
 import { ExitCode } from "../io";
 import { sizeDiagnostic } from "./messages";
@@ -19,6 +19,9 @@ export type SidesResult =
       base: readonly GeneratedFile[];
       /** How the report names the base. */
       baseLabel: string;
+      /** Register names each side's spec declares (to check the suite's accessor calls). */
+      headRegisters: ReadonlySet<string>;
+      baseRegisters: ReadonlySet<string>;
     }
   | { ok: false; diagnostics: readonly Diagnostic[]; exitCode: number };
 
@@ -36,13 +39,16 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
   if (!head.ok) return invalid(head.diagnostics);
   const base = req.base;
   let generated;
+  let baseRequest: { specPath: string; displayPath: string; specText?: string };
   if (base.kind === "all-cached") {
-    generated = generate({ specPath, displayPath: req.spec, allCached: true });
+    baseRequest = { specPath, displayPath: req.spec };
+    generated = generate({ ...baseRequest, allCached: true });
   } else if (base.kind === "file") {
-    generated = generate({
+    baseRequest = {
       specPath: resolveSpecArg(req.cwd, base.path).specPath,
       displayPath: base.path,
-    });
+    };
+    generated = generate(baseRequest);
   } else {
     const file = base.path ?? req.spec;
     const shown = gitShow(req.cwd, base.rev, file);
@@ -55,17 +61,20 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
         exitCode: shown.reason === "no-git" ? ExitCode.environment : ExitCode.invalidInput,
       };
     }
-    generated = generate({
-      specPath,
-      specText: shown.text,
-      displayPath: describeBase(base, req.spec),
-    });
+    baseRequest = { specPath, specText: shown.text, displayPath: describeBase(base, req.spec) };
+    generated = generate(baseRequest);
   }
   if (!generated.ok) return invalid(generated.diagnostics);
+  const registersOf = (r: { specPath: string; displayPath: string; specText?: string }) => {
+    const loaded = loadModel(r);
+    return new Set(loaded.ok ? loaded.model.registers.map((reg) => reg.name) : []);
+  };
   return {
     ok: true,
     head: head.files,
     base: generated.files,
     baseLabel: describeBase(base, req.spec),
+    headRegisters: registersOf({ specPath, displayPath: req.spec }),
+    baseRegisters: registersOf(baseRequest),
   };
 }

@@ -35,8 +35,9 @@ export interface SymbolSize {
 }
 
 /** bloat-o-meter's default selection (`calc(…, "tTdDbBrRvVwW")`). */
-const MEASURED_LETTERS = "tTdDbBrRvVwW";
-const FUNCTION_LETTERS = "tTwW";
+export const MEASURED_LETTERS = "tTdDbBrRvVwW";
+/** `bloat-o-meter -t`'s selection: functions only. */
+export const FUNCTION_LETTERS = "tTwW";
 
 /** Names bloat-o-meter never reports (kernel build artefacts). */
 const IGNORED_PREFIXES = ["__mod_", "__se_sys", "__se_compat_sys", "__addressable_"];
@@ -123,13 +124,17 @@ export function foldName(name: string): string {
 
 /**
  * Sums sizes per folded name over any number of objects' symbol lists, keeping
- * only what bloat-o-meter measures. Sorted by name so output is deterministic.
+ * only the nm letters bloat-o-meter measures (its default selection, or `-t`'s
+ * FUNCTION_LETTERS). Sorted by name so output is deterministic.
  */
-export function foldSymbols(lists: readonly (readonly NmSymbol[])[]): SymbolSize[] {
+export function foldSymbols(
+  lists: readonly (readonly NmSymbol[])[],
+  letters: string = MEASURED_LETTERS,
+): SymbolSize[] {
   const sums = new Map<string, { kind: SymbolKind; size: number }>();
   for (const list of lists) {
     for (const symbol of list) {
-      if (!MEASURED_LETTERS.includes(symbol.letter)) continue;
+      if (!letters.includes(symbol.letter)) continue;
       if (IGNORED_NAMES.has(symbol.name)) continue;
       if (IGNORED_PREFIXES.some((prefix) => symbol.name.startsWith(prefix))) continue;
       const name = foldName(symbol.name);

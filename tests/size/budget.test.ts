@@ -5,7 +5,7 @@
  */
 import { formatDiagnostic } from "../../generator/diagnostics";
 import { checkBudget, parseBudget } from "../../generator/size/budget";
-import { configReport } from "../../generator/size/report";
+import { ASCII_MINUS, configReport, formatLimit } from "../../generator/size/report";
 import { SymbolSize } from "../../generator/size/symbols";
 
 const parse = (text: string) => parseBudget({ displayPath: "budget.yaml", text });
@@ -93,7 +93,7 @@ function breaches(yaml: string) {
   if (!parsed.ok) throw new Error(parsed.diagnostics.map((d) => formatDiagnostic(d)).join(""));
   const checked = checkBudget(parsed.budget, configs, names);
   if (!checked.ok) throw new Error(checked.diagnostics.map((d) => formatDiagnostic(d)).join(""));
-  return checked.breaches.map((b) => `${b.config} ${b.target}: ${b.rule}`);
+  return checked.breaches.map((b) => `${b.config} ${b.target}: ${formatLimit(b, ASCII_MINUS)}`);
 }
 
 describe("checking a budget", () => {
@@ -154,6 +154,7 @@ describe("checking a budget", () => {
       "budgets: [{ function: '*', max: 5000 }, { total: true, growth: 0 }]",
       [],
     ],
+    ["a zero max", "budgets: [{ function: fresh, max: 0 }]", ["gcc-O2 fresh: max 0 B"]],
   ])("%s", (_name, yaml, want) => expect(breaches(yaml)).toEqual(want));
 
   test("names an unknown function or config: diagnostics, not a pass", () => {
@@ -165,8 +166,157 @@ describe("checking a budget", () => {
     expect(
       checked.ok ? [] : checked.diagnostics.map((d) => formatDiagnostic(d).split("\n")[0]),
     ).toEqual([
-      "budget.yaml:2:15: error RC609: budget names function 'cpuidd', which no measured object defines",
       "budget.yaml:6:13: error RC610: budget names config 'gcc-O3', which is not in the matrix",
+      "budget.yaml:2:15: error RC609: budget names function 'cpuidd', which matches no measured symbol",
+    ]);
+  });
+});
+
+describe("breaches are numbers, not prose", () => {
+  test.each([
+    [
+      "max",
+      "budgets: [{ function: cpuid, max: 200 }]",
+      {
+        config: "clang-O2",
+        target: "cpuid",
+        check: "max",
+        unit: "bytes",
+        limit: 200,
+        base: 300,
+        head: 250,
+        delta: -50,
+      },
+    ],
+    [
+      "growth in bytes",
+      "budgets: [{ function: grower, growth: 5 }]",
+      {
+        config: "gcc-O2",
+        target: "grower",
+        check: "growth",
+        unit: "bytes",
+        limit: 5,
+        base: 100,
+        head: 110,
+        delta: 10,
+      },
+    ],
+    [
+      "growth in percent (a required saving)",
+      "budgets: [{ function: cpuid, growth: '-35%' }]",
+      {
+        config: "clang-O2",
+        target: "cpuid",
+        check: "growth",
+        unit: "percent",
+        limit: -35,
+        base: 300,
+        head: 250,
+        delta: -50,
+      },
+    ],
+    [
+      "a new function",
+      "budgets: [{ function: fresh, growth: '10%' }]",
+      {
+        config: "gcc-O2",
+        target: "fresh",
+        check: "growth",
+        unit: "percent",
+        limit: 10,
+        base: null,
+        head: 20,
+        delta: 20,
+      },
+    ],
+    [
+      "total",
+      "budgets: [{ total: true, growth: '-10%', config: clang-O2 }]",
+      {
+        config: "clang-O2",
+        target: "total",
+        check: "growth",
+        unit: "percent",
+        limit: -10,
+        base: 1400,
+        head: 1350,
+        delta: -50,
+      },
+    ],
+  ])("%s", (_name, yaml, want) => {
+    const parsed = parse(yaml);
+    if (!parsed.ok) throw new Error("should parse");
+    const checked = checkBudget(parsed.budget, configs, names);
+    expect(checked.ok ? checked.breaches : checked.diagnostics).toEqual([want]);
+  });
+});
+
+describe("what used to pass silently", () => {
+  const diagnosticsOf = (yaml: string) => {
+    const parsed = parse(yaml);
+    if (!parsed.ok) return parsed.diagnostics.map((d) => formatDiagnostic(d).split("\n")[0]);
+    const checked = checkBudget(parsed.budget, configs, names);
+    return checked.ok ? [] : checked.diagnostics.map((d) => formatDiagnostic(d).split("\n")[0]);
+  };
+  test.each([
+    [
+      "a pattern that matches no function",
+      "budgets:\n  - function: 'kvm_*'\n    max: 1\n",
+      [
+        "budget.yaml:2:15: error RC609: budget names function 'kvm_*', which matches no measured symbol",
+      ],
+    ],
+    [
+      "a name defined only in a config the rule does not apply to",
+      "budgets:\n  - function: fresh\n    max: 1\n    config: clang-O2\n",
+      [
+        "budget.yaml:2:15: error RC609: budget names function 'fresh', which matches no measured symbol",
+      ],
+    ],
+    [
+      "a negative max",
+      "budgets:\n  - function: cpuid\n    max: -5\n",
+      ["budget.yaml:3:10: error RC618: 'max' must be a whole number of bytes, 0 or more, found -5"],
+    ],
+    [
+      "a fractional max",
+      "budgets:\n  - function: cpuid\n    max: 1.5\n",
+      [
+        "budget.yaml:3:10: error RC618: 'max' must be a whole number of bytes, 0 or more, found 1.5",
+      ],
+    ],
+    [
+      "a fractional growth in bytes",
+      "budgets:\n  - function: cpuid\n    growth: 0.5\n",
+      ["budget.yaml:3:13: error RC618: 'growth' must be a whole number of bytes, found 0.5"],
+    ],
+  ])("%s", (_name, yaml, want) => expect(diagnosticsOf(yaml)).toEqual(want));
+
+  test("every problem of the file in one round: bad rules, unknown configs, unmatched names", () => {
+    const yaml = [
+      "budgets:",
+      "  - function: nope_*", //   unmatched pattern
+      "    max: 1",
+      "  - function: cpuid", //    negative max
+      "    max: -1",
+      "  - total: true", //        unknown config
+      "    max: 1",
+      "    config: gcc-O9",
+      "  - function: cpuidd", //   unknown name
+      "    max: 1",
+      "",
+    ].join("\n");
+    const parsed = parse(yaml);
+    // The malformed rule is reported by the parse; the rest in the check, together.
+    expect(parsed.ok ? [] : parsed.diagnostics.map((d) => d.code)).toEqual(["RC618"]);
+    const valid = parse(yaml.replace("max: -1", "max: 1"));
+    if (!valid.ok) throw new Error("should parse");
+    const checked = checkBudget(valid.budget, configs, names);
+    expect(checked.ok ? [] : checked.diagnostics.map((d) => d.code)).toEqual([
+      "RC610",
+      "RC609",
+      "RC609",
     ]);
   });
 });

@@ -5,9 +5,11 @@
 import { formatDiagnostic } from "../../generator/diagnostics";
 import {
   defaultConfigs,
+  installHint,
   mergeConfigs,
   parseConfigFile,
   selectConfigs,
+  wantsSlimLto,
 } from "../../generator/size/matrix";
 
 const parse = (text: string) => parseConfigFile({ displayPath: "configs.yaml", text });
@@ -104,4 +106,47 @@ test.each([
 test("selecting an unknown compiler or config is a usage error", () => {
   const selected = selectConfigs(defaultConfigs(), { compilers: ["icc"], names: ["gcc-O9"] });
   expect(selected.ok ? [] : selected.problems.map((p) => p.code)).toEqual(["RC614", "RC613"]);
+});
+
+describe("a missing compiler's install hint names the package of the command the config names", () => {
+  test.each([
+    ["clang-18", "clang", ["clang-18"], "apt-get install -y clang-18"],
+    ["/usr/bin/clang-17", "clang", ["/usr/bin/clang-17"], "apt-get install -y clang-17"],
+    ["gcc-13", "gcc", ["gcc-13"], "apt-get install -y gcc-13"],
+    ["clang family default", "clang", ["clang-19", "clang"], "apt-get install -y clang-19"],
+    ["unversioned clang", "clang", ["clang"], "apt-get install -y clang-19"],
+    ["gcc", "gcc", ["gcc"], "apt-get install -y gcc"],
+  ] as const)("%s", (_label, compiler, commands, want) => {
+    expect(installHint({ compiler, commands })).toBe(want);
+  });
+
+  test("end to end through a config file", () => {
+    const parsed = parse(
+      "configs:\n  - name: clang-18-O2\n    compiler: clang\n    command: clang-18\n",
+    );
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(installHint(parsed.configs[0])).toBe("apt-get install -y clang-18");
+  });
+});
+
+describe("LTO flags that make IR-only objects are refused before any compile", () => {
+  test.each([
+    [["-flto"], true],
+    [["-flto=thin"], true],
+    [["-flto=auto"], true],
+    [["-flto", "-ffat-lto-objects"], false],
+    [["-ffat-lto-objects", "-flto=thin"], false],
+    [["-flto", "-fno-lto"], false],
+    [["-flto", "-ffat-lto-objects", "-fno-fat-lto-objects"], true],
+    [["-Os"], false],
+  ] as const)("%j -> %s", (flags, want) => expect(wantsSlimLto(flags)).toBe(want));
+
+  test("RC617 at the flags, with the hint", () => {
+    const parsed = parse("configs:\n  - name: gcc-lto\n    compiler: gcc\n    flags: [-flto]\n");
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const printed = parsed.diagnostics.map((d) => formatDiagnostic(d, false)).join("");
+    expect(printed).toContain("configs.yaml:4:12: error RC617:");
+    expect(printed).toContain("-ffat-lto-objects");
+  });
 });

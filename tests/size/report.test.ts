@@ -11,9 +11,12 @@ import { formatText } from "../../generator/size/format-text";
 import {
   buildReport,
   compareSides,
+  ASCII_MINUS,
   formatCell,
+  formatFixed,
   formatSummary,
   formatTotals,
+  TYPOGRAPHIC_MINUS,
   MeasuredConfig,
   SizeReport,
 } from "../../generator/size/report";
@@ -84,7 +87,15 @@ describe("compareSides: bloat-o-meter's calc()", () => {
     expect(formatSummary(summary)).toBe("add/remove: 1/1 grow/shrink: 1/2 up/down: 17/-419 (-402)");
   });
 
-  test("rows sorted by delta, growth first, ties by name", () => {
+  test("ties in bloat-o-meter's order: its reverse sort of (delta, name) puts the larger name first", () => {
+    const tied = compareSides(
+      [fn("alpha", 10), fn("beta", 10), fn("gamma", 10)],
+      [fn("alpha", 11), fn("beta", 11), fn("gamma", 9)],
+    );
+    expect(tied.functions.map((f) => f.name)).toEqual(["beta", "alpha", "gamma"]);
+  });
+
+  test("rows sorted by delta, growth first", () => {
     expect(functions.map((f) => [f.name, f.delta])).toEqual([
       ["grows", 10],
       ["added", 7],
@@ -115,13 +126,16 @@ describe("compareSides: bloat-o-meter's calc()", () => {
   });
 
   test.each([
-    [{ base: 342, head: 182, delta: -160, percent: (-160 * 100) / 342 }, "342 → 182 (−47%)"],
-    [{ base: 1362, head: 1143, delta: -219, percent: (-219 * 100) / 1362 }, "1362 → 1143 (−16%)"],
+    [{ base: 342, head: 182, delta: -160, percent: (-160 * 100) / 342 }, "342 → 182 (-47%)"],
+    [{ base: 1362, head: 1143, delta: -219, percent: (-219 * 100) / 1362 }, "1362 → 1143 (-16%)"],
     [{ base: 50, head: 60, delta: 10, percent: 20 }, "50 → 60 (+20%)"],
     [{ base: 10, head: 10, delta: 0, percent: 0 }, "10 → 10 (0%)"],
     [{ base: null, head: 7, delta: 7, percent: null }, "— → 7 (new)"],
     [{ base: 40, head: null, delta: -40, percent: -100 }, "40 → — (gone)"],
-  ])("cell %#: %s", (cell, want) => expect(formatCell(cell)).toBe(want));
+  ])("cell %#: %s", (cell, want) => {
+    expect(formatCell(cell, ASCII_MINUS)).toBe(want);
+    expect(formatCell(cell, TYPOGRAPHIC_MINUS)).toBe(want.replace("-", "\u2212"));
+  });
 });
 
 describe("cross-config table and sources", () => {
@@ -129,8 +143,10 @@ describe("cross-config table and sources", () => {
   test("one row per name changed anywhere, one cell per config", () => {
     expect(report.crossConfig.map((r) => r.name)).not.toContain("same");
     expect(
-      report.crossConfig.find((r) => r.name === "kvm_emulate_cpuid")?.cells.map(formatCell),
-    ).toEqual(["342 → 182 (−47%)", "342 → 182 (−47%)"]);
+      report.crossConfig
+        .find((r) => r.name === "kvm_emulate_cpuid")
+        ?.cells.map((c) => formatCell(c, ASCII_MINUS)),
+    ).toEqual(["342 → 182 (-47%)", "342 → 182 (-47%)"]);
   });
   test("configs that differ: each cell is its own config's, rows by summed delta", () => {
     const report = sampleReport([
@@ -187,7 +203,7 @@ describe("markdown format", () => {
     const md = formatMarkdown(sampleReport());
     expect(md.indexOf("| function | gcc-O2 | clang-O2 |")).toBeGreaterThan(0);
     expect(md.indexOf("| function | gcc-O2 | clang-O2 |")).toBeLessThan(md.indexOf("### gcc-O2"));
-    expect(md).toContain("| `kvm_emulate_cpuid` | 342 → 182 (−47%) | 342 → 182 (−47%) |");
+    expect(md).toContain("| `kvm_emulate_cpuid` | 342 → 182 (-47%) | 342 → 182 (-47%) |");
     expect(md).toContain("<details><summary>1 unchanged</summary>");
     const folded = md.slice(md.indexOf("<details>"), md.indexOf("</details>"));
     expect(folded).toContain("`same`");
@@ -206,10 +222,10 @@ describe("markdown format", () => {
 
 describe("json format", () => {
   const validate = new Ajv2020({ strict: true, allErrors: true }).compile(sizeReportSchema);
-  test("matches the documented schema, version 1", () => {
+  test("matches the documented schema, version 2", () => {
     const json = JSON.parse(formatJson(sampleReport()));
     expect(validate(json) ? [] : validate.errors).toEqual([]);
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(json.configs[0]).toMatchObject({
       name: "gcc-O2",
       compiler: "gcc",
@@ -242,10 +258,77 @@ describe("html format", () => {
     expect(html.match(/<svg /g)?.length).toBe(2);
     expect(html).toContain('<rect class="base"');
   });
+  test("legend, byte scale and the cross-config heading are there", () => {
+    expect(html).toContain('data-legend="base"');
+    expect(html).toContain('data-legend="head-up"');
+    expect(html).toContain('class="axis-label"');
+    expect(html).toMatch(/<text class="tick" data-bytes="0"/);
+    expect(html).toContain("<h2>Across configs</h2>");
+  });
+  test("a name too long for the label column ends in '…', the full name in its title", () => {
+    const long = "a_function_name_far_too_long_for_the_label_column_of_the_chart";
+    const page = formatHtml(sampleReport([measured("gcc-O2", [fn(long, 10)], [fn(long, 20)])]));
+    expect(page).toMatch(
+      /<text class="name"[^>]*>a_function_name_far_too_long_f…<title>a_function_name_far_too_long_for_the_label_column_of_the_chart<\/title>/,
+    );
+  });
   test("escapes names", () => {
     const odd = formatHtml(sampleReport([measured("x<y>", [fn("a&b", 1)], [fn("a&b", 2)])]));
     expect(odd).toContain("x&lt;y&gt;");
     expect(odd).toContain("a&amp;b");
     expect(odd).not.toContain("a&b<");
+  });
+});
+
+describe("the Total line is bloat-o-meter's, byte for byte (Python's %+.2f rounds ties to even)", () => {
+  // Each `want` is what `python3 -c 'print("Total: Before=%d, After=%d, chg %+.2f%%" % (o, n, (n-o)*100.0/o))'` prints.
+  test.each([
+    [800, 801, "Total: Before=800, After=801, chg +0.12%"],
+    [800, 799, "Total: Before=800, After=799, chg -0.12%"],
+    [800, 803, "Total: Before=800, After=803, chg +0.38%"],
+    [1600, 1601, "Total: Before=1600, After=1601, chg +0.06%"],
+    [5327, 3304, "Total: Before=5327, After=3304, chg -37.98%"],
+    [100, 100, "Total: Before=100, After=100, chg +0.00%"],
+    [0, 10, "Total: Before=0, After=10, chg +0.00%"],
+    [100000, 99999, "Total: Before=100000, After=99999, chg -0.00%"],
+    [8, 9, "Total: Before=8, After=9, chg +12.50%"],
+  ])("%d -> %d", (b, h, want) => {
+    expect(formatTotals({ base: b, head: h, delta: h - b, percent: null })).toBe(want);
+  });
+
+  test.each([
+    [0.125, 2, "0.12"],
+    [0.375, 2, "0.38"],
+    [2.5, 0, "2"],
+    [3.5, 0, "4"],
+    [-0.125, 2, "-0.12"],
+    [1e-9, 2, "0.00"],
+    [123456.789, 1, "123456.8"],
+    [0.1, 20, "0.10000000000000000555"],
+  ])("formatFixed(%d, %d) = %s", (x, digits, want) => expect(formatFixed(x, digits)).toBe(want));
+});
+
+describe("one minus sign per format", () => {
+  const report = sampleReport();
+  // bloat-o-meter's own lines stay ASCII in every format.
+  const ownLines = (text: string) =>
+    text
+      .split("\n")
+      .filter((l) => !/^(add\/remove:|Total: Before=)/.test(l.replace(/<[^>]+>/g, "")));
+  test.each([
+    ["text", formatText(report, { color: false }), "-", "\u2212"],
+    ["markdown", formatMarkdown(report), "-", "\u2212"],
+  ])("%s: every figure uses '%s', none '%s'", (_f, text, sign, other) => {
+    expect(text).not.toContain(other);
+    expect(text).toMatch(new RegExp(`${sign}160\\b`));
+    expect(text).toContain(`${sign}46.8%`);
+  });
+  test("html: U+2212 for its own figures, ASCII only inside bloat-o-meter's lines", () => {
+    const html = formatHtml(report);
+    const figures = ownLines(html).join("\n");
+    expect(figures).toContain("\u2212160");
+    expect(figures).toContain("\u221246.8%");
+    expect(figures).not.toMatch(/>-\d|\(-\d|\s-\d/);
+    expect(html).toContain("chg -");
   });
 });

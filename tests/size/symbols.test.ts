@@ -103,3 +103,52 @@ describe("readElfSymbols rejects what it cannot read", () => {
     expect(readElfSymbols(bytes)).toEqual({ ok: false, message });
   });
 });
+
+describe("symbol names are UTF-8, as compilers write them and nm prints them", () => {
+  test.each(builds)("%s: café", (label, compiler, extra) => {
+    const object = compile(compiler, extra, path.join(dir, `utf8_${label.replace(/\W+/g, "_")}.o`));
+    const names = symbolsOf(object).map((s) => s.name);
+    expect(names).toContain("café");
+    expect(names.filter((n) => /[\u0080-\u00ff]{2}/.test(n))).toEqual([]);
+  });
+});
+
+describe("LTO objects are refused by name, not measured as empty", () => {
+  const lto: [string, string, string[]][] = [
+    ["gcc -flto", "gcc", ["-flto"]],
+    ...(clang
+      ? ([
+          ["clang -flto=thin", clang, ["-flto=thin"]],
+          ["clang -flto", clang, ["-flto"]],
+        ] as [string, string, string[]][])
+      : []),
+  ];
+  test.each(lto)("%s", (label, compiler, extra) => {
+    const object = compile(compiler, extra, path.join(dir, `lto_${label.replace(/\W+/g, "_")}.o`));
+    const read = readElfSymbols(fs.readFileSync(object));
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.lto).toBe(true);
+    expect(read.message).toMatch(/LTO/);
+    expect(read.message).toMatch(/-ffat-lto-objects/);
+  });
+
+  const fat: [string, string, string[]][] = [
+    ["gcc -flto -ffat-lto-objects", "gcc", ["-flto", "-ffat-lto-objects"]],
+    ...(clang
+      ? ([["clang -flto=thin -ffat-lto-objects", clang, ["-flto=thin", "-ffat-lto-objects"]]] as [
+          string,
+          string,
+          string[],
+        ][])
+      : []),
+  ];
+  test.each(fat)("%s is measured, and equals the plain build", (label, compiler, extra) => {
+    const object = compile(compiler, extra, path.join(dir, `fat_${label.replace(/\W+/g, "_")}.o`));
+    const plain = compile(compiler, [], path.join(dir, `plain_${label.replace(/\W+/g, "_")}.o`));
+    const functions = (o: string) =>
+      foldSymbols([symbolsOf(o)]).filter((s) => s.kind === "function");
+    expect(functions(object).length).toBeGreaterThan(5);
+    expect(functions(object)).toEqual(functions(plain));
+  });
+});

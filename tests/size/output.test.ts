@@ -1,0 +1,121 @@
+/*
+ * --out, --keep and the spec's registers are checked before any compile (a bad --out used to fail
+ * only after every compile), and --keep never mixes an old run's files with a
+ * new run's: a directory an earlier --keep run filled is cleared of what that
+ * run recorded; any other non-empty directory is refused.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import {
+  checkOutPath,
+  KEEP_MARKER,
+  prepareKeepDir,
+  recordKeepDir,
+} from "../../generator/size/output";
+import { runCli } from "../helpers/capture";
+import { tempDir } from "./helpers";
+
+const work = tempDir("size-output");
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe("checkOutPath", () => {
+  fs.mkdirSync(path.join(work, "dir"), { recursive: true });
+  fs.writeFileSync(path.join(work, "file"), "x");
+  test.each([
+    ["a new file in an existing directory", "dir/report.md", undefined],
+    ["a new file in new directories", "dir/a/b/report.md", undefined],
+    ["an existing file", "file", undefined],
+    ["a directory", "dir", /is a directory/],
+    ["under a file", "file/report.md", /is not a directory/],
+  ])("%s", (_name, out, want) => {
+    const problem = checkOutPath(work, out);
+    if (want === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(want);
+  });
+});
+
+describe("prepareKeepDir", () => {
+  test("new or empty: fine; foreign files: refused; our own: cleared", () => {
+    const keep = path.join(work, "keep");
+    expect(prepareKeepDir(work, "keep")).toBeUndefined();
+    fs.mkdirSync(path.join(keep, "gcc-O2", "head"), { recursive: true });
+    fs.writeFileSync(path.join(keep, "gcc-O2", "head", "old.o"), "old");
+    expect(prepareKeepDir(work, "keep")).toMatch(/not empty and was not written by regcache size/);
+    recordKeepDir(keep);
+    expect(prepareKeepDir(work, "keep", { dryRun: true })).toBeUndefined();
+    expect(fs.existsSync(path.join(keep, "gcc-O2"))).toBe(true);
+    expect(prepareKeepDir(work, "keep")).toBeUndefined();
+    expect(fs.readdirSync(keep)).toEqual([]);
+    // A file someone added after the run is not ours: refused, nothing removed.
+    fs.mkdirSync(path.join(keep, "gcc-O2"));
+    recordKeepDir(keep);
+    fs.writeFileSync(path.join(keep, "notes.txt"), "mine");
+    expect(prepareKeepDir(work, "keep")).toMatch(/did not write \(notes.txt\)/);
+    expect(fs.readdirSync(keep).sort()).toEqual([KEEP_MARKER, "gcc-O2", "notes.txt"].sort());
+  });
+});
+
+describe("the size command checks them before compiling", () => {
+  test.each([
+    ["--out naming a directory", () => ["--out", work], /--out .* is a directory/],
+    [
+      "--keep naming a used directory",
+      () => {
+        const used = path.join(work, "used");
+        fs.mkdirSync(used, { recursive: true });
+        fs.writeFileSync(path.join(used, "x.o"), "");
+        return ["--keep", used];
+      },
+      /not empty and was not written by regcache size/,
+    ],
+  ])("%s: exit 2, no compile", async (_name, extra, message) => {
+    const r = await runCli(["size", "--config", "gcc-O2", ...extra()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/compiled|compile failed/);
+  });
+
+  test("a second --keep run into the same directory replaces the first run's files", async () => {
+    const keep = path.join(work, "rerun");
+    const first = await runCli(["size", "--config", "gcc-O2", "--keep", keep, "--format", "json"]);
+    expect(first.code).toBe(0);
+    const stray = path.join(keep, "gcc-O2", "head", "stale.o");
+    fs.writeFileSync(stray, "from an earlier run");
+    const second = await runCli(["size", "--config", "gcc-O2", "--keep", keep, "--format", "json"]);
+    expect(second.code).toBe(0);
+    expect(fs.existsSync(stray)).toBe(false);
+    expect(fs.readdirSync(path.join(keep, "gcc-O2", "head")).some((f) => f.endsWith(".o"))).toBe(
+      true,
+    );
+    expect(second.stdout).toBe(first.stdout);
+  }, 120_000);
+});
+
+describe("a spec without a register the handler suite uses", () => {
+  test("exit 2 naming the register and the call, before any compile", async () => {
+    const spec = fs
+      .readFileSync(path.join(__dirname, "..", "..", "spec", "x86-kvm.yaml"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "- rbp")
+      .map((line) => line.replace("rdx, rbp, rsi", "rdx, rsi"))
+      .join("\n");
+    expect(spec).not.toMatch(/\brbp\b/);
+    const file = path.join(work, "no-rbp.yaml");
+    fs.writeFileSync(file, spec);
+    const r = await runCli(["size", "--spec", file, "--config", "gcc-O2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error RC619:");
+    expect(r.stderr).toContain("has no register 'rbp', which the handler suite uses");
+    expect(r.stderr).toMatch(/runtime\/handlers\/regs_ioctl\.c:\d+:\d+ calls kvm_rbp_read/);
+    expect(r.stderr).not.toMatch(/implicit declaration|compile failed/);
+    // Said once: the all-cached base is the same spec.
+    expect(r.stderr.match(/RC619/g)).toHaveLength(1);
+  });
+
+  test("a base spec without it is named as the base", async () => {
+    const file = path.join(work, "no-rbp.yaml");
+    const r = await runCli(["size", "--base", file, "--config", "gcc-O2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file} has no register 'rbp'`);
+  });
+});

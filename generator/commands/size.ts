@@ -179,8 +179,19 @@ export function builder(y: Argv): Argv<SizeArgs> {
  * will write. No side effects.
  */
 export function prepare(args: SizeArgs, io: Io): Prepared<SizeArgs> {
-  // --objects measures what was built; it needs no spec (size-objects.ts checks its own inputs).
-  if (args.objects !== undefined) return { ok: true, args };
+  // --objects measures what was built: no spec; the paths are paired and read in size-objects.ts.
+  if (args.objects !== undefined)
+    return firstProblem(args, [
+      args.objects.length === 2
+        ? undefined
+        : { message: `--objects takes two paths, OLD and NEW; got ${args.objects.length}` },
+      ...givenOptions(args, COMPILE_OPTIONS).map((o) => ({
+        message: `--${o} does not apply to --objects (the objects are measured as built)`,
+        help: "with --objects only --format, --out and --budget apply",
+      })),
+      args.out !== undefined ? writableFile(io, "out", args.out) : undefined,
+      args.budget !== undefined ? readableFile(io, "budget", args.budget) : undefined,
+    ]);
   const loaded = loadProject(io);
   if (!loaded.ok)
     return {
@@ -348,6 +359,15 @@ export const subcommands = [
           "regcache size merge gcc.json clang.json --format markdown",
           "One PR comment from two CI jobs",
         ),
+    prepare: (args: SizeArgs & { reports?: string[] }, io: Io): Prepared<SizeArgs> =>
+      firstProblem(args, [
+        ...givenOptions(args, [...COMPILE_OPTIONS, "objects"]).map((o) => ({
+          message: `--${o} does not apply to size merge (the reports were measured by the jobs)`,
+          help: "with size merge only --format, --out and --budget apply",
+        })),
+        args.out !== undefined ? writableFile(io, "out", args.out) : undefined,
+        args.budget !== undefined ? readableFile(io, "budget", args.budget) : undefined,
+      ]),
     run: async (given: SizeArgs & { reports?: string[] }, io: Io): Promise<number> => {
       const { runMerge } = await import("./size-merge");
       return runMerge(

@@ -103,6 +103,42 @@ function casesFor(command: (typeof ALL)[number]): [string, Case][] {
       ],
       ["--launcher without its value", c(["--launcher"], /--launcher needs a value$/)],
       ["--units without its value", c(["--units"], /--units needs a value$/)],
+      [
+        "--keep a non-empty directory no --keep run wrote",
+        c(["--keep", "spec"], /--keep spec is not empty and was not written by regcache size/),
+      ],
+      [
+        "--objects with one path",
+        c(["--objects", "afile"], /--objects takes two paths, OLD and NEW; got 1$/),
+      ],
+      [
+        "--objects with a compile option",
+        c(
+          ["--objects", "afile", "afile", "--compiler", "gcc"],
+          /--compiler does not apply to --objects \(the objects are measured as built\)$/,
+        ),
+      ],
+      [
+        "--objects with --out a directory",
+        c(
+          ["--objects", "afile", "afile", "--out", "adir"],
+          /--out adir: it is a directory, not a file$/,
+        ),
+      ],
+      [
+        "merge with a measuring option",
+        c(
+          ["merge", "a.json", "b.json", "--config", "gcc-O2"],
+          /--config does not apply to size merge \(the reports were measured by the jobs\)$/,
+        ),
+      ],
+      [
+        "merge with --out a directory",
+        c(
+          ["merge", "a.json", "b.json", "--out", "adir"],
+          /--out adir: it is a directory, not a file$/,
+        ),
+      ],
     );
   } else {
     rows.push(

@@ -157,14 +157,16 @@ describe("cross-config table and sources", () => {
         [fn("kvm_emulate_cpuid", 250), fn("same", 12), fn("grows", 50), fn("clang_only", 9)],
       ),
     ]);
-    expect(report.crossConfig.map((r) => [r.name, ...r.cells.map(formatCell)])).toEqual([
+    expect(
+      report.crossConfig.map((r) => [r.name, ...r.cells.map((c) => formatCell(c, ASCII_MINUS))]),
+    ).toEqual([
       ["grows", "50 → 60 (+20%)", "50 → 50 (0%)"],
       ["added", "— → 7 (new)", ""],
       ["clang_only", "", "5 → 9 (+80%)"],
       ["same", "10 → 10 (0%)", "10 → 12 (+20%)"],
       ["gone", "40 → — (gone)", ""],
-      ["kvm_emulate_cpuid", "342 → 182 (−47%)", "300 → 250 (−17%)"],
-      ["kvm_emulate_hypercall", "1362 → 1143 (−16%)", ""],
+      ["kvm_emulate_cpuid", "342 → 182 (-47%)", "300 → 250 (-17%)"],
+      ["kvm_emulate_hypercall", "1362 → 1143 (-16%)", ""],
     ]);
   });
   test("generated source sizes per file", () => {

@@ -6,6 +6,7 @@
  */
 import { parseBanner, sha256, withBanner } from "./banner";
 import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
+import { generatorDigest } from "./digest";
 import { emitC, readCTemplates, type TemplateSource } from "./c/emit";
 import type { EmittedBody } from "./emitted";
 import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "./ts/emit";
@@ -102,7 +103,10 @@ export type TargetInputs =
   /** The TypeScript target: its emitter and the libraries that shape its bytes. */
   | { readonly ts: { emitter: string; tools: Readonly<Record<string, string>> } };
 
-/** The input hash of one target: generator version, options, spec, and that target's own inputs. */
+/**
+ * The input hash of one target: generator version and code (generator/digest.ts),
+ * options, spec, and that target's own inputs.
+ */
 export function inputHash(parts: {
   specText: string;
   allCached: boolean;
@@ -119,6 +123,7 @@ export function inputHash(parts: {
       : { ts: parts.target.ts };
   const canonical = JSON.stringify({
     generator: generatorVersion(),
+    code: generatorDigest("c" in parts.target ? "c" : "ts"),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
     // Line endings are not an input: a checkout may convert the spec to CRLF (as a BOM,

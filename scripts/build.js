@@ -3,7 +3,8 @@
 /*
  * The build: tsc compiles generator/ to dist/generator/, then
  * scripts/compile-schema.js precompiles the spec's JSON Schema into
- * dist/generator/schema-validator.js.
+ * dist/generator/schema-validator.js, and scripts/digest-generator.js writes
+ * the digest of the generator's code, dist/generator/generator-digest.json.
  *
  *   node scripts/build.js           `npm run build`, and `prepare` (so `npm ci` builds)
  *   node scripts/build.js --clean   removes dist/generator/ first (scripts/pack.js, for
@@ -31,6 +32,7 @@ function build({ clean }) {
   const steps = [
     [tsc, "-p", path.join(root, "tsconfig.json")],
     [path.join(root, "scripts", "compile-schema.js")],
+    [path.join(root, "scripts", "digest-generator.js")],
   ];
   for (const args of steps) {
     const run = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });

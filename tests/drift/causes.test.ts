@@ -48,22 +48,25 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
     { path: "c/a.h", contents: wanted },
     { path: "c/same.h", contents: wanted },
   ];
-  const report = compareOutput(
-    produced,
-    {
-      outDir: "generated",
-      current: new Map([
-        ["c/b.h", withBanner(info(B), body)],
-        ["c/same.h", wanted],
-      ]),
-      stale: [
-        { path: "c/old.h", current: wanted },
-        { path: "c/old-edited.h", current: edited(wanted) },
-      ],
-      leftovers: [],
-    },
-    { diffs: true, label: (p) => `generated/${p}` },
-  );
+  let report: ReturnType<typeof compareOutput>;
+  beforeEach(() => {
+    report = compareOutput(
+      produced,
+      {
+        outDir: "generated",
+        current: new Map([
+          ["c/b.h", withBanner(info(B), body)],
+          ["c/same.h", wanted],
+        ]),
+        stale: [
+          { path: "c/old.h", current: wanted },
+          { path: "c/old-edited.h", current: edited(wanted) },
+        ],
+        leftovers: [],
+      },
+      { diffs: true, label: (p) => `generated/${p}` },
+    );
+  });
 
   test("findings and the files in step", () => {
     expect(report.findings.map((f) => [f.path, f.status, f.causes])).toEqual([

@@ -61,6 +61,8 @@ test("the tarball holds what the installed CLI reads, and nothing only the repos
     "npm-shrinkwrap.json",
     "package.json",
     "dist/generator/schema-validator.js",
+    // The digest of the generator's code the build writes (generator/digest.ts).
+    "dist/generator/generator-digest.json",
     // Compiled code: one .js per TypeScript source, so no output of a deleted source.
     ...repoFiles("generator", (f) => f.endsWith(".ts")).map((f) =>
       `dist/${f}`.replace(/\.ts$/, ".js"),

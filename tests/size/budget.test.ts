@@ -96,6 +96,41 @@ function breaches(yaml: string) {
   return checked.breaches.map((b) => `${b.config} ${b.target}: ${formatLimit(b, ASCII_MINUS)}`);
 }
 
+/** Each breach with what was measured, as the report prints it. */
+function breachesMeasured(yaml: string) {
+  const parsed = parse(yaml);
+  if (!parsed.ok) throw new Error(parsed.diagnostics.map((d) => formatDiagnostic(d)).join(""));
+  const checked = checkBudget(parsed.budget, configs(), names);
+  if (!checked.ok) throw new Error(checked.diagnostics.map((d) => formatDiagnostic(d)).join(""));
+  return checked.breaches.map((b) => `${b.config} ${b.target}: ${b.actual}`);
+}
+
+describe("what a breach says was measured", () => {
+  test.each([
+    ["max", "budgets: [{ function: cpuid, max: 200 }]", ["clang-O2 cpuid: head 250 B"]],
+    [
+      "growth in bytes",
+      "budgets: [{ function: grower, growth: 0 }]",
+      ["gcc-O2 grower: 100 → 110 B (+10 B, +10.0%)"],
+    ],
+    [
+      "a saving too small",
+      "budgets: [{ function: cpuid, growth: '-35%' }]",
+      ["clang-O2 cpuid: 300 → 250 B (-50 B, \u221216.7%)"],
+    ],
+    [
+      "a new function",
+      "budgets: [{ function: fresh, growth: '50%' }]",
+      ["gcc-O2 fresh: new, 20 B"],
+    ],
+    [
+      "a new function against a byte limit",
+      "budgets: [{ function: fresh, growth: 5 }]",
+      ["gcc-O2 fresh: - → 20 B (+20 B)"],
+    ],
+  ])("%s", (_name, yaml, want) => expect(breachesMeasured(yaml)).toEqual(want));
+});
+
 describe("checking a budget", () => {
   test.each([
     ["absolute max", "budgets: [{ function: cpuid, max: 200 }]", ["clang-O2 cpuid: max 200 B"]],

@@ -124,5 +124,6 @@ export function unifiedDiff(label: string, onDisk: string, wanted: string): stri
   return lines.join("\n") + "\n";
 }
 
+/** A hunk range as diff -u prints it: an empty side names the line before it ("-0,0"). */
 const range = (start: number, count: number): string =>
-  count === 1 ? String(start) : `${start},${count}`;
+  count === 1 ? String(start) : count === 0 ? `${start - 1},0` : `${start},${count}`;

@@ -6,7 +6,7 @@
  * through the CLI; this table pins every cause down on its own.
  */
 import { withBanner } from "../../generator/banner";
-import { causesOf, compareOutput, type Cause } from "../../generator/check";
+import { causesOf, compareOutput, unifiedDiff, type Cause } from "../../generator/check";
 import { describeFinding } from "../../generator/commands/check";
 
 const info = (inputHash: string, command = "regcache generate --spec spec/x86-kvm.yaml") => ({
@@ -110,5 +110,49 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
         { label: "stale", reason: "carries regcache's banner but the spec no longer produces it" },
       ],
     ]);
+  });
+});
+
+describe("unifiedDiff and ordering, exactly", () => {
+  test.each([
+    ["one line changed", "a\n", "b\n", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"],
+    // As diff -u prints them: an empty side is "-0,0" / "+0,0".
+    ["a line added to nothing", "", "b\n", "--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n+b\n"],
+    ["every line removed", "a\n", "", "--- a/x\n+++ b/x\n@@ -1 +0,0 @@\n-a\n"],
+    [
+      "two lines, one changed",
+      "k\na\n",
+      "k\nb\n",
+      "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n k\n-a\n+b\n",
+    ],
+  ])("%s", (_name, onDisk, wanted, want) => expect(unifiedDiff("x", onDisk, wanted)).toBe(want));
+
+  test("findings and files in step come sorted by path whatever the input order", () => {
+    const names = ["c/k.h", "c/j.h", "c/i.h", "c/h.h", "c/g.h", "c/f.h", "c/e.h", "c/d.h", "c/c.h"];
+    const produced = [...names, ...names.map((n) => n.replace("c/", "d/"))].map((path) => ({
+      path,
+      contents: wanted,
+    }));
+    const current = new Map(
+      produced.filter((f) => f.path.startsWith("d/")).map((f) => [f.path, wanted]),
+    );
+    const report = compareOutput(
+      produced,
+      {
+        outDir: "generated",
+        current,
+        stale: [
+          { path: "b/z.h", current: wanted },
+          { path: "b/a.h", current: wanted },
+        ],
+        leftovers: [],
+      },
+      { diffs: false, label: (p) => p },
+    );
+    const sorted = (xs: string[]) => [...xs].sort();
+    const findings = report.findings.map((f) => f.path);
+    expect(findings).toEqual(sorted(findings));
+    expect(findings[0]).toBe("b/a.h");
+    expect(report.unchanged).toEqual(sorted([...current.keys()]));
   });
 });

@@ -5,9 +5,9 @@
  * cache holds (trees.ts; never the cached pristine tree itself), with the
  * bundled spec named without a path. Each result is compared with the same
  * command run from this checkout's sources in a second copy: same bytes, same
- * messages. The banner's "Regenerate with" command, run as it stands from the
- * tree's top, reproduces the file; `check` reports drift there as it does in
- * this repository.
+ * messages. The banner's "Regenerate with" command, run as it stands from its
+ * anchor (the project file's directory, else the output's parent), reproduces
+ * the file; `check` reports drift there as it does in this repository.
  *
  * No kernel is built here: kvm.proof.ts builds the generated header; this
  * suite shows the installed CLI writes the very same bytes.
@@ -107,13 +107,13 @@ describe.each(SERIES)("Linux %s", (series) => {
     expect(text).toContain(` from ${spec} (bundled).\n`);
   });
 
-  test("the banner's Regenerate command, run from the tree's top, reproduces the file", () => {
+  test("the banner's Regenerate command, run from its anchor (the output's parent), reproduces the file", () => {
     const file = path.join(user, GENERATED);
     const text = fs.readFileSync(file, "utf8");
     const command = /\n \* Regenerate with: (regcache [^\n]*)\n/.exec(text)?.[1];
-    expect(command).toBe(`regcache generate --spec ${spec} --out ${OUT}`);
+    expect(command).toBe(`regcache generate --spec ${spec} --out kvm`);
     fs.unlinkSync(file);
-    const r = runInstalled(cli, command!.split(" ").slice(1), user);
+    const r = runInstalled(cli, command!.split(" ").slice(1), path.join(user, "arch", "x86"));
     expect(r.code).toBe(0);
     expect(fs.readFileSync(file, "utf8")).toBe(text);
   });
@@ -141,16 +141,25 @@ describe.each(SERIES)("Linux %s", (series) => {
     );
   });
 
-  test("with a project file at the tree's top, plain generate and check work from arch/x86/kvm", async () => {
+  test("with a project file at the tree's top: plain generate and check from arch/x86/kvm, the banner's command from the top", async () => {
     const file = path.join(user, GENERATED);
-    fs.unlinkSync(file); // the hand-edited one
-    fs.writeFileSync(path.join(user, "regcache.config.yaml"), `spec: ${spec}\nout: ${OUT}\n`);
-    fs.writeFileSync(path.join(repo, "regcache.config.yaml"), `spec: ${spec}\nout: ${OUT}\n`);
+    for (const root of [user, repo]) {
+      fs.rmSync(path.join(root, GENERATED), { force: true }); // user's was edited by hand above
+      fs.writeFileSync(path.join(root, "regcache.config.yaml"), `spec: ${spec}\nout: ${OUT}\n`);
+    }
     const kvm = (root: string) => path.join(root, OUT);
     const gen = runInstalled(cli, ["generate"], kvm(user));
+    const inRepo = await runCli(["generate"], { cwd: kvm(repo) });
     expect(gen.code).toBe(0);
-    // The banner is anchored at the project file: the same as --out arch/x86/kvm from the top.
-    expect(fs.readFileSync(file, "utf8")).toBe(fs.readFileSync(path.join(repo, GENERATED), "utf8"));
+    expect(anonymous(gen, user, installedSpecs())).toEqual(anonymous(inRepo, repo, repoSpecs));
+    const text = fs.readFileSync(file, "utf8");
+    expect(text).toBe(fs.readFileSync(path.join(repo, GENERATED), "utf8"));
+    // Anchored at the project file: the command runs from the tree's top.
+    const command = /\n \* Regenerate with: (regcache [^\n]*)\n/.exec(text)?.[1];
+    expect(command).toBe(`regcache generate --spec ${spec} --out ${OUT}`);
+    fs.unlinkSync(file);
+    expect(runInstalled(cli, command!.split(" ").slice(1), user).code).toBe(0);
+    expect(fs.readFileSync(file, "utf8")).toBe(text);
     const a = runInstalled(cli, ["check"], kvm(user));
     const b = await runCli(["check"], { cwd: kvm(repo) });
     expect(a.code).toBe(0);

@@ -7,15 +7,16 @@
 import { parseBanner, sha256, withBanner } from "./banner";
 import { diagnose, type Diagnostic, type SourceFile } from "./diagnostics";
 import { generatorDigest } from "./digest";
-import { emitC, readCTemplates, type TemplateSource } from "./c/emit";
+import { emitC, emitKernel, KERNEL_TEMPLATES, readCTemplates, type TemplateSource } from "./c/emit";
 import type { EmittedBody } from "./emitted";
 import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "./ts/emit";
 import { buildModel, type CStyle, type Model } from "./model";
 import { errnoText, parseSpec, readSpecFile } from "./parse";
 import { defaultOutDir, generatorVersion } from "./paths";
 import { validateSpec } from "./validate";
+import { DEFAULT_OUTPUT, type TargetName } from "./validate-api";
 
-export type Target = "c" | "ts";
+export type Target = TargetName;
 
 export interface GenerateRequest {
   /** Where to read the spec from (ignored for reading when specText is given). */
@@ -47,7 +48,7 @@ export interface GenerateRequest {
 }
 
 export interface GeneratedFile {
-  /** Below the output directory, with forward slashes: "c/kvm_regs.h". */
+  /** Below the output directory, with forward slashes: "c/kvm_regs.h", "kvm_cache_regs_gen.h". */
   readonly path: string;
   readonly contents: string;
 }
@@ -100,6 +101,8 @@ function readText(
 export type TargetInputs =
   /** The C target: its Handlebars templates. */
   | { readonly c: readonly TemplateSource[] }
+  /** The kernel target: its Handlebars template. */
+  | { readonly kernel: readonly TemplateSource[] }
   /** The TypeScript target: its emitter and the libraries that shape its bytes. */
   | { readonly ts: { emitter: string; tools: Readonly<Record<string, string>> } };
 
@@ -113,17 +116,18 @@ export function inputHash(parts: {
   cStyle: CStyle;
   target: TargetInputs;
 }): string {
+  const sorted = (templates: readonly TemplateSource[]) =>
+    [...templates].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, t.text]);
   const target =
     "c" in parts.target
-      ? {
-          c: [...parts.target.c]
-            .sort((a, b) => (a.name < b.name ? -1 : 1))
-            .map((t) => [t.name, t.text]),
-        }
-      : { ts: parts.target.ts };
+      ? { c: sorted(parts.target.c) }
+      : "kernel" in parts.target
+        ? { kernel: sorted(parts.target.kernel) }
+        : { ts: parts.target.ts };
   const canonical = JSON.stringify({
     generator: generatorVersion(),
-    code: generatorDigest("c" in parts.target ? "c" : "ts"),
+    // The kernel block is emitted by c/ too.
+    code: generatorDigest("ts" in parts.target ? "ts" : "c"),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
     // Line endings are not an input: a checkout may convert the spec to CRLF (as a BOM,
@@ -162,26 +166,60 @@ interface Prepared {
   readonly req: GenerateRequest;
   readonly specText: string;
   readonly templates: readonly TemplateSource[];
+  /** The targets the spec asks for, among those the caller wants. */
+  readonly targets: readonly Target[];
+  /** The kernel target's file name (the spec's output.kernel_header). */
+  readonly kernelHeader: string;
   /** Per target asked for: the banner its files carry, its input hash included. */
   readonly banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>>;
+  /** The model, when choosing the targets needed it. */
+  readonly model?: Model;
 }
 
 type Failed = { ok: false; diagnostics: readonly Diagnostic[] };
 
 /**
- * Everything both entry points share, without parsing the spec: its text, the
- * C templates, each target's input hash and banner. The model is built only for a
- * target that is not reused (withModel).
+ * Whether the spec may choose its own targets. Only a spec with an `output`
+ * section does; one that never says "output" writes the default targets, and
+ * is then not even parsed when its files are reused. Any mention (even in a
+ * comment) parses the spec: a false alarm costs a parse, never a wrong answer.
+ */
+const mayChooseTargets = (specText: string): boolean => specText.includes("output");
+
+/** The templates each C-family target renders. */
+function templatesOf(templates: readonly TemplateSource[], target: "c" | "kernel") {
+  return templates.filter(
+    (t) => (KERNEL_TEMPLATES as readonly string[]).includes(t.name) === (target === "kernel"),
+  );
+}
+
+/**
+ * Everything both entry points share: the spec's text, the templates, which
+ * targets the spec writes, each one's input hash and banner. The spec is
+ * parsed here only when it may choose its targets; otherwise the model is
+ * built only for a target that is not reused (produce).
  */
 function prepare(
   req: GenerateRequest,
-  targets: readonly Target[],
+  wanted: readonly Target[],
 ): { ok: true; prepared: Prepared } | Failed {
   let specText = req.specText;
   if (specText === undefined) {
     const read = readText(req.displayPath ?? req.specPath, req.specPath);
     if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
     specText = read.text;
+  }
+  let model: Model | undefined;
+  let chosen: readonly Target[] = DEFAULT_OUTPUT.targets;
+  let kernelHeader = DEFAULT_OUTPUT.kernelHeader;
+  let spdx: string | undefined;
+  if (mayChooseTargets(specText)) {
+    const loaded = loadModel({ ...req, specText });
+    if (!loaded.ok) return loaded;
+    model = loaded.model;
+    chosen = model.output.targets;
+    kernelHeader = model.output.kernelHeader;
+    spdx = model.output.spdx;
   }
   let templates: TemplateSource[];
   try {
@@ -199,6 +237,7 @@ function prepare(
       ],
     };
   }
+  const targets = chosen.filter((t) => wanted.includes(t));
   const banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>> = {};
   for (const target of targets) {
     const hash = inputHash({
@@ -206,9 +245,11 @@ function prepare(
       allCached: req.allCached ?? false,
       cStyle: req.cStyle ?? "macro",
       target:
-        target === "c"
-          ? { c: templates }
-          : { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } },
+        target === "ts"
+          ? { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } }
+          : target === "c"
+            ? { c: templatesOf(templates, "c") }
+            : { kernel: templatesOf(templates, "kernel") },
     });
     banners[target] = {
       version: generatorVersion(),
@@ -217,14 +258,28 @@ function prepare(
         : (req.bannerSpecPath ?? req.displayPath ?? req.specPath),
       command: regenerateCommand(req),
       inputHash: hash,
+      ...(spdx !== undefined && target !== "ts" ? { spdx } : {}),
     };
   }
-  return { ok: true, prepared: { req, specText, templates, banners } };
+  return {
+    ok: true,
+    prepared: {
+      req,
+      specText,
+      templates,
+      targets,
+      kernelHeader,
+      banners,
+      ...(model ? { model } : {}),
+    },
+  };
 }
 
 /** The files a target writes, known without building the model. */
 function targetPaths(p: Prepared, target: Target): string[] {
-  return target === "c" ? p.templates.map((t) => t.name.replace(/\.hbs$/, "")) : [TS_OUTPUT_PATH];
+  if (target === "ts") return [TS_OUTPUT_PATH];
+  if (target === "kernel") return [p.kernelHeader];
+  return templatesOf(p.templates, "c").map((t) => t.name.replace(/\.hbs$/, ""));
 }
 
 /** A target's files as they are on disk, when they are exactly what these inputs produce. */
@@ -252,15 +307,16 @@ function reusable(p: Prepared, target: Target): GeneratedFile[] | undefined {
 type Emit = (model: Model, p: Prepared) => EmittedBody[] | Promise<EmittedBody[]>;
 
 const emitters: Record<Target, Emit> = {
-  c: (model, p) => emitC(model, p.templates),
+  c: (model, p) => emitC(model, templatesOf(p.templates, "c")),
+  kernel: (model, p) => emitKernel(model, templatesOf(p.templates, "kernel")),
   ts: (model) => emitTs(model),
 };
 
 /** Each target reused or emitted; the spec is parsed only when one must be emitted. */
-async function produce(p: Prepared, targets: readonly Target[]): Promise<GenerateResult> {
+async function produce(p: Prepared): Promise<GenerateResult> {
   const files: GeneratedFile[] = [];
-  let model: Model | undefined;
-  for (const target of targets) {
+  let model: Model | undefined = p.model;
+  for (const target of p.targets) {
     const reused = reusable(p, target);
     if (reused) {
       files.push(...reused);
@@ -298,30 +354,41 @@ function modelOf(p: Prepared): Model {
   return loaded.model;
 }
 
-/** The C target only: synchronous, never loads ts-morph or prettier. */
+/**
+ * The spec's C headers only (the c target, or a kernel spec's kernel target):
+ * synchronous, never loads ts-morph or prettier.
+ */
 export function generate(req: GenerateRequest): GenerateResult {
-  const p = prepare(req, ["c"]);
+  const p = prepare(req, ["c", "kernel"]);
   if (!p.ok) return p;
-  const reused = reusable(p.prepared, "c");
-  if (reused) return finish(p.prepared, reused, undefined);
-  const loaded = loadModel({ ...req, specText: p.prepared.specText });
-  if (!loaded.ok) return loaded;
-  const bodies = emitC(loaded.model, p.prepared.templates);
-  const files = bodies.map((f) => ({
-    path: f.path,
-    contents: withBanner(p.prepared.banners.c!, f.body),
-  }));
-  return finish(p.prepared, files, loaded.model);
+  const files: GeneratedFile[] = [];
+  let model = p.prepared.model;
+  for (const target of p.prepared.targets) {
+    const reused = reusable(p.prepared, target);
+    if (reused) {
+      files.push(...reused);
+      continue;
+    }
+    if (!model) {
+      const loaded = loadModel({ ...req, specText: p.prepared.specText });
+      if (!loaded.ok) return loaded;
+      model = loaded.model;
+    }
+    const bodies = emitters[target](model, p.prepared) as EmittedBody[];
+    for (const f of bodies)
+      files.push({ path: f.path, contents: withBanner(p.prepared.banners[target]!, f.body) });
+  }
+  return finish(p.prepared, files, model);
 }
 
 /**
- * Every target, C and TypeScript: what `regcache generate` writes. Async
- * because prettier, when a long line needs it, formats asynchronously. Each
- * target has its own input hash, so the C files are byte for byte those
- * generate() returns.
+ * Every target the spec writes (by default C and TypeScript): what `regcache
+ * generate` writes. Async because prettier, when a long line needs it, formats
+ * asynchronously. Each target has its own input hash, so the C files are byte
+ * for byte those generate() returns.
  */
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
-  const p = prepare(req, ["c", "ts"]);
+  const p = prepare(req, ["c", "ts", "kernel"]);
   if (!p.ok) return p;
-  return produce(p.prepared, ["c", "ts"]);
+  return produce(p.prepared);
 }

@@ -74,6 +74,7 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
       "KVM_REG_BIT KVM_BACKENDS BUILD_KVM_GPR_ACCESSORS BUILD_KVM_CACHED_GPR_ACCESSORS " +
       "kvm_register_read kvm_register_write kvm_register_is_available kvm_register_is_dirty " +
       "kvm_register_mark_available kvm_register_mark_dirty kvm_register_mark_for_reload " +
+      "kvm_register_read_raw kvm_register_write_raw kvm_register_test_and_mark_available " +
       "kvm_read_edx_eax kvm_reg kvm_reg_mask_t kvm_reg_mask_word_t " +
       "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H"
     ).split(" "),
@@ -91,7 +92,8 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
 export const FIXED_IDENTIFIERS: ReadonlySet<string> = GENERATOR_IDENTIFIERS.c;
 
 export interface NamedThing {
-  readonly what: "register" | "backend";
+  /** An accessor is one C function an `accessors` entry names (kvm_read_cr3): it generates itself. */
+  readonly what: "register" | "backend" | "accessor";
   readonly name: string;
   readonly kind?: "gpr" | "extended";
 }
@@ -121,6 +123,7 @@ export const backendSetNames = (name: string) => ({
  */
 export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   const upper = t.name.toUpperCase();
+  if (t.what === "accessor") return { c: [t.name], ts: [] };
   if (t.what === "backend") {
     const sets = backendSetNames(t.name);
     return { c: [sets.lazy, sets.available], ts: [sets.lazy, sets.available] };

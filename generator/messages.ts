@@ -98,6 +98,26 @@ export const messages = {
     text: "lone carriage return (CR) used as a line break",
     hint: "save the file with LF or CRLF line endings",
   },
+  RC140: { text: "{0} '{1}' is not valid", hint: "{2}" },
+  RC141: {
+    text: "accessors name unknown register '{0}'{1}",
+    hint: "accessors may name only registers declared under 'registers'",
+  },
+  RC142: {
+    text: "register '{0}' has accessors twice (first at line {1})",
+    hint: "give each register one accessors entry",
+  },
+  RC143: { text: "'{0}' is {1}", hint: "{2}" },
+  RC144: { text: "the accessors of '{0}' {1}", hint: "{2}" },
+  RC145: {
+    text: "always_inline names '{0}', which this spec does not define{1}",
+    hint: "name the GPR macro (BUILD_KVM_GPR_ACCESSORS), a kvm_register_* helper the api defines, a GPR accessor or a function the accessors name",
+  },
+  RC146: { text: "bitops: kernel needs a u32 or u64 mask, not {0}", hint: "{1}" },
+  RC147: {
+    text: "kernel_header '{0}' is the name of the kernel's own header",
+    hint: "a quoted #include of it beside kvm_cache_regs.h would include itself; keep kvm_cache_regs_gen.h",
+  },
 } as const;
 
 export type DiagnosticCode = keyof typeof messages;

@@ -12,6 +12,14 @@ import {
   type IdentifierTarget,
 } from "./identifiers";
 import type { CheckedSpec } from "./validate";
+import {
+  buildApi,
+  buildKernelBlock,
+  buildOutput,
+  type CacheApiModel,
+  type KernelBlockModel,
+  type OutputModel,
+} from "./model-api";
 
 export type CStyle = "macro" | "expanded";
 
@@ -87,6 +95,12 @@ export interface Model {
    * checked they are unique.
    */
   readonly identifiers: Readonly<Record<IdentifierTarget, readonly string[]>>;
+  /** Which targets are written, under which names. */
+  readonly output: OutputModel;
+  /** How the cache helpers are spelt and linked. */
+  readonly api: CacheApiModel;
+  /** The kernel target's register-cache block. */
+  readonly kernel: KernelBlockModel;
 }
 
 export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
@@ -130,6 +144,15 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     };
   });
 
+  const accessors: AccessorModel[] = gprs.map((register) => ({
+    register,
+    read: cAccessorNames(register.name).read,
+    write: cAccessorNames(register.name).write,
+    tsRead: tsAccessorNames(register.name).read,
+    tsWrite: tsAccessorNames(register.name).write,
+    path: !options.allCached && register.alwaysAvailable ? "direct" : "cached",
+  }));
+
   const wordBits = spec.mask === "u32" ? MASK_BITS.u32 : 64;
   return {
     name: spec.name,
@@ -142,17 +165,13 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     gprs,
     extended: registers.filter((r) => r.kind === "extended"),
     registers,
-    accessors: gprs.map((register) => ({
-      register,
-      read: cAccessorNames(register.name).read,
-      write: cAccessorNames(register.name).write,
-      tsRead: tsAccessorNames(register.name).read,
-      tsWrite: tsAccessorNames(register.name).write,
-      path: !options.allCached && register.alwaysAvailable ? "direct" : "cached",
-    })),
+    accessors,
     backends,
     options,
     identifiers: identifiersByTarget(spec),
+    output: buildOutput(spec.output),
+    api: buildApi(spec.api),
+    kernel: buildKernelBlock(spec.api, accessors, registers, spec.accessors),
   };
 }
 
@@ -160,6 +179,14 @@ function identifiersByTarget(spec: CheckedSpec): Record<IdentifierTarget, readon
   const things = [
     ...spec.registers.map((r) => ({ what: "register" as const, name: r.name, kind: r.kind })),
     ...spec.backends.map((b) => ({ what: "backend" as const, name: b.name })),
+    // The functions a spec's accessors entries name (kvm_read_cr3 …), C only.
+    ...spec.accessors.flatMap((a) =>
+      a.kind === "extended"
+        ? [a.read, a.write, a.readBits, a.isBitSet]
+            .filter((n): n is string => n !== undefined)
+            .map((name) => ({ what: "accessor" as const, name }))
+        : [],
+    ),
   ];
   return { c: identifiersOf(things, "c"), ts: identifiersOf(things, "ts") };
 }

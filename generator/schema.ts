@@ -133,6 +133,16 @@ export function checkShape(doc: ParsedDocument): Diagnostic[] {
   return out;
 }
 
+/** What a value of output, api or accessors that fails its pattern should look like. */
+function patternHint(p: DocPath): string {
+  const last = p[p.length - 1];
+  if (last === "kernel_header") return "a file name ending in .h, e.g. kvm_cache_regs_gen.h";
+  if (last === "spdx") return "an SPDX license expression, e.g. GPL-2.0 or GPL-2.0 OR MIT";
+  if (last === "field")
+    return "a member below vcpu->arch: a C identifier, or a path such as walk_mmu->pdptrs";
+  return "use a C identifier: an ASCII letter or '_', then ASCII letters, digits or '_'";
+}
+
 function toDiagnostic(
   err: ErrorObject,
   doc: ParsedDocument,
@@ -211,6 +221,8 @@ function toDiagnostic(
           "backend",
         );
       }
+      if (p[0] === "output" || p[0] === "api" || p[0] === "accessors")
+        return diagnose("RC140", doc.file, spanAt(p), label(p), String(err.data), patternHint(p));
       if (p.length === 1 && last === "name")
         return diagnose("RC121", doc.file, spanAt(p), String(err.data));
       if (last === "when") return diagnose("RC113", doc.file, spanAt(p), String(err.data));

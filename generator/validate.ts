@@ -16,6 +16,7 @@ import {
 } from "./identifiers";
 import { checkShape } from "./schema";
 import { didYouMean } from "./suggest";
+import { checkApi, type SpecAccessor, type SpecApi, type SpecOutput } from "./validate-api";
 
 import { MASK_BITS, type MaskKind } from "./constants";
 export type { MaskKind };
@@ -41,6 +42,12 @@ export interface CheckedSpec {
   readonly mask: MaskKind;
   readonly registers: readonly SpecRegister[];
   readonly backends: readonly SpecBackend[];
+  /** Which targets are written, under which names (defaults: C and TypeScript). */
+  readonly output: SpecOutput;
+  /** How the cache helpers are spelt (defaults: regcache's runtime API). */
+  readonly api: SpecApi;
+  /** Accessors besides the GPR macro, in definition order. */
+  readonly accessors: readonly SpecAccessor[];
 }
 
 export type ValidateResult =
@@ -226,6 +233,16 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     });
   }
 
+  const kernelApi = checkApi({
+    file: doc.file,
+    root,
+    span,
+    report,
+    registers: new Map(registers.map((r) => [r.name, r.kind])),
+    mask,
+  });
+  for (const a of kernelApi.accessorNames) named.push({ what: "accessor", name: a.name, at: a.at });
+
   for (const c of collisions(named)) {
     const by = c.owner
       ? `${c.owner.what} '${c.owner.name}' also generates`
@@ -241,6 +258,9 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       mask: mask as MaskKind,
       registers,
       backends,
+      output: kernelApi.output,
+      api: kernelApi.api,
+      accessors: kernelApi.accessors,
       ...(typeof root["doc"] === "string" ? { doc: root["doc"] } : {}),
     },
   };

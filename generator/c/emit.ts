@@ -11,6 +11,7 @@ import type { AccessorModel, BackendModel, Model, RegisterModel } from "../model
 import { templatesDir } from "../paths";
 import { wrap } from "../text";
 import type { EmittedBody } from "../emitted";
+import { kernelView } from "./kernel-view";
 
 export interface TemplateSource {
   /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
@@ -21,36 +22,20 @@ export interface TemplateSource {
 export type { EmittedBody };
 
 export const C_TEMPLATES = ["c/kvm_regs.h.hbs", "c/kvm_cache_regs.h.hbs"] as const;
+/** The kernel target's template: the register-cache block alone. */
+export const KERNEL_TEMPLATES = ["c/kernel_block.h.hbs"] as const;
 
+/** Every C-family template: the c target's and the kernel target's. */
 export function readCTemplates(dir = templatesDir()): TemplateSource[] {
-  return C_TEMPLATES.map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }));
+  return [...C_TEMPLATES, ...KERNEL_TEMPLATES].map((name) => ({
+    name,
+    text: fs.readFileSync(path.join(dir, name), "utf8"),
+  }));
 }
 
-const TAB = 8;
-const CONTINUATION_COLUMN = 72;
+import { continueLines, displayWidth } from "./layout";
 
-function displayWidth(line: string): number {
-  let col = 0;
-  for (const ch of line) col = ch === "\t" ? (Math.floor(col / TAB) + 1) * TAB : col + 1;
-  return col;
-}
-
-/** Appends a backslash to every line but the last, aligned with tabs in kernel style. */
-export function continueLines(lines: readonly string[]): string {
-  return lines
-    .map((line, i) => {
-      if (i === lines.length - 1) return line;
-      let padded = line;
-      let col = displayWidth(padded);
-      if (col >= CONTINUATION_COLUMN) return `${padded} \\`;
-      while (col < CONTINUATION_COLUMN) {
-        padded += "\t";
-        col = (Math.floor(col / TAB) + 1) * TAB;
-      }
-      return `${padded}\\`;
-    })
-    .join("\n");
-}
+export { continueLines };
 
 /** A block comment, one " * " line per source line, wrapped at 80 columns; short text stays on one line. */
 export function blockComment(text: string | readonly string[], indent = ""): string {
@@ -277,6 +262,15 @@ export function emitC(model: Model, templates: readonly TemplateSource[]): Emitt
   const view = cView(model);
   return templates.map((t) => ({
     path: t.name.replace(/\.hbs$/, ""),
+    body: compiledTemplate(t.text)(view),
+  }));
+}
+
+/** Renders the kernel target: one header, named by the spec, holding the register-cache block. */
+export function emitKernel(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
+  const view = kernelView(model);
+  return templates.map((t) => ({
+    path: model.output.kernelHeader,
     body: compiledTemplate(t.text)(view),
   }));
 }

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, generateAll, type GenerateResult } from "../../generator/api";
-import { goldenCases } from "../helpers/golden-cases";
+import { goldenCases, kernelGoldenCases } from "../helpers/golden-cases";
 import { repoRoot, writeFiles } from "../helpers/capture";
 
 function listFiles(dir: string, prefix = ""): string[] {
@@ -20,7 +20,7 @@ function listFiles(dir: string, prefix = ""): string[] {
     .sort();
 }
 
-describe.each(goldenCases.map((c) => [c.name, c] as const))("golden %s", (_name, c) => {
+describe.each([...goldenCases, ...kernelGoldenCases].map((c) => [c.name, c] as const))("golden %s", (_name, c) => {
   const run = (): Promise<GenerateResult> => {
     const req = {
       specPath: path.join(repoRoot, c.spec),

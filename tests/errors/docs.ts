@@ -183,6 +183,46 @@ const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: strin
     example: "lone-cr",
     fix: "The file uses old Mac line endings (CR alone), which YAML parsers read as one long line. Save it with LF (or CRLF) line endings.",
   },
+  RC140: {
+    title: "Invalid value in output, api or accessors",
+    example: "api-bad-values",
+    fix: "A kernel header's name is a file name ending in `.h`; `spdx` an SPDX expression (`GPL-2.0`, `GPL-2.0 OR MIT`); an accessor's `field` a member below `vcpu->arch` (`cr3`, `walk_mmu->pdptrs`); every function name a C identifier.",
+  },
+  RC141: {
+    title: "Accessors name an unknown register",
+    example: "accessor-unknown-register",
+    fix: "An `accessors` entry describes a register declared under `registers:`. Use the suggested name, or declare the register.",
+  },
+  RC142: {
+    title: "A register has two accessors entries",
+    example: "accessor-twice",
+    fix: "Give each register one entry; put all its functions (read, write, read_bits, is_bit_set) in it.",
+  },
+  RC143: {
+    title: "Accessors entry of the wrong kind",
+    example: "accessor-wrong-kind",
+    fix: "A GPR lives in `regs[]`: list it by name (`- rip`) to place its `kvm_rip_read`/`_write`. An extended register has no slot there: give a mapping with its `field` and the functions it has.",
+  },
+  RC144: {
+    title: "Inconsistent accessors of an extended register",
+    example: "accessor-inconsistent",
+    fix: "Give at least one function. `read_bits` and `guest_owned` go together (the guest-owned-bits gating of CR0/CR4); `is_bit_set` reads through `read_bits`; an `indexed` array (the PDPTRs) has no guest-owned bits.",
+  },
+  RC145: {
+    title: "always_inline names a helper the spec does not define",
+    example: "always-inline-unknown",
+    fix: "List only helpers this spec generates: `BUILD_KVM_GPR_ACCESSORS` for the GPR macro's accessors, the `kvm_register_*` helpers its `api` defines (`_read_raw`/`_write_raw` with `raw_pair: true`, `_read`/`_write` without), a GPR's `kvm_<name>_read`/`_write`, or a function an accessors entry names.",
+  },
+  RC146: {
+    title: "Kernel bit operations on a bitmap mask",
+    example: "kernel-bitops-bitmap",
+    fix: "The kernel's helpers pass a `u32` (or `u64`) mask to `test_bit`/`__set_bit` as `unsigned long *`. Use `mask: u32` as Linux does, or keep `bitops: regcache` for a bitmap.",
+  },
+  RC147: {
+    title: "The kernel header would include itself",
+    example: "kernel-header-self-include",
+    fix: "The generated block is included from `arch/x86/kvm/kvm_cache_regs.h` with a quoted `#include`, which looks beside that file first: a block of the same name would include itself. Keep the default `kvm_cache_regs_gen.h`.",
+  },
 };
 
 /** The diagnostic blocks of one code in a baseline, each from its first line to the next diagnostic. */

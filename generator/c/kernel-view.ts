@@ -1,0 +1,168 @@
+/*
+ * Model → the view the kernel target's template prints: the register-cache
+ * block a kernel's arch/x86/kvm/kvm_cache_regs.h includes. This module only
+ * spells what model-api.ts decided (bit operations, the cache_reg call,
+ * signatures laid out in kernel style); templates/kernel/ prints it.
+ */
+import type { Model } from "../model";
+import type { FunctionModel, FunctionsModel } from "../model-api";
+import { continueLines, displayWidth as width, indentTo, signature } from "./layout";
+
+const VCPU = "struct kvm_vcpu *vcpu";
+
+export function kernelView(model: Model): Record<string, unknown> {
+  const api = model.api;
+  const bit = (op: "test" | "set" | "test_and_set", mask: string, reg: string) =>
+    api.bitops === "kernel"
+      ? `${{ test: "test_bit", set: "__set_bit", test_and_set: "arch___test_and_set_bit" }[op]}(${reg}, (unsigned long *)&vcpu->arch.${mask})`
+      : `kvm_reg_mask_${op}(&vcpu->arch.${mask}, ${reg})`;
+  const cacheReg = (reg: string) =>
+    ({
+      ops_pointer: `kvm_x86_ops->cache_reg(vcpu, ${reg})`,
+      static_call: `static_call(kvm_x86_cache_reg)(vcpu, ${reg})`,
+      kvm_x86_call: `kvm_x86_call(cache_reg)(vcpu, ${reg})`,
+    })[api.cacheReg];
+  const link = (name: string) => api.linkage[name]!;
+  const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
+  const block = model.kernel;
+  const macro = block.gprMacro;
+  const guardRuns = () => {
+    const runs: { guard?: string; accessors: { name: string; upper: string }[] }[] = [];
+    for (const a of macro.accessors) {
+      const last = runs[runs.length - 1];
+      const item = { name: a.register.name, upper: a.register.upper };
+      if (last && last.guard === a.register.guard) last.accessors.push(item);
+      else
+        runs.push({ ...(a.register.guard ? { guard: a.register.guard } : {}), accessors: [item] });
+    }
+    return runs;
+  };
+  const macroBody = [
+    `#define ${macro.name}(lname, uname)`,
+    `${macro.linkage} unsigned long kvm_##lname##_read(${VCPU})`,
+    "{",
+    macro.path === "direct"
+      ? "\treturn vcpu->arch.regs[VCPU_REGS_##uname];"
+      : `\treturn ${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+    "}",
+    `${macro.linkage} void kvm_##lname##_write(${VCPU},`,
+    `${indentTo(width(`${macro.linkage} void kvm_##lname##_write(`))}unsigned long val)`,
+    "{",
+    macro.path === "direct"
+      ? "\tvcpu->arch.regs[VCPU_REGS_##uname] = val;"
+      : `\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
+    "}",
+  ];
+  const fnHead = (f: FunctionModel, ret: string, params: string[]) =>
+    signature(f.linkage, ret, f.name, [VCPU, ...params]);
+  const functions = block.functions.map((f: FunctionsModel) => {
+    const r = f.register;
+    if (f.kind === "gpr") {
+      return {
+        gpr: true,
+        readHead: fnHead(f.read, "unsigned long", []),
+        writeHead: fnHead(f.write, "void", ["unsigned long val"]),
+        readBody:
+          f.path === "cached"
+            ? `return ${api.cachedRead}(vcpu, ${r.enumName});`
+            : `return vcpu->arch.regs[${r.enumName}];`,
+        writeBody:
+          f.path === "cached"
+            ? `${api.cachedWrite}(vcpu, ${r.enumName}, val);`
+            : `vcpu->arch.regs[${r.enumName}] = val;`,
+      };
+    }
+    const cached = f.path === "cached";
+    const index = f.indexed ? ["int index"] : [];
+    const slot = `vcpu->arch.${f.field}${f.indexed ? "[index]" : ""}`;
+    const bitParam = `${f.register.name}_bit`;
+    return {
+      gpr: false,
+      doc: f.doc,
+      cached,
+      test: `!kvm_register_is_available(vcpu, ${r.enumName})`,
+      cacheReg: cacheReg(r.enumName),
+      mightSleep: f.mightSleep,
+      slot,
+      readBits: f.readBits && {
+        head: fnHead(f.readBits, f.type, [`${f.type} mask`]),
+        guestBits: `mask & ${f.guestOwned!.possible}`,
+        owned: `vcpu->arch.${f.guestOwned!.owned}`,
+        type: f.type,
+      },
+      isBitSet: f.isBitSet && {
+        head: fnHead(f.isBitSet, "bool", [`unsigned long ${bitParam}`]),
+        param: bitParam,
+        readBits: f.readBits!.name,
+      },
+      read: f.read && {
+        head: fnHead(f.read, f.type, index),
+        // With guest-owned bits, the whole value is every bit through read_bits.
+        viaBits: f.readBits ? f.readBits.name : undefined,
+      },
+      write: f.write && { head: fnHead(f.write, "void", [...index, `${f.type} value`]) },
+    };
+  });
+  return {
+    guard: model.output.kernelGuard,
+    macroFirst: block.macroFirst,
+    hasMacro: macro.accessors.length > 0,
+    gprMacro: continueLines(macroBody),
+    macroRuns: guardRuns(),
+    macroName: macro.name,
+    isAvailable: {
+      head: signature(link("kvm_register_is_available"), "bool", "kvm_register_is_available", [
+        VCPU,
+        "enum kvm_reg reg",
+      ]),
+      body: bit("test", "regs_avail", "reg"),
+    },
+    isDirty: {
+      head: signature(link("kvm_register_is_dirty"), "bool", "kvm_register_is_dirty", [
+        VCPU,
+        "enum kvm_reg reg",
+      ]),
+      body: bit("test", "regs_dirty", "reg"),
+    },
+    markAvailable: {
+      head: signature(link("kvm_register_mark_available"), "void", "kvm_register_mark_available", [
+        VCPU,
+        "enum kvm_reg reg",
+      ]),
+      body: bit("set", "regs_avail", "reg"),
+    },
+    markDirty: {
+      head: signature(link("kvm_register_mark_dirty"), "void", "kvm_register_mark_dirty", [
+        VCPU,
+        "enum kvm_reg reg",
+      ]),
+      avail: bit("set", "regs_avail", "reg"),
+      dirty: bit("set", "regs_dirty", "reg"),
+    },
+    testAndMark: api.testAndMarkAvailable && {
+      head: signature(
+        link("kvm_register_test_and_mark_available"),
+        "bool",
+        "kvm_register_test_and_mark_available",
+        [VCPU, "enum kvm_reg reg"],
+      ),
+      body: bit("test_and_set", "regs_avail", "reg"),
+    },
+    rawPair: api.rawPair,
+    cachedRead: {
+      head: signature(link(api.cachedRead), "unsigned long", api.cachedRead, [VCPU, regParam]),
+      cacheReg: cacheReg("reg"),
+    },
+    cachedWrite: {
+      head: signature(link(api.cachedWrite), "void", api.cachedWrite, [
+        VCPU,
+        regParam,
+        "unsigned long val",
+      ]),
+    },
+    functions,
+    edxEax: block.edxEax && {
+      head: signature(block.edxEax, "u64", "kvm_read_edx_eax", [VCPU]),
+    },
+  };
+}

@@ -19,7 +19,7 @@ import { packageRoot } from "../paths";
 import { checkBudget, checkBudgetConfigs, parseBudget } from "../size/budget";
 import { buildAndMeasure, HeaderSet, Measurements } from "../size/build";
 import { detectCompilers, ExecContext } from "../size/compile";
-import { explainRows, planWhatIfs } from "../size/explain";
+import { explainRows, planWhatIfs, registersReached } from "../size/explain";
 import { renderReport, ReportFormat, REPORT_FORMATS } from "../size/formats";
 import {
   defaultConfigs,
@@ -482,11 +482,25 @@ export async function run(given: SizeArgs, io: Io): Promise<number> {
 
   // 4. What-if header sets for --explain.
   let whatIfs: ReturnType<typeof planWhatIfs> | undefined;
+  let unreached: { name: string; lazyIn: readonly string[] }[] = [];
   if (args.explain) {
     const loaded = loadModel({ specPath, displayPath: args.spec });
     if (!loaded.ok) return (printDiagnostics(io, loaded.diagnostics), ExitCode.invalidInput);
     const lazy = loaded.model.registers.filter((r) => r.lazyIn.length > 0);
-    whatIfs = planWhatIfs({ specPath, displayPath: args.spec, text: loaded.specText }, lazy);
+    // Only registers the handler suite reaches through the cache can change its size.
+    const suite = findSuite(packageRoot());
+    const reached = suite.ok
+      ? registersReached(
+          loaded.model,
+          lazy.map((r) => r.name),
+          suite.suite.sources.map((p) => ({ path: p, text: fs.readFileSync(p, "utf8") })),
+        )
+      : new Set(lazy.map((r) => r.name));
+    unreached = lazy.filter((r) => !reached.has(r.name));
+    whatIfs = planWhatIfs(
+      { specPath, displayPath: args.spec, text: loaded.specText },
+      lazy.filter((r) => reached.has(r.name)),
+    );
     if (!whatIfs.ok) return (printDiagnostics(io, whatIfs.diagnostics), ExitCode.invalidInput);
     headerSets.push(...whatIfs.whatIfs.map((w) => w.headers));
   }
@@ -522,6 +536,7 @@ export async function run(given: SizeArgs, io: Io): Promise<number> {
             whatIfs.whatIfs,
             measured.map((m) => m.name),
             sizes,
+            unreached,
           ),
         }
       : {}),

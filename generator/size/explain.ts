@@ -11,6 +11,47 @@ import { HeaderSet, Measurements } from "./build";
 import { ExplainRow } from "./report";
 import { withRegisterAlwaysAvailable } from "./sources";
 import { SymbolSize } from "./symbols";
+import type { Model } from "../model";
+
+/**
+ * The functions through which code reaches a register's cache entry: a GPR's
+ * kvm_<name>_read/_write (and kvm_read_edx_eax for RAX and RDX, which reads
+ * both), an extended register's readers and writers from the spec's
+ * accessors. Names only; shapes come from the model.
+ */
+export function cacheAccessorsOf(model: Model, register: string): string[] {
+  const gpr = model.accessors.find((a) => a.register.name === register);
+  const names = gpr ? [gpr.read, gpr.write] : [];
+  if (gpr && (register === "rax" || register === "rdx")) names.push("kvm_read_edx_eax");
+  for (const f of model.kernel.functions) {
+    if (f.kind !== "extended" || f.register.name !== register) continue;
+    for (const fn of [f.read, f.write, f.readBits, f.isBitSet]) if (fn) names.push(fn.name);
+  }
+  return names;
+}
+
+/** C source with comments, string and character literals blanked, so a name in them is no call. */
+function codeOnly(text: string): string {
+  return text.replace(/\/\*[^]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) =>
+    m.replace(/[^\n]/g, " "),
+  );
+}
+
+/**
+ * A static look at the handler suite: which of the given registers it ever
+ * reaches through the cache, i.e. calls one of their cache accessors
+ * (cacheAccessorsOf) by name. A register it never reaches cannot change its
+ * size, so --explain reports it as such instead of building a what-if for it.
+ */
+export function registersReached(
+  model: Model,
+  registers: readonly string[],
+  sources: readonly { readonly path: string; readonly text: string }[],
+): Set<string> {
+  const code = sources.map((s) => codeOnly(s.text)).join("\n");
+  const called = new Set(code.match(/\b[A-Za-z_]\w*(?=\s*\()/g) ?? []);
+  return new Set(registers.filter((r) => cacheAccessorsOf(model, r).some((n) => called.has(n))));
+}
 
 export interface WhatIf {
   readonly register: string;
@@ -54,13 +95,24 @@ export function explainRows(
   whatIfs: readonly WhatIf[],
   configNames: readonly string[],
   sizes: Measurements,
+  /** Lazy registers the handler suite never reaches through the cache: listed, not measured. */
+  unreached: readonly { readonly name: string; readonly lazyIn: readonly string[] }[] = [],
 ): ExplainRow[] {
-  return whatIfs.map((w) => ({
-    register: w.register,
-    lazyIn: w.lazyIn,
-    saved: configNames.map((name) => {
-      const perSide = sizes.get(name);
-      return total(perSide?.get("head")) - total(perSide?.get(whatIfSide(w.register)));
-    }),
-  }));
+  return [
+    ...whatIfs.map((w) => ({
+      register: w.register,
+      lazyIn: w.lazyIn,
+      reached: true,
+      saved: configNames.map((name) => {
+        const perSide = sizes.get(name);
+        return total(perSide?.get("head")) - total(perSide?.get(whatIfSide(w.register)));
+      }),
+    })),
+    ...unreached.map((r) => ({
+      register: r.name,
+      lazyIn: r.lazyIn,
+      reached: false,
+      saved: configNames.map(() => null),
+    })),
+  ];
 }

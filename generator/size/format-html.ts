@@ -184,7 +184,7 @@ export function formatHtml(report: SizeReport): string {
       `<h2>What if a lazy register were always available</h2><table><tr><th>register</th><th>lazy in</th>${report.configs.map((c) => `<th>${esc(c.name)} saves</th>`).join("")}</tr>`,
       ...report.explain.map(
         (r) =>
-          `<tr><td><code>${esc(r.register)}</code></td><td>${esc(r.lazyIn.join(", "))}</td>${r.saved.map((s) => `<td class="n">${s}</td>`).join("")}</tr>`,
+          `<tr><td><code>${esc(r.register)}</code></td><td>${esc(r.lazyIn.join(", "))}</td>${r.saved.map((s) => `<td class="n">${s === null ? "not reached" : s}</td>`).join("")}</tr>`,
       ),
       "</table>",
     );

@@ -6,6 +6,7 @@
  * under MARKDOWN_LIMIT characters (GitHub rejects comments past 65,536): when
  * it would not, unchanged rows go first, then rows past a cap per table.
  */
+import { EXPLAIN_UNREACHED_NOTE } from "./format-text";
 import {
   ASCII_MINUS,
   ConfigReport,
@@ -130,8 +131,10 @@ function render(report: SizeReport, layout: Layout): string {
       `| register | lazy in | ${report.configs.map((c) => `${escape(c.name)} saves`).join(" | ")} |`,
       `|:--|:--|${report.configs.map(() => "--:").join("|")}|`,
       ...report.explain.map(
-        (r) => `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.join(" | ")} |`,
+        (r) =>
+          `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.map((b) => (b === null ? "not reached" : String(b))).join(" | ")} |`,
       ),
+      ...(report.explain.some((r) => !r.reached) ? ["", EXPLAIN_UNREACHED_NOTE] : []),
       "",
     );
   }

@@ -30,6 +30,10 @@ const RED = "31";
 const GREEN = "32";
 const BOLD = "1";
 
+/** Why a register shows "not reached" instead of a size in the explain table. */
+export const EXPLAIN_UNREACHED_NOTE =
+  "not reached: the handler suite never calls this register's cache accessors (a static look at its sources), so it is not measured";
+
 export function formatText(report: SizeReport, options: TextOptions): string {
   const paint = (code: string, s: string) =>
     options.color && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s;
@@ -108,7 +112,7 @@ export function formatText(report: SizeReport, options: TextOptions): string {
       ...report.explain.map((row) => [
         row.register,
         row.lazyIn.join(","),
-        ...row.saved.map(String),
+        ...row.saved.map((b) => (b === null ? "not reached" : String(b))),
       ]),
     ];
     out.push(
@@ -116,6 +120,7 @@ export function formatText(report: SizeReport, options: TextOptions): string {
         rows,
         rows[0].map((_, i) => (i < 2 ? "left" : "right")),
       ),
+      ...(report.explain.some((r) => !r.reached) ? [EXPLAIN_UNREACHED_NOTE] : []),
       "",
     );
   }

@@ -118,12 +118,13 @@ export const sizeReportSchema = {
       type: "array",
       items: {
         type: "object",
-        required: ["register", "lazyIn", "saved"],
+        required: ["register", "lazyIn", "reached", "saved"],
         additionalProperties: false,
         properties: {
           register: { type: "string" },
           lazyIn: { type: "array", items: { type: "string" } },
-          saved: { type: "array", items: { type: "integer" } },
+          reached: { type: "boolean" },
+          saved: { type: "array", items: { type: ["integer", "null"] } },
         },
       },
     },

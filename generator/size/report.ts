@@ -96,8 +96,14 @@ export interface ExplainRow {
   readonly register: string;
   /** Backends that load it lazily in the head spec. */
   readonly lazyIn: readonly string[];
-  /** Bytes the suite would shrink by (head total − what-if total), per config, same order as configs. */
-  readonly saved: readonly number[];
+  /**
+   * Whether the handler suite reaches the register through the cache at all (a
+   * static look at its calls, size/explain.ts). An unreached register is not
+   * measured: its saved cells are null, never a measured 0.
+   */
+  readonly reached: boolean;
+  /** Bytes the suite would shrink by (head total − what-if total), per config, same order as configs; null when not reached. */
+  readonly saved: readonly (number | null)[];
 }
 
 export interface BudgetBreach {
@@ -264,8 +270,14 @@ export function sourceRows(
 
 /** Ranks what-if registers by bytes saved, largest first (sum over configs, then name). */
 export function rankExplain(rows: readonly ExplainRow[]): ExplainRow[] {
-  const sum = (row: ExplainRow) => row.saved.reduce((a, b) => a + b, 0);
-  return [...rows].sort((a, b) => sum(b) - sum(a) || compareNames(a.register, b.register));
+  const sum = (row: ExplainRow) => row.saved.reduce<number>((a, b) => a + (b ?? 0), 0);
+  // Measured rows first, by saving; then the registers the suite never reaches, by name.
+  return [...rows].sort(
+    (a, b) =>
+      Number(b.reached) - Number(a.reached) ||
+      sum(b) - sum(a) ||
+      compareNames(a.register, b.register),
+  );
 }
 
 export function buildReport(input: {

@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { loadModel } from "../../generator/api";
+import { registersReached } from "../../generator/size/explain";
 import { withRegisterAlwaysAvailable } from "../../generator/size/sources";
 import { repoRoot, runCli } from "../helpers/capture";
 import { tempDir } from "./helpers";
@@ -82,5 +84,57 @@ describe("regcache size --explain", () => {
     expect(check.code).toBe(0);
     const delta = JSON.parse(check.stdout).configs[0].total.delta as number;
     expect(explain.find((e) => e.register === "rsp")!.saved[0]).toBe(-delta);
+  });
+});
+
+describe("registersReached: a static look at the handlers' calls", () => {
+  const loaded = loadModel({ specPath: path.join(repoRoot, "spec", "linux-6.12.yaml") });
+  if (!loaded.ok) throw new Error("spec/linux-6.12.yaml does not load");
+  const model = loaded.model;
+  const all = ["rip", "rsp", "rax", "rdx", "pdptr", "cr0", "cr3", "rflags"];
+  const reached = (text: string) =>
+    [...registersReached(model, all, [{ path: "h.c", text }])].sort();
+
+  test.each([
+    ["a GPR's reader", "x = kvm_rip_read(vcpu);", ["rip"]],
+    ["a GPR's writer", "kvm_rsp_write (vcpu, 1);", ["rsp"]],
+    ["kvm_read_edx_eax reads RAX and RDX", "u64 v = kvm_read_edx_eax(vcpu);", ["rax", "rdx"]],
+    ["an extended register's reader", "if (kvm_is_cr0_bit_set(vcpu, X86_CR0_WP))", ["cr0"]],
+    ["a comment or a string is no call", '/* kvm_read_cr3(vcpu) */ s = "kvm_pdptr_read(";', []],
+    ["a longer name is another function", "kvm_rip_read_twice(vcpu);", []],
+    ["a register without accessors is never reached", "kvm_get_rflags(vcpu);", []],
+  ])("%s", (_name, text, want) => {
+    expect(reached(text)).toEqual([...want].sort());
+  });
+});
+
+describe("regcache size --explain, a register the handlers never reach", () => {
+  const work = tempDir("explain-unreached");
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8");
+  const backends = real.indexOf("\nbackends:");
+  fs.writeFileSync(
+    path.join(work, "spec.yaml"),
+    real.slice(0, backends) + "\nbackends:\n  vmx:\n    lazy: [rsp, segments]\n",
+  );
+
+  test("is listed as not reached, with no size, after the measured ones", async () => {
+    const r = await runCli(
+      ["size", "--spec", "spec.yaml", "--config", "gcc-O2", "--explain", "--format", "json"],
+      { cwd: work },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const explain = JSON.parse(r.stdout).explain;
+    expect(explain).toEqual([
+      { register: "rsp", lazyIn: ["vmx"], reached: true, saved: [expect.any(Number)] },
+      { register: "segments", lazyIn: ["vmx"], reached: false, saved: [null] },
+    ]);
+    expect(explain[0].saved[0]).toBeGreaterThan(0);
+    const text = await runCli(["size", "--spec", "spec.yaml", "--config", "gcc-O2", "--explain"], {
+      cwd: work,
+    });
+    expect(text.stdout).toMatch(/segments\s+vmx\s+not reached/);
+    expect(text.stdout).toContain("never calls this register's cache accessors");
   });
 });

@@ -23,10 +23,13 @@ import { explainRows, planWhatIfs, registersReached } from "../size/explain";
 import { renderReport, ReportFormat, REPORT_FORMATS } from "../size/formats";
 import {
   defaultConfigs,
+  DISPATCH_STYLES,
+  DispatchStyle,
   mergeConfigs,
   parseConfigFile,
   selectConfigs,
   SizeConfig,
+  withDispatch,
 } from "../size/matrix";
 import { sizeDiagnostic } from "../size/messages";
 import { checkOutPath, prepareKeepDir, recordKeepDir } from "../size/output";
@@ -73,6 +76,7 @@ export interface SizeArgs {
   readonly compiler?: readonly string[];
   readonly config?: readonly string[];
   readonly configFile?: string;
+  readonly dispatch?: readonly DispatchStyle[];
   readonly format: ReportFormat;
   readonly out?: string;
   readonly budget?: string;
@@ -112,6 +116,12 @@ export function builder(y: Argv): Argv<SizeArgs> {
       type: "string",
       array: true,
       describe: "Config names to run (default: all in the matrix)",
+    })
+    .option("dispatch", {
+      choices: DISPATCH_STYLES,
+      array: true,
+      describe:
+        "How cache_reg is called, as a matrix dimension: pointer (the ops table, default), static_call (a direct call chosen at build time); give both to compare",
     })
     .option("config-file", {
       type: "string",
@@ -459,7 +469,9 @@ export async function run(given: SizeArgs, io: Io): Promise<number> {
   const baseIsTree = treeMode && args.base === "tree";
   const base = baseIsTree ? ({ kind: "all-cached" } as const) : parseBaseOption(args.base);
   if (!base) return usage(sizeDiagnostic("RC615", argsFile, undefined, args.base));
-  const compilers = detectCompilers(selected.configs);
+  // The dispatch dimension multiplies the selected configs (matrix.ts withDispatch).
+  const configs = withDispatch(selected.configs, args.dispatch ?? []);
+  const compilers = detectCompilers(configs);
   const specPath = resolveSpecArg(io.cwd, args.spec).specPath;
   const generated = generateSides({ cwd: io.cwd, spec: args.spec, base });
   if (!generated.ok) return (printDiagnostics(io, generated.diagnostics), generated.exitCode);

@@ -14,6 +14,7 @@
  *       compiler: gcc            # gcc | clang (the family: default flags, hint)
  *       command: gcc-12          # optional executable; default: gcc / clang-19, clang
  *       retpoline: false         # optional, adds the family's retpoline flags
+ *       dispatch: static_call    # optional: pointer (default) or static_call
  *       flags: [-Os]             # optional, appended after the defaults
  */
 import * as path from "path";
@@ -23,12 +24,27 @@ import { describeNode, entry, parseListFile, stringList, unknownKeys } from "./y
 
 export type CompilerFamily = "gcc" | "clang";
 
+/**
+ * How the cached path reaches the backend's cache_reg: through the ops table's
+ * function pointer (an indirect call, a retpoline thunk with CONFIG_RETPOLINE)
+ * or as a static call (a direct call whose target is chosen when the kernel is
+ * built; runtime/include/kvm_host.h models it under -DREGCACHE_STATIC_CALL).
+ */
+export type DispatchStyle = "pointer" | "static_call";
+export const DISPATCH_STYLES: readonly DispatchStyle[] = ["pointer", "static_call"];
+const DISPATCH_FLAGS: Readonly<Record<DispatchStyle, readonly string[]>> = {
+  pointer: [],
+  static_call: ["-DREGCACHE_STATIC_CALL"],
+};
+
 export interface SizeConfig {
   readonly name: string;
   readonly compiler: CompilerFamily;
   /** Executables to try, first found wins. */
   readonly commands: readonly string[];
   readonly retpoline: boolean;
+  /** How cache_reg is called; pointer when absent. */
+  readonly dispatch?: DispatchStyle;
   /** Every flag but -c, -o and the include directories. */
   readonly flags: readonly string[];
 }
@@ -95,14 +111,42 @@ function makeConfig(
   retpoline: boolean,
   extraFlags: readonly string[] = [],
   commands: readonly string[] = DEFAULT_COMMANDS[compiler],
+  dispatch: DispatchStyle = "pointer",
 ): SizeConfig {
   const flags = [
     ...LANGUAGE_FLAGS,
     ...KERNEL_FLAGS,
     ...(retpoline ? RETPOLINE_FLAGS[compiler] : []),
+    ...DISPATCH_FLAGS[dispatch],
     ...extraFlags,
   ];
-  return { name, compiler, commands, retpoline, flags };
+  return { name, compiler, commands, retpoline, dispatch, flags };
+}
+
+/**
+ * The dispatch dimension (--dispatch): each config once per style asked for.
+ * A config keeps its name in its own style; in the other it gets a sibling
+ * named with the style's suffix (gcc-O2-retpoline-static-call), the same
+ * flags plus that style's.
+ */
+export function withDispatch(
+  configs: readonly SizeConfig[],
+  styles: readonly DispatchStyle[],
+): SizeConfig[] {
+  if (styles.length === 0) return [...configs];
+  return configs.flatMap((c) => {
+    const own = c.dispatch ?? "pointer";
+    return styles.map((style) => {
+      if (style === own) return c;
+      const flags = c.flags.filter((f) => !DISPATCH_FLAGS[own].includes(f));
+      return {
+        ...c,
+        name: `${c.name}-${style.replace("_", "-")}`,
+        dispatch: style,
+        flags: [...flags, ...DISPATCH_FLAGS[style]],
+      };
+    });
+  });
 }
 
 export function defaultConfigs(): SizeConfig[] {
@@ -121,7 +165,7 @@ export function isCompilerFamily(name: string): name is CompilerFamily {
 export type ConfigFileResult =
   { ok: true; configs: SizeConfig[] } | { ok: false; diagnostics: Diagnostic[] };
 
-const CONFIG_KEYS = ["name", "compiler", "command", "retpoline", "flags"];
+const CONFIG_KEYS = ["name", "compiler", "command", "retpoline", "dispatch", "flags"];
 
 /** Reads a config file's `configs:` list. */
 export function parseConfigFile(file: SourceFile): ConfigFileResult {
@@ -197,6 +241,23 @@ export function parseConfigFile(file: SourceFile): ConfigFileResult {
           ),
         );
     }
+    const dispatchEntry = entry(item, "dispatch");
+    let dispatch: DispatchStyle = "pointer";
+    if (dispatchEntry) {
+      const v = dispatchEntry.value.kind === "scalar" ? dispatchEntry.value.value : undefined;
+      if ((DISPATCH_STYLES as readonly unknown[]).includes(v)) dispatch = v as DispatchStyle;
+      else
+        diagnostics.push(
+          sizeDiagnostic(
+            "RC602",
+            file,
+            dispatchEntry.value.span,
+            "'dispatch'",
+            "pointer or static_call",
+            describeNode(dispatchEntry.value),
+          ),
+        );
+    }
     const flagsEntry = entry(item, "flags");
     const flags = flagsEntry ? stringList(file, flagsEntry.value, "'flags'", diagnostics) : [];
     const commandEntry = entry(item, "command");
@@ -213,7 +274,14 @@ export function parseConfigFile(file: SourceFile): ConfigFileResult {
     }
     seen.add(configName);
     configs.push(
-      makeConfig(configName, family, retpoline, flags ?? [], commands ?? DEFAULT_COMMANDS[family]),
+      makeConfig(
+        configName,
+        family,
+        retpoline,
+        flags ?? [],
+        commands ?? DEFAULT_COMMANDS[family],
+        dispatch,
+      ),
     );
   }
   return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, configs };

@@ -5,7 +5,9 @@
  * It mirrors the shape of KVM's vcpu state in the v5.2 era: a register array,
  * two availability/dirty masks whose width comes from the spec (through the
  * generated kvm_regs.h), and a backend ops table whose cache_reg is reached
- * through a function pointer, as kvm_x86_ops->cache_reg was.  The bit
+ * through a function pointer, as kvm_x86_ops->cache_reg was (or, with
+ * -DREGCACHE_STATIC_CALL, through a direct call chosen at build time, as
+ * today's static calls are).  The bit
  * helpers are inline bts/btr with a memory clobber, like the kernel's
  * non-atomic __set_bit(), so the cached path costs here what it cost there.
  */
@@ -40,7 +42,25 @@ struct kvm_x86_ops {
 	void (*cache_reg)(struct kvm_vcpu *vcpu, enum kvm_reg reg);
 };
 
+#ifdef REGCACHE_STATIC_CALL
+/*
+ * Static-call dispatch, as KVM has had it since 5.10
+ * (static_call(kvm_x86_cache_reg) in 6.1, kvm_x86_call(cache_reg) in 6.12):
+ * the call site is a direct call whose target is fixed when the kernel is
+ * built and patched once at boot. Modelled as a direct call chosen at build
+ * time: cache_reg is kvm_x86_cache_reg in a constant table the compiler folds,
+ * so no indirect call (and no retpoline thunk) remains at the call site.
+ * `regcache size --dispatch static_call` builds the handler suite this way.
+ */
+void kvm_x86_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg);
+static const struct kvm_x86_ops regcache_static_call_ops __attribute__((unused)) = {
+	.cache_reg = kvm_x86_cache_reg,
+};
+#define kvm_x86_ops (&regcache_static_call_ops)
+#else
+/* Pointer dispatch, as in the seed's era: an indirect call through the ops table. */
 extern struct kvm_x86_ops *kvm_x86_ops;
+#endif
 
 struct kvm_vcpu_arch {
 	unsigned long regs[NR_VCPU_REGS];

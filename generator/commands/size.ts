@@ -486,6 +486,17 @@ export async function run(given: SizeArgs, io: Io): Promise<number> {
     if (!prepared.ok) return (printDiagnostics(io, prepared.diagnostics), ExitCode.invalidInput);
     tree = prepared.tree;
     all = [treeConfig(tree)];
+  } else {
+    // The handler suite includes c/kvm_cache_regs.h; a kernel spec writes only the kernel's block.
+    for (const [side, files] of [
+      [args.spec, sides.head],
+      [args.base ?? "all-cached", sides.base],
+    ] as const) {
+      if (!files.some((f) => f.path === "c/kvm_cache_regs.h"))
+        return usage(
+          sizeDiagnostic("RC660", argsFile, undefined, side === "all-cached" ? args.spec : side),
+        );
+    }
   }
   const headerSets: HeaderSet[] = [
     { name: "base", files: sides.base },

@@ -112,6 +112,10 @@ export const sizeMessages = {
     text: "{0} has no register '{1}', which the handler suite uses ({2} calls {3})",
     hint: "keep '{1}' in the spec, or measure a spec that has every register the suite reads and writes",
   },
+  RC660: {
+    text: "{0} writes no C target: the handler suite is built against c/kvm_cache_regs.h",
+    hint: "measure a kernel spec by building the kernel (docs/kernel.md), or add 'c' to its output.targets",
+  },
 } as const;
 
 export type SizeDiagnosticCode = keyof typeof sizeMessages;

@@ -26,11 +26,27 @@ export function kernelView(model: Model): Record<string, unknown> {
   const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
   const block = model.kernel;
   const macro = block.gprMacro;
+  // --c-style expanded: the macro's accessors written out, one function each.
+  const expandedAccessor = (a: (typeof macro.accessors)[number]) => ({
+    readHead: signature(macro.linkage, "unsigned long", a.read, [VCPU]),
+    writeHead: signature(macro.linkage, "void", a.write, [VCPU, "unsigned long val"]),
+    readBody:
+      macro.path === "direct"
+        ? `return vcpu->arch.regs[${a.register.enumName}];`
+        : `return ${api.cachedRead}(vcpu, ${a.register.enumName});`,
+    writeBody:
+      macro.path === "direct"
+        ? `vcpu->arch.regs[${a.register.enumName}] = val;`
+        : `${api.cachedWrite}(vcpu, ${a.register.enumName}, val);`,
+  });
   const guardRuns = () => {
-    const runs: { guard?: string; accessors: { name: string; upper: string }[] }[] = [];
+    const runs: {
+      guard?: string;
+      accessors: ({ name: string; upper: string } & ReturnType<typeof expandedAccessor>)[];
+    }[] = [];
     for (const a of macro.accessors) {
       const last = runs[runs.length - 1];
-      const item = { name: a.register.name, upper: a.register.upper };
+      const item = { name: a.register.name, upper: a.register.upper, ...expandedAccessor(a) };
       if (last && last.guard === a.register.guard) last.accessors.push(item);
       else
         runs.push({ ...(a.register.guard ? { guard: a.register.guard } : {}), accessors: [item] });
@@ -107,6 +123,7 @@ export function kernelView(model: Model): Record<string, unknown> {
     guard: model.output.kernelGuard,
     macroFirst: block.macroFirst,
     hasMacro: macro.accessors.length > 0,
+    expanded: model.options.cStyle === "expanded",
     gprMacro: continueLines(macroBody),
     macroRuns: guardRuns(),
     macroName: macro.name,

@@ -187,9 +187,9 @@ describe("regcache generate on a kernel spec", () => {
 
 const fixtures = path.join(__dirname, "fixtures");
 const matrix = compilers().flatMap((cc) =>
-  ["linux-6.1/spec", "linux-6.1/all-cached", "linux-6.12/spec", "linux-6.12/all-cached"].flatMap(
-    (golden) => [[golden, cc, ["-DCONFIG_X86_64"]] as const, [golden, cc, []] as const],
-  ),
+  ["linux-6.1", "linux-6.12"]
+    .flatMap((k) => ["spec", "all-cached", "expanded"].map((v) => `${k}/${v}`))
+    .flatMap((golden) => [[golden, cc, ["-DCONFIG_X86_64"]] as const, [golden, cc, []] as const]),
 );
 
 describe.each(matrix)("tests/golden/%s with %s %j", (golden, cc, defines) => {

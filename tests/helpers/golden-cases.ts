@@ -55,11 +55,16 @@ export const kernelGoldenCases: GoldenCase[] = ["linux-6.1", "linux-6.12"].flatM
   [
     { variant: "spec", allCached: false },
     { variant: "all-cached", allCached: true },
+    { variant: "expanded", allCached: false, cStyle: "expanded" as const },
   ].map((v) => ({
     name: `${s} ${v.variant}`,
     spec: `spec/${s}.yaml`,
     dir: `tests/golden/${s}/${v.variant}`,
-    request: { outDir: `tests/golden/${s}/${v.variant}`, allCached: v.allCached },
+    request: {
+      outDir: `tests/golden/${s}/${v.variant}`,
+      allCached: v.allCached,
+      ...(v.cStyle ? { cStyle: v.cStyle } : {}),
+    },
     allTargets: true,
   })),
 );

@@ -37,6 +37,7 @@ export const REFUSED_WITH_COMPILE_COMMANDS = [
   "config",
   "config-file",
   "explain",
+  "dispatch",
 ] as const;
 
 const commandLine: SourceFile = { displayPath: "command line", text: "" };
@@ -283,6 +284,7 @@ interface OptionArgs {
   readonly config?: readonly string[];
   readonly configFile?: string;
   readonly explain?: boolean;
+  readonly dispatch?: readonly string[];
 }
 
 /** Options that contradict each other around --compile-commands; every problem at once. */
@@ -294,6 +296,7 @@ export function checkTreeOptions(args: OptionArgs): Diagnostic[] {
       config: args.config !== undefined,
       "config-file": args.configFile !== undefined,
       explain: Boolean(args.explain),
+      dispatch: args.dispatch !== undefined,
     };
     for (const name of REFUSED_WITH_COMPILE_COMMANDS)
       if (given[name]) problems.push(diag("RC640", name));

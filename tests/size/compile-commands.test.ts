@@ -132,6 +132,11 @@ describe("refused before any compile (exit 2, nothing written)", () => {
     ],
     ["--explain with a database", () => ["--explain"], "--explain cannot be used"],
     [
+      "--dispatch with a database",
+      () => ["--dispatch", "static_call"],
+      "--dispatch cannot be used",
+    ],
+    [
       "--keep inside the tree",
       () => ["--keep", path.join(fx.tree, "out")],
       "which a measuring run only reads",

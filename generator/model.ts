@@ -168,14 +168,17 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     accessors,
     backends,
     options,
-    identifiers: identifiersByTarget(spec),
+    identifiers: identifiersByTarget(spec, buildOutput(spec.output)),
     output: buildOutput(spec.output),
     api: buildApi(spec.api),
     kernel: buildKernelBlock(spec.api, accessors, registers, spec.accessors),
   };
 }
 
-function identifiersByTarget(spec: CheckedSpec): Record<IdentifierTarget, readonly string[]> {
+function identifiersByTarget(
+  spec: CheckedSpec,
+  output: OutputModel,
+): Record<IdentifierTarget, readonly string[]> {
   const things = [
     ...spec.registers.map((r) => ({ what: "register" as const, name: r.name, kind: r.kind })),
     ...spec.backends.map((b) => ({ what: "backend" as const, name: b.name })),
@@ -188,5 +191,7 @@ function identifiersByTarget(spec: CheckedSpec): Record<IdentifierTarget, readon
         : [],
     ),
   ];
-  return { c: identifiersOf(things, "c"), ts: identifiersOf(things, "ts") };
+  // The kernel target's include guard is one more C identifier.
+  const guard = output.targets.includes("kernel") ? [output.kernelGuard] : [];
+  return { c: [...identifiersOf(things, "c"), ...guard], ts: identifiersOf(things, "ts") };
 }

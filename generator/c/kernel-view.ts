@@ -6,7 +6,7 @@
  */
 import type { Model } from "../model";
 import type { FunctionModel, FunctionsModel } from "../model-api";
-import { continueLines, displayWidth as width, indentTo, signature } from "./layout";
+import { continueLines, signature } from "./layout";
 
 const VCPU = "struct kvm_vcpu *vcpu";
 
@@ -55,19 +55,20 @@ export function kernelView(model: Model): Record<string, unknown> {
   };
   const macroBody = [
     `#define ${macro.name}(lname, uname)`,
-    `${macro.linkage} unsigned long kvm_##lname##_read(${VCPU})`,
-    "{",
+    `\t${macro.linkage} unsigned long`,
+    `\tkvm_##lname##_read(${VCPU})`,
+    "\t{",
     macro.path === "direct"
-      ? "\treturn vcpu->arch.regs[VCPU_REGS_##uname];"
-      : `\treturn ${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
-    "}",
-    `${macro.linkage} void kvm_##lname##_write(${VCPU},`,
-    `${indentTo(width(`${macro.linkage} void kvm_##lname##_write(`))}unsigned long val)`,
-    "{",
+      ? "\t\treturn vcpu->arch.regs[VCPU_REGS_##uname];"
+      : `\t\treturn ${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+    "\t}",
+    `\t${macro.linkage} void`,
+    `\tkvm_##lname##_write(${VCPU}, unsigned long val)`,
+    "\t{",
     macro.path === "direct"
-      ? "\tvcpu->arch.regs[VCPU_REGS_##uname] = val;"
-      : `\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
-    "}",
+      ? "\t\tvcpu->arch.regs[VCPU_REGS_##uname] = val;"
+      : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
+    "\t}",
   ];
   const fnHead = (f: FunctionModel, ret: string, params: string[]) =>
     signature(f.linkage, ret, f.name, [VCPU, ...params]);

@@ -144,7 +144,12 @@ export function mergeReports(inputs: readonly MergeInput[]): MergeResult {
     explain = rankExplain(
       registers.map((register) => {
         const rows = reports.map((r) => r.report.explain!.find((e) => e.register === register)!);
-        return { register, lazyIn: rows[0].lazyIn, saved: rows.flatMap((row) => row.saved) };
+        return {
+          register,
+          lazyIn: rows[0].lazyIn,
+          reached: rows[0].reached,
+          saved: rows.flatMap((row) => row.saved),
+        };
       }),
     );
   }

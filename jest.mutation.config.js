@@ -4,11 +4,17 @@
  * only counts as covered by code that runs inside jest's workers) and finish
  * in seconds. Slow suites that build C or spawn the CLI stay in `npm test`.
  */
+const path = require("node:path");
 const base = require("./jest.config.js");
+
+// Stryker's jest runner wraps the test environment and resolves it without
+// jest's <rootDir>: give it the absolute path.
+const rooted = (p) => (typeof p === "string" ? p.replace("<rootDir>", __dirname) : p);
 
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  testEnvironment: rooted(base.testEnvironment),
   reporters: ["default"],
   testMatch: [
     "<rootDir>/tests/core/validate.test.ts",

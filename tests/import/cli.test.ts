@@ -58,3 +58,57 @@ describe("regcache import: bad input", () => {
     expect(fingerprint(tree.root)).toEqual(before);
   });
 });
+
+describe("regcache import: a synthetic tree with VMX, SVM and TDX", () => {
+  const GOLDEN = path.join(__dirname, "golden", "synthetic.yaml");
+  let tree: SyntheticTree;
+  let dir: string;
+  beforeAll(() => {
+    tree = syntheticTree();
+    dir = tempDir("import-out");
+  });
+  afterAll(() => {
+    tree.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prints the spec: the golden file, byte for byte (UPDATE_GOLDEN=1 rewrites it)", async () => {
+    const before = fingerprint(tree.root);
+    const result = await runCli(["import", "--compile-commands", tree.db]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    if (process.env["UPDATE_GOLDEN"] === "1") fs.writeFileSync(GOLDEN, result.stdout);
+    expect(result.stdout).toBe(fs.readFileSync(GOLDEN, "utf8"));
+    expect(result.stdout).not.toContain(tree.root);
+    expect(fingerprint(tree.root)).toEqual(before);
+  });
+
+  it("--out writes the same bytes, and a second tree at another path gives them too", async () => {
+    const out = path.join(dir, "new", "kernel.yaml");
+    const first = await runCli(["import", "--compile-commands", tree.db, "--out", out]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe("");
+    expect(first.stderr).toMatch(
+      /^wrote .*kernel\.yaml \(API details from spec\/linux-6\.12\.yaml\)\n$/,
+    );
+    const other = syntheticTree();
+    try {
+      const second = await runCli(["import", "--compile-commands", other.db]);
+      expect(second.stdout).toBe(fs.readFileSync(out, "utf8"));
+      expect(second.stdout).toBe(fs.readFileSync(GOLDEN, "utf8"));
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("the imported spec generates: the kernel header it names, and nothing else", async () => {
+    const spec = path.join(dir, "synthetic.yaml");
+    fs.copyFileSync(GOLDEN, spec);
+    const out = path.join(dir, "gen");
+    const result = await runCli(["generate", "--spec", spec, "--out", out]);
+    expect(result.code).toBe(0);
+    expect(fs.readdirSync(out)).toEqual(["kvm_cache_regs_gen.h"]);
+    const header = fs.readFileSync(path.join(out, "kvm_cache_regs_gen.h"), "utf8");
+    expect(header).toMatch(/kvm_x86_call\(cache_reg\)/);
+  });
+});

@@ -1,0 +1,222 @@
+/*
+ * regcache import on the real trees (npm run test:kernel): for Linux 6.1 and
+ * 6.12, the spec `import` reads from the prepared tree's compile database
+ * describes the same register cache as the shipped spec/linux-6.X.yaml (same
+ * registers, guards, sets and options; key order and comments aside), and it
+ * passes the same build check: its generated block, adopted into the tree,
+ * builds KVM objects identical function for function to the tree's own. A
+ * lazy set edited in a variant (a hard-linked copy, never the cached tree) is
+ * what import reports; the cached tree is byte for byte as it was.
+ */
+import { spawnSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/kernel/adopt";
+import { compareBuilds, parseNmSizeSort, symbolTable, type SymbolTable } from "./compare";
+import {
+  CACHE_REGS_HEADER,
+  entryProblem,
+  kernelLockPath,
+  prepareTree,
+  readCompileCommands,
+  run,
+  sourcePackage,
+  type KernelTree,
+} from "./trees";
+import { buildKvm, makeVariant } from "./variants";
+
+const REPO = path.resolve(__dirname, "../..");
+const KVM_MODULES = new Set(["kvm", "kvm_intel", "kvm_amd"]);
+const log = (line: string) => process.stderr.write(`kernel: import: ${line}\n`);
+
+/** `regcache import`, under the kernel build lock (its probes are kernel compiles). */
+function regcacheImport(
+  compileDb: string,
+  out?: string,
+): { code: number; stdout: string; stderr: string } {
+  const args = ["bin/regcache.js", "import", "--compile-commands", compileDb];
+  if (out) args.push("--out", out);
+  const r = spawnSync("flock", [kernelLockPath(), "node", ...args], {
+    cwd: REPO,
+    encoding: "utf8",
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+type Entry = string | { name: string; when?: string };
+interface SpecDoc {
+  name: string;
+  mask: string;
+  registers: { gpr: Entry[]; extended?: Entry[] };
+  backends: Record<string, { lazy?: string[]; available?: string[] }>;
+  output?: unknown;
+  api?: unknown;
+  accessors?: unknown;
+}
+
+/**
+ * What a spec says, without what does not change its meaning: comments, key
+ * order, docs, the order of a backend's list (a set) and of the backends.
+ */
+function meaning(text: string) {
+  const doc = parse(text) as SpecDoc;
+  const reg = (e: Entry) => (typeof e === "string" ? { name: e } : { name: e.name, when: e.when });
+  return {
+    name: doc.name,
+    mask: doc.mask,
+    gpr: doc.registers.gpr.map(reg),
+    extended: (doc.registers.extended ?? []).map(reg),
+    backends: Object.fromEntries(
+      Object.entries(doc.backends)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, b]) => [
+          name,
+          b.lazy ? { lazy: [...b.lazy].sort() } : { available: [...(b.available ?? [])].sort() },
+        ]),
+    ),
+    output: doc.output,
+    api: doc.api,
+    accessors: doc.accessors,
+  };
+}
+
+/** Every file below `dir`: its sha256, size and mtime. */
+function fingerprint(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isSymbolicLink()) out.set(p, `-> ${fs.readlinkSync(p)}`);
+      else if (e.isFile()) {
+        const st = fs.statSync(p);
+        const hash = createHash("sha256").update(fs.readFileSync(p)).digest("hex");
+        out.set(p, `${hash} ${st.size} ${st.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function kvmTables(tree: KernelTree, buildDir: string): Map<string, SymbolTable> {
+  const tables = new Map<string, SymbolTable>();
+  for (const c of readCompileCommands(tree)) {
+    const mod = /-DKBUILD_MODNAME='"(\w+)"'/.exec(c.command)?.[1];
+    const obj = / -o (\S+\.o) /.exec(c.command)?.[1];
+    if (!mod || !obj || !KVM_MODULES.has(mod)) continue;
+    const nm = run(["nm", "--size-sort", path.join(buildDir, obj)]);
+    tables.set(path.normalize(obj), symbolTable(parseNmSizeSort(nm)));
+  }
+  return tables;
+}
+
+/** The tree's compile database with every path moved from the tree to its variant. */
+function databaseFor(tree: KernelTree, variantSrc: string, file: string): void {
+  const text = fs.readFileSync(tree.compileCommands, "utf8");
+  fs.writeFileSync(file, text.split(tree.srcDir).join(variantSrc));
+}
+
+const VMX_H = "arch/x86/kvm/vmx/vmx.h";
+
+describe.each(["6.1", "6.12"])("regcache import on Linux %s", (series) => {
+  const shippedPath = path.join(REPO, `spec/linux-${series}.yaml`);
+  let tree: KernelTree;
+  let work: string;
+  let before: Map<string, string>;
+  let imported: string;
+
+  beforeAll(() => {
+    tree = prepareTree(sourcePackage(series), (l) => log(l));
+    work = fs.mkdtempSync(path.join(os.tmpdir(), `regcache-import-${series}-`));
+    const t0 = Date.now();
+    before = fingerprint(tree.root);
+    log(
+      `${series}: fingerprinted ${before.size} files of the cached tree in ${Date.now() - t0} ms`,
+    );
+    const out = path.join(work, "imported.yaml");
+    const t1 = Date.now();
+    const r = regcacheImport(tree.compileCommands, out);
+    if (r.code !== 0) throw new Error(`regcache import exited ${r.code}:\n${r.stderr}`);
+    log(`${series}: import took ${((Date.now() - t1) / 1000).toFixed(1)} s (lock wait included)`);
+    imported = fs.readFileSync(out, "utf8");
+  });
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("the imported spec means what the shipped one says", () => {
+    const shipped = fs.readFileSync(shippedPath, "utf8");
+    expect(imported.split("\n")[0]).toBe("# yaml-language-server: $schema=regcache.schema.json");
+    expect(imported).toMatch(new RegExp(`from a Linux ${series.replace(".", "\\.")}\\.\\d+ tree`));
+    expect(imported).toMatch(new RegExp(`shipped profile linux-${series.replace(".", "\\.")}`));
+    expect(meaning(imported)).toEqual(meaning(shipped));
+  });
+
+  test("the output names no path and is the same on a second run", () => {
+    for (const p of [tree.root, os.tmpdir(), os.homedir()]) expect(imported).not.toContain(p);
+    const again = regcacheImport(tree.compileCommands);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(imported);
+  });
+
+  test("the imported spec passes the build check: adopted, KVM builds identical to the tree's own", () => {
+    const spec = path.join(work, "imported.yaml");
+    const gen = path.join(work, "gen");
+    const g = spawnSync("node", ["bin/regcache.js", "generate", "--spec", spec, "--out", gen], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    if (g.status !== 0) throw new Error(`generate exited ${g.status}:\n${g.stderr}`);
+    expect(fs.readdirSync(gen)).toEqual([GENERATED_HEADER]);
+    const headerPath = path.join(tree.srcDir, CACHE_REGS_HEADER);
+    const adopted = adoptGeneratedHeader({
+      displayPath: headerPath,
+      text: fs.readFileSync(headerPath, "utf8"),
+    });
+    if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
+    const t0 = Date.now();
+    const variant = makeVariant(tree, path.join(work, "built"), "imported", {
+      [CACHE_REGS_HEADER]: adopted.text,
+      [path.join(path.dirname(CACHE_REGS_HEADER), GENERATED_HEADER)]: fs.readFileSync(
+        path.join(gen, GENERATED_HEADER),
+        "utf8",
+      ),
+    });
+    buildKvm(variant);
+    const c = compareBuilds(kvmTables(tree, tree.buildDir), kvmTables(tree, variant.buildDir));
+    log(
+      `${series}: imported spec built in ${((Date.now() - t0) / 1000).toFixed(0)} s: ` +
+        `${c.objects} objects, ${c.functions} functions, ${c.symbols} symbols, ${c.differences.length} differ`,
+    );
+    expect(c.functions).toBeGreaterThan(1000);
+    expect(c.differences).toEqual([]);
+    fs.rmSync(path.join(work, "built"), { recursive: true, force: true });
+  });
+
+  test("a lazy set edited in a variant of the tree: import reports the edit", () => {
+    const vmxPath = path.join(tree.srcDir, VMX_H);
+    const vmx = fs.readFileSync(vmxPath, "utf8");
+    // VMX saving RSP on every exit: RSP leaves its lazy set.
+    const edited = vmx.replace(/\(1 << VCPU_REGS_RSP\) \|[ \t]*\\\n[ \t]*/, "");
+    expect(edited).not.toBe(vmx);
+    const variant = makeVariant(tree, path.join(work, "edited"), "edited", { [VMX_H]: edited });
+    const db = path.join(work, "edited", "compile_commands.json");
+    databaseFor(tree, variant.srcDir, db);
+    const r = regcacheImport(db);
+    if (r.code !== 0) throw new Error(`regcache import exited ${r.code}:\n${r.stderr}`);
+    const want = meaning(imported);
+    want.backends.vmx = { lazy: want.backends.vmx.lazy!.filter((x) => x !== "rsp") };
+    expect(meaning(r.stdout)).toEqual(want);
+    fs.rmSync(path.join(work, "edited"), { recursive: true, force: true });
+  });
+
+  test("the cached tree is byte for byte as it was", () => {
+    expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();
+    expect(fingerprint(tree.root)).toEqual(before);
+  });
+});

@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli, tempDir } from "../helpers/capture";
+import { syntheticTree } from "../import/synthetic-tree";
 import { makeTreeFixture } from "../size/tree-fixture";
 import {
   installOffline,
@@ -253,6 +254,21 @@ describe("commands that read a built tree, run from the tree's top with relative
     code: o.code,
     stdout: o.stdout.split(root).join("<root>"),
     stderr: o.stderr.split(root).join("<root>"),
+  });
+
+  test("import writes the same spec as the repository's", async () => {
+    const tree = syntheticTree();
+    try {
+      const argv = ["import", "--compile-commands", path.relative(tree.root, tree.db)];
+      const a = runInstalled(cli, argv, tree.root);
+      const b = await runCli(argv, { cwd: tree.root });
+      expect(a.stderr).toBe(b.stderr);
+      expect(a.code).toBe(0);
+      expect(hide(a, tree.root)).toEqual(hide(b, tree.root));
+      expect(a.stdout).toContain("regcache: 1");
+    } finally {
+      tree.cleanup();
+    }
   });
 
   test("size --compile-commands measures the tree as the repository does, and writes nothing in it", async () => {

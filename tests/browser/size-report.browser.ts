@@ -9,6 +9,9 @@
  * screenshot is kept for people: tests/browser/out/size-report.png
  * (git-ignored; REGCACHE_BROWSER_OUT moves it).
  */
+// The page.evaluate callbacks run in the browser: DOM types for them.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

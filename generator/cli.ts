@@ -72,6 +72,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   let known: readonly string[] = GLOBAL_OPTIONS;
   /** Per option of that command: whether it may be given more than once. */
   let repeatable = new Map<string, boolean>();
+  /** That command's boolean options (long names), which take no value. */
+  let booleans: ReadonlySet<string> = new Set(["debug", "help", "version"]);
   let parser = yargs([...argv])
     .scriptName("regcache")
     .usage("$0 <command> [options]\n\nGenerate hypervisor register accessors from a register spec.")
@@ -101,7 +103,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         const module = c.load();
         const built = module.builder(y);
         const options = (built as unknown as YargsInternals).getOptions();
-        const booleans = new Set(options.boolean);
+        booleans = new Set(options.boolean);
         const valued = Object.keys(options.key).filter(
           (k) => !booleans.has(k) && !GLOBAL_OPTIONS.includes(k),
         );
@@ -131,7 +133,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     if (usageError !== undefined) return usage(io, explain(usageError, argv, known));
     if (!chosen) return ExitCode.ok; // --help, --version
-    const after = afterParse(chosen.args, repeatable);
+    const after = booleanGivenValue(argv, booleans) ?? afterParse(chosen.args, repeatable);
     if (after) return usage(io, after);
     const prepared = chosen.module.prepare
       ? chosen.module.prepare(chosen.args, io)
@@ -207,6 +209,23 @@ function explain(
   return {
     message: `unknown option '${bad.replace(/=.*$/, "")}'${didYouMean(name, long).replace(/'([^']+)'/g, "'--$1'")}`,
   };
+}
+
+/**
+ * `--all-cached=foo`: yargs reads any value of a boolean as true, so a typo in
+ * the value would silently switch the option on. Only `=true`/`=false` pass.
+ */
+function booleanGivenValue(
+  argv: readonly string[],
+  booleans: ReadonlySet<string>,
+): UsageProblem | undefined {
+  for (const a of argv) {
+    if (a === "--") break;
+    const m = /^--(?:no-)?([^=]+)=(.*)$/.exec(a);
+    if (m && booleans.has(m[1]!) && m[2] !== "true" && m[2] !== "false")
+      return { message: `--${m[1]} takes no value (given '${m[2]}')` };
+  }
+  return undefined;
 }
 
 /** What yargs lets through: an option given twice, an empty value. */

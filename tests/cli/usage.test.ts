@@ -152,6 +152,10 @@ function casesFor(command: (typeof ALL)[number]): [string, Case][] {
       ],
       ["--c-style without its value", c(["--c-style"], /--c-style needs a value$/)],
       ["--out= (empty)", c(["--out="], /--out needs a value, not an empty string$/)],
+      [
+        "a boolean given a value",
+        c(["--all-cached=foo"], /--all-cached takes no value \(given 'foo'\)$/),
+      ],
     );
   }
   if (command === "check") {

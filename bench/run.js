@@ -244,7 +244,8 @@ function coldPhases(specs) {
     if (!loaded.ok) throw new Error("invalid spec");
     lap("spec → model (yaml, schema, model)");
     const c = require(${dist("c/emit.js")});
-    c.emitC(loaded.model, c.readCTemplates());
+    // The c target's templates only (readCTemplates also reads the kernel block's).
+    c.emitC(loaded.model, c.readCTemplates().filter((t) => c.C_TEMPLATES.includes(t.name)));
     lap("C headers (Handlebars)");
     const ts = require(${dist("ts/emit.js")});
     const text = ts.printRegistersSource(loaded.model);

@@ -3,7 +3,8 @@
  * built Debian tree, trees.ts): spec/linux-6.1.yaml against --base
  * all-cached, checked against the tree's own scripts/bloat-o-meter run over
  * the very objects regcache measured (--keep), one pair at a time as a kernel
- * developer would; the seed's handlers shrink; `--base tree` (the tree's
+ * developer would; `size --objects` over the same object pairs against a
+ * loop of 6.12's `bloat-o-meter -t`; the seed's handlers shrink; `--base tree` (the tree's
  * hand-written block) shows no change at all; and the tree's files are
  * unchanged afterwards (every file's size and mtime, and the bytes of
  * arch/x86/kvm and the build's arch/x86/kvm). Compiles run under the
@@ -70,12 +71,12 @@ function regcacheSize(args: string[], env: NodeJS.ProcessEnv) {
 }
 
 /** name → summed delta over a loop of bloat-o-meter over the pairs (only changed names). */
-function bloatLoop(script: string, pairs: readonly [string, string][]) {
+function bloatLoop(script: string, pairs: readonly [string, string][], options: string[] = []) {
   const deltas = new Map<string, number>();
   let before = 0;
   let after = 0;
   for (const [oldObj, newObj] of pairs) {
-    const r = spawnSync("python3", [script, oldObj, newObj], { encoding: "utf8" });
+    const r = spawnSync("python3", [script, ...options, oldObj, newObj], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`bloat-o-meter ${oldObj} ${newObj}: ${r.stderr}`);
     const report = parseBloatOMeter(r.stdout);
     for (const row of report.rows) deltas.set(row.name, (deltas.get(row.name) ?? 0) + row.delta);
@@ -135,7 +136,8 @@ describe("size --compile-commands on Linux 6.1's KVM", () => {
     expect(config.total.delta).toBeLessThan(0);
   });
 
-  test("every changed name and both totals equal a loop of the tree's scripts/bloat-o-meter over the kept objects", () => {
+  /** The kept objects as (base, head) pairs matched by relative path. */
+  const keptPairs = (): [string, string][] => {
     const pairs: [string, string][] = [];
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -148,6 +150,11 @@ describe("size --compile-commands on Linux 6.1's KVM", () => {
       }
     };
     walk(path.join(keep(), "base"));
+    return pairs;
+  };
+
+  test("every changed name and both totals equal a loop of the tree's scripts/bloat-o-meter over the kept objects", () => {
+    const pairs = keptPairs();
     expect(pairs.length).toBeGreaterThanOrEqual(29);
     const loop = bloatLoop(path.join(tree.srcDir, "scripts", "bloat-o-meter"), pairs);
     const ours = new Map(
@@ -171,6 +178,51 @@ describe("size --compile-commands on Linux 6.1's KVM", () => {
       before: report.configs[0].total.base - weak(0),
       after: report.configs[0].total.head - weak(1),
     }).toEqual({ before: loop.before, after: loop.after });
+  });
+
+  test("size --objects over the two kept object trees equals a loop of bloat-o-meter -t over the pairs", () => {
+    // --objects counts functions as `bloat-o-meter -t` does; 6.12's script counts tTwW as
+    // regcache does (6.1's only tT), so 6.12's script is the oracle, on 6.1's objects.
+    const script = path.join(
+      prepareTree("linux-source-6.12", log).srcDir,
+      "scripts",
+      "bloat-o-meter",
+    );
+    const pairs = keptPairs();
+    expect(pairs.length).toBeGreaterThanOrEqual(29);
+    // The two trees --objects compares: the pairs' objects, hard-linked by relative path (the
+    // kept directories also hold the units compiled once, on one side only).
+    const trees = path.join(work, "objects");
+    for (const [oldObj, newObj] of pairs) {
+      const rel = path.relative(path.join(keep(), "base"), oldObj);
+      for (const [side, obj] of [
+        ["old", oldObj],
+        ["new", newObj],
+      ] as const) {
+        fs.mkdirSync(path.dirname(path.join(trees, side, rel)), { recursive: true });
+        fs.linkSync(obj, path.join(trees, side, rel));
+      }
+    }
+    const r = regcacheSize(
+      ["--objects", path.join(trees, "old"), path.join(trees, "new"), "--format", "json"],
+      {},
+    );
+    expect({ code: r.code, stderr: r.code === 0 ? "" : r.stderr }).toEqual({ code: 0, stderr: "" });
+    const config = (JSON.parse(r.stdout) as Report).configs[0];
+    const loop = bloatLoop(script, pairs, ["-t"]);
+    const ours = new Map(
+      config.functions.filter((f) => f.delta !== 0).map((f) => [f.name, f.delta]),
+    );
+    expect(Object.fromEntries([...ours].sort())).toEqual(
+      Object.fromEntries([...loop.deltas].sort()),
+    );
+    expect({ before: config.total.base, after: config.total.head }).toEqual({
+      before: loop.before,
+      after: loop.after,
+    });
+    log(
+      `--objects over ${pairs.length} pairs: ${ours.size} changed functions, total ${config.total.base} -> ${config.total.head}, as the bloat-o-meter -t loop`,
+    );
   });
 
   test("--base tree (the tree's hand-written block): adopting the generated block changes nothing", () => {

@@ -327,7 +327,7 @@ export async function prepareExec(
   if (!fromEnv.ok) problems.push(diag("RC650", fromEnv.problem));
   let launcher: string[] | undefined;
   if (args.launcher !== undefined) {
-    launcher = splitCommand(args.launcher);
+    launcher = splitCommand(args.launcher) ?? undefined;
     if (!launcher || launcher.length === 0)
       problems.push(diag("RC648", args.launcher, "not a command"));
     else {

@@ -44,6 +44,8 @@ export interface GprFunctionsModel {
   readonly path: "direct" | "cached";
   readonly read: FunctionModel;
   readonly write: FunctionModel;
+  /** The spec's accessors list names it (rather than the kernel block giving it functions of its own). */
+  readonly listed: boolean;
 }
 
 /** An extended register's readers and writers. */
@@ -151,22 +153,23 @@ export function buildKernelBlock(
     name === undefined ? undefined : { name, linkage: linkageOf(name) };
   const inMacro = accessors.filter((a) => a.register.alwaysAvailable);
   const own = accessors.filter((a) => !a.register.alwaysAvailable);
-  const gprFunctions = (a: AccessorModel): GprFunctionsModel => ({
+  const gprFunctions = (a: AccessorModel, listed: boolean): GprFunctionsModel => ({
     kind: "gpr",
     register: a.register,
     path: a.path,
     read: fn(a.read)!,
     write: fn(a.write)!,
+    listed,
   });
   const listedGprs = new Set(listed.filter((l) => l.kind === "gpr").map((l) => l.register));
   const byName = new Map(registers.map((r) => [r.name, r]));
   const functions: FunctionsModel[] = [
-    ...own.filter((a) => !listedGprs.has(a.register.name)).map(gprFunctions),
+    ...own.filter((a) => !listedGprs.has(a.register.name)).map((a) => gprFunctions(a, false)),
     ...listed.flatMap((l): FunctionsModel[] => {
       if (l.kind === "gpr") {
         const a = own.find((o) => o.register.name === l.register);
         // An always-available GPR listed here stays in the macro.
-        return a ? [gprFunctions(a)] : [];
+        return a ? [gprFunctions(a, true)] : [];
       }
       const register = byName.get(l.register)!;
       return [
@@ -203,5 +206,34 @@ export function buildKernelBlock(
     ...(rax && rdx && !rax.register.guard && !rdx.register.guard
       ? { edxEax: linkageOf("kvm_read_edx_eax") }
       : {}),
+  };
+}
+
+/**
+ * The c target's accessors (generated/c/kvm_cache_regs.h, which the runtime
+ * compiles against): the GPRs stay in its two macros (plain and cached), except
+ * those the spec's accessors list, which get functions of their own in the
+ * kernel block's order, beside the extended registers' readers and writers.
+ * With no accessors section this is exactly the two macros.
+ */
+export interface CBlockModel {
+  /** The GPRs the macros build, in enum order. */
+  readonly macroAccessors: readonly AccessorModel[];
+  /** The listed GPRs' and the extended registers' functions, in the spec's order. */
+  readonly functions: readonly FunctionsModel[];
+  /** The macros' linkage (the kernel's GPR macro's). */
+  readonly macroLinkage: LinkageWords;
+}
+
+export function buildCBlock(
+  kernel: KernelBlockModel,
+  accessors: readonly AccessorModel[],
+): CBlockModel {
+  const functions = kernel.functions.filter((f) => f.kind === "extended" || f.listed);
+  const own = new Set(functions.map((f) => f.register.name));
+  return {
+    macroAccessors: accessors.filter((a) => !own.has(a.register.name)),
+    functions,
+    macroLinkage: kernel.gprMacro.linkage,
   };
 }

@@ -14,9 +14,11 @@ import {
 import type { CheckedSpec } from "./validate";
 import {
   buildApi,
+  buildCBlock,
   buildKernelBlock,
   buildOutput,
   type CacheApiModel,
+  type CBlockModel,
   type KernelBlockModel,
   type OutputModel,
 } from "./model-api";
@@ -101,6 +103,8 @@ export interface Model {
   readonly api: CacheApiModel;
   /** The kernel target's register-cache block. */
   readonly kernel: KernelBlockModel;
+  /** The c target's accessors: the kernel block's decisions, with the runtime's macros. */
+  readonly c: CBlockModel;
 }
 
 export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
@@ -154,6 +158,7 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
   }));
 
   const wordBits = spec.mask === "u32" ? MASK_BITS.u32 : 64;
+  const kernel = buildKernelBlock(spec.api, accessors, registers, spec.accessors);
   return {
     name: spec.name,
     ...(spec.doc !== undefined ? { doc: spec.doc } : {}),
@@ -171,7 +176,8 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     identifiers: identifiersByTarget(spec, buildOutput(spec.output)),
     output: buildOutput(spec.output),
     api: buildApi(spec.api),
-    kernel: buildKernelBlock(spec.api, accessors, registers, spec.accessors),
+    kernel,
+    c: buildCBlock(kernel, accessors),
   };
 }
 

@@ -11,7 +11,8 @@ import type { AccessorModel, BackendModel, Model, RegisterModel } from "../model
 import { templatesDir } from "../paths";
 import { wrap } from "../text";
 import type { EmittedBody } from "../emitted";
-import { kernelView } from "./kernel-view";
+import { bitOp, cacheRegCall, functionViews, kernelView } from "./kernel-view";
+import { signature } from "./layout";
 
 export interface TemplateSource {
   /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
@@ -187,6 +188,19 @@ export function cView(model: Model): Record<string, unknown> {
   });
   const rax = model.accessors.find((a) => a.register.name === "rax");
   const rdx = model.accessors.find((a) => a.register.name === "rdx");
+  const api = model.api;
+  const link = (name: string) => api.linkage[name]!;
+  const helper = (name: string, ret: string, params: readonly string[]) =>
+    signature(link(name), ret, name, ["struct kvm_vcpu *vcpu", ...params]);
+  const reg = ["enum kvm_reg reg"];
+  const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
+  const macroAccessors = model.c.macroAccessors;
+  // Defined beyond the GPR accessors, so the runtime's stand-ins can #ifndef them.
+  const extraNames = model.c.functions.flatMap((f) =>
+    f.kind === "extended"
+      ? [f.readBits, f.isBitSet, f.read, f.write].flatMap((x) => (x ? [x.name] : []))
+      : [],
+  );
   return {
     docLines: [model.doc ? `${model.name}: ${model.doc}` : model.name],
     gprGroups: enumGroups(model.gprs),
@@ -219,9 +233,52 @@ export function cView(model: Model): Record<string, unknown> {
     backendList: model.backends.length
       ? model.backends.map((b) => `X(${b.name}, ${b.upper})`).join(" ")
       : "",
+    isAvailable: {
+      head: helper("kvm_register_is_available", "bool", reg),
+      body: bitOp(api, "test", "regs_avail", "reg"),
+    },
+    isDirty: {
+      head: helper("kvm_register_is_dirty", "bool", reg),
+      body: bitOp(api, "test", "regs_dirty", "reg"),
+    },
+    markAvailable: {
+      head: helper("kvm_register_mark_available", "void", reg),
+      body: bitOp(api, "set", "regs_avail", "reg"),
+    },
+    markDirty: {
+      head: helper("kvm_register_mark_dirty", "void", reg),
+      avail: bitOp(api, "set", "regs_avail", "reg"),
+      dirty: bitOp(api, "set", "regs_dirty", "reg"),
+    },
+    // Not a kernel helper: the runtime's own, linked like the others.
+    markForReload: {
+      head: signature(link("kvm_register_mark_dirty"), "void", "kvm_register_mark_for_reload", [
+        "struct kvm_vcpu *vcpu",
+        ...reg,
+      ]),
+      avail: bitOp(api, "clear", "regs_avail", "reg"),
+      dirty: bitOp(api, "clear", "regs_dirty", "reg"),
+    },
+    testAndMark: api.testAndMarkAvailable && {
+      head: helper("kvm_register_test_and_mark_available", "bool", reg),
+      body: bitOp(api, "test_and_set", "regs_avail", "reg"),
+    },
+    rawPair: api.rawPair,
+    cachedRead: {
+      name: api.cachedRead,
+      head: helper(api.cachedRead, "unsigned long", [regParam]),
+      cacheReg: cacheRegCall(api, "reg"),
+    },
+    cachedWrite: {
+      name: api.cachedWrite,
+      head: helper(api.cachedWrite, "void", [regParam, "unsigned long val"]),
+    },
+    macroLinkage: model.c.macroLinkage,
+    functions: functionViews(api, model.c.functions),
+    extraNames,
     macroStyle: model.options.cStyle === "macro",
     macroGroups: (["direct", "cached"] as const)
-      .map((p) => ({ p, accessors: model.accessors.filter((a) => a.path === p) }))
+      .map((p) => ({ p, accessors: macroAccessors.filter((a) => a.path === p) }))
       .filter((g) => g.accessors.length > 0)
       .map((g) => ({
         direct: g.p === "direct",
@@ -235,11 +292,18 @@ export function cView(model: Model): Record<string, unknown> {
           accessors: run.items.map(accessorView),
         })),
       })),
-    expandedRuns: guardRuns(model.accessors, (a) => a.register.guard).map((run) => ({
+    expandedRuns: guardRuns(macroAccessors, (a) => a.register.guard).map((run) => ({
       guard: run.guard,
       accessors: run.items.map(accessorView),
     })),
-    edxEax: Boolean(rax && rdx && !rax.register.guard && !rdx.register.guard),
+    edxEax: rax &&
+      rdx &&
+      !rax.register.guard &&
+      !rdx.register.guard && {
+        head: signature(link("kvm_read_edx_eax"), "u64", "kvm_read_edx_eax", [
+          "struct kvm_vcpu *vcpu",
+        ]),
+      },
   };
 }
 

@@ -2,14 +2,18 @@
 /*
  * kvm_host.h - the smallest vCPU model the generated accessors compile against.
  *
- * It mirrors the shape of KVM's vcpu state in the v5.2 era: a register array,
- * two availability/dirty masks whose width comes from the spec (through the
- * generated kvm_regs.h), and a backend ops table whose cache_reg is reached
- * through a function pointer, as kvm_x86_ops->cache_reg was (or, with
+ * It mirrors the shape of KVM's vcpu state: a register array, two
+ * availability/dirty masks whose width comes from the spec (through the
+ * generated kvm_regs.h), the fields the extended registers' readers use (cr0,
+ * cr3, cr4, the guest-owned CR0/CR4 bits, walk_mmu->pdptrs), and a backend
+ * ops table.  However the spec spells the call (kvm_x86_ops->cache_reg,
+ * static_call(kvm_x86_cache_reg), kvm_x86_call(cache_reg)), it goes through
+ * the ops table's function pointer, as in the seed's era, or, with
  * -DREGCACHE_STATIC_CALL, through a direct call chosen at build time, as
- * today's static calls are).  The bit
- * helpers are inline bts/btr with a memory clobber, like the kernel's
- * non-atomic __set_bit(), so the cached path costs here what it cost there.
+ * today's static calls are.  The bit helpers (regcache's kvm_reg_mask_* and
+ * the kernel's test_bit/__set_bit spellings over them) are inline bts/btr
+ * with a memory clobber, like the kernel's non-atomic __set_bit(), so the
+ * cached path costs here what it cost there.
  */
 #ifndef REGCACHE_KVM_HOST_H
 #define REGCACHE_KVM_HOST_H
@@ -30,6 +34,10 @@ typedef unsigned long ulong;
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
 
+#ifndef unlikely
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+
 #define BITS_PER_LONG (8 * sizeof(unsigned long))
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
@@ -42,6 +50,12 @@ struct kvm_x86_ops {
 	void (*cache_reg)(struct kvm_vcpu *vcpu, enum kvm_reg reg);
 };
 
+/*
+ * The spellings of a static call (6.1's static_call(kvm_x86_cache_reg), 6.12's
+ * kvm_x86_call(cache_reg)) resolve to the dispatch this build chose.
+ */
+#define kvm_x86_call(func) static_call(kvm_x86_##func)
+
 #ifdef REGCACHE_STATIC_CALL
 /*
  * Static-call dispatch, as KVM has had it since 5.10
@@ -53,6 +67,7 @@ struct kvm_x86_ops {
  * `regcache size --dispatch static_call` builds the handler suite this way.
  */
 void kvm_x86_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg);
+#define static_call(name) name
 static const struct kvm_x86_ops regcache_static_call_ops __attribute__((unused)) = {
 	.cache_reg = kvm_x86_cache_reg,
 };
@@ -60,12 +75,27 @@ static const struct kvm_x86_ops regcache_static_call_ops __attribute__((unused))
 #else
 /* Pointer dispatch, as in the seed's era: an indirect call through the ops table. */
 extern struct kvm_x86_ops *kvm_x86_ops;
+#define static_call(name) REGCACHE_OPS_##name
+#define REGCACHE_OPS_kvm_x86_cache_reg kvm_x86_ops->cache_reg
 #endif
+
+/* The MMU a vCPU walks guest page tables with; PAE paging's four PDPTEs. */
+struct kvm_mmu {
+	u64 pdptrs[4];
+};
 
 struct kvm_vcpu_arch {
 	unsigned long regs[NR_VCPU_REGS];
 	kvm_reg_mask_t regs_avail;
 	kvm_reg_mask_t regs_dirty;
+
+	/* The extended registers' values (no slot in regs[]). */
+	unsigned long cr0;
+	unsigned long cr0_guest_owned_bits;
+	unsigned long cr3;
+	unsigned long cr4;
+	unsigned long cr4_guest_owned_bits;
+	struct kvm_mmu *walk_mmu;
 };
 
 struct kvm_vcpu {
@@ -104,5 +134,92 @@ static __always_inline void kvm_reg_mask_clear(kvm_reg_mask_t *mask,
 		     : "r"((kvm_reg_mask_word_t)nr)
 		     : "memory");
 }
+
+static __always_inline bool kvm_reg_mask_test_and_set(kvm_reg_mask_t *mask,
+						      unsigned int nr)
+{
+	bool old;
+
+	asm volatile("bts %2,%1"
+		     : "=@ccc"(old), "+m"(*mask)
+		     : "r"((kvm_reg_mask_word_t)nr)
+		     : "memory");
+	return old;
+}
+
+/*
+ * The kernel's bit operations, as a spec with `bitops: kernel` spells them
+ * (on the masks cast to unsigned long *): the same instructions as above.
+ * Here they only ever address regs_avail or regs_dirty.
+ */
+#define test_bit(nr, addr) kvm_reg_mask_test((const kvm_reg_mask_t *)(addr), (nr))
+#define __set_bit(nr, addr) kvm_reg_mask_set((kvm_reg_mask_t *)(addr), (nr))
+#define __clear_bit(nr, addr) kvm_reg_mask_clear((kvm_reg_mask_t *)(addr), (nr))
+#define arch___test_and_set_bit(nr, addr) \
+	kvm_reg_mask_test_and_set((kvm_reg_mask_t *)(addr), (nr))
+
+/*
+ * WARN_ON_ONCE as the kernel has it: the condition's value every time, a
+ * report the first time it holds at this call site.  The report goes to
+ * regcache_warn(), which the simulator counts; a size build leaves it
+ * undefined, and a constant in-range register folds the check away.
+ */
+void regcache_warn(const char *condition, const char *file, int line);
+#define WARN_ON_ONCE(condition) ({					\
+	static bool __already_warned;					\
+	bool __ret_warn_once = !!(condition);				\
+									\
+	if (unlikely(__ret_warn_once && !__already_warned)) {		\
+		__already_warned = true;				\
+		regcache_warn(#condition, __FILE__, __LINE__);		\
+	}								\
+	unlikely(__ret_warn_once);					\
+})
+
+/* The readers may sleep (kvm_pdptr_read); nothing here schedules. */
+#define might_sleep() do { } while (0)
+
+/*
+ * A condition the compiler must prove false (after inlining, as the kernel's
+ * BUILD_BUG_ON): kvm_is_cr0_bit_set() and kvm_is_cr4_bit_set() take one bit.
+ */
+#ifdef __OPTIMIZE__
+void regcache_build_bug(void) __attribute__((__error__("BUILD_BUG_ON failed")));
+#define BUILD_BUG_ON(condition)						\
+	do {								\
+		if (condition)						\
+			regcache_build_bug();				\
+	} while (0)
+#else
+#define BUILD_BUG_ON(condition) ((void)sizeof(!!(condition)))
+#endif
+#define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))
+
+/* Control-register bits (arch/x86/include/uapi/asm/processor-flags.h). */
+#define X86_CR0_PE (1UL << 0)
+#define X86_CR0_TS (1UL << 3)
+#define X86_CR0_WP (1UL << 16)
+#define X86_CR0_PG (1UL << 31)
+#define X86_CR4_PVI (1UL << 1)
+#define X86_CR4_TSD (1UL << 2)
+#define X86_CR4_DE (1UL << 3)
+#define X86_CR4_PGE (1UL << 7)
+#define X86_CR4_PCE (1UL << 8)
+#define X86_CR4_OSFXSR (1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_OSXSAVE (1UL << 18)
+#define X86_CR4_PKE (1UL << 22)
+
+/*
+ * The CR0/CR4 bits a backend may let the guest own (write without an exit),
+ * as arch/x86/kvm/kvm_cache_regs.h defines them before the register-cache
+ * block: a read of other bits never needs cache_reg.  Which of them the
+ * guest owns right now is vcpu->arch.cr0_guest_owned_bits/cr4_...
+ */
+#define KVM_POSSIBLE_CR0_GUEST_BITS (X86_CR0_TS | X86_CR0_WP)
+#define KVM_POSSIBLE_CR4_GUEST_BITS					\
+	(X86_CR4_PVI | X86_CR4_DE | X86_CR4_PCE | X86_CR4_OSFXSR |	\
+	 X86_CR4_OSXMMEXCPT | X86_CR4_PGE | X86_CR4_TSD | X86_CR4_FSGSBASE)
 
 #endif /* REGCACHE_KVM_HOST_H */

@@ -148,7 +148,10 @@ bool kvm_require_cpl(struct kvm_vcpu *vcpu, int required_cpl);
 bool cpuid_fault_enabled(struct kvm_vcpu *vcpu);
 unsigned long kvm_get_rflags(struct kvm_vcpu *vcpu);
 void kvm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags);
+#ifndef kvm_read_cr3
+/* A stand-in where the generated header has no CR3 reader. */
 unsigned long kvm_read_cr3(struct kvm_vcpu *vcpu);
+#endif
 int kvm_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3);
 unsigned long kvm_get_linear_rip(struct kvm_vcpu *vcpu);
 bool kvm_is_linear_rip(struct kvm_vcpu *vcpu, unsigned long linear_rip);

@@ -16,8 +16,15 @@
  * This side is compiled against the headers of the spec that describes the
  * simulated hardware; the handlers may be compiled against another spec's
  * headers (with the same enum), which is how a wrong spec is caught.  The
- * simulator itself only uses the generic cached accessors, so its
- * behaviour never depends on which accessors a spec makes direct.
+ * simulator itself only uses its own generic cached path (sim_register_read
+ * and _write below), so its behaviour never depends on which accessors a
+ * spec makes direct, nor on how a spec spells the cached pair.
+ *
+ * KVM keeps an extended register's value in a vCPU field when the headers
+ * read it from one (vcpu->arch.cr0, cr3, cr4, walk_mmu->pdptrs; the
+ * generated header #defines each reader it defines), and the backends'
+ * cache_reg fills that field; the other extended registers (RFLAGS,
+ * SEGMENTS, the exit infos) are cached in sim_vcpu.exreg.
  */
 #ifndef REGCACHE_SIM_H
 #define REGCACHE_SIM_H
@@ -138,6 +145,13 @@ struct sim_vcpu {
 	struct kvm_vcpu_ext ext;
 	const struct sim_backend *backend;
 	union sim_hw hw;
+	/*
+	 * PDPTE1-3 in hardware state, beside each backend's PDPTR slot (which
+	 * holds PDPTE0): the four GUEST_PDPTRn fields of a VMCS, alike on every
+	 * backend here.
+	 */
+	u64 hw_pdpte[3];
+	struct kvm_mmu mmu;	/* vcpu->arch.walk_mmu */
 	u64 exreg[SIM_NR_EXREGS];	/* cache of the extended registers */
 	u32 cache_calls[NR_KVM_REG_BITS];
 	struct vmcb vmcb, hsave, nested;
@@ -152,7 +166,25 @@ static inline struct sim_vcpu *to_sim(struct kvm_vcpu *vcpu)
 	return container_of(vcpu, struct sim_vcpu, ext.vcpu);
 }
 
+/* The simulator's own cached path, whatever the spec calls the kernel's. */
+static inline unsigned long sim_register_read(struct kvm_vcpu *vcpu,
+					      enum kvm_reg reg)
+{
+	if (!kvm_register_is_available(vcpu, reg))
+		kvm_x86_ops->cache_reg(vcpu, reg);
+	return vcpu->arch.regs[reg];
+}
+
+static inline void sim_register_write(struct kvm_vcpu *vcpu, enum kvm_reg reg,
+				      unsigned long val)
+{
+	vcpu->arch.regs[reg] = val;
+	kvm_register_mark_dirty(vcpu, reg);
+}
+
 /* backends.c */
+void sim_install_backend(const struct sim_backend *backend);
+extern u64 sim_warnings;
 void sim_store_cache(struct sim_vcpu *sv, unsigned int reg, u64 val);
 u64 sim_load_cache(const struct sim_vcpu *sv, unsigned int reg);
 void sim_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg, const u64 *slot);

@@ -4,7 +4,7 @@
  * besides register traffic (a CPUID table, an MSR store, XCR0, PMU
  * counters, a PIO device, exceptions, tracepoints).  Their state is the
  * vCPU's struct sim_env, part of every case's input and result.  Register
- * accesses here use the generic cached accessors only.
+ * accesses here use the simulator's own cached path only (sim.h).
  */
 #include "sim.h"
 
@@ -13,7 +13,10 @@ static struct sim_env *env_of(struct kvm_vcpu *vcpu)
 	return &to_sim(vcpu)->env;
 }
 
-/* Extended registers have no regs[] slot; their cache is sim_vcpu.exreg. */
+/*
+ * Extended registers have no regs[] slot; their cache is a vCPU field or
+ * sim_vcpu.exreg (sim_load_cache).
+ */
 u64 sim_exreg_read(struct kvm_vcpu *vcpu, enum kvm_reg reg)
 {
 	if (!kvm_register_is_available(vcpu, reg))
@@ -91,10 +94,13 @@ void kvm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 	sim_exreg_write(vcpu, VCPU_EXREG_RFLAGS, rflags);
 }
 
+#ifndef kvm_read_cr3
+/* The stand-in for a spec whose headers have no CR3 reader (v5.2's). */
 unsigned long kvm_read_cr3(struct kvm_vcpu *vcpu)
 {
 	return sim_exreg_read(vcpu, VCPU_EXREG_CR3);
 }
+#endif
 
 int kvm_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
 {
@@ -105,7 +111,7 @@ int kvm_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
 /* CS base is zero in the simulation, so the linear RIP is RIP. */
 unsigned long kvm_get_linear_rip(struct kvm_vcpu *vcpu)
 {
-	return kvm_register_read(vcpu, VCPU_REGS_RIP);
+	return sim_register_read(vcpu, VCPU_REGS_RIP);
 }
 
 bool kvm_is_linear_rip(struct kvm_vcpu *vcpu, unsigned long linear_rip)
@@ -124,11 +130,11 @@ int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 	unsigned long rflags = kvm_get_rflags(vcpu);
 
 	if (ext->next_rip) {
-		kvm_register_write(vcpu, VCPU_REGS_RIP, ext->next_rip);
+		sim_register_write(vcpu, VCPU_REGS_RIP, ext->next_rip);
 	} else {
-		unsigned long rip = kvm_register_read(vcpu, VCPU_REGS_RIP);
+		unsigned long rip = sim_register_read(vcpu, VCPU_REGS_RIP);
 
-		kvm_register_write(vcpu, VCPU_REGS_RIP,
+		sim_register_write(vcpu, VCPU_REGS_RIP,
 				   rip + env_of(vcpu)->insn_len);
 	}
 	if (rflags & X86_EFLAGS_TF) {
@@ -364,7 +370,7 @@ void emulator_writeback_register_cache(struct kvm_vcpu *vcpu)
 
 	for (reg = 0; reg < NR_VCPU_REGS; reg++)
 		if (sv->emu_dirty & (1ULL << reg))
-			kvm_register_write(vcpu, (enum kvm_reg)reg,
+			sim_register_write(vcpu, (enum kvm_reg)reg,
 					   sv->emu_regs[reg]);
 }
 

@@ -588,7 +588,7 @@ static void run_case(const struct sim_case *c, const struct sim_backend *b,
 	sv.emu_dirty = c->emu_dirty;
 	for (i = 0; i < NR_VCPU_REGS; i++)
 		sv.emu_regs[i] = c->emu_regs[i];
-	kvm_x86_ops = b->ops;
+	sim_install_backend(b);
 	sim_set_running(&sv.ext.vcpu);
 
 	sim_vm_exit(&sv, hw_lazy, kvm_lazy);

@@ -54,11 +54,11 @@ describe("regcache check", () => {
 
     const r = await regcache(project, "check");
     expect(r.code).toBe(1);
-    // The macro style: rsp moves from the cached macro to the direct one.
+    // The macro style: rsp moves from its own functions (on the raw pair) to the direct macro.
     expect(r.stdout).toContain(
       "--- a/generated/c/kvm_cache_regs.h\n+++ b/generated/c/kvm_cache_regs.h\n",
     );
-    expect(r.stdout).toMatch(/^-BUILD_KVM_CACHED_GPR_ACCESSORS\(rsp, RSP\)$/m);
+    expect(r.stdout).toMatch(/^-\treturn kvm_register_read_raw\(vcpu, VCPU_REGS_RSP\);$/m);
     expect(r.stdout).toMatch(/^\+BUILD_KVM_GPR_ACCESSORS\(rsp, RSP\)$/m);
     expect(r.stdout).toMatch(
       /^  modified {5}generated\/c\/kvm_cache_regs\.h: the spec, the templates, the generator or the options changed/m,
@@ -75,22 +75,24 @@ describe("regcache check", () => {
     expect((await regcache(project, "check")).code).toBe(0);
   });
 
-  test("expanded style: the diff names kvm_rsp_read, and the fix repeats the options", async () => {
+  test("expanded style: the diff names kvm_rsp_write, and the fix repeats the options", async () => {
     expect((await regcache(project, "generate", "--c-style", "expanded")).code).toBe(0);
     expect((await regcache(project, "check", "--c-style", "expanded")).code).toBe(0);
     editSpec(project, rspAlwaysAvailable);
     const r = await regcache(project, "check", "--c-style", "expanded");
     expect(r.code).toBe(1);
-    // The hunk that turns the cached read into a direct one is kvm_rsp_read's.
-    const hunk = r.stdout
-      .split(/^(?=@@ |--- )/m)
-      .find((h) => h.includes("-\treturn kvm_register_read(vcpu, VCPU_REGS_RSP);\n"));
-    expect(hunk).toBeDefined();
-    expect(hunk).toContain(
-      " static __always_inline unsigned long kvm_rsp_read(struct kvm_vcpu *vcpu)\n",
+    // RSP leaves its own functions on the raw pair for the expanded macro's plain accesses.
+    const hunks = r.stdout.split(/^(?=@@ |--- )/m);
+    const gone = hunks.find((h) =>
+      h.includes("-\tkvm_register_write_raw(vcpu, VCPU_REGS_RSP, val);\n"),
     );
-    expect(hunk).toContain("+\treturn vcpu->arch.regs[VCPU_REGS_RSP];\n");
-    expect(hunk).toContain("+\tvcpu->arch.regs[VCPU_REGS_RSP] = val;\n");
+    expect(gone).toBeDefined();
+    expect(gone).toContain(
+      "-static inline void kvm_rsp_write(struct kvm_vcpu *vcpu, unsigned long val)\n",
+    );
+    const added = hunks.find((h) => h.includes("+\tvcpu->arch.regs[VCPU_REGS_RSP] = val;\n"));
+    expect(added).toBeDefined();
+    expect(added).toContain("+\treturn vcpu->arch.regs[VCPU_REGS_RSP];\n");
     expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate --c-style expanded");
   });
 

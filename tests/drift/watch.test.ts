@@ -48,7 +48,7 @@ describe("regcache watch", () => {
       /^\[\d\d:\d\d:\d\d\] created generated\/c\/kvm_cache_regs\.h, created generated\/c\/kvm_regs\.h(, created [^,]+)* \(\d+ changed, 0 unchanged\)$/,
     );
     const first = fs.readFileSync(path.join(gen, "c/kvm_cache_regs.h"), "utf8");
-    expect(first).toContain("BUILD_KVM_CACHED_GPR_ACCESSORS(rsp, RSP)");
+    expect(first).toContain("return kvm_register_read_raw(vcpu, VCPU_REGS_RSP);");
 
     // A spec change: one line naming the spec and what was written.
     editSpec(project, rspAlwaysAvailable);
@@ -58,6 +58,7 @@ describe("regcache watch", () => {
     );
     const good = snapshot(gen);
     expect(good.get("c/kvm_cache_regs.h")!.contents).toContain("BUILD_KVM_GPR_ACCESSORS(rsp, RSP)");
+    expect(good.get("c/kvm_cache_regs.h")!.contents).not.toContain("kvm_rsp_read(struct");
 
     // An invalid spec: diagnostics, and the output stays as it was.
     editSpec(project, (t) => t.replace("lazy: [pdptr]", "lazy: [pdptx]"));

@@ -1,41 +1,69 @@
 /*
  * End to end, offline: `npm pack` in a fresh copy of the checkout, install the
- * tarball into a temporary prefix from the local npm cache (package.ts), and
- * run the installed CLI in temporary directories that are not the
- * repository, with paths relative to where it runs. Each result is compared
- * with the same command run from this checkout's sources (in-process main) in
- * a directory laid out the same way: the installed package must behave as the
- * repository does, not merely exit 0.
+ * tarball into a temporary prefix by README.md's pinned recipe, through a
+ * private npm whose cache is seeded from the local one (package.ts), and run
+ * the installed CLI in temporary directories that are not the repository,
+ * with paths relative to where it runs. Each result is compared with the same
+ * command run from this checkout's sources (in-process main) in a directory
+ * laid out the same way: the installed package must behave as the repository
+ * does, not merely exit 0. Also: the installed tree is the shrinkwrap's, the
+ * plain `npm install -g` of the file is not, and `npx --package FILE.tgz`
+ * runs the CLI (registry.ts).
  */
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli, tempDir } from "../helpers/capture";
 import { syntheticTree } from "../import/synthetic-tree";
 import { makeTreeFixture } from "../size/tree-fixture";
 import {
+  installedVersions,
   installOffline,
+  npmSandbox,
   packFresh,
+  pinnedVersions,
   readTree,
   repoRoot,
+  runAsync,
   runInstalled,
+  seedNpmCache,
+  tarballShrinkwrap,
   watchOnce,
+  type Installed,
+  type LockEntry,
+  type NpmSandbox,
   type Outcome,
   type Packed,
 } from "./package";
+import { startStandInRegistry } from "./registry";
 
 let work: string;
 let packed: Packed;
+let sandbox: NpmSandbox;
+let shrinkwrap: Record<string, LockEntry>;
+let install: Installed;
 let cli: string;
+/** The installed CLI's object cache (size): private, not the user's ~/.cache. */
+let objectCache: string;
 
 beforeAll(() => {
   work = tempDir("install");
-  packed = packFresh(work);
-  cli = installOffline(packed.tarball, path.join(work, "prefix"));
+  sandbox = npmSandbox(path.join(work, "npm"));
+  packed = packFresh(work, sandbox);
+  shrinkwrap = tarballShrinkwrap(packed.tarball);
+  seedNpmCache(shrinkwrap, sandbox);
+  install = installOffline(packed.tarball, path.join(work, "prefix"), sandbox);
+  cli = install.cli;
+  objectCache = path.join(work, "objects");
   process.stdout.write(
     `install: ${path.basename(packed.tarball)} ${packed.size} bytes packed, ` +
       `${packed.unpackedSize} unpacked, ${packed.entryCount} files\n`,
   );
 }, 600_000);
+
+/** The installed CLI, with its object cache in the test's directory. */
+const runUser = (argv: readonly string[], cwd: string): Outcome =>
+  runInstalled(cli, argv, cwd, { REGCACHE_CACHE_DIR: objectCache });
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -76,6 +104,103 @@ test("the tarball holds what the installed CLI reads, and nothing only the repos
   ].sort();
   expect(packed.files).toEqual(expected);
   expect(packed.entryCount).toBe(expected.length);
+  // Spelled out, though the list above already excludes them: what only the repository needs.
+  const repositoryOnly =
+    /^(tests|bench|coverage|reports|generated|scripts|\.stryker-tmp|\.ci|seed)\/|golden|\.tgz$|\.o$|\.regcache-|^(stryker\.config\.json|jest\..*|tsconfig\.json|BENCHMARKS\.md|regcache\.config\.yaml)$/;
+  expect(packed.files.filter((f) => repositoryOnly.test(f))).toEqual([]);
+});
+
+test("the README's recipe installs every dependency at the shrinkwrap's version and integrity", () => {
+  const pinned = pinnedVersions(shrinkwrap);
+  expect(Object.keys(pinned).length).toBeGreaterThan(10);
+  expect(installedVersions(install.packageDir)).toEqual(pinned);
+  // npm's record of what it installed: the same tarballs, by integrity.
+  const hidden = JSON.parse(
+    fs.readFileSync(path.join(install.packageDir, "node_modules", ".package-lock.json"), "utf8"),
+  ) as { packages: Record<string, LockEntry> };
+  const integrity = (packages: Record<string, LockEntry>) =>
+    Object.fromEntries(Object.keys(pinned).map((k) => [k, packages[k]?.integrity]));
+  expect(integrity(hidden.packages)).toEqual(integrity(shrinkwrap));
+});
+
+test("a plain npm install -g of the tarball file does not follow its shrinkwrap", () => {
+  // Same cache: every pinned tarball and its metadata. Following the shrinkwrap,
+  // offline would succeed with the pinned tree (as the recipe does); resolving
+  // ranges afresh, npm wants versions the cache was never given.
+  const prefix = path.join(work, "plain-prefix");
+  const r = execNpm(["install", "-g", "--offline", "--prefix", prefix, packed.tarball]);
+  const outcome =
+    r.code === 0
+      ? { installed: installedVersions(path.join(prefix, "lib", "node_modules", "regcache")) }
+      : { failed: /ENOTCACHED/.test(r.stderr) };
+  expect(outcome).not.toEqual({ installed: pinnedVersions(shrinkwrap) });
+  if ("failed" in outcome) expect(outcome.failed).toBe(true);
+  process.stdout.write(
+    `install: plain npm install -g of the tarball, offline: ${
+      r.code === 0
+        ? "a tree other than the shrinkwrap's"
+        : r.stderr.split("\n").slice(0, 2).join(" / ")
+    }\n`,
+  );
+});
+
+/** npm from the sandbox, as a user types it. */
+function execNpm(argv: readonly string[], cwd = work): Outcome {
+  const r = spawnSync("npm", argv, { cwd, env: sandbox.env, encoding: "utf8" });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("npx from the tarball: --version, specs and generate, then offline from its cache", async () => {
+  // npx resolves the dependencies afresh, as the plain install does: offline
+  // from a cache that npm ci filled it cannot. A stand-in registry on 127.0.0.1
+  // offers exactly the pinned versions for its first run; the later runs are
+  // --offline with the stand-in closed.
+  const registry = await startStandInRegistry(shrinkwrap, sandbox.cache);
+  const dir = tempDir("install-npx");
+  try {
+    const env = { ...sandbox.env, npm_config_registry: registry.url, npm_config_yes: "true" };
+    const npx = (argv: readonly string[], ...flags: string[]) =>
+      runAsync(
+        "npm",
+        ["exec", ...flags, `--package=${packed.tarball}`, "--", "regcache", ...argv],
+        dir,
+        env,
+      );
+    const version = await npx(["--version"]);
+    await registry.close();
+    expect({ code: version.code, stdout: version.stdout }).toEqual({
+      code: 0,
+      stdout: `${packed.manifest.version}\n`,
+    });
+    expect(registry.log.length).toBeGreaterThan(0);
+    expect(registry.log.filter((l) => !l.endsWith(" 200"))).toEqual([]);
+
+    const specs = await npx(["specs", "--format", "json"], "--offline");
+    expect(specs.code).toBe(0);
+    const inRepoSpecs = await runCli(["specs", "--format", "json"], { cwd: dir });
+    const names = (o: { stdout: string }) =>
+      (JSON.parse(o.stdout) as { name: string }[]).map((s) => s.name);
+    expect(names(specs)).toEqual(names(inRepoSpecs));
+
+    const gen = await npx(["generate", "--spec", "x86-kvm", "--out", "out"], "--offline");
+    expect(gen.code).toBe(0);
+    const repo = tempDir("install-npx-repo");
+    const inRepo = await runCli(["generate", "--spec", "x86-kvm", "--out", "out"], { cwd: repo });
+    expect(gen.stdout).toBe(inRepo.stdout);
+    expect(readTree(path.join(dir, "out"))).toEqual(readTree(path.join(repo, "out")));
+    expect(fs.readdirSync(dir)).toEqual(["out"]);
+
+    // What npx installed, in the sandbox's cache (never ~/.npm/_npx).
+    const npxDirs = fs.readdirSync(path.join(sandbox.cache, "_npx"));
+    expect(npxDirs).toHaveLength(1);
+    const npxRegcache = path.join(sandbox.cache, "_npx", npxDirs[0]!, "node_modules", "regcache");
+    expect(fs.readFileSync(path.join(npxRegcache, "package.json"), "utf8")).toContain(
+      `"version": "${packed.manifest.version}"`,
+    );
+  } finally {
+    await registry.close().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("installing the tarball runs no script and asks for none", () => {
@@ -99,7 +224,7 @@ test("the installed CLI runs from a directory outside the repository", () => {
 });
 
 /** The installed package's spec/ directory, with a trailing slash. */
-const installedSpecDir = () => path.join(path.dirname(cli), "..", "regcache", "spec") + "/";
+const installedSpecDir = () => path.join(install.packageDir, "spec") + "/";
 
 test("regcache specs lists the bundled specs inside the installed package", () => {
   const dir = tempDir("install-specs");
@@ -150,7 +275,7 @@ describe("installed vs in-repo, from a subdirectory with relative paths", () => 
   });
 
   async function both(argv: readonly string[]): Promise<[Outcome, Outcome]> {
-    const a = runInstalled(cli, argv, sub(installed));
+    const a = runUser(argv, sub(installed));
     const b = await runCli(argv, { cwd: sub(repo) });
     return [anonymous(a, installed), anonymous(b, repo)];
   }
@@ -225,12 +350,52 @@ describe("installed vs in-repo, from a subdirectory with relative paths", () => 
     const a = await watchOnce(cli, argv, sub(installed));
     expect(a.stderr).toBe("");
     expect(a.code).toBe(0);
-    const templates = path.join(path.dirname(cli), "..", "regcache", "templates");
+    const templates = path.join(install.packageDir, "templates");
     const spec = path.join(installed, "proj", "my.yaml");
     expect(a.stdout).toContain(`watching ${spec} and ${templates}/ (Ctrl-C to stop)\n`);
     const b = await runCli(["generate", ...argv], { cwd: sub(repo) });
     expect(b.code).toBe(0);
     expect(readTree(outDir(installed, "wout"))).toEqual(readTree(outDir(repo, "wout")));
+  });
+
+  test("the banner's Regenerate command, run by the installed CLI from its anchor, writes the same files", async () => {
+    // From "a bundled spec by name" above: ../bundled, anchored at proj/ (the output's parent).
+    const header = path.join(outDir(installed, "bundled"), "c", "kvm_regs.h");
+    const command = /\n \* Regenerate with: (regcache [^\n]*)\n/.exec(
+      fs.readFileSync(header, "utf8"),
+    )?.[1];
+    expect(command).toBe("regcache generate --spec x86-kvm --out bundled");
+    fs.rmSync(outDir(installed, "bundled"), { recursive: true });
+    const r = runUser(command!.split(" ").slice(1), path.join(installed, "proj"));
+    expect(r.code).toBe(0);
+    expect(readTree(outDir(installed, "bundled"))).toEqual(readTree(outDir(repo, "bundled")));
+  });
+
+  test("size jobs and size merge: the same reports as the repository's", async () => {
+    const configs = ["gcc-O2", "gcc-O2-retpoline"];
+    const jobs = configs.map((c) => `../jobs/${c}.json`);
+    for (const [i, config] of configs.entries()) {
+      const argv = ["size", "--spec", "../my.yaml", "--compiler", "gcc", "--config", config];
+      const [a, b] = await both([...argv, "--format", "json", "--out", jobs[i]!]);
+      expect(a.code).toBe(0);
+      expect(a).toEqual(b);
+    }
+    const reports = readTree(outDir(installed, "jobs"));
+    expect(Object.keys(reports).sort()).toEqual(configs.map((c) => `${c}.json`).sort());
+    expect(reports).toEqual(readTree(outDir(repo, "jobs")));
+    for (const format of ["json", "markdown"]) {
+      const [a, b] = await both(["size", "merge", ...jobs, "--format", format]);
+      expect(a.code).toBe(0);
+      expect(a).toEqual(b);
+    }
+    const [merged] = await both(["size", "merge", ...jobs, "--format", "json"]);
+    const report = JSON.parse(merged.stdout) as { configs: { name: string }[] };
+    expect(report.configs.map((c) => c.name)).toEqual(configs);
+  });
+
+  test("nothing was written in the working directory", () => {
+    expect(fs.readdirSync(sub(installed))).toEqual([]);
+    expect(fs.readdirSync(sub(repo))).toEqual([]);
   });
 });
 
@@ -244,6 +409,10 @@ test("outside a checkout, a command given no spec exits 2 and writes nothing", (
       expect(r.stderr).toContain("--spec NAME: see regcache specs");
       expect(fs.readdirSync(dir)).toEqual([]);
     }
+    // Told what to generate but not where: the documented default, generated/ here.
+    const r = runInstalled(cli, ["generate", "--spec", "x86-kvm"], dir);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(["generated"]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -288,13 +457,55 @@ describe("commands that read a built tree, run from the tree's top with relative
         "--format",
         "json",
       ];
-      const a = runInstalled(cli, argv, dir);
+      const a = runUser(argv, dir);
       const b = await runCli(argv, { cwd: dir });
       expect(a.code).toBe(0);
       expect(hide(a, dir)).toEqual(hide(b, dir));
       const report = JSON.parse(a.stdout) as { configs: { functions: unknown[] }[] };
       expect(report.configs[0]!.functions.length).toBeGreaterThan(0);
       expect(fx.snapshot()).toEqual(before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("size --objects compares two object trees as the repository does", async () => {
+    const dir = tempDir("install-objects");
+    try {
+      // Two builds of the size suite's object fixtures, as kbuild lays out a tree.
+      const fixtures = path.join(repoRoot, "tests", "size", "fixtures", "objects");
+      for (const [side, v] of [
+        ["old", "1"],
+        ["new", "2"],
+      ] as const) {
+        fs.mkdirSync(path.join(dir, side, "sub"), { recursive: true });
+        for (const [src, obj] of [
+          ["clones.c", "clones.o"],
+          ["helpers.c", "sub/helpers.o"],
+        ])
+          execFileSync("gcc", [
+            "-O2",
+            `-DV=${v}`,
+            "-c",
+            path.join(fixtures, src),
+            "-o",
+            path.join(dir, side, obj),
+          ]);
+      }
+      for (const format of ["json", "text"]) {
+        const argv = ["size", "--objects", "old", "new", "--format", format];
+        const a = runUser(argv, dir);
+        const b = await runCli(argv, { cwd: dir });
+        expect(a.code).toBe(0);
+        expect(hide(a, dir)).toEqual(hide(b, dir));
+      }
+      const report = JSON.parse(
+        runUser(["size", "--objects", "old", "new", "--format", "json"], dir).stdout,
+      ) as {
+        configs: { functions: { delta: number }[] }[];
+      };
+      expect(report.configs[0]!.functions.filter((f) => f.delta !== 0).length).toBeGreaterThan(0);
+      expect(fs.readdirSync(dir).sort()).toEqual(["new", "old"]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -19,9 +19,11 @@ import { adoptGeneratedHeader } from "../../generator/kernel/adopt";
 import { runCli } from "../helpers/capture";
 import {
   installOffline,
+  npmSandbox,
   packFresh,
-  readTree,
   runInstalled,
+  seedNpmCache,
+  tarballShrinkwrap,
   type Outcome,
 } from "../install/package";
 import {
@@ -41,11 +43,14 @@ const log = (line: string) => process.stderr.write(`kernel install: ${line}\n`);
 
 let work: string;
 let cli: string;
+let packageDir: string;
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-kernel-install-"));
-  const packed = packFresh(work);
-  cli = installOffline(packed.tarball, path.join(work, "prefix"));
+  const sandbox = npmSandbox(path.join(work, "npm"));
+  const packed = packFresh(work, sandbox);
+  seedNpmCache(tarballShrinkwrap(packed.tarball), sandbox);
+  ({ cli, packageDir } = installOffline(packed.tarball, path.join(work, "prefix"), sandbox));
   log(`installed ${path.basename(packed.tarball)} into ${path.join(work, "prefix")}`);
 }, 600_000);
 
@@ -91,7 +96,7 @@ describe.each(SERIES)("Linux %s", (series) => {
     const hide = (t: string) => t.split(root).join("<tree>").split(specDir).join("<spec>");
     return { code: o.code, stdout: hide(o.stdout), stderr: hide(o.stderr) };
   };
-  const installedSpecs = () => path.join(path.dirname(cli), "..", "regcache", "spec");
+  const installedSpecs = () => path.join(packageDir, "spec");
   const repoSpecs = path.resolve(__dirname, "..", "..", "spec");
 
   test(`generate --spec ${spec} --out ${OUT}: one new file, the bytes the repository writes`, async () => {
@@ -139,6 +144,19 @@ describe.each(SERIES)("Linux %s", (series) => {
     expect(drift.stdout.trimEnd().split("\n").pop()).toBe(
       `regcache: to fix, run: regcache generate --spec ${spec} --out ${OUT}`,
     );
+  });
+
+  test("without --spec or a project file: exit 2 with what to pass, nothing written in the tree", () => {
+    const before = kvmDir(user);
+    for (const command of ["generate", "check", "size"]) {
+      const r = runInstalled(cli, [command], path.join(user, OUT));
+      expect({ command, code: r.code }).toEqual({ command, code: 2 });
+      expect(r.stderr).toContain("--spec NAME: see regcache specs");
+    }
+    expect(kvmDir(user)).toEqual(before);
+    expect(
+      fs.readdirSync(user).filter((e) => e.startsWith("regcache") || e === "generated"),
+    ).toEqual([]);
   });
 
   test("with a project file at the tree's top: plain generate and check from arch/x86/kvm, the banner's command from the top", async () => {

@@ -5,7 +5,8 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: "node",
+  // node, with a private TMPDIR per test file that must be empty at its end.
+  testEnvironment: "<rootDir>/tests/helpers/private-tmp-environment.js",
   roots: ["<rootDir>/tests/kernel"],
   testMatch: ["**/*.proof.ts"],
   transform: {

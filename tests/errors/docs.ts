@@ -7,6 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { messages, type DiagnosticCode } from "../../generator/messages";
+import { importMessages } from "../../generator/import/messages";
+import { sizeMessages } from "../../generator/size/messages";
 import { SPECIAL } from "./cases";
 
 const here = __dirname;
@@ -31,7 +33,7 @@ const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: strin
   RC020: {
     title: "The project file is not a mapping",
     example: "project-file-not-a-mapping",
-    fix: "`regcache.config.yaml` maps keys to values: `spec: path/to/spec.yaml`, optionally `out`, `c-style` and `all-cached` (README.md, \"Project file\").",
+    fix: '`regcache.config.yaml` maps keys to values: `spec: path/to/spec.yaml`, optionally `out`, `c-style` and `all-cached` (README.md, "Project file").',
   },
   RC021: {
     title: "Unknown key in the project file",
@@ -225,6 +227,40 @@ const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: strin
   },
 };
 
+/** One message or hint of a catalog as a Markdown table cell: ‹n› where a value is filled in. */
+function cell(template: string): string {
+  return template
+    .replace(/\{(\d+)(:x)?\}/g, "‹$1›")
+    .replace(/\n/g, " ")
+    .replace(/\|/g, "\\|");
+}
+
+/**
+ * A command's diagnostic catalog (size's RC6xx, import's RC8xx) as the Markdown
+ * table the docs show: one row per code in catalog order, message and hint as
+ * the catalog has them. Built, never hand-copied, so the page cannot drift.
+ */
+export function catalogTable(catalog: Record<string, { text: string; hint: string }>): string {
+  return [
+    "| code | message | hint |",
+    "|---|---|---|",
+    ...Object.entries(catalog).map(
+      ([code, e]) => `| ${code} | ${cell(e.text)} | ${cell(e.hint)} |`,
+    ),
+  ].join("\n");
+}
+
+/** docs/size-report.md, whose "Diagnostics of the size command" table is catalogTable(sizeMessages). */
+export const sizeReportPagePath = path.join(here, "..", "..", "docs", "size-report.md");
+
+/** The size report page with its diagnostics table rebuilt from the catalog. */
+export function sizeReportPage(current: string): string {
+  const start = current.indexOf("| code | message | hint |");
+  if (start < 0) throw new Error(`${sizeReportPagePath} has no diagnostics table`);
+  const end = current.indexOf("\n\n", start);
+  return current.slice(0, start) + catalogTable(sizeMessages) + current.slice(end);
+}
+
 /** The diagnostic blocks of one code in a baseline, each from its first line to the next diagnostic. */
 function blocksOf(stderr: string, code: string): string[] {
   const blocks = stderr
@@ -295,6 +331,20 @@ export function errorsPage(): string {
       "",
     );
   }
+  out.push(
+    "## Codes of the other commands",
+    "",
+    "`regcache size` has its own catalog, RC600–RC6xx, for its options, budget and config files and",
+    "compile databases: [docs/size-report.md](size-report.md#diagnostics-of-the-size-command-rc6xx).",
+    "",
+    '`regcache import` reads a kernel tree (docs/kernel.md, "Adopting regcache in a kernel tree") and',
+    "reports with codes RC8xx (`generator/import/messages.ts`). Each prints as `file: error CODE:",
+    "message` (with a position where the problem has one), then a `= help:` line; the exit code is 2 and",
+    "nothing is written. ‹n› marks where a name or value is filled in.",
+    "",
+    catalogTable(importMessages),
+    "",
+  );
   return out.join("\n");
 }
 

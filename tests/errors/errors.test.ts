@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { messages } from "../../generator/messages";
 import { caseNames, runCase } from "./cases";
-import { errorsPage, errorsPagePath } from "./docs";
+import { errorsPage, errorsPagePath, sizeReportPage, sizeReportPagePath } from "./docs";
 
 const here = __dirname;
 const update = process.env["UPDATE_GOLDEN"] === "1";
@@ -60,4 +60,11 @@ it("docs/errors.md documents every code with its baseline's real output", () => 
   for (const code of Object.keys(messages))
     expect(page).toMatch(new RegExp(`\n## ${code}\n[^]*?error ${code}: [^]*?\\*\\*Fix:\\*\\*`));
   expect(fs.readFileSync(errorsPagePath, "utf8")).toBe(page);
+});
+
+it("docs/size-report.md's diagnostics table is the size catalog, row for row", () => {
+  const current = fs.readFileSync(sizeReportPagePath, "utf8");
+  const page = sizeReportPage(current);
+  if (update) fs.writeFileSync(sizeReportPagePath, page);
+  expect(current).toBe(page);
 });

@@ -31,7 +31,7 @@ import {
   type SpecLocation,
   type TargetArgs,
 } from "./common";
-import { firstProblem, writableDirectory, type Prepared } from "./usage";
+import { directoryOrAbsent, firstProblem, writableDirectory, type Prepared } from "./usage";
 
 export type { TargetArgs };
 
@@ -66,7 +66,8 @@ export function targetOptions(y: Argv): Argv<ParsedTargetArgs> {
 /**
  * generate's, check's and watch's prepare step: the project file, then the
  * command line over it; for a command that writes (generate, watch) the
- * output directory must be writable. No side effects.
+ * output directory must be writable, for one that only reads it (check,
+ * generate --dry-run) a directory or absent. No side effects.
  */
 export function prepareTarget<A extends ParsedTargetArgs>(
   args: A,
@@ -82,8 +83,11 @@ export function prepareTarget<A extends ParsedTargetArgs>(
       diagnostics: loaded.diagnostics,
     };
   const completed = completeTargetArgs(args, io, loaded.project);
-  if (!completed.ok || !opts.writes) return completed;
-  return firstProblem(completed.args, [writableDirectory(io, "out", completed.args.out)]);
+  if (!completed.ok) return completed;
+  const out = completed.args.out;
+  return firstProblem(completed.args, [
+    opts.writes ? writableDirectory(io, "out", out) : directoryOrAbsent(io, "out", out),
+  ]);
 }
 
 export function prepare(args: GenerateArgs, io: Io): Prepared<GenerateArgs> {

@@ -110,6 +110,21 @@ function creatableUnder(target: string): { dir: string } | { reason: string } {
   }
 }
 
+/**
+ * An output directory the command only reads (check, generate --dry-run): a
+ * directory, or absent (every file then counts as missing), never a file.
+ */
+export function directoryOrAbsent(io: Io, option: string, value: string): UsageProblem | undefined {
+  try {
+    if (!fs.statSync(path.resolve(io.cwd, value)).isDirectory())
+      return problem(`--${option} ${value}: it is a file, not a directory`);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? undefined : problem(`--${option} ${value}: ${errnoText(err)}`);
+  }
+}
+
 /** An output directory the command will write into: a writable directory, or creatable. */
 export function writableDirectory(io: Io, option: string, value: string): UsageProblem | undefined {
   const dir = path.resolve(io.cwd, value);

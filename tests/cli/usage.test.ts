@@ -165,11 +165,20 @@ function casesFor(command: (typeof ALL)[number]): [string, Case][] {
     ]);
     rows.push(["--format without its value", c(["--format"], /--format needs a value$/)]);
   }
-  if (command === "generate" || command === "watch") {
+  if (command !== "size") {
+    // check and generate --dry-run only read --out, but a file there is still a usage error.
     rows.push([
       "--out is a file",
       c(["--out", "afile"], /--out afile: it is a file, not a directory$/),
     ]);
+  }
+  if (command === "generate") {
+    rows.push([
+      "--out is a file (--dry-run)",
+      c(["--dry-run", "--out", "afile"], /--out afile: it is a file, not a directory$/),
+    ]);
+  }
+  if (command === "generate" || command === "watch") {
     rows.push([
       "--out under a file",
       c(["--out", "afile/gen"], /--out afile\/gen: .*not a directory/),

@@ -25,6 +25,7 @@ import { OverlayFile } from "../size/overlay";
 import { MeasuredConfig, SkippedConfig } from "../size/report";
 import { inside, reachesDirectory } from "../size/rewrite";
 import { measureTree, planTree, TreeSide } from "../size/tree";
+import { makeScratchDir } from "../scratch";
 
 /** The file a kernel spec's header stands for, below the tree's root. */
 export const KERNEL_HEADER = `arch/x86/kvm/${GENERATED_HEADER}`;
@@ -415,9 +416,8 @@ export async function runTree(
     return { ok: false, exitCode: ExitCode.environment };
   }
   const compiler = runnables[0].compiler;
-  const root = args.keep
-    ? path.resolve(io.cwd, args.keep)
-    : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
+  const scratch = args.keep ? undefined : makeScratchDir("regcache-size-");
+  const root = scratch ? scratch.path : path.resolve(io.cwd, args.keep!);
   try {
     fs.mkdirSync(root, { recursive: true });
     const result = await measurePreparedTree(io, tree, {
@@ -453,6 +453,6 @@ export async function runTree(
     );
     return { ok: false, exitCode: ExitCode.environment };
   } finally {
-    if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
+    scratch?.remove();
   }
 }

@@ -56,6 +56,7 @@ import {
   type Prepared,
 } from "./usage";
 import { resolveSpecArg } from "../specs";
+import { makeScratchDir } from "../scratch";
 import {
   checkTreeOptions,
   forRun,
@@ -630,9 +631,8 @@ async function runSuite(
   const suite = found.suite;
 
   // 6. Build and measure.
-  const root = args.keep
-    ? path.resolve(io.cwd, args.keep)
-    : fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-"));
+  const scratch = args.keep ? undefined : makeScratchDir("regcache-size-");
+  const root = scratch ? scratch.path : path.resolve(io.cwd, args.keep!);
   let built;
   try {
     if (args.keep) prepareKeepDir(io.cwd, args.keep);
@@ -664,7 +664,7 @@ async function runSuite(
     );
     return { ok: false, exitCode: ExitCode.environment };
   } finally {
-    if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
+    if (scratch) scratch.remove();
     else if (fs.existsSync(root)) recordKeepDir(root);
   }
   if (!built.ok) {

@@ -7,11 +7,11 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { readElfSections } from "../size/elf";
 import { probeArgv, type CompileEntry } from "./compile-db";
 import { decodeProbe, PROBE_SECTION, probeSource, RELEASE_SECTION, type ProbeItem } from "./probe";
+import { makeScratchDir } from "../scratch";
 
 export type ProbeRunResult =
   | {
@@ -51,7 +51,8 @@ export async function runProbe(
   entry: CompileEntry,
   items: readonly ProbeItem[],
 ): Promise<ProbeRunResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-import-"));
+  const scratch = makeScratchDir("regcache-import-");
+  const dir = scratch.path;
   try {
     const source = path.join(dir, "probe.c");
     const object = path.join(dir, "probe.o");
@@ -89,6 +90,6 @@ export async function runProbe(
       release: decoded.release,
     };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    scratch.remove();
   }
 }

@@ -96,8 +96,11 @@ function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ENOENT") return undefined;
+    // Some errors (EISDIR from read) carry no path; the caller's message needs it.
+    if (e.path === undefined) e.path = file;
+    throw e;
   }
 }
 

@@ -11,7 +11,7 @@ import type { Diagnostic } from "../diagnostics";
 import { formatDiagnostic, lineColOf, sortDiagnostics } from "../diagnostics";
 import { ExitCode, type Io } from "../io";
 import { OutputPathError, readOutputTree, type OutputTree } from "../writer";
-import { locate, printDiagnostics } from "./common";
+import { displayPathOf, locate, printDiagnostics } from "./common";
 import {
   generateCommandFor,
   prepareTarget,
@@ -78,7 +78,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
     if (!refused && !(e.code && e.syscall)) throw err;
     const message = refused
       ? err.message
-      : `cannot read ${out}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`;
+      : `cannot read ${e.path ? displayPathOf(io, e.path) : `${out}/`}: ${e.code} (${e.syscall})`;
     io.stderr(`regcache: error: ${message}\n`);
     if (json) io.stdout(jsonLine({ ...header, status: "error", error: message }));
     return refused ? ExitCode.invalidInput : ExitCode.environment;

@@ -1,7 +1,7 @@
 /*
  * `regcache check` against a temp project: in step, an edited spec, the spec
  * reverted, missing, stale and hand-edited files, JSON, and the exit codes
- * for an invalid spec and an unreadable output directory.
+ * for an invalid spec, an --out that is a file and an output file that cannot be read.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -268,12 +268,28 @@ describe("regcache check", () => {
     expect(typeof doc.diagnostics[0].line).toBe("number");
   });
 
-  test("an unreadable output directory: exit 3", async () => {
+  test("an --out that is a file: a usage error naming the option, exit 2, nothing read", async () => {
     fs.writeFileSync(path.join(project, "not-a-dir"), "a file where the output should be\n");
-    const r = await regcache(project, "check", "--out", "not-a-dir");
+    for (const format of ["text", "json"]) {
+      const r = await regcache(project, "check", "--out", "not-a-dir", "--format", format);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /^regcache: error: --out not-a-dir: it is a file, not a directory$/m,
+      );
+    }
+  });
+
+  test("an output file that cannot be read: exit 3, naming the file", async () => {
+    // A directory where the header should be: reading it fails with EISDIR (even as root).
+    fs.rmSync(path.join(gen, "c", "kvm_cache_regs.h"));
+    fs.mkdirSync(path.join(gen, "c", "kvm_cache_regs.h"));
+    const r = await regcache(project, "check");
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^regcache: error: cannot read not-a-dir\/: ENOTDIR/);
-    const j = await regcache(project, "check", "--out", "not-a-dir", "--format", "json");
+    expect(r.stderr).toBe(
+      "regcache: error: cannot read generated/c/kvm_cache_regs.h: EISDIR (read)\n",
+    );
+    const j = await regcache(project, "check", "--format", "json");
     expect(j.code).toBe(3);
     expect(JSON.parse(j.stdout)).toMatchObject({ version: 2, status: "error" });
   });

@@ -166,6 +166,17 @@ test("npx from the tarball: --version, specs and generate, then offline from its
         dir,
         env,
       );
+    // Offline from the seeded cache (every pinned tarball and its metadata, for
+    // the user's registry), npx asks for versions the cache was never given, as
+    // the plain install does.
+    const unpinned = await runAsync(
+      "npm",
+      ["exec", "--offline", `--package=${packed.tarball}`, "--", "regcache", "--version"],
+      dir,
+      { ...sandbox.env, npm_config_yes: "true" },
+    );
+    expect(unpinned.code).not.toBe(0);
+    expect(unpinned.stderr).toMatch(/ENOTCACHED/);
     const version = await npx(["--version"]);
     await registry.close();
     expect({ code: version.code, stdout: version.stdout }).toEqual({

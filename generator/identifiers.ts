@@ -35,6 +35,12 @@ export function camelName(name: string): string {
   return name.toLowerCase().replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** The TypeScript name of a C helper a spec's accessors name: kvm_read_cr0_bits → readCr0Bits. */
+export const tsFunctionName = (cName: string): string => camelName(cName.replace(/^kvm_/, ""));
+
+/** A field below vcpu->arch as TypeScript reaches it: walk_mmu->pdptrs → walkMmu.pdptrs. */
+export const tsFieldPath = (field: string): string => field.split("->").map(camelName).join(".");
+
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const C_KEYWORDS: ReadonlySet<string> = new Set(
@@ -83,7 +89,10 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
     (
       "BACKENDS Backend KvmX86Ops NR_KVM_REG_BITS NR_VCPU_REGS REGS_AVAIL_SET REGS_LAZY_LOAD_SET " +
       "REG_MASK_WORDS Reg RegMask Vcpu VcpuArch createVcpu isAvailable isDirty markAvailable " +
-      "markDirty markForReload maskClear maskSet maskTest readEdxEax regMask registerRead registerWrite"
+      "markDirty markForReload maskClear maskSet maskTest readEdxEax regMask registerRead registerWrite " +
+      // with the spec's api and accessors (generator/ts/extended.ts)
+      "registerReadRaw registerWriteRaw testAndMarkAvailable staticCall staticCallUpdate " +
+      "WARN_ON_ONCE warnOnce KVM_POSSIBLE_CR0_GUEST_BITS KVM_POSSIBLE_CR4_GUEST_BITS"
     ).split(" "),
   ),
 };
@@ -123,7 +132,7 @@ export const backendSetNames = (name: string) => ({
  */
 export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   const upper = t.name.toUpperCase();
-  if (t.what === "accessor") return { c: [t.name], ts: [] };
+  if (t.what === "accessor") return { c: [t.name], ts: [tsFunctionName(t.name)] };
   if (t.what === "backend") {
     const sets = backendSetNames(t.name);
     return { c: [sets.lazy, sets.available], ts: [sets.lazy, sets.available] };

@@ -118,6 +118,10 @@ export const messages = {
     text: "kernel_header '{0}' is the name of the kernel's own header",
     hint: "a quoted #include of it beside kvm_cache_regs.h would include itself; keep kvm_cache_regs_gen.h",
   },
+  RC148: {
+    text: "the ts target needs the value of '{0}', which regcache does not know",
+    hint: "name {1}, or write only the C targets (output.targets: [c] or [kernel])",
+  },
 } as const;
 
 export type DiagnosticCode = keyof typeof messages;

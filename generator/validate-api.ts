@@ -10,6 +10,7 @@
 import { diagnose, lineColOf, type Diagnostic, type SourceFile, type Span } from "./diagnostics";
 import type { DocPath } from "./parse";
 import { didYouMean } from "./suggest";
+import { KERNEL_CONSTANTS } from "./kernel-constants";
 
 export type TargetName = "c" | "ts" | "kernel";
 export type CacheRegStyle = "ops_pointer" | "static_call" | "kvm_x86_call";
@@ -116,7 +117,24 @@ export function checkApi(ctx: ApiContext): CheckedApi {
     accessorNames.push(...checked.names);
   });
   const api = checkApiSection(ctx, accessors);
+  if (output.targets.includes("ts")) checkTsConstants(ctx, list);
   return { output, api, accessors, accessorNames };
+}
+
+/**
+ * The ts target prints the guest-owned gating with the possible bits' value,
+ * which C takes from its headers: a constant regcache does not know cannot be
+ * written in TypeScript.
+ */
+function checkTsConstants(ctx: ApiContext, list: readonly unknown[]): void {
+  const known = Object.keys(KERNEL_CONSTANTS);
+  list.forEach((entry, i) => {
+    const owned = isObj(entry) && isObj(entry["guest_owned"]) ? entry["guest_owned"] : undefined;
+    const possible = owned ? str(owned["possible"]) : undefined;
+    if (possible === undefined || possible in KERNEL_CONSTANTS) return;
+    const p: DocPath = ["accessors", i, "guest_owned", "possible"];
+    ctx.report(diagnose("RC148", ctx.file, ctx.span(p), possible, known.join(" or ")));
+  });
 }
 
 function checkOutput(ctx: ApiContext): SpecOutput {

@@ -6,11 +6,87 @@
  */
 import type { FunctionDeclarationStructure } from "ts-morph";
 import type { AccessorModel } from "../model";
+import { cacheRegCall } from "./extended";
 import { accessorNames, doc, fn, regParam, regRef, vcpuParam, type TsContext } from "./structures";
+
+/** The cached pair's names: registerRead/registerWrite, or with api.raw_pair the _raw twins. */
+export const cachedNames = (ctx: TsContext) =>
+  ctx.model.api.rawPair
+    ? { read: "registerReadRaw", write: "registerWriteRaw" }
+    : { read: "registerRead", write: "registerWrite" };
 
 export function cachedPath(ctx: TsContext): FunctionDeclarationStructure[] {
   // emits: isAvailable, isDirty, markAvailable, markDirty, markForReload, registerRead, registerWrite
   const valueParam = { name: "value", type: "bigint" };
+  const names = cachedNames(ctx);
+  const raw = ctx.model.api.rawPair;
+  const testAndMark = ctx.model.api.testAndMarkAvailable
+    ? [
+        fn(
+          ctx,
+          "testAndMarkAvailable",
+          "kvm_register_test_and_mark_available: whether reg was available; it is now.",
+          [vcpuParam, regParam],
+          "boolean",
+          [
+            "const was = maskTest(vcpu.arch.regsAvail, reg);",
+            "maskSet(vcpu.arch.regsAvail, reg);",
+            "return was;",
+          ],
+        ),
+      ]
+    : [];
+  const pair = raw
+    ? [
+        fn(
+          ctx,
+          names.read,
+          doc(
+            "kvm_register_read_raw, the cached path over all 64 bits: fetch from hardware state",
+            "only when regs is stale. A register past regs warns once and reads 0.",
+          ),
+          [vcpuParam, regParam],
+          "bigint",
+          [
+            'if (warnOnce(reg < 0 || reg >= NR_VCPU_REGS, "kvm_register_read_raw")) return 0n;',
+            `if (!isAvailable(vcpu, reg)) ${cacheRegCall(ctx, "reg")}`,
+            "return vcpu.arch.regs[reg]!;",
+          ],
+        ),
+        fn(
+          ctx,
+          names.write,
+          "kvm_register_write_raw: store and mark dirty; past regs, warn once and store nothing.",
+          [vcpuParam, regParam, valueParam],
+          "void",
+          [
+            'if (warnOnce(reg < 0 || reg >= NR_VCPU_REGS, "kvm_register_write_raw")) return;',
+            "vcpu.arch.regs[reg] = value;",
+            "markDirty(vcpu, reg);",
+          ],
+        ),
+      ]
+    : [
+        fn(
+          ctx,
+          "registerRead",
+          "kvm_register_read, the cached path: fetch from hardware state only when regs is stale.",
+          [vcpuParam, regParam],
+          "bigint",
+          [
+            `if (!isAvailable(vcpu, reg)) ${cacheRegCall(ctx, "reg")}`,
+            "return vcpu.arch.regs[reg]!;",
+          ],
+        ),
+        fn(
+          ctx,
+          "registerWrite",
+          "kvm_register_write: store, then mark dirty (and so available).",
+          [vcpuParam, regParam, valueParam],
+          "void",
+          ["vcpu.arch.regs[reg] = value;", "markDirty(vcpu, reg);"],
+        ),
+      ];
   return [
     fn(ctx, "isAvailable", "kvm_register_is_available", [vcpuParam, regParam], "boolean", [
       "return maskTest(vcpu.arch.regsAvail, reg);",
@@ -37,25 +113,8 @@ export function cachedPath(ctx: TsContext): FunctionDeclarationStructure[] {
       "void",
       ["maskClear(vcpu.arch.regsAvail, reg);", "maskClear(vcpu.arch.regsDirty, reg);"],
     ),
-    fn(
-      ctx,
-      "registerRead",
-      "kvm_register_read, the cached path: fetch from hardware state only when regs is stale.",
-      [vcpuParam, regParam],
-      "bigint",
-      [
-        "if (!isAvailable(vcpu, reg)) vcpu.kvmX86Ops.cacheReg(vcpu, reg);",
-        "return vcpu.arch.regs[reg]!;",
-      ],
-    ),
-    fn(
-      ctx,
-      "registerWrite",
-      "kvm_register_write: store, then mark dirty (and so available).",
-      [vcpuParam, regParam, valueParam],
-      "void",
-      ["vcpu.arch.regs[reg] = value;", "markDirty(vcpu, reg);"],
-    ),
+    ...testAndMark,
+    ...pair,
   ];
 }
 
@@ -78,7 +137,9 @@ export function accessors(ctx: TsContext): FunctionDeclarationStructure[] {
     const direct = a.path === "direct";
     return [
       fn(ctx, read, accessorDoc(a, a.read), [vcpuParam], "bigint", [
-        direct ? `return vcpu.arch.regs[${reg}]!;` : `return registerRead(vcpu, ${reg});`,
+        direct
+          ? `return vcpu.arch.regs[${reg}]!;`
+          : `return ${cachedNames(ctx).read}(vcpu, ${reg});`,
       ]),
       fn(
         ctx,
@@ -86,7 +147,11 @@ export function accessors(ctx: TsContext): FunctionDeclarationStructure[] {
         accessorDoc(a, a.write),
         [vcpuParam, { name: "value", type: "bigint" }],
         "void",
-        [direct ? `vcpu.arch.regs[${reg}] = value;` : `registerWrite(vcpu, ${reg}, value);`],
+        [
+          direct
+            ? `vcpu.arch.regs[${reg}] = value;`
+            : `${cachedNames(ctx).write}(vcpu, ${reg}, value);`,
+        ],
       ),
     ];
   });

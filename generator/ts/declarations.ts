@@ -11,6 +11,8 @@ import type {
   WriterFunction,
 } from "ts-morph";
 import type { BackendModel, RegisterModel } from "../model";
+import { camelName } from "../identifiers";
+import { extendedFunctions } from "./extended";
 import {
   bracketed,
   constant,
@@ -168,6 +170,40 @@ export function vcpuShape(ctx: TsContext): Statement[] {
       },
     ],
   };
+  // The fields the extended registers' readers use (accessors): cr0, cr3, the
+  // guest-owned bits, and indexed arrays behind a pointer (walk_mmu->pdptrs).
+  const scalars: { name: string; about: string }[] = [];
+  const pointers = new Map<string, string[]>();
+  for (const f of extendedFunctions(ctx)) {
+    const parts = f.field.split("->").map(camelName);
+    if (parts.length === 1)
+      scalars.push({
+        name: parts[0]!,
+        about: `vcpu->arch.${f.field}: ${f.register.name}, no regs slot.`,
+      });
+    else pointers.set(parts[0]!, [...(pointers.get(parts[0]!) ?? []), parts[1]!]);
+    if (f.guestOwned)
+      scalars.push({
+        name: camelName(f.guestOwned.owned),
+        about: `vcpu->arch.${f.guestOwned.owned}: which possibly guest-owned bits the guest owns now.`,
+      });
+  }
+  arch.properties!.push(
+    ...scalars.map(({ name, about }) => ({ name, type: "bigint", docs: [doc(about)] })),
+    ...[...pointers].map(([name, members]) => ({
+      name,
+      isReadonly: true,
+      type: `{ ${members.map((m) => `readonly ${m}: BigUint64Array`).join("; ")} }`,
+      docs: [doc(`${name}: indexed values behind a pointer, four u64 each (PAE's PDPTEs).`)],
+    })),
+  );
+  const fieldInit = [
+    ...scalars.map(({ name }) => `    ${name}: 0n,`),
+    ...[...pointers].map(
+      ([name, members]) =>
+        `    ${name}: { ${members.map((m) => `${m}: new BigUint64Array(4)`).join(", ")} },`,
+    ),
+  ];
   const vcpu: InterfaceDeclarationStructure = {
     kind: ctx.kinds.Interface,
     name: "Vcpu",
@@ -195,6 +231,7 @@ export function vcpuShape(ctx: TsContext): Statement[] {
       "    regs: new BigUint64Array(NR_VCPU_REGS),",
       "    regsAvail: new Uint32Array(REG_MASK_WORDS),",
       "    regsDirty: new Uint32Array(REG_MASK_WORDS),",
+      ...fieldInit,
       "  },",
       "  kvmX86Ops,",
       "};",

@@ -20,6 +20,7 @@ import type * as TsMorph from "ts-morph";
 import type { EmittedBody } from "../emitted";
 import type { Model } from "../model";
 import { accessors, cachedPath, edxEax } from "./accessors";
+import { dispatch, extendedAccessors, guestOwnedConstants, warnings } from "./extended";
 import { backendSets, counts, maskHelpers, regEnum, vcpuShape } from "./declarations";
 import { fitsOneLine, moduleDoc, TS_PRETTIER_OPTIONS, type TsContext } from "./structures";
 
@@ -72,8 +73,12 @@ export function printRegistersSource(model: Model): string {
       ...maskHelpers(ctx),
       ...vcpuShape(ctx),
       ...backendSets(ctx),
+      ...guestOwnedConstants(ctx),
+      ...dispatch(ctx),
+      ...warnings(ctx),
       ...cachedPath(ctx),
       ...accessors(ctx),
+      ...extendedAccessors(ctx),
       ...edxEax(ctx),
     ],
   });

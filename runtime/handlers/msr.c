@@ -53,6 +53,15 @@ bool kvm_rdpmc(struct kvm_vcpu *vcpu)
 	u64 data;
 	int err;
 
+	/*
+	 * kvm_pmu_rdpmc()'s permission check: outside ring 0 in protected
+	 * mode, RDPMC needs CR4.PCE.  PCE may be guest-owned, PE never is.
+	 */
+	if (!kvm_is_cr4_bit_set(vcpu, X86_CR4_PCE) &&
+	    kvm_x86_get_cpl(vcpu) != 0 &&
+	    kvm_is_cr0_bit_set(vcpu, X86_CR0_PE))
+		return 1;
+
 	err = kvm_pmu_rdpmc(vcpu, ecx, &data);
 	if (err)
 		return err;

@@ -18,7 +18,10 @@ int nested_svm_vmexit(struct kvm_vcpu *vcpu)
 		return 1;
 
 	/* L2's state as it left the guest. */
+	nested_vmcb->save.cr0 = kvm_read_cr0(vcpu);
 	nested_vmcb->save.cr3 = kvm_read_cr3(vcpu);
+	/* The kernel reads vcpu->arch.cr4 here: SVM never loads CR4 lazily. */
+	nested_vmcb->save.cr4 = kvm_read_cr4(vcpu);
 	nested_vmcb->save.cr2 = vmcb->save.cr2;
 	nested_vmcb->save.rflags = kvm_get_rflags(vcpu);
 	nested_vmcb->save.rip = vmcb->save.rip;

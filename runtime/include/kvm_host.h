@@ -71,7 +71,8 @@ void kvm_x86_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg);
 static const struct kvm_x86_ops regcache_static_call_ops __attribute__((unused)) = {
 	.cache_reg = kvm_x86_cache_reg,
 };
-#define kvm_x86_ops (&regcache_static_call_ops)
+static const struct kvm_x86_ops *const kvm_x86_ops __attribute__((unused)) =
+	&regcache_static_call_ops;
 #else
 /* Pointer dispatch, as in the seed's era: an indirect call through the ops table. */
 extern struct kvm_x86_ops *kvm_x86_ops;

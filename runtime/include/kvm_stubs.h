@@ -89,6 +89,7 @@ struct msr_data {
 struct vmcb_save_area {
 	u64 cr2, cr3, dr7, rflags;
 	u64 rip, rsp, rax;
+	u64 cr0, cr4;
 };
 
 struct vmcb {
@@ -148,9 +149,25 @@ bool kvm_require_cpl(struct kvm_vcpu *vcpu, int required_cpl);
 bool cpuid_fault_enabled(struct kvm_vcpu *vcpu);
 unsigned long kvm_get_rflags(struct kvm_vcpu *vcpu);
 void kvm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags);
+/*
+ * Stand-ins for the extended registers' readers the handlers use, where the
+ * generated header defines none (x86-kvm-v5.2.yaml's, which has no
+ * accessors section): the generated header #defines each reader it has.
+ */
 #ifndef kvm_read_cr3
-/* A stand-in where the generated header has no CR3 reader. */
 unsigned long kvm_read_cr3(struct kvm_vcpu *vcpu);
+#endif
+#ifndef kvm_read_cr0
+unsigned long kvm_read_cr0(struct kvm_vcpu *vcpu);
+#endif
+#ifndef kvm_read_cr4
+unsigned long kvm_read_cr4(struct kvm_vcpu *vcpu);
+#endif
+#ifndef kvm_is_cr0_bit_set
+bool kvm_is_cr0_bit_set(struct kvm_vcpu *vcpu, unsigned long cr0_bit);
+#endif
+#ifndef kvm_is_cr4_bit_set
+bool kvm_is_cr4_bit_set(struct kvm_vcpu *vcpu, unsigned long cr4_bit);
 #endif
 int kvm_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3);
 unsigned long kvm_get_linear_rip(struct kvm_vcpu *vcpu);

@@ -132,6 +132,29 @@ u64 sim_load_cache(const struct sim_vcpu *sv, unsigned int reg)
 }
 
 /*
+ * What a lazily loaded register's cache holds after VM-exit: poison, except
+ * for CR0 and CR4 where the headers gate reads on the guest-owned bits.
+ * There KVM keeps every bit it intercepts up to date, so only the bits the
+ * guest owns are stale (the guest may have flipped them): a read of other
+ * bits needs no cache_reg, one of owned bits does.
+ */
+u64 sim_stale_value(struct sim_vcpu *sv, unsigned int reg)
+{
+	u64 hw = *sv->backend->slot(&sv->hw, reg);
+
+	(void)hw;
+#ifdef kvm_read_cr0_bits
+	if (reg == VCPU_EXREG_CR0)
+		return hw ^ sv->ext.vcpu.arch.cr0_guest_owned_bits;
+#endif
+#ifdef kvm_read_cr4_bits
+	if (reg == VCPU_EXREG_CR4)
+		return hw ^ sv->ext.vcpu.arch.cr4_guest_owned_bits;
+#endif
+	return SIM_POISON(reg);
+}
+
+/*
  * PDPTE1-3 go with PDPTE0 (the PDPTR slot): loaded from hardware state,
  * poisoned, or written back, all four at once.
  */
@@ -198,7 +221,7 @@ void sim_vm_exit(struct sim_vcpu *sv, u64 hw_lazy, u64 kvm_lazy)
 		bool lazy = hw_lazy & (1ULL << reg);
 
 		if (lazy)
-			sim_store_cache(sv, reg, SIM_POISON(reg));
+			sim_store_cache(sv, reg, sim_stale_value(sv, reg));
 		else
 			sim_store_cache(sv, reg,
 					*sv->backend->slot(&sv->hw, reg));
@@ -224,6 +247,7 @@ void sim_vm_enter(struct sim_vcpu *sv, u64 lazy, struct sim_enter_check *chk)
 	for (reg = 0; reg < NR_KVM_REG_BITS; reg++) {
 		u64 *slot = sv->backend->slot(&sv->hw, reg);
 		u64 cached = sim_load_cache(sv, reg);
+		u64 stale = sim_stale_value(sv, reg);
 		enum kvm_reg r = (enum kvm_reg)reg;
 
 		if (!(lazy & (1ULL << reg))) {
@@ -236,7 +260,7 @@ void sim_vm_enter(struct sim_vcpu *sv, u64 lazy, struct sim_enter_check *chk)
 			sim_pdpte_store(sv, reg);
 		}
 		if (kvm_register_is_available(vcpu, r) ? cached != *slot
-						      : cached != SIM_POISON(reg))
+						      : cached != stale)
 			chk->lost_writes |= 1ULL << reg;
 	}
 	memset(&vcpu->arch.regs_dirty, 0, sizeof(vcpu->arch.regs_dirty));

@@ -185,6 +185,7 @@ static inline void sim_register_write(struct kvm_vcpu *vcpu, enum kvm_reg reg,
 /* backends.c */
 void sim_install_backend(const struct sim_backend *backend);
 extern u64 sim_warnings;
+u64 sim_stale_value(struct sim_vcpu *sv, unsigned int reg);
 void sim_store_cache(struct sim_vcpu *sv, unsigned int reg, u64 val);
 u64 sim_load_cache(const struct sim_vcpu *sv, unsigned int reg);
 void sim_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg, const u64 *slot);

@@ -94,11 +94,39 @@ void kvm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 	sim_exreg_write(vcpu, VCPU_EXREG_RFLAGS, rflags);
 }
 
+/*
+ * Stand-ins for a spec whose headers have no such reader (v5.2's): CR3
+ * through the cache, CR0 and CR4 (no registers of v5.2's enum) from the
+ * vCPU's fields as KVM of that era kept them, which nothing fills here.
+ */
 #ifndef kvm_read_cr3
-/* The stand-in for a spec whose headers have no CR3 reader (v5.2's). */
 unsigned long kvm_read_cr3(struct kvm_vcpu *vcpu)
 {
 	return sim_exreg_read(vcpu, VCPU_EXREG_CR3);
+}
+#endif
+#ifndef kvm_read_cr0
+unsigned long kvm_read_cr0(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.cr0;
+}
+#endif
+#ifndef kvm_read_cr4
+unsigned long kvm_read_cr4(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.cr4;
+}
+#endif
+#ifndef kvm_is_cr0_bit_set
+bool kvm_is_cr0_bit_set(struct kvm_vcpu *vcpu, unsigned long cr0_bit)
+{
+	return !!(vcpu->arch.cr0 & cr0_bit);
+}
+#endif
+#ifndef kvm_is_cr4_bit_set
+bool kvm_is_cr4_bit_set(struct kvm_vcpu *vcpu, unsigned long cr4_bit)
+{
+	return !!(vcpu->arch.cr4 & cr4_bit);
 }
 #endif
 

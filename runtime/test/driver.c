@@ -103,7 +103,8 @@ static u64 fnv1a(const char *s)
 	X(complete_userspace_io) X(emulate_regs_need_sync_to_vcpu)	\
 	X(emulate_regs_need_sync_from_vcpu) X(exception_pending)	\
 	X(apic_base) X(microcode_version) X(stat_hypercalls)		\
-	X(nested_vmcb) X(next_rip)
+	X(nested_vmcb) X(next_rip) X(cr0_guest_owned_bits)		\
+	X(cr4_guest_owned_bits)
 
 struct sim_vcpu_fields {
 #define SIM_VCPU_MEMBER(name) u64 name;
@@ -368,6 +369,8 @@ static void shape_rdpmc(struct sim_case *c, struct rng *r)
 {
 	c->state.hw[VCPU_REGS_RCX] =
 		rng_low32(r, (u32)rng_below(r, SIM_NR_PMCS + 2));
+	/* outside ring 0 half the time, where CR4.PCE and CR0.PE decide */
+	c->state.env.cpl = rng_chance(r, 1, 2) ? 0 : 3;
 }
 
 static void shape_xsetbv(struct sim_case *c, struct rng *r)
@@ -500,6 +503,10 @@ static void make_case(struct sim_case *c, const struct sim_backend *b,
 			f[i] = rng_u64(&r);
 	}
 
+	/* which of the possibly guest-owned CR bits the guest owns now */
+	s->vcpu.cr0_guest_owned_bits = rng_u64(&r) & KVM_POSSIBLE_CR0_GUEST_BITS;
+	s->vcpu.cr4_guest_owned_bits = rng_u64(&r) & KVM_POSSIBLE_CR4_GUEST_BITS;
+
 	h->shape(c, &r);
 }
 
@@ -534,6 +541,8 @@ static void load_state(struct sim_vcpu *sv, const struct sim_state *s)
 	ext->stat_hypercalls = v->stat_hypercalls;
 	ext->nested_vmcb = v->nested_vmcb;
 	ext->next_rip = v->next_rip;
+	ext->vcpu.arch.cr0_guest_owned_bits = v->cr0_guest_owned_bits;
+	ext->vcpu.arch.cr4_guest_owned_bits = v->cr4_guest_owned_bits;
 }
 
 static void save_state(struct sim_vcpu *sv, struct sim_state *s)
@@ -563,6 +572,8 @@ static void save_state(struct sim_vcpu *sv, struct sim_state *s)
 	v->stat_hypercalls = ext->stat_hypercalls;
 	v->nested_vmcb = ext->nested_vmcb;
 	v->next_rip = ext->next_rip;
+	v->cr0_guest_owned_bits = ext->vcpu.arch.cr0_guest_owned_bits;
+	v->cr4_guest_owned_bits = ext->vcpu.arch.cr4_guest_owned_bits;
 }
 
 /*

@@ -25,6 +25,8 @@ import {
   simIsPoison,
   simVmEnter,
   simVmExit,
+  simInstallBackend,
+  archOf,
   type CompleteUserspaceIo,
   type KvmRegs,
   type KvmVcpu,
@@ -34,7 +36,13 @@ import {
   type Vmcb,
 } from "./sim";
 import { fromBool, fromInt, mix64, u64 } from "./u64";
-import { completeFastPioOut, completeFastPioOutPort0x7e, SIM_MSR_INDEX } from "./world";
+import {
+  completeFastPioOut,
+  completeFastPioOutPort0x7e,
+  POSSIBLE_CR0_GUEST_BITS,
+  POSSIBLE_CR4_GUEST_BITS,
+  SIM_MSR_INDEX,
+} from "./world";
 import { kvmEmulateCpuid } from "./handlers/cpuid";
 import { kvmEmulateHypercall } from "./handlers/hypercall";
 import { kvmHvHypercall, kvmHvHypercallSetResult } from "./handlers/hyperv";
@@ -99,6 +107,8 @@ export const SIM_VCPU_FIELDS = [
   "stat_hypercalls",
   "nested_vmcb",
   "next_rip",
+  "cr0_guest_owned_bits",
+  "cr4_guest_owned_bits",
 ] as const;
 export type SimVcpuFields = Record<(typeof SIM_VCPU_FIELDS)[number], bigint>;
 
@@ -210,6 +220,8 @@ function shapeMsr(c: SimCase, r: Rng): void {
 
 function shapeRdpmc(c: SimCase, r: Rng): void {
   c.state.hw[Reg.RCX] = r.low32(r.below(SIM_NR_PMCS + 2));
+  /* outside ring 0 half the time, where CR4.PCE and CR0.PE decide */
+  c.state.env.cpl = r.chance(1, 2) ? 0n : 3n;
 }
 
 function shapeXsetbv(c: SimCase, r: Rng): void {
@@ -328,6 +340,10 @@ export function makeCase(b: SimBackend, h: SimHandler, seed: bigint, index: bigi
   c.args.nested_gpa = r.chance(7, 8) ? r.u64() & ~0xfffn : r.u64();
   for (const f of KVM_REGS_FIELDS) c.args.regs_in[f] = r.u64();
 
+  /* which of the possibly guest-owned CR bits the guest owns now */
+  s.vcpu.cr0_guest_owned_bits = r.u64() & POSSIBLE_CR0_GUEST_BITS;
+  s.vcpu.cr4_guest_owned_bits = r.u64() & POSSIBLE_CR4_GUEST_BITS;
+
   h.shape(c, r);
   return c;
 }
@@ -361,6 +377,8 @@ function loadState(sv: SimVcpu, s: SimState): void {
   sv.statHypercalls = v.stat_hypercalls;
   sv.nestedVmcb = v.nested_vmcb;
   sv.nextRip = v.next_rip;
+  archOf(sv)["cr0GuestOwnedBits"] = v.cr0_guest_owned_bits;
+  archOf(sv)["cr4GuestOwnedBits"] = v.cr4_guest_owned_bits;
 }
 
 function saveState(sv: SimVcpu): SimState {
@@ -390,6 +408,8 @@ function saveState(sv: SimVcpu): SimState {
       stat_hypercalls: ext.statHypercalls,
       nested_vmcb: ext.nestedVmcb,
       next_rip: ext.nextRip,
+      cr0_guest_owned_bits: archOf(sv)["cr0GuestOwnedBits"] ?? 0n,
+      cr4_guest_owned_bits: archOf(sv)["cr4GuestOwnedBits"] ?? 0n,
     },
   };
 }
@@ -409,6 +429,7 @@ export function runCase(c: SimCase, b: SimBackend, h: SimHandler, allLazy = fals
   sv.emuDirty = c.emu_dirty;
   for (let i = 0; i < NR_VCPU_REGS; i++) sv.emuRegs[i] = c.emu_regs[i]!;
 
+  simInstallBackend(b);
   simVmExit(sv, hwLazy, kvmLazy);
   const result = h.run(sv, args, regsOut);
   const lostWrites = simVmEnter(sv, hwLazy);

@@ -32,6 +32,7 @@ import {
   type RegMask,
   type Vcpu,
 } from "./registers";
+import * as registers from "./registers";
 import { SIM_HARDWARE } from "./hardware";
 import type { SimHardware } from "./hardware-tables";
 
@@ -80,7 +81,17 @@ export const emptyKvmRegs = (): KvmRegs =>
   Object.fromEntries(KVM_REGS_FIELDS.map((f) => [f, 0n])) as KvmRegs;
 
 /** The part of a VMCB's save area the SVM handlers touch, in struct order. */
-export const VMCB_SAVE_FIELDS = ["cr2", "cr3", "dr7", "rflags", "rip", "rsp", "rax"] as const;
+export const VMCB_SAVE_FIELDS = [
+  "cr2",
+  "cr3",
+  "dr7",
+  "rflags",
+  "rip",
+  "rsp",
+  "rax",
+  "cr0",
+  "cr4",
+] as const;
 export type VmcbSaveArea = Record<(typeof VMCB_SAVE_FIELDS)[number], bigint>;
 export interface Vmcb {
   save: VmcbSaveArea;
@@ -204,8 +215,10 @@ export interface SimBackend {
 export interface SimVcpu extends KvmVcpu {
   backend: SimBackend;
   hw: SimHw;
-  /** Cache of the extended registers, which have no regs[] slot. */
+  /** Cache of the extended registers that have no vCPU field of their own. */
   exreg: BigUint64Array;
+  /** PDPTE1-3 in hardware state, beside the PDPTR slot (PDPTE0). */
+  hwPdpte: BigUint64Array;
   cacheCalls: Uint32Array;
   nested: Vmcb;
   /** The emulator's register copy, for emulator_writeback_register_cache. */
@@ -217,13 +230,103 @@ export interface SimVcpu extends KvmVcpu {
 /** container_of(vcpu, struct sim_vcpu, ext.vcpu): every vCPU the runtime makes is a SimVcpu. */
 export const toSim = (vcpu: Vcpu): SimVcpu => vcpu as SimVcpu;
 
+/*
+ * What this build's registers.ts defines, looked up by name: the twin of the
+ * C side's #ifdef on the generated header's `#define kvm_read_cr3
+ * kvm_read_cr3`. A spec without accessors (v5.2's) has none of it.
+ */
+export const generated = registers as unknown as Readonly<
+  Record<string, ((...args: never[]) => unknown) | undefined>
+>;
+const regNamed = (name: string): number | undefined =>
+  (Reg as unknown as Record<string, number | undefined>)[name];
+/** The vCPU's fields, by name: cr0, cr3, cr4, the guest-owned bits, walkMmu. */
+export const archOf = (vcpu: Vcpu): Record<string, bigint> =>
+  vcpu.arch as unknown as Record<string, bigint>;
+
+/** Twin of sim_exreg_field: the vCPU field KVM keeps an extended register in. */
+const EXREG_FIELDS: ReadonlyMap<number, string> = new Map(
+  (
+    [
+      ["readCr0", "CR0", "cr0"],
+      ["readCr3", "CR3", "cr3"],
+      ["readCr4", "CR4", "cr4"],
+    ] as const
+  )
+    .filter(([reader, reg]) => generated[reader] && regNamed(reg) !== undefined)
+    .map(([, reg, field]) => [regNamed(reg)!, field]),
+);
+/** The registers whose reads are gated on guest-owned bits, with the field naming them. */
+const GATED: ReadonlyMap<number, string> = new Map(
+  (
+    [
+      ["readCr0Bits", "CR0", "cr0GuestOwnedBits"],
+      ["readCr4Bits", "CR4", "cr4GuestOwnedBits"],
+    ] as const
+  )
+    .filter(([reader, reg]) => generated[reader] && regNamed(reg) !== undefined)
+    .map(([, reg, owned]) => [regNamed(reg)!, owned]),
+);
+const PDPTR_IN_MMU = generated["pdptrRead"] !== undefined;
+const pdptrs = (sv: SimVcpu): BigUint64Array =>
+  (sv.arch as unknown as { walkMmu: { pdptrs: BigUint64Array } }).walkMmu.pdptrs;
+
 export function simStoreCache(sv: SimVcpu, reg: number, val: bigint): void {
   if (reg < NR_VCPU_REGS) sv.arch.regs[reg] = val;
+  else if (PDPTR_IN_MMU && reg === regNamed("PDPTR")) pdptrs(sv)[0] = val;
+  else if (EXREG_FIELDS.has(reg)) archOf(sv)[EXREG_FIELDS.get(reg)!] = val;
   else sv.exreg[reg - NR_VCPU_REGS] = val;
 }
 
 export function simLoadCache(sv: SimVcpu, reg: number): bigint {
-  return reg < NR_VCPU_REGS ? sv.arch.regs[reg]! : sv.exreg[reg - NR_VCPU_REGS]!;
+  if (reg < NR_VCPU_REGS) return sv.arch.regs[reg]!;
+  if (PDPTR_IN_MMU && reg === regNamed("PDPTR")) return pdptrs(sv)[0]!;
+  if (EXREG_FIELDS.has(reg)) return archOf(sv)[EXREG_FIELDS.get(reg)!]!;
+  return sv.exreg[reg - NR_VCPU_REGS]!;
+}
+
+/**
+ * Twin of sim_stale_value: what a lazily loaded register's cache holds after
+ * VM-exit. Poison, except for CR0/CR4 under guest-owned gating, where only
+ * the bits the guest owns are stale (flipped).
+ */
+export function simStaleValue(sv: SimVcpu, reg: number): bigint {
+  const owned = GATED.get(reg);
+  if (owned === undefined) return simPoison(reg);
+  const s = sv.backend.slot(sv.hw, reg);
+  return s.area[s.index]! ^ (archOf(sv)[owned] ?? 0n);
+}
+
+/** PDPTE1-3 go with PDPTE0 (the PDPTR slot): loaded, poisoned or written back together. */
+function simPdpteLoad(sv: SimVcpu, reg: number, poison: boolean): void {
+  if (!PDPTR_IN_MMU || reg !== regNamed("PDPTR")) return;
+  for (let i = 0; i < 3; i++) pdptrs(sv)[i + 1] = poison ? simPoison(reg) : sv.hwPdpte[i]!;
+}
+
+function simPdpteStore(sv: SimVcpu, reg: number): void {
+  if (!PDPTR_IN_MMU || reg !== regNamed("PDPTR")) return;
+  for (let i = 0; i < 3; i++) sv.hwPdpte[i] = pdptrs(sv)[i + 1]!;
+}
+
+/** The simulator's own cached path, whatever the spec calls the kernel's. */
+export function simRegisterRead(vcpu: Vcpu, reg: Reg): bigint {
+  if (!isAvailable(vcpu, reg)) vcpu.kvmX86Ops.cacheReg(vcpu, reg);
+  return vcpu.arch.regs[reg]!;
+}
+
+export function simRegisterWrite(vcpu: Vcpu, reg: Reg, val: bigint): void {
+  vcpu.arch.regs[reg] = val;
+  markDirty(vcpu, reg);
+}
+
+/**
+ * Twin of sim_install_backend: with a static call (the spec's api.cache_reg),
+ * the backend's cacheReg is installed as its target (static_call_update).
+ */
+export function simInstallBackend(b: SimBackend): void {
+  const update = generated["staticCallUpdate"] as
+    ((cacheReg: KvmX86Ops["cacheReg"]) => void) | undefined;
+  update?.(b.ops.cacheReg);
 }
 
 /** Every backend's cacheReg: count the call, copy the slot, mark it. */
@@ -231,6 +334,7 @@ function simCacheReg(vcpu: Vcpu, reg: Reg, slot: HwSlot): void {
   const sv = toSim(vcpu);
   sv.cacheCalls[reg]!++;
   simStoreCache(sv, reg, slot.area[slot.index]!);
+  simPdpteLoad(sv, reg, false);
   markAvailable(vcpu, reg);
 }
 
@@ -354,6 +458,7 @@ export function createSimVcpu(b: SimBackend): SimVcpu {
     backend: b,
     hw: b.createHw(),
     exreg: new BigUint64Array(SIM_NR_EXREGS),
+    hwPdpte: new BigUint64Array(3),
     cacheCalls: new Uint32Array(NR_KVM_REG_BITS),
     nested: emptyVmcb(),
     emuDirty: 0n,
@@ -376,12 +481,14 @@ export function simVmExit(
   sv.arch.regsAvail.fill(0);
   sv.arch.regsDirty.fill(0);
   for (let reg = 0; reg < NR_KVM_REG_BITS; reg++) {
-    if (maskTest(hwLazy, reg)) {
-      simStoreCache(sv, reg, simPoison(reg));
+    const lazy = maskTest(hwLazy, reg);
+    if (lazy) {
+      simStoreCache(sv, reg, simStaleValue(sv, reg));
     } else {
       const s = sv.backend.slot(sv.hw, reg);
       simStoreCache(sv, reg, s.area[s.index]!);
     }
+    simPdpteLoad(sv, reg, lazy);
     if (!maskTest(kvmLazy, reg)) markAvailable(sv, reg);
   }
 }
@@ -396,12 +503,17 @@ export function simVmEnter(sv: SimVcpu, lazy: Readonly<RegMask>): bigint {
   for (let reg = 0; reg < NR_KVM_REG_BITS; reg++) {
     const s = sv.backend.slot(sv.hw, reg);
     const cached = simLoadCache(sv, reg);
+    const staleValue = simStaleValue(sv, reg);
     if (!maskTest(lazy, reg)) {
       s.area[s.index] = cached;
+      simPdpteStore(sv, reg);
       continue;
     }
-    if (isDirty(sv, reg)) s.area[s.index] = cached;
-    const stale = isAvailable(sv, reg) ? cached !== s.area[s.index] : cached !== simPoison(reg);
+    if (isDirty(sv, reg)) {
+      s.area[s.index] = cached;
+      simPdpteStore(sv, reg);
+    }
+    const stale = isAvailable(sv, reg) ? cached !== s.area[s.index] : cached !== staleValue;
     if (stale) lostWrites |= 1n << BigInt(reg);
   }
   sv.arch.regsDirty.fill(0);

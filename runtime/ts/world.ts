@@ -6,7 +6,7 @@
  * the running vCPU through a global (npt_enabled, the tracepoints), the vCPU
  * is passed instead.
  */
-import { registerRead, registerWrite, NR_VCPU_REGS, Reg, type Vcpu } from "./registers";
+import { NR_VCPU_REGS, Reg, type Vcpu } from "./registers";
 import {
   SIM_CS_L,
   SIM_NR_MSRS,
@@ -15,8 +15,12 @@ import {
   SIM_PIO_DEV_PORTS,
   SIM_XCR0_SUPPORTED,
   X86_EFLAGS_TF,
+  archOf,
+  generated,
   simExregRead,
   simExregWrite,
+  simRegisterRead,
+  simRegisterWrite,
   simIsPoison,
   toSim,
   type KvmVcpu,
@@ -58,14 +62,38 @@ export const cpuidFaultEnabled = (vcpu: Vcpu): boolean => envOf(vcpu).cpuid_faul
 export const kvmGetRflags = (vcpu: Vcpu): bigint => simExregRead(vcpu, Reg.RFLAGS);
 export const kvmSetRflags = (vcpu: Vcpu, rflags: bigint): void =>
   simExregWrite(vcpu, Reg.RFLAGS, rflags);
-export const kvmReadCr3 = (vcpu: Vcpu): bigint => simExregRead(vcpu, Reg.CR3);
+/*
+ * The extended registers' readers the handlers use: the generated ones where
+ * registers.ts has them, else stand-ins (twins of world.c's #ifndef ones):
+ * CR3 through the cache, CR0/CR4 from the vCPU's fields as they are.
+ */
+type Reader = (vcpu: Vcpu) => bigint;
+type BitTest = (vcpu: Vcpu, bit: bigint) => boolean;
+export const kvmReadCr3: Reader =
+  (generated["readCr3"] as Reader | undefined) ?? ((vcpu) => simExregRead(vcpu, Reg.CR3));
+export const kvmReadCr0: Reader =
+  (generated["readCr0"] as Reader | undefined) ?? ((vcpu) => archOf(vcpu)["cr0"] ?? 0n);
+export const kvmReadCr4: Reader =
+  (generated["readCr4"] as Reader | undefined) ?? ((vcpu) => archOf(vcpu)["cr4"] ?? 0n);
+export const kvmIsCr0BitSet: BitTest =
+  (generated["isCr0BitSet"] as BitTest | undefined) ??
+  ((vcpu, bit) => ((archOf(vcpu)["cr0"] ?? 0n) & bit) !== 0n);
+export const kvmIsCr4BitSet: BitTest =
+  (generated["isCr4BitSet"] as BitTest | undefined) ??
+  ((vcpu, bit) => ((archOf(vcpu)["cr4"] ?? 0n) & bit) !== 0n);
+
+/** Control-register bits and the possibly guest-owned ones: twins of kvm_host.h's. */
+export const X86_CR0_PE = 1n << 0n;
+export const X86_CR4_PCE = 1n << 8n;
+export const POSSIBLE_CR0_GUEST_BITS = 0x10008n;
+export const POSSIBLE_CR4_GUEST_BITS = 0x1078en;
 export function kvmSetCr3(vcpu: Vcpu, cr3: bigint): number {
   simExregWrite(vcpu, Reg.CR3, cr3);
   return 0;
 }
 
 /** CS base is zero in the simulation, so the linear RIP is RIP. */
-export const kvmGetLinearRip = (vcpu: Vcpu): bigint => registerRead(vcpu, Reg.RIP);
+export const kvmGetLinearRip = (vcpu: Vcpu): bigint => simRegisterRead(vcpu, Reg.RIP);
 export const kvmIsLinearRip = (vcpu: Vcpu, linearRip: bigint): boolean =>
   kvmGetLinearRip(vcpu) === linearRip;
 
@@ -77,10 +105,10 @@ export const kvmIsLinearRip = (vcpu: Vcpu, linearRip: bigint): boolean =>
 export function kvmSkipEmulatedInstruction(vcpu: KvmVcpu): number {
   const rflags = kvmGetRflags(vcpu);
   if (vcpu.nextRip !== 0n) {
-    registerWrite(vcpu, Reg.RIP, vcpu.nextRip);
+    simRegisterWrite(vcpu, Reg.RIP, vcpu.nextRip);
   } else {
-    const rip = registerRead(vcpu, Reg.RIP);
-    registerWrite(vcpu, Reg.RIP, u64(rip + envOf(vcpu).insn_len));
+    const rip = simRegisterRead(vcpu, Reg.RIP);
+    simRegisterWrite(vcpu, Reg.RIP, u64(rip + envOf(vcpu).insn_len));
   }
   if ((rflags & X86_EFLAGS_TF) !== 0n) {
     envOf(vcpu).singlesteps = u64(envOf(vcpu).singlesteps + 1n);
@@ -301,7 +329,7 @@ export function completeFastPioOutPort0x7e(vcpu: KvmVcpu): number {
 export function emulatorWritebackRegisterCache(vcpu: Vcpu): void {
   const sv = toSim(vcpu);
   for (let reg = 0; reg < NR_VCPU_REGS; reg++)
-    if ((sv.emuDirty >> BigInt(reg)) & 1n) registerWrite(vcpu, reg, sv.emuRegs[reg]!);
+    if ((sv.emuDirty >> BigInt(reg)) & 1n) simRegisterWrite(vcpu, reg, sv.emuRegs[reg]!);
 }
 
 export const kvmHvHypercallEnabled = (vcpu: Vcpu): boolean => envOf(vcpu).hv_enabled !== 0n;

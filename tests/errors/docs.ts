@@ -225,6 +225,11 @@ const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: strin
     example: "kernel-header-self-include",
     fix: "The generated block is included from `arch/x86/kvm/kvm_cache_regs.h` with a quoted `#include`, which looks beside that file first: a block of the same name would include itself. Keep the default `kvm_cache_regs_gen.h`.",
   },
+  RC148: {
+    title: "The ts target cannot print a constant it does not know",
+    example: "ts-unknown-constant",
+    fix: "The C targets take `guest_owned.possible` from the headers they are compiled with; the TypeScript target prints its value, and regcache knows only the kernel's `KVM_POSSIBLE_CR0_GUEST_BITS` and `KVM_POSSIBLE_CR4_GUEST_BITS`. Name one of those, or write only C (`output.targets: [c]`, or `[kernel]` for a kernel tree).",
+  },
 };
 
 /** One message or hint of a catalog as a Markdown table cell: ‹n› where a value is filled in. */

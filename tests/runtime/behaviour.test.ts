@@ -13,6 +13,10 @@
  *     compiler, which must produce the very same digests as gcc (a
  *     difference means undefined behaviour somewhere); clang -Werror on the
  *     handlers in all four configurations is handlers.test.ts's job;
+ *   - gcc, x86-kvm, CONFIG_X86_64, cache_reg as a static call
+ *     (-DREGCACHE_STATIC_CALL: a direct call chosen at build time) on the
+ *     handler and the simulator side alike: the same digests as the build
+ *     through the ops table's pointer;
  *   - gcc with ASan+UBSan, x86-kvm with CONFIG_X86_64 only: the sanitizers watch the
  *     runtime's memory and arithmetic, which do not change with the spec or
  *     the enum width, so one configuration covers them.
@@ -51,11 +55,11 @@ interface Variant {
 
 const { gcc, clang } = compilers();
 const variants: Variant[] = [];
-const add = (cc: Compiler, spec: SpecName, x86_64: boolean, sanitize = false) =>
+const add = (cc: Compiler, spec: SpecName, x86_64: boolean, sanitize = false, staticCall = false) =>
   variants.push({
-    name: `${cc.name} ${spec} ${x86_64 ? "CONFIG_X86_64=y" : "CONFIG_X86_64=n"}${sanitize ? " asan+ubsan" : ""}`,
+    name: `${cc.name} ${spec} ${x86_64 ? "CONFIG_X86_64=y" : "CONFIG_X86_64=n"}${sanitize ? " asan+ubsan" : ""}${staticCall ? " static_call" : ""}`,
     spec,
-    cfg: { cc, x86_64, sanitize },
+    cfg: { cc, x86_64, sanitize, staticCall },
   });
 for (const spec of specs) {
   add(gcc, spec, true);
@@ -65,6 +69,7 @@ if (clang) {
   add(clang, "x86-kvm", true);
   add(clang, "x86-kvm-v5.2", false);
 }
+add(gcc, "x86-kvm", true, false, true);
 add(gcc, "x86-kvm", true, true);
 
 const manifest = JSON.parse(
@@ -174,8 +179,32 @@ describe.each(variants.map((v) => [v.name, v] as const))("%s", (_name, v) => {
 
 const byCompiler = (cc: string | undefined, spec: SpecName, x86_64: boolean) =>
   variants.find(
-    (v) => v.cfg.cc.name === cc && v.spec === spec && v.cfg.x86_64 === x86_64 && !v.cfg.sanitize,
+    (v) =>
+      v.cfg.cc.name === cc &&
+      v.spec === spec &&
+      v.cfg.x86_64 === x86_64 &&
+      !v.cfg.sanitize &&
+      !v.cfg.staticCall,
   );
+
+test(
+  "cache_reg through the ops pointer and as a static call: the same digests",
+  async () => {
+    const statics = variants.filter((v) => v.cfg.staticCall);
+    expect(statics.length).toBeGreaterThan(0);
+    for (const sv of statics) {
+      const pv = byCompiler(sv.cfg.cc.name, sv.spec, sv.cfg.x86_64)!;
+      const [p, s] = await Promise.all([outcomes.get(pv.name)!, outcomes.get(sv.name)!]);
+      const digests = (o: Outcome) =>
+        o.spec.backends.map((b) => [b.backend, b.results, b.cache_reg]);
+      expect({ variant: sv.name, digests: digests(s) }).toEqual({
+        variant: sv.name,
+        digests: digests(p),
+      });
+    }
+  },
+  slow,
+);
 
 (clang ? test : test.skip)(
   "gcc and clang builds give the same digests",

@@ -152,12 +152,15 @@ export interface BuildConfig {
   readonly cc: Compiler;
   readonly x86_64: boolean;
   readonly sanitize?: boolean;
+  /** cache_reg as a static call (a direct call chosen at build time) rather than through the ops pointer. */
+  readonly staticCall?: boolean;
 }
 
 function cflags(cfg: BuildConfig): string[] {
   return [
     ...warnings,
     ...(cfg.x86_64 ? ["-DCONFIG_X86_64"] : []),
+    ...(cfg.staticCall ? ["-DREGCACHE_STATIC_CALL"] : []),
     ...(cfg.sanitize ? sanitizeFlags : []),
   ];
 }
@@ -205,6 +208,33 @@ export async function buildDriver(
     "-o",
     exe,
   ]);
+  return exe;
+}
+
+/**
+ * The accessor probe (runtime/test/accessors.c) with the simulator and the
+ * handlers (which the stand-ins reach), all against one spec's headers.
+ */
+export async function buildAccessorProbe(
+  cfg: BuildConfig,
+  headers: string,
+  hardware: SimHardwareSource,
+  outDir: string,
+): Promise<string> {
+  const sources = [
+    ...simSources().filter((s) => path.basename(s) !== "driver.c"),
+    ...handlerSources(),
+    path.join(runtimeDir, "test", "accessors.c"),
+  ];
+  const objects = await compileGroup(
+    cfg.cc,
+    [...cflags(cfg), hardware.cDefine(outDir)],
+    [path.join(headers, "c"), path.join(runtimeDir, "include"), path.join(runtimeDir, "sim")],
+    sources,
+    outDir,
+  );
+  const exe = path.join(outDir, "accessors");
+  await mustRun(cfg.cc.name, [...(cfg.sanitize ? sanitizeFlags : []), ...objects, "-o", exe]);
   return exe;
 }
 

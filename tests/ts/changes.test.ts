@@ -36,7 +36,7 @@ describe("spec and emitter changes reach the output", () => {
     expect(edited).not.toBe(specText);
     const after = await fromText(edited);
     const rspRead = (t: string) => /export function rspRead[^}]*\}/.exec(t)?.[0];
-    expect(rspRead(before.text)).toContain("registerRead(vcpu, Reg.RSP)");
+    expect(rspRead(before.text)).toContain("registerReadRaw(vcpu, Reg.RSP)");
     expect(rspRead(after.text)).toContain("vcpu.arch.regs[Reg.RSP]");
     expect(parseBanner(after.text)?.inputHash).not.toBe(parseBanner(before.text)?.inputHash);
   });
@@ -80,7 +80,7 @@ describe("spec and emitter changes reach the output", () => {
       "utf8",
     );
     expect(/export function raxRead[^}]*\}/.exec(regenerated)?.[0]).toContain(
-      "registerRead(vcpu, Reg.RAX)",
+      "registerReadRaw(vcpu, Reg.RAX)",
     );
   });
 

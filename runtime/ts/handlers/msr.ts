@@ -9,8 +9,13 @@ import { u64 } from "../u64";
 import {
   kvmGetMsr,
   kvmInjectGp,
+  kvmIsCr0BitSet,
+  kvmIsCr4BitSet,
   kvmPmuRdpmc,
   kvmSetMsr,
+  kvmX86GetCpl,
+  X86_CR0_PE,
+  X86_CR4_PCE,
   kvmSkipEmulatedInstruction,
   traceKvmMsr,
   type MsrData,
@@ -55,6 +60,13 @@ export function wrmsrInterception(vcpu: KvmVcpu): number {
 export function kvmRdpmc(vcpu: KvmVcpu): boolean {
   const ecx = ecxOf(vcpu);
   const out = { data: 0n };
+  /* kvm_pmu_rdpmc()'s permission check: outside ring 0 in protected mode, RDPMC needs CR4.PCE. */
+  if (
+    !kvmIsCr4BitSet(vcpu, X86_CR4_PCE) &&
+    kvmX86GetCpl(vcpu) !== 0 &&
+    kvmIsCr0BitSet(vcpu, X86_CR0_PE)
+  )
+    return true;
   const err = kvmPmuRdpmc(vcpu, ecx, out);
   if (err) return true;
   raxWrite(vcpu, out.data & 0xffffffffn);

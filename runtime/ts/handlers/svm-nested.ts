@@ -9,7 +9,9 @@ import type { KvmVcpu, Vmcb } from "../sim";
 import {
   kvmGetRflags,
   kvmMmuResetContext,
+  kvmReadCr0,
   kvmReadCr3,
+  kvmReadCr4,
   kvmSetCr3,
   kvmSetRflags,
   nestedSvmMapVmcb,
@@ -24,7 +26,10 @@ export function nestedSvmVmexit(vcpu: KvmVcpu): number {
   if (!nestedVmcb) return 1;
 
   /* L2's state as it left the guest. */
+  nestedVmcb.save.cr0 = kvmReadCr0(vcpu);
   nestedVmcb.save.cr3 = kvmReadCr3(vcpu);
+  /* The kernel reads vcpu->arch.cr4 here: SVM never loads CR4 lazily. */
+  nestedVmcb.save.cr4 = kvmReadCr4(vcpu);
   nestedVmcb.save.cr2 = vmcb.save.cr2;
   nestedVmcb.save.rflags = kvmGetRflags(vcpu);
   nestedVmcb.save.rip = vmcb.save.rip;

@@ -73,7 +73,12 @@ describe.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("%s", (signal) => {
 });
 
 it("regcache size killed while compiling (SIGTERM) leaves no regcache-size-* directory", async () => {
-  const run = start([cli, "size", "--spec", "spec/x86-kvm.yaml", "--compiler", "gcc"], tmp);
+  // --no-cache: with the default spec's objects in ~/.cache/regcache/objects (any earlier
+  // `regcache size`), the run would finish from the cache before the signal arrives.
+  const run = start(
+    [cli, "size", "--spec", "spec/x86-kvm.yaml", "--compiler", "gcc", "--no-cache"],
+    tmp,
+  );
   await until(
     "size to start compiling into its scratch directory",
     () => named(tmp, "regcache-size-").some((d) => fs.readdirSync(path.join(tmp, d)).length > 0),

@@ -8,10 +8,10 @@
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { generate } from "../../generator/api";
 import type { CStyle } from "../../generator/model";
+import { fileTempDir } from "../helpers/temp";
 
 interface SynthRegister {
   readonly name: string;
@@ -111,8 +111,7 @@ function onPath(cmd: string): boolean {
 const clang = ["clang-19", "clang"].find(onPath);
 const compilers = ["gcc", ...(clang ? [clang] : [])];
 const CFLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"];
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-bitmap-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir("bitmap");
 
 function headers(cStyle: CStyle): string {
   const out = path.join(dir, cStyle);

@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { generate } from "../../generator/api";
+import { fileTempDir } from "../helpers/temp";
 import { repoRoot, tempDir } from "../robustness/run";
 import {
   alwaysAvailable,
@@ -101,7 +102,7 @@ function expected(k: number, spec: RandomSpec, defined: ReadonlySet<string>): st
 }
 
 describe(`${SPECS} random specs (seed ${SEED}) compiled with gcc ${CFLAGS.join(" ")}`, () => {
-  const dir = tempDir("fuzz-c");
+  const dir = fileTempDir("fuzz-c");
   const hostHeader = fs.readFileSync(path.join(repoRoot, "runtime", "include", "kvm_host.h"));
 
   beforeAll(() => {

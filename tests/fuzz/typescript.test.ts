@@ -8,14 +8,15 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { buildDist, tempDir } from "../robustness/run";
+import { fileTempDir } from "../helpers/temp";
+import { buildDist } from "../robustness/run";
 import { lazySet, randomSpec, specYaml } from "./arbitrary";
 
 const SEED = 6_2026;
 const specs = fc.sample(randomSpec, { seed: SEED, numRuns: 4 });
 
 describe(`TypeScript output of ${specs.length} random specs (seed ${SEED})`, () => {
-  const dir = tempDir("fuzz-ts");
+  const dir = fileTempDir("fuzz-ts");
 
   beforeAll(() => {
     const cli = buildDist();

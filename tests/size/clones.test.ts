@@ -11,22 +11,24 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { measureObjects } from "../../generator/size/compile";
-import { nmSizeSortOf, tempDir } from "./helpers";
+import { nmSizeSortOf, fileTempDir } from "./helpers";
 
 const fixture = path.join(__dirname, "fixtures", "clones.c");
 const flags = ["-std=gnu11", "-O2", "-fno-pic", "-mcmodel=kernel", "-mno-red-zone"];
 
-const dir = tempDir("clones");
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir("clones");
 
 /** The fixture twice, as two objects of one side: the same clones in both. */
-const objects = [
-  ["plain.o", []],
-  ["retpoline.o", ["-mindirect-branch=thunk-extern", "-mindirect-branch-register"]],
-].map(([name, extra]) => {
-  const out = path.join(dir, name as string);
-  execFileSync("gcc", [...flags, ...(extra as string[]), "-c", fixture, "-o", out]);
-  return out;
+let objects: string[] = [];
+beforeAll(() => {
+  objects = [
+    ["plain.o", []],
+    ["retpoline.o", ["-mindirect-branch=thunk-extern", "-mindirect-branch-register"]],
+  ].map(([name, extra]) => {
+    const out = path.join(dir, name as string);
+    execFileSync("gcc", [...flags, ...(extra as string[]), "-c", fixture, "-o", out]);
+    return out;
+  });
 });
 
 /** bloat-o-meter's getsizes() over nm's output, independent of generator/size. */

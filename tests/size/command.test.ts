@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { run as runSize } from "../../generator/commands/size";
 import { runCli, repoRoot } from "../helpers/capture";
-import { findClang, nmSizeSortOf, tempDir } from "./helpers";
+import { findClang, nmSizeSortOf, fileTempDir } from "./helpers";
 
 interface JsonFunction {
   name: string;
@@ -24,8 +24,7 @@ interface JsonConfig {
   total: { base: number; head: number; delta: number };
 }
 
-const work = tempDir("size-cmd");
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fileTempDir("size-cmd");
 const keep = path.join(work, "keep");
 let full: { code: number; stdout: string; stderr: string };
 let report: { configs: JsonConfig[]; skipped: { name: string; hint: string }[] };

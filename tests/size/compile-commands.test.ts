@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runCli } from "../helpers/capture";
 import { makeTreeFixture, TreeFixture } from "./tree-fixture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
 interface JsonFunction {
   name: string;
@@ -23,8 +23,7 @@ interface JsonReport {
   configs: { name: string; functions: JsonFunction[]; total: { base: number; head: number } }[];
 }
 
-const work = tempDir("size-cc");
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fileTempDir("size-cc");
 let fx: TreeFixture;
 let before: Map<string, string>;
 let headVsCached: { code: number; stdout: string; stderr: string };

@@ -15,7 +15,7 @@ import {
   type DispatchStyle,
 } from "../../generator/size/matrix";
 import { runCli } from "../helpers/capture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
 describe("withDispatch", () => {
   const defaults = defaultConfigs();
@@ -61,8 +61,7 @@ describe("withDispatch", () => {
 });
 
 describe("regcache size --dispatch pointer static_call", () => {
-  const work = tempDir("dispatch");
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const work = fileTempDir("dispatch");
 
   test("measures both styles; only the pointer build calls through the retpoline thunk", async () => {
     const keep = path.join(work, "keep");

@@ -10,7 +10,7 @@ import { loadModel } from "../../generator/api";
 import { registersReached } from "../../generator/size/explain";
 import { withRegisterAlwaysAvailable } from "../../generator/size/sources";
 import { repoRoot, runCli } from "../helpers/capture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
 describe("withRegisterAlwaysAvailable", () => {
   const spec = [
@@ -39,15 +39,19 @@ describe("withRegisterAlwaysAvailable", () => {
 });
 
 describe("regcache size --explain", () => {
-  const work = tempDir("explain");
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const work = fileTempDir("explain");
   const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8");
   // Two lazy registers only, so the run stays small: VMX keeps RIP and RSP in the VMCS.
   const backends = real.indexOf("\nbackends:");
   const spec =
     real.slice(0, backends) + "\nbackends:\n  vmx:\n    lazy: [rip, rsp]\n  svm:\n    lazy: []\n";
-  fs.writeFileSync(path.join(work, "two.yaml"), spec);
-  fs.writeFileSync(path.join(work, "rsp-available.yaml"), withRegisterAlwaysAvailable(spec, "rsp"));
+  beforeAll(() => {
+    fs.writeFileSync(path.join(work, "two.yaml"), spec);
+    fs.writeFileSync(
+      path.join(work, "rsp-available.yaml"),
+      withRegisterAlwaysAvailable(spec, "rsp"),
+    );
+  });
 
   test("ranks each lazy register by the bytes making it always available saves", async () => {
     const r = await runCli(
@@ -109,14 +113,15 @@ describe("registersReached: a static look at the handlers' calls", () => {
 });
 
 describe("regcache size --explain, a register the handlers never reach", () => {
-  const work = tempDir("explain-unreached");
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const work = fileTempDir("explain-unreached");
   const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8");
   const backends = real.indexOf("\nbackends:");
-  fs.writeFileSync(
-    path.join(work, "spec.yaml"),
-    real.slice(0, backends) + "\nbackends:\n  vmx:\n    lazy: [rsp, segments]\n",
-  );
+  beforeAll(() => {
+    fs.writeFileSync(
+      path.join(work, "spec.yaml"),
+      real.slice(0, backends) + "\nbackends:\n  vmx:\n    lazy: [rsp, segments]\n",
+    );
+  });
 
   test("is listed as not reached, with no size, after the measured ones", async () => {
     const r = await runCli(

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { NmSymbol } from "../../generator/size/symbols";
 
-export { tempDir } from "../helpers/temp";
+export { fileTempDir, tempDir } from "../helpers/temp";
 
 export function hasCommand(command: string): boolean {
   try {

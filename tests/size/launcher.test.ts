@@ -12,10 +12,10 @@ import * as net from "net";
 import * as path from "path";
 import { repoRoot } from "../helpers/capture";
 import { makeTreeFixture, TreeFixture } from "./tree-fixture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
-const work = tempDir("size-launcher");
-fs.chmodSync(work, 0o777); // distccd drops root for 'distcc'/'nobody', which writes the log here
+// distccd drops root for 'distcc'/'nobody', which writes the log here: mode 0777.
+const work = fileTempDir("size-launcher", 0o777);
 const log = path.join(work, "distccd.log");
 let daemon: ChildProcess | undefined;
 let port = 0;

@@ -6,10 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runCli } from "../helpers/capture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
-const work = tempDir("size-merge");
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fileTempDir("size-merge");
 const job = (name: string) => path.join(work, `${name}.json`);
 const CONFIGS = ["gcc-O2", "gcc-O2-retpoline"];
 

@@ -11,10 +11,9 @@ import { execFileSync } from "child_process";
 import { runCli } from "../helpers/capture";
 import { parseByteSize } from "../../generator/size/object-cache";
 import { makeTreeFixture, TreeFixture } from "./tree-fixture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
-const work = tempDir("size-cache");
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fileTempDir("size-cache");
 let fx: TreeFixture;
 let reference: string;
 

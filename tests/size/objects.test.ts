@@ -11,11 +11,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { runCli } from "../helpers/capture";
 import { bloatOMeterScript, runBloatOMeter } from "./bloat-o-meter";
-import { findClang, tempDir } from "./helpers";
+import { findClang, fileTempDir } from "./helpers";
 
 const fixtures = path.join(__dirname, "fixtures", "objects");
-const work = tempDir("size-objects");
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fileTempDir("size-objects");
 
 interface Row {
   name: string;

@@ -13,14 +13,15 @@ import {
   recordKeepDir,
 } from "../../generator/size/output";
 import { runCli } from "../helpers/capture";
-import { tempDir } from "./helpers";
+import { fileTempDir } from "./helpers";
 
-const work = tempDir("size-output");
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fileTempDir("size-output");
 
 describe("checkOutPath", () => {
-  fs.mkdirSync(path.join(work, "dir"), { recursive: true });
-  fs.writeFileSync(path.join(work, "file"), "x");
+  beforeAll(() => {
+    fs.mkdirSync(path.join(work, "dir"), { recursive: true });
+    fs.writeFileSync(path.join(work, "file"), "x");
+  });
   test.each([
     ["a new file in an existing directory", "dir/report.md", undefined],
     ["a new file in new directories", "dir/a/b/report.md", undefined],

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readElfSymbols } from "../../generator/size/elf";
 import { foldName, foldSymbols, nmSizeSort } from "../../generator/size/symbols";
-import { findClang, nmSizeSortOf, sortSymbols, tempDir } from "./helpers";
+import { findClang, nmSizeSortOf, sortSymbols, fileTempDir } from "./helpers";
 
 const fixture = path.join(__dirname, "fixtures", "symbols.c");
 const kernelFlags = [
@@ -26,8 +26,7 @@ function symbolsOf(objectPath: string) {
   return nmSizeSort(result.table);
 }
 
-const dir = tempDir("symbols");
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir("symbols");
 
 const clang = findClang();
 const builds: [string, string, string[]][] = [

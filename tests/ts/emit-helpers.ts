@@ -7,9 +7,10 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { generateAll, type GenerateRequest } from "../../generator/api";
 import { TS_OUTPUT_PATH } from "../../generator/ts/emit";
-import { makeTempDir, repoRoot, type GeneratedRegisters } from "./runtime-build";
+import { fileTempDir } from "../helpers/temp";
+import { repoRoot, type GeneratedRegisters } from "./runtime-build";
 
-export const tmp = makeTempDir("ts-emit");
+export const tmp = fileTempDir("ts-emit");
 
 export async function emitted(req: Omit<GenerateRequest, "specPath"> & { spec: string }) {
   const { spec, ...rest } = req;

@@ -16,16 +16,31 @@ module.exports = {
   ...base,
   testEnvironment: rooted(base.testEnvironment),
   reporters: ["default"],
+  // The banners' generator digest of the code as written, not as instrumented.
+  setupFiles: ["<rootDir>/tests/mutation/built-digest.js"],
+  // Transpile only: tests/tsconfig.json sets isolatedModules, so ts-jest compiles
+  // each file on its own; no type diagnostics (the TypeScript checker judges types).
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tests/tsconfig.json", diagnostics: false }],
+  },
   testMatch: [
     "<rootDir>/tests/core/validate.test.ts",
+    "<rootDir>/tests/core/diagnostics.test.ts",
+    "<rootDir>/tests/core/kernel-spec.test.ts",
+    "<rootDir>/tests/core/golden.test.ts",
+    "<rootDir>/tests/core/identifiers.test.ts",
     "<rootDir>/tests/core/model-expectations.test.ts",
     "<rootDir>/tests/errors/errors.test.ts",
     "<rootDir>/tests/drift/causes.test.ts",
     "<rootDir>/tests/drift/generate.test.ts",
+    "<rootDir>/tests/drift/check.test.ts",
+    "<rootDir>/tests/drift/lazy-diff.test.ts",
     "<rootDir>/tests/fuzz/model.test.ts",
+    "<rootDir>/tests/fuzz/positions.test.ts",
     "<rootDir>/tests/size/budget.test.ts",
     "<rootDir>/tests/size/report.test.ts",
     "<rootDir>/tests/size/symbols.test.ts",
+    "<rootDir>/tests/size/clones.test.ts",
     "<rootDir>/tests/mutation/**/*.test.ts",
   ],
 };

@@ -25,6 +25,12 @@ const edited = (text: string) => text.replace("#define X 1", "#define X 2");
 describe("causesOf: why the bytes on disk differ from what the spec produces", () => {
   test.each<[string, string, Cause[]]>([
     ["CRLF line endings only", wanted.replace(/\n/g, "\r\n"), ["line-endings"]],
+    ["CRLF, and no banner", body.replace(/\n/g, "\r\n"), ["no-banner", "line-endings"]],
+    [
+      "CRLF, and other inputs",
+      withBanner(info(B), body).replace(/\n/g, "\r\n"),
+      ["inputs-changed", "line-endings"],
+    ],
     ["no banner at all", body, ["no-banner"]],
     ["a damaged banner", wanted.replace("regcache-inputs", "regcache-input"), ["no-banner"]],
     ["other inputs", withBanner(info(B), body), ["inputs-changed"]],
@@ -114,6 +120,8 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
 });
 
 describe("unifiedDiff and ordering, exactly", () => {
+  /** "l1\n" … "l<n>\n". */
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `l${i + 1}\n`).join("");
   test.each([
     ["one line changed", "a\n", "b\n", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"],
     // As diff -u prints them: an empty side is "-0,0" / "+0,0".
@@ -124,6 +132,21 @@ describe("unifiedDiff and ordering, exactly", () => {
       "k\na\n",
       "k\nb\n",
       "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n k\n-a\n+b\n",
+    ],
+    // Three lines of context, as diff -u (GNU diffutils 3.8) prints these two.
+    [
+      "one line changed in the middle of twelve",
+      lines(12),
+      lines(12).replace("l6\n", "six\n"),
+      "--- a/x\n+++ b/x\n@@ -3,7 +3,7 @@\n l3\n l4\n l5\n-l6\n+six\n l7\n l8\n l9\n",
+    ],
+    [
+      "two changes far apart make two hunks",
+      lines(16),
+      lines(16).replace("l2\n", "two\n").replace("l14\n", "fourteen\n"),
+      "--- a/x\n+++ b/x\n" +
+        "@@ -1,5 +1,5 @@\n l1\n-l2\n+two\n l3\n l4\n l5\n" +
+        "@@ -11,6 +11,6 @@\n l11\n l12\n l13\n-l14\n+fourteen\n l15\n l16\n",
     ],
   ])("%s", (_name, onDisk, wanted, want) => expect(unifiedDiff("x", onDisk, wanted)).toBe(want));
 

@@ -41,6 +41,7 @@ module.exports = {
     "<rootDir>/tests/size/report.test.ts",
     "<rootDir>/tests/size/symbols.test.ts",
     "<rootDir>/tests/size/clones.test.ts",
+    "<rootDir>/tests/size/symbol-kinds.test.ts",
     "<rootDir>/tests/mutation/**/*.test.ts",
   ],
 };

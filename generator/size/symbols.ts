@@ -90,18 +90,16 @@ function nmLetter(
   symbol: ElfSymbolTable["symbols"][number],
 ): string | undefined {
   if (symbol.type === STT.SECTION || symbol.type === STT.FILE) return undefined;
-  if (symbol.sectionIndex === SHN.UNDEF) return undefined;
+  // nm --size-sort lists neither undefined nor absolute symbols (nm.c: filter_symbols
+  // removes them before sort_symbols_by_size), whatever size an absolute one declares.
+  if (symbol.sectionIndex === SHN.UNDEF || symbol.sectionIndex === SHN.ABS) return undefined;
   if (symbol.sectionIndex === SHN.COMMON) return "C";
   if (symbol.type === STT.GNU_IFUNC) return "i";
   if (symbol.binding === STB.WEAK) return symbol.type === STT.OBJECT ? "V" : "W";
   if (symbol.binding === STB.GNU_UNIQUE) return "u";
-  let letter: string;
-  if (symbol.sectionIndex === SHN.ABS) letter = "a";
-  else {
-    const section = table.sections[symbol.sectionIndex];
-    if (!section) return "?";
-    letter = sectionLetter(section);
-  }
+  const section = table.sections[symbol.sectionIndex];
+  if (!section) return "?";
+  const letter = sectionLetter(section);
   return symbol.binding === STB.GLOBAL ? letter.toUpperCase() : letter;
 }
 

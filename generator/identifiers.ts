@@ -38,8 +38,8 @@ export function camelName(name: string): string {
 /** The TypeScript name of a C helper a spec's accessors name: kvm_read_cr0_bits → readCr0Bits. */
 export const tsFunctionName = (cName: string): string => camelName(cName.replace(/^kvm_/, ""));
 
-/** A field below vcpu->arch as TypeScript reaches it: walk_mmu->pdptrs → walkMmu.pdptrs. */
-export const tsFieldPath = (field: string): string => field.split("->").map(camelName).join(".");
+/** A field below vcpu->arch as TypeScript reaches it: walk_mmu->pdptrs (or walk_mmu.pdptrs) → walkMmu.pdptrs. */
+export const tsFieldPath = (field: string): string => field.split(/->|\./).map(camelName).join(".");
 
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

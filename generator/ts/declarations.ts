@@ -170,40 +170,55 @@ export function vcpuShape(ctx: TsContext): Statement[] {
       },
     ],
   };
-  // The fields the extended registers' readers use (accessors): cr0, cr3, the
-  // guest-owned bits, and indexed arrays behind a pointer (walk_mmu->pdptrs).
-  const scalars: { name: string; about: string }[] = [];
-  const pointers = new Map<string, string[]>();
-  for (const f of extendedFunctions(ctx)) {
-    const parts = f.field.split("->").map(camelName);
-    if (parts.length === 1)
-      scalars.push({
-        name: parts[0]!,
-        about: `vcpu->arch.${f.field}: ${f.register.name}, no regs slot.`,
-      });
-    else pointers.set(parts[0]!, [...(pointers.get(parts[0]!) ?? []), parts[1]!]);
-    if (f.guestOwned)
-      scalars.push({
-        name: camelName(f.guestOwned.owned),
-        about: `vcpu->arch.${f.guestOwned.owned}: which possibly guest-owned bits the guest owns now.`,
-      });
+  // The fields the extended registers' readers use (accessors), as a tree of
+  // members below vcpu.arch: cr0, cr3, the guest-owned bits, and paths through
+  // pointers or members (walk_mmu->pdptrs), an indexed one four u64 (PAE's PDPTEs).
+  interface Field {
+    c: string;
+    leaf?: "value" | "indexed";
+    members: Map<string, Field>;
   }
+  const fields = new Map<string, Field>();
+  const add = (path: string, leaf: "value" | "indexed") => {
+    let level = fields;
+    const tokens = path.split(/(->|\.)/); // names, with the separators between them
+    const parts = tokens.filter((_, i) => i % 2 === 0);
+    parts.forEach((part, i) => {
+      const name = camelName(part);
+      const node: Field = level.get(name) ?? {
+        c: tokens.slice(0, 2 * i + 1).join(""),
+        members: new Map<string, Field>(),
+      };
+      level.set(name, node);
+      if (i === parts.length - 1) node.leaf = leaf;
+      level = node.members;
+    });
+  };
+  for (const f of extendedFunctions(ctx)) {
+    add(f.field, f.indexed ? "indexed" : "value");
+    if (f.guestOwned) add(f.guestOwned.owned, "value");
+  }
+  const typeOf = (node: Field): string =>
+    node.leaf === "indexed"
+      ? "BigUint64Array"
+      : node.leaf === "value"
+        ? "bigint"
+        : `{ ${[...node.members].map(([m, n]) => `${n.leaf === "value" ? "" : "readonly "}${m}: ${typeOf(n)}`).join("; ")} }`;
+  const initOf = (node: Field): string =>
+    node.leaf === "indexed"
+      ? "new BigUint64Array(4)"
+      : node.leaf === "value"
+        ? "0n"
+        : `{ ${[...node.members].map(([m, n]) => `${m}: ${initOf(n)}`).join(", ")} }`;
   arch.properties!.push(
-    ...scalars.map(({ name, about }) => ({ name, type: "bigint", docs: [doc(about)] })),
-    ...[...pointers].map(([name, members]) => ({
+    ...[...fields].map(([name, node]) => ({
       name,
-      isReadonly: true,
-      type: `{ ${members.map((m) => `readonly ${m}: BigUint64Array`).join("; ")} }`,
-      docs: [doc(`${name}: indexed values behind a pointer, four u64 each (PAE's PDPTEs).`)],
+      ...(node.leaf === "value" ? {} : { isReadonly: true }),
+      type: typeOf(node),
+      docs: [doc(`vcpu->arch.${node.c}: read by the extended registers' accessors.`)],
     })),
   );
-  const fieldInit = [
-    ...scalars.map(({ name }) => `    ${name}: 0n,`),
-    ...[...pointers].map(
-      ([name, members]) =>
-        `    ${name}: { ${members.map((m) => `${m}: new BigUint64Array(4)`).join(", ")} },`,
-    ),
-  ];
+  const fieldInit = [...fields].map(([name, node]) => `    ${name}: ${initOf(node)},`);
   const vcpu: InterfaceDeclarationStructure = {
     kind: ctx.kinds.Interface,
     name: "Vcpu",

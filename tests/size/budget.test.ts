@@ -320,3 +320,55 @@ describe("what used to pass silently", () => {
     ]);
   });
 });
+
+describe("which arithmetic a limit uses", () => {
+  // Hand-made sides: "small" grows 8 B on 50 B (16%); "gone" leaves; the second config
+  // measured nothing in base (its total is 0 B, so no percentage of it exists), the third
+  // nothing on either side.
+  const sides = [
+    config("gcc-O2", [fn("small", 50), fn("gone", 30)], [fn("small", 58)]),
+    config("clang-O2", [], [fn("small", 12)]),
+    config("gcc-O2-retpoline", [], []),
+  ];
+  const breachesIn = (yaml: string) => {
+    const parsed = parse(yaml);
+    if (!parsed.ok) throw new Error(parsed.diagnostics.map((d) => formatDiagnostic(d)).join(""));
+    const checked = checkBudget(parsed.budget, sides, names);
+    if (!checked.ok) throw new Error(checked.diagnostics.map((d) => formatDiagnostic(d)).join(""));
+    return checked.breaches.map((b) => `${b.config} ${b.target}: ${formatLimit(b, ASCII_MINUS)}`);
+  };
+  test.each([
+    [
+      "a byte limit counts bytes: +8 B (16%) is within 10 B",
+      "[{ function: small, growth: 10, config: gcc-O2 }]",
+      [],
+    ],
+    [
+      "a percent limit counts percent: +8 B on 50 B is over 10%",
+      "[{ function: small, growth: '10%', config: gcc-O2 }]",
+      ["gcc-O2 small: growth ≤ 10%"],
+    ],
+    [
+      "a byte limit on a new function counts its bytes",
+      "[{ function: small, growth: 12, config: clang-O2 }]",
+      [],
+    ],
+    [
+      "a total grown from 0 B breaches any percent limit (no percentage of nothing)",
+      "[{ total: true, growth: '1000%', config: [clang-O2, gcc-O2-retpoline] }]",
+      ["clang-O2 total: growth ≤ 1000%"],
+    ],
+    [
+      "a total of 0 B on both sides has not grown",
+      "[{ total: true, growth: '0%', config: gcc-O2-retpoline }]",
+      [],
+    ],
+    ["a function that left has no head to hold to a max", "[{ function: gone, max: 0 }]", []],
+    ["…but it shrank, which a required saving counts", "[{ function: gone, growth: -30 }]", []],
+    [
+      "…and a required saving it does not make breaches",
+      "[{ function: gone, growth: -31 }]",
+      ["gcc-O2 gone: growth ≤ -31 B"],
+    ],
+  ])("%s", (_name, rules, want) => expect(breachesIn(`budgets: ${rules}`)).toEqual(want));
+});

@@ -53,7 +53,14 @@ export const SHT = { NOBITS: 8, SYMTAB: 2, SYMTAB_SHNDX: 18 } as const;
 export const SHF = { WRITE: 0x1, ALLOC: 0x2, EXECINSTR: 0x4 } as const;
 export const STT = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3, FILE: 4, GNU_IFUNC: 10 } as const;
 export const STB = { LOCAL: 0, GLOBAL: 1, WEAK: 2, GNU_UNIQUE: 10 } as const;
-export const SHN = { UNDEF: 0, ABS: 0xfff1, COMMON: 0xfff2, XINDEX: 0xffff } as const;
+/** Special section indices; X86_64_LCOMMON is gcc's `.largecomm` (the x86-64 psABI's large common). */
+export const SHN = {
+  UNDEF: 0,
+  X86_64_LCOMMON: 0xff02,
+  ABS: 0xfff1,
+  COMMON: 0xfff2,
+  XINDEX: 0xffff,
+} as const;
 
 const EM_X86_64 = 62;
 const SECTION_HEADER_SIZE = 64;

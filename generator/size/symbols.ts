@@ -93,7 +93,7 @@ function nmLetter(
   // nm --size-sort lists neither undefined nor absolute symbols (nm.c: filter_symbols
   // removes them before sort_symbols_by_size), whatever size an absolute one declares.
   if (symbol.sectionIndex === SHN.UNDEF || symbol.sectionIndex === SHN.ABS) return undefined;
-  if (symbol.sectionIndex === SHN.COMMON) return "C";
+  if (symbol.sectionIndex === SHN.COMMON || symbol.sectionIndex === SHN.X86_64_LCOMMON) return "C";
   if (symbol.type === STT.GNU_IFUNC) return "i";
   if (symbol.binding === STB.WEAK) return symbol.type === STT.OBJECT ? "V" : "W";
   if (symbol.binding === STB.GNU_UNIQUE) return "u";

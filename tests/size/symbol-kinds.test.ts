@@ -43,10 +43,12 @@ test("every symbol, size and type letter as nm --size-sort prints them", () => {
     uniq: "u",
     ro: "r",
     edy: "r",
+    edz: "r",
     bs: "b",
     mb: "b",
     mrb: "b",
     common_sym: "C",
+    lcom: "C",
     ed: "e",
     edx: "e",
     idt: "i",
@@ -59,8 +61,11 @@ test("every symbol, size and type letter as nm --size-sort prints them", () => {
     __mod_thing: "D",
     linux_banner: "d",
   });
-  // An absolute symbol with a declared size: plain nm lists it, --size-sort does not.
-  expect(execFileSync("nm", [object], { encoding: "utf8" })).toMatch(/^0*1234 A abs_sym$/m);
+  // An absolute symbol and an undefined one, each with a declared size: plain nm lists
+  // them, --size-sort does not.
+  const plain = execFileSync("nm", [object], { encoding: "utf8" });
+  expect(plain).toMatch(/^0*1234 A abs_sym$/m);
+  expect(plain).toMatch(/^\s+U ext$/m);
   expect(byName(ours())).toEqual(byName(nm));
 });
 
@@ -68,6 +73,7 @@ test("bloat-o-meter's selection: its letters only, kernel artefacts skipped, -t 
   expect(foldSymbols([ours()]).map((s) => [s.name, s.kind, s.size])).toEqual([
     ["bs", "data", 16],
     ["edy", "data", 4],
+    ["edz", "data", 4],
     ["gdata", "data", 8],
     ["gfunc", "function", 1],
     ["lfunc", "function", 2],

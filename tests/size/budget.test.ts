@@ -62,6 +62,108 @@ describe("bad budget files", () => {
   });
 });
 
+describe("what each bad budget file says, in full", () => {
+  test.each([
+    [
+      "not a mapping",
+      "- 1\n",
+      [
+        "budget.yaml:1:1: error RC602: a budget file must be a mapping with 'budgets', found a list",
+      ],
+    ],
+    [
+      "budgets not a list",
+      "budgets: 3\n",
+      ["budget.yaml:1:10: error RC602: 'budgets' must be a list of rules, found number 3"],
+    ],
+    [
+      "no budgets key: the help says where rules go",
+      "limits: []\n",
+      [
+        "budget.yaml:1:1: error RC603: unknown key 'limits'",
+        "budget.yaml:1:1: error RC604: missing required key 'budgets'",
+      ],
+    ],
+    [
+      "a rule that is not a mapping",
+      "budgets: [5]\n",
+      ["budget.yaml:1:11: error RC602: a budget rule must be a mapping, found number 5"],
+    ],
+    [
+      "an empty function name",
+      "budgets:\n  - function: ''\n    max: 1\n",
+      ["budget.yaml:2:15: error RC602: 'function' must be a function name, found string \"\""],
+    ],
+    [
+      "a function name that is a number",
+      "budgets:\n  - function: 12\n    max: 1\n",
+      ["budget.yaml:2:15: error RC602: 'function' must be a function name, found number 12"],
+    ],
+    [
+      "total not true",
+      "budgets:\n  - total: yes please\n    max: 1\n",
+      ["budget.yaml:2:12: error RC602: 'total' must be true, found string \"yes please\""],
+    ],
+    [
+      "a config that is a mapping",
+      "budgets:\n  - total: true\n    max: 1\n    config: { a: 1 }\n",
+      [
+        "budget.yaml:4:13: error RC602: 'config' must be a config name or a list of them, found a mapping",
+      ],
+    ],
+    [
+      "text before a percentage",
+      "budgets:\n  - function: f\n    growth: 'x5%'\n",
+      ["budget.yaml:3:13: error RC605: 'x5%' is not a size limit"],
+    ],
+    [
+      "text after a percentage",
+      "budgets:\n  - function: f\n    growth: '5%x'\n",
+      ["budget.yaml:3:13: error RC605: '5%x' is not a size limit"],
+    ],
+    [
+      "text between the number and its percent sign",
+      "budgets:\n  - function: f\n    growth: '5x%'\n",
+      ["budget.yaml:3:13: error RC605: '5x%' is not a size limit"],
+    ],
+  ])("%s", (_name, text, want) => {
+    const result = parse(text);
+    expect(
+      result.ok ? [] : result.diagnostics.map((d) => formatDiagnostic(d).split("\n")[0]),
+    ).toEqual(want);
+  });
+
+  test("the help of a file without 'budgets'", () => {
+    const result = parse("limits: []\n");
+    const printed = result.ok ? "" : result.diagnostics.map((d) => formatDiagnostic(d)).join("");
+    expect(printed).toContain("= help: list the rules under 'budgets:'");
+  });
+});
+
+test("an unknown config: the help lists the matrix's configs", () => {
+  const parsed = parse("budgets:\n  - total: true\n    max: 1\n    config: gcc-O3\n");
+  if (!parsed.ok) throw new Error("should parse");
+  const checked = checkBudget(parsed.budget, configs, names);
+  expect(checked.ok ? "" : checked.diagnostics.map((d) => formatDiagnostic(d)).join("")).toContain(
+    "= help: known configs: gcc-O2, clang-O2, gcc-O2-retpoline",
+  );
+});
+
+describe("how a percentage is written", () => {
+  test.each([
+    ["'5%'", 5],
+    ["'+5%'", 5],
+    ["'-5%'", -5],
+    ["'−5%' (U+2212, as the report prints it)", -5],
+    ["' +2.5 % ' (spaces around)", 2.5],
+  ])("%s", (written, value) => {
+    const literal = written.split(" (")[0]!;
+    const result = parse(`budgets:\n  - function: f\n    growth: ${literal}\n`);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join(""));
+    expect(result.budget.rules[0]!.growth).toEqual({ unit: "percent", value });
+  });
+});
+
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 const config = (name: string, base: SymbolSize[], head: SymbolSize[]) =>
   configReport({
@@ -290,6 +392,18 @@ describe("what used to pass silently", () => {
       "a fractional growth in bytes",
       "budgets:\n  - function: cpuid\n    growth: 0.5\n",
       ["budget.yaml:3:13: error RC618: 'growth' must be a whole number of bytes, found 0.5"],
+    ],
+    [
+      "a pattern's dot is a dot, not any character",
+      "budgets:\n  - function: 'gro.wer*'\n    max: 1\n",
+      [
+        "budget.yaml:2:15: error RC609: budget names function 'gro.wer*', which matches no measured symbol",
+      ],
+    ],
+    [
+      "a rule only for a config that did not run is not an unmatched name",
+      "budgets:\n  - function: nothing_here\n    max: 1\n    config: gcc-O2-retpoline\n",
+      [],
     ],
   ])("%s", (_name, yaml, want) => expect(diagnosticsOf(yaml)).toEqual(want));
 

@@ -447,9 +447,14 @@ function benchCallgrind(work) {
   fs.mkdirSync(objDir, { recursive: true });
   const compile = (src, out, includes) =>
     cc([...flags, ...includes, "-c", src, "-o", out], `compile ${src}`);
+  // The simulated hardware: the hand-written table of the default spec (runtime/README.md).
+  const hardware = `-DSIM_HARDWARE="${path.join(rt, "sim", "hardware", "x86-kvm.h")}"`;
   const simObjects = [...cFiles(path.join(rt, "sim")), driver].map((src) => {
     const o = path.join(objDir, `sim-${path.basename(src, ".c")}.o`);
-    compile(src, o, inc(headers.spec, path.join(rt, "include"), path.join(rt, "sim")));
+    compile(src, o, [
+      hardware,
+      ...inc(headers.spec, path.join(rt, "include"), path.join(rt, "sim")),
+    ]);
     return o;
   });
   const exes = {};

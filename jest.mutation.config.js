@@ -42,6 +42,7 @@ module.exports = {
     "<rootDir>/tests/size/symbols.test.ts",
     "<rootDir>/tests/size/clones.test.ts",
     "<rootDir>/tests/size/symbol-kinds.test.ts",
+    "<rootDir>/tests/size/elf-damaged.test.ts",
     "<rootDir>/tests/mutation/**/*.test.ts",
   ],
 };

@@ -1,0 +1,90 @@
+/*
+ * readElfSymbols (generator/size/elf.ts) on an object damaged one field at a
+ * time: each refusal names what is wrong (the size command prints it beside
+ * the object's path) instead of measuring garbage. The object is the ELF
+ * symbols.test.ts compiles; the offsets are the ELF64 header's and section
+ * header's fields (System V gABI).
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { readElfSymbols } from "../../generator/size/elf";
+import { fileTempDir } from "./helpers";
+
+const dir = fileTempDir("elf-damaged");
+let object: Buffer;
+beforeAll(() => {
+  const out = path.join(dir, "symbols.o");
+  execFileSync("gcc", ["-O2", "-c", path.join(__dirname, "fixtures", "symbols.c"), "-o", out]);
+  object = fs.readFileSync(out);
+});
+
+const E_SHOFF = 0x28;
+const E_SHENTSIZE = 0x3a;
+const E_SHNUM = 0x3c;
+const E_SHSTRNDX = 0x3e;
+const shoff = (b: Buffer) => Number(b.readBigUInt64LE(E_SHOFF));
+/** Section `i`'s sh_offset and sh_size. */
+const shField = (b: Buffer, i: number, field: "offset" | "size") =>
+  shoff(b) + i * 64 + (field === "offset" ? 24 : 32);
+
+const damaged = (edit: (b: Buffer) => Buffer | void): Buffer => {
+  const copy = Buffer.from(object);
+  return edit(copy) ?? copy;
+};
+
+test("the undamaged object reads", () => {
+  const r = readElfSymbols(object);
+  expect(r.ok && r.table.symbols.length).toBeGreaterThan(10);
+});
+
+test.each<[string, (b: Buffer) => Buffer | void, string]>([
+  ["ELF32 (EI_CLASS 1)", (b) => void (b[4] = 1), "not a 64-bit little-endian ELF file"],
+  ["big-endian (EI_DATA 2)", (b) => void (b[5] = 2), "not a 64-bit little-endian ELF file"],
+  [
+    "an i386 object (e_machine 3)",
+    (b) => void b.writeUInt16LE(3, 18),
+    "ELF machine 3 is not x86-64",
+  ],
+  [
+    "no section header table (e_shoff 0)",
+    (b) => void b.writeBigUInt64LE(0n, E_SHOFF),
+    "no section header table",
+  ],
+  [
+    "ELF32-sized section headers (e_shentsize 40)",
+    (b) => void b.writeUInt16LE(40, E_SHENTSIZE),
+    "unexpected e_shentsize 40",
+  ],
+  [
+    "cut inside the first section header",
+    (b) => b.subarray(0, shoff(b) + 63),
+    "section header table is truncated",
+  ],
+  [
+    "cut inside the last section header",
+    (b) => b.subarray(0, b.length - 1),
+    "section header table is truncated",
+  ],
+  [
+    "a section past the end of the file",
+    (b) => void b.writeBigUInt64LE(BigInt(b.length), shField(b, 1, "size")),
+    "section 1 extends past the end of the file",
+  ],
+  [
+    "no section name table (e_shstrndx past the last section)",
+    (b) => void b.writeUInt16LE(b.readUInt16LE(E_SHNUM), E_SHSTRNDX),
+    "no section name table",
+  ],
+])("%s", (_name, edit, message) => {
+  expect(readElfSymbols(damaged(edit))).toEqual({ ok: false, message });
+});
+
+test("a section that ends exactly at the end of the file is whole", () => {
+  // Section 1 (.text) resized to reach the last byte: still inside the file.
+  const b = damaged((b) => {
+    const offset = Number(b.readBigUInt64LE(shField(b, 1, "offset")));
+    b.writeBigUInt64LE(BigInt(b.length - offset), shField(b, 1, "size"));
+  });
+  expect(readElfSymbols(b).ok).toBe(true);
+});

@@ -8,7 +8,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/size/elf";
+import { readElfSections, readElfSymbols } from "../../generator/size/elf";
 import { fileTempDir } from "./helpers";
 
 const dir = fileTempDir("elf-damaged");
@@ -87,4 +87,31 @@ test("a section that ends exactly at the end of the file is whole", () => {
     b.writeBigUInt64LE(BigInt(b.length - offset), shField(b, 1, "size"));
   });
   expect(readElfSymbols(b).ok).toBe(true);
+});
+
+test("readElfSections: a section's bytes as objcopy extracts them; none for no-bits or absent sections", () => {
+  const text = path.join(dir, "text.bin");
+  execFileSync("objcopy", [
+    "-O",
+    "binary",
+    "--only-section=.text",
+    path.join(dir, "symbols.o"),
+    text,
+  ]);
+  const r = readElfSections(object, [".text", ".bss", ".no-such-section"]);
+  if (!r.ok) throw new Error(r.message);
+  expect(r.contents.get(".text")!.equals(fs.readFileSync(text))).toBe(true);
+  expect(r.contents.get(".text")!.length).toBeGreaterThan(0);
+  expect(r.contents.has(".bss")).toBe(true);
+  expect(r.contents.get(".bss")).toBeUndefined();
+  expect(r.contents.get(".no-such-section")).toBeUndefined();
+  expect(
+    readElfSections(
+      damaged((b) => void (b[4] = 1)),
+      [".text"],
+    ),
+  ).toEqual({
+    ok: false,
+    message: "not a 64-bit little-endian ELF file",
+  });
 });

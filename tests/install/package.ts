@@ -26,8 +26,20 @@ import * as path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** Top-level entries of a checkout that a clone does not have (or that only a run leaves). */
-const NOT_IN_A_CLONE = new Set(["node_modules", "dist", ".git", "coverage", "tmp"]);
+/**
+ * The files a clone of this checkout would have if its changes were committed:
+ * what git tracks plus what it would add (untracked, not ignored), as they are
+ * in the working tree now — never a run's leftovers (.stryker-tmp/, reports/,
+ * coverage/, build output), which .gitignore names.
+ */
+function cloneFiles(): string[] {
+  const r = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`git ls-files failed in ${repoRoot}:\n${r.stderr}`);
+  return r.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(repoRoot, f))); // a deleted file stays listed until committed
+}
 
 /** The environment for npm and the installed CLI: without the npm_* of the `npm test` running us. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -76,10 +88,9 @@ export interface Packed {
 export function packFresh(work: string, sandbox: NpmSandbox): Packed {
   const checkout = path.join(work, "checkout");
   fs.mkdirSync(checkout, { recursive: true });
-  for (const name of fs.readdirSync(repoRoot)) {
-    if (NOT_IN_A_CLONE.has(name) || name.endsWith(".tgz") || name.startsWith(".regcache-"))
-      continue;
-    fs.cpSync(path.join(repoRoot, name), path.join(checkout, name), { recursive: true });
+  for (const file of cloneFiles()) {
+    fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, file), path.join(checkout, file));
   }
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(checkout, "node_modules"), "dir");
   const r = run("npm", ["pack", "--json", "--pack-destination", work], checkout, sandbox.env);

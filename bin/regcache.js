@@ -2,9 +2,18 @@
 "use strict";
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `prepare`, so `npm ci` builds it;
 // a packed tarball ships dist/ already, built by `prepack`).
+const path = require("node:path");
 let cli;
 try {
-  cli = require("../dist/generator/cli.js");
+  const entry = require.resolve("../dist/generator/cli.js");
+  // In a checkout, a build older than its sources (a pull without `npm ci`) would run yesterday's code
+  // against today's templates: say so instead (generator/build-record.ts).
+  const stale = require(path.join(path.dirname(entry), "build-record.js")).staleBuildMessage(path.dirname(entry));
+  if (stale) {
+    process.stderr.write(`${stale}\n`);
+    process.exit(3);
+  }
+  cli = require(entry);
 } catch (err) {
   if (err && err.code === "MODULE_NOT_FOUND") {
     process.stderr.write("regcache: not built yet; run `npm ci` (or `npm run build`) first\n");

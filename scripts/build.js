@@ -5,6 +5,9 @@
  * scripts/compile-schema.js precompiles the spec's JSON Schema into
  * dist/generator/schema-validator.js, and scripts/digest-generator.js writes
  * the digest of the generator's code, dist/generator/generator-digest.json.
+ * Last it records what the build was compiled from (generator/build-record.ts,
+ * dist/generator/build-sources.json), so bin/regcache.js can tell a build
+ * older than its sources.
  *
  *   node scripts/build.js           `npm run build`, and `prepare` (so `npm ci` builds)
  *   node scripts/build.js --clean   removes dist/generator/ first (scripts/pack.js, for
@@ -28,6 +31,7 @@ function build({ clean }) {
     process.stderr.write("regcache build: TypeScript is not installed; run `npm ci` first\n");
     return 3;
   }
+  const startedMs = Date.now();
   if (clean) fs.rmSync(path.join(root, "dist", "generator"), { recursive: true, force: true });
   const steps = [
     [tsc, "-p", path.join(root, "tsconfig.json")],
@@ -38,6 +42,14 @@ function build({ clean }) {
     const run = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
     if (run.status !== 0) return run.status ?? 1;
   }
+  const dist = path.join(root, "dist", "generator");
+  const { recordBuild, BUILD_RECORD_FILE } = require(path.join(dist, "build-record.js"));
+  const out = path.join(dist, BUILD_RECORD_FILE);
+  fs.writeFileSync(
+    `${out}.${process.pid}.tmp`,
+    JSON.stringify(recordBuild(root, startedMs)) + "\n",
+  );
+  fs.renameSync(`${out}.${process.pid}.tmp`, out);
   return 0;
 }
 

@@ -20,6 +20,7 @@ import {
   generatorDigest,
   generatorModules,
 } from "../../generator/digest";
+import { BUILD_RECORD_FILE, buildInputs } from "../../generator/build-record";
 import { repoRoot } from "./helpers";
 
 const generatorDir = path.join(repoRoot, "generator");
@@ -115,6 +116,17 @@ describe("npm run check in a built copy of the project", () => {
     expect(written).toEqual(computeGeneratorDigests(generatorDir));
   });
 
+  test("the build records its inputs, so the launcher can tell when it is older than them", () => {
+    const record = JSON.parse(
+      fs.readFileSync(path.join(project, "dist", "generator", BUILD_RECORD_FILE), "utf8"),
+    );
+    expect(Object.keys(record.files)).toEqual(buildInputs(project));
+    expect(Object.keys(record.files)).toEqual(
+      expect.arrayContaining(["generator/model.ts", "spec/regcache.schema.json"]),
+    );
+    expect(record.startedMs).toBeLessThanOrEqual(Date.now());
+  });
+
   test("in step, then drift after a model change is built, until generate runs", () => {
     const before = run(npm, ["run", "--silent", "check"]);
     expect({ code: before.status, stderr: before.stderr }).toEqual({ code: 0, stderr: "" });
@@ -126,6 +138,15 @@ describe("npm run check in a built copy of the project", () => {
     const wrong = text.replace('? "direct" : "cached"', '? "cached" : "cached"');
     expect(wrong).not.toBe(text);
     fs.writeFileSync(model, wrong);
+    // Not built yet: the launcher refuses to run the old code.
+    const unbuilt = run("node", ["bin/regcache.js", "check"]);
+    expect({ code: unbuilt.status, stdout: unbuilt.stdout, stderr: unbuilt.stderr }).toEqual({
+      code: 3,
+      stdout: "",
+      stderr:
+        "regcache: the build in dist/ is older than its sources (generator/model.ts changed since it was built); " +
+        "run `npm run build` (after a pull, `npm ci`)\n",
+    });
     execFileSync(npm, ["run", "--silent", "build"], { cwd: project, stdio: "pipe" });
 
     const drift = run(npm, ["run", "--silent", "check"]);

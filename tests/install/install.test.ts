@@ -92,6 +92,9 @@ test("the tarball holds what the installed CLI reads, and nothing only the repos
     "dist/generator/schema-validator.js",
     // The digest of the generator's code the build writes (generator/digest.ts).
     "dist/generator/generator-digest.json",
+    // What the build was compiled from (generator/build-record.ts); an installed
+    // package has no sources to compare it with, so it is never read there.
+    "dist/generator/build-sources.json",
     // Compiled code: one .js per TypeScript source, so no output of a deleted source.
     ...repoFiles("generator", (f) => f.endsWith(".ts")).map((f) =>
       `dist/${f}`.replace(/\.ts$/, ".js"),

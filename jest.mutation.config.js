@@ -35,6 +35,7 @@ module.exports = {
     "<rootDir>/tests/drift/generate.test.ts",
     "<rootDir>/tests/drift/check.test.ts",
     "<rootDir>/tests/drift/lazy-diff.test.ts",
+    "<rootDir>/tests/drift/writer.test.ts",
     "<rootDir>/tests/fuzz/model.test.ts",
     "<rootDir>/tests/fuzz/positions.test.ts",
     "<rootDir>/tests/size/budget.test.ts",

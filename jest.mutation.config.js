@@ -40,6 +40,7 @@ module.exports = {
     "<rootDir>/tests/fuzz/positions.test.ts",
     "<rootDir>/tests/size/budget.test.ts",
     "<rootDir>/tests/size/report.test.ts",
+    "<rootDir>/tests/size/report-figures.test.ts",
     "<rootDir>/tests/size/symbols.test.ts",
     "<rootDir>/tests/size/clones.test.ts",
     "<rootDir>/tests/size/symbol-kinds.test.ts",

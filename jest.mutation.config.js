@@ -25,6 +25,7 @@ module.exports = {
   },
   testMatch: [
     "<rootDir>/tests/core/validate.test.ts",
+    "<rootDir>/tests/core/validate-meaning.test.ts",
     "<rootDir>/tests/core/diagnostics.test.ts",
     "<rootDir>/tests/core/kernel-spec.test.ts",
     "<rootDir>/tests/core/golden.test.ts",

@@ -718,3 +718,91 @@ test.each<[string, string[], object]>([
   const spec = accepted([...REGS, ...extra]);
   expect({ output: spec.output, api: spec.api }).toStrictEqual(want);
 });
+
+describe("what the schema rejected is not judged again (nor crashes validation)", () => {
+  test.each<[string, string[], string[]]>([
+    [
+      "a list of mappings with a duplicate key: both problems",
+      ["- { a: 1, a: 2 }"],
+      [
+        "s.yaml:1:1: error RC122: s.yaml is a list, not a YAML mapping",
+        "s.yaml:1:11: error RC101: duplicate key 'a' (first given at line 1)",
+      ],
+    ],
+    [
+      "a register mapping without a name",
+      [
+        ...HEAD,
+        "registers:",
+        "  gpr:",
+        "    - rax",
+        "    - { when: CONFIG_X86_64 }",
+        "backends:",
+        "  vmx: { lazy: [] }",
+      ],
+      ["s.yaml:7:7: error RC115: missing required key 'registers.gpr[1].name'"],
+    ],
+    [
+      "accessor entries that are no identifiers",
+      [...REGS, "accessors:", "  - r-x", "  - 9x"],
+      [
+        "s.yaml:15:5: error RC140: accessors[0] 'r-x' is not valid",
+        "s.yaml:16:5: error RC140: accessors[1] '9x' is not valid",
+      ],
+    ],
+    [
+      "an accessor without a field, whatever else it says",
+      [...REGS, "accessors:", "  - { register: cr3 }", "  - { register: cr0, read: kvm_rax_read }"],
+      [
+        "s.yaml:15:5: error RC115: missing required key 'accessors[0].field'",
+        "s.yaml:16:5: error RC115: missing required key 'accessors[1].field'",
+      ],
+    ],
+    [
+      "always_inline that is not a list",
+      [...REGS, "api:", "  always_inline: kvm_rip_read"],
+      ["s.yaml:15:18: error RC103: api.always_inline must be a list, found 'kvm_rip_read'"],
+    ],
+    [
+      "always_inline naming a number",
+      [...REGS, "api:", "  always_inline: [kvm_rip_read, 7]"],
+      ["s.yaml:15:33: error RC103: api.always_inline[1] must be a string, found number 7"],
+    ],
+    [
+      "targets the schema rejects fall back to the default ones, ts included",
+      [
+        ...REGS,
+        "output:",
+        "  targets: [tss]",
+        "accessors:",
+        "  - register: cr0",
+        "    field: cr0",
+        "    read_bits: kvm_read_cr0_bits",
+        "    guest_owned: { possible: MY_CR0_BITS, owned: cr0_owned }",
+      ],
+      [
+        "s.yaml:15:13: error RC103: output.targets[0] must be one of c, ts, kernel, found 'tss'",
+        "s.yaml:20:30: error RC148: the ts target needs the value of 'MY_CR0_BITS', which regcache does not know",
+      ],
+    ],
+    [
+      "no targets at all fall back to the default ones too",
+      [
+        ...REGS,
+        "output:",
+        "  targets: []",
+        "accessors:",
+        "  - register: cr0",
+        "    field: cr0",
+        "    read_bits: kvm_read_cr0_bits",
+        "    guest_owned: { possible: MY_CR0_BITS, owned: cr0_owned }",
+      ],
+      [
+        "s.yaml:15:12: error RC116: 'output.targets' is empty",
+        "s.yaml:20:30: error RC148: the ts target needs the value of 'MY_CR0_BITS', which regcache does not know",
+      ],
+    ],
+  ])("%s", (_what, lines, want) => {
+    expect(problems(lines)).toEqual(want);
+  });
+});

@@ -37,6 +37,7 @@ module.exports = {
     "<rootDir>/tests/drift/check.test.ts",
     "<rootDir>/tests/drift/lazy-diff.test.ts",
     "<rootDir>/tests/drift/writer.test.ts",
+    "<rootDir>/tests/drift/writer-edges.test.ts",
     "<rootDir>/tests/fuzz/model.test.ts",
     "<rootDir>/tests/fuzz/positions.test.ts",
     "<rootDir>/tests/size/budget.test.ts",

@@ -497,3 +497,10 @@ describe("objectsNotes", () => {
     ]);
   });
 });
+
+describe("formatFixed on subnormal numbers (no implicit leading bit, exponent -1074)", () => {
+  // python3 -c 'print("%.325f" % 5e-324)': 323 zeros after the point, then 49.
+  test("the smallest subnormal at 325 decimals", () => {
+    expect(formatFixed(5e-324, 325)).toBe(`0.${"0".repeat(323)}49`);
+  });
+});

@@ -193,3 +193,16 @@ describe("withOutputLock, when the lock itself is in trouble", () => {
     expect(fs.readdirSync(out)).toEqual([]);
   });
 });
+
+describe("withOutputLock where nothing can be created", () => {
+  test("/proc: the create's own error at once, not a wait as if another run held the lock", () => {
+    // Creating /proc/.regcache.lock fails with ENOENT on Linux, and there is no
+    // lock file to read: a writer that took any failure for "held" would wait
+    // the whole 5 s and then report a busy directory.
+    const started = Date.now();
+    const err = thrown(() => withOutputLock("/proc", () => 0, { lockTimeoutMs: 5000 }));
+    expect(err).not.toBeInstanceOf(OutputBusyError);
+    expect(err).toMatchObject({ code: "ENOENT", syscall: "open" });
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+});

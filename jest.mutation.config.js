@@ -47,6 +47,8 @@ module.exports = {
     "<rootDir>/tests/size/clones.test.ts",
     "<rootDir>/tests/size/symbol-kinds.test.ts",
     "<rootDir>/tests/size/elf-damaged.test.ts",
+    "<rootDir>/tests/size/elf-extended.test.ts",
+    "<rootDir>/tests/size/elf-readelf.test.ts",
     "<rootDir>/tests/mutation/**/*.test.ts",
   ],
 };

@@ -20,8 +20,19 @@ export interface ElfSymbol {
   readonly type: number;
   /** STB_* from st_info. */
   readonly binding: number;
-  /** Section index (after resolving SHN_XINDEX), or a special SHN_* value. */
+  /**
+   * The section header index the symbol is defined in (st_shndx, or for
+   * SHN_XINDEX the entry of SHT_SYMTAB_SHNDX), or when `special` a reserved
+   * SHN_* value (SHN_UNDEF, SHN_ABS, SHN_COMMON, …) that names no section.
+   */
   readonly sectionIndex: number;
+  /**
+   * st_shndx is SHN_UNDEF or in the reserved range SHN_LORESERVE..SHN_HIRESERVE
+   * (0xff00..0xffff; SHN_XINDEX excepted, it is resolved). Separate from the
+   * index because an object with more than 0xff00 sections has real sections
+   * numbered like SHN_ABS (0xfff1) or SHN_COMMON (0xfff2).
+   */
+  readonly special: boolean;
   readonly size: number;
 }
 
@@ -49,13 +60,14 @@ const GCC_LTO_SLIM = "__gnu_lto_slim";
 const BITCODE_MAGIC = 0x4243c0de;
 const BITCODE_WRAPPER_MAGIC = 0x0b17c0de;
 
-export const SHT = { NOBITS: 8, SYMTAB: 2, SYMTAB_SHNDX: 18 } as const;
+export const SHT = { SYMTAB: 2, STRTAB: 3, RELA: 4, NOBITS: 8, REL: 9, SYMTAB_SHNDX: 18 } as const;
 export const SHF = { WRITE: 0x1, ALLOC: 0x2, EXECINSTR: 0x4 } as const;
 export const STT = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3, FILE: 4, GNU_IFUNC: 10 } as const;
 export const STB = { LOCAL: 0, GLOBAL: 1, WEAK: 2, GNU_UNIQUE: 10 } as const;
 /** Special section indices; X86_64_LCOMMON is gcc's `.largecomm` (the x86-64 psABI's large common). */
 export const SHN = {
   UNDEF: 0,
+  LORESERVE: 0xff00,
   X86_64_LCOMMON: 0xff02,
   ABS: 0xfff1,
   COMMON: 0xfff2,
@@ -66,12 +78,28 @@ const EM_X86_64 = 62;
 const SECTION_HEADER_SIZE = 64;
 const SYMBOL_SIZE = 24;
 
-function cString(bytes: Buffer, offset: number): string {
-  if (offset >= bytes.length) return "";
-  const end = bytes.indexOf(0, offset);
+/**
+ * A string table's bytes, or why they are unusable: the gABI requires its last
+ * byte to be NUL (so every name in it ends inside it); nm and readelf call one
+ * that is not corrupt.
+ */
+function stringTable(bytes: Buffer, section: RawSection, index: number): Buffer | string {
+  const table = bytes.subarray(section.offset, section.offset + section.size);
+  if (table.length > 0 && table[table.length - 1] !== 0) {
+    return `string table (section ${index}) does not end with a NUL byte`;
+  }
+  return table;
+}
+
+/**
+ * The name at `offset` of a string table checked by stringTable, or undefined
+ * when the offset is at or past its end (nm: "invalid string offset").
+ */
+function cString(table: Buffer, offset: number): string | undefined {
+  if (offset >= table.length) return undefined;
   // Symbol names are bytes; compilers write non-ASCII identifiers (café) as
   // UTF-8, which is also how nm prints them.
-  return bytes.toString("utf8", offset, end < 0 ? bytes.length : end);
+  return table.toString("utf8", offset, table.indexOf(0, offset));
 }
 
 interface RawSection {
@@ -134,12 +162,19 @@ function parseSections(bytes: Buffer): SectionsResult {
   }
   const names = raw[shstrndx];
   if (!names) return { ok: false, message: "no section name table" };
-  const sectionNames = bytes.subarray(names.offset, names.offset + names.size);
-  const sections: ElfSection[] = raw.map((s) => ({
-    name: cString(sectionNames, s.nameOffset),
-    type: s.type,
-    flags: s.flags,
-  }));
+  const sectionNames = stringTable(bytes, names, shstrndx);
+  if (typeof sectionNames === "string") return { ok: false, message: sectionNames };
+  const sections: ElfSection[] = [];
+  for (const [i, s] of raw.entries()) {
+    const name = cString(sectionNames, s.nameOffset);
+    if (name === undefined) {
+      return {
+        ok: false,
+        message: `section ${i}'s name (offset ${s.nameOffset}) is outside the section name table (${sectionNames.length} bytes)`,
+      };
+    }
+    sections.push({ name, type: s.type, flags: s.flags });
+  }
   return { ok: true, raw, sections };
 }
 
@@ -160,24 +195,51 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
   const symtab = raw[symtabIndex];
   const strtab = raw[symtab.link];
   if (!strtab) return { ok: false, message: "symbol table has no string table" };
-  const strings = bytes.subarray(strtab.offset, strtab.offset + strtab.size);
-  const shndxSection = raw.find((s) => s.type === SHT.SYMTAB_SHNDX && s.link === symtabIndex);
+  const strings = stringTable(bytes, strtab, symtab.link);
+  if (typeof strings === "string") return { ok: false, message: strings };
+  const count = Math.floor(symtab.size / SYMBOL_SIZE);
+  // SHT_SYMTAB_SHNDX: one 32-bit section index per symbol, for the symbols
+  // whose st_shndx is SHN_XINDEX (the sections numbered 0xff00 and up).
+  const shndxIndex = raw.findIndex((s) => s.type === SHT.SYMTAB_SHNDX && s.link === symtabIndex);
+  const shndx = raw[shndxIndex];
+  if (shndx && shndx.size < count * 4) {
+    return {
+      ok: false,
+      message: `SHT_SYMTAB_SHNDX section ${shndxIndex} holds ${shndx.size} bytes, not 4 for each of the ${count} symbols`,
+    };
+  }
 
   const symbols: ElfSymbol[] = [];
-  const count = Math.floor(symtab.size / SYMBOL_SIZE);
   // Entry 0 is the reserved null symbol.
   for (let i = 1; i < count; i++) {
     const at = symtab.offset + i * SYMBOL_SIZE;
     const info = bytes[at + 4];
     let sectionIndex = bytes.readUInt16LE(at + 6);
-    if (sectionIndex === SHN.XINDEX && shndxSection) {
-      sectionIndex = bytes.readUInt32LE(shndxSection.offset + i * 4);
+    const special =
+      sectionIndex === SHN.UNDEF || (sectionIndex >= SHN.LORESERVE && sectionIndex !== SHN.XINDEX);
+    if (sectionIndex === SHN.XINDEX) {
+      // nm refuses the whole object too ("references nonexistent SHT_SYMTAB_SHNDX section").
+      if (!shndx)
+        return {
+          ok: false,
+          message: `symbol ${i} has SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`,
+        };
+      sectionIndex = bytes.readUInt32LE(shndx.offset + i * 4);
+    }
+    const nameOffset = bytes.readUInt32LE(at);
+    const name = cString(strings, nameOffset);
+    if (name === undefined) {
+      return {
+        ok: false,
+        message: `symbol ${i}'s name (offset ${nameOffset}) is outside its string table (section ${symtab.link}, ${strings.length} bytes)`,
+      };
     }
     symbols.push({
-      name: cString(strings, bytes.readUInt32LE(at)),
+      name,
       type: info & 0xf,
       binding: info >> 4,
       sectionIndex,
+      special,
       size: Number(bytes.readBigUInt64LE(at + 16)),
     });
   }

@@ -65,6 +65,15 @@ const DEBUG_SECTION_PREFIXES = [
   ".gnu.debuglto_",
 ];
 
+/** ELF section types BFD reads into its own tables instead of making a section of. */
+const NO_BFD_SECTION: ReadonlySet<number> = new Set([
+  SHT.SYMTAB,
+  SHT.STRTAB,
+  SHT.RELA,
+  SHT.REL,
+  SHT.SYMTAB_SHNDX,
+]);
+
 function sectionLetter(section: ElfSection): string {
   for (const [prefix, letter] of SECTION_NAME_LETTERS) {
     if (section.name.startsWith(prefix) && /^$|^[.$0-9]/.test(section.name.slice(prefix.length)))
@@ -92,13 +101,19 @@ function nmLetter(
   if (symbol.type === STT.SECTION || symbol.type === STT.FILE) return undefined;
   // nm --size-sort lists neither undefined nor absolute symbols (nm.c: filter_symbols
   // removes them before sort_symbols_by_size), whatever size an absolute one declares.
-  if (symbol.sectionIndex === SHN.UNDEF || symbol.sectionIndex === SHN.ABS) return undefined;
-  if (symbol.sectionIndex === SHN.COMMON || symbol.sectionIndex === SHN.X86_64_LCOMMON) return "C";
+  // BFD files under the absolute section, whatever the symbol's binding or type, every
+  // reserved index but the common ones and every index it made no section for: past
+  // the last section, or a symbol, string or relocation table (nm 2.40 prints 'A').
+  if (symbol.special) {
+    return symbol.sectionIndex === SHN.COMMON || symbol.sectionIndex === SHN.X86_64_LCOMMON
+      ? "C"
+      : undefined;
+  }
+  const section = table.sections[symbol.sectionIndex];
+  if (!section || NO_BFD_SECTION.has(section.type)) return undefined;
   if (symbol.type === STT.GNU_IFUNC) return "i";
   if (symbol.binding === STB.WEAK) return symbol.type === STT.OBJECT ? "V" : "W";
   if (symbol.binding === STB.GNU_UNIQUE) return "u";
-  const section = table.sections[symbol.sectionIndex];
-  if (!section) return "?";
   const letter = sectionLetter(section);
   return symbol.binding === STB.GLOBAL ? letter.toUpperCase() : letter;
 }

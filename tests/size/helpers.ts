@@ -25,7 +25,10 @@ export function findClang(): string | undefined {
 
 /** `nm --size-sort FILE…`, parsed (the per-file header lines of several files skipped, as bloat-o-meter does). */
 export function nmSizeSortOf(...objectPaths: string[]): NmSymbol[] {
-  const out = execFileSync("nm", ["--size-sort", ...objectPaths], { encoding: "utf8" });
+  const out = execFileSync("nm", ["--size-sort", ...objectPaths], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
   return out
     .split("\n")
     .filter((line) => line.trim() !== "" && !line.includes(":"))

@@ -208,7 +208,7 @@ describe("hand-edited objects", () => {
   );
 });
 
-describe("nm --size-sort on symbols whose section index names no section BFD makes", () => {
+describe("nm --size-sort leaves out what BFD files away: no section, or a debugging type", () => {
   // gdata (symbol 3) moved by its st_shndx: BFD files it under the absolute
   // section, which nm --size-sort leaves out; gfunc stays 'T'.
   test.each<[string, number, number | undefined]>([
@@ -232,6 +232,23 @@ describe("nm --size-sort on symbols whose section index names no section BFD mak
     // Plain nm still lists it: absolute ('a'), or weak object ('V').
     const plain = binding === undefined ? /^0+ a gdata$/im : /^0+ V gdata$/m;
     expect(execFileSync("nm", [file], { encoding: "utf8" })).toMatch(plain);
+    const nm = nmSizeSortOf(file);
+    expect(nm).toEqual([{ name: "gfunc", size: 5, letter: "T" }]);
+    expect(nmSizeSort(read(b))).toEqual(nm);
+  });
+
+  // gdata's type made STT_FILE or STT_SECTION, its size kept: BFD marks those
+  // symbols debugging ones, which nm hides (plain and --size-sort) without -a.
+  test.each([
+    ["STT_SECTION", 3],
+    ["STT_FILE", 4],
+  ])("a sized %s symbol is hidden", (label, type) => {
+    const file = at(`typed_${type}.o`);
+    const b = Buffer.from(small);
+    const info = sym(u64(b, sh(b, 5, "offset")), 3, "info");
+    b[info] = (b[info] & 0xf0) | type;
+    fs.writeFileSync(file, b);
+    expect(execFileSync("nm", [file], { encoding: "utf8" })).not.toMatch(/gdata/);
     const nm = nmSizeSortOf(file);
     expect(nm).toEqual([{ name: "gfunc", size: 5, letter: "T" }]);
     expect(nmSizeSort(read(b))).toEqual(nm);

@@ -190,7 +190,8 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
   if (!parsed.ok) return parsed;
   const { raw, sections } = parsed;
 
-  const symtabIndex = raw.findIndex((s) => s.type === SHT.SYMTAB);
+  // Section 0 is reserved (gABI): nm reads no symbol table there (readelf does).
+  const symtabIndex = raw.findIndex((s, i) => i > 0 && s.type === SHT.SYMTAB);
   if (symtabIndex < 0) return { ok: true, table: { sections, symbols: [] } };
   const symtab = raw[symtabIndex];
   const strtab = raw[symtab.link];

@@ -163,6 +163,29 @@ describe("hand-edited objects", () => {
     expect(read(at("stripped.o"))).toEqual({ sections, symbols: [] });
   });
 
+  test("an empty string table beside a symbol table of only the null symbol: no symbols, as nm says", () => {
+    edited("empty-strtab.o", (b) => {
+      b.writeBigUInt64LE(24n, sh(b, 5, "size"));
+      b.writeBigUInt64LE(0n, sh(b, 6, "size"));
+    });
+    expect(tool("nm", at("empty-strtab.o"))).toMatch(/no symbols/);
+    expect(read(at("empty-strtab.o"))).toEqual({
+      sections: readelfSections(at("empty-strtab.o")),
+      symbols: [],
+    });
+  });
+
+  test("a symbol table in section 0 (reserved) is no symbol table, as nm says (readelf reads it)", () => {
+    // .symtab's header copied over section 0's, .symtab itself made SHT_PROGBITS.
+    edited("symtab-in-0.o", (b) => {
+      b.copy(b, sh(b, 0, "name"), sh(b, 5, "name"), sh(b, 6, "name"));
+      b.writeUInt32LE(1, sh(b, 5, "type"));
+    });
+    expect(tool("nm", at("symtab-in-0.o"))).toMatch(/no symbols/);
+    expect(tool("readelf", "-sW", at("symtab-in-0.o"))).toMatch(/ gfunc$/m);
+    expect(read(at("symtab-in-0.o")).symbols).toEqual([]);
+  });
+
   test("a .bss far larger than the file is whole (no-bits sections occupy no file space)", () => {
     fs.writeFileSync(
       at("bss.s"),
@@ -229,6 +252,8 @@ describe("nm --size-sort leaves out what BFD files away: no section, or a debugg
     if (binding !== undefined)
       b[sym(symtab, 3, "info")] = (binding << 4) | (b[sym(symtab, 3, "info")] & 0xf);
     fs.writeFileSync(file, b);
+    // readelf reads the index as written (PRC[0xff00], OS [0xff20], RSV[0xfff0]: special).
+    if (shndx >= 0xff00) expectReadelfAgrees(file);
     // Plain nm still lists it: absolute ('a'), or weak object ('V').
     const plain = binding === undefined ? /^0+ a gdata$/im : /^0+ V gdata$/m;
     expect(execFileSync("nm", [file], { encoding: "utf8" })).toMatch(plain);

@@ -111,7 +111,10 @@ export function readelfSymbols(file: string, sections: readonly { name: string }
     maxBuffer: 1 << 30,
   });
   const entries = Number(/Symbol table '\.symtab' contains (\d+) entries/.exec(out)![1]);
-  const row = /^\s*(\d+): [0-9a-f]{16}\s+(\S+) (\S+)\s+(\S+)\s+\S+\s+(\S+)(?: (.*))?$/;
+  // Ndx: a number, a name (UND, ABS, …), or a reserved index readelf spells out
+  // by range: PRC[0xff00] (processor), OS [0xff20], RSV[0xfff0].
+  const row =
+    /^\s*(\d+): [0-9a-f]{16}\s+(\S+) (\S+)\s+(\S+)\s+\S+\s+((?:PRC|OS |RSV)\[0x[0-9a-f]{4}\]|\S+)(?: (.*))?$/;
   const symbols = out
     .split("\n")
     .flatMap((line) => {
@@ -119,8 +122,13 @@ export function readelfSymbols(file: string, sections: readonly { name: string }
       return m && m[1] !== "0" ? [m] : [];
     })
     .map(([, , size, type, bind, ndx, name = ""]) => {
-      const special = ndx in SPECIAL_INDICES;
-      const sectionIndex = special ? SPECIAL_INDICES[ndx] : Number(ndx);
+      const reserved = /\[(0x[0-9a-f]{4})\]$/.exec(ndx);
+      const special = ndx in SPECIAL_INDICES || reserved !== null;
+      const sectionIndex = reserved
+        ? Number(reserved[1])
+        : special
+          ? SPECIAL_INDICES[ndx]
+          : Number(ndx);
       if (!special && !/^\d+$/.test(ndx)) throw new Error(`readelf printed Ndx ${ndx}`);
       // readelf names a section symbol (st_name 0) after its section; the ELF name is empty.
       if (type === "SECTION") expect(name).toBe(sections[sectionIndex].name);

@@ -219,11 +219,13 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
     const special =
       sectionIndex === SHN.UNDEF || (sectionIndex >= SHN.LORESERVE && sectionIndex !== SHN.XINDEX);
     if (sectionIndex === SHN.XINDEX) {
-      // nm refuses the whole object too ("references nonexistent SHT_SYMTAB_SHNDX section").
+      // Without any SHT_SYMTAB_SHNDX nm refuses the object too ("references
+      // nonexistent SHT_SYMTAB_SHNDX section"); one linked to another section
+      // (sh_link) is not this table's, as readelf reads it (nm takes it all the same).
       if (!shndx)
         return {
           ok: false,
-          message: `symbol ${i} has SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`,
+          message: `symbol ${i} has SHN_XINDEX but no SHT_SYMTAB_SHNDX section belongs to the symbol table`,
         };
       sectionIndex = bytes.readUInt32LE(shndx.offset + i * 4);
     }

@@ -31,6 +31,7 @@ module.exports = {
     "<rootDir>/tests/core/golden.test.ts",
     "<rootDir>/tests/core/identifiers.test.ts",
     "<rootDir>/tests/core/model-expectations.test.ts",
+    "<rootDir>/tests/core/model-whole.test.ts",
     "<rootDir>/tests/errors/errors.test.ts",
     "<rootDir>/tests/drift/causes.test.ts",
     "<rootDir>/tests/drift/generate.test.ts",

@@ -1,0 +1,296 @@
+/*
+ * One small spec's model, written out whole by hand (toStrictEqual: an
+ * optional field the spec does not give is absent, not undefined). The spec
+ * is built to reach the decisions the shipped specs never make: a backend
+ * declared with `available:`, a bitmap mask, an always-available extended
+ * register with an accessor (direct, no cache_reg), a listed always-available
+ * GPR (it stays in the macro), a lazily loaded GPR that is not listed (a
+ * kernel function of its own, but in the c target's macros), one helper and
+ * one accessor named in always_inline, and a kernel header whose name holds a
+ * '-' and a digit. Every expected value below follows from the spec text and
+ * the rules in model.ts's and model-api.ts's docstrings (README: "a register
+ * is always available when no backend loads it lazily"), not from a run.
+ */
+import { loadModel } from "../../generator/api";
+import type { Model } from "../../generator/model";
+
+const SPEC = `regcache: 1
+name: small
+mask: bitmap
+registers:
+  gpr:
+    - rax
+    - rdx
+    - rsp
+    - { name: r8, when: CONFIG_X86_64, doc: the first REX register }
+    - rip
+  extended:
+    - { name: cr3, doc: guest CR3 }
+    - exit_info_1
+backends:
+  vmx:
+    doc: loads on demand
+    lazy: [rip, rsp, cr3]
+  svm:
+    available: [rax, rdx, rsp, r8, rip, exit_info_1]
+output:
+  targets: [kernel]
+  kernel_header: my-cache2.h
+api:
+  cache_reg: static_call
+  bitops: regcache
+  raw_pair: false
+  test_and_mark_available: false
+  inline: inline
+  always_inline: [kvm_register_is_dirty, kvm_rip_write]
+accessors:
+  - rax
+  - register: cr3
+    field: cr3
+    type: ulong
+    read: kvm_read_cr3
+    doc: CR3 as the guest last wrote it
+  - register: exit_info_1
+    field: exit_qualification
+    type: u64
+    read: kvm_read_exit_info_1
+  - rip
+`;
+
+function load(text: string, allCached = false): Model {
+  const r = loadModel({ specPath: "small.yaml", specText: text, allCached });
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n"));
+  return r.model;
+}
+
+const reg = (
+  name: string,
+  index: number,
+  kind: "gpr" | "extended",
+  lazyIn: string[],
+  extra: { guard?: string; doc?: string } = {},
+) => ({
+  name,
+  upper: name.toUpperCase(),
+  kind,
+  enumName: `${kind === "gpr" ? "VCPU_REGS_" : "VCPU_EXREG_"}${name.toUpperCase()}`,
+  index,
+  ...extra,
+  lazyIn,
+  alwaysAvailable: lazyIn.length === 0,
+});
+
+// vmx lists rip, rsp, cr3 as lazy; svm lists everything but cr3 as available.
+const RAX = reg("rax", 0, "gpr", []);
+const RDX = reg("rdx", 1, "gpr", []);
+const RSP = reg("rsp", 2, "gpr", ["vmx"]);
+const R8 = reg("r8", 3, "gpr", [], { guard: "CONFIG_X86_64", doc: "the first REX register" });
+const RIP = reg("rip", 4, "gpr", ["vmx"]);
+const CR3 = reg("cr3", 5, "extended", ["vmx", "svm"], { doc: "guest CR3" });
+const EXIT_INFO_1 = reg("exit_info_1", 6, "extended", []);
+
+const accessor = (r: typeof RAX, path: "direct" | "cached") => ({
+  register: r,
+  read: `kvm_${r.name}_read`,
+  write: `kvm_${r.name}_write`,
+  tsRead: `${r.name}Read`,
+  tsWrite: `${r.name}Write`,
+  path,
+});
+
+const INLINE = "static inline";
+const ALWAYS = "static __always_inline";
+
+describe("a small spec's model, written out whole", () => {
+  const m = load(SPEC);
+
+  test("registers in enum order: where each is lazy, which are always available", () => {
+    expect(m.registers).toStrictEqual([RAX, RDX, RSP, R8, RIP, CR3, EXIT_INFO_1]);
+    expect(m.gprs).toStrictEqual([RAX, RDX, RSP, R8, RIP]);
+    expect(m.extended).toStrictEqual([CR3, EXIT_INFO_1]);
+    expect([m.name, "doc" in m]).toEqual(["small", false]);
+    expect(m.mask).toStrictEqual({ kind: "bitmap", wordBits: 64, words: 1 });
+  });
+
+  test("backends: declared lazy or available, both sets in enum order", () => {
+    expect(m.backends).toStrictEqual([
+      {
+        name: "vmx",
+        upper: "VMX",
+        doc: "loads on demand",
+        declared: "lazy",
+        lazy: [RSP, RIP, CR3],
+        available: [RAX, RDX, R8, EXIT_INFO_1],
+        lazySetName: "VMX_REGS_LAZY_LOAD_SET",
+        availSetName: "VMX_REGS_AVAIL_SET",
+      },
+      {
+        name: "svm",
+        upper: "SVM",
+        declared: "available",
+        lazy: [CR3],
+        available: [RAX, RDX, RSP, R8, RIP, EXIT_INFO_1],
+        lazySetName: "SVM_REGS_LAZY_LOAD_SET",
+        availSetName: "SVM_REGS_AVAIL_SET",
+      },
+    ]);
+  });
+
+  test("GPR accessors: direct for the always-available ones, cached for RSP and RIP", () => {
+    expect(m.accessors).toStrictEqual([
+      accessor(RAX, "direct"),
+      accessor(RDX, "direct"),
+      accessor(RSP, "cached"),
+      accessor(R8, "direct"),
+      accessor(RIP, "cached"),
+    ]);
+    expect(m.options).toStrictEqual({ allCached: false, cStyle: "macro" });
+  });
+
+  test("output: the kernel header's include guard from its name", () => {
+    expect(m.output).toStrictEqual({
+      targets: ["kernel"],
+      kernelHeader: "my-cache2.h",
+      kernelGuard: "MY_CACHE2_H",
+    });
+  });
+
+  test("api: the plain cached pair, and the two always_inline names", () => {
+    expect(m.api).toStrictEqual({
+      cacheReg: "static_call",
+      bitops: "regcache",
+      rawPair: false,
+      testAndMarkAvailable: false,
+      cachedRead: "kvm_register_read",
+      cachedWrite: "kvm_register_write",
+      linkage: {
+        BUILD_KVM_GPR_ACCESSORS: INLINE,
+        kvm_register_is_available: INLINE,
+        kvm_register_is_dirty: ALWAYS,
+        kvm_register_mark_available: INLINE,
+        kvm_register_mark_dirty: INLINE,
+        kvm_register_test_and_mark_available: INLINE,
+        kvm_register_read: INLINE,
+        kvm_register_write: INLINE,
+        kvm_read_edx_eax: INLINE,
+      },
+    });
+  });
+
+  test("kernel block: RSP unlisted first, then the accessors list (RAX stays in the macro)", () => {
+    const gpr = (r: typeof RAX, listed: boolean, writeLinkage: string) => ({
+      kind: "gpr",
+      register: r,
+      path: "cached",
+      read: { name: `kvm_${r.name}_read`, linkage: INLINE },
+      write: { name: `kvm_${r.name}_write`, linkage: writeLinkage },
+      listed,
+    });
+    const rsp = gpr(RSP, false, INLINE);
+    const rip = gpr(RIP, true, ALWAYS);
+    const cr3 = {
+      kind: "extended",
+      register: CR3,
+      path: "cached",
+      field: "cr3",
+      type: "ulong",
+      indexed: false,
+      mightSleep: false,
+      read: { name: "kvm_read_cr3", linkage: INLINE },
+      doc: "CR3 as the guest last wrote it",
+    };
+    const exitInfo1 = {
+      kind: "extended",
+      register: EXIT_INFO_1,
+      path: "direct",
+      field: "exit_qualification",
+      type: "u64",
+      indexed: false,
+      mightSleep: false,
+      read: { name: "kvm_read_exit_info_1", linkage: INLINE },
+    };
+    expect(m.kernel).toStrictEqual({
+      gprMacro: {
+        name: "BUILD_KVM_GPR_ACCESSORS",
+        linkage: INLINE,
+        path: "direct",
+        accessors: [accessor(RAX, "direct"), accessor(RDX, "direct"), accessor(R8, "direct")],
+      },
+      macroFirst: true,
+      functions: [rsp, cr3, exitInfo1, rip],
+      edxEax: INLINE,
+    });
+    // The c target: every GPR but the listed lazy one in its macros; the rest in spec order.
+    expect(m.c).toStrictEqual({
+      macroAccessors: [
+        accessor(RAX, "direct"),
+        accessor(RDX, "direct"),
+        accessor(RSP, "cached"),
+        accessor(R8, "direct"),
+      ],
+      functions: [cr3, exitInfo1, rip],
+      macroLinkage: INLINE,
+    });
+  });
+
+  test("--all-cached: every accessor cached, the macro after the cached pair", () => {
+    const all = load(SPEC, true);
+    expect(all.accessors.map((a) => [a.register.name, a.path])).toEqual([
+      ["rax", "cached"],
+      ["rdx", "cached"],
+      ["rsp", "cached"],
+      ["r8", "cached"],
+      ["rip", "cached"],
+    ]);
+    expect([all.kernel.gprMacro.path, all.kernel.macroFirst]).toEqual(["cached", false]);
+    expect(all.kernel.gprMacro.accessors.map((a) => a.register.name)).toEqual(["rax", "rdx", "r8"]);
+    // An extended register's path is its own availability, whatever --all-cached says.
+    expect(all.kernel.functions.map((f) => [f.register.name, f.path])).toEqual([
+      ["rsp", "cached"],
+      ["cr3", "cached"],
+      ["exit_info_1", "direct"],
+      ["rip", "cached"],
+    ]);
+  });
+
+  test("the C identifiers: each accessor function the spec names, then the include guard", () => {
+    const without = load(
+      SPEC.replace(/^accessors:[^]*$/m, "").replace("targets: [kernel]", "targets: [c]"),
+    );
+    const added = m.identifiers.c.filter((n) => !without.identifiers.c.includes(n));
+    expect(added).toEqual(["kvm_read_cr3", "kvm_read_exit_info_1", "MY_CACHE2_H"]);
+    expect(m.identifiers.c.slice(-3)).toEqual(added);
+    // Without the kernel target no include guard: the last backend's sets come last.
+    expect(without.identifiers.c.slice(-2)).toEqual([
+      "SVM_REGS_LAZY_LOAD_SET",
+      "SVM_REGS_AVAIL_SET",
+    ]);
+  });
+});
+
+describe("kvm_read_edx_eax: only with RAX and RDX both unguarded", () => {
+  const spec = (rax: string, rdx: string) =>
+    [
+      "regcache: 1",
+      "name: edx",
+      "mask: u32",
+      "registers:",
+      "  gpr:",
+      `    - ${rax}`,
+      `    - ${rdx}`,
+      "    - rip",
+      "backends:",
+      "  vmx: { lazy: [rip] }",
+      "",
+    ].join("\n");
+  test.each([
+    ["rax", "rdx", true],
+    ["{ name: rax, when: CONFIG_X86_64 }", "rdx", false],
+    ["rax", "{ name: rdx, when: CONFIG_X86_64 }", false],
+    ["rax", "rcx", false],
+    ["rcx", "rdx", false],
+  ])("%s, %s: %s", (rax, rdx, want) => {
+    const k = load(spec(rax, rdx)).kernel;
+    expect("edxEax" in k).toBe(want);
+  });
+});

@@ -294,3 +294,28 @@ describe("kvm_read_edx_eax: only with RAX and RDX both unguarded", () => {
     expect("edxEax" in k).toBe(want);
   });
 });
+
+describe("a spec whose every GPR some backend loads lazily", () => {
+  const text = [
+    "regcache: 1",
+    "name: nomacro",
+    "mask: u32",
+    "registers:",
+    "  gpr: [rsp, rip]",
+    "  extended: [cr3]",
+    "backends:",
+    "  vmx: { lazy: [rsp, rip] }",
+    "  svm: { lazy: [cr3] }",
+    "",
+  ].join("\n");
+  test("has an empty GPR macro, which is direct and comes first", () => {
+    const k = load(text).kernel;
+    expect(k.gprMacro.accessors).toEqual([]);
+    expect([k.gprMacro.path, k.macroFirst]).toEqual(["direct", true]);
+    expect(k.functions.map((f) => [f.register.name, f.path])).toEqual([
+      ["rsp", "cached"],
+      ["rip", "cached"],
+    ]);
+    expect("edxEax" in k).toBe(false);
+  });
+});

@@ -5,8 +5,8 @@
  * declared with `available:`, a bitmap mask, an always-available extended
  * register with an accessor (direct, no cache_reg), a listed always-available
  * GPR (it stays in the macro), a lazily loaded GPR that is not listed (a
- * kernel function of its own, but in the c target's macros), one helper and
- * one accessor named in always_inline, and a kernel header whose name holds a
+ * kernel function of its own, but in the c target's macros), two helpers and
+ * one accessor named in always_inline (and a write-only extended accessor), and a kernel header whose name holds a
  * '-' and a digit. Every expected value below follows from the spec text and
  * the rules in model.ts's and model-api.ts's docstrings (README: "a register
  * is always available when no backend loads it lazily"), not from a run.
@@ -42,7 +42,7 @@ api:
   raw_pair: false
   test_and_mark_available: false
   inline: inline
-  always_inline: [kvm_register_is_dirty, kvm_rip_write]
+  always_inline: [kvm_register_is_dirty, kvm_rip_write, kvm_read_edx_eax]
 accessors:
   - rax
   - register: cr3
@@ -53,7 +53,7 @@ accessors:
   - register: exit_info_1
     field: exit_qualification
     type: u64
-    read: kvm_read_exit_info_1
+    write: kvm_write_exit_info_1
   - rip
 `;
 
@@ -177,7 +177,7 @@ describe("a small spec's model, written out whole", () => {
         kvm_register_test_and_mark_available: INLINE,
         kvm_register_read: INLINE,
         kvm_register_write: INLINE,
-        kvm_read_edx_eax: INLINE,
+        kvm_read_edx_eax: ALWAYS,
       },
     });
   });
@@ -213,7 +213,7 @@ describe("a small spec's model, written out whole", () => {
       type: "u64",
       indexed: false,
       mightSleep: false,
-      read: { name: "kvm_read_exit_info_1", linkage: INLINE },
+      write: { name: "kvm_write_exit_info_1", linkage: INLINE },
     };
     expect(m.kernel).toStrictEqual({
       gprMacro: {
@@ -224,7 +224,7 @@ describe("a small spec's model, written out whole", () => {
       },
       macroFirst: true,
       functions: [rsp, cr3, exitInfo1, rip],
-      edxEax: INLINE,
+      edxEax: ALWAYS,
     });
     // The c target: every GPR but the listed lazy one in its macros; the rest in spec order.
     expect(m.c).toStrictEqual({
@@ -237,6 +237,26 @@ describe("a small spec's model, written out whole", () => {
       functions: [cr3, exitInfo1, rip],
       macroLinkage: INLINE,
     });
+  });
+
+  test("inline: always_inline links every helper and accessor __always_inline", () => {
+    const all = load(SPEC.replace("inline: inline", "inline: always_inline"));
+    expect(new Set(Object.values(all.api.linkage))).toEqual(new Set([ALWAYS]));
+    expect(Object.keys(all.api.linkage)).toHaveLength(9);
+    expect(all.kernel.gprMacro.linkage).toBe(ALWAYS);
+    expect(all.kernel.edxEax).toBe(ALWAYS);
+    expect(
+      all.kernel.functions.flatMap((f) =>
+        f.kind === "gpr" ? [f.read, f.write] : [f.read, f.write].filter((x) => x !== undefined),
+      ),
+    ).toEqual([
+      { name: "kvm_rsp_read", linkage: ALWAYS },
+      { name: "kvm_rsp_write", linkage: ALWAYS },
+      { name: "kvm_read_cr3", linkage: ALWAYS },
+      { name: "kvm_write_exit_info_1", linkage: ALWAYS },
+      { name: "kvm_rip_read", linkage: ALWAYS },
+      { name: "kvm_rip_write", linkage: ALWAYS },
+    ]);
   });
 
   test("--all-cached: every accessor cached, the macro after the cached pair", () => {
@@ -265,7 +285,7 @@ describe("a small spec's model, written out whole", () => {
       SPEC.replace(/^accessors:[^]*$/m, "").replace("targets: [kernel]", "targets: [c]"),
     );
     const added = m.identifiers.c.filter((n) => !without.identifiers.c.includes(n));
-    expect(added).toEqual(["kvm_read_cr3", "kvm_read_exit_info_1", "MY_CACHE2_H"]);
+    expect(added).toEqual(["kvm_read_cr3", "kvm_write_exit_info_1", "MY_CACHE2_H"]);
     expect(m.identifiers.c.slice(-3)).toEqual(added);
     // Without the kernel target no include guard: the last backend's sets come last.
     expect(without.identifiers.c.slice(-2)).toEqual([

@@ -6,10 +6,11 @@
  * register with an accessor (direct, no cache_reg), a listed always-available
  * GPR (it stays in the macro), a lazily loaded GPR that is not listed (a
  * kernel function of its own, but in the c target's macros), two helpers and
- * one accessor named in always_inline (and a write-only extended accessor), and a kernel header whose name holds a
- * '-' and a digit. Every expected value below follows from the spec text and
- * the rules in model.ts's and model-api.ts's docstrings (README: "a register
- * is always available when no backend loads it lazily"), not from a run.
+ * one accessor named in always_inline, a write-only extended accessor, and a
+ * kernel header whose name holds a '-' and a digit. Every expected value
+ * below follows from the spec text and the rules in model.ts's and
+ * model-api.ts's docstrings (a register is always available when no backend
+ * loads it lazily), not from a run.
  */
 import { loadModel } from "../../generator/api";
 import type { Model } from "../../generator/model";

@@ -4,6 +4,7 @@
  * message. Printing them is the CLI's job (formatDiagnostic).
  */
 import { messages, type DiagnosticCode } from "./messages";
+import { WIDE_RANGES } from "./east-asian-width";
 
 export interface Span {
   /** Offsets into the source text, end exclusive. */
@@ -98,21 +99,30 @@ export function lineColOf(text: string, offset: number): LineCol {
   return { line, col: clamped > lineEnd ? col + 1 : col, lineStart, lineEnd };
 }
 
-/** Columns a character takes on a terminal: 0 for combining marks, 2 for wide CJK and emoji. */
+/**
+ * Whether code point `cp` is wide or fullwidth (East Asian Width W or F, from
+ * the Unicode data in east-asian-width.ts): a binary search of its ranges.
+ */
+function isWide(cp: number): boolean {
+  let lo = 0;
+  let hi = WIDE_RANGES.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < WIDE_RANGES[2 * mid]!) hi = mid - 1;
+    else if (cp > WIDE_RANGES[2 * mid + 1]!) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * Columns a character takes on a terminal: 0 for combining marks and
+ * zero-width spaces/joiners, 2 for wide and fullwidth characters (CJK,
+ * emoji with emoji presentation), else 1.
+ */
 function charWidth(ch: string): number {
   if (/^[\p{Mn}\p{Me}\u200b-\u200d]$/u.test(ch)) return 0;
-  const cp = ch.codePointAt(0)!;
-  const wide =
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd);
-  return wide ? 2 : 1;
+  return isWide(ch.codePointAt(0)!) ? 2 : 1;
 }
 
 /** One printable character in place of a control character, so the underline stays aligned. */

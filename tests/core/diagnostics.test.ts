@@ -81,8 +81,8 @@ describe("lineColOf: line and column of an offset", () => {
 });
 
 describe("the underline under one character is as wide as the terminal shows it", () => {
-  // [character, its East Asian Width in Unicode's EastAsianWidth.txt, columns]. The wide
-  // ranges are checked at both ends and just outside; combining marks take none.
+  // [character, its East Asian Width in Unicode's EastAsianWidth.txt (15.0.0), columns]. The
+  // wide ranges are checked at both ends and just outside; combining marks take none.
   test.each([
     ["x", "Na", 1],
     ["\u10ff", "N (Georgian, before Hangul Jamo)", 1],
@@ -109,6 +109,29 @@ describe("the underline under one character is as wide as the terminal shows it"
     ["\u{20000}", "W (CJK extension B, first)", 2],
     ["\u{3fffd}", "W (plane 3, default W, last)", 2],
     ["\u{f0000}", "A (private use plane 15: narrow outside CJK)", 1],
+    // Outside the CJK blocks: emoji with emoji presentation and other wide symbols,
+    // with a narrow neighbour each (a hand-kept range table had them all as 1).
+    ["\u2319", "N (turned not sign, before the watch)", 1],
+    ["\u231a", "W (watch)", 2],
+    ["\u231b", "W (hourglass)", 2],
+    ["\u231c", "N (top left corner, after the hourglass)", 1],
+    ["\u2329", "W (left-pointing angle bracket)", 2],
+    ["\u232a", "W (right-pointing angle bracket)", 2],
+    ["\u232b", "N (erase to the left)", 1],
+    ["\u2705", "W (white heavy check mark)", 2],
+    ["\u2b50", "W (white medium star)", 2],
+    ["\u3000", "F (ideographic space)", 2],
+    ["\u3248", "A (circled number ten on black square: ambiguous, narrow here)", 1],
+    ["\u4dc0", "N (hexagram for the creative heaven, between CJK blocks)", 1],
+    ["\ufe10", "W (presentation form for vertical comma, first)", 2],
+    ["\ufe19", "W (presentation form for vertical horizontal ellipsis, last)", 2],
+    ["\ufe50", "W (small comma)", 2],
+    ["\ufe6b", "W (small commercial at)", 2],
+    ["\u{17000}", "W (Tangut ideograph)", 2],
+    ["\u{1f003}", "N (mahjong tile north wind)", 1],
+    ["\u{1f004}", "W (mahjong tile red dragon)", 2],
+    ["\u{1f321}", "N (thermometer, among the wide emoji)", 1],
+    ["\u1160", "N (Hangul jungseong filler, after the wide choseong)", 1],
   ])("U+%s", (ch, _eaw, columns) => {
     const text = `name: ${ch}\n`;
     const printed = formatDiagnostic(at(text, { start: 6, end: 6 + ch.length }));

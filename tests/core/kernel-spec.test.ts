@@ -87,7 +87,12 @@ const cases: [string, Want][] = [
 ];
 
 describe.each(cases)("%s", (name, want) => {
-  const m = model(name);
+  // Built for each test, not once at describe time: a mutation run (StrykerJS,
+  // per-test coverage) credits a mutant only to the tests during which it ran.
+  let m: Model;
+  beforeEach(() => {
+    m = model(name);
+  });
 
   it("writes only the kernel target, with an SPDX line", () => {
     expect(m.output).toEqual({

@@ -806,3 +806,63 @@ describe("what the schema rejected is not judged again (nor crashes validation)"
     expect(problems(lines)).toEqual(want);
   });
 });
+
+describe("a faulty accessor entry defines nothing: its functions clash with no one", () => {
+  test.each<[string, string[], string[]]>([
+    [
+      "read_bits without guest_owned",
+      [...REGS, "accessors:", "  - register: cr0", "    field: cr0", "    read_bits: kvm_rax_read"],
+      ["s.yaml:17:5: error RC144: the accessors of 'cr0' read bits without guest_owned"],
+    ],
+    [
+      "guest_owned without read_bits",
+      [
+        ...REGS,
+        "accessors:",
+        "  - register: cr0",
+        "    field: cr0",
+        "    read: kvm_rax_read",
+        "    guest_owned: { possible: KVM_POSSIBLE_CR0_GUEST_BITS, owned: cr0_owned }",
+      ],
+      ["s.yaml:18:5: error RC144: the accessors of 'cr0' give guest_owned but no read_bits"],
+    ],
+    [
+      "is_bit_set without read_bits",
+      [
+        ...REGS,
+        "accessors:",
+        "  - register: cr0",
+        "    field: cr0",
+        "    read: kvm_rax_read",
+        "    is_bit_set: kvm_is_cr0_bit_set",
+      ],
+      ["s.yaml:18:5: error RC144: the accessors of 'cr0' test one bit without read_bits"],
+    ],
+    [
+      "guest-owned bits on an indexed field",
+      [
+        ...REGS,
+        "accessors:",
+        "  - register: pdptr",
+        "    field: walk_mmu->pdptrs",
+        "    indexed: true",
+        "    read: kvm_rax_read",
+        "    read_bits: kvm_read_pdptr_bits",
+        "    guest_owned: { possible: KVM_POSSIBLE_CR0_GUEST_BITS, owned: pdptr_owned }",
+      ],
+      [
+        "s.yaml:17:5: error RC144: the accessors of 'pdptr' gate an indexed field on guest-owned bits",
+      ],
+    ],
+    [
+      "output and api given as nothing",
+      [...REGS, "output: ~", "api: ~"],
+      [
+        "s.yaml:14:9: error RC103: output must be a mapping, found nothing",
+        "s.yaml:15:6: error RC103: api must be a mapping, found nothing",
+      ],
+    ],
+  ])("%s", (_what, lines, want) => {
+    expect(problems(lines)).toEqual(want);
+  });
+});

@@ -866,3 +866,23 @@ describe("a faulty accessor entry defines nothing: its functions clash with no o
     expect(problems(lines)).toEqual(want);
   });
 });
+
+test("a register rejected as a C keyword or a reserved name is not declared: a backend naming it is told so", () => {
+  expect(
+    problems([
+      ...HEAD,
+      "registers:",
+      "  gpr:",
+      "    - rax",
+      "    - int",
+      "    - __x",
+      "backends:",
+      "  vmx: { lazy: [int, __x] }",
+    ]),
+  ).toEqual([
+    "s.yaml:7:7: error RC107: 'int' is a C keyword and cannot be used as a register name",
+    "s.yaml:8:7: error RC108: '__x' is a reserved identifier (starts with '__')",
+    "s.yaml:10:17: error RC104: unknown register 'int'",
+    "s.yaml:10:22: error RC104: unknown register '__x'",
+  ]);
+});

@@ -136,3 +136,13 @@ export function writerForChildren(dir: string): string {
   }
   return path.join(dir, "writer.js");
 }
+
+/** What `fn` throws; fails the test if it returns. */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a throw");
+}

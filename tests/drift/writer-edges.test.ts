@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../helpers/temp";
+import { thrown } from "./helpers";
 import {
   applyPlan,
   LOCK_NAME,
@@ -30,15 +31,6 @@ function files(dir: string, rel = ""): string[] {
     const r = rel ? `${rel}/${e.name}` : e.name;
     return e.isDirectory() ? files(dir, r) : [r];
   });
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("applyPlan, when the world moves", () => {

@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../helpers/temp";
+import { thrown } from "./helpers";
 import {
   applyPlan,
   confinedPath,
@@ -65,15 +66,6 @@ function deadPid(): number {
     encoding: "utf8",
   });
   return Number(r.stdout);
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("confinedPath: generated paths stay inside the output directory", () => {

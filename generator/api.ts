@@ -15,6 +15,7 @@ import { errnoText, parseSpec, readSpecFile } from "./parse";
 import { defaultOutDir, generatorVersion } from "./paths";
 import { validateSpec } from "./validate";
 import { DEFAULT_OUTPUT, type TargetName } from "./validate-api";
+import type { BodyHashes, OutputCache } from "./output-cache";
 
 export type Target = TargetName;
 
@@ -37,14 +38,17 @@ export interface GenerateRequest {
   readonly allCached?: boolean;
   readonly cStyle?: CStyle;
   /**
-   * What the output directory holds now, by path below it. A target whose
-   * files are all there, each exactly this request's banner over a body that
-   * still matches its banner's body hash, is taken as it is rather than
-   * emitted again: the same inputs give the same bytes. When every target is
-   * reused the spec is not even parsed, which is what keeps `regcache check`
-   * and an unchanged `generate` about as fast as node starts.
+   * What the output directory holds now, by path below it. With `cache`, a
+   * target whose files are all there, each exactly this request's banner over
+   * a body that still matches its banner's body hash and is the body the
+   * cache records for these inputs, is taken as it is rather than emitted
+   * again: the same inputs give the same bytes. When every target is reused
+   * the spec is not even parsed, which is what keeps `regcache check` and an
+   * unchanged `generate` about as fast as node starts.
    */
   readonly existing?: (path: string) => string | undefined;
+  /** What earlier runs produced from which inputs (output-cache.ts); emitted targets are recorded in it. */
+  readonly cache?: OutputCache;
 }
 
 export interface GeneratedFile {
@@ -60,9 +64,8 @@ export type GenerateResult =
       /** When every target was reused from `existing`, built only if asked for. */
       readonly model: Model;
       /**
-       * Each produced target's input hash, the one its files' banners carry.
-       * A target's hash covers only what shapes its own files, so a new
-       * prettier rewrites ts/registers.ts and leaves the C headers alone.
+       * Each produced target's input hash: its key in the output cache. A
+       * target's hash covers only what shapes its own files.
        */
       readonly inputHashes: Readonly<Partial<Record<Target, string>>>;
     }
@@ -108,7 +111,8 @@ export type TargetInputs =
 
 /**
  * The input hash of one target: generator version and code (generator/digest.ts),
- * options, spec, and that target's own inputs.
+ * options, spec, and that target's own inputs. Equal hashes produce equal
+ * bodies, which is what lets the output cache stand in for producing them.
  */
 export function inputHash(parts: {
   specText: string;
@@ -170,8 +174,10 @@ interface Prepared {
   readonly targets: readonly Target[];
   /** The kernel target's file name (the spec's output.kernel_header). */
   readonly kernelHeader: string;
-  /** Per target asked for: the banner its files carry, its input hash included. */
+  /** Per target asked for: the banner its files carry. */
   readonly banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>>;
+  /** Per target asked for: its input hash. */
+  readonly inputHashes: Partial<Record<Target, string>>;
   /** The model, when choosing the targets needed it. */
   readonly model?: Model;
 }
@@ -239,8 +245,9 @@ function prepare(
   }
   const targets = chosen.filter((t) => wanted.includes(t));
   const banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>> = {};
+  const inputHashes: Partial<Record<Target, string>> = {};
   for (const target of targets) {
-    const hash = inputHash({
+    inputHashes[target] = inputHash({
       specText,
       allCached: req.allCached ?? false,
       cStyle: req.cStyle ?? "macro",
@@ -257,7 +264,6 @@ function prepare(
         ? `${req.bundledSpec} (bundled)`
         : (req.bannerSpecPath ?? req.displayPath ?? req.specPath),
       command: regenerateCommand(req),
-      inputHash: hash,
       ...(spdx !== undefined && target !== "ts" ? { spdx } : {}),
     };
   }
@@ -270,6 +276,7 @@ function prepare(
       targets,
       kernelHeader,
       banners,
+      inputHashes,
       ...(model ? { model } : {}),
     },
   };
@@ -284,24 +291,46 @@ function targetPaths(p: Prepared, target: Target): string[] {
 
 /** A target's files as they are on disk, when they are exactly what these inputs produce. */
 function reusable(p: Prepared, target: Target): GeneratedFile[] | undefined {
-  const existing = p.req.existing;
+  const { existing, cache } = p.req;
   const wanted = p.banners[target];
-  if (!existing || !wanted) return undefined;
+  const key = p.inputHashes[target];
+  if (!existing || !cache || !wanted || key === undefined) return undefined;
+  const produced = cache.lookup(key);
+  if (!produced) return undefined;
+  const paths = targetPaths(p, target);
+  if (Object.keys(produced).length !== paths.length) return undefined;
   const files: GeneratedFile[] = [];
-  for (const path of targetPaths(p, target)) {
+  for (const path of paths) {
     const contents = existing(path);
     const banner = contents === undefined ? undefined : parseBanner(contents);
-    // Rebuilding the banner over the body checks the input hash, the body hash,
-    // the spec path and the regenerate command at once.
+    // The body is what these inputs produce, intact, under the banner this
+    // request writes (its spec path and regenerate command).
     if (
       !banner ||
-      banner.inputHash !== wanted.inputHash ||
+      produced[path] !== banner.bodyHash ||
+      sha256(banner.body) !== banner.bodyHash ||
       withBanner(wanted, banner.body) !== contents
     )
       return undefined;
     files.push({ path, contents });
   }
   return files;
+}
+
+/** Emits one target and records its bodies in the request's cache. */
+async function emitTarget(model: Model, p: Prepared, target: Target): Promise<GeneratedFile[]> {
+  return banner(p, target, await emitters[target](model, p));
+}
+
+/** The emitted bodies under their banner; recorded in the cache under the target's input hash. */
+function banner(p: Prepared, target: Target, bodies: readonly EmittedBody[]): GeneratedFile[] {
+  const key = p.inputHashes[target];
+  if (p.req.cache && key !== undefined) {
+    const hashes: Record<string, string> = {};
+    for (const f of bodies) hashes[f.path] = sha256(f.body);
+    p.req.cache.store(key, hashes as BodyHashes);
+  }
+  return bodies.map((f) => ({ path: f.path, contents: withBanner(p.banners[target]!, f.body) }));
 }
 
 type Emit = (model: Model, p: Prepared) => EmittedBody[] | Promise<EmittedBody[]>;
@@ -327,19 +356,14 @@ async function produce(p: Prepared): Promise<GenerateResult> {
       if (!loaded.ok) return loaded;
       model = loaded.model;
     }
-    const banner = p.banners[target]!;
-    for (const f of await emitters[target](model, p))
-      files.push({ path: f.path, contents: withBanner(banner, f.body) });
+    files.push(...(await emitTarget(model, p, target)));
   }
   return finish(p, files, model);
 }
 
 function finish(p: Prepared, files: GeneratedFile[], model: Model | undefined): GenerateResult {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const inputHashes: Partial<Record<Target, string>> = {};
-  for (const [target, banner] of Object.entries(p.banners) as [Target, { inputHash: string }][])
-    inputHashes[target] = banner.inputHash;
-  const result = { ok: true as const, files, inputHashes };
+  const result = { ok: true as const, files, inputHashes: p.inputHashes };
   // Reused output was produced without a model: build it only for a caller that asks.
   let built = model;
   return Object.defineProperty(result, "model", {
@@ -374,9 +398,7 @@ export function generate(req: GenerateRequest): GenerateResult {
       if (!loaded.ok) return loaded;
       model = loaded.model;
     }
-    const bodies = emitters[target](model, p.prepared) as EmittedBody[];
-    for (const f of bodies)
-      files.push({ path: f.path, contents: withBanner(p.prepared.banners[target]!, f.body) });
+    files.push(...banner(p.prepared, target, emitters[target](model, p.prepared) as EmittedBody[]));
   }
   return finish(p.prepared, files, model);
 }

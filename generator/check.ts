@@ -1,10 +1,10 @@
 /*
  * The drift check as a pure comparison: the files the spec produces, beside
  * what the output directory holds, give one finding per file that differs.
- * The banner's two hashes say why a file differs: its input hash names the
- * spec, templates, generator and options it came from, and its body hash
- * what the body was when regcache wrote it, so a hand edit can be told apart
- * from a spec change (a file can be both). Reading the disk is the caller's
+ * The banner's body hash says why a file differs: it is what the body was
+ * when regcache wrote it, so a body that no longer matches it was edited by
+ * hand, and a hash other than that of the body produced now means the spec's
+ * output changed (a file can be both). Reading the disk is the caller's
  * job (writer.readOutputTree); the diff library loads only when a file differs.
  */
 import type { GeneratedFile } from "./api";
@@ -15,7 +15,10 @@ export type FileStatus = "modified" | "missing" | "stale";
 
 /** Why a file on disk is not what the spec produces. */
 export type Cause =
-  /** Its banner records other inputs: the spec, templates, generator or options changed. */
+  /**
+   * The body its banner records is not the body produced now: the spec,
+   * templates, generator or options changed what the file says.
+   */
   | "inputs-changed"
   /** Its body no longer matches the body hash in its own banner. */
   | "hand-edited"
@@ -68,7 +71,8 @@ export function causesOf(current: string, wanted: string): Cause[] {
   const banner = parseBanner(lf);
   if (!banner) return ["no-banner", ...crlf];
   const causes: Cause[] = [];
-  if (banner.inputHash !== parseBanner(wanted)?.inputHash) causes.push("inputs-changed");
+  // The body regcache wrote (its banner's hash) is not the body the inputs produce now.
+  if (banner.bodyHash !== parseBanner(wanted)?.bodyHash) causes.push("inputs-changed");
   if (sha256(banner.body) !== banner.bodyHash) causes.push("hand-edited");
   return [...(causes.length > 0 ? causes : ["banner-differs" as const]), ...crlf];
 }

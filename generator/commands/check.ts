@@ -52,7 +52,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
   const json = args.format === "json";
   const header = { version: CHECK_JSON_VERSION, spec: where.displayPath, out };
 
-  const result = await requestFor(where, args);
+  const result = await requestFor(where, args, io.env);
   if (!result.ok) {
     printDiagnostics(io, result.diagnostics);
     if (json)
@@ -170,13 +170,13 @@ function describeContent(f: Finding): { label: string; reason: string } {
         return {
           label: "hand-edited",
           reason:
-            "edited by hand: its body no longer matches its banner's hash (the inputs did not change)",
+            "edited by hand: its body no longer matches its banner's hash (what the spec produces did not change)",
         };
       if (f.causes.includes("inputs-changed"))
         return { label: "modified", reason: changed(f.path) };
       return {
         label: "modified",
-        reason: "same inputs, but its banner names another spec path or --out",
+        reason: "same body, but its banner names another spec path or --out",
       };
   }
 }

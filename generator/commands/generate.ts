@@ -6,6 +6,7 @@
  */
 import type { Argv } from "yargs";
 import { generateAll, type GenerateResult } from "../api";
+import { outputCacheFromEnv } from "../output-cache";
 import type { Diagnostic } from "../diagnostics";
 import { isHandEdited } from "../check";
 import { ExitCode, type Io } from "../io";
@@ -125,7 +126,11 @@ export function generateCommandFor(args: TargetArgs): string {
 }
 
 /** Every target (C and TypeScript), as `generate` writes them and `check` compares them. */
-export function requestFor(where: SpecLocation, args: TargetArgs): Promise<GenerateResult> {
+export function requestFor(
+  where: SpecLocation,
+  args: TargetArgs,
+  env: NodeJS.ProcessEnv,
+): Promise<GenerateResult> {
   return generateAll({
     specPath: where.specPath,
     displayPath: where.displayPath,
@@ -134,8 +139,9 @@ export function requestFor(where: SpecLocation, args: TargetArgs): Promise<Gener
     outDir: where.bannerOutPath,
     allCached: args.allCached,
     cStyle: args.cStyle,
-    // A target already on disk with these inputs' banner is not emitted again.
+    // A target already on disk as these inputs produce it is not emitted again.
     existing: (file) => currentText(where.outDir, file),
+    cache: outputCacheFromEnv(env),
   });
 }
 
@@ -150,9 +156,10 @@ export type Regeneration =
 export async function regenerate(
   where: SpecLocation,
   args: TargetArgs & { readonly dryRun?: boolean },
+  env: NodeJS.ProcessEnv,
   hooks: ApplyHooks & LockOptions = {},
 ): Promise<Regeneration> {
-  const result = await requestFor(where, args);
+  const result = await requestFor(where, args, env);
   if (!result.ok) return { kind: "invalid", diagnostics: result.diagnostics };
   try {
     // Plan and apply under the lock: a plan made while another run writes would be stale.
@@ -213,7 +220,7 @@ export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): 
 
 export async function run(args: GenerateArgs, io: Io): Promise<number> {
   const where = locate(io, args.spec, args.out, args.anchor);
-  const outcome = await regenerate(where, args);
+  const outcome = await regenerate(where, args, io.env);
   switch (outcome.kind) {
     case "invalid":
       printDiagnostics(io, outcome.diagnostics);

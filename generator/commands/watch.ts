@@ -74,7 +74,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
   let produced = false;
   /** One regeneration; `why` names what changed, or is empty for the first run. */
   const once = async (why: readonly string[]): Promise<void> => {
-    const outcome = await regenerate(where, args);
+    const outcome = await regenerate(where, args, io.env);
     const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
     switch (outcome.kind) {
       case "invalid":

@@ -9,40 +9,47 @@ import { withBanner } from "../../generator/banner";
 import { causesOf, compareOutput, unifiedDiff, type Cause } from "../../generator/check";
 import { describeFinding } from "../../generator/commands/check";
 
-const info = (inputHash: string, command = "regcache generate --spec spec/x86-kvm.yaml") => ({
+const info = (command = "regcache generate --spec spec/x86-kvm.yaml") => ({
   version: "0.1.0",
   specPath: "spec/x86-kvm.yaml",
   command,
-  inputHash,
 });
-const A = "a".repeat(64);
-const B = "b".repeat(64);
 const body = "#define X 1\n";
-const wanted = withBanner(info(A), body);
+/** What the spec produced when the file was written; it produces `body` now. */
+const older = "#define X 0\n";
+const wanted = withBanner(info(), body);
 /** A file as regcache wrote it, then edited below its banner. */
-const edited = (text: string) => text.replace("#define X 1", "#define X 2");
+const edited = (text: string) => text.replace(/#define X \d/, "#define X 2");
 
 describe("causesOf: why the bytes on disk differ from what the spec produces", () => {
   test.each<[string, string, Cause[]]>([
     ["CRLF line endings only", wanted.replace(/\n/g, "\r\n"), ["line-endings"]],
     ["CRLF, and no banner", body.replace(/\n/g, "\r\n"), ["no-banner", "line-endings"]],
     [
-      "CRLF, and other inputs",
-      withBanner(info(B), body).replace(/\n/g, "\r\n"),
+      "CRLF, and another output",
+      withBanner(info(), older).replace(/\n/g, "\r\n"),
       ["inputs-changed", "line-endings"],
     ],
     ["no banner at all", body, ["no-banner"]],
-    ["a damaged banner", wanted.replace("regcache-inputs", "regcache-input"), ["no-banner"]],
-    ["other inputs", withBanner(info(B), body), ["inputs-changed"]],
-    ["edited by hand, same inputs", edited(wanted), ["hand-edited"]],
+    ["a damaged banner", wanted.replace("regcache-body", "regcache-bod"), ["no-banner"]],
+    ["another output", withBanner(info(), older), ["inputs-changed"]],
+    ["edited by hand, same output", edited(wanted), ["hand-edited"]],
     [
-      "edited by hand and other inputs",
-      edited(withBanner(info(B), body)),
+      "edited by hand, and another output",
+      edited(withBanner(info(), older)),
       ["inputs-changed", "hand-edited"],
     ],
     [
-      "same inputs, intact body, another --spec path or --out",
-      withBanner(info(A, "regcache generate --spec other.yaml"), body),
+      "same body, intact, another --spec path or --out",
+      withBanner(info("regcache generate --spec other.yaml"), body),
+      ["banner-differs"],
+    ],
+    [
+      "a banner with a regcache-inputs line, same body",
+      wanted.replace(
+        " * regcache-body:",
+        ` * regcache-inputs: sha256:${"a".repeat(64)}\n * regcache-body:`,
+      ),
       ["banner-differs"],
     ],
   ])("%s", (_name, current, want) => expect(causesOf(current, wanted)).toEqual(want));
@@ -61,7 +68,7 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
       {
         outDir: "generated",
         current: new Map([
-          ["c/b.h", withBanner(info(B), body)],
+          ["c/b.h", withBanner(info(), older)],
           ["c/same.h", wanted],
         ]),
         stale: [
@@ -87,8 +94,7 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
   test("a modified file carries a diff from disk to the spec's output; others none", () => {
     const diffs = Object.fromEntries(report.findings.map((f) => [f.path, f.diff]));
     expect(diffs["c/b.h"]).toMatch(/^--- a\/generated\/c\/b\.h\n\+\+\+ b\/generated\/c\/b\.h\n@@ /);
-    expect(diffs["c/b.h"]).toContain(`- * regcache-inputs: sha256:${B}`);
-    expect(diffs["c/b.h"]).toContain(`+ * regcache-inputs: sha256:${A}`);
+    expect(diffs["c/b.h"]).toContain("\n-#define X 0\n+#define X 1\n");
     expect([diffs["c/a.h"], diffs["c/old.h"]]).toEqual([undefined, undefined]);
   });
 

@@ -97,7 +97,7 @@ describe("regcache generate", () => {
       ["before the second rename, one file already in place (phase two)", "beforeRename", 2],
     ] as const)("%s", async (_name, hook, at) => {
       let calls = 0;
-      const outcome = await regenerate(where, defaults, {
+      const outcome = await regenerate(where, defaults, process.env, {
         [hook]: () => {
           if (++calls === at) throw injected(hook);
         },
@@ -193,7 +193,7 @@ describe("regcache generate", () => {
       fs.writeFileSync(lock, `${process.pid}\n`); // this very process: certainly alive
       const before = snapshot(gen);
       const started = Date.now();
-      const outcome = await regenerate(where, defaults, { lockTimeoutMs: 300 });
+      const outcome = await regenerate(where, defaults, process.env, { lockTimeoutMs: 300 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
       expect(outcome).toEqual({
         kind: "failed",
@@ -216,7 +216,7 @@ describe("regcache generate", () => {
         },
       );
       fs.writeFileSync(path.join(gen, LOCK_NAME), `${gone.stdout}\n`);
-      const outcome = await regenerate(where, defaults, { lockTimeoutMs: 5000 });
+      const outcome = await regenerate(where, defaults, process.env, { lockTimeoutMs: 5000 });
       expect(outcome.kind).toBe("done");
       expect(fs.existsSync(path.join(gen, LOCK_NAME))).toBe(false);
       expect((await regcache(project, "check")).code).toBe(0);

@@ -10,7 +10,7 @@ delete base.$schema;
 
 export default {
   ...base,
-  mutate: ["generator/diagnostics.ts", "generator/check.ts"],
+  mutate: ["generator/core/diagnostics/diagnostic.ts", "generator/output/drift.ts"],
   incremental: false,
   reporters: ["clear-text", "progress", "json"],
   jsonReporter: { fileName: "reports/mutation/ci.json" },

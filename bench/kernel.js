@@ -57,7 +57,7 @@ function main() {
   const result = { tree: `${tree.package} ${tree.version}`, cores: os.cpus().length };
   try {
     const { adoptGeneratedHeader } = require(
-      path.join(ROOT, "dist", "generator", "kernel", "adopt"),
+      path.join(ROOT, "dist", "generator", "adopt", "adopt"),
     );
     const db = JSON.parse(fs.readFileSync(tree.compileCommands, "utf8"));
     const env = { ...process.env, NO_COLOR: "1", REGCACHE_CACHE_DIR: path.join(work, "cache") };

@@ -181,7 +181,7 @@ function benchGenerate(work) {
 }
 
 function registerCount(specFile) {
-  const api = require(path.join(ROOT, "dist", "generator", "api.js"));
+  const api = require(path.join(ROOT, "dist", "generator", "generate", "produce.js"));
   const loaded = api.loadModel({ specPath: specFile });
   return loaded.ok ? loaded.model.registers.length : null;
 }
@@ -198,7 +198,7 @@ function treeBytes(dir) {
 /** The generator alone (no process start, no disk): generateAll() in one warm process. */
 function inProcessGenerate(specs) {
   const script = `
-    const api = require(${JSON.stringify(path.join(ROOT, "dist", "generator", "api.js"))});
+    const api = require(${JSON.stringify(path.join(ROOT, "dist", "generator", "generate", "produce.js"))});
     const gen = api.generateAll ?? api.generate;
     const specs = ${JSON.stringify(specs.map((s) => ({ label: s.label, file: s.file })))};
     (async () => {
@@ -238,16 +238,16 @@ function coldPhases(specs) {
     const out = { "node start-up": startup };
     let t = performance.now();
     const lap = (name) => { const now = performance.now(); out[name] = now - t; t = now; };
-    const api = require(${dist("api.js")});
+    const api = require(${dist("generate/produce.js")});
     lap("load the generator");
     const loaded = api.loadModel({ specPath: process.argv[1] });
     if (!loaded.ok) throw new Error("invalid spec");
     lap("spec → model (yaml, schema, model)");
-    const c = require(${dist("c/emit.js")});
+    const c = require(${dist("targets/c/emit.js")});
     // The c target's templates only (readCTemplates also reads the kernel block's).
     c.emitC(loaded.model, c.readCTemplates().filter((t) => c.C_TEMPLATES.includes(t.name)));
     lap("C headers (Handlebars)");
-    const ts = require(${dist("ts/emit.js")});
+    const ts = require(${dist("targets/ts/emit.js")});
     const text = ts.printRegistersSource(loaded.model);
     lap("TypeScript print (ts-morph)");
     // As emitTs: prettier loads and runs only when a printed line overflows.
@@ -652,7 +652,7 @@ function markdown(res) {
 
   L.push("## What keeps it fast", "");
   L.push(
-    "- `check` (and a `generate` with nothing to do) reuses every target whose file on disk carries this run's banner (same input hash: spec, templates, generator version, options) over a body that still matches its body hash: the spec is read and hashed but not parsed, and yaml, ajv, Handlebars, ts-morph and prettier are never loaded (generator/api.ts `existing`).",
+    "- `check` (and a `generate` with nothing to do) reuses every target whose file on disk carries this run's banner (same input hash: spec, templates, generator version, options) over a body that still matches its body hash: the spec is read and hashed but not parsed, and yaml, ajv, Handlebars, ts-morph and prettier are never loaded (generator/generate/produce.ts `existing`).",
     "- yaml, Handlebars and ajv load on first use; the schema validator is ajv standalone code compiled by `npm run build` (scripts/compile-schema.js), used while its schema hash matches the schema on disk; Handlebars templates compile once per process.",
     "- The TypeScript target is printed in prettier's style by its builders (a list on one line exactly when prettier would put it there, the enum's trailing comma, two-space indent), so prettier is neither loaded nor run unless a printed line is longer than printWidth (it takes a register or backend name of dozens of characters) or a doc comment holds a tab or a trailing blank (generator/emit-ts.ts). tests/ts/prettier-style.test.ts holds the printed text to prettier's output on the checked-in specs, synthetic specs up to 1,000 registers, random specs with hostile docs and long names, and lists at the printWidth boundary.",
     "- When prettier does run, it is given the `babel-ts` parser and the file's path (the `typescript` parser, without a path, guesses TSX with a regular expression quadratic in the file's length: 7 s of 10 at 4,000 registers).",
@@ -809,7 +809,7 @@ function markdown(res) {
 }
 
 function main() {
-  if (!fs.existsSync(path.join(ROOT, "dist", "generator", "cli.js")))
+  if (!fs.existsSync(path.join(ROOT, "dist", "generator", "cli", "main.js")))
     fail("dist/ is missing: run `npm ci` (or `npm run build`) first");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-bench-"));
   const started = Date.now();

@@ -5,10 +5,11 @@
 const path = require("node:path");
 let cli;
 try {
-  const entry = require.resolve("../dist/generator/cli.js");
+  const dist = path.join(__dirname, "..", "dist", "generator");
+  const entry = require.resolve(path.join(dist, "cli", "main.js"));
   // In a checkout, a build older than its sources (a pull without `npm ci`) would run yesterday's code
-  // against today's templates: say so instead (generator/build-record.ts).
-  const stale = require(path.join(path.dirname(entry), "build-record.js")).staleBuildMessage(path.dirname(entry));
+  // against today's templates: say so instead (generator/cli/build-record.ts).
+  const stale = require(path.join(dist, "cli", "build-record.js")).staleBuildMessage(dist);
   if (stale) {
     process.stderr.write(`${stale}\n`);
     process.exit(3);

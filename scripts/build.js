@@ -3,9 +3,9 @@
 /*
  * The build: tsc compiles generator/ to dist/generator/, then
  * scripts/compile-schema.js precompiles the spec's JSON Schema into
- * dist/generator/schema-validator.js, and scripts/digest-generator.js writes
- * the digest of the generator's code, dist/generator/generator-digest.json.
- * Last it records what the build was compiled from (generator/build-record.ts,
+ * dist/generator/core/spec/schema-validator.js, and scripts/digest-generator.js writes
+ * the digest of the generator's code, dist/generator/generate/generator-digest.json.
+ * Last it records what the build was compiled from (generator/cli/build-record.ts,
  * dist/generator/build-sources.json), so bin/regcache.js can tell a build
  * older than its sources.
  *
@@ -43,7 +43,7 @@ function build({ clean }) {
     if (run.status !== 0) return run.status ?? 1;
   }
   const dist = path.join(root, "dist", "generator");
-  const { recordBuild, BUILD_RECORD_FILE } = require(path.join(dist, "build-record.js"));
+  const { recordBuild, BUILD_RECORD_FILE } = require(path.join(dist, "cli", "build-record.js"));
   const out = path.join(dist, BUILD_RECORD_FILE);
   fs.writeFileSync(
     `${out}.${process.pid}.tmp`,

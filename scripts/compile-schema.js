@@ -3,7 +3,7 @@
 /*
  * Build step (run by `npm run build` after tsc): compiles the spec's JSON
  * Schema into ajv's standalone validation code, dist/generator/schema-
- * validator.js, with the same options generator/schema.ts compiles it with at
+ * validator.js, with the same options generator/core/spec/schema.ts compiles it with at
  * run time. schema.ts uses it only while the schema's hash matches, so a
  * schema edited after the build is still validated correctly (compiled then).
  */
@@ -14,7 +14,7 @@ const Ajv = require("ajv").default;
 const standaloneCode = require("ajv/dist/standalone").default;
 
 const root = path.resolve(__dirname, "..");
-const { AJV_OPTIONS } = require(path.join(root, "dist", "generator", "schema.js"));
+const { AJV_OPTIONS } = require(path.join(root, "dist", "generator", "core", "spec", "schema.js"));
 const text = fs.readFileSync(path.join(root, "spec", "regcache.schema.json"), "utf8");
 const schema = JSON.parse(text);
 
@@ -26,4 +26,4 @@ const code = [
   `exports.schemaSha256 = ${JSON.stringify(createHash("sha256").update(text, "utf8").digest("hex"))};`,
   "",
 ].join("\n");
-fs.writeFileSync(path.join(root, "dist", "generator", "schema-validator.js"), code);
+fs.writeFileSync(path.join(root, "dist", "generator", "core", "spec", "schema-validator.js"), code);

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 "use strict";
 /*
- * Writes generator/east-asian-width.ts, the code points a terminal shows two
+ * Writes generator/core/diagnostics/east-asian-width.ts, the code points a terminal shows two
  * columns wide, from the Unicode Character Database's EastAsianWidth.txt
  * (UAX #11: the classes W, wide, and F, fullwidth, listed or by default), for the caret underlines
- * of diagnostics (generator/diagnostics.ts). Debian's `unicode-data` package
+ * of diagnostics (generator/core/diagnostics/diagnostic.ts). Debian's `unicode-data` package
  * installs the file:
  *
  *   node scripts/east-asian-width.js [EastAsianWidth.txt] [out.ts]
  *
- * Defaults: /usr/share/unicode/EastAsianWidth.txt, generator/east-asian-width.ts.
+ * Defaults: /usr/share/unicode/EastAsianWidth.txt, generator/core/diagnostics/east-asian-width.ts.
  * Adjacent ranges are merged; the output is sorted, so a file regenerates to
  * the same bytes (tests/core/east-asian-width.test.ts compares them).
  * Exit 2 when the input is missing or not in the UCD's format. Formatted with the
@@ -20,7 +20,7 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const input = process.argv[2] ?? "/usr/share/unicode/EastAsianWidth.txt";
-const output = process.argv[3] ?? path.join(root, "generator", "east-asian-width.ts");
+const output = process.argv[3] ?? path.join(root, "generator", "core", "diagnostics", "east-asian-width.ts");
 
 function fail(message) {
   process.stderr.write(`east-asian-width: ${message}\n`);
@@ -89,6 +89,6 @@ ${lines.join("\n")}
 (async () => {
   const prettier = require("prettier");
   const config =
-    (await prettier.resolveConfig(path.join(root, "generator", "east-asian-width.ts"))) ?? {};
+    (await prettier.resolveConfig(path.join(root, "generator", "core", "diagnostics", "east-asian-width.ts"))) ?? {};
   fs.writeFileSync(output, await prettier.format(source, { ...config, parser: "typescript" }));
 })().catch((err) => fail(String(err && err.message ? err.message : err)));

@@ -6,8 +6,8 @@
  *
  * Pure: findings in, an ImportedTree or diagnostics out.
  */
-import type { MaskKind } from "../constants";
-import type { Diagnostic, SourceFile } from "../diagnostics";
+import type { MaskKind } from "../core/spec/masks";
+import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
 import { importDiagnostic } from "./messages";
 import type { ProbeItem } from "./probe";
 import type { Enumerator, RegisterEnum, SetKind, SetMacro } from "./source";

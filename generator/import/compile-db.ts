@@ -7,11 +7,11 @@
  * Pure: text in, entries or diagnostics out.
  */
 import * as path from "node:path";
-import type { Diagnostic, SourceFile } from "../diagnostics";
-import { readCompileDb, type CompileCommand } from "../compile-db";
+import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
+import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
 import { importDiagnostic } from "./messages";
 
-export { splitCommand } from "../compile-db";
+export { splitCommand } from "../toolchain/compile-db";
 
 /** A compile of the database: its working directory, source and argv (absolute paths). */
 export type CompileEntry = Pick<CompileCommand, "directory" | "file" | "argv">;

@@ -14,10 +14,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { loadModel } from "../api";
-import type { Diagnostic, SourceFile } from "../diagnostics";
-import { errnoText } from "../parse";
-import { packageRoot } from "../paths";
+import { loadModel } from "../generate/produce";
+import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
+import { errnoText } from "../core/spec/parse";
+import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import { parseCompileDb, type CompileEntry } from "./compile-db";
 import { emitSpec } from "./emit-spec";

@@ -4,7 +4,12 @@
  * entry per code, {0}, {1}… filled by importDiagnostic(). Every message says
  * what was looked for and where, since the user has to go and look there.
  */
-import { printable, type Diagnostic, type SourceFile, type Span } from "../diagnostics";
+import {
+  printable,
+  type Diagnostic,
+  type SourceFile,
+  type Span,
+} from "../core/diagnostics/diagnostic";
 
 export const importMessages = {
   RC800: { text: "cannot read {0}: {1}", hint: "check the path and its permissions" },

@@ -8,10 +8,10 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readElfSections } from "../size/elf";
+import { readElfSections } from "../toolchain/elf";
 import { probeArgv, type CompileEntry } from "./compile-db";
 import { decodeProbe, PROBE_SECTION, probeSource, RELEASE_SECTION, type ProbeItem } from "./probe";
-import { makeScratchDir } from "../scratch";
+import { makeScratchDir } from "../toolchain/scratch";
 
 export type ProbeRunResult =
   | {

@@ -7,7 +7,7 @@
  *
  * Pure: file texts in, findings or diagnostics out.
  */
-import type { Diagnostic, SourceFile } from "../diagnostics";
+import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
 import { importDiagnostic } from "./messages";
 
 export interface Enumerator {

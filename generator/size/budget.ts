@@ -16,7 +16,7 @@
  * ending in '%'). A symbol that is new in head (no base) breaches any
  * percentage growth limit, since it cannot be measured against nothing.
  */
-import { Diagnostic, SourceFile, Span } from "../diagnostics";
+import { Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
 import { sizeDiagnostic } from "./messages";
 import { BudgetBreach, ConfigReport, percentOf } from "./report";
 import {

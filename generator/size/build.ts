@@ -21,7 +21,7 @@ import {
 } from "./compile";
 import { SizeConfig } from "./matrix";
 import { Suite } from "./suite";
-import { SymbolSize } from "./symbols";
+import { SymbolSize } from "../toolchain/symbols";
 
 export interface HeaderSet {
   /** base, head, or what-if-<register>: the side's directory name. */

@@ -5,9 +5,9 @@
  */
 import * as path from "path";
 import picomatch from "picomatch";
-import { readCompileDb, type CompileCommand } from "../compile-db";
+import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
 
-export { splitCommand } from "../compile-db";
+export { splitCommand } from "../toolchain/compile-db";
 
 /** One translation unit as the database records it. */
 export type TranslationUnit = CompileCommand;

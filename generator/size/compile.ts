@@ -11,11 +11,11 @@
 import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "./elf";
+import { readElfSymbols } from "../toolchain/elf";
 import { installHint, SizeConfig } from "./matrix";
-import { FileHasher, lookup, ObjectCache, store } from "./object-cache";
+import { FileHasher, lookup, ObjectCache, store } from "../toolchain/object-cache";
 import { parseDepfile } from "./rewrite";
-import { foldSymbols, nmSizeSort, NmSymbol, SymbolSize } from "./symbols";
+import { foldSymbols, nmSizeSort, NmSymbol, SymbolSize } from "../toolchain/symbols";
 
 export interface DetectedCompiler {
   readonly command: string;

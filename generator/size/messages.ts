@@ -3,7 +3,7 @@
  * modules so the core catalog in ../messages.ts stays the core's. Same shape:
  * one entry per code, {0}, {1}… filled by sizeDiagnostic().
  */
-import { Diagnostic, SourceFile, Span } from "../diagnostics";
+import { Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
 
 export const sizeMessages = {
   RC600: { text: "cannot read {0}: {1}", hint: "check the path and its permissions" },

@@ -5,12 +5,13 @@
  * the run; printing is the command's job.
  */
 import * as path from "path";
-import { generate, GeneratedFile, loadModel } from "../api";
-import { Diagnostic, SourceFile } from "../diagnostics";
-import { ExitCode } from "../io";
+import { generate, loadModel } from "../generate/produce";
+import type { GeneratedFile } from "../targets/types";
+import { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
+import { ExitCode } from "../cli/io";
 import { sizeDiagnostic } from "./messages";
 import { BaseSource, describeBase, gitShow } from "./sources";
-import { resolveSpecArg } from "../specs";
+import { resolveSpecArg } from "../generate/specs";
 
 export type SidesResult =
   | {

@@ -21,7 +21,7 @@ import { TranslationUnit } from "./compile-db";
 import { ExecContext, execCompile, measureObjects, runPool } from "./compile";
 import { createOverlay, OverlayFile } from "./overlay";
 import { inside, rewriteCommand } from "./rewrite";
-import { SymbolSize } from "./symbols";
+import { SymbolSize } from "../toolchain/symbols";
 
 export interface TreeSide {
   /** "base" or "head": the directory name. */

@@ -4,7 +4,7 @@
  * the checkers in budget.ts and matrix.ts can point at the offending text.
  */
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
-import { Diagnostic, SourceFile, Span } from "../diagnostics";
+import { Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
 import { sizeDiagnostic } from "./messages";
 
 export type InputNode =

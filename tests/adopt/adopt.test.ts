@@ -7,8 +7,8 @@ import {
   adoptGeneratedHeader,
   findCacheBlock,
   maskCommentsAndStrings,
-} from "../../generator/kernel/adopt";
-import { formatDiagnostic } from "../../generator/diagnostics";
+} from "../../generator/adopt/adopt";
+import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
 
 const BEFORE = [
   "/* a header shaped like the kernel's */",

@@ -3,7 +3,7 @@
  * and its specs are valid ones of the shape the benchmark says (N registers,
  * 4 backends, mask: bitmap, gprs and extended registers, guards, both list kinds).
  */
-import { loadModel } from "../../generator/api";
+import { loadModel } from "../../generator/generate/produce";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const synth = require("../../bench/synth-spec") as {

@@ -1,5 +1,5 @@
 /*
- * How a diagnostic is printed (generator/diagnostics.ts), exactly: the
+ * How a diagnostic is printed (generator/core/diagnostics/diagnostic.ts), exactly: the
  * location (line and column of an offset, CRLF and empty lines included), the
  * underline's width under wide, combining and control characters (terminal
  * columns, from Unicode's East Asian Width: W and F take two), the window cut
@@ -15,7 +15,7 @@ import {
   sortDiagnostics,
   type Diagnostic,
   type Span,
-} from "../../generator/diagnostics";
+} from "../../generator/core/diagnostics/diagnostic";
 
 const at = (text: string, span: Span | undefined, extra: Partial<Diagnostic> = {}): Diagnostic => ({
   code: "RC104",

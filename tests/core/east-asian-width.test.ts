@@ -1,5 +1,5 @@
 /*
- * generator/east-asian-width.ts, the wide code points behind the diagnostics'
+ * generator/core/diagnostics/east-asian-width.ts, the wide code points behind the diagnostics'
  * caret underlines, is what scripts/east-asian-width.js makes of Unicode's
  * EastAsianWidth.txt: the script on hand-cut excerpts (expected ranges
  * written by hand), its refusals, and the checked-in file against the
@@ -89,11 +89,17 @@ describe("scripts/east-asian-width.js", () => {
   });
 
   const system = fs.existsSync(SYSTEM_DATA) ? test : test.skip;
-  system(`generator/east-asian-width.ts is what the script makes of ${SYSTEM_DATA}`, () => {
-    const r = run(SYSTEM_DATA);
-    expect(r.code).toBe(0);
-    expect(r.text).toBe(
-      fs.readFileSync(path.join(root, "generator", "east-asian-width.ts"), "utf8"),
-    );
-  });
+  system(
+    `generator/core/diagnostics/east-asian-width.ts is what the script makes of ${SYSTEM_DATA}`,
+    () => {
+      const r = run(SYSTEM_DATA);
+      expect(r.code).toBe(0);
+      expect(r.text).toBe(
+        fs.readFileSync(
+          path.join(root, "generator", "core", "diagnostics", "east-asian-width.ts"),
+          "utf8",
+        ),
+      );
+    },
+  );
 });

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate, generateAll, type GenerateResult } from "../../generator/api";
+import { generate, generateAll, type GenerateResult } from "../../generator/generate/produce";
 import { goldenCases, kernelGoldenCases } from "../helpers/golden-cases";
 import { repoRoot, writeFiles } from "../helpers/capture";
 
@@ -20,41 +20,44 @@ function listFiles(dir: string, prefix = ""): string[] {
     .sort();
 }
 
-describe.each([...goldenCases, ...kernelGoldenCases].map((c) => [c.name, c] as const))("golden %s", (_name, c) => {
-  const run = (): Promise<GenerateResult> => {
-    const req = {
-      specPath: path.join(repoRoot, c.spec),
-      displayPath: c.spec,
-      bannerSpecPath: c.spec,
-      ...c.request,
+describe.each([...goldenCases, ...kernelGoldenCases].map((c) => [c.name, c] as const))(
+  "golden %s",
+  (_name, c) => {
+    const run = (): Promise<GenerateResult> => {
+      const req = {
+        specPath: path.join(repoRoot, c.spec),
+        displayPath: c.spec,
+        bannerSpecPath: c.spec,
+        ...c.request,
+      };
+      return c.allTargets ? generateAll(req) : Promise.resolve(generate(req));
     };
-    return c.allTargets ? generateAll(req) : Promise.resolve(generate(req));
-  };
-  let result: GenerateResult;
-  beforeAll(async () => {
-    result = await run();
-  });
+    let result: GenerateResult;
+    beforeAll(async () => {
+      result = await run();
+    });
 
-  it("generates without diagnostics", () => {
-    expect(result.ok).toBe(true);
-  });
+    it("generates without diagnostics", () => {
+      expect(result.ok).toBe(true);
+    });
 
-  it("matches the checked-in files byte for byte", () => {
-    if (!result.ok) throw new Error("generation failed");
-    const dir = path.join(repoRoot, c.dir);
-    if (process.env["UPDATE_GOLDEN"] === "1") {
-      fs.rmSync(dir, { recursive: true, force: true });
-      writeFiles(dir, result.files);
-    }
-    expect(listFiles(dir)).toEqual(result.files.map((f) => f.path).sort());
-    for (const f of result.files) {
-      expect(fs.readFileSync(path.join(dir, f.path), "utf8")).toBe(f.contents);
-    }
-  });
+    it("matches the checked-in files byte for byte", () => {
+      if (!result.ok) throw new Error("generation failed");
+      const dir = path.join(repoRoot, c.dir);
+      if (process.env["UPDATE_GOLDEN"] === "1") {
+        fs.rmSync(dir, { recursive: true, force: true });
+        writeFiles(dir, result.files);
+      }
+      expect(listFiles(dir)).toEqual(result.files.map((f) => f.path).sort());
+      for (const f of result.files) {
+        expect(fs.readFileSync(path.join(dir, f.path), "utf8")).toBe(f.contents);
+      }
+    });
 
-  it("is deterministic: a second run gives the same bytes", async () => {
-    const again = await run();
-    if (!again.ok || !result.ok) throw new Error("generation failed");
-    expect(again.files).toEqual(result.files);
-  });
-});
+    it("is deterministic: a second run gives the same bytes", async () => {
+      const again = await run();
+      if (!again.ok || !result.ok) throw new Error("generation failed");
+      expect(again.files).toEqual(result.files);
+    });
+  },
+);

@@ -1,6 +1,6 @@
 /*
  * One collision check for every identifier any target emits (issue 13,
- * item 4; generator/identifiers.ts holds the pipeline's order).
+ * item 4; generator/core/spec/identifiers.ts holds the pipeline's order).
  *
  * 1. Completeness: every identifier the emitted files define (C headers and
  *    TypeScript, every spec in spec/, every option) is listed in the model's
@@ -14,9 +14,9 @@
 import fc from "fast-check";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateAll, loadModel } from "../../generator/api";
-import { lineColOf } from "../../generator/diagnostics";
-import type { CStyle } from "../../generator/model";
+import { generateAll, loadModel } from "../../generator/generate/produce";
+import { lineColOf } from "../../generator/core/diagnostics/diagnostic";
+import type { CStyle } from "../../generator/core/model/build";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const specs = fs

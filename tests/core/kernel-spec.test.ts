@@ -8,9 +8,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate, loadModel } from "../../generator/api";
-import { parseBanner } from "../../generator/banner";
-import type { Model } from "../../generator/model";
+import { generate, loadModel } from "../../generator/generate/produce";
+import { parseBanner } from "../../generator/targets/banner";
+import type { Model } from "../../generator/core/model/build";
 import { compile, compilers, repoRoot, runCli, tempDir } from "../helpers/capture";
 import * as YAML from "yaml";
 

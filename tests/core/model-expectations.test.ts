@@ -8,7 +8,7 @@
  * random specs; this covers the specs users run.
  */
 import * as path from "node:path";
-import { generate } from "../../generator/api";
+import { generate } from "../../generator/generate/produce";
 
 const GPRS = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"];
 const R8_R15 = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];

@@ -1,14 +1,14 @@
 /*
- * What validation (generator/validate.ts, generator/validate-api.ts) says
+ * What validation (generator/core/spec/validate.ts, generator/core/spec/kernel-sections.ts) says
  * about a spec's meaning, exactly: each bad spec's diagnostics as the user
  * reads them (`file:line:col: error CODE: message`, every one, in the order
  * they are printed), and each good spec's checked form, field by field. The
  * specs are written one entry per line so that every line and column below
  * was counted by hand from the spec text; none comes from the code under test.
  */
-import { formatDiagnostic, sortDiagnostics } from "../../generator/diagnostics";
-import { parseSpec } from "../../generator/parse";
-import { validateSpec, type CheckedSpec } from "../../generator/validate";
+import { formatDiagnostic, sortDiagnostics } from "../../generator/core/diagnostics/diagnostic";
+import { parseSpec } from "../../generator/core/spec/parse";
+import { validateSpec, type CheckedSpec } from "../../generator/core/spec/validate";
 
 let checked = 0;
 afterAll(() => console.log(`validate-meaning: ${checked} specs checked`));

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { main } from "../../generator/cli";
+import { main } from "../../generator/cli/main";
 import {
   capturingIo,
   editSpec,

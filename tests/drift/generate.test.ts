@@ -7,10 +7,10 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { generateAll } from "../../generator/api";
-import { locate } from "../../generator/commands/common";
-import { regenerate, type TargetArgs } from "../../generator/commands/generate";
-import { applyPlan, LOCK_NAME, planWrite } from "../../generator/writer";
+import { generateAll } from "../../generator/generate/produce";
+import { locate } from "../../generator/cli/common";
+import { regenerate, type TargetArgs } from "../../generator/cli/commands/generate";
+import { applyPlan, LOCK_NAME, planWrite } from "../../generator/output/writer";
 import {
   ageFiles,
   capturingIo,

@@ -6,9 +6,9 @@
 import { tempDir } from "../helpers/temp";
 import * as fs from "fs";
 import * as path from "path";
-import { generateAll } from "../../generator/api";
-import { main } from "../../generator/cli";
-import type { Io } from "../../generator/io";
+import { generateAll } from "../../generator/generate/produce";
+import { main } from "../../generator/cli/main";
+import type { Io } from "../../generator/cli/io";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
@@ -127,14 +127,16 @@ const producedBySpec = new Map<string, string[]>();
 export function writerForChildren(dir: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require("typescript") as typeof import("typescript");
-  for (const mod of ["writer", "banner"]) {
+  // The writer and what it runs, at their paths below generator/ (type-only imports vanish).
+  for (const mod of ["output/writer", "targets/banner"]) {
     const source = fs.readFileSync(path.join(repoRoot, "generator", `${mod}.ts`), "utf8");
     const js = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     }).outputText;
+    fs.mkdirSync(path.dirname(path.join(dir, mod)), { recursive: true });
     fs.writeFileSync(path.join(dir, `${mod}.js`), js);
   }
-  return path.join(dir, "writer.js");
+  return path.join(dir, "output", "writer.js");
 }
 
 /** What `fn` throws; fails the test if it returns. */

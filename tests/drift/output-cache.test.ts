@@ -1,13 +1,13 @@
 /*
- * The output cache (generator/output-cache.ts): where it lives, what it keeps,
+ * The output cache (generator/generate/output-cache.ts): where it lives, what it keeps,
  * that a broken or lying entry is a miss and never an error, and that with it
  * `check` still sees every hand edit and spec change.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { directoryCache, MAX_ENTRIES, outputCacheDir } from "../../generator/output-cache";
-import { parseBanner, sha256 } from "../../generator/banner";
-import { main } from "../../generator/cli";
+import { directoryCache, MAX_ENTRIES, outputCacheDir } from "../../generator/generate/output-cache";
+import { parseBanner, sha256 } from "../../generator/targets/banner";
+import { main } from "../../generator/cli/main";
 import { tempDir } from "../helpers/temp";
 import { capturingIo, editSpec, rspAlwaysAvailable, tempProject } from "./helpers";
 

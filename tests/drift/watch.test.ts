@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { main } from "../../generator/cli";
-import { watch } from "../../generator/commands/watch";
+import { main } from "../../generator/cli/main";
+import { watch } from "../../generator/cli/commands/watch";
 import { capturingIo, editSpec, rspAlwaysAvailable, snapshot, tempProject } from "./helpers";
 
 /** Polls until `probe` is true; fails with what was printed so far. */

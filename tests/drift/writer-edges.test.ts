@@ -1,5 +1,5 @@
 /*
- * generator/writer.ts where things go wrong around it: a rollback that cannot
+ * generator/output/writer.ts where things go wrong around it: a rollback that cannot
  * put a file back, a temporary or a lock already removed by someone else, a
  * lock that cannot be created for a reason other than "held", another live
  * process's lock and temporaries, file descriptors, and the order of stale
@@ -16,7 +16,7 @@ import {
   OutputBusyError,
   readOutputTree,
   withOutputLock,
-} from "../../generator/writer";
+} from "../../generator/output/writer";
 
 const BANNER =
   "/*\n" +

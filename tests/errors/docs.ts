@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { messages, type DiagnosticCode } from "../../generator/messages";
+import { messages, type DiagnosticCode } from "../../generator/core/diagnostics/catalog";
 import { importMessages } from "../../generator/import/messages";
 import { sizeMessages } from "../../generator/size/messages";
 import { SPECIAL } from "./cases";
@@ -280,7 +280,7 @@ export function errorsPage(): string {
   const out: string[] = [
     "# regcache diagnostics",
     "",
-    "<!-- Built by tests/errors/docs.ts from generator/messages.ts and the baselines in tests/errors/;",
+    "<!-- Built by tests/errors/docs.ts from generator/core/diagnostics/catalog.ts and the baselines in tests/errors/;",
     "     `UPDATE_GOLDEN=1 npx jest tests/errors` rebuilds it. Do not edit by hand. -->",
     "",
     "Every problem regcache finds in a spec is printed as",

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { messages } from "../../generator/messages";
+import { messages } from "../../generator/core/diagnostics/catalog";
 import { caseNames, runCase } from "./cases";
 import { errorsPage, errorsPagePath, sizeReportPage, sizeReportPagePath } from "./docs";
 

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { generate } from "../../generator/api";
+import { generate } from "../../generator/generate/produce";
 import { fileTempDir } from "../helpers/temp";
 import { repoRoot, tempDir } from "../robustness/run";
 import {

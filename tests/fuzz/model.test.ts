@@ -4,7 +4,7 @@
  * arbitrary.ts. Cheap, so fast-check runs many cases and shrinks failures.
  */
 import fc from "fast-check";
-import { generate } from "../../generator/api";
+import { generate } from "../../generator/generate/produce";
 import { alwaysAvailable, GUARDS, lazySet, randomSpec, specYaml } from "./arbitrary";
 
 const SEED = 20261124;

@@ -11,9 +11,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { parse as parseYaml, stringify } from "yaml";
-import { generate } from "../../generator/api";
-import { formatDiagnostic, type Diagnostic } from "../../generator/diagnostics";
-import { messages } from "../../generator/messages";
+import { generate } from "../../generator/generate/produce";
+import { formatDiagnostic, type Diagnostic } from "../../generator/core/diagnostics/diagnostic";
+import { messages } from "../../generator/core/diagnostics/catalog";
 import { runMain, tempDir } from "../robustness/run";
 import { specsOf, specYaml } from "./arbitrary";
 

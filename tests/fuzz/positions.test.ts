@@ -7,8 +7,8 @@
  */
 import fc from "fast-check";
 import { parseDocument } from "yaml";
-import { generate } from "../../generator/api";
-import { formatDiagnostic, type Diagnostic } from "../../generator/diagnostics";
+import { generate } from "../../generator/generate/produce";
+import { formatDiagnostic, type Diagnostic } from "../../generator/core/diagnostics/diagnostic";
 import { specsOf, specYaml } from "./arbitrary";
 
 const SEED = 18_2026;

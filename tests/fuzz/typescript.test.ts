@@ -25,7 +25,7 @@ describe(`TypeScript output of ${specs.length} random specs (seed ${SEED})`, () 
     );
     const script = `
       const fs = require("fs"), path = require("path");
-      const { generateAll } = require(${JSON.stringify(path.join(path.dirname(cli), "generator", "api.js"))});
+      const { generateAll } = require(${JSON.stringify(path.join(path.dirname(cli), "generator", "generate", "produce.js"))});
       (async () => {
         for (let k = 0; k < ${specs.length}; k++) {
           const r = await generateAll({ specPath: path.join(process.argv[1], "s" + k + ".yaml") });

@@ -5,8 +5,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../generator/cli";
-import type { Io } from "../../generator/io";
+import { main } from "../../generator/cli/main";
+import type { Io } from "../../generator/cli/io";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 

@@ -2,7 +2,7 @@
  * The checked-in generated trees: generated/ (the default spec) and the golden
  * variants under tests/golden/ that other suites compile against.
  */
-import type { GenerateRequest } from "../../generator/api";
+import type { GenerateRequest } from "../../generator/generate/produce";
 
 export interface GoldenCase {
   readonly name: string;

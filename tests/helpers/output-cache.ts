@@ -1,9 +1,9 @@
 /*
- * An in-memory output cache (generator/output-cache.ts's contract) that
+ * An in-memory output cache (generator/generate/output-cache.ts's contract) that
  * records which input hashes were stored, so a test can tell a target reused
  * from disk from one produced again.
  */
-import type { BodyHashes, OutputCache } from "../../generator/output-cache";
+import type { BodyHashes, OutputCache } from "../../generator/generate/output-cache";
 
 export interface MemoryCache extends OutputCache {
   /** Every key stored, in order: a target emitted rather than reused. */

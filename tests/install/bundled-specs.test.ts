@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { findBundledSpec, isBareName, resolveSpecArg } from "../../generator/specs";
+import { findBundledSpec, isBareName, resolveSpecArg } from "../../generator/generate/specs";
 import { repoRoot, runCli, tempDir } from "../helpers/capture";
 
 const shipped = fs

@@ -89,10 +89,10 @@ test("the tarball holds what the installed CLI reads, and nothing only the repos
     "bin/regcache.js",
     "npm-shrinkwrap.json",
     "package.json",
-    "dist/generator/schema-validator.js",
-    // The digest of the generator's code the build writes (generator/digest.ts).
-    "dist/generator/generator-digest.json",
-    // What the build was compiled from (generator/build-record.ts); an installed
+    "dist/generator/core/spec/schema-validator.js",
+    // The digest of the generator's code the build writes (generator/generate/digest.ts).
+    "dist/generator/generate/generator-digest.json",
+    // What the build was compiled from (generator/cli/build-record.ts); an installed
     // package has no sources to compare it with, so it is never read there.
     "dist/generator/build-sources.json",
     // Compiled code: one .js per TypeScript source, so no output of a deleted source.

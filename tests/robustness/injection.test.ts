@@ -7,8 +7,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate } from "../../generator/api";
-import { confinedPath, OutputPathError } from "../../generator/writer";
+import { generate } from "../../generator/generate/produce";
+import { confinedPath, OutputPathError } from "../../generator/output/writer";
 import { buildDist, repoRoot, runMain, snapshot, spawnCli, tempDir } from "./run";
 import { smallSpec, specText, type SpecShape } from "./specs";
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as parse from "../../generator/parse";
+import * as parse from "../../generator/core/spec/parse";
 import { runMain, tempDir } from "./run";
 
 afterEach(() => jest.restoreAllMocks());

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseBanner, sha256 } from "../../generator/banner";
+import { parseBanner, sha256 } from "../../generator/targets/banner";
 import { caseNames, SPECIAL } from "../errors/cases";
 import { buildDist, repoRoot, runMain, snapshot, spawnCli, tempDir, type Snapshot } from "./run";
 

@@ -5,8 +5,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../generator/cli";
-import type { Io } from "../../generator/io";
+import { main } from "../../generator/cli/main";
+import type { Io } from "../../generator/cli/io";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -122,11 +122,12 @@ export function buildDist(): string {
       cwd: repoRoot,
       stdio: "pipe",
     });
-    if (!fs.existsSync(path.join(out, "generator", "cli.js")))
-      throw new Error(`tsc did not emit ${out}/generator/cli.js`);
-    const launcher = fs
-      .readFileSync(path.join(repoRoot, "bin", "regcache.js"), "utf8")
-      .replace('"../dist/generator/cli.js"', '"./generator/cli.js"');
+    if (!fs.existsSync(path.join(out, "generator", "cli", "main.js")))
+      throw new Error(`tsc did not emit ${out}/generator/cli/main.js`);
+    const source = fs.readFileSync(path.join(repoRoot, "bin", "regcache.js"), "utf8");
+    const builtDir = 'path.join(__dirname, "..", "dist", "generator")';
+    if (!source.includes(builtDir)) throw new Error(`bin/regcache.js no longer names ${builtDir}`);
+    const launcher = source.replace(builtDir, 'path.join(__dirname, "generator")');
     fs.writeFileSync(path.join(out, "regcache.js"), launcher);
     return (cliPath = path.join(out, "regcache.js"));
   } finally {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 
 const root = path.join(__dirname, "..", "..");
 const cli = path.join(root, "bin", "regcache.js");
-const scratchModule = path.join(root, "dist", "generator", "scratch.js");
+const scratchModule = path.join(root, "dist", "generator", "toolchain", "scratch.js");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { BUILD_RECORD_FILE, buildInputs, recordBuild } from "../../generator/build-record";
+import { BUILD_RECORD_FILE, buildInputs, recordBuild } from "../../generator/cli/build-record";
 import { tempDir } from "../helpers/temp";
 
 const root = path.join(__dirname, "..", "..");
@@ -45,13 +45,13 @@ function builtPackage(): { dir: string; startedMs: number } {
   fs.mkdirSync(path.join(dir, "bin"));
   fs.copyFileSync(path.join(root, "bin", "regcache.js"), path.join(dir, "bin", "regcache.js"));
   const dist = path.join(dir, "dist", "generator");
-  fs.mkdirSync(dist, { recursive: true });
-  fs.writeFileSync(path.join(dist, "cli.js"), STAND_IN_CLI);
-  const source = fs.readFileSync(path.join(root, "generator", "build-record.ts"), "utf8");
+  fs.mkdirSync(path.join(dist, "cli"), { recursive: true });
+  fs.writeFileSync(path.join(dist, "cli", "main.js"), STAND_IN_CLI);
+  const source = fs.readFileSync(path.join(root, "generator", "cli", "build-record.ts"), "utf8");
   const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   }).outputText;
-  fs.writeFileSync(path.join(dist, "build-record.js"), js);
+  fs.writeFileSync(path.join(dist, "cli", "build-record.js"), js);
   const startedMs = Date.now() - 30_000;
   fs.writeFileSync(
     path.join(dist, BUILD_RECORD_FILE),

@@ -1,9 +1,9 @@
 /*
  * A template that cannot be read is a diagnostic (RC001, exit 2), not a crash.
  */
-import * as emitC from "../../generator/c/emit";
-import { generate } from "../../generator/api";
-import { formatDiagnostic } from "../../generator/diagnostics";
+import * as emitC from "../../generator/targets/c/emit";
+import { generate } from "../../generator/generate/produce";
+import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
 import { smallSpec, specText } from "./specs";
 
 afterEach(() => jest.restoreAllMocks());

@@ -5,8 +5,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate } from "../../generator/api";
-import { MAX_ALIAS_NODES, MAX_SPEC_BYTES, parseSpec, readSpecFile } from "../../generator/parse";
+import { generate } from "../../generator/generate/produce";
+import {
+  MAX_ALIAS_NODES,
+  MAX_SPEC_BYTES,
+  parseSpec,
+  readSpecFile,
+} from "../../generator/core/spec/parse";
 import { tempDir } from "./run";
 import { smallSpec, specText } from "./specs";
 

@@ -9,7 +9,7 @@ import { tempDir as sharedTempDir } from "../helpers/temp";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generate } from "../../generator/api";
+import { generate } from "../../generator/generate/produce";
 import type { SimHardwareSource } from "../helpers/hardware";
 
 export const root = path.resolve(__dirname, "../..");

@@ -8,7 +8,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { run as runSize } from "../../generator/commands/size";
+import { run as runSize } from "../../generator/cli/commands/size";
 import { runCli, repoRoot } from "../helpers/capture";
 import { findClang, nmSizeSortOf, fileTempDir } from "./helpers";
 

@@ -1,5 +1,5 @@
 /*
- * readElfSymbols (generator/size/elf.ts) on an object damaged one field at a
+ * readElfSymbols (generator/toolchain/elf.ts) on an object damaged one field at a
  * time: each refusal names what is wrong (the size command prints it beside
  * the object's path) instead of measuring garbage. The object is the ELF
  * symbols.test.ts compiles; the offsets are the ELF64 header's and section
@@ -8,7 +8,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSections, readElfSymbols } from "../../generator/size/elf";
+import { readElfSections, readElfSymbols } from "../../generator/toolchain/elf";
 import { fileTempDir } from "./helpers";
 
 const dir = fileTempDir("elf-damaged");

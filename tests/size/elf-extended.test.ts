@@ -1,5 +1,5 @@
 /*
- * generator/size/elf.ts on an object with more than 0xff00 sections, assembled
+ * generator/toolchain/elf.ts on an object with more than 0xff00 sections, assembled
  * here: the section count and name table index live in section 0 (e_shnum 0,
  * e_shstrndx SHN_XINDEX) and the symbols of the high sections are SHN_XINDEX
  * with their index in SHT_SYMTAB_SHNDX. readelf is the truth for what we read,
@@ -9,8 +9,8 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/size/elf";
-import { nmSizeSort } from "../../generator/size/symbols";
+import { readElfSymbols } from "../../generator/toolchain/elf";
+import { nmSizeSort } from "../../generator/toolchain/symbols";
 import { fileTempDir, nmSizeSortOf } from "./helpers";
 import { byName, expectReadelfAgrees, read, sh, sectionOfType } from "./readelf";
 

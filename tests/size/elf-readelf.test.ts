@@ -1,5 +1,5 @@
 /*
- * generator/size/elf.ts against readelf and nm, the independent truth: every
+ * generator/toolchain/elf.ts against readelf and nm, the independent truth: every
  * section (name, type, flags) and every symbol (name, type, binding, section
  * index, size) of compiled and assembled objects as readelf prints them, and
  * objects edited by hand (offsets in ./readelf.ts) into the shapes gcc never
@@ -8,8 +8,8 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/size/elf";
-import { nmSizeSort } from "../../generator/size/symbols";
+import { readElfSymbols } from "../../generator/toolchain/elf";
+import { nmSizeSort } from "../../generator/toolchain/symbols";
 import { fileTempDir, findClang, nmSizeSortOf } from "./helpers";
 import { expectReadelfAgrees, read, readelfSections, sectionOfType, sh, sym, u64 } from "./readelf";
 

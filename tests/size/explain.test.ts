@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { loadModel } from "../../generator/api";
+import { loadModel } from "../../generator/generate/produce";
 import { registersReached } from "../../generator/size/explain";
 import { withRegisterAlwaysAvailable } from "../../generator/size/sources";
 import { repoRoot, runCli } from "../helpers/capture";

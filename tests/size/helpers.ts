@@ -5,7 +5,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { NmSymbol } from "../../generator/size/symbols";
+import { NmSymbol } from "../../generator/toolchain/symbols";
 
 export { fileTempDir, tempDir } from "../helpers/temp";
 

@@ -2,7 +2,7 @@
  * The config matrix: defaults, config files (added or replacing a default),
  * and selection by --compiler / --config.
  */
-import { formatDiagnostic } from "../../generator/diagnostics";
+import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
 import {
   defaultConfigs,
   installHint,

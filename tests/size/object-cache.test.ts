@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { runCli } from "../helpers/capture";
-import { parseByteSize } from "../../generator/size/object-cache";
+import { parseByteSize } from "../../generator/toolchain/object-cache";
 import { makeTreeFixture, TreeFixture } from "./tree-fixture";
 import { fileTempDir } from "./helpers";
 

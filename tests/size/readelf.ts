@@ -1,5 +1,5 @@
 /*
- * readelf's and nm's view of an object in the shapes generator/size/elf.ts
+ * readelf's and nm's view of an object in the shapes generator/toolchain/elf.ts
  * gives, for the tests that hold our ELF reader to them, and the System V gABI
  * offsets those tests edit objects at: ELF64 header e_shoff 0x28, e_shnum
  * 0x3c, e_shstrndx 0x3e; section header (64 bytes) sh_name +0, sh_type +4,
@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { ElfSymbolTable, readElfSymbols } from "../../generator/size/elf";
+import { ElfSymbolTable, readElfSymbols } from "../../generator/toolchain/elf";
 
 export const E_SHOFF = 0x28;
 export const E_SHNUM = 0x3c;

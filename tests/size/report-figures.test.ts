@@ -32,7 +32,7 @@ import {
   type MeasuredConfig,
   type SizeReport,
 } from "../../generator/size/report";
-import type { SymbolSize } from "../../generator/size/symbols";
+import type { SymbolSize } from "../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 const data = (name: string, size: number): SymbolSize => ({ name, kind: "data", size });

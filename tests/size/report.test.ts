@@ -21,7 +21,7 @@ import {
   SizeReport,
 } from "../../generator/size/report";
 import { sizeReportSchema } from "../../generator/size/report-schema";
-import { SymbolSize } from "../../generator/size/symbols";
+import { SymbolSize } from "../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 

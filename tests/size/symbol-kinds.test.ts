@@ -1,5 +1,5 @@
 /*
- * nmSizeSort (our ELF reader plus nm's type letters, generator/size/symbols.ts)
+ * nmSizeSort (our ELF reader plus nm's type letters, generator/toolchain/symbols.ts)
  * against `nm --size-sort` itself on an object holding every kind of symbol nm
  * tells apart: the compiled fixtures of symbols.test.ts only have ordinary
  * functions and data, so the weak, unique, ifunc, common and absolute symbols,
@@ -10,8 +10,8 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/size/elf";
-import { FUNCTION_LETTERS, foldSymbols, nmSizeSort } from "../../generator/size/symbols";
+import { readElfSymbols } from "../../generator/toolchain/elf";
+import { FUNCTION_LETTERS, foldSymbols, nmSizeSort } from "../../generator/toolchain/symbols";
 import { fileTempDir, nmSizeSortOf } from "./helpers";
 
 const dir = fileTempDir("symbol-kinds");

@@ -1,8 +1,8 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/size/elf";
-import { foldName, foldSymbols, nmSizeSort } from "../../generator/size/symbols";
+import { readElfSymbols } from "../../generator/toolchain/elf";
+import { foldName, foldSymbols, nmSizeSort } from "../../generator/toolchain/symbols";
 import { findClang, nmSizeSortOf, sortSymbols, fileTempDir } from "./helpers";
 
 const fixture = path.join(__dirname, "fixtures", "symbols.c");

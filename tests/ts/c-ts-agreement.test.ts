@@ -13,7 +13,7 @@
  * equal the C driver's. For both specs, on every backend (vmx, svm, tdx).
  */
 import * as path from "node:path";
-import { generate, generateAll } from "../../generator/api";
+import { generate, generateAll } from "../../generator/generate/produce";
 import { writeFiles } from "../helpers/capture";
 import { simHardwareFor, tsHardwareModule } from "../helpers/hardware";
 import {

@@ -6,12 +6,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate, generateAll, inputHash } from "../../generator/api";
-import { parseBanner } from "../../generator/banner";
-import * as emitC from "../../generator/c/emit";
-import * as emitTs from "../../generator/ts/emit";
-import { TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../../generator/ts/emit";
-import * as parse from "../../generator/parse";
+import { generate, generateAll, inputHash } from "../../generator/generate/produce";
+import { parseBanner } from "../../generator/targets/banner";
+import * as emitC from "../../generator/targets/c/emit";
+import * as emitTs from "../../generator/targets/ts/emit";
+import { TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../../generator/targets/ts/emit";
+import * as parse from "../../generator/core/spec/parse";
 import type { Reg } from "../../generated/ts/registers";
 import { runCli } from "../helpers/capture";
 import { memoryCache } from "../helpers/output-cache";

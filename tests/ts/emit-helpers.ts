@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { generateAll, type GenerateRequest } from "../../generator/api";
-import { TS_OUTPUT_PATH } from "../../generator/ts/emit";
+import { generateAll, type GenerateRequest } from "../../generator/generate/produce";
+import { TS_OUTPUT_PATH } from "../../generator/targets/ts/emit";
 import { fileTempDir } from "../helpers/temp";
 import { repoRoot, type GeneratedRegisters } from "./runtime-build";
 

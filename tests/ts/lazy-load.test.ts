@@ -21,13 +21,14 @@ const repoRoot = path.resolve(__dirname, "..", "..");
 describe("lazy loading of the TypeScript target's libraries", () => {
   it("the CLI with every command loads without them", () => {
     expect(() =>
-      jest.requireActual<typeof import("../../generator/cli")>("../../generator/cli"),
+      jest.requireActual<typeof import("../../generator/cli/main")>("../../generator/cli/main"),
     ).not.toThrow();
   });
 
   it("generate() for C does not load them", () => {
-    const { generate } =
-      jest.requireActual<typeof import("../../generator/api")>("../../generator/api");
+    const { generate } = jest.requireActual<typeof import("../../generator/generate/produce")>(
+      "../../generator/generate/produce",
+    );
     const result = generate({ specPath: path.join(repoRoot, "spec", "x86-kvm.yaml") });
     expect(result.ok).toBe(true);
     if (result.ok)
@@ -35,8 +36,9 @@ describe("lazy loading of the TypeScript target's libraries", () => {
   });
 
   it("generateAll() does load them (so the two tests above can fail)", async () => {
-    const { generateAll } =
-      jest.requireActual<typeof import("../../generator/api")>("../../generator/api");
+    const { generateAll } = jest.requireActual<typeof import("../../generator/generate/produce")>(
+      "../../generator/generate/produce",
+    );
     await expect(
       generateAll({ specPath: path.join(repoRoot, "spec", "x86-kvm.yaml") }),
     ).rejects.toThrow(/was loaded/);

@@ -1,12 +1,12 @@
 /*
  * The TypeScript target loads prettier only when its printed text has a line
- * too long to keep (generator/ts/emit.ts): with prettier made to throw when
+ * too long to keep (generator/targets/ts/emit.ts): with prettier made to throw when
  * loaded, generateAll() writes both targets for the default spec, and a spec
  * whose long backend name overflows a line trips over it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateAll } from "../../generator/api";
+import { generateAll } from "../../generator/generate/produce";
 import { specText, type SpecShape } from "../robustness/specs";
 
 jest.mock("prettier/standalone", () => {

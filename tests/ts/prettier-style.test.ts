@@ -1,7 +1,7 @@
 /*
  * ts/registers.ts is printed in prettier's style by its builders, and prettier
  * runs only when the printed text has a line longer than printWidth
- * (generator/ts/emit.ts). These tests hold that to prettier itself:
+ * (generator/targets/ts/emit.ts). These tests hold that to prettier itself:
  *  - on the specs users have (the two checked-in specs, --all-cached, the
  *    benchmark's synthetic specs) the printed text is taken as it is, and it is
  *    exactly what prettier makes of it;
@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { loadModel, type GenerateRequest } from "../../generator/api";
+import { loadModel, type GenerateRequest } from "../../generator/generate/produce";
 import {
   emitTs,
   formatWithPrettier,
@@ -21,9 +21,9 @@ import {
   printRegistersSource,
   tsContext,
   TS_PRETTIER_OPTIONS,
-} from "../../generator/ts/emit";
-import type { Model } from "../../generator/model";
-import { bracketed, constant } from "../../generator/ts/structures";
+} from "../../generator/targets/ts/emit";
+import type { Model } from "../../generator/core/model/build";
+import { bracketed, constant } from "../../generator/targets/ts/structures";
 import { randomSpec, specYaml, type RandomSpec } from "../fuzz/arbitrary";
 import { repoRoot } from "./runtime-build";
 

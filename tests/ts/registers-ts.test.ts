@@ -7,10 +7,10 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate, type GenerateRequest } from "../../generator/api";
-import { parseBanner, sha256 } from "../../generator/banner";
-import { camelName } from "../../generator/identifiers";
-import type { Model } from "../../generator/model";
+import { generate, type GenerateRequest } from "../../generator/generate/produce";
+import { parseBanner, sha256 } from "../../generator/targets/banner";
+import { camelName } from "../../generator/core/spec/identifiers";
+import type { Model } from "../../generator/core/model/build";
 import { writeFiles } from "../helpers/capture";
 import { gccAvailable } from "./c-driver";
 import { emitted, load, tmp } from "./emit-helpers";

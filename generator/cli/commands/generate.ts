@@ -1,0 +1,239 @@
+/*
+ * `regcache generate`: spec → files in the output directory, writing only what
+ * changed and removing files of ours that the spec no longer produces. The
+ * options that pick what is generated (targetOptions) and one regeneration
+ * (regenerate) are shared with `check` and `watch`.
+ */
+import type { Argv } from "yargs";
+import { generateAll, type GenerateResult } from "../../generate/produce";
+import { outputCacheFromEnv } from "../../generate/output-cache";
+import type { Diagnostic } from "../../core/diagnostics/diagnostic";
+import { isHandEdited } from "../../output/drift";
+import { ExitCode, type Io } from "../io";
+import {
+  applyPlan,
+  currentText,
+  LOCK_NAME,
+  OutputBusyError,
+  OutputPathError,
+  planWrite,
+  withOutputLock,
+  type ApplyHooks,
+  type LockOptions,
+  type WritePlan,
+} from "../../output/writer";
+import {
+  completeTargetArgs,
+  loadProject,
+  locate,
+  printDiagnostics,
+  shellWord,
+  type ParsedTargetArgs,
+  type SpecLocation,
+  type TargetArgs,
+} from "../common";
+import { directoryOrAbsent, firstProblem, writableDirectory, type Prepared } from "../usage";
+
+export type { TargetArgs };
+
+export interface GenerateArgs extends TargetArgs {
+  readonly dryRun: boolean;
+}
+
+/** The options generate, check and watch share; none has a yargs default (see prepareTarget). */
+export function targetOptions(y: Argv): Argv<ParsedTargetArgs> {
+  return y
+    .option("spec", {
+      type: "string",
+      describe: `Register spec (YAML) to generate from (default: the project file's 'spec')`,
+      normalize: false,
+    })
+    .option("out", {
+      type: "string",
+      describe: `Output directory (default: the project file's 'out', else generated)`,
+    })
+    .option("c-style", {
+      choices: ["macro", "expanded"] as const,
+      describe:
+        "macro: a BUILD_KVM_GPR_ACCESSORS macro and its invocations; expanded: one function per accessor (default macro)",
+    })
+    .option("all-cached", {
+      type: "boolean",
+      describe:
+        "Route every GPR accessor through the cached path (the code before the seed patch; the size report's base)",
+    }) as unknown as Argv<ParsedTargetArgs>;
+}
+
+/**
+ * generate's, check's and watch's prepare step: the project file, then the
+ * command line over it; for a command that writes (generate, watch) the
+ * output directory must be writable, for one that only reads it (check,
+ * generate --dry-run) a directory or absent. No side effects.
+ */
+export function prepareTarget<A extends ParsedTargetArgs>(
+  args: A,
+  io: Io,
+  opts: { readonly writes: boolean },
+): Prepared<A & TargetArgs> {
+  const loaded = loadProject(io);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
+      help: "fix the problems above (the project file is found by walking up from the working directory)",
+      diagnostics: loaded.diagnostics,
+    };
+  const completed = completeTargetArgs(args, io, loaded.project);
+  if (!completed.ok) return completed;
+  const out = completed.args.out;
+  return firstProblem(completed.args, [
+    opts.writes ? writableDirectory(io, "out", out) : directoryOrAbsent(io, "out", out),
+  ]);
+}
+
+export function prepare(args: GenerateArgs, io: Io): Prepared<GenerateArgs> {
+  return prepareTarget(args, io, { writes: !args.dryRun });
+}
+
+export function builder(y: Argv): Argv<GenerateArgs> {
+  return targetOptions(y)
+    .option("dry-run", {
+      type: "boolean",
+      default: false,
+      describe: "Print what would change, write nothing",
+    })
+    .example("$0 generate", "Regenerate generated/ from spec/x86-kvm.yaml")
+    .example(
+      "$0 generate --spec spec/x86-kvm-v5.2.yaml --out /tmp/v52 --all-cached",
+      "The v5.2 spec, all through the cached path",
+    ) as unknown as Argv<GenerateArgs>;
+}
+
+/**
+ * The `regcache generate …` command line that regenerates what these args
+ * describe, run from the working directory: the options as they were typed.
+ */
+export function generateCommandFor(args: TargetArgs): string {
+  const typed = args.typed ?? args;
+  const words = ["regcache", "generate"];
+  if (typed.spec !== undefined) words.push("--spec", shellWord(typed.spec));
+  if (typed.out !== undefined) words.push("--out", shellWord(typed.out));
+  if (typed.cStyle !== undefined && (typed.cStyle !== "macro" || args.typed))
+    words.push("--c-style", typed.cStyle);
+  if (typed.allCached) words.push("--all-cached");
+  else if (typed.allCached === false && args.typed) words.push("--no-all-cached");
+  return words.join(" ");
+}
+
+/** Every target (C and TypeScript), as `generate` writes them and `check` compares them. */
+export function requestFor(
+  where: SpecLocation,
+  args: TargetArgs,
+  env: NodeJS.ProcessEnv,
+): Promise<GenerateResult> {
+  return generateAll({
+    specPath: where.specPath,
+    displayPath: where.displayPath,
+    bannerSpecPath: where.bannerSpecPath,
+    ...(where.bundled ? { bundledSpec: where.bundled } : {}),
+    outDir: where.bannerOutPath,
+    allCached: args.allCached,
+    cStyle: args.cStyle,
+    // A target already on disk as these inputs produce it is not emitted again.
+    existing: (file) => currentText(where.outDir, file),
+    cache: outputCacheFromEnv(env),
+  });
+}
+
+/** The outcome of one regeneration, for generate and watch to print. */
+export type Regeneration =
+  | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: "refused"; readonly message: string }
+  | { readonly kind: "failed"; readonly message: string; readonly help: string }
+  | { readonly kind: "done"; readonly plan: WritePlan };
+
+/** Spec → plan → (unless dryRun) disk. Never throws for bad input or a failing disk. */
+export async function regenerate(
+  where: SpecLocation,
+  args: TargetArgs & { readonly dryRun?: boolean },
+  env: NodeJS.ProcessEnv,
+  hooks: ApplyHooks & LockOptions = {},
+): Promise<Regeneration> {
+  const result = await requestFor(where, args, env);
+  if (!result.ok) return { kind: "invalid", diagnostics: result.diagnostics };
+  try {
+    // Plan and apply under the lock: a plan made while another run writes would be stale.
+    const plan = args.dryRun
+      ? planWrite(where.outDir, result.files)
+      : withOutputLock(
+          where.outDir,
+          () => {
+            const planned = planWrite(where.outDir, result.files);
+            applyPlan(planned, hooks);
+            return planned;
+          },
+          hooks,
+        );
+    return { kind: "done", plan };
+  } catch (err) {
+    if (err instanceof OutputPathError) return { kind: "refused", message: err.message };
+    if (err instanceof OutputBusyError) {
+      return {
+        kind: "failed",
+        message: `cannot write ${where.outArg}/: ${err.message}`,
+        help: `if no regcache run is active, remove ${where.outArg}/${LOCK_NAME}; nothing was changed`,
+      };
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && e.syscall) {
+      return {
+        kind: "failed",
+        message: `cannot write ${where.outArg}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`,
+        help: "check that the output directory is writable; nothing was changed",
+      };
+    }
+    throw err;
+  }
+}
+
+export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): string {
+  const changed = plan.files.filter((f) => f.action !== "unchanged");
+  const unchanged = plan.files.length - changed.length;
+  const verb = {
+    create: dryRun ? "would create" : "created",
+    update: dryRun ? "would update" : "updated",
+    remove: dryRun ? "would remove" : "removed",
+  };
+  const lines = changed.map((f) => {
+    const lost = f.current !== undefined && isHandEdited(f.current);
+    const note = lost
+      ? ` (it had been edited by hand; those edits ${dryRun ? "would be" : "are"} gone)`
+      : "";
+    return `  ${verb[f.action as keyof typeof verb]} ${outArg}/${f.path}${note}\n`;
+  });
+  const summary =
+    changed.length === 0
+      ? `regcache: ${outArg}/ is up to date (${unchanged} file${unchanged === 1 ? "" : "s"} unchanged)\n`
+      : `regcache: ${dryRun ? "would change" : "changed"} ${changed.length} file${changed.length === 1 ? "" : "s"} in ${outArg}/, ${unchanged} unchanged${dryRun ? "; nothing was written (--dry-run)" : ""}\n`;
+  return lines.join("") + summary;
+}
+
+export async function run(args: GenerateArgs, io: Io): Promise<number> {
+  const where = locate(io, args.spec, args.out, args.anchor);
+  const outcome = await regenerate(where, args, io.env);
+  switch (outcome.kind) {
+    case "invalid":
+      printDiagnostics(io, outcome.diagnostics);
+      return ExitCode.invalidInput;
+    case "refused":
+      io.stderr(`regcache: error: ${outcome.message}\n`);
+      return ExitCode.invalidInput;
+    case "failed":
+      io.stderr(`regcache: error: ${outcome.message}\n`);
+      io.stderr(`  = help: ${outcome.help}\n`);
+      return ExitCode.environment;
+    case "done":
+      io.stdout(describePlan(outcome.plan, where.outArg, args.dryRun));
+      return ExitCode.ok;
+  }
+}

@@ -1,0 +1,71 @@
+/*
+ * `regcache import --compile-commands FILE [--out SPEC]`: a spec describing a
+ * configured, built kernel tree's register cache, on standard output or into
+ * SPEC. The arguments are checked before the probes run (prepare); SPEC is
+ * written only when the whole import succeeded, atomically, and the tree never.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Argv } from "yargs";
+import { importTree } from "../../import/import";
+import { ExitCode, type Io } from "../io";
+import { errnoText } from "../../core/spec/parse";
+import { displayPathOf, printDiagnostics } from "../common";
+import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
+
+export interface ImportArgs {
+  readonly compileCommands: string;
+  readonly out?: string;
+}
+
+export function builder(y: Argv): Argv<ImportArgs> {
+  return y
+    .option("compile-commands", {
+      type: "string",
+      demandOption: true,
+      describe:
+        "compile_commands.json of a configured, built kernel tree (scripts/clang-tools/gen_compile_commands.py)",
+    })
+    .option("out", {
+      type: "string",
+      describe: "Write the spec to this file instead of standard output",
+    })
+    .example(
+      "$0 import --compile-commands BUILD/compile_commands.json --out spec/my-kernel.yaml",
+      "A spec for the tree BUILD was configured from",
+    ) as unknown as Argv<ImportArgs>;
+}
+
+/** The database must be readable and --out writable before any probe runs. */
+export function prepare(args: ImportArgs, io: Io): Prepared<ImportArgs> {
+  return firstProblem(args, [
+    readableFile(io, "compile-commands", args.compileCommands),
+    args.out === undefined ? undefined : writableFile(io, "out", args.out),
+  ]);
+}
+
+export async function run(args: ImportArgs, io: Io): Promise<number> {
+  const compileDb = path.resolve(io.cwd, args.compileCommands);
+  const result = await importTree({ compileDb, display: (p) => displayPathOf(io, p) });
+  if (!result.ok) {
+    printDiagnostics(io, result.diagnostics);
+    return result.environment ? ExitCode.environment : ExitCode.invalidInput;
+  }
+  if (args.out === undefined) {
+    io.stdout(result.text);
+    return ExitCode.ok;
+  }
+  const out = path.resolve(io.cwd, args.out);
+  const temp = `${out}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(temp, result.text);
+    fs.renameSync(temp, out);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    io.stderr(`regcache: error: cannot write ${args.out}: ${errnoText(err)}\n`);
+    return ExitCode.environment;
+  }
+  io.stderr(`wrote ${displayPathOf(io, out)} (API details from spec/${result.profile})\n`);
+  return ExitCode.ok;
+}

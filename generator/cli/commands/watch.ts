@@ -1,0 +1,229 @@
+/*
+ * `regcache watch`: regenerate whenever the spec or a template changes. Events
+ * from fs.watch are debounced (editors save in bursts: truncate, write, rename),
+ * each run prints one line saying what changed and what it wrote, and an
+ * invalid spec prints its diagnostics and leaves the last good output alone.
+ * The spec's directory is watched rather than the file, so an editor that
+ * saves by renaming a new file over the old one is still seen. Stops on the
+ * abort signal (SIGINT/SIGTERM when run from the CLI) and returns 0.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Argv } from "yargs";
+import { ExitCode, type Io } from "../io";
+import { templatesDir } from "../../util/paths";
+import { displayPathOf, locate, printDiagnostics } from "../common";
+import {
+  describePlan,
+  prepareTarget,
+  regenerate,
+  targetOptions,
+  type TargetArgs,
+} from "./generate";
+import type { Prepared } from "../usage";
+
+export type WatchArgs = TargetArgs;
+
+export interface WatchOptions {
+  /** Stops watching; watch() then resolves with 0. */
+  readonly signal: AbortSignal;
+  /** Quiet time after the last change before regenerating. */
+  readonly debounceMs?: number;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 100;
+
+export function builder(y: Argv): Argv<WatchArgs> {
+  return targetOptions(y).example(
+    "$0 watch",
+    "Regenerate generated/ whenever spec/x86-kvm.yaml or a template changes",
+  ) as unknown as Argv<WatchArgs>;
+}
+
+export function prepare(args: WatchArgs, io: Io): Prepared<WatchArgs> {
+  return prepareTarget(args, io, { writes: true });
+}
+
+export async function run(args: WatchArgs, io: Io): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await watch(args, io, { signal: controller.signal });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
+const clock = (): string => new Date().toTimeString().slice(0, 8);
+
+/** Ignore editor droppings (swap files, backups) in the watched directories. */
+const isNoise = (name: string): boolean => /(^|\/)\.[^/]*$|~$|\.swp$|\.swx$|^4913$/.test(name);
+
+export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<number> {
+  const where = locate(io, args.spec, args.out, args.anchor);
+  const out = where.outArg.replace(/\/+$/, "");
+  const specName = path.basename(where.specPath);
+  const templates = templatesDir();
+  const templatesShown = displayPathOf(io, templates);
+  const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+
+  /** Whether a run of this watch wrote (or found) output the spec produces. */
+  let produced = false;
+  /** One regeneration; `why` names what changed, or is empty for the first run. */
+  const once = async (why: readonly string[]): Promise<void> => {
+    const outcome = await regenerate(where, args, io.env);
+    const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
+    switch (outcome.kind) {
+      case "invalid":
+        printDiagnostics(io, outcome.diagnostics);
+        io.stdout(
+          produced
+            ? `${prefix}invalid spec; keeping the last good output in ${out}/\n`
+            : `${prefix}invalid spec; nothing written to ${out}/ (left as it was); waiting for a fix\n`,
+        );
+        return;
+      case "refused":
+      case "failed":
+        io.stderr(`regcache: error: ${outcome.message}\n`);
+        io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
+        return;
+      case "done": {
+        produced = true;
+        const changed = outcome.plan.files.filter((f) => f.action !== "unchanged");
+        const summary = describePlan(outcome.plan, out, false)
+          .trimEnd()
+          .split("\n")
+          .map((l) => l.trim());
+        const line =
+          changed.length === 0
+            ? summary[summary.length - 1]!.replace(/^regcache: /, "")
+            : `${summary.slice(0, -1).join(", ")} (${changed.length} changed, ${outcome.plan.files.length - changed.length} unchanged)`;
+        io.stdout(`${prefix}${line}\n`);
+      }
+    }
+  };
+
+  return new Promise<number>((resolve, reject) => {
+    const watchers: fs.FSWatcher[] = [];
+    const pending = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    /** The run in progress; runs never overlap, changes during one wait for the next. */
+    let running: Promise<void> | undefined;
+    let finished = false;
+
+    const finish = (outcome: { code: number } | { error: unknown }) => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      for (const w of watchers) w.close();
+      target?.watcher?.close();
+      options.signal.removeEventListener("abort", onAbort);
+      // Let a run in progress finish its writes before returning.
+      void (running ?? Promise.resolve()).then(() =>
+        "code" in outcome ? resolve(outcome.code) : reject(outcome.error),
+      );
+    };
+    const onAbort = () => {
+      const stopped = () => io.stdout(`[${clock()}] stopped watching\n`);
+      void (running ?? Promise.resolve()).then(stopped);
+      finish({ code: ExitCode.ok });
+    };
+    const start = (why: readonly string[], after?: () => void) => {
+      running = once(why).then(
+        () => {
+          running = undefined;
+          after?.();
+          if (!finished && pending.size > 0 && !timer) next();
+        },
+        (error: unknown) => {
+          running = undefined;
+          finish({ error }); // a bug in regcache, not in the spec: the CLI reports it
+        },
+      );
+    };
+    const next = () => {
+      if (finished || running || pending.size === 0) return;
+      const why = [...pending].sort();
+      pending.clear();
+      start(why);
+    };
+    const changed = (name: string) => {
+      if (finished) return;
+      pending.add(name);
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        next();
+      }, debounceMs);
+    };
+    const failed = (what: string) => (err: Error) => {
+      const code = (err as NodeJS.ErrnoException).code ?? err.message;
+      io.stderr(`regcache: error: cannot watch ${what}: ${code}\n`);
+      finish({ code: ExitCode.environment });
+    };
+
+    /*
+     * A symlinked spec: edits land on the file it points to, in that file's
+     * directory, so that directory is watched too, and re-resolved whenever the
+     * link's own directory changes (the link swapped to another spec).
+     */
+    let target: { path: string; watcher?: fs.FSWatcher } | undefined;
+    const followLink = () => {
+      let real: string | undefined;
+      try {
+        real = fs.realpathSync(where.specPath);
+      } catch {
+        real = undefined; // a dangling link or a missing spec: the next run reports it
+      }
+      if (real === target?.path) return;
+      target?.watcher?.close();
+      target = real === undefined ? undefined : { path: real };
+      if (!target || finished) return;
+      const realName = path.basename(target.path);
+      const realDir = path.dirname(target.path);
+      if (realDir === path.dirname(where.specPath) && realName === specName) return;
+      try {
+        const watcher = fs.watch(realDir, (_event, name) => {
+          if (name === null || name === realName) changed(where.displayPath);
+        });
+        watcher.on("error", () => undefined); // its directory went away: the link will change too
+        target.watcher = watcher;
+      } catch {
+        // the target's directory cannot be watched; the link's directory still is
+      }
+    };
+
+    if (options.signal.aborted) return finish({ code: ExitCode.ok });
+    options.signal.addEventListener("abort", onAbort);
+    try {
+      const specDir = path.dirname(where.specPath);
+      const specWatcher = fs.watch(specDir, (_event, name) => {
+        if (name === null || name === specName) {
+          followLink(); // the link itself may now point elsewhere
+          changed(where.displayPath);
+        }
+      });
+      specWatcher.on("error", failed(displayPathOf(io, specDir)));
+      watchers.push(specWatcher);
+      followLink();
+      const templateWatcher = fs.watch(templates, { recursive: true }, (_event, name) => {
+        const file = name === null ? "" : String(name).split(path.sep).join("/");
+        if (!isNoise(file)) changed(file ? `${templatesShown}/${file}` : templatesShown);
+      });
+      templateWatcher.on("error", failed(templatesShown));
+      watchers.push(templateWatcher);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      failed(displayPathOf(io, e.path ?? path.dirname(where.specPath)))(e);
+      return;
+    }
+    start([], () =>
+      io.stdout(
+        `[${clock()}] watching ${where.displayPath} and ${templatesShown}/ (Ctrl-C to stop)\n`,
+      ),
+    );
+  });
+}

@@ -1,0 +1,267 @@
+/*
+ * Parsed document → checked spec, or every problem found. The schema checks
+ * shape; this module checks meaning: names that will become C and TypeScript
+ * identifiers, duplicates, backend lists that name real registers, and that
+ * the registers fit in the mask. It never stops at the first problem.
+ */
+import { diagnose, lineColOf, type Diagnostic, type Span } from "../diagnostics/diagnostic";
+import { pathKey, type DocPath, type ParsedDocument } from "./parse";
+import {
+  C_KEYWORDS,
+  collisions,
+  IDENTIFIER,
+  reservedBecause,
+  unusableBecause,
+  type NamedThing,
+} from "./identifiers";
+import { checkShape } from "./schema";
+import { didYouMean } from "../../util/suggest";
+import { checkApi, type SpecAccessor, type SpecApi, type SpecOutput } from "./kernel-sections";
+
+import { MASK_BITS, type MaskKind } from "./masks";
+export type { MaskKind };
+
+export interface SpecRegister {
+  readonly name: string;
+  readonly kind: "gpr" | "extended";
+  readonly guard?: string;
+  readonly doc?: string;
+}
+
+export interface SpecBackend {
+  readonly name: string;
+  readonly doc?: string;
+  /** Which list the spec gave; the other is its complement. */
+  readonly declared: "lazy" | "available";
+  readonly listed: readonly string[];
+}
+
+export interface CheckedSpec {
+  readonly name: string;
+  readonly doc?: string;
+  readonly mask: MaskKind;
+  readonly registers: readonly SpecRegister[];
+  readonly backends: readonly SpecBackend[];
+  /** Which targets are written, under which names (defaults: C and TypeScript). */
+  readonly output: SpecOutput;
+  /** How the cache helpers are spelt (defaults: regcache's runtime API). */
+  readonly api: SpecApi;
+  /** Accessors besides the GPR macro, in definition order. */
+  readonly accessors: readonly SpecAccessor[];
+}
+
+export type ValidateResult =
+  | { readonly ok: true; readonly spec: CheckedSpec }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export const MAX_DOC_LENGTH = 2000;
+
+type Obj = Record<string, unknown>;
+
+/** What a document that is not a mapping is, for RC122. */
+function whatItIs(value: unknown): string {
+  if (value === null || value === undefined) return "empty";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value === "string" ? "string" : typeof value === "boolean" ? "boolean" : "number"}`;
+}
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function validateSpec(doc: ParsedDocument): ValidateResult {
+  // A duplicate key did not stop the parse: it is reported beside every other problem.
+  const diagnostics: Diagnostic[] = [...(doc.problems ?? [])];
+  const report = (d: Diagnostic) => diagnostics.push(d);
+  const span = (p: DocPath, which: "key" | "value" = "value"): Span | undefined => {
+    const loc = doc.spans.get(pathKey(p));
+    return which === "key" ? (loc?.key ?? loc?.value) : loc?.value;
+  };
+
+  if (!isObj(doc.value)) {
+    return {
+      ok: false,
+      diagnostics: [
+        ...diagnostics,
+        diagnose("RC122", doc.file, span([]), doc.file.displayPath, whatItIs(doc.value)),
+      ],
+    };
+  }
+  diagnostics.push(...checkShape(doc));
+  const root = doc.value;
+
+  const checkIdentifier = (
+    name: string,
+    what: "register" | "backend",
+    at: Span | undefined,
+  ): boolean => {
+    if (!IDENTIFIER.test(name)) return false; // the schema reported it
+    if (C_KEYWORDS.has(name)) {
+      report(diagnose("RC107", doc.file, at, name, what));
+      return false;
+    }
+    const reserved = reservedBecause(name);
+    if (reserved) {
+      report(diagnose("RC108", doc.file, at, name, reserved));
+      return false;
+    }
+    const unusable = unusableBecause(name, what);
+    if (unusable) {
+      report(diagnose("RC125", doc.file, at, name, what, unusable));
+      return false;
+    }
+    return true;
+  };
+  // Every name that passed, with where it was written, for the collision check at the end.
+  const named: (NamedThing & { at: Span | undefined })[] = [];
+  const checkDoc = (value: unknown, p: DocPath) => {
+    if (typeof value === "string" && value.length > MAX_DOC_LENGTH)
+      report(diagnose("RC124", doc.file, span(p), MAX_DOC_LENGTH));
+  };
+  checkDoc(root["doc"], ["doc"]);
+
+  // Registers, in enum order: gpr then extended.
+  const registers: SpecRegister[] = [];
+  const byLowerName = new Map<string, { name: string; at: Span | undefined }>();
+  const regs = isObj(root["registers"]) ? root["registers"] : {};
+  for (const kind of ["gpr", "extended"] as const) {
+    const list = regs[kind];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry: unknown, i) => {
+      const p: DocPath = ["registers", kind, i];
+      let name: unknown = entry;
+      let guard: unknown;
+      let regDoc: unknown;
+      let at = span(p);
+      if (isObj(entry)) {
+        name = entry["name"];
+        guard = entry["when"];
+        regDoc = entry["doc"];
+        at = span([...p, "name"]);
+        checkDoc(regDoc, [...p, "doc"]);
+        if (typeof guard === "string" && !IDENTIFIER.test(guard)) guard = undefined;
+      }
+      if (typeof name !== "string") return;
+      if (!checkIdentifier(name, "register", at)) return;
+      const prior = byLowerName.get(name.toLowerCase());
+      if (prior) {
+        const line = prior.at ? lineColOf(doc.file.text, prior.at.start).line : 0;
+        const as = prior.name === name ? "" : ` as '${prior.name}'; case does not matter`;
+        report(diagnose("RC105", doc.file, at, name, line, as));
+        return;
+      }
+      byLowerName.set(name.toLowerCase(), { name, at });
+      named.push({ what: "register", name, kind, at });
+      registers.push({
+        name,
+        kind,
+        ...(typeof guard === "string" ? { guard } : {}),
+        ...(typeof regDoc === "string" ? { doc: regDoc } : {}),
+      });
+    });
+  }
+
+  // Mask capacity: every register takes one bit of regs_avail/regs_dirty.
+  const mask = root["mask"];
+  if ((mask === "u32" || mask === "u64") && registers.length > MASK_BITS[mask]) {
+    report(
+      diagnose(
+        "RC111",
+        doc.file,
+        span(["mask"]),
+        registers.length,
+        mask,
+        MASK_BITS[mask],
+        mask === "u32" && registers.length <= 64 ? "u64" : "bitmap",
+      ),
+    );
+  }
+
+  // Backends.
+  const backends: SpecBackend[] = [];
+  const backendNames = new Map<string, string>();
+  const declared = isObj(root["backends"]) ? root["backends"] : {};
+  for (const name of Object.keys(declared)) {
+    const p: DocPath = ["backends", name];
+    const body = declared[name];
+    if (!IDENTIFIER.test(name)) continue; // the schema reported it
+    if (!checkIdentifier(name, "backend", span(p, "key"))) continue;
+    if (backendNames.has(name.toLowerCase())) {
+      report(diagnose("RC123", doc.file, span(p, "key"), name));
+      continue;
+    }
+    backendNames.set(name.toLowerCase(), name);
+    named.push({ what: "backend", name, at: span(p, "key") });
+    if (!isObj(body)) continue; // the schema reported it
+    checkDoc(body["doc"], [...p, "doc"]);
+    const hasLazy = "lazy" in body;
+    const hasAvailable = "available" in body;
+    if (hasLazy && hasAvailable) {
+      report(diagnose("RC109", doc.file, span([...p, "available"], "key"), name));
+      continue;
+    }
+    // A misspelt 'lazzy' was reported as an unknown key; don't report its absence too.
+    const misspelt = Object.keys(body).some((k) => !["lazy", "available", "doc"].includes(k));
+    if (!hasLazy && !hasAvailable && !misspelt) {
+      report(diagnose("RC110", doc.file, span(p, "key"), name));
+      continue;
+    }
+    const which = hasLazy ? "lazy" : "available";
+    const list = body[which];
+    if (!Array.isArray(list)) continue; // the schema reported it
+    const listed: string[] = [];
+    const seen = new Set<string>();
+    list.forEach((item: unknown, i) => {
+      if (typeof item !== "string") return;
+      const at = span([...p, which, i]);
+      const known = byLowerName.get(item.toLowerCase());
+      if (!known || known.name !== item) {
+        const names = [...byLowerName.values()].map((r) => r.name);
+        const hint = known ? ` (did you mean '${known.name}'?)` : didYouMean(item, names);
+        report(diagnose("RC104", doc.file, at, item, hint));
+        return;
+      }
+      if (seen.has(item)) {
+        report(diagnose("RC112", doc.file, at, item, name));
+        return;
+      }
+      seen.add(item);
+      listed.push(item);
+    });
+    backends.push({
+      name,
+      declared: which,
+      listed,
+      ...(typeof body["doc"] === "string" ? { doc: body["doc"] } : {}),
+    });
+  }
+
+  const kernelApi = checkApi({
+    file: doc.file,
+    root,
+    span,
+    report,
+    registers: new Map(registers.map((r) => [r.name, r.kind])),
+    mask,
+  });
+  for (const a of kernelApi.accessorNames) named.push({ what: "accessor", name: a.name, at: a.at });
+
+  for (const c of collisions(named)) {
+    const by = c.owner
+      ? `${c.owner.what} '${c.owner.name}' also generates`
+      : "the generator already emits";
+    report(diagnose("RC120", doc.file, c.thing.at, c.thing.what, c.thing.name, c.identifier, by));
+  }
+
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  return {
+    ok: true,
+    spec: {
+      name: root["name"] as string,
+      mask: mask as MaskKind,
+      registers,
+      backends,
+      output: kernelApi.output,
+      api: kernelApi.api,
+      accessors: kernelApi.accessors,
+      ...(typeof root["doc"] === "string" ? { doc: root["doc"] } : {}),
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/*
+ * The specs bundled with regcache (the package's spec/*.yaml) and how a
+ * --spec argument names one: `--spec linux-6.12` works from any directory
+ * once regcache is installed, without knowing where npm put the package.
+ *
+ * A bare name (no directory part) is a file in the working directory first,
+ * as it always was; only when no such file exists is it looked up among the
+ * bundled specs, with or without its .yaml. Anything with a directory part is
+ * a path, never a bundled name.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { packageRoot } from "../util/paths";
+
+export interface BundledSpec {
+  /** The name --spec takes: the file name without .yaml, e.g. "linux-6.12". */
+  readonly name: string;
+  /** Absolute path of the file in the package. */
+  readonly file: string;
+}
+
+/** Every spec/*.yaml of the package, sorted by name. */
+export function bundledSpecs(): BundledSpec[] {
+  const dir = path.join(packageRoot(), "spec");
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith(".yaml"))
+    .map((n) => ({ name: n.slice(0, -".yaml".length), file: path.join(dir, n) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A --spec argument with no directory part ("linux-6.12", "x86-kvm.yaml"). */
+export function isBareName(arg: string): boolean {
+  return arg !== "" && arg !== "." && arg !== ".." && !/[\\/]/.test(arg);
+}
+
+/** The bundled spec a bare name means, if any: "linux-6.12" or "linux-6.12.yaml". */
+export function findBundledSpec(arg: string): BundledSpec | undefined {
+  if (!isBareName(arg)) return undefined;
+  const name = arg.endsWith(".yaml") ? arg.slice(0, -".yaml".length) : arg;
+  return bundledSpecs().find((s) => s.name === name);
+}
+
+export interface SpecChoice {
+  /** Absolute path to read. */
+  readonly specPath: string;
+  /** The bundled spec's name when that is what the argument meant. */
+  readonly bundled?: string;
+}
+
+/**
+ * What `--spec arg` reads, run in cwd: the file cwd/arg when it exists or arg
+ * has a directory part; else the bundled spec of that name; else cwd/arg
+ * (whose reading then fails with the usual diagnostic).
+ */
+export function resolveSpecArg(cwd: string, arg: string): SpecChoice {
+  const asPath = path.resolve(cwd, arg);
+  if (!isBareName(arg) || fs.existsSync(asPath)) return { specPath: asPath };
+  const found = findBundledSpec(arg);
+  return found ? { specPath: found.file, bundled: found.name } : { specPath: asPath };
+}

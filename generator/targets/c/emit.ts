@@ -1,0 +1,340 @@
+/*
+ * Model → the C headers, through the Handlebars templates in templates/c/.
+ * This module turns the model into a view (grouping by guard, spelling set
+ * terms); every choice it prints was made in model.ts. Helpers only format.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type HandlebarsNamespace from "handlebars";
+import { commentSafe } from "../banner";
+import type { AccessorModel, BackendModel, Model, RegisterModel } from "../../core/model/build";
+import { templatesDir } from "../../util/paths";
+import { wrap } from "../../util/text";
+import type { EmittedBody } from "../types";
+import { bitOp, cacheRegCall, functionViews, kernelView } from "../kernel/view";
+import { signature } from "./layout";
+
+export interface TemplateSource {
+  /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
+  readonly name: string;
+  readonly text: string;
+}
+
+export type { EmittedBody };
+
+export const C_TEMPLATES = ["c/kvm_regs.h.hbs", "c/kvm_cache_regs.h.hbs"] as const;
+/** The kernel target's template: the register-cache block alone. */
+export const KERNEL_TEMPLATES = ["c/kernel_block.h.hbs"] as const;
+
+/** Every C-family template: the c target's and the kernel target's. */
+export function readCTemplates(dir = templatesDir()): TemplateSource[] {
+  return [...C_TEMPLATES, ...KERNEL_TEMPLATES].map((name) => ({
+    name,
+    text: fs.readFileSync(path.join(dir, name), "utf8"),
+  }));
+}
+
+import { continueLines, displayWidth } from "./layout";
+
+export { continueLines };
+
+/** A block comment, one " * " line per source line, wrapped at 80 columns; short text stays on one line. */
+export function blockComment(text: string | readonly string[], indent = ""): string {
+  const width = 80 - displayWidth(indent) - 3;
+  const lines = (typeof text === "string" ? text.split("\n") : text.flatMap((t) => t.split("\n")))
+    .map((l) => commentSafe(l.replace(/\t/g, " ")).trimEnd())
+    .flatMap((l) => (l ? wrap(l, width) : [l]));
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) return "";
+  const single = `${indent}/* ${lines[0]} */`;
+  if (lines.length === 1 && displayWidth(single) <= 80) return single;
+  return [
+    `${indent}/*`,
+    ...lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)),
+    `${indent} */`,
+  ].join("\n");
+}
+
+function createEnvironment(): typeof HandlebarsNamespace {
+  // Loaded here, not at the top: a run that reuses its output never renders.
+  const hb = (require("handlebars") as typeof HandlebarsNamespace).create();
+  hb.registerHelper("comment", (text: unknown, indent: unknown) =>
+    blockComment(
+      Array.isArray(text) ? (text as string[]) : String(text ?? ""),
+      // Handlebars string literals have no escapes: the templates' "\t" arrives as backslash-t.
+      typeof indent === "string" ? indent.replace(/\\t/g, "\t") : "",
+    ),
+  );
+  hb.registerHelper(
+    "continued",
+    function (this: unknown, options: HandlebarsNamespace.HelperOptions) {
+      const inner = options.fn(this).replace(/\n$/, "");
+      return continueLines(inner.split("\n")) + "\n";
+    },
+  );
+  return hb;
+}
+
+/** Runs of consecutive items sharing a guard, so each #ifdef is opened once per run. */
+function guardRuns<T>(
+  items: readonly T[],
+  guardOf: (item: T) => string | undefined,
+): { guard?: string; items: T[] }[] {
+  const runs: { guard?: string; items: T[] }[] = [];
+  for (const item of items) {
+    const guard = guardOf(item);
+    const last = runs[runs.length - 1];
+    if (last && last.guard === guard) last.items.push(item);
+    else runs.push({ ...(guard !== undefined ? { guard } : {}), items: [item] });
+  }
+  return runs;
+}
+
+const guardedBitMacro = (r: RegisterModel) => `KVM_REG_BIT_${r.upper}`;
+
+/**
+ * Words a register's bit can fall in. Guards only ever remove registers before
+ * it, so its enum value lies between the count of unguarded registers before it
+ * and its index with every guard on.
+ */
+function wordSpan(
+  model: Model,
+  r: RegisterModel,
+  minIndex: ReadonlyMap<RegisterModel, number>,
+): number[] {
+  const lo = Math.floor(minIndex.get(r)! / model.mask.wordBits);
+  const hi = Math.floor(r.index / model.mask.wordBits);
+  const words: number[] = [];
+  for (let w = lo; w <= hi; w++) words.push(w);
+  return words;
+}
+
+function setDefinition(
+  model: Model,
+  name: string,
+  members: readonly RegisterModel[],
+  minIndex: ReadonlyMap<RegisterModel, number>,
+): string {
+  if (model.mask.kind === "bitmap") {
+    const byWord: string[][] = Array.from({ length: model.mask.words }, () => []);
+    for (const r of members) {
+      for (const w of wordSpan(model, r, minIndex)) {
+        byWord[w]!.push(
+          r.guard ? `${guardedBitMacro(r)}(${w})` : `KVM_REG_WORD_BIT(${r.enumName}, ${w})`,
+        );
+      }
+    }
+    const lines = [`#define ${name}`, "\t((kvm_reg_mask_t){ .bits = {"];
+    byWord.forEach((terms, w) => {
+      const tail = w === byWord.length - 1 ? "" : ",";
+      if (terms.length === 0) lines.push(`\t\t0UL${tail}`);
+      else terms.forEach((t, i) => lines.push(`\t\t${t}${i === terms.length - 1 ? tail : " |"}`));
+    });
+    lines.push("\t} })");
+    return continueLines(lines);
+  }
+  if (members.length === 0) return `#define ${name} ((kvm_reg_mask_t)0)`;
+  const one = model.mask.kind === "u64" ? "1ULL" : "1U";
+  const terms = members.map((r) => (r.guard ? guardedBitMacro(r) : `(${one} << ${r.enumName})`));
+  const lines = [
+    `#define ${name}`,
+    ...terms.map((t, i) => `\t${i === 0 ? "(" : " "}${t}${i === terms.length - 1 ? ")" : " |"}`),
+  ];
+  return continueLines(lines);
+}
+
+function accessorComment(a: AccessorModel): string {
+  const r = a.register;
+  if (a.path === "direct") return `${r.name}: always available${r.doc ? `. ${r.doc}` : ""}`;
+  const why = r.alwaysAvailable
+    ? "always available, but --all-cached"
+    : `loaded lazily by ${r.lazyIn.join(", ")}`;
+  return `${r.name}: ${why}${r.doc ? `. ${r.doc}` : ""}`;
+}
+
+function backendDoc(b: BackendModel): string[] {
+  const head = `${b.name}: ${b.lazy.length} lazily loaded, ${b.available.length} always available (spec lists ${b.declared}).`;
+  return b.doc ? [head, b.doc] : [head];
+}
+
+const MACRO = {
+  direct: "BUILD_KVM_GPR_ACCESSORS",
+  cached: "BUILD_KVM_CACHED_GPR_ACCESSORS",
+} as const;
+
+export function cView(model: Model): Record<string, unknown> {
+  const minIndex = new Map<RegisterModel, number>();
+  let unguarded = 0;
+  for (const r of model.registers) {
+    minIndex.set(r, unguarded);
+    if (!r.guard) unguarded++;
+  }
+  const enumGroups = (regs: readonly RegisterModel[]) =>
+    guardRuns(regs, (r) => r.guard).map((run) => ({
+      guard: run.guard,
+      registers: run.items.map((r) => ({ enumName: r.enumName, first: r === regs[0], doc: r.doc })),
+    }));
+  const guarded = model.registers.filter((r) => r.guard);
+  const bitmap = model.mask.kind === "bitmap";
+  const accessorView = (a: AccessorModel) => ({
+    name: a.register.name,
+    upper: a.register.upper,
+    enumName: a.register.enumName,
+    read: a.read,
+    write: a.write,
+    direct: a.path === "direct",
+    macro: MACRO[a.path],
+    comment: accessorComment(a),
+  });
+  const rax = model.accessors.find((a) => a.register.name === "rax");
+  const rdx = model.accessors.find((a) => a.register.name === "rdx");
+  const api = model.api;
+  const link = (name: string) => api.linkage[name]!;
+  const helper = (name: string, ret: string, params: readonly string[]) =>
+    signature(link(name), ret, name, ["struct kvm_vcpu *vcpu", ...params]);
+  const reg = ["enum kvm_reg reg"];
+  const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
+  const macroAccessors = model.c.macroAccessors;
+  // Defined beyond the GPR accessors, so the runtime's stand-ins can #ifndef them.
+  const extraNames = model.c.functions.flatMap((f) =>
+    f.kind === "extended"
+      ? [f.readBits, f.isBitSet, f.read, f.write].flatMap((x) => (x ? [x.name] : []))
+      : [],
+  );
+  return {
+    docLines: [model.doc ? `${model.name}: ${model.doc}` : model.name],
+    gprGroups: enumGroups(model.gprs),
+    extendedGroups: enumGroups(model.extended),
+    // An explicit "= NR_VCPU_REGS" on a guarded first register would vanish with it.
+    extendedBaseSentinel: Boolean(model.extended[0]?.guard),
+    bitmap,
+    maskWords: model.mask.words,
+    maskType: model.mask.kind,
+    maskBits: model.mask.wordBits,
+    maskComment: bitmap
+      ? `one bit per register, in an array of ${model.mask.words} unsigned long`
+      : `one bit per register, in a ${model.mask.kind}`,
+    one: model.mask.kind === "u64" ? "1ULL" : "1U",
+    guardedBits: guardRuns(guarded, (r) => r.guard).map((run) => ({
+      guard: run.guard,
+      registers: run.items.map((r) => ({
+        macro: guardedBitMacro(r),
+        term: bitmap
+          ? `KVM_REG_WORD_BIT(${r.enumName}, word)`
+          : `(${model.mask.kind === "u64" ? "1ULL" : "1U"} << ${r.enumName})`,
+        zero: bitmap ? "0UL" : "0",
+      })),
+    })),
+    backends: model.backends.map((b) => ({
+      docLines: backendDoc(b),
+      lazySet: setDefinition(model, b.lazySetName, b.lazy, minIndex),
+      availSet: setDefinition(model, b.availSetName, b.available, minIndex),
+    })),
+    backendList: model.backends.length
+      ? model.backends.map((b) => `X(${b.name}, ${b.upper})`).join(" ")
+      : "",
+    isAvailable: {
+      head: helper("kvm_register_is_available", "bool", reg),
+      body: bitOp(api, "test", "regs_avail", "reg"),
+    },
+    isDirty: {
+      head: helper("kvm_register_is_dirty", "bool", reg),
+      body: bitOp(api, "test", "regs_dirty", "reg"),
+    },
+    markAvailable: {
+      head: helper("kvm_register_mark_available", "void", reg),
+      body: bitOp(api, "set", "regs_avail", "reg"),
+    },
+    markDirty: {
+      head: helper("kvm_register_mark_dirty", "void", reg),
+      avail: bitOp(api, "set", "regs_avail", "reg"),
+      dirty: bitOp(api, "set", "regs_dirty", "reg"),
+    },
+    // Not a kernel helper: the runtime's own, linked like the others.
+    markForReload: {
+      head: signature(link("kvm_register_mark_dirty"), "void", "kvm_register_mark_for_reload", [
+        "struct kvm_vcpu *vcpu",
+        ...reg,
+      ]),
+      avail: bitOp(api, "clear", "regs_avail", "reg"),
+      dirty: bitOp(api, "clear", "regs_dirty", "reg"),
+    },
+    testAndMark: api.testAndMarkAvailable && {
+      head: helper("kvm_register_test_and_mark_available", "bool", reg),
+      body: bitOp(api, "test_and_set", "regs_avail", "reg"),
+    },
+    rawPair: api.rawPair,
+    cachedRead: {
+      name: api.cachedRead,
+      head: helper(api.cachedRead, "unsigned long", [regParam]),
+      cacheReg: cacheRegCall(api, "reg"),
+    },
+    cachedWrite: {
+      name: api.cachedWrite,
+      head: helper(api.cachedWrite, "void", [regParam, "unsigned long val"]),
+    },
+    macroLinkage: model.c.macroLinkage,
+    functions: functionViews(api, model.c.functions),
+    extraNames,
+    macroStyle: model.options.cStyle === "macro",
+    macroGroups: (["direct", "cached"] as const)
+      .map((p) => ({ p, accessors: macroAccessors.filter((a) => a.path === p) }))
+      .filter((g) => g.accessors.length > 0)
+      .map((g) => ({
+        direct: g.p === "direct",
+        macro: MACRO[g.p],
+        comment:
+          g.p === "direct"
+            ? "Always available on every backend: saved to regs[] on each VM-exit, so a plain array access."
+            : "Loaded lazily by at least one backend (or --all-cached): the cached path.",
+        runs: guardRuns(g.accessors, (a) => a.register.guard).map((run) => ({
+          guard: run.guard,
+          accessors: run.items.map(accessorView),
+        })),
+      })),
+    expandedRuns: guardRuns(macroAccessors, (a) => a.register.guard).map((run) => ({
+      guard: run.guard,
+      accessors: run.items.map(accessorView),
+    })),
+    edxEax: rax &&
+      rdx &&
+      !rax.register.guard &&
+      !rdx.register.guard && {
+        head: signature(link("kvm_read_edx_eax"), "u64", "kvm_read_edx_eax", [
+          "struct kvm_vcpu *vcpu",
+        ]),
+      },
+  };
+}
+
+let environment: typeof HandlebarsNamespace | undefined;
+/** Compiled templates by source text: watch, size --explain and tests render the same ones often. */
+const compiled = new Map<string, HandlebarsNamespace.TemplateDelegate>();
+
+function compiledTemplate(text: string): HandlebarsNamespace.TemplateDelegate {
+  let template = compiled.get(text);
+  if (!template) {
+    environment ??= createEnvironment();
+    template = environment.compile(text, { noEscape: true, strict: true });
+    compiled.set(text, template);
+  }
+  return template;
+}
+
+/** Renders every C header of the model; bodies only, the caller adds the banner. */
+export function emitC(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
+  const view = cView(model);
+  return templates.map((t) => ({
+    path: t.name.replace(/\.hbs$/, ""),
+    body: compiledTemplate(t.text)(view),
+  }));
+}
+
+/** Renders the kernel target: one header, named by the spec, holding the register-cache block. */
+export function emitKernel(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
+  const view = kernelView(model);
+  return templates.map((t) => ({
+    path: model.output.kernelHeader,
+    body: compiledTemplate(t.text)(view),
+  }));
+}

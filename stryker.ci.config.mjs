@@ -1,7 +1,7 @@
 // npm run test:mutation:ci, which .ci/run runs: the part of the mutation scope
 // (stryker.config.json, npm run test:mutation) that fits in CI's time, about 20
 // minutes on 2 cores. Same settings, from scratch: incremental off, so no
-// earlier result is replayed. README "Mutation testing" lists the subset, and
+// earlier result is replayed. docs/dev/testing.md ("Mutation testing") says
 // why the rest is left to the whole run.
 import * as fs from "node:fs";
 

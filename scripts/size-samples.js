@@ -1,30 +1,31 @@
 #!/usr/bin/env node
 "use strict";
 /*
- * Regenerates the samples of docs/size-report.md's "## Samples" section
- * (`npm run docs:samples`, after `npm run build`): runs every command the
- * section shows with the built tool and writes its output between the
- * section's markers, `<!-- sample:ID -->` … `<!-- /sample:ID -->`, so the
- * samples are always what the current code prints and never hand-pasted.
+ * Writes docs/size-samples.md (`npm run docs:samples`, after `npm run build`):
+ * runs every command the page shows with the built tool and renders the whole
+ * page from PAGE, each command's output between markers,
+ * `<!-- sample:ID -->` … `<!-- /sample:ID -->`, so the samples are always
+ * what the current code prints and never hand-pasted. tests/size/
+ * samples-doc.test.ts re-renders the page from the blocks it holds and
+ * requires the file to be exactly that, so a hand edit anywhere is caught.
  *
  * The commands run in a scratch directory (removed afterwards) holding a
  * copy of the repository's regcache.config.yaml and spec/, so they are run
  * exactly as shown (`regcache size --budget budget.yaml`, `--out size.html`)
- * and nothing is written into the repository but the doc. The scratch
+ * and nothing is written into the repository but the page. The scratch
  * directory has its own object cache ($REGCACHE_CACHE_DIR), shared by the
  * samples of one run and removed with it. NO_COLOR is set and no output is a
  * TTY, as in CI.
  *
  * The "run at commit" line names `git rev-parse --short HEAD`, with
  * " with uncommitted changes" when the tree differs from it in anything but
- * this doc (the doc is this script's output, not an input): commit first,
- * then run this, then commit the doc. Two runs on the same tree give the
- * same doc.
+ * the page (the page is this script's output, not an input): commit first,
+ * then run this, then commit the page. Two runs on the same tree give the
+ * same page.
  *
- * Exit codes: 0 doc written (or unchanged); 2 the doc's markers are missing
- * or out of place (nothing written); 3 environment (a command exited with
- * another code than its sample shows, a tool is missing, or the objects
- * sample no longer agrees with bloat-o-meter as the doc says it does).
+ * Exit codes: 0 page written (or unchanged); 3 environment (a command exited
+ * with another code than its sample shows, a tool is missing, or the objects
+ * sample no longer agrees with bloat-o-meter as the page says it does).
  */
 const fs = require("node:fs");
 const os = require("node:os");
@@ -32,7 +33,7 @@ const path = require("node:path");
 const { spawn } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
-const DOC = "docs/size-report.md";
+const DOC = "docs/size-samples.md";
 
 /** The budget file the budget-breach sample checks against (also shown in the doc). */
 const BUDGET_YAML = `budgets:
@@ -45,22 +46,25 @@ const BUDGET_YAML = `budgets:
 `;
 
 /**
- * Every sample: the command in its heading (`### NAME — \`COMMAND\``), the
- * exit code it must end with, what is shown (stdout, a file it wrote, or
- * stderr and the exit code) and how (a fenced block in `fence`'s language,
- * or, with fence null, the output itself as markdown).
+ * Every sample: the heading's name and command (`### NAME — \`COMMAND\``),
+ * the exit code it must end with, what is shown (stdout, a file it wrote, or
+ * stderr and the exit code) and the language of the fenced block it is shown
+ * in. Every output is fenced, markdown included, so no heading of a sample
+ * joins the page's outline.
  */
 const SAMPLES = [
-  { id: "text", command: "regcache size", exit: 0, show: "stdout", fence: "" },
+  { id: "text", name: "text", command: "regcache size", exit: 0, show: "stdout", fence: "" },
   {
     id: "markdown",
+    name: "markdown",
     command: "regcache size --format markdown",
     exit: 0,
     show: "stdout",
-    fence: null,
+    fence: "markdown",
   },
   {
     id: "json",
+    name: "json",
     command: "regcache size --config gcc-O2 --format json",
     exit: 0,
     show: "stdout",
@@ -68,6 +72,7 @@ const SAMPLES = [
   },
   {
     id: "html",
+    name: "html",
     command: "regcache size --config gcc-O2 --format html --out size.html",
     exit: 0,
     show: "file:size.html",
@@ -75,6 +80,7 @@ const SAMPLES = [
   },
   {
     id: "budget",
+    name: "budget breach",
     command: "regcache size --config gcc-O2 --budget budget.yaml",
     exit: 1,
     show: "stderr+exit",
@@ -82,6 +88,7 @@ const SAMPLES = [
   },
   {
     id: "objects",
+    name: "objects",
     command: "regcache size --objects old/clones.o new/clones.o",
     exit: 0,
     show: "stdout",
@@ -92,18 +99,49 @@ const SAMPLES = [
 /** Marked blocks that are not a command's output: the intro line and the inputs. */
 const EXTRA_BLOCKS = ["run", "budget.yaml", "objects-bloat-o-meter"];
 
-/** Every marker id, in the order the blocks appear in the doc. */
-const BLOCK_ORDER = [
-  "run",
-  "text",
-  "markdown",
-  "json",
-  "html",
-  "budget.yaml",
-  "budget",
-  "objects",
-  "objects-bloat-o-meter",
+/**
+ * The page, in order: paragraphs of prose (strings), sample headings
+ * ({ heading: id }) and marked blocks ({ block: id }). Each part is followed
+ * by a blank line.
+ */
+const PAGE = [
+  "# `regcache size`: samples",
+  "<!-- Written by scripts/size-samples.js (npm run docs:samples); do not edit. -->",
+  "What each of `regcache size`'s outputs looks like, for the default spec. What the figures\n" +
+    "mean, the options and the budget file are in [size-report.md](size-report.md).",
+  { block: "run" },
+  "Regenerate the page with `npm run build && npm run docs:samples` (`scripts/size-samples.js` runs\n" +
+    "each command in a scratch directory holding a copy of `regcache.config.yaml` and `spec/`, with\n" +
+    "`NO_COLOR` set and no terminal, and writes this page); commit your change first, so the line\n" +
+    "above names the commit that was measured.",
+  { heading: "text" },
+  { block: "text" },
+  { heading: "markdown" },
+  "As printed (pasted into a pull request comment, it renders as tables):",
+  { block: "markdown" },
+  { heading: "json" },
+  { block: "json" },
+  { heading: "html" },
+  "The complete file:",
+  { block: "html" },
+  { heading: "budget" },
+  "With this `budget.yaml`:",
+  { block: "budget.yaml" },
+  "stderr, and the exit code:",
+  { block: "budget" },
+  { heading: "objects" },
+  "`tests/size/fixtures/objects/clones.c` built with `gcc -O2 -DV=1` (old) and `-DV=2` (new):",
+  { block: "objects" },
+  "and what Linux 6.12's `scripts/bloat-o-meter -t old/clones.o new/clones.o` prints for the same\n" +
+    "pair — the header and Total lines are the same bytes, the changed rows the same names, figures\n" +
+    "and order (`npm run docs:samples` checks that they are):",
+  { block: "objects-bloat-o-meter" },
 ];
+
+/** Every marker id, in the order the blocks appear in the page. */
+const BLOCK_ORDER = PAGE.filter((part) => typeof part === "object" && "block" in part).map(
+  (part) => part.block,
+);
 
 /** The objects sample's inputs: the fixture built twice (as tests/size/objects.test.ts does). */
 const CLONES_SOURCE = "tests/size/fixtures/objects/clones.c";
@@ -148,35 +186,48 @@ function findBlocks(doc, order = BLOCK_ORDER) {
   return blocks;
 }
 
-/** The doc with each block's content replaced by contents[id] (ids not given are kept). */
-function replaceBlocks(doc, contents, order = BLOCK_ORDER) {
-  const blocks = findBlocks(doc, order);
-  let out = "";
-  let at = 0;
-  for (const id of order) {
-    const { start, end } = blocks.get(id);
-    out += doc.slice(at, start);
-    out += id in contents ? contents[id] : doc.slice(start, end);
-    at = end;
-  }
-  return out + doc.slice(at);
-}
-
-/** The `### NAME — \`COMMAND\`` headings of the Samples section, in order. */
+/** The `### NAME — \`COMMAND\`` headings of the page, in order. */
 function sampleHeadings(doc) {
-  const section = doc.slice(doc.indexOf("\n## Samples\n"));
   const headings = [];
-  for (const m of section.matchAll(/^### (\S[^\n]*?) — `([^`\n]+)`$/gm))
+  for (const m of doc.matchAll(/^### (\S[^\n]*?) — `([^`\n]+)`$/gm))
     headings.push({ name: m[1], command: m[2] });
   return headings;
 }
 
-/** text as a fenced block (fence: its language), or as it is (fence null). */
+/**
+ * The page with each block holding contents[id]: the whole of
+ * docs/size-samples.md. Throws when a block's content is missing.
+ */
+function renderPage(contents) {
+  const parts = PAGE.map((part) => {
+    if (typeof part === "string") return `${part}\n`;
+    if ("heading" in part) {
+      const sample = SAMPLES.find((s) => s.id === part.heading);
+      return `### ${sample.name} — \`${sample.command}\`\n`;
+    }
+    if (!(part.block in contents)) throw new Error(`no content for block ${part.block}`);
+    return `${openMarker(part.block)}\n${contents[part.block]}${closeMarker(part.block)}\n`;
+  });
+  return parts.join("\n");
+}
+
+/** The content of every block of a page, by id (findBlocks' checks first). */
+function blockContents(doc, order = BLOCK_ORDER) {
+  const contents = {};
+  for (const [id, { start, end }] of findBlocks(doc, order)) contents[id] = doc.slice(start, end);
+  return contents;
+}
+
+/**
+ * text as a fenced block in language fence; the fence is one backtick
+ * longer than any run of backticks the text holds (at least three), so an
+ * output with fences of its own (the markdown report) stays one block.
+ */
 function fenced(text, fence) {
   const body = text.endsWith("\n") ? text : `${text}\n`;
-  if (fence === null) return body;
-  if (body.includes("```")) throw new EnvironmentError("output holds ``` and cannot be fenced");
-  return `\`\`\`${fence}\n${body}\`\`\`\n`;
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(Math.max(3, longest + 1));
+  return `${ticks}${fence}\n${body}${ticks}\n`;
 }
 
 /** Runs argv[0] with argv[1..] in cwd; resolves to {code, stdout, stderr}. */
@@ -322,8 +373,6 @@ async function measure(scratch) {
 
 async function main() {
   const docPath = path.join(root, DOC);
-  const doc = fs.readFileSync(docPath, "utf8");
-  findBlocks(doc); // before measuring: a doc without its markers is not worth a run
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-size-samples-"));
   const cleanUp = () => fs.rmSync(scratch, { recursive: true, force: true });
   const onSignal = (signal) => {
@@ -340,15 +389,16 @@ async function main() {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }
-  const updated = replaceBlocks(doc, contents);
-  if (updated === doc) {
+  const updated = renderPage(contents);
+  const before = fs.existsSync(docPath) ? fs.readFileSync(docPath, "utf8") : undefined;
+  if (updated === before) {
     process.stderr.write(`size-samples: ${DOC} unchanged\n`);
     return 0;
   }
   const tmp = `${docPath}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, updated);
   fs.renameSync(tmp, docPath);
-  process.stderr.write(`size-samples: ${DOC} rewritten\n`);
+  process.stderr.write(`size-samples: ${DOC} written\n`);
   return 0;
 }
 
@@ -356,12 +406,16 @@ module.exports = {
   SAMPLES,
   EXTRA_BLOCKS,
   BLOCK_ORDER,
+  PAGE,
+  DOC,
   BUDGET_YAML,
   DocError,
   checkAgreement,
   findBlocks,
-  replaceBlocks,
   sampleHeadings,
+  renderPage,
+  blockContents,
+  fenced,
 };
 
 if (require.main === module) {
@@ -369,7 +423,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (e) => {
       process.stderr.write(`size-samples: ${e.message}\n`);
-      process.exit(e instanceof DocError ? 2 : e instanceof EnvironmentError ? 3 : 1);
+      process.exit(e instanceof EnvironmentError ? 3 : 1);
     },
   );
 }

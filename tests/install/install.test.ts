@@ -103,14 +103,14 @@ test("the tarball holds what the installed CLI reads, and nothing only the repos
     ...repoFiles("spec"),
     ...repoFiles("runtime/handlers"),
     ...repoFiles("runtime/include"),
-    // The user's references; docs/mutation.md is about testing this repository.
-    ...repoFiles("docs", (f) => f.endsWith(".md") && f !== "docs/mutation.md"),
+    // The user's references, cited by diagnostics; docs/dev/ is for contributors.
+    ...repoFiles("docs", (f) => /^docs\/[^/]+\.md$/.test(f)),
   ].sort();
   expect(packed.files).toEqual(expected);
   expect(packed.entryCount).toBe(expected.length);
   // Spelled out, though the list above already excludes them: what only the repository needs.
   const repositoryOnly =
-    /^(tests|bench|coverage|reports|generated|scripts|\.stryker-tmp|\.ci|seed)\/|golden|\.tgz$|\.o$|\.regcache-|^docs\/mutation\.md$|^(stryker\.config\.json|jest\..*|tsconfig\.json|BENCHMARKS\.md|regcache\.config\.yaml)$/;
+    /^(tests|bench|coverage|reports|generated|scripts|\.stryker-tmp|\.ci|seed)\/|golden|\.tgz$|\.o$|\.regcache-|^docs\/dev\/|^(stryker\.config\.json|jest\..*|tsconfig\.json|BENCHMARKS\.md|regcache\.config\.yaml)$/;
   expect(packed.files.filter((f) => repositoryOnly.test(f))).toEqual([]);
 });
 

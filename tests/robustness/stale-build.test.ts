@@ -5,7 +5,7 @@
  * build, an installed package (no sources) and a build without a record run.
  *
  * Each case is a small package in a temporary directory: the real
- * bin/regcache.js, generator/build-record.ts transpiled into
+ * bin/regcache.js, generator/cli/build-record.ts transpiled into
  * dist/generator/, and a stand-in cli.js that only says it ran, so what is
  * tested is the launcher's gate, not the CLI behind it.
  */
@@ -19,10 +19,10 @@ import { tempDir } from "../helpers/temp";
 const root = path.join(__dirname, "..", "..");
 
 const SOURCES: Record<string, string> = {
-  "generator/cli.ts": "export const cli = 1;\n",
-  "generator/model.ts": "export const model = 1;\n",
-  "generator/c/emit.ts": "export const emit = 1;\n",
-  "generator/ts/emit.ts": "export const tsEmit = 1;\n",
+  "generator/cli/main.ts": "export const cli = 1;\n",
+  "generator/core/model/build.ts": "export const model = 1;\n",
+  "generator/targets/c/emit.ts": "export const emit = 1;\n",
+  "generator/targets/ts/emit.ts": "export const tsEmit = 1;\n",
   "generator/x86/regs.ts": "export const regs = 1;\n",
   "spec/regcache.schema.json": '{ "type": "object" }\n',
 };
@@ -90,7 +90,7 @@ describe("the launcher and a build older than its sources", () => {
     ["a current build runs", () => {}, ran],
     [
       "a source touched with its bytes unchanged runs (a checkout's new mtime)",
-      (dir) => edit(dir, "generator/model.ts", SOURCES["generator/model.ts"]!),
+      (dir) => edit(dir, "generator/core/model/build.ts", SOURCES["generator/core/model/build.ts"]!),
       ran,
     ],
     [
@@ -100,13 +100,13 @@ describe("the launcher and a build older than its sources", () => {
     ],
     [
       "a changed source is refused, naming it",
-      (dir) => edit(dir, "generator/model.ts", "export const model = 2;\n"),
-      refused("generator/model.ts"),
+      (dir) => edit(dir, "generator/core/model/build.ts", "export const model = 2;\n"),
+      refused("generator/core/model/build.ts"),
     ],
     [
       "a changed source in a subfolder",
-      (dir) => edit(dir, "generator/c/emit.ts", "export const emit = 2;\n"),
-      refused("generator/c/emit.ts"),
+      (dir) => edit(dir, "generator/targets/c/emit.ts", "export const emit = 2;\n"),
+      refused("generator/targets/c/emit.ts"),
     ],
     [
       "a changed spec schema (precompiled into the build)",
@@ -128,7 +128,7 @@ describe("the launcher and a build older than its sources", () => {
       (dir) => {
         for (const rel of Object.keys(SOURCES)) edit(dir, rel, "// changed\n");
       },
-      refused("generator/c/emit.ts, generator/cli.ts, generator/model.ts and 3 more"),
+      refused("generator/targets/c/emit.ts, generator/cli/main.ts, generator/core/model/build.ts and 3 more"),
     ],
     [
       "an installed package (no generator/ sources) runs",
@@ -160,10 +160,10 @@ describe("the launcher and a build older than its sources", () => {
     const { dir } = builtPackage();
     edit(dir, "generator/README.md", "not an input\n");
     expect(buildInputs(dir)).toEqual([
-      "generator/c/emit.ts",
-      "generator/cli.ts",
-      "generator/model.ts",
-      "generator/ts/emit.ts",
+      "generator/targets/c/emit.ts",
+      "generator/cli/main.ts",
+      "generator/core/model/build.ts",
+      "generator/targets/ts/emit.ts",
       "generator/x86/regs.ts",
       "spec/regcache.schema.json",
     ]);

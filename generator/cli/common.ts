@@ -14,10 +14,10 @@ import * as path from "node:path";
 import { shellWord } from "../generate/produce";
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../core/diagnostics/diagnostic";
 import type { Io } from "./io";
-import type { CStyle } from "../core/model/build";
 import { findProjectFile, PROJECT_FILE, readProjectFile, type Project } from "./project";
 import { firstProblem, type Prepared } from "./usage";
 import { resolveSpecArg } from "../generate/specs";
+import type { CStyle } from "../core/model/types";
 
 export interface SpecLocation {
   /** Absolute path to read. */

@@ -29,10 +29,10 @@ import {
   type SourceFile,
   type Span,
 } from "../core/diagnostics/diagnostic";
-import type { CStyle } from "../core/model/build";
 import { decodeSpec, errnoText } from "../core/spec/parse";
 import { didYouMean } from "../util/suggest";
 import { resolveSpecArg } from "../generate/specs";
+import type { CStyle } from "../core/model/types";
 
 export const PROJECT_FILE = "regcache.config.yaml";
 

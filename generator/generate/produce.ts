@@ -17,12 +17,13 @@ import {
 import type { EmittedBody, GeneratedFile } from "../targets/types";
 export type { GeneratedFile } from "../targets/types";
 import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../targets/ts/emit";
-import { buildModel, type CStyle, type Model } from "../core/model/build";
+import { buildModel } from "../core/model/build";
 import { errnoText, parseSpec, readSpecFile } from "../core/spec/parse";
 import { defaultOutDir, generatorVersion } from "../util/paths";
 import { validateSpec } from "../core/spec/validate";
 import { DEFAULT_OUTPUT, type TargetName } from "../core/spec/kernel-sections";
 import type { BodyHashes, OutputCache } from "./output-cache";
+import type { CStyle, Model } from "../core/model/types";
 
 export type Target = TargetName;
 

@@ -11,7 +11,7 @@ import { HeaderSet, Measurements } from "./build";
 import { ExplainRow } from "./report";
 import { withRegisterAlwaysAvailable } from "./sources";
 import { SymbolSize } from "../toolchain/symbols";
-import type { Model } from "../core/model/build";
+import type { Model } from "../core/model/types";
 
 /**
  * The functions through which code reaches a register's cache entry: a GPR's

@@ -10,8 +10,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate } from "../../generator/generate/produce";
-import type { CStyle } from "../../generator/core/model/build";
 import { fileTempDir } from "../helpers/temp";
+import type { CStyle } from "../../generator/core/model/types";
 
 interface SynthRegister {
   readonly name: string;

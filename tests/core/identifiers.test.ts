@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generateAll, loadModel } from "../../generator/generate/produce";
 import { lineColOf } from "../../generator/core/diagnostics/diagnostic";
-import type { CStyle } from "../../generator/core/model/build";
+import type { CStyle } from "../../generator/core/model/types";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const specs = fs

@@ -10,9 +10,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, loadModel } from "../../generator/generate/produce";
 import { parseBanner } from "../../generator/targets/banner";
-import type { Model } from "../../generator/core/model/build";
 import { compile, compilers, repoRoot, runCli, tempDir } from "../helpers/capture";
 import * as YAML from "yaml";
+import type { Model } from "../../generator/core/model/types";
 
 const specPath = (name: string) => path.join(repoRoot, "spec", `${name}.yaml`);
 

@@ -13,7 +13,7 @@
  * loads it lazily), not from a run.
  */
 import { loadModel } from "../../generator/generate/produce";
-import type { Model } from "../../generator/core/model/build";
+import type { Model } from "../../generator/core/model/types";
 
 const SPEC = `regcache: 1
 name: small

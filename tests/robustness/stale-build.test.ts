@@ -90,7 +90,8 @@ describe("the launcher and a build older than its sources", () => {
     ["a current build runs", () => {}, ran],
     [
       "a source touched with its bytes unchanged runs (a checkout's new mtime)",
-      (dir) => edit(dir, "generator/core/model/build.ts", SOURCES["generator/core/model/build.ts"]!),
+      (dir) =>
+        edit(dir, "generator/core/model/build.ts", SOURCES["generator/core/model/build.ts"]!),
       ran,
     ],
     [
@@ -128,7 +129,9 @@ describe("the launcher and a build older than its sources", () => {
       (dir) => {
         for (const rel of Object.keys(SOURCES)) edit(dir, rel, "// changed\n");
       },
-      refused("generator/targets/c/emit.ts, generator/cli/main.ts, generator/core/model/build.ts and 3 more"),
+      refused(
+        "generator/targets/c/emit.ts, generator/cli/main.ts, generator/core/model/build.ts and 3 more",
+      ),
     ],
     [
       "an installed package (no generator/ sources) runs",

@@ -22,10 +22,10 @@ import {
   tsContext,
   TS_PRETTIER_OPTIONS,
 } from "../../generator/targets/ts/emit";
-import type { Model } from "../../generator/core/model/build";
 import { bracketed, constant } from "../../generator/targets/ts/structures";
 import { randomSpec, specYaml, type RandomSpec } from "../fuzz/arbitrary";
 import { repoRoot } from "./runtime-build";
+import type { Model } from "../../generator/core/model/types";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { synthSpec, toYaml } = require("../../bench/synth-spec.js") as {

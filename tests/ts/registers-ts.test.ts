@@ -10,11 +10,11 @@ import * as path from "node:path";
 import { generate, type GenerateRequest } from "../../generator/generate/produce";
 import { parseBanner, sha256 } from "../../generator/targets/banner";
 import { camelName } from "../../generator/core/spec/identifiers";
-import type { Model } from "../../generator/core/model/build";
 import { writeFiles } from "../helpers/capture";
 import { gccAvailable } from "./c-driver";
 import { emitted, load, tmp } from "./emit-helpers";
 import { repoRoot, type GeneratedRegisters } from "./runtime-build";
+import type { Model } from "../../generator/core/model/types";
 
 const goldenCases: [string, { spec: string; file: string; request: Partial<GenerateRequest> }][] = [
   [

@@ -1,7 +1,8 @@
 /*
  * Checked spec → model: the one place where decisions are made. Which
  * registers are always available, which path each accessor takes, what every
- * backend's lazy and available sets hold. Emitters only print this.
+ * backend's lazy and available sets hold. Emitters only print this. Pure; the
+ * model's shape is in types.ts, the kernel-facing part built by kernel-block.ts.
  */
 import { MASK_BITS, type MaskKind } from "../spec/masks";
 import {
@@ -12,100 +13,18 @@ import {
   type IdentifierTarget,
 } from "../spec/identifiers";
 import type { CheckedSpec } from "../spec/validate";
-import {
-  buildApi,
-  buildCBlock,
-  buildKernelBlock,
-  buildOutput,
-  type CacheApiModel,
-  type CBlockModel,
-  type KernelBlockModel,
-  type OutputModel,
-} from "./kernel-block";
-
-export type CStyle = "macro" | "expanded";
-
-export interface ModelOptions {
-  /** Route every gpr accessor through the cached path: the code before the seed patch. */
-  readonly allCached: boolean;
-  readonly cStyle: CStyle;
-}
-
-export interface RegisterModel {
-  readonly name: string;
-  /** Upper-case name as used in C identifiers: RAX, EXIT_INFO_1. */
-  readonly upper: string;
-  readonly kind: "gpr" | "extended";
-  /** VCPU_REGS_RAX or VCPU_EXREG_PDPTR. */
-  readonly enumName: string;
-  /** Position in the enum when every guard is defined. */
-  readonly index: number;
-  readonly guard?: string;
-  readonly doc?: string;
-  /** Backends that load this register lazily, in spec order. */
-  readonly lazyIn: readonly string[];
-  /** No backend loads it lazily: regs[] always holds it after VM-exit. */
-  readonly alwaysAvailable: boolean;
-}
-
-export interface AccessorModel {
-  readonly register: RegisterModel;
-  /** kvm_rax_read / kvm_rax_write */
-  readonly read: string;
-  readonly write: string;
-  /** raxRead / raxWrite: the TypeScript target's accessors. */
-  readonly tsRead: string;
-  readonly tsWrite: string;
-  /** direct: plain regs[] access; cached: avail test, cache_reg, dirty bits. */
-  readonly path: "direct" | "cached";
-}
-
-export interface BackendModel {
-  readonly name: string;
-  readonly upper: string;
-  readonly doc?: string;
-  readonly declared: "lazy" | "available";
-  /** Registers this backend fetches through cache_reg, in enum order. */
-  readonly lazy: readonly RegisterModel[];
-  /** Registers this backend saves into regs[] on every VM-exit, in enum order. */
-  readonly available: readonly RegisterModel[];
-  readonly lazySetName: string;
-  readonly availSetName: string;
-}
-
-export interface MaskModel {
-  readonly kind: MaskKind;
-  /** Bits in one mask word: 32 for u32, 64 for u64 and bitmap words. */
-  readonly wordBits: number;
-  /** Words of a bitmap mask when every guard is defined; 1 for integer masks. */
-  readonly words: number;
-}
-
-export interface Model {
-  readonly name: string;
-  readonly doc?: string;
-  readonly mask: MaskModel;
-  readonly gprs: readonly RegisterModel[];
-  readonly extended: readonly RegisterModel[];
-  readonly registers: readonly RegisterModel[];
-  readonly accessors: readonly AccessorModel[];
-  readonly backends: readonly BackendModel[];
-  readonly options: ModelOptions;
-  /**
-   * Every identifier each target defines, from identifiers.ts (the generator's
-   * own, then each register's and backend's, in spec order); validation has
-   * checked they are unique.
-   */
-  readonly identifiers: Readonly<Record<IdentifierTarget, readonly string[]>>;
-  /** Which targets are written, under which names. */
-  readonly output: OutputModel;
-  /** How the cache helpers are spelt and linked. */
-  readonly api: CacheApiModel;
-  /** The kernel target's register-cache block. */
-  readonly kernel: KernelBlockModel;
-  /** The c target's accessors: the kernel block's decisions, with the runtime's macros. */
-  readonly c: CBlockModel;
-}
+import { buildApi, buildCBlock, buildKernelBlock, buildOutput } from "./kernel-block";
+import type {
+  AccessorModel,
+  BackendModel,
+  CacheApiModel,
+  CBlockModel,
+  KernelBlockModel,
+  Model,
+  ModelOptions,
+  OutputModel,
+  RegisterModel,
+} from "./types";
 
 export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
   const lazyIn = new Map<string, string[]>(spec.registers.map((r) => [r.name, []]));

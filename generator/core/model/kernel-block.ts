@@ -1,10 +1,9 @@
 /*
  * The kernel-facing part of the model: how the cache helpers are spelt and
  * linked, which accessor functions exist in which order and which path each
- * takes, and which targets are written under which names. Like model.ts, this
+ * takes, and which targets are written under which names. Like build.ts, this
  * is where the decisions are made; the kernel template only prints them.
  */
-import type { AccessorModel, RegisterModel } from "./build";
 import {
   GPR_MACRO,
   type BitOps,
@@ -15,87 +14,18 @@ import {
   type TargetName,
   type ValueType,
 } from "../spec/kernel-sections";
-
-/** `static inline` or `static __always_inline`, as the C spells it. */
-export type LinkageWords = "static inline" | "static __always_inline";
-
-export interface CacheApiModel {
-  readonly cacheReg: CacheRegStyle;
-  readonly bitops: BitOps;
-  /** kvm_register_read_raw/_write_raw (with the range warning) rather than kvm_register_read/_write. */
-  readonly rawPair: boolean;
-  readonly testAndMarkAvailable: boolean;
-  /** The cached path's reader and writer. */
-  readonly cachedRead: string;
-  readonly cachedWrite: string;
-  /** Linkage of each core helper by name (kvm_register_is_available, …, kvm_read_edx_eax). */
-  readonly linkage: Readonly<Record<string, LinkageWords>>;
-}
-
-export interface FunctionModel {
-  readonly name: string;
-  readonly linkage: LinkageWords;
-}
-
-/** A GPR whose accessors are functions of their own (RIP and RSP in Linux), not the macro's. */
-export interface GprFunctionsModel {
-  readonly kind: "gpr";
-  readonly register: RegisterModel;
-  readonly path: "direct" | "cached";
-  readonly read: FunctionModel;
-  readonly write: FunctionModel;
-  /** The spec's accessors list names it (rather than the kernel block giving it functions of its own). */
-  readonly listed: boolean;
-}
-
-/** An extended register's readers and writers. */
-export interface ExtendedFunctionsModel {
-  readonly kind: "extended";
-  readonly register: RegisterModel;
-  /** direct when no backend loads it lazily: no availability test, no cache_reg. */
-  readonly path: "direct" | "cached";
-  /** The member below vcpu->arch. */
-  readonly field: string;
-  readonly type: ValueType;
-  readonly indexed: boolean;
-  readonly mightSleep: boolean;
-  readonly read?: FunctionModel;
-  readonly write?: FunctionModel;
-  readonly readBits?: FunctionModel;
-  readonly isBitSet?: FunctionModel;
-  readonly guestOwned?: { readonly possible: string; readonly owned: string };
-  readonly doc?: string;
-}
-
-export type FunctionsModel = GprFunctionsModel | ExtendedFunctionsModel;
-
-export interface KernelBlockModel {
-  /** The always-available GPRs' accessors, built by one macro; empty when there are none. */
-  readonly gprMacro: {
-    readonly name: string;
-    readonly linkage: LinkageWords;
-    /** direct: plain regs[] access; cached: through the cached pair (--all-cached). */
-    readonly path: "direct" | "cached";
-    readonly accessors: readonly AccessorModel[];
-  };
-  /**
-   * The macro comes first, as in the kernel, unless it calls the cached pair,
-   * which must then be defined before it.
-   */
-  readonly macroFirst: boolean;
-  /** Every other accessor function, in definition order. */
-  readonly functions: readonly FunctionsModel[];
-  /** kvm_read_edx_eax's linkage, when RAX and RDX exist unguarded. */
-  readonly edxEax?: LinkageWords;
-}
-
-export interface OutputModel {
-  readonly targets: readonly TargetName[];
-  readonly kernelHeader: string;
-  /** The kernel header's include guard, from its file name: KVM_CACHE_REGS_GEN_H. */
-  readonly kernelGuard: string;
-  readonly spdx?: string;
-}
+import type {
+  AccessorModel,
+  CacheApiModel,
+  CBlockModel,
+  FunctionModel,
+  FunctionsModel,
+  GprFunctionsModel,
+  KernelBlockModel,
+  LinkageWords,
+  OutputModel,
+  RegisterModel,
+} from "./types";
 
 export function buildOutput(output: SpecOutput): OutputModel {
   return {
@@ -207,22 +137,6 @@ export function buildKernelBlock(
       ? { edxEax: linkageOf("kvm_read_edx_eax") }
       : {}),
   };
-}
-
-/**
- * The c target's accessors (generated/c/kvm_cache_regs.h, which the runtime
- * compiles against): the GPRs stay in its two macros (plain and cached), except
- * those the spec's accessors list, which get functions of their own in the
- * kernel block's order, beside the extended registers' readers and writers.
- * With no accessors section this is exactly the two macros.
- */
-export interface CBlockModel {
-  /** The GPRs the macros build, in enum order. */
-  readonly macroAccessors: readonly AccessorModel[];
-  /** The listed GPRs' and the extended registers' functions, in the spec's order. */
-  readonly functions: readonly FunctionsModel[];
-  /** The macros' linkage (the kernel's GPR macro's). */
-  readonly macroLinkage: LinkageWords;
 }
 
 export function buildCBlock(

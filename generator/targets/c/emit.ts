@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type HandlebarsNamespace from "handlebars";
 import { commentSafe } from "../banner";
-import type { AccessorModel, BackendModel, Model, RegisterModel } from "../../core/model/build";
 import { templatesDir } from "../../util/paths";
 import { wrap } from "../../util/text";
 import type { EmittedBody } from "../types";
@@ -35,6 +34,7 @@ export function readCTemplates(dir = templatesDir()): TemplateSource[] {
 }
 
 import { continueLines, displayWidth } from "./layout";
+import type { AccessorModel, BackendModel, Model, RegisterModel } from "../../core/model/types";
 
 export { continueLines };
 

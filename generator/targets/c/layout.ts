@@ -3,7 +3,7 @@
  * with tabs, function heads wrapped under their opening parenthesis. A leaf
  * module: both C views use it.
  */
-import type { LinkageWords } from "../../core/model/kernel-block";
+import type { LinkageWords } from "../../core/model/types";
 
 const TAB = 8;
 const CONTINUATION_COLUMN = 72;

@@ -4,9 +4,9 @@
  * spells what model-api.ts decided (bit operations, the cache_reg call,
  * signatures laid out in kernel style); templates/kernel/ prints it.
  */
-import type { Model } from "../../core/model/build";
-import type { CacheApiModel, FunctionModel, FunctionsModel } from "../../core/model/kernel-block";
 import { continueLines, signature } from "../c/layout";
+import type { Model } from "../../core/model/types";
+import type { CacheApiModel, FunctionModel, FunctionsModel } from "../../core/model/types";
 
 const VCPU = "struct kvm_vcpu *vcpu";
 

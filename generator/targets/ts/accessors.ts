@@ -5,9 +5,9 @@
  * model.accessors says, as ts-morph structures.
  */
 import type { FunctionDeclarationStructure } from "ts-morph";
-import type { AccessorModel } from "../../core/model/build";
 import { cacheRegCall } from "./extended";
 import { accessorNames, doc, fn, regParam, regRef, vcpuParam, type TsContext } from "./structures";
+import type { AccessorModel } from "../../core/model/types";
 
 /** The cached pair's names: registerRead/registerWrite, or with api.raw_pair the _raw twins. */
 export const cachedNames = (ctx: TsContext) =>

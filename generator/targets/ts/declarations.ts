@@ -10,7 +10,6 @@ import type {
   TypeAliasDeclarationStructure,
   WriterFunction,
 } from "ts-morph";
-import type { BackendModel, RegisterModel } from "../../core/model/build";
 import { camelName } from "../../core/spec/identifiers";
 import { extendedFunctions } from "./extended";
 import {
@@ -25,6 +24,7 @@ import {
   vcpuParam,
   type TsContext,
 } from "./structures";
+import type { BackendModel, RegisterModel } from "../../core/model/types";
 
 export function regEnum(ctx: TsContext): WriterFunction {
   // emits: export enum Reg { RAX = 0, RCX = 1, …, RIP = 16, PDPTR = 17, … }

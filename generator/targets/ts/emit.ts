@@ -18,11 +18,11 @@ import type { Plugin } from "prettier";
 import type * as PrettierStandalone from "prettier/standalone";
 import type * as TsMorph from "ts-morph";
 import type { EmittedBody } from "../types";
-import type { Model } from "../../core/model/build";
 import { accessors, cachedPath, edxEax } from "./accessors";
 import { dispatch, extendedAccessors, guestOwnedConstants, warnings } from "./extended";
 import { backendSets, counts, maskHelpers, regEnum, vcpuShape } from "./declarations";
 import { fitsOneLine, moduleDoc, TS_PRETTIER_OPTIONS, type TsContext } from "./structures";
+import type { Model } from "../../core/model/types";
 
 export { camelName } from "../../core/spec/identifiers";
 

@@ -9,10 +9,10 @@
  * with no TypeScript meaning.
  */
 import type { FunctionDeclarationStructure } from "ts-morph";
-import type { ExtendedFunctionsModel, FunctionModel } from "../../core/model/kernel-block";
 import { KERNEL_CONSTANTS } from "../../core/kernel";
 import { tsFieldPath, tsFunctionName } from "../../core/spec/identifiers";
 import { constant, doc, fn, regRef, type Statement, vcpuParam, type TsContext } from "./structures";
+import type { ExtendedFunctionsModel, FunctionModel } from "../../core/model/types";
 
 const statics = (ctx: TsContext) => ctx.model.api.cacheReg !== "ops_pointer";
 

@@ -15,10 +15,10 @@ import type {
   WriterFunction,
 } from "ts-morph";
 import { commentSafe } from "../banner";
-import type { AccessorModel, Model, RegisterModel } from "../../core/model/build";
 // Prettier leaves comments alone, so long spec docs are wrapped here.
 import { wrap } from "../../util/text";
 import { camelName } from "../../core/spec/identifiers";
+import type { AccessorModel, Model, RegisterModel } from "../../core/model/types";
 
 export interface TsContext {
   readonly model: Model;

@@ -243,9 +243,8 @@ function coldPhases(specs) {
     const loaded = api.loadModel({ specPath: process.argv[1] });
     if (!loaded.ok) throw new Error("invalid spec");
     lap("spec → model (yaml, schema, model)");
-    const c = require(${dist("targets/c/emit.js")});
-    // The c target's templates only (readCTemplates also reads the kernel block's).
-    c.emitC(loaded.model, c.readCTemplates().filter((t) => c.C_TEMPLATES.includes(t.name)));
+    const { cTarget } = require(${dist("targets/c/index.js")});
+    cTarget.emit(loaded.model, cTarget.inputs());
     lap("C headers (Handlebars)");
     const ts = require(${dist("targets/ts/emit.js")});
     const text = ts.printRegistersSource(loaded.model);

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { sha256 } from "../targets/banner";
 import { packageRoot } from "../util/paths";
 
-/** The targets whose code is digested apart: "c" (targets/c/ and targets/kernel/) and "ts" (targets/ts/). */
+/** The targets whose code is digested apart: "c" (targets/c/, kernel/ and render/) and "ts" (targets/ts/). */
 export type CodeTarget = "c" | "ts";
 export const CODE_TARGETS: readonly CodeTarget[] = ["c", "ts"];
 
@@ -39,7 +39,8 @@ function resolveModule(sourceDir: string, from: string, spec: string): string | 
  * path, except the other target's folder.
  */
 export function generatorModules(sourceDir: string, target: CodeTarget): string[] {
-  const other = target === "c" ? ["targets/ts/"] : ["targets/c/", "targets/kernel/"];
+  const other =
+    target === "c" ? ["targets/ts/"] : ["targets/c/", "targets/kernel/", "targets/render/"];
   const seen = new Set<string>();
   const queue = [ENTRY];
   while (queue.length > 0) {

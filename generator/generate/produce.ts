@@ -7,16 +7,9 @@
 import { parseBanner, sha256, withBanner } from "../targets/banner";
 import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
 import { generatorDigest } from "./digest";
-import {
-  emitC,
-  emitKernel,
-  KERNEL_TEMPLATES,
-  readCTemplates,
-  type TemplateSource,
-} from "../targets/c/emit";
-import type { EmittedBody, GeneratedFile } from "../targets/types";
+import { TARGETS } from "../targets";
+import type { EmittedBody, GeneratedFile, TargetInputs } from "../targets/types";
 export type { GeneratedFile } from "../targets/types";
-import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../targets/ts/emit";
 import { buildModel } from "../core/model/build";
 import { errnoText, parseSpec, readSpecFile } from "../core/spec/parse";
 import { defaultOutDir, generatorVersion } from "../util/paths";
@@ -102,44 +95,33 @@ function readText(
   return readSpecFile(displayPath, filePath);
 }
 
-/** What shapes one target's bytes besides the spec and the options. */
-export type TargetInputs =
-  /** The C target: its Handlebars templates. */
-  | { readonly c: readonly TemplateSource[] }
-  /** The kernel target: its Handlebars template. */
-  | { readonly kernel: readonly TemplateSource[] }
-  /** The TypeScript target: its emitter and the libraries that shape its bytes. */
-  | { readonly ts: { emitter: string; tools: Readonly<Record<string, string>> } };
-
 /**
- * The input hash of one target: generator version and code (generator/generate/digest.ts),
- * options, spec, and that target's own inputs. Equal hashes produce equal
- * bodies, which is what lets the output cache stand in for producing them.
+ * The input hash of one target: generator version and code (generate/digest.ts),
+ * options, spec, and that target's own inputs (its templates or tools). Equal
+ * hashes produce equal bodies, which is what lets the output cache stand in
+ * for producing them.
  */
 export function inputHash(parts: {
   specText: string;
   allCached: boolean;
   cStyle: CStyle;
-  target: TargetInputs;
+  target: Target;
+  inputs: TargetInputs;
 }): string {
-  const sorted = (templates: readonly TemplateSource[]) =>
-    [...templates].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, t.text]);
-  const target =
-    "c" in parts.target
-      ? { c: sorted(parts.target.c) }
-      : "kernel" in parts.target
-        ? { kernel: sorted(parts.target.kernel) }
-        : { ts: parts.target.ts };
   const canonical = JSON.stringify({
     generator: generatorVersion(),
-    // The kernel block is emitted by c/ too.
-    code: generatorDigest("ts" in parts.target ? "ts" : "c"),
+    // The C-family targets share their code (targets/render/); the digest covers it.
+    code: generatorDigest(parts.target === "ts" ? "ts" : "c"),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
     // Line endings are not an input: a checkout may convert the spec to CRLF (as a BOM,
     // which decoding drops, is not one either).
     spec: parts.specText.replace(/\r\n/g, "\n"),
-    ...target,
+    target: parts.target,
+    templates: [...parts.inputs.templates]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((t) => [t.name, t.text]),
+    tools: parts.inputs.tools ?? {},
   });
   return sha256(canonical);
 }
@@ -171,7 +153,8 @@ export function loadModel(
 interface Prepared {
   readonly req: GenerateRequest;
   readonly specText: string;
-  readonly templates: readonly TemplateSource[];
+  /** Per target asked for: what shapes its bytes besides the spec and the options. */
+  readonly inputs: Partial<Record<Target, TargetInputs>>;
   /** The targets the spec asks for, among those the caller wants. */
   readonly targets: readonly Target[];
   /** The kernel target's file name (the spec's output.kernel_header). */
@@ -193,13 +176,6 @@ type Failed = { ok: false; diagnostics: readonly Diagnostic[] };
  * comment) parses the spec: a false alarm costs a parse, never a wrong answer.
  */
 const mayChooseTargets = (specText: string): boolean => specText.includes("output");
-
-/** The templates each C-family target renders. */
-function templatesOf(templates: readonly TemplateSource[], target: "c" | "kernel") {
-  return templates.filter(
-    (t) => (KERNEL_TEMPLATES as readonly string[]).includes(t.name) === (target === "kernel"),
-  );
-}
 
 /**
  * Everything both entry points share: the spec's text, the templates, which
@@ -229,9 +205,10 @@ function prepare(
     kernelHeader = model.output.kernelHeader;
     spdx = model.output.spdx;
   }
-  let templates: TemplateSource[];
+  const targets = chosen.filter((t) => wanted.includes(t));
+  const inputs: Partial<Record<Target, TargetInputs>> = {};
   try {
-    templates = readCTemplates();
+    for (const target of targets) inputs[target] = TARGETS[target].inputs();
   } catch (err) {
     // A spec's own mistakes are reported first, as when it was parsed first.
     const loaded = loadModel({ ...req, specText });
@@ -245,7 +222,6 @@ function prepare(
       ],
     };
   }
-  const targets = chosen.filter((t) => wanted.includes(t));
   const banners: Partial<Record<Target, Parameters<typeof withBanner>[0]>> = {};
   const inputHashes: Partial<Record<Target, string>> = {};
   for (const target of targets) {
@@ -253,12 +229,8 @@ function prepare(
       specText,
       allCached: req.allCached ?? false,
       cStyle: req.cStyle ?? "macro",
-      target:
-        target === "ts"
-          ? { ts: { emitter: TS_EMITTER_ID, tools: tsToolVersions() } }
-          : target === "c"
-            ? { c: templatesOf(templates, "c") }
-            : { kernel: templatesOf(templates, "kernel") },
+      target,
+      inputs: inputs[target]!,
     });
     banners[target] = {
       version: generatorVersion(),
@@ -274,7 +246,7 @@ function prepare(
     prepared: {
       req,
       specText,
-      templates,
+      inputs,
       targets,
       kernelHeader,
       banners,
@@ -282,13 +254,6 @@ function prepare(
       ...(model ? { model } : {}),
     },
   };
-}
-
-/** The files a target writes, known without building the model. */
-function targetPaths(p: Prepared, target: Target): string[] {
-  if (target === "ts") return [TS_OUTPUT_PATH];
-  if (target === "kernel") return [p.kernelHeader];
-  return templatesOf(p.templates, "c").map((t) => t.name.replace(/\.hbs$/, ""));
 }
 
 /** A target's files as they are on disk, when they are exactly what these inputs produce. */
@@ -299,7 +264,7 @@ function reusable(p: Prepared, target: Target): GeneratedFile[] | undefined {
   if (!existing || !cache || !wanted || key === undefined) return undefined;
   const produced = cache.lookup(key);
   if (!produced) return undefined;
-  const paths = targetPaths(p, target);
+  const paths = TARGETS[target].paths(p.inputs[target]!, { kernelHeader: p.kernelHeader });
   if (Object.keys(produced).length !== paths.length) return undefined;
   const files: GeneratedFile[] = [];
   for (const path of paths) {
@@ -319,11 +284,6 @@ function reusable(p: Prepared, target: Target): GeneratedFile[] | undefined {
   return files;
 }
 
-/** Emits one target and records its bodies in the request's cache. */
-async function emitTarget(model: Model, p: Prepared, target: Target): Promise<GeneratedFile[]> {
-  return banner(p, target, await emitters[target](model, p));
-}
-
 /** The emitted bodies under their banner; recorded in the cache under the target's input hash. */
 function banner(p: Prepared, target: Target, bodies: readonly EmittedBody[]): GeneratedFile[] {
   const key = p.inputHashes[target];
@@ -335,22 +295,23 @@ function banner(p: Prepared, target: Target, bodies: readonly EmittedBody[]): Ge
   return bodies.map((f) => ({ path: f.path, contents: withBanner(p.banners[target]!, f.body) }));
 }
 
-type Emit = (model: Model, p: Prepared) => EmittedBody[] | Promise<EmittedBody[]>;
-
-const emitters: Record<Target, Emit> = {
-  c: (model, p) => emitC(model, templatesOf(p.templates, "c")),
-  kernel: (model, p) => emitKernel(model, templatesOf(p.templates, "kernel")),
-  ts: (model) => emitTs(model),
-};
-
-/** Each target reused or emitted; the spec is parsed only when one must be emitted. */
-async function produce(p: Prepared): Promise<GenerateResult> {
-  const files: GeneratedFile[] = [];
+/**
+ * Each target as the caller gets it: taken from disk when reusable, else
+ * emitted (the model built once, only if some target needs it). The bodies
+ * are synchronous for the C-family targets and a promise for the TypeScript
+ * target; generate() and generateAll() differ only in how they wait.
+ */
+function produce(
+  p: Prepared,
+):
+  | { ok: true; parts: (GeneratedFile[] | Promise<GeneratedFile[]>)[]; model: Model | undefined }
+  | Failed {
+  const parts: (GeneratedFile[] | Promise<GeneratedFile[]>)[] = [];
   let model: Model | undefined = p.model;
   for (const target of p.targets) {
     const reused = reusable(p, target);
     if (reused) {
-      files.push(...reused);
+      parts.push(reused);
       continue;
     }
     if (!model) {
@@ -358,9 +319,12 @@ async function produce(p: Prepared): Promise<GenerateResult> {
       if (!loaded.ok) return loaded;
       model = loaded.model;
     }
-    files.push(...(await emitTarget(model, p, target)));
+    const bodies = TARGETS[target].emit(model, p.inputs[target]!);
+    parts.push(
+      Array.isArray(bodies) ? banner(p, target, bodies) : bodies.then((b) => banner(p, target, b)),
+    );
   }
-  return finish(p, files, model);
+  return { ok: true, parts, model };
 }
 
 function finish(p: Prepared, files: GeneratedFile[], model: Model | undefined): GenerateResult {
@@ -387,22 +351,13 @@ function modelOf(p: Prepared): Model {
 export function generate(req: GenerateRequest): GenerateResult {
   const p = prepare(req, ["c", "kernel"]);
   if (!p.ok) return p;
-  const files: GeneratedFile[] = [];
-  let model = p.prepared.model;
-  for (const target of p.prepared.targets) {
-    const reused = reusable(p.prepared, target);
-    if (reused) {
-      files.push(...reused);
-      continue;
-    }
-    if (!model) {
-      const loaded = loadModel({ ...req, specText: p.prepared.specText });
-      if (!loaded.ok) return loaded;
-      model = loaded.model;
-    }
-    files.push(...banner(p.prepared, target, emitters[target](model, p.prepared) as EmittedBody[]));
-  }
-  return finish(p.prepared, files, model);
+  const produced = produce(p.prepared);
+  if (!produced.ok) return produced;
+  const files = produced.parts.flatMap((part) => {
+    if (!Array.isArray(part)) throw new Error("regcache: a C-family target emitted asynchronously");
+    return part;
+  });
+  return finish(p.prepared, files, produced.model);
 }
 
 /**
@@ -414,5 +369,8 @@ export function generate(req: GenerateRequest): GenerateResult {
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
   const p = prepare(req, ["c", "ts", "kernel"]);
   if (!p.ok) return p;
-  return produce(p.prepared);
+  const produced = produce(p.prepared);
+  if (!produced.ok) return produced;
+  const files = (await Promise.all(produced.parts)).flat();
+  return finish(p.prepared, files, produced.model);
 }

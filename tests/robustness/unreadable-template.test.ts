@@ -1,7 +1,7 @@
 /*
  * A template that cannot be read is a diagnostic (RC001, exit 2), not a crash.
  */
-import * as emitC from "../../generator/targets/c/emit";
+import * as templates from "../../generator/targets/render/templates";
 import { generate } from "../../generator/generate/produce";
 import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
 import { smallSpec, specText } from "./specs";
@@ -13,7 +13,7 @@ it.each([
   ["EISDIR", "it is a directory (EISDIR)"],
   ["ENOENT", "no such file or directory (ENOENT)"],
 ])("a template failing with %s is reported as RC001", (code, words) => {
-  jest.spyOn(emitC, "readCTemplates").mockImplementation(() => {
+  jest.spyOn(templates, "readTemplates").mockImplementation(() => {
     const err = new Error(`${code}: simulated`) as NodeJS.ErrnoException;
     err.code = code;
     err.path = "/opt/regcache/templates/c/kvm_regs.h.hbs";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, generateAll, inputHash } from "../../generator/generate/produce";
 import { parseBanner } from "../../generator/targets/banner";
-import * as emitC from "../../generator/targets/c/emit";
+import * as emitC from "../../generator/targets/c/view";
 import * as emitTs from "../../generator/targets/ts/emit";
 import { TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../../generator/targets/ts/emit";
 import * as parse from "../../generator/core/spec/parse";
@@ -88,18 +88,28 @@ describe("spec and emitter changes reach the output", () => {
   it("each target's hash covers its own inputs: the TS emitter and tools only the TS file's", () => {
     const parts = { specText, allCached: false, cStyle: "macro" as const };
     const tools = tsToolVersions();
-    const ts = inputHash({ ...parts, target: { ts: { emitter: TS_EMITTER_ID, tools } } });
+    const ts = inputHash({
+      ...parts,
+      target: "ts",
+      inputs: { templates: [], tools: { emitter: TS_EMITTER_ID, ...tools } },
+    });
     const emitter = inputHash({
       ...parts,
-      target: { ts: { emitter: `${TS_EMITTER_ID}+1`, tools } },
+      target: "ts",
+      inputs: { templates: [], tools: { emitter: `${TS_EMITTER_ID}+1`, ...tools } },
     });
     const prettier = inputHash({
       ...parts,
-      target: { ts: { emitter: TS_EMITTER_ID, tools: { ...tools, prettier: "0" } } },
+      target: "ts",
+      inputs: { templates: [], tools: { emitter: TS_EMITTER_ID, ...tools, prettier: "0" } },
     });
     const template = { name: "c/kvm_regs.h.hbs", text: "{{name}}" };
-    const c = inputHash({ ...parts, target: { c: [template] } });
-    const edited = inputHash({ ...parts, target: { c: [{ ...template, text: "{{name}} " }] } });
+    const c = inputHash({ ...parts, target: "c", inputs: { templates: [template] } });
+    const edited = inputHash({
+      ...parts,
+      target: "c",
+      inputs: { templates: [{ ...template, text: "{{name}} " }] },
+    });
     expect(new Set([ts, emitter, prettier, c, edited]).size).toBe(5);
   });
 
@@ -110,7 +120,7 @@ describe("spec and emitter changes reach the output", () => {
     const onDisk = new Map(before.files.map((f) => [f.path, f.contents]));
     const spies = [
       jest.spyOn(parse, "parseSpec"),
-      jest.spyOn(emitC, "emitC"),
+      jest.spyOn(emitC, "cView"),
       jest.spyOn(emitTs, "emitTs"),
     ];
     try {
@@ -128,7 +138,7 @@ describe("spec and emitter changes reach the output", () => {
     if (!before.ok) throw new Error("should generate");
     const onDisk = new Map(before.files.map((f) => [f.path, f.contents]));
     for (const cache of [undefined, memoryCache()]) {
-      const spy = jest.spyOn(emitC, "emitC");
+      const spy = jest.spyOn(emitC, "cView");
       try {
         const again = await generateAll({
           ...req,

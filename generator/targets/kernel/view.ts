@@ -4,92 +4,11 @@
  * spells what model-api.ts decided (bit operations, the cache_reg call,
  * signatures laid out in kernel style); templates/kernel/ prints it.
  */
-import { continueLines, signature } from "../c/layout";
+import { continueLines, signature } from "../render/layout";
+import { bitOp, cacheRegCall, functionViews } from "../render/api-view";
 import type { Model } from "../../core/model/types";
-import type { CacheApiModel, FunctionModel, FunctionsModel } from "../../core/model/types";
 
 const VCPU = "struct kvm_vcpu *vcpu";
-
-/** A bit operation on regs_avail/regs_dirty, in the spec's bitops. */
-export function bitOp(
-  api: CacheApiModel,
-  op: "test" | "set" | "clear" | "test_and_set",
-  mask: string,
-  reg: string,
-): string {
-  const kernelOps = {
-    test: "test_bit",
-    set: "__set_bit",
-    clear: "__clear_bit",
-    test_and_set: "arch___test_and_set_bit",
-  };
-  return api.bitops === "kernel"
-    ? `${kernelOps[op]}(${reg}, (unsigned long *)&vcpu->arch.${mask})`
-    : `kvm_reg_mask_${op}(&vcpu->arch.${mask}, ${reg})`;
-}
-
-/** The call of the backend's cache_reg, as the spec reaches it. */
-export function cacheRegCall(api: CacheApiModel, reg: string): string {
-  return {
-    ops_pointer: `kvm_x86_ops->cache_reg(vcpu, ${reg})`,
-    static_call: `static_call(kvm_x86_cache_reg)(vcpu, ${reg})`,
-    kvm_x86_call: `kvm_x86_call(cache_reg)(vcpu, ${reg})`,
-  }[api.cacheReg];
-}
-
-/** Each accessor function's head and body pieces, for the {{#each functions}} of both C templates. */
-export function functionViews(api: CacheApiModel, functions: readonly FunctionsModel[]) {
-  const fnHead = (f: FunctionModel, ret: string, params: string[]) =>
-    signature(f.linkage, ret, f.name, [VCPU, ...params]);
-  return functions.map((f: FunctionsModel) => {
-    const r = f.register;
-    if (f.kind === "gpr") {
-      return {
-        gpr: true,
-        readHead: fnHead(f.read, "unsigned long", []),
-        writeHead: fnHead(f.write, "void", ["unsigned long val"]),
-        readBody:
-          f.path === "cached"
-            ? `return ${api.cachedRead}(vcpu, ${r.enumName});`
-            : `return vcpu->arch.regs[${r.enumName}];`,
-        writeBody:
-          f.path === "cached"
-            ? `${api.cachedWrite}(vcpu, ${r.enumName}, val);`
-            : `vcpu->arch.regs[${r.enumName}] = val;`,
-      };
-    }
-    const cached = f.path === "cached";
-    const index = f.indexed ? ["int index"] : [];
-    const slot = `vcpu->arch.${f.field}${f.indexed ? "[index]" : ""}`;
-    const bitParam = `${f.register.name}_bit`;
-    return {
-      gpr: false,
-      doc: f.doc,
-      cached,
-      test: `!kvm_register_is_available(vcpu, ${r.enumName})`,
-      cacheReg: cacheRegCall(api, r.enumName),
-      mightSleep: f.mightSleep,
-      slot,
-      readBits: f.readBits && {
-        head: fnHead(f.readBits, f.type, [`${f.type} mask`]),
-        guestBits: `mask & ${f.guestOwned!.possible}`,
-        owned: `vcpu->arch.${f.guestOwned!.owned}`,
-        type: f.type,
-      },
-      isBitSet: f.isBitSet && {
-        head: fnHead(f.isBitSet, "bool", [`unsigned long ${bitParam}`]),
-        param: bitParam,
-        readBits: f.readBits!.name,
-      },
-      read: f.read && {
-        head: fnHead(f.read, f.type, index),
-        // With guest-owned bits, the whole value is every bit through read_bits.
-        viaBits: f.readBits ? f.readBits.name : undefined,
-      },
-      write: f.write && { head: fnHead(f.write, "void", [...index, `${f.type} value`]) },
-    };
-  });
-}
 
 export function kernelView(model: Model): Record<string, unknown> {
   const api = model.api;

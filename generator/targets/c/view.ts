@@ -1,79 +1,12 @@
 /*
- * Model → the C headers, through the Handlebars templates in templates/c/.
- * This module turns the model into a view (grouping by guard, spelling set
- * terms); every choice it prints was made in model.ts. Helpers only format.
+ * Model → the view templates/c/ prints: registers grouped by guard, set
+ * definitions spelt for the spec's mask, accessor groups and the cache API.
+ * Every choice it prints was made in core/model/; it only arranges. Pure.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import type HandlebarsNamespace from "handlebars";
-import { commentSafe } from "../banner";
-import { templatesDir } from "../../util/paths";
-import { wrap } from "../../util/text";
-import type { EmittedBody } from "../types";
-import { bitOp, cacheRegCall, functionViews, kernelView } from "../kernel/view";
-import { signature } from "./layout";
-
-export interface TemplateSource {
-  /** Path below templates/, e.g. "c/kvm_regs.h.hbs". */
-  readonly name: string;
-  readonly text: string;
-}
-
-export type { EmittedBody };
-
-export const C_TEMPLATES = ["c/kvm_regs.h.hbs", "c/kvm_cache_regs.h.hbs"] as const;
-/** The kernel target's template: the register-cache block alone. */
-export const KERNEL_TEMPLATES = ["c/kernel_block.h.hbs"] as const;
-
-/** Every C-family template: the c target's and the kernel target's. */
-export function readCTemplates(dir = templatesDir()): TemplateSource[] {
-  return [...C_TEMPLATES, ...KERNEL_TEMPLATES].map((name) => ({
-    name,
-    text: fs.readFileSync(path.join(dir, name), "utf8"),
-  }));
-}
-
-import { continueLines, displayWidth } from "./layout";
+import { blockComment } from "../render/templates";
+import { continueLines, signature } from "../render/layout";
+import { bitOp, cacheRegCall, functionViews } from "../render/api-view";
 import type { AccessorModel, BackendModel, Model, RegisterModel } from "../../core/model/types";
-
-export { continueLines };
-
-/** A block comment, one " * " line per source line, wrapped at 80 columns; short text stays on one line. */
-export function blockComment(text: string | readonly string[], indent = ""): string {
-  const width = 80 - displayWidth(indent) - 3;
-  const lines = (typeof text === "string" ? text.split("\n") : text.flatMap((t) => t.split("\n")))
-    .map((l) => commentSafe(l.replace(/\t/g, " ")).trimEnd())
-    .flatMap((l) => (l ? wrap(l, width) : [l]));
-  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  if (lines.length === 0) return "";
-  const single = `${indent}/* ${lines[0]} */`;
-  if (lines.length === 1 && displayWidth(single) <= 80) return single;
-  return [
-    `${indent}/*`,
-    ...lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)),
-    `${indent} */`,
-  ].join("\n");
-}
-
-function createEnvironment(): typeof HandlebarsNamespace {
-  // Loaded here, not at the top: a run that reuses its output never renders.
-  const hb = (require("handlebars") as typeof HandlebarsNamespace).create();
-  hb.registerHelper("comment", (text: unknown, indent: unknown) =>
-    blockComment(
-      Array.isArray(text) ? (text as string[]) : String(text ?? ""),
-      // Handlebars string literals have no escapes: the templates' "\t" arrives as backslash-t.
-      typeof indent === "string" ? indent.replace(/\\t/g, "\t") : "",
-    ),
-  );
-  hb.registerHelper(
-    "continued",
-    function (this: unknown, options: HandlebarsNamespace.HelperOptions) {
-      const inner = options.fn(this).replace(/\n$/, "");
-      return continueLines(inner.split("\n")) + "\n";
-    },
-  );
-  return hb;
-}
 
 /** Runs of consecutive items sharing a guard, so each #ifdef is opened once per run. */
 function guardRuns<T>(
@@ -305,36 +238,4 @@ export function cView(model: Model): Record<string, unknown> {
         ]),
       },
   };
-}
-
-let environment: typeof HandlebarsNamespace | undefined;
-/** Compiled templates by source text: watch, size --explain and tests render the same ones often. */
-const compiled = new Map<string, HandlebarsNamespace.TemplateDelegate>();
-
-function compiledTemplate(text: string): HandlebarsNamespace.TemplateDelegate {
-  let template = compiled.get(text);
-  if (!template) {
-    environment ??= createEnvironment();
-    template = environment.compile(text, { noEscape: true, strict: true });
-    compiled.set(text, template);
-  }
-  return template;
-}
-
-/** Renders every C header of the model; bodies only, the caller adds the banner. */
-export function emitC(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
-  const view = cView(model);
-  return templates.map((t) => ({
-    path: t.name.replace(/\.hbs$/, ""),
-    body: compiledTemplate(t.text)(view),
-  }));
-}
-
-/** Renders the kernel target: one header, named by the spec, holding the register-cache block. */
-export function emitKernel(model: Model, templates: readonly TemplateSource[]): EmittedBody[] {
-  const view = kernelView(model);
-  return templates.map((t) => ({
-    path: model.output.kernelHeader,
-    body: compiledTemplate(t.text)(view),
-  }));
 }

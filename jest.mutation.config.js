@@ -26,7 +26,6 @@ module.exports = {
   testMatch: [
     "<rootDir>/tests/core/validate.test.ts",
     "<rootDir>/tests/core/validate-meaning.test.ts",
-    "<rootDir>/tests/core/diagnostics.test.ts",
     "<rootDir>/tests/core/kernel-spec.test.ts",
     "<rootDir>/tests/core/golden.test.ts",
     "<rootDir>/tests/core/identifiers.test.ts",
@@ -51,5 +50,6 @@ module.exports = {
     "<rootDir>/tests/size/elf-extended.test.ts",
     "<rootDir>/tests/size/elf-readelf.test.ts",
     "<rootDir>/tests/mutation/**/*.test.ts",
+    "<rootDir>/tests/unit/**/*.test.ts",
   ],
 };

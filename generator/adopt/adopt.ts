@@ -10,8 +10,7 @@
  * guest-mode helpers, which stay. Pure text in, text (or a diagnostic) out;
  * reading and writing files is the caller's business.
  */
-import { Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
-import { kernelDiagnostic } from "./messages";
+import { diagnose, Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
 
 /** The macro whose definition starts the block (the kernel's name). */
 export const BLOCK_START_MACRO = "BUILD_KVM_GPR_ACCESSORS";
@@ -54,28 +53,24 @@ export function findCacheBlock(file: SourceFile): BlockResult {
       .some((line) => line.replace(/\s+/g, " ").trim() === includeLine)
       ? ` (the header already includes "${GENERATED_HEADER}": adopted before?)`
       : "";
-    return fail(kernelDiagnostic("RC700", file, undefined, BLOCK_START_MACRO, adopted));
+    return fail(diagnose("RC700", file, undefined, BLOCK_START_MACRO, adopted));
   }
   if (starts.length > 1) {
     const second = starts[1].index!;
-    return fail(
-      kernelDiagnostic("RC701", file, lineSpan(code, second), BLOCK_START_MACRO, starts.length),
-    );
+    return fail(diagnose("RC701", file, lineSpan(code, second), BLOCK_START_MACRO, starts.length));
   }
   const start = starts[0].index!;
   END_DEFINITION.lastIndex = start;
   const definition = END_DEFINITION.exec(code);
   if (!definition) {
     return fail(
-      kernelDiagnostic("RC702", file, lineSpan(code, start), BLOCK_END_FUNCTION, BLOCK_START_MACRO),
+      diagnose("RC702", file, lineSpan(code, start), BLOCK_END_FUNCTION, BLOCK_START_MACRO),
     );
   }
   const open = definition.index + definition[0].length - 1;
   const close = matchingBrace(code, open);
   if (close < 0) {
-    return fail(
-      kernelDiagnostic("RC703", file, { start: open, end: open + 1 }, BLOCK_END_FUNCTION),
-    );
+    return fail(diagnose("RC703", file, { start: open, end: open + 1 }, BLOCK_END_FUNCTION));
   }
   const span = { start, end: close + 1 };
   return { ok: true, block: { span, text: file.text.slice(span.start, span.end) } };

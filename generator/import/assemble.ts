@@ -7,8 +7,7 @@
  * Pure: findings in, an ImportedTree or diagnostics out.
  */
 import type { MaskKind } from "../core/spec/masks";
-import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
-import { importDiagnostic } from "./messages";
+import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
 import type { ProbeItem } from "./probe";
 import type { Enumerator, RegisterEnum, SetKind, SetMacro } from "./source";
 
@@ -104,7 +103,7 @@ export function assemble(f: Findings): AssembleResult {
   const diagnostics: Diagnostic[] = [];
   const bad = (e: Enumerator | undefined, why: string) =>
     diagnostics.push(
-      importDiagnostic(
+      diagnose(
         "RC805",
         header,
         e ? { start: e.offset, end: e.offset + e.identifier.length } : undefined,
@@ -168,7 +167,7 @@ export function assemble(f: Findings): AssembleResult {
       if (((value >> bit) & 1n) === 0n) continue;
       const name = byValue.get(bit);
       if (name === undefined)
-        diagnostics.push(importDiagnostic("RC811", file, undefined, set.macro, value, bit));
+        diagnostics.push(diagnose("RC811", file, undefined, set.macro, value, bit));
       else registers.push(name);
     }
     backends.push({ name: set.backend, kind: set.kind, registers, macro: set.macro });
@@ -179,7 +178,7 @@ export function assemble(f: Findings): AssembleResult {
     maskBytes === 0n ? "bitmap" : maskBytes === 4n ? "u32" : maskBytes === 8n ? "u64" : undefined;
   if (!mask) {
     diagnostics.push(
-      importDiagnostic("RC812", header, undefined, `an integer of ${maskBytes ?? "unknown"} bytes`),
+      diagnose("RC812", header, undefined, `an integer of ${maskBytes ?? "unknown"} bytes`),
     );
   }
   const cacheReg: CacheRegDispatch =

@@ -7,9 +7,8 @@
  * Pure: text in, entries or diagnostics out.
  */
 import * as path from "node:path";
-import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
+import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
 import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
-import { importDiagnostic } from "./messages";
 
 export { splitCommand } from "../toolchain/compile-db";
 
@@ -28,8 +27,8 @@ export function parseCompileDb(file: SourceFile): CompileDbResult {
     ok: false,
     diagnostics: db.problems.map((p) =>
       p.entry === undefined
-        ? importDiagnostic("RC801", file, undefined, file.displayPath, p.why)
-        : importDiagnostic("RC802", file, undefined, p.entry, p.why),
+        ? diagnose("RC801", file, undefined, file.displayPath, p.why)
+        : diagnose("RC802", file, undefined, p.entry, p.why),
     ),
   };
 }

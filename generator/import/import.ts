@@ -15,13 +15,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { loadModel } from "../generate/produce";
-import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
+import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
 import { errnoText } from "../core/spec/parse";
 import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import { parseCompileDb, type CompileEntry } from "./compile-db";
 import { emitSpec } from "./emit-spec";
-import { importDiagnostic } from "./messages";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
 import { listProfiles, nearestProfile, parseKernelVersion } from "./profile";
@@ -73,7 +72,7 @@ function readSource(
     const empty = { displayPath: display, text: "" };
     return {
       ok: false,
-      diagnostic: importDiagnostic("RC800", empty, undefined, display, errnoText(err)),
+      diagnostic: diagnose("RC800", empty, undefined, display, errnoText(err)),
     };
   }
 }
@@ -119,7 +118,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     .filter((e) => e.file.includes(KVM_DIR) && e.file.endsWith(".c"))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   if (units.length === 0) {
-    return failed([importDiagnostic("RC803", dbRead.file, undefined, db.entries.length)]);
+    return failed([diagnose("RC803", dbRead.file, undefined, db.entries.length)]);
   }
   const preferred = units.find((u) => u.file.endsWith("/" + PREFERRED_UNIT)) ?? units[0];
   const root = preferred.file.slice(0, preferred.file.lastIndexOf(KVM_DIR));
@@ -138,7 +137,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   } catch (err) {
     const shown = req.display(kvmDir);
     return failed([
-      importDiagnostic("RC800", { displayPath: shown, text: "" }, undefined, shown, errnoText(err)),
+      diagnose("RC800", { displayPath: shown, text: "" }, undefined, shown, errnoText(err)),
     ]);
   }
   const texts = new Map<string, SourceFile>();
@@ -151,7 +150,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   if (sets.length === 0) {
     const shown = req.display(kvmDir);
     return failed([
-      importDiagnostic("RC806", { displayPath: shown, text: "" }, undefined, shown, texts.size),
+      diagnose("RC806", { displayPath: shown, text: "" }, undefined, shown, texts.size),
     ]);
   }
 
@@ -162,7 +161,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     const unit = unitFor(set, kvmUnits);
     const file = texts.get(set.file)!;
     if (!unit) {
-      diagnostics.push(importDiagnostic("RC807", file, undefined, set.macro, file.displayPath));
+      diagnostics.push(diagnose("RC807", file, undefined, set.macro, file.displayPath));
       continue;
     }
     if (plan.size === 0) plan.set(unit, treeProbeItems(registerEnum.value));
@@ -187,18 +186,11 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
       if (result.kind === "no-compiler") {
         environment = true;
         diagnostics.push(
-          importDiagnostic(
-            "RC809",
-            dbRead.file,
-            undefined,
-            unit.argv[0],
-            unitShown,
-            result.message,
-          ),
+          diagnose("RC809", dbRead.file, undefined, unit.argv[0], unitShown, result.message),
         );
       } else if (result.kind === "compile") {
         diagnostics.push(
-          importDiagnostic(
+          diagnose(
             "RC808",
             dbRead.file,
             undefined,
@@ -208,8 +200,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
             result.stderr,
           ),
         );
-      } else
-        diagnostics.push(importDiagnostic("RC810", dbRead.file, undefined, what, result.message));
+      } else diagnostics.push(diagnose("RC810", dbRead.file, undefined, what, result.message));
       continue;
     }
     for (const [k, v] of result.values) values.set(k, v);
@@ -247,7 +238,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   const profileRead = profile ? readSource(profilePath, req.display(profilePath)) : undefined;
   if (!profile || !profileRead?.ok) {
     const shown = req.display(profilesDir);
-    return failed([importDiagnostic("RC813", { displayPath: shown, text: "" }, undefined)]);
+    return failed([diagnose("RC813", { displayPath: shown, text: "" }, undefined)]);
   }
   const text = emitSpec({
     tree: assembled.tree,
@@ -261,7 +252,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   });
   if (!checked.ok) {
     const why = checked.diagnostics.map((d) => d.message).join("; ");
-    return failed([importDiagnostic("RC814", dbRead.file, undefined, why)]);
+    return failed([diagnose("RC814", dbRead.file, undefined, why)]);
   }
   return { ok: true, text, tree: assembled.tree, profile: profile.file };
 }

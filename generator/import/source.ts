@@ -7,8 +7,7 @@
  *
  * Pure: file texts in, findings or diagnostics out.
  */
-import type { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
-import { importDiagnostic } from "./messages";
+import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
 
 export interface Enumerator {
   /** The C identifier, e.g. VCPU_REGS_R8. */
@@ -50,7 +49,7 @@ export function readRegisterEnum(header: SourceFile): EnumResult {
   if (!open) {
     return {
       ok: false,
-      diagnostics: [importDiagnostic("RC804", header, undefined, header.displayPath)],
+      diagnostics: [diagnose("RC804", header, undefined, header.displayPath)],
     };
   }
   const bodyStart = open.index + open[0].length;
@@ -60,13 +59,7 @@ export function readRegisterEnum(header: SourceFile): EnumResult {
     return {
       ok: false,
       diagnostics: [
-        importDiagnostic(
-          "RC805",
-          header,
-          span,
-          header.displayPath,
-          "the enum has no closing brace",
-        ),
+        diagnose("RC805", header, span, header.displayPath, "the enum has no closing brace"),
       ],
     };
   }
@@ -92,7 +85,7 @@ export function readRegisterEnum(header: SourceFile): EnumResult {
         const why = macro
           ? "nested preprocessor guards inside the enum"
           : `'${directive}' is not a guard the spec can express (it takes '#ifdef MACRO')`;
-        diagnostics.push(importDiagnostic("RC805", header, span, header.displayPath, why));
+        diagnostics.push(diagnose("RC805", header, span, header.displayPath, why));
       }
       continue;
     }
@@ -109,7 +102,7 @@ export function readRegisterEnum(header: SourceFile): EnumResult {
       } else if (piece.trim() !== "") {
         const span = { start: at, end: at + piece.length };
         diagnostics.push(
-          importDiagnostic(
+          diagnose(
             "RC805",
             header,
             span,

@@ -1,20 +1,27 @@
 /*
- * docs/errors.md, built from the catalog and the error baselines: for every
- * code, what it means, a real example (the bad spec and what regcache printed
- * for it, taken from tests/errors/) and how to fix it. errors.test.ts checks
- * the page is current; UPDATE_GOLDEN=1 rewrites it.
+ * docs/errors.md, built from the catalog and the error baselines: every code
+ * of the catalog with its stage, message and hint; for the spec's codes also
+ * what it means, a real example (the bad spec and what regcache printed for
+ * it, taken from tests/errors/) and how to fix it. errors.test.ts checks the
+ * page is current; UPDATE_GOLDEN=1 rewrites it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { messages, type DiagnosticCode } from "../../generator/core/diagnostics/catalog";
-import { importMessages } from "../../generator/import/messages";
-import { sizeMessages } from "../../generator/size/messages";
+import {
+  messages,
+  rangeOf,
+  RANGES,
+  type DiagnosticCode,
+} from "../../generator/core/diagnostics/catalog";
 import { SPECIAL } from "./cases";
 
 const here = __dirname;
 
+/** The codes of a spec's own stages (read, project, spec, sections): each has a baseline here. */
+export type SpecCode = Extract<DiagnosticCode, `RC0${string}` | `RC1${string}`>;
+
 /** What each code means and how to fix it, and the case that shows it best. */
-const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: string }> = {
+export const ABOUT: Record<SpecCode, { title: string; example: string; fix: string }> = {
   RC001: {
     title: "The spec (or a template) cannot be read",
     example: "missing-file",
@@ -232,39 +239,22 @@ const ABOUT: Record<DiagnosticCode, { title: string; example: string; fix: strin
   },
 };
 
-/** One message or hint of a catalog as a Markdown table cell: ‹n› where a value is filled in. */
+/** A template as a Markdown table cell: ‹n› where a value is filled in. */
 function cell(template: string): string {
   return template
-    .replace(/\{(\d+)(:x)?\}/g, "‹$1›")
+    .replace(/\{(\d+)(:\w+)?\}/g, "‹$1›")
     .replace(/\n/g, " ")
     .replace(/\|/g, "\\|");
 }
 
-/**
- * A command's diagnostic catalog (size's RC6xx, import's RC8xx) as the Markdown
- * table the docs show: one row per code in catalog order, message and hint as
- * the catalog has them. Built, never hand-copied, so the page cannot drift.
- */
-export function catalogTable(catalog: Record<string, { text: string; hint: string }>): string {
-  return [
-    "| code | message | hint |",
-    "|---|---|---|",
-    ...Object.entries(catalog).map(
-      ([code, e]) => `| ${code} | ${cell(e.text)} | ${cell(e.hint)} |`,
-    ),
-  ].join("\n");
-}
+/** A template as inline code: {n} for every form of placeholder, line breaks shown as \n. */
+export const code = (template: string) =>
+  `\`${template.replace(/\{(\d+):\w+\}/g, "{$1}").replace(/\n/g, "\\n")}\``;
 
-/** docs/size-report.md, whose "Diagnostics of the size command" table is catalogTable(sizeMessages). */
+const about = (c: string) => (ABOUT as Record<string, (typeof ABOUT)[SpecCode] | undefined>)[c];
+
+/** docs/size-report.md, whose diagnostics section points here. */
 export const sizeReportPagePath = path.join(here, "..", "..", "docs", "size-report.md");
-
-/** The size report page with its diagnostics table rebuilt from the catalog. */
-export function sizeReportPage(current: string): string {
-  const start = current.indexOf("| code | message | hint |");
-  if (start < 0) throw new Error(`${sizeReportPagePath} has no diagnostics table`);
-  const end = current.indexOf("\n\n", start);
-  return current.slice(0, start) + catalogTable(sizeMessages) + current.slice(end);
-}
 
 /** The diagnostic blocks of one code in a baseline, each from its first line to the next diagnostic. */
 function blocksOf(stderr: string, code: string): string[] {
@@ -276,80 +266,82 @@ function blocksOf(stderr: string, code: string): string[] {
     .map((b) => b.replace(/\n\d+ errors?; nothing was written\n$/, "\n"));
 }
 
+/** The example of a spec's code: its case in tests/errors/ and the blocks of its baseline. */
+function example(code: string, name: string): string[] {
+  const out: string[] = [];
+  if (SPECIAL[name]) out.push(`Example: ${SPECIAL[name].about} (\`tests/errors/${name}\`):`, "");
+  else {
+    const text = fs.readFileSync(path.join(here, `${name}.yaml`), "utf8");
+    const lines = text.split("\n");
+    const shown =
+      /^[\x09\x0a\x20-\x7e\u00a0-\uffff]*$/.test(text) &&
+      !text.includes("\r") &&
+      lines.length <= 16 &&
+      text.length < 900;
+    out.push(`Example: \`tests/errors/${name}.yaml\``);
+    if (shown) out.push("", "```yaml", text.replace(/\n$/, ""), "```");
+    out.push("");
+  }
+  const stderr = fs.readFileSync(path.join(here, `${name}.stderr`), "utf8");
+  out.push("```text", ...blocksOf(stderr, code).map((b) => b.replace(/\n$/, "")), "```", "");
+  return out;
+}
+
 export function errorsPage(): string {
+  const codes = Object.keys(messages) as DiagnosticCode[];
+  const span = (r: (typeof RANGES)[number]) =>
+    `RC${String(r.first).padStart(3, "0")}–RC${String(r.last).padStart(3, "0")}`;
   const out: string[] = [
     "# regcache diagnostics",
     "",
-    "<!-- Built by tests/errors/docs.ts from generator/core/diagnostics/catalog.ts and the baselines in tests/errors/;",
-    "     `UPDATE_GOLDEN=1 npx jest tests/errors` rebuilds it. Do not edit by hand. -->",
+    "<!-- Built by tests/errors/docs.ts from the catalog in generator/core/diagnostics/ and the",
+    "     baselines in tests/errors/; `UPDATE_GOLDEN=1 npx jest tests/errors` rebuilds it. Do not edit by hand. -->",
     "",
-    "Every problem regcache finds in a spec is printed as",
-    "`file:line:col: error RCxxx: message`, then the source line with the problem underlined, then a",
-    "`= help:` line. Lines and columns count from 1; columns count characters (code points), so an",
-    "accented letter or an emoji is one column. All problems are reported in one run, nothing is written,",
-    "and the exit code is 2. The codes are stable: scripts may match on them.",
+    "Every problem regcache finds in its input is printed as",
+    "`file:line:col: error RCxxx: message` (`file: error RCxxx: message` where the problem has no",
+    "position), then the source line with the problem underlined, then a `= help:` line. Lines and",
+    "columns count from 1; columns count characters (code points), so an accented letter or an emoji",
+    "is one column. All problems are reported in one run and nothing is written; the exit code is 2",
+    "(3 where the environment is at fault, such as a compiler that is not installed). The codes are",
+    "stable: scripts may match on them.",
     "",
-    "An internal error (a bug in regcache, never a mistake in the spec) prints one line,",
+    "An internal error (a bug in regcache, never a mistake in the input) prints one line,",
     "`regcache: internal error: …`, and exits 70; run again with `--debug` for the stack trace.",
     "",
     "Every example below is real output, checked by the test suite (`tests/errors/<case>.yaml` beside",
-    "`<case>.stderr`).",
+    "`<case>.stderr`). In a message or hint, {0}, {1}… stand for the names and values filled in",
+    "(‹0›, ‹1›… in the tables).",
     "",
-    "| code | meaning |",
-    "| --- | --- |",
-    ...Object.keys(messages).map(
-      (code) => `| [${code}](#${code.toLowerCase()}) | ${ABOUT[code as DiagnosticCode].title} |`,
+    "## Codes by stage",
+    "",
+    "| codes | stage | what it reads |",
+    "| --- | --- | --- |",
+    ...RANGES.map((r) => `| ${span(r)} | ${r.stage} | ${r.about} |`),
+    "",
+    "The codes in between are unassigned: building the model and printing the targets find nothing",
+    "a checked spec can get wrong.",
+    "",
+    "| code | stage | meaning |",
+    "| --- | --- | --- |",
+    ...codes.map(
+      (c) =>
+        `| [${c}](#${c.toLowerCase()}) | ${rangeOf(c)!.stage} | ${about(c)?.title ?? cell(messages[c].message)} |`,
     ),
     "",
   ];
-  for (const code of Object.keys(messages) as DiagnosticCode[]) {
-    const about = ABOUT[code];
-    const entry = messages[code];
-    out.push(
-      `## ${code}`,
-      "",
-      `**${about.title}.** Message: \`${entry.text}\`${entry.hint ? `; help: \`${entry.hint}\`` : ""}.`,
-      "",
-    );
-    const name = about.example;
-    const yamlFile = path.join(here, `${name}.yaml`);
-    if (SPECIAL[name]) out.push(`Example: ${SPECIAL[name].about} (\`tests/errors/${name}\`):`, "");
-    else {
-      const text = fs.readFileSync(yamlFile, "utf8");
-      const lines = text.split("\n");
-      const shown =
-        /^[\x09\x0a\x20-\x7e\u00a0-\uffff]*$/.test(text) &&
-        !text.includes("\r") &&
-        lines.length <= 16 &&
-        text.length < 900;
-      out.push(`Example: \`tests/errors/${name}.yaml\``);
-      if (shown) out.push("", "```yaml", text.replace(/\n$/, ""), "```");
-      out.push("");
+  for (const c of codes) {
+    const entry = messages[c];
+    const known = about(c);
+    const stage = rangeOf(c)!.stage;
+    const said = `Message: ${code(entry.message)}${entry.hint ? `; help: ${code(entry.hint)}` : ""}.`;
+    out.push(`## ${c}`, "");
+    if (!known) {
+      out.push(`**Stage: ${stage}.** ${said}`, "");
+      continue;
     }
-    const stderr = fs.readFileSync(path.join(here, `${name}.stderr`), "utf8");
-    out.push(
-      "```text",
-      ...blocksOf(stderr, code).map((b) => b.replace(/\n$/, "")),
-      "```",
-      "",
-      `**Fix:** ${about.fix}`,
-      "",
-    );
+    out.push(`**${known.title}.** Stage: ${stage}. ${said}`, "");
+    out.push(...example(c, known.example), `**Fix:** ${known.fix}`, "");
   }
-  out.push(
-    "## Codes of the other commands",
-    "",
-    "`regcache size` has its own catalog, RC600–RC6xx, for its options, budget and config files and",
-    "compile databases: [docs/size-report.md](size-report.md#diagnostics-of-the-size-command-rc6xx).",
-    "",
-    '`regcache import` reads a kernel tree (docs/kernel.md, "Adopting regcache in a kernel tree") and',
-    "reports with codes RC8xx (`generator/import/messages.ts`). Each prints as `file: error CODE:",
-    "message` (with a position where the problem has one), then a `= help:` line; the exit code is 2 and",
-    "nothing is written. ‹n› marks where a name or value is filled in.",
-    "",
-    catalogTable(importMessages),
-    "",
-  );
   return out.join("\n");
 }
 

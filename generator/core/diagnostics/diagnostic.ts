@@ -1,9 +1,10 @@
 /*
  * Diagnostics are data: every stage returns the problems it found instead of
  * throwing, each with a code from the catalog, a span in a source file, and a
- * message. Printing them is the CLI's job (formatDiagnostic).
+ * message. diagnose() makes one from the catalog (the one place a template is
+ * filled); formatDiagnostic() prints it. Pure.
  */
-import { messages, type DiagnosticCode } from "./catalog";
+import { messages, type CatalogEntry, type DiagnosticCode, type Severity } from "./catalog";
 import { WIDE_RANGES } from "./east-asian-width";
 
 export interface Span {
@@ -19,9 +20,9 @@ export interface SourceFile {
 }
 
 export interface Diagnostic {
-  /** A code from a catalog: ../messages.ts (core) or size/messages.ts (the size command). */
+  /** A code of the catalog (catalog.ts). */
   readonly code: `RC${number}`;
-  readonly severity: "error" | "warning";
+  readonly severity: Severity;
   readonly message: string;
   readonly hint: string;
   readonly file: SourceFile;
@@ -46,24 +47,39 @@ const UNPRINTABLE =
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-function fill(template: string, args: readonly (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (_, i: string) => {
+/**
+ * A catalog template with its values filled in: {n} is value n cut at
+ * MAX_QUOTED characters, {n:whole} value n uncut, {n:lines} value n uncut with
+ * its line breaks kept, {n:x} a number in hexadecimal. Control characters in
+ * every value are escaped by printable(), whatever the code, so no value can
+ * start a line or drive the terminal.
+ */
+export function fill(template: string, args: readonly (string | number | bigint)[]): string {
+  return template.replace(/\{(\d+)(?::(x|lines|whole))?\}/g, (_, i: string, form?: string) => {
     const arg = args[Number(i)];
-    return typeof arg === "string" ? printable(arg) : String(arg ?? "");
+    if (arg === undefined) return "";
+    if (typeof arg !== "string") return form === "x" ? `0x${arg.toString(16)}` : String(arg);
+    if (form === "lines")
+      return arg
+        .split("\n")
+        .map((line) => printable(line, Infinity))
+        .join("\n");
+    return printable(arg, form === "whole" ? Infinity : MAX_QUOTED);
   });
 }
 
+/** The diagnostic of `code`, its message and hint filled with `args`. */
 export function diagnose(
   code: DiagnosticCode,
   file: SourceFile,
   span: Span | undefined,
-  ...args: (string | number)[]
+  ...args: (string | number | bigint)[]
 ): Diagnostic {
-  const entry = messages[code];
+  const entry: CatalogEntry = messages[code];
   return {
     code,
-    severity: "error",
-    message: fill(entry.text, args),
+    severity: entry.severity,
+    message: fill(entry.message, args),
     hint: fill(entry.hint, args),
     file,
     span,

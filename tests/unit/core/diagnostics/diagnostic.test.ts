@@ -1,5 +1,5 @@
 /*
- * How a diagnostic is printed (generator/core/diagnostics/diagnostic.ts), exactly: the
+ * How a diagnostic is made and printed (generator/core/diagnostics/diagnostic.ts), exactly: the
  * location (line and column of an offset, CRLF and empty lines included), the
  * underline's width under wide, combining and control characters (terminal
  * columns, from Unicode's East Asian Width: W and F take two), the window cut
@@ -7,15 +7,17 @@
  * and the order diagnostics are listed in. Each expected value is written out
  * by hand.
  */
+import { messages, type DiagnosticCode } from "../../../../generator/core/diagnostics/catalog";
 import {
   diagnose,
+  fill,
   formatDiagnostic,
   lineColOf,
   printable,
   sortDiagnostics,
   type Diagnostic,
   type Span,
-} from "../../generator/core/diagnostics/diagnostic";
+} from "../../../../generator/core/diagnostics/diagnostic";
 
 const at = (text: string, span: Span | undefined, extra: Partial<Diagnostic> = {}): Diagnostic => ({
   code: "RC104",
@@ -246,6 +248,69 @@ describe("a user's value in a message", () => {
     const short = diagnose("RC104", file, undefined, "rqx");
     expect(full.message).toBe("unknown register 'rqx'; did you mean 'rax'?");
     expect(short.message).toBe("unknown register 'rqx'");
+  });
+});
+
+describe("fill: every value of every template, the same way", () => {
+  test.each([
+    ["a string", "'{0}'", ["x"], "'x'"],
+    ["an escape sequence is escaped", "'{0}'", ["\x1b[2J"], "'\\u{1b}[2J'"],
+    ["a line break is escaped", "'{0}'", ["a\nb"], "'a\\nb'"],
+    ["a CR and a tab", "'{0}'", ["a\rb\tc"], "'a\\rb\\tc'"],
+    ["a bidi override", "'{0}'", ["a\u202eb"], "'a\\u{202e}b'"],
+    ["a long value is cut", "{0}", ["y".repeat(130)], "y".repeat(119) + "…"],
+    ["a number", "{0} bytes", [12], "12 bytes"],
+    ["a bigint", "{0}", [2n ** 40n], "1099511627776"],
+    ["{n:x}: a number in hexadecimal", "{0:x}", [255], "0xff"],
+    ["{n:x}: a bigint in hexadecimal", "{0:x}", [2n ** 40n], "0x10000000000"],
+    ["a value used twice", "{0} and {0}", ["a"], "a and a"],
+    ["a missing value prints as nothing", "a{1}b", ["x"], "ab"],
+    ["{n:whole} is not cut", "{0:whole}", ["y".repeat(130)], "y".repeat(130)],
+    ["{n:whole} is escaped", "{0:whole}", ["a\x1bb\n"], "a\\u{1b}b\\n"],
+    ["{n:lines} keeps its line breaks", "{0:lines}", ["one\ntwo\n"], "one\ntwo\n"],
+    [
+      "{n:lines} escapes every other control character",
+      "{0:lines}",
+      ["\x1b[31mred\r\nnext\x07"],
+      "\\u{1b}[31mred\\r\nnext\\u{7}",
+    ],
+    ["{n:lines} is not cut", "{0:lines}", ["z".repeat(300)], "z".repeat(300)],
+  ] as const)("%s", (_name, template, args, want) => {
+    expect(fill(template, args)).toBe(want);
+  });
+
+  test("no value can put a control character into any code's message or hint", () => {
+    const file = { displayPath: "f", text: "" };
+    const hostile = "a\x1b]0;title\x07\r\n\u2028b";
+    const controls = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/u;
+    for (const code of Object.keys(messages) as DiagnosticCode[]) {
+      const d = diagnose(code, file, undefined, hostile, hostile, hostile, hostile);
+      const template = messages[code];
+      expect([code, controls.test(d.message), controls.test(d.hint)]).toEqual([code, false, false]);
+      // A line break only where the template has one or keeps a value's lines.
+      const breaks = (t: string) => t.includes("\n") || t.includes(":lines}");
+      if (!breaks(template.message))
+        expect([code, d.message.includes("\n")]).toEqual([code, false]);
+      if (!breaks(template.hint)) expect([code, d.hint.includes("\n")]).toEqual([code, false]);
+    }
+  });
+
+  test("diagnose takes the severity from the catalog", () => {
+    const file = { displayPath: "f", text: "" };
+    expect(diagnose("RC104", file, undefined, "x").severity).toBe(messages.RC104.severity);
+    expect(diagnose("RC700", file, undefined, "M", "").severity).toBe("error");
+  });
+
+  test("a compiler's output in RC808 keeps its lines, its escape sequences escaped", () => {
+    const file = { displayPath: "compile_commands.json", text: "" };
+    const stderr = "t.c:1:1: \x1b[01;31merror:\x1b[m unknown\n    1 | x\n";
+    const d = diagnose("RC808", file, undefined, "SVM_SET", "svm.c", 1, stderr);
+    expect(formatDiagnostic(d)).toBe(
+      "compile_commands.json: error RC808: the probe for SVM_SET did not compile with the flags" +
+        " of svm.c (exit 1):\n" +
+        "t.c:1:1: \\u{1b}[01;31merror:\\u{1b}[m unknown\n    1 | x\n\n" +
+        `  = help: ${messages.RC808.hint}\n`,
+    );
   });
 });
 

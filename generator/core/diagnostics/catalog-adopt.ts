@@ -1,0 +1,25 @@
+/*
+ * Catalog entries of the kernel adoption (RC700–RC799; the ranges are in
+ * catalog.ts): finding the register-cache block in a kernel's
+ * kvm_cache_regs.h so the generated header can stand in for it. Data only.
+ */
+import { error } from "./entry";
+
+export const adoptEntries = {
+  RC700: error(
+    "no register-cache block: found no line starting '#define {0}('{1}",
+    "pass the kernel's arch/x86/kvm/kvm_cache_regs.h (the block starts at the {0} macro)",
+  ),
+  RC701: error(
+    "'#define {0}' appears {1} times",
+    "the block must start at exactly one {0} macro definition; remove the extra ones",
+  ),
+  RC702: error(
+    "no definition of {0}() after the {1} macro",
+    "the block ends with the closing brace of {0}(); the header must define it after {1}",
+  ),
+  RC703: error(
+    "the body of {0}() never closes: no matching '}' before the end of the file",
+    "check the braces, comments and strings between this '{' and the end of the file",
+  ),
+} as const;

@@ -29,7 +29,8 @@ import {
   type SourceFile,
   type Span,
 } from "../core/diagnostics/diagnostic";
-import { decodeSpec, errnoText } from "../core/spec/parse";
+import { decodeSpec } from "../core/spec/parse";
+import { errnoText } from "../util/errno";
 import { didYouMean } from "../util/suggest";
 import { resolveSpecArg } from "../generate/specs";
 import type { CStyle } from "../core/model/types";

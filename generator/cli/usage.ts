@@ -25,7 +25,7 @@ import * as path from "node:path";
 import type { Argv } from "yargs";
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
 import type { Io } from "./io";
-import { errnoText } from "../core/spec/parse";
+import { errnoText } from "../util/errno";
 
 /** A usage error found after parsing: what is wrong, and what to do. Exit 2. */
 export interface UsageProblem {

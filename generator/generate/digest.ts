@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256 } from "../targets/banner";
+import { sha256 } from "../util/hash";
 import { packageRoot } from "../util/paths";
 
 /** The targets whose code is digested apart: "c" (targets/c/, kernel/ and render/) and "ts" (targets/ts/). */

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { loadModel } from "../generate/produce";
 import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
-import { errnoText } from "../core/spec/parse";
+import { errnoText } from "../util/errno";
 import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import { parseCompileDb, type CompileEntry } from "./compile-db";

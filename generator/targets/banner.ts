@@ -5,7 +5,9 @@
  * body was produced (the generator's code, the templates, library versions),
  * so a line of a generated file changes only when its code does.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../util/hash";
+
+export { sha256 };
 
 export interface BannerInfo {
   readonly version: string;
@@ -19,9 +21,6 @@ export interface ParsedBanner {
   readonly bodyHash: string;
   readonly body: string;
 }
-
-export const sha256 = (text: string): string =>
-  createHash("sha256").update(text, "utf8").digest("hex");
 
 /**
  * Text safe inside a block comment: cannot close it, cannot break the line,

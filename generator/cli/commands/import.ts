@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Argv } from "yargs";
 import { importTree } from "../../import/import";
 import { ExitCode, type Io } from "../io";
-import { errnoText } from "../../core/spec/parse";
+import { errnoText } from "../../util/errno";
 import { displayPathOf, printDiagnostics } from "../common";
 import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
 

@@ -6,7 +6,7 @@
 import type AjvClass from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "node:fs";
-import { sha256 } from "../../targets/banner";
+import { sha256 } from "../../util/hash";
 import { diagnose, type Diagnostic } from "../diagnostics/diagnostic";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import { didYouMean, nearestAll } from "../../util/suggest";

@@ -8,10 +8,13 @@
  * compared). The caches are private to the benchmark. Edge: spawns processes.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { log, mustSucceed, regcache, ROOT, type BenchContext } from "./common";
 import type { CheckResult } from "./results";
 import { sampled, summarize, timeCommand } from "./stats";
+
+const loadAverage = () => os.loadavg().map((x) => Number(x.toFixed(2)));
 
 export function benchCheck(ctx: BenchContext): CheckResult {
   const n = ctx.runs(21);
@@ -42,6 +45,7 @@ export function benchCheck(ctx: BenchContext): CheckResult {
   timeCommand(process.execPath, ["-e", "0"]);
   if (!fs.existsSync(warmCache)) log(`check: warning: the warm-up left no cache in ${warmCache}`);
 
+  const loadBefore = loadAverage();
   const node: number[] = [];
   const warm: number[] = [];
   const cold: number[] = [];
@@ -69,5 +73,7 @@ export function benchCheck(ctx: BenchContext): CheckResult {
     pairRatio: summarize(node.map((t, i) => warm[i]! / t)),
     cold: coldS,
     coldRatio: coldS.median / nodeS.median,
+    loadAverage: { before: loadBefore, after: loadAverage() },
+    cores: os.cpus().length,
   };
 }

@@ -41,6 +41,9 @@ export interface CheckResult extends Carried {
   /** `regcache check` with an empty output cache (absent in results of older runs). */
   readonly cold?: Sampled;
   readonly coldRatio?: number;
+  /** os.loadavg() when the rounds began and ended. */
+  readonly loadAverage?: { before: readonly number[]; after: readonly number[] };
+  readonly cores?: number;
 }
 
 export interface GenerateResult extends Carried {

@@ -1,5 +1,5 @@
 /*
- * `mask: bitmap` beyond 64 registers: a seeded synthetic spec (bench/synth-spec.js,
+ * `mask: bitmap` beyond 64 registers: a seeded synthetic spec (bench/synth-spec.ts,
  * 200 registers, 4 backends, guarded runs) generated, compiled with -Werror by
  * gcc and clang (when installed), under several guard settings, and run with
  * tests/bitmap/driver.c. The driver checks the bit helpers against a reference
@@ -12,29 +12,13 @@ import * as path from "node:path";
 import { generate } from "../../generator/generate/produce";
 import { fileTempDir } from "../helpers/temp";
 import type { CStyle } from "../../generator/core/model/types";
-
-interface SynthRegister {
-  readonly name: string;
-  readonly when?: string;
-}
-interface SynthSpec {
-  readonly registers: {
-    readonly gpr: readonly (string | SynthRegister)[];
-    readonly extended: readonly (string | SynthRegister)[];
-  };
-  readonly backends: Record<string, { lazy?: string[]; available?: string[] }>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const synth = require("../../bench/synth-spec") as {
-  synthSpec: (o: { registers: number; seed?: number; backends?: number }) => SynthSpec;
-  toYaml: (spec: SynthSpec) => string;
-};
+import { synthSpec, toYaml } from "../../bench/synth-spec";
 
 const root = path.resolve(__dirname, "..", "..");
 const REGISTERS = 200;
 const SEED = 11;
-const spec = synth.synthSpec({ registers: REGISTERS, seed: SEED, backends: 4 });
-const yamlText = synth.toYaml(spec);
+const spec = synthSpec({ registers: REGISTERS, seed: SEED, backends: 4 });
+const yamlText = toYaml(spec);
 
 interface Reg {
   readonly name: string;
@@ -154,7 +138,7 @@ function buildAndRun(cc: string, cStyle: CStyle, defined: readonly string[], ext
   return stdout.trimEnd().split("\n");
 }
 
-describe(`mask: bitmap, ${REGISTERS} registers (bench/synth-spec.js seed ${SEED}), ${guards.length} guards`, () => {
+describe(`mask: bitmap, ${REGISTERS} registers (bench/synth-spec.ts seed ${SEED}), ${guards.length} guards`, () => {
   test("the spec needs more than one mask word", () => {
     expect(Math.ceil(regs.length / 64)).toBeGreaterThan(1);
     expect(regs.filter((r) => !r.guard).length).toBeGreaterThan(64);

@@ -1,19 +1,15 @@
 /*
- * bench/synth-spec.js, the benchmark's spec generator: seeded, deterministic,
+ * bench/synth-spec.ts, the benchmark's spec generator: seeded, deterministic,
  * and its specs are valid ones of the shape the benchmark says (N registers,
  * 4 backends, mask: bitmap, gprs and extended registers, guards, both list kinds).
  */
 import { loadModel } from "../../generator/generate/produce";
+import { synthSpec, toYaml } from "../../bench/synth-spec";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const synth = require("../../bench/synth-spec") as {
-  synthSpec: (o: { registers: number; seed?: number; backends?: number }) => unknown;
-  toYaml: (spec: unknown) => string;
-};
 const text = (registers: number, seed: number) =>
-  synth.toYaml(synth.synthSpec({ registers, seed, backends: 4 }));
+  toYaml(synthSpec({ registers, seed, backends: 4 }));
 
-describe("bench/synth-spec.js", () => {
+describe("bench/synth-spec.ts", () => {
   test("the same seed gives the same bytes; another seed another spec", () => {
     expect(text(256, 1)).toBe(text(256, 1));
     expect(text(256, 2)).not.toBe(text(256, 1));

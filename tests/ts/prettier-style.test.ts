@@ -26,12 +26,7 @@ import { bracketed, constant } from "../../generator/targets/ts/structures";
 import { randomSpec, specYaml, type RandomSpec } from "../fuzz/arbitrary";
 import { repoRoot } from "./runtime-build";
 import type { Model } from "../../generator/core/model/types";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { synthSpec, toYaml } = require("../../bench/synth-spec.js") as {
-  synthSpec: (o: { registers: number; seed: number; backends: number }) => unknown;
-  toYaml: (spec: unknown) => string;
-};
+import { synthSpec, toYaml } from "../../bench/synth-spec";
 
 function model(specText: string, req: Partial<GenerateRequest> = {}): Model {
   const r = loadModel({ specPath: "t.yaml", specText, ...req });

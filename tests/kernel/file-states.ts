@@ -8,6 +8,10 @@
  *
  * The change time is left out on purpose: hard-linking a file (variants.ts,
  * `cp -al`) changes its link count and so its ctime without writing it.
+ * Bytes are not hashed (the cached trees hold tens of thousands of files): a
+ * rewrite of the same size within one timestamp tick of the snapshot would go
+ * unseen, which the proofs' minutes of work after it do not allow in practice;
+ * the pristine header is hashed separately (trees.ts, entryProblem).
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -3,6 +3,12 @@
 // and every subprocess the file starts use it); after the file and all its
 // afterAll hooks, anything left there fails the file ("left in TMPDIR: …"),
 // and the directory is removed. So no test can leak temporary files unseen.
+//
+// The directory, regcache-test-*, is made in $REGCACHE_PRIVATE_TMP_PARENT when
+// set, else in os.tmpdir(). .ci/with-private-tmp sets it to a directory of its
+// own, outside the TMPDIR it checks: a process killed before the teardown
+// (StrykerJS ending a mutant's timed-out run with SIGKILL) leaves its private
+// directory there, where it fails nothing and is removed with the run.
 "use strict";
 const fs = require("node:fs");
 const os = require("node:os");
@@ -11,7 +17,8 @@ const { TestEnvironment } = require("jest-environment-node");
 
 class PrivateTmpEnvironment extends TestEnvironment {
   constructor(config, context) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-test-"));
+    const parent = process.env.REGCACHE_PRIVATE_TMP_PARENT || os.tmpdir();
+    const dir = fs.mkdtempSync(path.join(parent, "regcache-test-"));
     // As /tmp is: a daemon a test starts may drop root (distccd runs as 'distcc' or 'nobody').
     fs.chmodSync(dir, 0o1777);
     const saved = process.env.TMPDIR;
@@ -25,11 +32,15 @@ class PrivateTmpEnvironment extends TestEnvironment {
   async teardown() {
     if (this.tornDown) return; // jest may call it twice
     this.tornDown = true;
-    await super.teardown();
-    if (this.savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = this.savedTmp;
-    const left = fs.readdirSync(this.privateTmp).sort();
-    fs.rmSync(this.privateTmp, { recursive: true, force: true });
+    let left;
+    try {
+      await super.teardown();
+    } finally {
+      if (this.savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = this.savedTmp;
+      left = fs.readdirSync(this.privateTmp).sort();
+      fs.rmSync(this.privateTmp, { recursive: true, force: true });
+    }
     if (left.length > 0)
       throw new Error(
         `${path.basename(this.testPath)} left in TMPDIR: ${left.join(", ")} (clean up temporary files)`,

@@ -29,6 +29,7 @@ import {
   SymbolTable,
   totalSize,
 } from "./compare";
+import { changedFiles, fileStates, FileStates } from "./file-states";
 import { compileProbe, probeSource, specFacts } from "./probe";
 import {
   CACHE_REGS_HEADER,
@@ -115,18 +116,11 @@ function generate(spec: string, outDir: string, allCached: boolean): string {
   return fs.readFileSync(path.join(outDir, GENERATED_HEADER), "utf8");
 }
 
-/** Files under `dir` modified at or after `since` (ms). */
-function modifiedSince(dir: string, since: number): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && fs.statSync(p).mtimeMs >= since) found.push(p);
-    }
-  };
-  walk(dir);
-  return found;
+/** Each object's modification time (ns); `cp -a` keeps it, a rebuild changes it. */
+function objectMtimes(buildDir: string, objects: readonly string[]): Map<string, bigint> {
+  return new Map(
+    objects.map((o) => [o, fs.statSync(path.join(buildDir, o), { bigint: true }).mtimeNs]),
+  );
 }
 
 function describeDifferences(c: BuildComparison): string {
@@ -145,7 +139,10 @@ const KERNELS = [
 describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   let tree: KernelTree;
   let work: string;
-  let started: number;
+  /** The cached tree as prepared, before anything else ran. */
+  let treeBefore: FileStates;
+  /** The generated variant's objects as copied from the cache, before its build. */
+  let copiedObjects: Map<string, bigint>;
   let objects: string[];
   let reference: Build;
   let generated: Build;
@@ -156,7 +153,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   beforeAll(() => {
     tree = prepareTree(sourcePackage(series), log);
     log(`${series}: tree ${tree.root}`);
-    started = Date.now() - 1000;
+    treeBefore = fileStates(tree.root);
     work = fs.mkdtempSync(path.join(os.tmpdir(), `regcache-kernel-${series}-`));
     objects = kvmObjects(tree);
     reference = symbols(tree.buildDir, objects, "reference");
@@ -176,6 +173,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
       [CACHE_REGS_HEADER]: adopted.text,
       [path.join(path.dirname(CACHE_REGS_HEADER), GENERATED_HEADER)]: genText,
     });
+    copiedObjects = objectMtimes(generatedVariant.buildDir, objects);
     buildKvm(generatedVariant);
     generated = symbols(generatedVariant.buildDir, objects, "generated");
     log(
@@ -205,9 +203,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
       "arch/x86/kvm/kvm_cache_regs_gen.h",
     );
     expect(dependents.length).toBeGreaterThan(10);
-    const stale = dependents.filter(
-      (o) => fs.statSync(path.join(generatedVariant.buildDir, o)).mtimeMs < started,
-    );
+    const built = objectMtimes(generatedVariant.buildDir, dependents);
+    const stale = dependents.filter((o) => built.get(o) === copiedObjects.get(o));
     expect(stale).toEqual([]);
   });
 
@@ -287,6 +284,6 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   test("the cached tree is untouched (pristine header hash, no file modified)", () => {
     expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();
     expect(fs.existsSync(path.join(tree.srcDir, "arch/x86/kvm", GENERATED_HEADER))).toBe(false);
-    expect(modifiedSince(tree.root, started)).toEqual([]);
+    expect(changedFiles(treeBefore, fileStates(tree.root))).toEqual([]);
   });
 });

@@ -52,6 +52,9 @@ const commands: readonly CommandEntry[] = [
   },
 ];
 
+/** The commands, by name, in the order --help lists them. */
+export const COMMAND_NAMES: readonly string[] = commands.map((c) => c.name);
+
 const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage,
 3 environment failure (missing compiler, unwritable output), 70 a bug in regcache.
 Docs: README.md. Spec format: spec/regcache.schema.json.`;
@@ -88,7 +91,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .alias("h", "help")
     .version()
     .epilogue(EPILOGUE)
-    .wrap(Math.min(100, yargs().terminalWidth()))
+    // Wrapped to a terminal only: help read by a program (or docs/commands.md) is the same anywhere.
+    .wrap(io.isTTY ? Math.min(100, yargs().terminalWidth()) : null)
     .exitProcess(false)
     .fail((msg, err) => {
       // A coerce function's UsageError arrives as err; any other error is a bug.

@@ -1,5 +1,5 @@
 /*
- * Line endings are not drift (issue 13, item 3): a spec checked out with CRLF
+ * Line endings are not drift: a spec checked out with CRLF
  * (git's autocrlf) gives the same input hash, so in-step output stays in step;
  * generated files that differ only in line endings are drift reported as just
  * that, whatever the spec's and the banner's line endings.

@@ -1,5 +1,5 @@
 /*
- * The same tree is in step however its paths are typed (issue 13, item 2):
+ * The same tree is in step however its paths are typed:
  * the project file is found by walking up, the command line overrides it, and
  * every banner records one shell-quoted command relative to one anchor (the
  * project file's directory, else the output directory's parent), so it is the

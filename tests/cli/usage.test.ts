@@ -1,5 +1,5 @@
 /*
- * Usage errors stop everything before any work (issue 13, item 1): every
+ * Usage errors stop everything before any work: every
  * command × every kind of bad argument exits 2 with one `regcache: error:`
  * line (a "did you mean" where a name was misspelt), prints no stack trace,
  * leaves the project byte for byte and mtime for mtime as it was, and runs

@@ -1,6 +1,6 @@
 /*
- * One collision check for every identifier any target emits (issue 13,
- * item 4; generator/core/spec/identifiers.ts holds the pipeline's order).
+ * One collision check for every identifier any target emits
+ * (generator/core/spec/identifiers.ts holds the pipeline's order).
  *
  * 1. Completeness: every identifier the emitted files define (C headers and
  *    TypeScript, every spec in spec/, every option) is listed in the model's

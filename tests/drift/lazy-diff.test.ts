@@ -1,6 +1,6 @@
 /*
  * `regcache check` on a tree that is in step must not load the diff library
- * (start-up time is a feature, issue 8); it loads it once there is a difference.
+ * (start-up time is a feature); it loads it once there is a difference.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -136,7 +136,7 @@ describe("regcache watch", () => {
   });
 });
 
-describe("regcache watch, issue 13", () => {
+describe("regcache watch: paths, line endings and usage", () => {
   let project: string;
   beforeEach(() => {
     project = tempProject("watch13");

@@ -1,6 +1,6 @@
 /*
  * The extended registers' readers, the raw cached pair and cache_reg's
- * dispatch, case by case (issue 14 item 6): each case sets up one simulated
+ * dispatch, case by case: each case sets up one simulated
  * backend (its hardware table, spec/x86-kvm.yaml's generated sets), runs a
  * few accessor calls after VM-exit and says what each must return and how
  * many times cache_reg must have run by then. The same table runs three

@@ -1,5 +1,5 @@
 /*
- * The runtime's behaviour tests (issue 3): the handler suite on the
+ * The runtime's behaviour tests: the handler suite on the
  * simulated vmx, svm and tdx backends, built against each spec's headers
  * and against its --all-cached headers, which must behave identically.
  *

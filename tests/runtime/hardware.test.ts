@@ -1,5 +1,5 @@
 /*
- * The simulated hardware is independent of the generator (issue 18): for the
+ * The simulated hardware is independent of the generator: for the
  * shipped specs it is written by hand, for any other spec read from the spec
  * file without parse/validate/model. These tests hold the sources to each
  * other and show that a generated set which calls a lazily loaded register

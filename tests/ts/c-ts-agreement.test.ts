@@ -1,5 +1,5 @@
 /*
- * Agreement test (formerly "the differential test"): the C runtime and the
+ * Agreement test (a differential test): the C runtime and the
  * TypeScript runtime, each built against the same spec's generated output
  * (C headers, registers.ts) and the same hand-written hardware table, run
  * the same seeded cases and must agree. Both sides take the one model, so

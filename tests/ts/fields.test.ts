@@ -1,6 +1,6 @@
 /*
  * The ts target's vCPU fields follow the spec's accessors wherever their C
- * field is (issue 14 item 6): a field straight in vcpu->arch, behind a pointer
+ * field is: a field straight in vcpu->arch, behind a pointer
  * or a member (walk_mmu->pdptrs, mmu->root.cr3, shadow.cr4), indexed or not.
  * Each case's registers.ts type-checks in strict mode, and its reader returns
  * what cacheReg stored at that path, calling it once.

@@ -8,15 +8,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { tempDir } from "../helpers/temp";
-import { thrown } from "./helpers";
+import { tempDir } from "../../helpers/temp";
+import { thrown } from "../../drift/helpers";
 import {
   applyPlan,
   LOCK_NAME,
   OutputBusyError,
   readOutputTree,
   withOutputLock,
-} from "../../generator/output/writer";
+} from "../../../generator/output/writer";
 
 const BANNER =
   "/*\n" +

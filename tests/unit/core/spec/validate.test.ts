@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runCli, tempDir } from "../helpers/capture";
+import { runCli, tempDir } from "../../../helpers/capture";
 
 const base = `regcache: 1
 name: t

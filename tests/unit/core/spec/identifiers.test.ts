@@ -14,11 +14,11 @@
 import fc from "fast-check";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateAll, loadModel } from "../../generator/generate/produce";
-import { lineColOf } from "../../generator/core/diagnostics/diagnostic";
-import type { CStyle } from "../../generator/core/model/types";
+import { generateAll, loadModel } from "../../../../generator/generate/produce";
+import { lineColOf } from "../../../../generator/core/diagnostics/diagnostic";
+import type { CStyle } from "../../../../generator/core/model/types";
 
-const repoRoot = path.resolve(__dirname, "..", "..");
+const repoRoot = path.resolve(__dirname, "..", "..", "..", "..");
 const specs = fs
   .readdirSync(path.join(repoRoot, "spec"))
   .filter((f) => f.endsWith(".yaml"))

@@ -9,8 +9,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { tempDir } from "../helpers/temp";
-import { thrown } from "./helpers";
+import { tempDir } from "../../helpers/temp";
+import { thrown } from "../../drift/helpers";
 import {
   applyPlan,
   confinedPath,
@@ -23,7 +23,7 @@ import {
   readOutputTree,
   withOutputLock,
   type WritePlan,
-} from "../../generator/output/writer";
+} from "../../../generator/output/writer";
 
 /** A banner in the documented form (generator/targets/banner.ts), hashes made up. */
 const BANNER =

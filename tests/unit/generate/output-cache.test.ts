@@ -5,11 +5,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { directoryCache, MAX_ENTRIES, outputCacheDir } from "../../generator/generate/output-cache";
-import { parseBanner, sha256 } from "../../generator/targets/banner";
-import { main } from "../../generator/cli/main";
-import { tempDir } from "../helpers/temp";
-import { capturingIo, editSpec, rspAlwaysAvailable, tempProject } from "./helpers";
+import {
+  directoryCache,
+  MAX_ENTRIES,
+  outputCacheDir,
+} from "../../../generator/generate/output-cache";
+import { parseBanner, sha256 } from "../../../generator/targets/banner";
+import { main } from "../../../generator/cli/main";
+import { tempDir } from "../../helpers/temp";
+import { capturingIo, editSpec, rspAlwaysAvailable, tempProject } from "../../drift/helpers";
 
 const key = (n: number) => n.toString(16).padStart(64, "0");
 const hash = "a".repeat(64);

@@ -5,9 +5,9 @@
  * command prints for each. The end-to-end check tests drive the same cases
  * through the CLI; this table pins every cause down on its own.
  */
-import { withBanner } from "../../generator/targets/banner";
-import { causesOf, compareOutput, unifiedDiff, type Cause } from "../../generator/output/drift";
-import { describeFinding } from "../../generator/cli/commands/check";
+import { withBanner } from "../../../generator/targets/banner";
+import { causesOf, compareOutput, unifiedDiff, type Cause } from "../../../generator/output/drift";
+import { describeFinding } from "../../../generator/cli/commands/check";
 
 const info = (command = "regcache generate --spec spec/x86-kvm.yaml") => ({
   version: "0.1.0",

@@ -8,7 +8,7 @@
  * random specs; this covers the specs users run.
  */
 import * as path from "node:path";
-import { generate } from "../../generator/generate/produce";
+import { generate } from "../../../../generator/generate/produce";
 
 const GPRS = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"];
 const R8_R15 = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
@@ -81,7 +81,7 @@ const cases: [string, Expected][] = [
 const sorted = (xs: readonly string[]) => [...xs].sort();
 
 describe.each(cases)("spec/%s.yaml", (name, want) => {
-  const specPath = path.resolve(__dirname, "..", "..", "spec", `${name}.yaml`);
+  const specPath = path.resolve(__dirname, "..", "..", "..", "..", "spec", `${name}.yaml`);
   const model = (allCached: boolean) => {
     const r = generate({ specPath, allCached });
     if (!r.ok) throw new Error(`${name} should generate`);

@@ -8,11 +8,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generate, loadModel } from "../../generator/generate/produce";
-import { parseBanner } from "../../generator/targets/banner";
-import { compile, compilers, repoRoot, runCli, tempDir } from "../helpers/capture";
+import { generate, loadModel } from "../../../../generator/generate/produce";
+import { parseBanner } from "../../../../generator/targets/banner";
+import { compile, compilers, repoRoot, runCli, tempDir } from "../../../helpers/capture";
 import * as YAML from "yaml";
-import type { Model } from "../../generator/core/model/types";
+import type { Model } from "../../../../generator/core/model/types";
 
 const specPath = (name: string) => path.join(repoRoot, "spec", `${name}.yaml`);
 
@@ -191,7 +191,7 @@ describe("regcache generate on a kernel spec", () => {
   });
 });
 
-const fixtures = path.join(__dirname, "fixtures");
+const fixtures = path.join(__dirname, "..", "..", "..", "core", "fixtures");
 const matrix = compilers().flatMap((cc) =>
   ["linux-6.1", "linux-6.12"]
     .flatMap((k) => ["spec", "all-cached", "expanded"].map((v) => `${k}/${v}`))

@@ -8,9 +8,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tempDir } from "../helpers/temp";
+import { tempDir } from "../../../helpers/temp";
 
-const root = path.join(__dirname, "..", "..");
+const root = path.join(__dirname, "..", "..", "..", "..");
 const script = path.join(root, "scripts", "east-asian-width.js");
 const fixtures = path.join(__dirname, "fixtures");
 const SYSTEM_DATA = "/usr/share/unicode/EastAsianWidth.txt";

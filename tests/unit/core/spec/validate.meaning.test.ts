@@ -6,9 +6,12 @@
  * specs are written one entry per line so that every line and column below
  * was counted by hand from the spec text; none comes from the code under test.
  */
-import { formatDiagnostic, sortDiagnostics } from "../../generator/core/diagnostics/diagnostic";
-import { parseSpec } from "../../generator/core/spec/parse";
-import { validateSpec, type CheckedSpec } from "../../generator/core/spec/validate";
+import {
+  formatDiagnostic,
+  sortDiagnostics,
+} from "../../../../generator/core/diagnostics/diagnostic";
+import { parseSpec } from "../../../../generator/core/spec/parse";
+import { validateSpec, type CheckedSpec } from "../../../../generator/core/spec/validate";
 
 let checked = 0;
 afterAll(() => console.log(`validate-meaning: ${checked} specs checked`));

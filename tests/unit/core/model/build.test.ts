@@ -12,8 +12,8 @@
  * model-api.ts's docstrings (a register is always available when no backend
  * loads it lazily), not from a run.
  */
-import { loadModel } from "../../generator/generate/produce";
-import type { Model } from "../../generator/core/model/types";
+import { loadModel } from "../../../../generator/generate/produce";
+import type { Model } from "../../../../generator/core/model/types";
 
 const SPEC = `regcache: 1
 name: small

@@ -31,7 +31,7 @@ import {
   type ExplainRow,
   type MeasuredConfig,
   type SizeReport,
-} from "../../generator/size/report";
+} from "../../generator/size/report/report";
 import type { SymbolSize } from "../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });

@@ -1,5 +1,5 @@
 /*
- * generator/size/report.ts figure by figure: the model's edge cases (empty
+ * generator/size/report/report.ts figure by figure: the model's edge cases (empty
  * sides, zero bases, symbol kinds, ties), the cross-config table over three
  * configs that really differ, source sizes, the what-if ranking, and every
  * helper that prints a figure. Each expected value is worked out by hand in the

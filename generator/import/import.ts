@@ -1,7 +1,7 @@
 /*
  * `regcache import` as a library: a kernel tree's compile database in, a spec
  * describing its register cache out (or the diagnostics that stop it). The
- * stages: read the database and find the KVM units (compile-db.ts), read the
+ * stages: read the database (toolchain/compile-db.ts) and find the KVM units, read the
  * names the compiler cannot show from the source (source.ts), compile probes
  * with the units' own flags (probe.ts, probe-run.ts), put the answers together
  * (assemble.ts), and write the spec beside the nearest shipped profile
@@ -19,7 +19,7 @@ import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/
 import { errnoText } from "../util/errno";
 import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
-import { parseCompileDb, type CompileEntry } from "./compile-db";
+import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
 import { emitSpec } from "./emit-spec";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
@@ -98,7 +98,7 @@ function sourcesBelow(dir: string): string[] {
  * unit named like its header in the same directory (vmx/vmx.h → vmx/vmx.c),
  * else another unit of that directory.
  */
-function unitFor(set: SetMacro, units: readonly CompileEntry[]): CompileEntry | undefined {
+function unitFor(set: SetMacro, units: readonly CompileCommand[]): CompileCommand | undefined {
   const exact = units.find((u) => u.file === set.file);
   if (exact) return exact;
   const dir = path.dirname(set.file);
@@ -111,14 +111,21 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   const dbDisplay = req.display(req.compileDb);
   const dbRead = readSource(req.compileDb, dbDisplay);
   if (!dbRead.ok) return failed([dbRead.diagnostic]);
-  const db = parseCompileDb(dbRead.file);
-  if (!db.ok) return failed(db.diagnostics);
+  const db = readCompileDb(dbRead.file.text);
+  if (!db.ok)
+    return failed(
+      db.problems.map((p) =>
+        p.entry === undefined
+          ? diagnose("RC801", dbRead.file, undefined, dbRead.file.displayPath, p.why)
+          : diagnose("RC802", dbRead.file, undefined, p.entry, p.why),
+      ),
+    );
 
-  const units = db.entries
+  const units = db.commands
     .filter((e) => e.file.includes(KVM_DIR) && e.file.endsWith(".c"))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   if (units.length === 0) {
-    return failed([diagnose("RC803", dbRead.file, undefined, db.entries.length)]);
+    return failed([diagnose("RC803", dbRead.file, undefined, db.commands.length)]);
   }
   const preferred = units.find((u) => u.file.endsWith("/" + PREFERRED_UNIT)) ?? units[0];
   const root = preferred.file.slice(0, preferred.file.lastIndexOf(KVM_DIR));
@@ -155,7 +162,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   }
 
   // One probe per unit; the tree-wide questions ride along with the first set's unit.
-  const plan = new Map<CompileEntry, ProbeItem[]>();
+  const plan = new Map<CompileCommand, ProbeItem[]>();
   const diagnostics: Diagnostic[] = [];
   for (const set of sets) {
     const unit = unitFor(set, kvmUnits);

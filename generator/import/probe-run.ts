@@ -3,13 +3,15 @@
  * writes the probe source and object into a private temporary directory
  * (removed afterwards), runs the compiler recorded in the compile database in
  * that entry's directory, and reads the object. The kernel tree and its build
- * directory are only read: every output the compile makes is redirected.
+ * directory are only read: every output the compile makes is redirected
+ * (toolchain/argv.ts drops every flag that would write one).
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fateOf } from "../toolchain/argv";
+import type { CompileCommand } from "../toolchain/compile-db";
+import { spawnCompiler } from "../toolchain/compilers";
 import { readElfSections } from "../toolchain/elf";
-import { probeArgv, type CompileEntry } from "./compile-db";
 import { decodeProbe, PROBE_SECTION, probeSource, RELEASE_SECTION, type ProbeItem } from "./probe";
 import { makeScratchDir } from "../toolchain/scratch";
 
@@ -31,24 +33,30 @@ export type ProbeRunResult =
 /** Compiler output kept for a diagnostic: the first error lines are the useful ones. */
 const MAX_STDERR_LINES = 25;
 
-function run(
-  argv: readonly string[],
-  cwd: string,
-): Promise<{ code: number; stderr: string } | { error: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      if (stderr.length < 1 << 20) stderr += chunk;
-    });
-    child.on("error", (err) => resolve({ error: err.message }));
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr }));
-  });
+/**
+ * The argv that compiles `source` into `object` with `entry`'s compiler and
+ * flags: the entry's own source, every output and dependency flag and every
+ * mode flag (toolchain/argv.ts) dropped, then `-c source -o object`.
+ */
+export function probeArgv(entry: CompileCommand, source: string, object: string): string[] {
+  const kept: string[] = [];
+  const argv = entry.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i];
+    const fate = fateOf(argv, i);
+    if (fate.kind === "drop") i += fate.words - 1;
+    else if (fate.kind === "preprocessor") {
+      if (fate.kept !== undefined) kept.push(fate.kept);
+    } else if (fate.kind === "keep") {
+      if (!arg.startsWith("-") && path.resolve(entry.directory, arg) === entry.file) continue;
+      kept.push(arg);
+    }
+  }
+  return [argv[0], ...kept, "-c", source, "-o", object];
 }
 
 export async function runProbe(
-  entry: CompileEntry,
+  entry: CompileCommand,
   items: readonly ProbeItem[],
 ): Promise<ProbeRunResult> {
   const scratch = makeScratchDir("regcache-import-");
@@ -57,14 +65,14 @@ export async function runProbe(
     const source = path.join(dir, "probe.c");
     const object = path.join(dir, "probe.o");
     fs.writeFileSync(source, probeSource(entry.file, items));
-    const result = await run(probeArgv(entry, source, object), entry.directory);
-    if ("error" in result) return { ok: false, kind: "no-compiler", message: result.error };
+    const result = await spawnCompiler(probeArgv(entry, source, object), entry.directory);
+    if (!result.ran) return { ok: false, kind: "no-compiler", message: result.error.message };
     if (result.code !== 0) {
-      const lines = result.stderr.trimEnd().split("\n");
+      const lines = result.output.trimEnd().split("\n");
       const shown = lines.slice(0, MAX_STDERR_LINES).join("\n");
       const more =
         lines.length > MAX_STDERR_LINES ? `\n… ${lines.length - MAX_STDERR_LINES} more lines` : "";
-      return { ok: false, kind: "compile", exitCode: result.code, stderr: shown + more };
+      return { ok: false, kind: "compile", exitCode: result.code ?? 128, stderr: shown + more };
     }
     let bytes: Buffer;
     try {

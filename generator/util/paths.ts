@@ -1,7 +1,8 @@
 /*
  * Where the tool's own files live. The code runs both compiled (dist/generator)
  * and from source (tests through ts-jest), so the package root is found by
- * walking up to regcache's package.json rather than by a fixed "../..".
+ * walking up to regcache's package.json rather than by a fixed "../..". Also
+ * whether one path lies inside another. Reads only the package's own files.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -34,3 +35,10 @@ export const templatesDir = (): string => path.join(packageRoot(), "templates");
 export const schemaPath = (): string => path.join(packageRoot(), "spec", "regcache.schema.json");
 export const defaultSpecPath = "spec/x86-kvm.yaml";
 export const defaultOutDir = "generated";
+
+/** `p` inside `dir` (or equal): the relative part, else undefined. */
+export function inside(dir: string, p: string): string | undefined {
+  const rel = path.relative(dir, p);
+  if (rel === "") return "";
+  return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel;
+}

@@ -83,7 +83,12 @@ describe("the digest of the generator's code", () => {
       (t) => `${t}\n// an edit\n`,
       { c: false, ts: true },
     ],
-    ["the size command", "size/report.ts", (t) => `${t}\n// an edit\n`, { c: false, ts: false }],
+    [
+      "the size command",
+      "size/report/report.ts",
+      (t) => `${t}\n// an edit\n`,
+      { c: false, ts: false },
+    ],
     [
       "line endings only",
       "core/model/build.ts",

@@ -3,13 +3,15 @@
  * probe command (every output redirected, nothing else touched), and which
  * shipped profile a tree's version takes its API details from.
  */
-import { probeArgv, splitCommand, type CompileEntry } from "../../generator/import/compile-db";
+import { probeArgv } from "../../generator/import/probe-run";
+import type { CompileCommand } from "../../generator/toolchain/compile-db";
 import { listProfiles, nearestProfile, parseKernelVersion } from "../../generator/import/profile";
 
-const entry = (argv: string[]): CompileEntry => ({
+const entry = (argv: string[]): CompileCommand => ({
   directory: "/k/build",
   file: "/k/arch/x86/kvm/x86.c",
   argv,
+  index: 0,
 });
 
 const rewrites: [string, { given: string[]; want: string[] }][] = [
@@ -80,28 +82,6 @@ describe("probeArgv", () => {
     const e = entry(given);
     const fixed = given.includes("x86.c") ? { ...e, directory: "/k/arch/x86/kvm" } : e;
     expect(probeArgv(fixed, "/t/probe.c", "/t/probe.o")).toEqual(want);
-  });
-});
-
-const splits: [string, { given: string; want: string[] | null }][] = [
-  [
-    "kbuild's quoted module name",
-    {
-      given: `gcc -DKBUILD_MODNAME='"kvm"' -c x.c`,
-      want: ["gcc", '-DKBUILD_MODNAME="kvm"', "-c", "x.c"],
-    },
-  ],
-  [
-    "double quotes and backslashes",
-    { given: `cc "-DA=a b" -DB=\\"c\\"`, want: ["cc", "-DA=a b", '-DB="c"'] },
-  ],
-  ["a variable stays as written", { given: "cc -I$SRC/include", want: ["cc", "-I$SRC/include"] }],
-  ["a shell operator is not a compile", { given: "cc -c x.c && rm -rf /", want: null }],
-];
-
-describe("splitCommand", () => {
-  it.each(splits)("%s", (_name, { given, want }) => {
-    expect(splitCommand(given)).toEqual(want);
   });
 });
 

@@ -4,8 +4,8 @@
  * end-to-end test checks the exit codes on real objects).
  */
 import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
-import { checkBudget, parseBudget } from "../../generator/size/budget";
-import { ASCII_MINUS, configReport, formatLimit } from "../../generator/size/report";
+import { checkBudget, parseBudget } from "../../generator/size/report/budget";
+import { ASCII_MINUS, configReport, formatLimit } from "../../generator/size/report/report";
 import { SymbolSize } from "../../generator/toolchain/symbols";
 
 const parse = (text: string) => parseBudget({ displayPath: "budget.yaml", text });

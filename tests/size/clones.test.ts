@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { measureObjects } from "../../generator/size/compile";
+import { measureObjects } from "../../generator/size/measure/build";
 import { nmSizeSortOf, fileTempDir } from "./helpers";
 
 const fixture = path.join(__dirname, "fixtures", "clones.c");

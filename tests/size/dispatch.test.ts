@@ -13,7 +13,7 @@ import {
   parseConfigFile,
   withDispatch,
   type DispatchStyle,
-} from "../../generator/size/matrix";
+} from "../../generator/size/inputs/matrix";
 import { runCli } from "../helpers/capture";
 import { fileTempDir } from "./helpers";
 

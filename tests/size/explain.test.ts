@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { loadModel } from "../../generator/generate/produce";
-import { registersReached } from "../../generator/size/explain";
-import { withRegisterAlwaysAvailable } from "../../generator/size/sources";
+import { registersReached } from "../../generator/size/measure/explain";
+import { withRegisterAlwaysAvailable } from "../../generator/size/inputs/sources";
 import { repoRoot, runCli } from "../helpers/capture";
 import { fileTempDir } from "./helpers";
 

@@ -10,7 +10,7 @@ import {
   parseConfigFile,
   selectConfigs,
   wantsSlimLto,
-} from "../../generator/size/matrix";
+} from "../../generator/size/inputs/matrix";
 
 const parse = (text: string) => parseConfigFile({ displayPath: "configs.yaml", text });
 

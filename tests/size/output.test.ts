@@ -11,7 +11,7 @@ import {
   KEEP_MARKER,
   prepareKeepDir,
   recordKeepDir,
-} from "../../generator/size/output";
+} from "../../generator/size/inputs/output";
 import { runCli } from "../helpers/capture";
 import { fileTempDir } from "./helpers";
 

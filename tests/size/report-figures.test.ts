@@ -1,5 +1,5 @@
 /*
- * generator/size/report.ts figure by figure: the model's edge cases (empty
+ * generator/size/report/report.ts figure by figure: the model's edge cases (empty
  * sides, zero bases, symbol kinds, ties), the cross-config table over three
  * configs that really differ, source sizes, the what-if ranking, and every
  * helper that prints a figure. Each expected value is worked out by hand in the
@@ -31,7 +31,7 @@ import {
   type ExplainRow,
   type MeasuredConfig,
   type SizeReport,
-} from "../../generator/size/report";
+} from "../../generator/size/report/report";
 import type { SymbolSize } from "../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });

@@ -4,10 +4,10 @@
  * the orderings, and the structural promises of each format.
  */
 import Ajv2020 from "ajv/dist/2020";
-import { formatHtml } from "../../generator/size/format-html";
-import { formatJson } from "../../generator/size/format-json";
-import { formatMarkdown, MARKDOWN_LIMIT } from "../../generator/size/format-markdown";
-import { formatText } from "../../generator/size/format-text";
+import { formatHtml } from "../../generator/size/formats/html";
+import { formatJson } from "../../generator/size/formats/json";
+import { formatMarkdown, MARKDOWN_LIMIT } from "../../generator/size/formats/markdown";
+import { formatText } from "../../generator/size/formats/text";
 import {
   buildReport,
   compareSides,
@@ -19,8 +19,8 @@ import {
   TYPOGRAPHIC_MINUS,
   MeasuredConfig,
   SizeReport,
-} from "../../generator/size/report";
-import { sizeReportSchema } from "../../generator/size/report-schema";
+} from "../../generator/size/report/report";
+import { sizeReportSchema } from "../../generator/size/formats/report-schema";
 import { SymbolSize } from "../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });

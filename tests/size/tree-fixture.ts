@@ -12,7 +12,7 @@ import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { KERNEL_FLAGS, LANGUAGE_FLAGS } from "../../generator/size/matrix";
+import { KERNEL_FLAGS, LANGUAGE_FLAGS } from "../../generator/size/inputs/matrix";
 import { repoRoot } from "../helpers/capture";
 
 export interface TreeFixture {

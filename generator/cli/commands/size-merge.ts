@@ -1,97 +1,73 @@
 /*
- * `regcache size merge A.json B.json …`: reads the JSON reports CI jobs wrote
- * with `regcache size --format json --out`, merges them (generator/size/merge.ts
- * says when that is refused), optionally checks a budget against the merged
- * report, and prints it in any format. Every input is read and checked before
- * anything is written. Exit codes: 0, 1 budget breached, 2 bad input, 3 output.
+ * `regcache size merge A.json B.json …`: the adapter from options to
+ * size/run-merge.ts, registered as a subcommand of `regcache size`. Refuses
+ * the options that only apply when regcache measures, checks --out and
+ * --budget, then prints the merged report through cli/print.ts. Exit codes:
+ * 0, 1 budget breached, 2 bad input, 3 output.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { Diagnostic, formatDiagnostic } from "../../core/diagnostics/diagnostic";
+import type { Argv } from "yargs";
+import type { ReportFormat } from "../../size/formats/render";
+import { checkOutPath } from "../../size/inputs/output";
+import { runMerge } from "../../size/run-merge";
 import { ExitCode, Io } from "../io";
-import { Budget, checkBudget, parseBudget } from "../../size/budget";
-import { ReportFormat } from "../../size/formats";
-import { mergeReports, MergeInput } from "../../size/merge";
-import { sizeDiagnostic } from "../../size/messages";
-import { checkOutPath } from "../../size/output";
-import { ASCII_MINUS, formatLimit, formatMeasured } from "../../size/report";
-import { writeReport } from "./size-objects";
+import { printProblems, printSizeOutcome } from "../print";
+import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
+import { COMPILE_OPTIONS, givenOptions } from "./size-objects";
 
 export interface MergeArgs {
-  readonly reports: readonly string[];
+  readonly reports?: readonly string[];
   readonly format: ReportFormat;
   readonly out?: string;
   readonly budget?: string;
-  /** Options given that only apply when regcache measures (refused here). */
-  readonly conflicting: readonly string[];
 }
 
-export async function runMerge(args: MergeArgs, io: Io): Promise<number> {
-  const problems: string[] = args.conflicting.map(
-    (o) => `--${o} does not apply to size merge (the reports were measured by the jobs)`,
-  );
-  if (args.out) {
-    const p = checkOutPath(io.cwd, args.out);
-    if (p) problems.push(p);
-  }
-  const diagnostics: Diagnostic[] = [];
-  let budget: Budget | undefined;
-  if (args.budget) {
-    try {
-      const text = fs.readFileSync(path.resolve(io.cwd, args.budget), "utf8");
-      const parsed = parseBudget({ displayPath: args.budget, text });
-      if (parsed.ok) budget = parsed.budget;
-      else diagnostics.push(...parsed.diagnostics);
-    } catch (err) {
-      diagnostics.push(
-        sizeDiagnostic(
-          "RC600",
-          { displayPath: args.budget, text: "" },
-          undefined,
-          args.budget,
-          (err as NodeJS.ErrnoException).code ?? String(err),
-        ),
-      );
-    }
-  }
-  const inputs: MergeInput[] = [];
-  for (const file of args.reports) {
-    try {
-      inputs.push({ file, json: JSON.parse(fs.readFileSync(path.resolve(io.cwd, file), "utf8")) });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      problems.push(
-        e.code
-          ? `cannot read ${file}: ${e.code}`
-          : `${file} is not JSON: ${e.message.split("\n")[0]}`,
-      );
-    }
-  }
-  const merged = problems.length === 0 ? mergeReports(inputs) : undefined;
-  if (merged && !merged.ok) problems.push(...merged.problems);
-  if (problems.length > 0 || diagnostics.length > 0 || !merged?.ok) {
-    for (const p of problems) io.stderr(`regcache size merge: error: ${p}\n`);
-    const color = io.isTTY && !io.env.NO_COLOR;
-    for (const d of diagnostics) io.stderr(formatDiagnostic(d, color));
+const PROGRAM = "regcache size merge";
+const REFUSED = [...COMPILE_OPTIONS, "objects"];
+const refusal = (o: string) =>
+  `--${o} does not apply to size merge (the reports were measured by the jobs)`;
+
+export function prepare<A extends MergeArgs>(args: A, io: Io): Prepared<A> {
+  return firstProblem(args, [
+    ...givenOptions(args, REFUSED).map((o) => ({
+      message: refusal(o),
+      help: "with size merge only --format, --out and --budget apply",
+    })),
+    args.out !== undefined ? writableFile(io, "out", args.out) : undefined,
+    args.budget !== undefined ? readableFile(io, "budget", args.budget) : undefined,
+  ]);
+}
+
+export async function run(args: MergeArgs, io: Io): Promise<number> {
+  const problems = givenOptions(args, REFUSED).map(refusal);
+  const outProblem = args.out ? checkOutPath(io.cwd, args.out) : undefined;
+  if (outProblem) problems.push(outProblem);
+  if (problems.length > 0) {
+    printProblems(io, PROGRAM, problems);
     return ExitCode.invalidInput;
   }
-
-  let report = merged.report;
-  let breached = false;
-  if (budget && args.budget) {
-    const names = [...report.configs.map((c) => c.name), ...report.skipped.map((s) => s.name)];
-    const checked = checkBudget(budget, report.configs, names);
-    if (!checked.ok) {
-      const color = io.isTTY && !io.env.NO_COLOR;
-      for (const d of checked.diagnostics) io.stderr(formatDiagnostic(d, color));
-      return ExitCode.invalidInput;
-    }
-    report = { ...report, budget: { file: args.budget, breaches: checked.breaches } };
-    breached = checked.breaches.length > 0;
-    for (const b of checked.breaches)
-      io.stderr(
-        `regcache size merge: budget breach: ${b.config}: ${b.target}: ${formatMeasured(b, ASCII_MINUS)}, limit ${formatLimit(b, ASCII_MINUS)}\n`,
-      );
-  }
-  return writeReport(io, report, args) ?? (breached ? ExitCode.different : ExitCode.ok);
+  const outcome = runMerge({
+    cwd: io.cwd,
+    reports: args.reports ?? [],
+    ...(args.budget ? { budget: args.budget } : {}),
+  });
+  return printSizeOutcome(io, PROGRAM, outcome, args);
 }
+
+/** `regcache size merge A.json B.json …`, a command of its own inside `regcache size`. */
+export const mergeCommand = {
+  command: "merge [reports..]",
+  describe: "Merge the JSON reports of CI jobs that each ran part of the matrix into one report",
+  builder: (y: Argv) =>
+    y
+      .positional("reports", {
+        type: "string",
+        array: true,
+        describe: "JSON reports (--format json)",
+      })
+      .example(
+        "regcache size merge gcc.json clang.json --format markdown",
+        "One PR comment from two CI jobs",
+      ),
+  prepare,
+  run,
+};

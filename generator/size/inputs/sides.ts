@@ -1,17 +1,17 @@
 /*
  * Generates the two sides' headers: head from --spec, base from --base (the
  * same spec --all-cached, another spec file, or the spec's text at a git
- * revision). Returns the files, or the diagnostics and exit code that stop
- * the run; printing is the command's job.
+ * revision). Returns the files, or the diagnostics and the kind of failure
+ * that stop the run. Reads the specs (and runs `git show`); writes nothing.
  */
 import * as path from "path";
-import { generate, loadModel } from "../generate/produce";
-import type { GeneratedFile } from "../targets/types";
-import { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
-import { ExitCode } from "../cli/io";
-import { sizeDiagnostic } from "./messages";
+import { generate, loadModel } from "../../generate/produce";
+import type { GeneratedFile } from "../../targets/types";
+import { Diagnostic, SourceFile } from "../../core/diagnostics/diagnostic";
+import type { SizeFailureKind } from "../outcome";
+import { sizeDiagnostic } from "../messages";
 import { BaseSource, describeBase, gitShow } from "./sources";
-import { resolveSpecArg } from "../generate/specs";
+import { resolveSpecArg } from "../../generate/specs";
 
 export type SidesResult =
   | {
@@ -24,7 +24,7 @@ export type SidesResult =
       headRegisters: ReadonlySet<string>;
       baseRegisters: ReadonlySet<string>;
     }
-  | { ok: false; diagnostics: readonly Diagnostic[]; exitCode: number };
+  | { ok: false; diagnostics: readonly Diagnostic[]; kind: SizeFailureKind };
 
 const commandLine: SourceFile = { displayPath: "command line", text: "" };
 
@@ -34,7 +34,7 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
   const invalid = (diagnostics: readonly Diagnostic[]) => ({
     ok: false as const,
     diagnostics,
-    exitCode: ExitCode.invalidInput,
+    kind: "invalid-input" as const,
   });
   const head = generate({ specPath, displayPath: req.spec });
   if (!head.ok) return invalid(head.diagnostics);
@@ -59,7 +59,7 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
         diagnostics: [
           sizeDiagnostic("RC616", commandLine, undefined, `${base.rev}:${file}`, shown.message),
         ],
-        exitCode: shown.reason === "no-git" ? ExitCode.environment : ExitCode.invalidInput,
+        kind: shown.reason === "no-git" ? "environment" : "invalid-input",
       };
     }
     baseRequest = { specPath, specText: shown.text, displayPath: describeBase(base, req.spec) };

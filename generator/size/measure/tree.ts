@@ -3,7 +3,7 @@
  * compiled with its own recorded command twice, once per side, against a
  * private overlay of the header's directory (overlay.ts) with outputs
  * redirected (rewrite.ts). Edge module: it writes under the run's private
- * root and runs compilers through compile.ts; the user's tree and build
+ * root and runs compilers through toolchain/compilers.ts; the user's tree and build
  * directory are only read.
  *
  *   <root>/overlay/<side>/…             the mirror of the header's directory
@@ -17,11 +17,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { TranslationUnit } from "./compile-db";
-import { ExecContext, execCompile, measureObjects, runPool } from "./compile";
+import type { CompileCommand } from "../../toolchain/compile-db";
+import { inside } from "../../util/paths";
+import { ExecContext, execCompile, runPool } from "../../toolchain/compilers";
+import { measureObjects } from "./build";
 import { createOverlay, OverlayFile } from "./overlay";
-import { inside, rewriteCommand } from "./rewrite";
-import { SymbolSize } from "../toolchain/symbols";
+import { rewriteCommand } from "./rewrite";
+import { SymbolSize } from "../../toolchain/symbols";
 
 export interface TreeSide {
   /** "base" or "head": the directory name. */
@@ -37,13 +39,13 @@ export interface TreePlan {
   readonly treeRoot: string;
   /** The overlaid directory (absolute), where the generated header stands. */
   readonly headerDir: string;
-  readonly units: readonly TranslationUnit[];
+  readonly units: readonly CompileCommand[];
   /** Exactly two: base first, then head. */
   readonly sides: readonly [TreeSide, TreeSide];
 }
 
 interface UnitJob {
-  readonly unit: TranslationUnit;
+  readonly unit: CompileCommand;
   readonly side: TreeSide;
   readonly argv: readonly string[];
   readonly object: string;
@@ -52,11 +54,11 @@ interface UnitJob {
 
 export type TreePlanResult =
   | { ok: true; jobs: { base: UnitJob[]; head: UnitJob[] } }
-  | { ok: false; problems: { unit: TranslationUnit; problem: string }[] };
+  | { ok: false; problems: { unit: CompileCommand; problem: string }[] };
 
 const overlayDirOf = (root: string, side: TreeSide) => path.join(root, "overlay", side.name);
 
-function objectName(plan: TreePlan, unit: TranslationUnit): string {
+function objectName(plan: TreePlan, unit: CompileCommand): string {
   const rel = inside(plan.treeRoot, unit.file);
   const stem = rel ?? path.join("outside-tree", `${unit.index}-${path.basename(unit.file)}`);
   return stem.replace(/\.[^./]+$/, "") + ".o";
@@ -64,7 +66,7 @@ function objectName(plan: TreePlan, unit: TranslationUnit): string {
 
 /** Rewrites every unit's command for both sides; all problems at once, before anything runs. */
 export function planTree(plan: TreePlan): TreePlanResult {
-  const problems: { unit: TranslationUnit; problem: string }[] = [];
+  const problems: { unit: CompileCommand; problem: string }[] = [];
   const jobsOf = (side: TreeSide) =>
     plan.units.flatMap((unit) => {
       const object = path.join(plan.root, side.name, objectName(plan, unit));

@@ -6,7 +6,7 @@
  * under MARKDOWN_LIMIT characters (GitHub rejects comments past 65,536): when
  * it would not, unchanged rows go first, then rows past a cap per table.
  */
-import { EXPLAIN_UNREACHED_NOTE } from "./format-text";
+import { EXPLAIN_UNREACHED_NOTE } from "./text";
 import {
   ASCII_MINUS,
   ConfigReport,
@@ -20,7 +20,7 @@ import {
   FunctionRow,
   objectsNotes,
   SizeReport,
-} from "./report";
+} from "../report/report";
 
 export const MARKDOWN_LIMIT = 60000;
 

@@ -18,8 +18,8 @@
  *       flags: [-Os]             # optional, appended after the defaults
  */
 import * as path from "path";
-import { Diagnostic, SourceFile } from "../core/diagnostics/diagnostic";
-import { sizeDiagnostic } from "./messages";
+import { Diagnostic, SourceFile } from "../../core/diagnostics/diagnostic";
+import { sizeDiagnostic } from "../messages";
 import { describeNode, entry, parseListFile, stringList, unknownKeys } from "./yaml-input";
 
 export type CompilerFamily = "gcc" | "clang";

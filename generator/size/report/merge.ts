@@ -24,7 +24,7 @@ import {
   SkippedConfig,
   SourceRow,
 } from "./report";
-import { sizeReportSchema } from "./report-schema";
+import { sizeReportSchema } from "../formats/report-schema";
 
 export interface MergeInput {
   /** The path as the user gave it, for messages. */

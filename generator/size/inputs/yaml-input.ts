@@ -4,8 +4,8 @@
  * the checkers in budget.ts and matrix.ts can point at the offending text.
  */
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
-import { Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
-import { sizeDiagnostic } from "./messages";
+import { Diagnostic, SourceFile, Span } from "../../core/diagnostics/diagnostic";
+import { sizeDiagnostic } from "../messages";
 
 export type InputNode =
   | { readonly kind: "map"; readonly span: Span; readonly entries: readonly InputEntry[] }

@@ -16,9 +16,9 @@
  * ending in '%'). A symbol that is new in head (no base) breaches any
  * percentage growth limit, since it cannot be measured against nothing.
  */
-import { Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
-import { sizeDiagnostic } from "./messages";
-import { BudgetBreach, ConfigReport, percentOf } from "./report";
+import { Diagnostic, SourceFile, Span } from "../../core/diagnostics/diagnostic";
+import { sizeDiagnostic } from "../messages";
+import { BudgetBreach, ConfigReport, percentOf, SizeReport } from "./report";
 import {
   describeNode,
   entry,
@@ -26,7 +26,7 @@ import {
   parseListFile,
   stringList,
   unknownKeys,
-} from "./yaml-input";
+} from "../inputs/yaml-input";
 
 export type Limit =
   | { readonly unit: "bytes"; readonly value: number }
@@ -267,4 +267,19 @@ export function checkBudget(
     }
   }
   return { ok: true, breaches };
+}
+
+/**
+ * The report with its budget section: the breaches of every rule, or what is
+ * wrong with the rules (a config or a function they name that is not there).
+ */
+export function applyBudget(
+  report: SizeReport,
+  budget: Budget,
+  file: string,
+  allConfigNames: readonly string[],
+): { ok: true; report: SizeReport } | { ok: false; diagnostics: Diagnostic[] } {
+  const checked = checkBudget(budget, report.configs, allConfigNames);
+  if (!checked.ok) return checked;
+  return { ok: true, report: { ...report, budget: { file, breaches: checked.breaches } } };
 }

@@ -16,11 +16,11 @@ import {
   formatTotals,
   objectsNotes,
   SizeReport,
-} from "./report";
+} from "../report/report";
 
 /** One sign for every figure, the ASCII one bloat-o-meter's lines use. */
 const MINUS = ASCII_MINUS;
-import { alignRows } from "./table";
+import { alignRows } from "../report/table";
 
 export interface TextOptions {
   readonly color: boolean;

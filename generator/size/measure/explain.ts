@@ -5,13 +5,13 @@
  * suite is rebuilt; the saving is head total minus what-if total, per config.
  * This module plans the what-if header sets and turns measurements into rows.
  */
-import { generate } from "../generate/produce";
-import { Diagnostic } from "../core/diagnostics/diagnostic";
+import { generate } from "../../generate/produce";
+import { Diagnostic } from "../../core/diagnostics/diagnostic";
 import { HeaderSet, Measurements } from "./build";
-import { ExplainRow } from "./report";
-import { withRegisterAlwaysAvailable } from "./sources";
-import { SymbolSize } from "../toolchain/symbols";
-import type { Model } from "../core/model/types";
+import { ExplainRow } from "../report/report";
+import { withRegisterAlwaysAvailable } from "../inputs/sources";
+import { SymbolSize } from "../../toolchain/symbols";
+import type { Model } from "../../core/model/types";
 
 /**
  * The functions through which code reaches a register's cache entry: a GPR's

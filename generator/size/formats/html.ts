@@ -18,7 +18,7 @@ import {
   objectsNotes,
   SizeReport,
   TYPOGRAPHIC_MINUS,
-} from "./report";
+} from "../report/report";
 
 /** Figures of our own print with U+2212; bloat-o-meter's lines keep its ASCII '-'. */
 const MINUS = TYPOGRAPHIC_MINUS;

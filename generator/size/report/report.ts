@@ -11,7 +11,7 @@
  * bloat-o-meter prints them: it sorts (delta, name) pairs in reverse, so ties
  * go by name in reverse order too, and so do ours.
  */
-import { SymbolKind, SymbolSize } from "../toolchain/symbols";
+import { SymbolKind, SymbolSize } from "../../toolchain/symbols";
 
 /**
  * 2: budget breaches carry numbers (check, unit, limit, base, head, delta)

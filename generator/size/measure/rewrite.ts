@@ -17,7 +17,9 @@
  *     (WARN_ON's file strings) reads as in the user's build.
  */
 import * as path from "path";
-import { TranslationUnit } from "./compile-db";
+import { fateOf, PATH_OPTIONS } from "../../toolchain/argv";
+import type { CompileCommand } from "../../toolchain/compile-db";
+import { inside } from "../../util/paths";
 
 /** The overlaid directory of the tree and its private mirror. */
 export interface DirectoryMap {
@@ -29,55 +31,10 @@ export interface DirectoryMap {
 
 export type RewriteResult = { ok: true; argv: string[] } | { ok: false; problem: string };
 
-/** Options taking the next word (or a joined value) that are dropped with it. */
-const DROPPED_WITH_VALUE = ["-o", "-MF", "-MT", "-MQ"];
-const DROPPED_ALONE = new Set(["-MD", "-MMD", "-MP", "-MG", "-save-temps"]);
-/** Options that turn the compile into something other than one object. */
-const NOT_A_COMPILE = new Set(["-E", "-S", "-M", "-MM", "-fsyntax-only"]);
-const PATH_OPTIONS = ["-I", "-iquote", "-isystem", "-idirafter", "-include", "-imacros"];
-
-/** `p` inside `dir` (or equal): the relative part, else undefined. */
-export function inside(dir: string, p: string): string | undefined {
-  const rel = path.relative(dir, p);
-  if (rel === "") return "";
-  return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel;
-}
-
 /** The path as seen from the mirror when it lies in the overlaid directory, else unchanged. */
 export function mapPath(map: DirectoryMap, directory: string, p: string): string {
   const rel = inside(map.treeDir, path.resolve(directory, p));
   return rel === undefined ? p : path.join(map.overlayDir, rel);
-}
-
-/**
- * Whether a unit can reach a header of `dir` the ordinary ways: its source
- * lies in `dir` (quoted includes of neighbours) or an include path points
- * into it. The default unit selection keeps only these, so a kernel
- * database's host tools (scripts/kconfig, …) are not compiled for nothing.
- */
-export function reachesDirectory(unit: TranslationUnit, dir: string): boolean {
-  if (inside(dir, unit.file) !== undefined) return true;
-  const argv = unit.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const option = PATH_OPTIONS.find((o) => argv[i] === o || argv[i].startsWith(o));
-    if (option === undefined) continue;
-    const value = argv[i] === option ? argv[i + 1] : argv[i].slice(option.length);
-    if (value !== undefined && inside(dir, path.resolve(unit.directory, value)) !== undefined)
-      return true;
-  }
-  return false;
-}
-
-/** Drops dependency options from a -Wp, list; undefined when nothing is left. */
-function filterWp(list: string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i];
-    if (item === "-MD" || item === "-MMD" || DROPPED_WITH_VALUE.includes(item)) i++;
-    else if (DROPPED_ALONE.has(item)) continue;
-    else kept.push(item);
-  }
-  return kept;
 }
 
 /** What the recorded prefix maps make of `dir/` (the last matching map wins, as in gcc). */
@@ -100,7 +57,7 @@ function mappedPrefix(argv: readonly string[], directory: string, dir: string): 
  * Refuses commands that do not compile one source to one object.
  */
 export function rewriteCommand(
-  unit: TranslationUnit,
+  unit: CompileCommand,
   map: DirectoryMap,
   outputs: { readonly object: string; readonly depfile: string },
 ): RewriteResult {
@@ -110,21 +67,19 @@ export function rewriteCommand(
   let sawSource = false;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i];
-    if (NOT_A_COMPILE.has(arg)) return { ok: false, problem: `it runs ${arg}, not a compile` };
-    if (arg === "-c") {
+    const fate = fateOf(argv, i);
+    if (fate.kind === "mode") {
+      if (arg !== "-c") return { ok: false, problem: `it runs ${arg}, not a compile` };
       sawCompile = true;
       out.push(arg);
       continue;
     }
-    if (DROPPED_ALONE.has(arg) || arg.startsWith("-save-temps=")) continue;
-    const valued = DROPPED_WITH_VALUE.find((o) => arg.startsWith(o));
-    if (valued !== undefined) {
-      if (arg === valued) i++;
+    if (fate.kind === "drop") {
+      i += fate.words - 1;
       continue;
     }
-    if (arg.startsWith("-Wp,")) {
-      const kept = filterWp(arg.slice(4).split(","));
-      if (kept.length > 0) out.push(`-Wp,${kept.join(",")}`);
+    if (fate.kind === "preprocessor") {
+      if (fate.kept !== undefined) out.push(fate.kept);
       continue;
     }
     const pathOption = PATH_OPTIONS.find((o) => arg === o || arg.startsWith(o));
@@ -155,34 +110,4 @@ export function rewriteCommand(
     outputs.object,
   );
   return { ok: true, argv: out };
-}
-
-/**
- * The dependency list of a make-style file as -MD writes it: every path
- * after the first `target:`, with `\`-newline continuations joined and `\ `
- * read as a space.
- */
-export function parseDepfile(text: string): string[] {
-  const joined = text.replace(/\\\r?\n/g, " ");
-  const firstRule = joined.split(/\r?\n/)[0] ?? "";
-  const colon = firstRule.search(/:(\s|$)/);
-  if (colon < 0) return [];
-  const words: string[] = [];
-  let current = "";
-  const body = firstRule.slice(colon + 1);
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === "\\" && body[i + 1] === " ") {
-      current += " ";
-      i++;
-    } else if (c === "$" && body[i + 1] === "$") {
-      current += "$";
-      i++;
-    } else if (c === " " || c === "\t") {
-      if (current) words.push(current);
-      current = "";
-    } else current += c;
-  }
-  if (current) words.push(current);
-  return words;
 }

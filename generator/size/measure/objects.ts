@@ -26,14 +26,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ElfSymbolTable, readElfSymbols, STT } from "../toolchain/elf";
+import { ElfSymbolTable, readElfSymbols, STT } from "../../toolchain/elf";
 import {
   FUNCTION_LETTERS,
   foldSymbols,
   NmSymbol,
   nmSizeSort,
   SymbolSize,
-} from "../toolchain/symbols";
+} from "../../toolchain/symbols";
 
 export interface ObjectFile {
   /** Path relative to the side's root (posix separators); the file name for a file pair. */

@@ -1,11 +1,11 @@
 /*
  * The report formats by name, for --format.
  */
-import { formatHtml } from "./format-html";
-import { formatJson } from "./format-json";
-import { formatMarkdown } from "./format-markdown";
-import { formatText } from "./format-text";
-import { SizeReport } from "./report";
+import { formatHtml } from "./html";
+import { formatJson } from "./json";
+import { formatMarkdown } from "./markdown";
+import { formatText } from "./text";
+import { SizeReport } from "../report/report";
 
 export const REPORT_FORMATS = ["text", "markdown", "json", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

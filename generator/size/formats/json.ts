@@ -4,7 +4,7 @@
  * the output ends with a newline, so two runs on the same objects give the
  * same bytes.
  */
-import { SizeReport } from "./report";
+import { SizeReport } from "../report/report";
 
 export function formatJson(report: SizeReport): string {
   const json = {

@@ -1,0 +1,125 @@
+/*
+ * A size run of a real tree, once its inputs are prepared (inputs/tree.ts):
+ * probe the database's compiler, compile every unit on both sides in a
+ * private root (a scratch directory, or --keep DIR), measure, and return the
+ * one measured config. Edge: runs compilers, writes under the private root
+ * only.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DetectedCompiler, ExecContext, forRun } from "../../toolchain/compilers";
+import { makeScratchDir } from "../../toolchain/scratch";
+import { diag, PreparedTree, treeConfig, codegenFlags, isRetpoline } from "../inputs/tree";
+import { failure, invalid, SizeFailure, SizeHooks } from "../outcome";
+import type { MeasuredConfig } from "../report/report";
+import { detectCompilers, Measured } from "./build";
+import { measureTree, planTree } from "./tree";
+
+/** Compiles and measures the prepared tree with `compiler` under `root`. */
+async function measurePreparedTree(
+  tree: PreparedTree,
+  ctx: {
+    readonly root: string;
+    readonly compiler: DetectedCompiler;
+    readonly parallel: number;
+    readonly exec: ExecContext;
+    readonly hooks: SizeHooks;
+  },
+): Promise<{ ok: true; measured: MeasuredConfig } | SizeFailure> {
+  const planned = planTree({ ...tree, root: ctx.root });
+  if (!planned.ok)
+    return invalid(
+      planned.problems.map((p) =>
+        diag("RC651", `entry ${p.unit.index} (${p.unit.file})`, p.problem),
+      ),
+    );
+  const onProgress = ctx.hooks.onProgress;
+  const result = await measureTree({ ...tree, root: ctx.root }, planned.jobs, {
+    parallel: ctx.parallel,
+    exec: ctx.exec,
+    ...(onProgress ? { onProgress: (done, total) => onProgress(done, total, "tree") } : {}),
+  });
+  if (!result.ok) {
+    if (result.kind === "overlay") return invalid(result.problems.map((p) => diag("RC652", p)));
+    const messages = result.failures
+      .slice(0, 5)
+      .map((f) => `compile failed:\n  ${f.argv.join(" ")}\n${f.output}`);
+    if (result.failures.length > 5)
+      messages.push(`${result.failures.length - 5} more compile failures`);
+    return failure("environment", { messages });
+  }
+  const m = result.measurement;
+  if (m.measuredUnits.length === 0) return invalid([diag("RC647", tree.header)]);
+  ctx.hooks.onNote?.(
+    `${m.measuredUnits.length} units include ${tree.header}` +
+      (m.unaffectedUnits.length > 0
+        ? `; ${m.unaffectedUnits.length} do not (compiled once, not reported)`
+        : ""),
+  );
+  const first = tree.units[0].argv;
+  return {
+    ok: true,
+    measured: {
+      name: path.basename(ctx.compiler.command),
+      compiler: /clang/i.test(ctx.compiler.version) ? "clang" : "gcc",
+      command: ctx.compiler.command,
+      compilerVersion: ctx.compiler.version,
+      retpoline: isRetpoline(first),
+      flags: codegenFlags(first),
+      base: m.base,
+      head: m.head,
+    },
+  };
+}
+
+/** Probes the tree's compiler, compiles both sides, measures. */
+export async function runTree(
+  tree: PreparedTree,
+  options: {
+    readonly cwd: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly keep?: string;
+    readonly jobs?: number;
+    readonly exec: ExecContext;
+    readonly hooks: SizeHooks;
+  },
+): Promise<Measured | SizeFailure> {
+  const { runnables } = await detectCompilers([treeConfig(tree)]);
+  if (runnables.length === 0)
+    return failure("environment", {
+      messages: [`the database's compiler ${tree.compiler} does not run`],
+    });
+  const compiler = runnables[0].compiler;
+  const scratch = options.keep ? undefined : makeScratchDir("regcache-size-");
+  const root = scratch ? scratch.path : path.resolve(options.cwd, options.keep!);
+  try {
+    fs.mkdirSync(root, { recursive: true });
+    const result = await measurePreparedTree(tree, {
+      root,
+      compiler,
+      parallel: options.jobs && options.jobs > 0 ? options.jobs : os.availableParallelism(),
+      exec: forRun(options.exec, root, [compiler], options.env),
+      hooks: options.hooks,
+    });
+    if (!result.ok) return result;
+    const sizes = new Map([
+      [
+        result.measured.name,
+        new Map([
+          ["base", result.measured.base],
+          ["head", result.measured.head],
+        ]),
+      ],
+    ]);
+    return { ok: true, measured: [result.measured], skipped: [], sizes };
+  } catch (err) {
+    return failure("environment", {
+      messages: [
+        `cannot write under ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      ],
+    });
+  } finally {
+    scratch?.remove();
+  }
+}

@@ -26,7 +26,8 @@ module.exports = {
   // In-process tests of each module (tests/unit/, mirroring generator/) and the
   // baseline suites; a mutant counts as covered only by code that runs inside
   // jest's workers. The drift suite's cases that build a copy of the project or
-  // watch the file system credit nothing in-process and cost minutes.
+  // watch the file system credit nothing in-process and cost minutes. The two
+  // fuzz suites generate and check random specs in-process.
   testMatch: [
     "<rootDir>/tests/unit/**/*.test.ts",
     "<rootDir>/tests/errors/**/*.test.ts",
@@ -34,15 +35,6 @@ module.exports = {
     "<rootDir>/tests/drift/**/*.test.ts",
     "<rootDir>/tests/fuzz/model.test.ts",
     "<rootDir>/tests/fuzz/positions.test.ts",
-    "<rootDir>/tests/size/budget.test.ts",
-    "<rootDir>/tests/size/report.test.ts",
-    "<rootDir>/tests/size/report-figures.test.ts",
-    "<rootDir>/tests/size/symbols.test.ts",
-    "<rootDir>/tests/size/clones.test.ts",
-    "<rootDir>/tests/size/symbol-kinds.test.ts",
-    "<rootDir>/tests/size/elf-damaged.test.ts",
-    "<rootDir>/tests/size/elf-extended.test.ts",
-    "<rootDir>/tests/size/elf-readelf.test.ts",
     "<rootDir>/tests/mutation/**/*.test.ts",
   ],
   testPathIgnorePatterns: [

@@ -44,7 +44,7 @@ interface Tree {
   readonly compileCommands: string;
 }
 
-/** The parts of generator/adopt/adopt.js used here. */
+/** The parts of generator/targets/kernel/adoption.js used here. */
 interface Adopt {
   adoptGeneratedHeader(file: {
     displayPath: string;
@@ -79,7 +79,7 @@ function sh(argv: readonly string[], options: SpawnSyncOptions = {}) {
 
 function measure(tree: Tree, work: string): KernelMeasurement {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { adoptGeneratedHeader } = require(path.join(DIST, "adopt", "adopt")) as Adopt;
+  const { adoptGeneratedHeader } = require(path.join(DIST, "targets", "kernel", "adoption")) as Adopt;
   const db = JSON.parse(fs.readFileSync(tree.compileCommands, "utf8")) as {
     file: string;
     command: string;

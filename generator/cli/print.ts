@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Diagnostic, formatDiagnostic } from "../core/diagnostics/diagnostic";
 import type { SizeFailure, SizeHooks, SizeOutcome } from "../size/outcome";
-import { ASCII_MINUS, formatLimit, formatMeasured, SizeReport } from "../size/report/report";
+import { SizeReport } from "../size/report/report";
+import { ASCII_MINUS, formatLimit, formatMeasured } from "../size/report/figures";
 import { renderReport, ReportFormat } from "../size/formats/render";
 import { ExitCode, Io } from "./io";
 

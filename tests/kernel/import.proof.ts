@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/adopt/adopt";
+import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/targets/kernel/adoption";
 import { compareBuilds, parseNmSizeSort, symbolTable, type SymbolTable } from "./compare";
 import {
   CACHE_REGS_HEADER,

@@ -15,7 +15,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { adoptGeneratedHeader } from "../../generator/adopt/adopt";
+import { adoptGeneratedHeader } from "../../generator/targets/kernel/adoption";
 import { runCli } from "../helpers/capture";
 import {
   installOffline,

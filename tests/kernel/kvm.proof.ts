@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/adopt/adopt";
+import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/targets/kernel/adoption";
 import {
   BuildComparison,
   compareBuilds,

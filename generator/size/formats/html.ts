@@ -6,8 +6,8 @@
  * data-* attributes (config, function, side, bytes) so a browser test can
  * read what was drawn.
  */
+import { ConfigReport, SizeReport } from "../report/report";
 import {
-  ConfigReport,
   formatCell,
   formatDelta,
   formatLimit,
@@ -16,9 +16,8 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
-  SizeReport,
   TYPOGRAPHIC_MINUS,
-} from "../report/report";
+} from "../report/figures";
 
 /** Figures of our own print with U+2212; bloat-o-meter's lines keep its ASCII '-'. */
 const MINUS = TYPOGRAPHIC_MINUS;

@@ -7,9 +7,9 @@
  * it would not, unchanged rows go first, then rows past a cap per table.
  */
 import { EXPLAIN_UNREACHED_NOTE } from "./text";
+import { ConfigReport, FunctionRow, SizeReport } from "../report/report";
 import {
   ASCII_MINUS,
-  ConfigReport,
   formatCell,
   formatDelta,
   formatLimit,
@@ -17,10 +17,8 @@ import {
   formatPercent,
   formatSummary,
   formatTotals,
-  FunctionRow,
   objectsNotes,
-  SizeReport,
-} from "../report/report";
+} from "../report/figures";
 
 export const MARKDOWN_LIMIT = 60000;
 

@@ -5,6 +5,7 @@
  * ranking and budget breaches. Colour (red growth, green savings) only when
  * the caller says so: on a TTY and without NO_COLOR.
  */
+import { SizeReport } from "../report/report";
 import {
   ASCII_MINUS,
   formatCell,
@@ -15,8 +16,7 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
-  SizeReport,
-} from "../report/report";
+} from "../report/figures";
 
 /** One sign for every figure, the ASCII one bloat-o-meter's lines use. */
 const MINUS = ASCII_MINUS;

@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { adoptGeneratedHeader, GENERATED_HEADER } from "../../adopt/adopt";
+import { adoptGeneratedHeader, GENERATED_HEADER } from "../../targets/kernel/adoption";
 import type { Diagnostic, SourceFile } from "../../core/diagnostics/diagnostic";
 import type { GeneratedFile } from "../../targets/types";
 import { readCompileDb, type CompileCommand } from "../../toolchain/compile-db";

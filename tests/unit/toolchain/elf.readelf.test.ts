@@ -8,10 +8,18 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/toolchain/elf";
-import { nmSizeSort } from "../../generator/toolchain/symbols";
-import { fileTempDir, findClang, nmSizeSortOf } from "./helpers";
-import { expectReadelfAgrees, read, readelfSections, sectionOfType, sh, sym, u64 } from "./readelf";
+import { readElfSymbols } from "../../../generator/toolchain/elf";
+import { nmSizeSort } from "../../../generator/toolchain/symbols";
+import { fileTempDir, findClang, nmSizeSortOf } from "../../size/helpers";
+import {
+  expectReadelfAgrees,
+  read,
+  readelfSections,
+  sectionOfType,
+  sh,
+  sym,
+  u64,
+} from "../../size/readelf";
 
 const dir = fileTempDir("elf-readelf");
 const at = (name: string) => path.join(dir, name);
@@ -22,7 +30,13 @@ describe("every section and symbol as readelf prints them", () => {
     ["gcc fixtures/symbol-kinds.s", "symbol-kinds.s"],
   ])("%s", (_label, fixture) => {
     const object = at(`${fixture}.o`);
-    execFileSync("gcc", ["-O2", "-c", path.join(__dirname, "fixtures", fixture), "-o", object]);
+    execFileSync("gcc", [
+      "-O2",
+      "-c",
+      path.join(__dirname, "..", "..", "size", "fixtures", fixture),
+      "-o",
+      object,
+    ]);
     const table = expectReadelfAgrees(object);
     expect(table.symbols.length).toBeGreaterThan(20);
     expect(table.symbols.some((s) => s.type === 3 /* STT_SECTION */ || s.special)).toBe(true);

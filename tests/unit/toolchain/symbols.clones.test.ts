@@ -10,10 +10,10 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { measureObjects } from "../../generator/size/measure/build";
-import { nmSizeSortOf, fileTempDir } from "./helpers";
+import { measureObjects } from "../../../generator/size/measure/build";
+import { nmSizeSortOf, fileTempDir } from "../../size/helpers";
 
-const fixture = path.join(__dirname, "fixtures", "clones.c");
+const fixture = path.join(__dirname, "..", "..", "size", "fixtures", "clones.c");
 const flags = ["-std=gnu11", "-O2", "-fno-pic", "-mcmodel=kernel", "-mno-red-zone"];
 
 const dir = fileTempDir("clones");

@@ -10,14 +10,19 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/toolchain/elf";
-import { FUNCTION_LETTERS, foldSymbols, nmSizeSort } from "../../generator/toolchain/symbols";
-import { fileTempDir, nmSizeSortOf } from "./helpers";
+import { readElfSymbols } from "../../../generator/toolchain/elf";
+import { FUNCTION_LETTERS, foldSymbols, nmSizeSort } from "../../../generator/toolchain/symbols";
+import { fileTempDir, nmSizeSortOf } from "../../size/helpers";
 
 const dir = fileTempDir("symbol-kinds");
 const object = path.join(dir, "symbol-kinds.o");
 beforeAll(() => {
-  execFileSync("gcc", ["-c", path.join(__dirname, "fixtures", "symbol-kinds.s"), "-o", object]);
+  execFileSync("gcc", [
+    "-c",
+    path.join(__dirname, "..", "..", "size", "fixtures", "symbol-kinds.s"),
+    "-o",
+    object,
+  ]);
 });
 
 const ours = () => {

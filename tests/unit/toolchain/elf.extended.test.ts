@@ -9,10 +9,10 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/toolchain/elf";
-import { nmSizeSort } from "../../generator/toolchain/symbols";
-import { fileTempDir, nmSizeSortOf } from "./helpers";
-import { byName, expectReadelfAgrees, read, sh, sectionOfType } from "./readelf";
+import { readElfSymbols } from "../../../generator/toolchain/elf";
+import { nmSizeSort } from "../../../generator/toolchain/symbols";
+import { fileTempDir, nmSizeSortOf } from "../../size/helpers";
+import { byName, expectReadelfAgrees, read, sh, sectionOfType } from "../../size/readelf";
 
 const dir = fileTempDir("elf-extended");
 const at = (name: string) => path.join(dir, name);

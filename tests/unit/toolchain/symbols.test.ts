@@ -1,11 +1,11 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../generator/toolchain/elf";
-import { foldName, foldSymbols, nmSizeSort } from "../../generator/toolchain/symbols";
-import { findClang, nmSizeSortOf, sortSymbols, fileTempDir } from "./helpers";
+import { readElfSymbols } from "../../../generator/toolchain/elf";
+import { foldName, foldSymbols, nmSizeSort } from "../../../generator/toolchain/symbols";
+import { findClang, nmSizeSortOf, sortSymbols, fileTempDir } from "../../size/helpers";
 
-const fixture = path.join(__dirname, "fixtures", "symbols.c");
+const fixture = path.join(__dirname, "..", "..", "size", "fixtures", "symbols.c");
 const kernelFlags = [
   "-std=gnu11",
   "-O2",

@@ -4,24 +4,26 @@
  * the orderings, and the structural promises of each format.
  */
 import Ajv2020 from "ajv/dist/2020";
-import { formatHtml } from "../../generator/size/formats/html";
-import { formatJson } from "../../generator/size/formats/json";
-import { formatMarkdown, MARKDOWN_LIMIT } from "../../generator/size/formats/markdown";
-import { formatText } from "../../generator/size/formats/text";
+import { formatHtml } from "../../../../generator/size/formats/html";
+import { formatJson } from "../../../../generator/size/formats/json";
+import { formatMarkdown, MARKDOWN_LIMIT } from "../../../../generator/size/formats/markdown";
+import { formatText } from "../../../../generator/size/formats/text";
 import {
   buildReport,
   compareSides,
+  MeasuredConfig,
+  SizeReport,
+} from "../../../../generator/size/report/report";
+import {
   ASCII_MINUS,
   formatCell,
   formatFixed,
   formatSummary,
   formatTotals,
   TYPOGRAPHIC_MINUS,
-  MeasuredConfig,
-  SizeReport,
-} from "../../generator/size/report/report";
-import { sizeReportSchema } from "../../generator/size/formats/report-schema";
-import { SymbolSize } from "../../generator/toolchain/symbols";
+} from "../../../../generator/size/report/figures";
+import { sizeReportSchema } from "../../../../generator/size/formats/report-schema";
+import { SymbolSize } from "../../../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 

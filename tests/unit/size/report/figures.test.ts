@@ -12,6 +12,16 @@ import {
   compareSides,
   crossConfigRows,
   fileSize,
+  percentOf,
+  rankExplain,
+  sourceRows,
+  type BudgetBreach,
+  type ConfigReport,
+  type ExplainRow,
+  type MeasuredConfig,
+  type SizeReport,
+} from "../../../../generator/size/report/report";
+import {
   formatCell,
   formatDelta,
   formatFixed,
@@ -21,18 +31,10 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
-  percentOf,
-  rankExplain,
-  sourceRows,
   ASCII_MINUS,
   TYPOGRAPHIC_MINUS,
-  type BudgetBreach,
-  type ConfigReport,
-  type ExplainRow,
-  type MeasuredConfig,
-  type SizeReport,
-} from "../../generator/size/report/report";
-import type { SymbolSize } from "../../generator/toolchain/symbols";
+} from "../../../../generator/size/report/figures";
+import type { SymbolSize } from "../../../../generator/toolchain/symbols";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 const data = (name: string, size: number): SymbolSize => ({ name, kind: "data", size });

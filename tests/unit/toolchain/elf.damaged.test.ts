@@ -8,14 +8,20 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSections, readElfSymbols } from "../../generator/toolchain/elf";
-import { fileTempDir } from "./helpers";
+import { readElfSections, readElfSymbols } from "../../../generator/toolchain/elf";
+import { fileTempDir } from "../../size/helpers";
 
 const dir = fileTempDir("elf-damaged");
 let object: Buffer;
 beforeAll(() => {
   const out = path.join(dir, "symbols.o");
-  execFileSync("gcc", ["-O2", "-c", path.join(__dirname, "fixtures", "symbols.c"), "-o", out]);
+  execFileSync("gcc", [
+    "-O2",
+    "-c",
+    path.join(__dirname, "..", "..", "size", "fixtures", "symbols.c"),
+    "-o",
+    out,
+  ]);
   object = fs.readFileSync(out);
 });
 

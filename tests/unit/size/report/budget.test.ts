@@ -3,10 +3,11 @@
  * command exits 2), and every breach of a valid one is listed (exit 1; the
  * end-to-end test checks the exit codes on real objects).
  */
-import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
-import { checkBudget, parseBudget } from "../../generator/size/report/budget";
-import { ASCII_MINUS, configReport, formatLimit } from "../../generator/size/report/report";
-import { SymbolSize } from "../../generator/toolchain/symbols";
+import { formatDiagnostic } from "../../../../generator/core/diagnostics/diagnostic";
+import { checkBudget, parseBudget } from "../../../../generator/size/report/budget";
+import { configReport } from "../../../../generator/size/report/report";
+import { ASCII_MINUS, formatLimit } from "../../../../generator/size/report/figures";
+import { SymbolSize } from "../../../../generator/toolchain/symbols";
 
 const parse = (text: string) => parseBudget({ displayPath: "budget.yaml", text });
 

@@ -7,8 +7,8 @@ import {
   adoptGeneratedHeader,
   findCacheBlock,
   maskCommentsAndStrings,
-} from "../../../generator/adopt/adopt";
-import { formatDiagnostic } from "../../../generator/core/diagnostics/diagnostic";
+} from "../../../../generator/targets/kernel/adoption";
+import { formatDiagnostic } from "../../../../generator/core/diagnostics/diagnostic";
 
 const BEFORE = [
   "/* a header shaped like the kernel's */",

@@ -10,7 +10,7 @@
  * guest-mode helpers, which stay. Pure text in, text (or a diagnostic) out;
  * reading and writing files is the caller's business.
  */
-import { diagnose, Diagnostic, SourceFile, Span } from "../core/diagnostics/diagnostic";
+import { diagnose, Diagnostic, SourceFile, Span } from "../../core/diagnostics/diagnostic";
 
 /** The macro whose definition starts the block (the kernel's name). */
 export const BLOCK_START_MACRO = "BUILD_KVM_GPR_ACCESSORS";

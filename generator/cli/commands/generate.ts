@@ -7,21 +7,15 @@
 import type { Argv } from "yargs";
 import { generateAll, type GenerateResult } from "../../generate/produce";
 import { outputCacheFromEnv } from "../../generate/output-cache";
-import type { Diagnostic } from "../../core/diagnostics/diagnostic";
 import { isHandEdited } from "../../output/drift";
 import { ExitCode, type Io } from "../io";
 import {
-  applyPlan,
   currentText,
-  LOCK_NAME,
-  OutputBusyError,
-  OutputPathError,
-  planWrite,
-  withOutputLock,
   type ApplyHooks,
   type LockOptions,
   type WritePlan,
 } from "../../output/writer";
+import { writeProduced, type Regeneration } from "../../output/regenerate";
 import {
   completeTargetArgs,
   loadProject,
@@ -145,55 +139,19 @@ export function requestFor(
   });
 }
 
-/** The outcome of one regeneration, for generate and watch to print. */
-export type Regeneration =
-  | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
-  | { readonly kind: "refused"; readonly message: string }
-  | { readonly kind: "failed"; readonly message: string; readonly help: string }
-  | { readonly kind: "done"; readonly plan: WritePlan };
+export type { Regeneration };
 
-/** Spec → plan → (unless dryRun) disk. Never throws for bad input or a failing disk. */
+/** One regeneration of what these args describe (output/regenerate.ts). */
 export async function regenerate(
   where: SpecLocation,
   args: TargetArgs & { readonly dryRun?: boolean },
   env: NodeJS.ProcessEnv,
   hooks: ApplyHooks & LockOptions = {},
 ): Promise<Regeneration> {
-  const result = await requestFor(where, args, env);
-  if (!result.ok) return { kind: "invalid", diagnostics: result.diagnostics };
-  try {
-    // Plan and apply under the lock: a plan made while another run writes would be stale.
-    const plan = args.dryRun
-      ? planWrite(where.outDir, result.files)
-      : withOutputLock(
-          where.outDir,
-          () => {
-            const planned = planWrite(where.outDir, result.files);
-            applyPlan(planned, hooks);
-            return planned;
-          },
-          hooks,
-        );
-    return { kind: "done", plan };
-  } catch (err) {
-    if (err instanceof OutputPathError) return { kind: "refused", message: err.message };
-    if (err instanceof OutputBusyError) {
-      return {
-        kind: "failed",
-        message: `cannot write ${where.outArg}/: ${err.message}`,
-        help: `if no regcache run is active, remove ${where.outArg}/${LOCK_NAME}; nothing was changed`,
-      };
-    }
-    const e = err as NodeJS.ErrnoException;
-    if (e.code && e.syscall) {
-      return {
-        kind: "failed",
-        message: `cannot write ${where.outArg}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`,
-        help: "check that the output directory is writable; nothing was changed",
-      };
-    }
-    throw err;
-  }
+  return writeProduced(requestFor(where, args, env), where.outDir, where.outArg, {
+    dryRun: args.dryRun ?? false,
+    hooks,
+  });
 }
 
 export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): string {

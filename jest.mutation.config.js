@@ -16,8 +16,6 @@ module.exports = {
   ...base,
   testEnvironment: rooted(base.testEnvironment),
   reporters: ["default"],
-  // The banners' generator digest of the code as written, not as instrumented.
-  setupFiles: ["<rootDir>/tests/mutation/built-digest.js"],
   // Transpile only: tests/tsconfig.json sets isolatedModules, so ts-jest compiles
   // each file on its own; no type diagnostics (the TypeScript checker judges types).
   transform: {
@@ -35,7 +33,6 @@ module.exports = {
     "<rootDir>/tests/drift/**/*.test.ts",
     "<rootDir>/tests/fuzz/model.test.ts",
     "<rootDir>/tests/fuzz/positions.test.ts",
-    "<rootDir>/tests/mutation/**/*.test.ts",
   ],
   testPathIgnorePatterns: [
     "/node_modules/",

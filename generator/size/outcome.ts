@@ -4,6 +4,7 @@
  * what to say about it. Also the hooks a caller may pass to hear about a run
  * while it runs. Types and two small constructors; pure.
  */
+import type { ExecContext } from "../toolchain/compilers";
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
 import type { SizeReport } from "./report/report";
 
@@ -29,6 +30,18 @@ export interface SizeHooks {
   readonly onNote?: (line: string) => void;
   /** Compiles done of total; `what` says whether the handler suite or a tree's units. */
   readonly onProgress?: (done: number, total: number, what: "suite" | "tree") => void;
+}
+
+/** Where and how a measurement runs: the handler suite's and a tree's alike. */
+export interface MeasureOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Keep headers, objects and commands here instead of a scratch directory. */
+  readonly keep?: string;
+  /** Parallel compiles. */
+  readonly jobs?: number;
+  readonly exec: ExecContext;
+  readonly hooks: SizeHooks;
 }
 
 export function failure(

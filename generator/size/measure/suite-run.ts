@@ -15,7 +15,7 @@ import { ExecContext, forRun } from "../../toolchain/compilers";
 import { makeScratchDir } from "../../toolchain/scratch";
 import { prepareKeepDir, recordKeepDir } from "../inputs/output";
 import { sizeDiagnostic } from "../messages";
-import { failure, SizeFailure, SizeHooks } from "../outcome";
+import { failure, type MeasureOptions, SizeFailure } from "../outcome";
 import type { MeasuredConfig } from "../report/report";
 import { buildAndMeasure, detectCompilers, HeaderSet, Measured } from "./build";
 import type { Suite } from "./suite";
@@ -87,14 +87,7 @@ export async function runSuite(
   suite: Suite,
   detected: Awaited<ReturnType<typeof detectCompilers>>,
   headerSets: readonly HeaderSet[],
-  options: {
-    readonly cwd: string;
-    readonly env: NodeJS.ProcessEnv;
-    readonly keep?: string;
-    readonly jobs?: number;
-    readonly exec: ExecContext;
-    readonly hooks: SizeHooks;
-  },
+  options: MeasureOptions,
 ): Promise<Measured | SizeFailure> {
   const { runnables, skipped } = detected;
   const { hooks } = options;

@@ -11,7 +11,7 @@ import * as path from "path";
 import { DetectedCompiler, ExecContext, forRun } from "../../toolchain/compilers";
 import { makeScratchDir } from "../../toolchain/scratch";
 import { diag, PreparedTree, treeConfig, codegenFlags, isRetpoline } from "../inputs/tree";
-import { failure, invalid, SizeFailure, SizeHooks } from "../outcome";
+import { failure, invalid, type MeasureOptions, SizeFailure, SizeHooks } from "../outcome";
 import type { MeasuredConfig } from "../report/report";
 import { detectCompilers, Measured } from "./build";
 import { measureTree, planTree } from "./tree";
@@ -76,14 +76,7 @@ async function measurePreparedTree(
 /** Probes the tree's compiler, compiles both sides, measures. */
 export async function runTree(
   tree: PreparedTree,
-  options: {
-    readonly cwd: string;
-    readonly env: NodeJS.ProcessEnv;
-    readonly keep?: string;
-    readonly jobs?: number;
-    readonly exec: ExecContext;
-    readonly hooks: SizeHooks;
-  },
+  options: MeasureOptions,
 ): Promise<Measured | SizeFailure> {
   const { runnables } = await detectCompilers([treeConfig(tree)]);
   if (runnables.length === 0)

@@ -2,7 +2,10 @@
  * The handler suite's accessor calls against a spec's registers: what counts
  * as a register the suite needs, and what does not.
  */
-import { accessorCalls, missingRegisters } from "../../generator/size/measure/suite-registers";
+import {
+  accessorCalls,
+  missingRegisters,
+} from "../../../../generator/size/measure/suite-registers";
 
 const source = {
   path: "h.c",

@@ -5,11 +5,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ImportedTree } from "../../generator/import/assemble";
-import { importTree } from "../../generator/import/import";
-import { replaceIn, syntheticTree, type TreeOptions } from "./synthetic-tree";
+import type { ImportedTree } from "../../../generator/import/assemble";
+import { importTree } from "../../../generator/import/import";
+import { replaceIn, syntheticTree, type TreeOptions } from "../../import/synthetic-tree";
 
-const PROFILES = path.join(__dirname, "fixtures", "profiles");
+const PROFILES = path.join(__dirname, "..", "..", "import", "fixtures", "profiles");
 
 const X86_64 = "CONFIG_X86_64";
 const r8to15 = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];

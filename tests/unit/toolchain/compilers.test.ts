@@ -2,7 +2,7 @@
  * The compile pool: at most `limit` tasks in flight, and as many as allowed
  * (so --jobs N really runs N compilers at once); results keep task order.
  */
-import { runPool } from "../../generator/toolchain/compilers";
+import { runPool } from "../../../generator/toolchain/compilers";
 
 test.each([1, 2, 4])("limit %d: never more in flight, and the limit is reached", async (limit) => {
   let inFlight = 0;

@@ -2,7 +2,7 @@
  * The config matrix: defaults, config files (added or replacing a default),
  * and selection by --compiler / --config.
  */
-import { formatDiagnostic } from "../../generator/core/diagnostics/diagnostic";
+import { formatDiagnostic } from "../../../../generator/core/diagnostics/diagnostic";
 import {
   defaultConfigs,
   installHint,
@@ -10,7 +10,7 @@ import {
   parseConfigFile,
   selectConfigs,
   wantsSlimLto,
-} from "../../generator/size/inputs/matrix";
+} from "../../../../generator/size/inputs/matrix";
 
 const parse = (text: string) => parseConfigFile({ displayPath: "configs.yaml", text });
 

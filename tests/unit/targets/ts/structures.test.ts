@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { loadModel, type GenerateRequest } from "../../generator/generate/produce";
+import { loadModel, type GenerateRequest } from "../../../../generator/generate/produce";
 import {
   emitTs,
   formatWithPrettier,
@@ -21,12 +21,12 @@ import {
   printRegistersSource,
   tsContext,
   TS_PRETTIER_OPTIONS,
-} from "../../generator/targets/ts/emit";
-import { bracketed, constant } from "../../generator/targets/ts/structures";
-import { randomSpec, specYaml, type RandomSpec } from "../fuzz/arbitrary";
-import { repoRoot } from "./runtime-build";
-import type { Model } from "../../generator/core/model/types";
-import { synthSpec, toYaml } from "../../bench/synth-spec";
+} from "../../../../generator/targets/ts/emit";
+import { bracketed, constant } from "../../../../generator/targets/ts/structures";
+import { randomSpec, specYaml, type RandomSpec } from "../../../fuzz/arbitrary";
+import { repoRoot } from "../../../ts/runtime-build";
+import type { Model } from "../../../../generator/core/model/types";
+import { synthSpec, toYaml } from "../../../../bench/synth-spec";
 
 function model(specText: string, req: Partial<GenerateRequest> = {}): Model {
   const r = loadModel({ specPath: "t.yaml", specText, ...req });

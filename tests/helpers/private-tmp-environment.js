@@ -9,6 +9,11 @@
 // own, outside the TMPDIR it checks: a process killed before the teardown
 // (StrykerJS ending a mutant's timed-out run with SIGKILL) leaves its private
 // directory there, where it fails nothing and is removed with the run.
+//
+// The output cache regcache keeps for `check` (generator/generate/output-cache.ts)
+// goes to a private directory beside it, regcache-test-*.outputs, removed with
+// it, unless the environment names one: a test run leaves the user's
+// ~/.cache/regcache/outputs as it found it.
 "use strict";
 const fs = require("node:fs");
 const os = require("node:os");
@@ -22,8 +27,11 @@ class PrivateTmpEnvironment extends TestEnvironment {
     // As /tmp is: a daemon a test starts may drop root (distccd runs as 'distcc' or 'nobody').
     fs.chmodSync(dir, 0o1777);
     const saved = process.env.TMPDIR;
+    const savedCache = process.env.REGCACHE_OUTPUT_CACHE_DIR;
     process.env.TMPDIR = dir; // before super(): the test's process.env is a copy made there
+    process.env.REGCACHE_OUTPUT_CACHE_DIR = savedCache || `${dir}.outputs`;
     super(config, context);
+    if (savedCache === undefined) delete process.env.REGCACHE_OUTPUT_CACHE_DIR;
     this.privateTmp = dir;
     this.savedTmp = saved;
     this.testPath = context.testPath;
@@ -40,6 +48,7 @@ class PrivateTmpEnvironment extends TestEnvironment {
       else process.env.TMPDIR = this.savedTmp;
       left = fs.readdirSync(this.privateTmp).sort();
       fs.rmSync(this.privateTmp, { recursive: true, force: true });
+      fs.rmSync(`${this.privateTmp}.outputs`, { recursive: true, force: true });
     }
     if (left.length > 0)
       throw new Error(

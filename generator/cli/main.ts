@@ -66,7 +66,7 @@ const GLOBAL_OPTIONS = ["debug", "help", "h", "version"];
  * Parses the command line, and only when it parsed cleanly runs the command:
  * yargs calls a command's handler even when it reports a usage error, so the
  * handler only records what to run. Then the command's prepare step (files it
- * needs, the project file), then the command. See commands/usage.ts.
+ * needs, the project file), then the command. See usage.ts.
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let chosen: { module: CommandModule; args: Record<string, unknown> } | undefined;

@@ -35,7 +35,7 @@ function resolveModule(sourceDir: string, from: string, spec: string): string | 
 
 /**
  * The modules (paths below sourceDir, forward slashes, sorted) that generating
- * `target` runs: api.ts and everything it imports, transitively, by relative
+ * `target` runs: generate/produce.ts and everything it imports, transitively, by relative
  * path, except the other target's folder.
  */
 export function generatorModules(sourceDir: string, target: CodeTarget): string[] {

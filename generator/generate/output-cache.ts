@@ -1,6 +1,6 @@
 /*
  * What a set of inputs produced, remembered outside the project. The key is a
- * target's input hash (api.ts inputHash: the generator's version and code,
+ * target's input hash (produce.ts inputHash: the generator's version and code,
  * the options, the spec, the target's templates or tools); the entry is the
  * sha256 of each body that target emitted, by path below the output
  * directory. With it, `check` and an unchanged `generate` take a target's

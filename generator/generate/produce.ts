@@ -74,7 +74,7 @@ export const shellWord = (word: string): string =>
 /**
  * The command that reproduces a request, as the banner prints it: shell-quoted,
  * --spec and --out always named, so it runs as it is from the directory its
- * paths are relative to (the anchor, commands/common.ts).
+ * paths are relative to (the anchor, cli/common.ts).
  */
 export function regenerateCommand(req: GenerateRequest): string {
   const words = [

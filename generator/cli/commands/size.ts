@@ -147,7 +147,7 @@ export function builder(y: Argv): Argv<SizeArgs> {
 }
 
 /**
- * Everything checkable before a compile (commands/usage.ts): the spec (from
+ * Everything checkable before a compile (cli/usage.ts): the spec (from
  * the project file unless --spec), the files size will read, the paths it
  * will write. No side effects.
  */

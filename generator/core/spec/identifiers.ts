@@ -17,7 +17,7 @@
  *    whatever the spec says.
  *  - validate.ts runs collisions() over every name that passed the other
  *    checks and reports RC120 at the register's or backend's spec position.
- *  - model.ts takes its names from namesOf too (accessor names, backend set
+ *  - core/model/build.ts takes its names from namesOf too (accessor names, backend set
  *    names) and lists every identifier of each target in model.identifiers.
  *  - tests/core/identifiers.test.ts checks that every identifier the emitted
  *    files define is in model.identifiers, so a new helper or accessor that is

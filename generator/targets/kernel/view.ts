@@ -1,7 +1,7 @@
 /*
  * Model → the view the kernel target's template prints: the register-cache
  * block a kernel's arch/x86/kvm/kvm_cache_regs.h includes. This module only
- * spells what model-api.ts decided (bit operations, the cache_reg call,
+ * spells what core/model/kernel-block.ts decided (bit operations, the cache_reg call,
  * signatures laid out in kernel style); templates/kernel/ prints it.
  */
 import { continueLines, signature } from "../render/layout";

@@ -9,7 +9,7 @@
  * register or backend name), where its line breaking is more than ours.
  * tests/ts/prettier-style.test.ts holds the printed text to prettier's output.
  * Every choice it prints (which path an accessor takes, what a backend's set
- * holds) was made in model.ts.
+ * holds) was made in core/model/.
  *
  * ts-morph takes a while to load, so it (and prettier, when needed) is required
  * inside emitTs only: commands that never emit TypeScript never load them.

@@ -5,7 +5,7 @@
  * check, the possibly-guest-owned CR bits, and the extended registers'
  * readers and writers (readCr3, pdptrRead, readCr0Bits, isCr4BitSet …).
  * A spec without those sections prints none of it. The decisions are the
- * model's (model-api.ts); bit operations and inline choices are C spelling
+ * model's (core/model/kernel-block.ts); bit operations and inline choices are C spelling
  * with no TypeScript meaning.
  */
 import type { FunctionDeclarationStructure } from "ts-morph";

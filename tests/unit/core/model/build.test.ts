@@ -8,8 +8,8 @@
  * kernel function of its own, but in the c target's macros), two helpers and
  * one accessor named in always_inline, a write-only extended accessor, and a
  * kernel header whose name holds a '-' and a digit. Every expected value
- * below follows from the spec text and the rules in model.ts's and
- * model-api.ts's docstrings (a register is always available when no backend
+ * below follows from the spec text and the rules in build.ts's and
+ * kernel-block.ts's docstrings (a register is always available when no backend
  * loads it lazily), not from a run.
  */
 import { loadModel } from "../../../../generator/generate/produce";

@@ -11,7 +11,7 @@
  *
  * Defaults: /usr/share/unicode/EastAsianWidth.txt, generator/core/diagnostics/east-asian-width.ts.
  * Adjacent ranges are merged; the output is sorted, so a file regenerates to
- * the same bytes (tests/core/east-asian-width.test.ts compares them).
+ * the same bytes (tests/unit/core/diagnostics/east-asian-width.test.ts compares them).
  * Exit 2 when the input is missing or not in the UCD's format. Formatted with the
  * project's prettier (a dev dependency: this runs in a checkout, not at build).
  */

@@ -6,7 +6,7 @@
  * this proves the two emitters and runtimes agree with each other, not that
  * the model is right: that is the behaviour tests' job (tests/runtime/,
  * whose simulated hardware is independent of the generator) and the model
- * expectation tables' (tests/core/model-expectations.test.ts). The C driver prints every case and
+ * expectation tables' (tests/unit/core/model/build.expectations.test.ts). The C driver prints every case and
  * its result as JSON lines; the TypeScript driver makes the same case from
  * the same seed (checked field by field, so the PRNG and case layout are the
  * C's), runs it, and its result, cacheReg calls and per-backend digests must

@@ -19,7 +19,7 @@
  *    checks and reports RC120 at the register's or backend's spec position.
  *  - core/model/build.ts takes its names from namesOf too (accessor names, backend set
  *    names) and lists every identifier of each target in model.identifiers.
- *  - tests/core/identifiers.test.ts checks that every identifier the emitted
+ *  - tests/unit/core/spec/identifiers.test.ts checks that every identifier the emitted
  *    files define is in model.identifiers, so a new helper or accessor that is
  *    not added here fails the suite instead of slipping past the check.
  * To emit a new identifier (kernel helpers, say): add it to namesOf (one per

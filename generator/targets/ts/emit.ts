@@ -7,7 +7,7 @@
  * printed text is already what prettier makes of it and prettier itself is
  * needed only when a line comes out longer than printWidth (a very long
  * register or backend name), where its line breaking is more than ours.
- * tests/ts/prettier-style.test.ts holds the printed text to prettier's output.
+ * tests/unit/targets/ts/structures.test.ts holds the printed text to prettier's output.
  * Every choice it prints (which path an accessor takes, what a backend's set
  * holds) was made in core/model/.
  *

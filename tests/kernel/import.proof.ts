@@ -116,8 +116,14 @@ function kvmTables(tree: KernelTree, buildDir: string): Map<string, SymbolTable>
 
 /** The tree's compile database with every path moved from the tree to its variant. */
 function databaseFor(tree: KernelTree, variantSrc: string, file: string): void {
-  const text = fs.readFileSync(tree.compileCommands, "utf8");
-  fs.writeFileSync(file, text.split(tree.srcDir).join(variantSrc));
+  let text = fs.readFileSync(tree.compileCommands, "utf8");
+  // The database names the tree as it was prepared; a cache reached through a
+  // symbolic link names it by another path: replace both spellings.
+  for (const src of new Set([tree.srcDir, fs.realpathSync(tree.srcDir)]))
+    text = text.split(src).join(variantSrc);
+  if (!text.includes(variantSrc))
+    throw new Error(`${tree.compileCommands} names no ${tree.srcDir}`);
+  fs.writeFileSync(file, text);
 }
 
 const VMX_H = "arch/x86/kvm/vmx/vmx.h";

@@ -192,6 +192,21 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     example: "lone-cr",
     fix: "The file uses old Mac line endings (CR alone), which YAML parsers read as one long line. Save it with LF (or CRLF) line endings.",
   },
+  RC127: {
+    title: "An alias of a register the spec does not declare",
+    example: "alias-unknown-register",
+    fix: "An alias is another enumerator for a declared register (`eraps: cr3` for `VCPU_REG_ERAPS = VCPU_REG_CR3`). Name a register listed under `registers.gpr` or `registers.extended`.",
+  },
+  RC128: {
+    title: "An alias used where a register is meant",
+    example: "alias-in-backend",
+    fix: "An alias takes no bit of its own: its availability and dirtiness are its register's. Backend lists and accessors name the register itself.",
+  },
+  RC129: {
+    title: "The enum's names clash",
+    example: "enum-same-terminators",
+    fix: "GPRs and extended registers need different enumerator prefixes, and the GPR count (`gpr_count`) and the total (`total`) are two different enumerators. Linux 7.2 spells them `VCPU_REGS_`, `VCPU_REG_`, `NR_VCPU_GENERAL_PURPOSE_REGS` and `NR_VCPU_TOTAL_REGS`.",
+  },
   RC140: {
     title: "Invalid value in output, api or accessors",
     example: "api-bad-values",
@@ -225,17 +240,37 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
   RC146: {
     title: "Kernel bit operations on a bitmap mask",
     example: "kernel-bitops-bitmap",
-    fix: "The kernel's helpers pass a `u32` (or `u64`) mask to `test_bit`/`__set_bit` as `unsigned long *`. Use `mask: u32` as Linux does, or keep `bitops: regcache` for a bitmap.",
+    fix: "regcache's runtime (the c and ts targets) passes a `u32` (or `u64`) mask to `test_bit`/`__set_bit` as `unsigned long *`, as Linux 6.x does. Use `mask: u32`, keep `bitops: regcache` for a bitmap, or write only the kernel target, where a bitmap is passed as it is (Linux 7.2).",
   },
   RC147: {
     title: "The kernel header would include itself",
     example: "kernel-header-self-include",
-    fix: "The generated block is included from `arch/x86/kvm/kvm_cache_regs.h` with a quoted `#include`, which looks beside that file first: a block of the same name would include itself. Keep the default `kvm_cache_regs_gen.h`.",
+    fix: "The generated block is included from `arch/x86/kvm/kvm_cache_regs.h` with a quoted `#include`, which looks beside that file first: a block of the same name would include itself. Keep the default `kvm_cache_regs_gen.h`. The same holds for whatever header `output.adopts.header` names (`regs.h` in Linux 7.2).",
   },
   RC148: {
     title: "The ts target cannot print a constant it does not know",
     example: "ts-unknown-constant",
     fix: "The C targets take `guest_owned.possible` from the headers they are compiled with; the TypeScript target prints its value, and regcache knows only the kernel's `KVM_POSSIBLE_CR0_GUEST_BITS` and `KVM_POSSIBLE_CR4_GUEST_BITS`. Name one of those, or write only C (`output.targets: [c]`, or `[kernel]` for a kernel tree).",
+  },
+  RC149: {
+    title: "An api setting without what it needs",
+    example: "mode-aware-needs",
+    fix: "`gpr_family: mode_aware` needs the kernel's operand-width helper (`mode_mask`) and the raw cached pair (`raw_pair: true`); `mode_mask` and `e_pair` need `gpr_family: mode_aware`; the bulk helpers write the bitmaps' first word, so they need `mask: bitmap` with `bitops: kernel`.",
+  },
+  RC150: {
+    title: "Bulk helpers over more than one word",
+    example: "bulk-helpers-too-wide",
+    fix: "`kvm_clear_available_registers` and `kvm_reset_dirty_registers` write one `unsigned long` of each bitmap, checked at build time. With more than 64 registers the bitmaps have more words: leave out `bulk_helpers`.",
+  },
+  RC151: {
+    title: "A 32-bit pair for a register that cannot have one",
+    example: "e-pair-bad",
+    fix: "`e_pair` names GPRs whose 32-bit name is their name without the leading `r` (`rax` → `kvm_eax_read`). A register named in `accessors` keeps its plain full-width pair instead (RSP in Linux 7.2).",
+  },
+  RC152: {
+    title: "A kernel-only setting in a spec that writes the runtime's targets",
+    example: "kernel-only-feature",
+    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header, which only the kernel target writes; regcache's runtime (the c and ts targets) has Linux 6.x's shape. Write `output.targets: [kernel]`.",
   },
 };
 

@@ -51,20 +51,21 @@ export const goldenCases: GoldenCase[] = [
  * --all-cached. Not in goldenCases: they build inside a kernel tree
  * (npm run test:kernel), not against runtime/include.
  */
-export const kernelGoldenCases: GoldenCase[] = ["linux-6.1", "linux-6.12"].flatMap((s) =>
-  [
-    { variant: "spec", allCached: false },
-    { variant: "all-cached", allCached: true },
-    { variant: "expanded", allCached: false, cStyle: "expanded" as const },
-  ].map((v) => ({
-    name: `${s} ${v.variant}`,
-    spec: `spec/${s}.yaml`,
-    dir: `tests/golden/${s}/${v.variant}`,
-    request: {
-      outDir: `tests/golden/${s}/${v.variant}`,
-      allCached: v.allCached,
-      ...(v.cStyle ? { cStyle: v.cStyle } : {}),
-    },
-    allTargets: true,
-  })),
+export const kernelGoldenCases: GoldenCase[] = ["linux-6.1", "linux-6.12", "linux-7.2"].flatMap(
+  (s) =>
+    [
+      { variant: "spec", allCached: false },
+      { variant: "all-cached", allCached: true },
+      { variant: "expanded", allCached: false, cStyle: "expanded" as const },
+    ].map((v) => ({
+      name: `${s} ${v.variant}`,
+      spec: `spec/${s}.yaml`,
+      dir: `tests/golden/${s}/${v.variant}`,
+      request: {
+        outDir: `tests/golden/${s}/${v.variant}`,
+        allCached: v.allCached,
+        ...(v.cStyle ? { cStyle: v.cStyle } : {}),
+      },
+      allTargets: true,
+    })),
 );

@@ -7,15 +7,15 @@ import { error } from "./entry";
 
 export const adoptEntries = {
   RC700: error(
-    "no register-cache block: found no line starting '#define {0}('{1}",
-    "pass the kernel's arch/x86/kvm/kvm_cache_regs.h (the block starts at the {0} macro)",
+    "no register-cache block: found no definition of {0}{1}",
+    "pass the kernel's arch/x86/kvm/{2} (the block starts at the definition of {0})",
   ),
   RC701: error(
     "'#define {0}' appears {1} times",
     "the block must start at exactly one {0} macro definition; remove the extra ones",
   ),
   RC702: error(
-    "no definition of {0}() after the {1} macro",
+    "no definition of {0}() after {1}",
     "the block ends with the closing brace of {0}(); the header must define it after {1}",
   ),
   RC703: error(

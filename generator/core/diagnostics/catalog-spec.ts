@@ -94,6 +94,15 @@ export const specEntries = {
     "lone carriage return (CR) used as a line break",
     "save the file with LF or CRLF line endings",
   ),
+  RC127: error(
+    "alias '{0}' names '{1}', which is not a register{2}",
+    "an alias stands for a register declared under registers.gpr or registers.extended",
+  ),
+  RC128: error(
+    "'{0}' is an alias of '{1}', not a register",
+    "an alias takes no bit of its own: name '{1}' here",
+  ),
+  RC129: error("enum.{0} '{1}' {2}", "{3}"),
   // the spec: output, api, accessors
   RC140: error("{0} '{1}' is not valid", "{2}"),
   RC141: error(
@@ -113,10 +122,20 @@ export const specEntries = {
   RC146: error("bitops: kernel needs a u32 or u64 mask, not {0}", "{1}"),
   RC147: error(
     "kernel_header '{0}' is the name of the kernel's own header",
-    "a quoted #include of it beside kvm_cache_regs.h would include itself; keep kvm_cache_regs_gen.h",
+    "a quoted #include of it beside {1} would include itself; keep {2}",
   ),
   RC148: error(
     "the ts target needs the value of '{0}', which regcache does not know",
     "name {1}, or write only the C targets (output.targets: [c] or [kernel])",
+  ),
+  RC149: error("{0} needs {1}", "{2}"),
+  RC150: error(
+    "the bulk helpers work on one word of the bitmap, but this spec has {0} registers",
+    "keep at most 64 registers, or leave out api.bulk_helpers",
+  ),
+  RC151: error("e_pair names '{0}', {1}", "{2}"),
+  RC152: error(
+    "{0} is written only by the kernel target, but this spec also writes the {1} target",
+    "set output.targets: [kernel], or leave out {0}",
   ),
 } as const;

@@ -13,6 +13,7 @@ import {
   type IdentifierTarget,
 } from "../spec/identifiers";
 import type { CheckedSpec } from "../spec/validate";
+import { ePairNames } from "../spec/kernel-sections";
 import { buildApi, buildCBlock, buildKernelBlock, buildOutput } from "./kernel-block";
 import type {
   AccessorModel,
@@ -43,7 +44,7 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
       name: reg.name,
       upper,
       kind: reg.kind,
-      enumName: (reg.kind === "gpr" ? "VCPU_REGS_" : "VCPU_EXREG_") + upper,
+      enumName: (reg.kind === "gpr" ? spec.enum.gprPrefix : spec.enum.extendedPrefix) + upper,
       index,
       ...(reg.guard !== undefined ? { guard: reg.guard } : {}),
       ...(reg.doc !== undefined ? { doc: reg.doc } : {}),
@@ -94,7 +95,7 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     options,
     identifiers: identifiersByTarget(spec, buildOutput(spec.output)),
     output: buildOutput(spec.output),
-    api: buildApi(spec.api),
+    api: buildApi(spec.api, spec.enum.gprCount),
     kernel,
     c: buildCBlock(kernel, accessors),
   };
@@ -116,7 +117,13 @@ function identifiersByTarget(
         : [],
     ),
   ];
-  // The kernel target's include guard is one more C identifier.
+  // The kernel target's include guard is one more C identifier, and so are the
+  // assertion macro and the 32-bit pairs the spec names.
   const guard = output.targets.includes("kernel") ? [output.kernelGuard] : [];
+  if (spec.api.assert) things.push({ what: "accessor", name: spec.api.assert.macro });
+  for (const g of spec.api.ePair) {
+    const e = ePairNames(g);
+    things.push({ what: "accessor", name: e.read }, { what: "accessor", name: e.write });
+  }
   return { c: [...identifiersOf(things, "c"), ...guard], ts: identifiersOf(things, "ts") };
 }

@@ -5,7 +5,11 @@
  * is where the decisions are made; the kernel template only prints them.
  */
 import {
+  coreHelpers,
+  ePairNames,
+  GPR_INNER_MACRO,
   GPR_MACRO,
+  modeAwareNames,
   type BitOps,
   type CacheRegStyle,
   type SpecAccessor,
@@ -33,28 +37,27 @@ export function buildOutput(output: SpecOutput): OutputModel {
     kernelHeader: output.kernelHeader,
     kernelGuard: output.kernelHeader.toUpperCase().replace(/[^A-Z0-9]/g, "_"),
     ...(output.spdx !== undefined ? { spdx: output.spdx } : {}),
+    adopts: output.adopts,
   };
 }
 
 const words = (alwaysInline: boolean): LinkageWords =>
   alwaysInline ? "static __always_inline" : "static inline";
 
-export function buildApi(api: SpecApi): CacheApiModel {
+/** `gprCount`: the enumerator the raw pair bounds reg with (the spec's enum.gpr_count). */
+export function buildApi(api: SpecApi, gprCount: string): CacheApiModel {
   const linkageOf = (name: string) =>
     words(api.inline === "always_inline" || api.alwaysInline.includes(name));
   const cachedRead = api.rawPair ? "kvm_register_read_raw" : "kvm_register_read";
   const cachedWrite = api.rawPair ? "kvm_register_write_raw" : "kvm_register_write";
-  const core = [
-    GPR_MACRO,
-    "kvm_register_is_available",
-    "kvm_register_is_dirty",
-    "kvm_register_mark_available",
-    "kvm_register_mark_dirty",
+  // The helpers this api defines (and test_and_mark_available, whose linkage
+  // the c target prints whether or not the kernel block defines it).
+  const core = new Set([
+    ...coreHelpers(api),
     "kvm_register_test_and_mark_available",
     cachedRead,
     cachedWrite,
-    "kvm_read_edx_eax",
-  ];
+  ]);
   return {
     cacheReg: api.cacheReg,
     bitops: api.bitops,
@@ -62,7 +65,20 @@ export function buildApi(api: SpecApi): CacheApiModel {
     testAndMarkAvailable: api.testAndMarkAvailable,
     cachedRead,
     cachedWrite,
-    linkage: Object.fromEntries(core.map((n) => [n, linkageOf(n)])),
+    gprCount,
+    ...(api.assert ? { assert: api.assert } : {}),
+    markForReload: api.markForReload,
+    bulkHelpers: api.bulkHelpers,
+    ...(api.gprFamily === "mode_aware" && api.modeMask !== undefined
+      ? {
+          modeAware: {
+            modeMask: api.modeMask,
+            read: "kvm_register_read",
+            write: "kvm_register_write",
+          },
+        }
+      : {}),
+    linkage: Object.fromEntries([...core].map((n) => [n, linkageOf(n)])),
   };
 }
 
@@ -81,17 +97,35 @@ export function buildKernelBlock(
     words(api.inline === "always_inline" || api.alwaysInline.includes(name));
   const fn = (name: string | undefined): FunctionModel | undefined =>
     name === undefined ? undefined : { name, linkage: linkageOf(name) };
-  const inMacro = accessors.filter((a) => a.register.alwaysAvailable);
-  const own = accessors.filter((a) => !a.register.alwaysAvailable);
-  const gprFunctions = (a: AccessorModel, listed: boolean): GprFunctionsModel => ({
-    kind: "gpr",
-    register: a.register,
-    path: a.path,
-    read: fn(a.read)!,
-    write: fn(a.write)!,
-    listed,
-  });
+  const modeAware = api.gprFamily === "mode_aware";
+  const gprFunctions = (a: AccessorModel, listed: boolean): GprFunctionsModel => {
+    const name = a.register.name;
+    const names = modeAwareNames(name);
+    const e = api.ePair.includes(name) ? ePairNames(name) : undefined;
+    return {
+      kind: "gpr",
+      register: a.register,
+      path: a.path,
+      read: fn(a.read)!,
+      write: fn(a.write)!,
+      listed,
+      ...(modeAware && !listed
+        ? {
+            family: {
+              readRaw: fn(names.readRaw)!,
+              writeRaw: fn(names.writeRaw)!,
+              ...(e ? { eRead: fn(e.read)!, eWrite: fn(e.write)! } : {}),
+            },
+          }
+        : {}),
+    };
+  };
   const listedGprs = new Set(listed.filter((l) => l.kind === "gpr").map((l) => l.register));
+  // Under the mode_aware family a listed GPR keeps the plain pair, so it is never the macro's.
+  const inMacro = accessors.filter(
+    (a) => a.register.alwaysAvailable && !(modeAware && listedGprs.has(a.register.name)),
+  );
+  const own = accessors.filter((a) => !inMacro.includes(a));
   const byName = new Map(registers.map((r) => [r.name, r]));
   const functions: FunctionsModel[] = [
     ...own.filter((a) => !listedGprs.has(a.register.name)).map((a) => gprFunctions(a, false)),
@@ -113,6 +147,7 @@ export function buildKernelBlock(
           mightSleep: l.mightSleep,
           ...(l.read !== undefined ? { read: fn(l.read)! } : {}),
           ...(l.write !== undefined ? { write: fn(l.write)! } : {}),
+          markDirty: l.markDirty,
           ...(l.readBits !== undefined ? { readBits: fn(l.readBits)! } : {}),
           ...(l.isBitSet !== undefined ? { isBitSet: fn(l.isBitSet)! } : {}),
           ...(l.guestOwned ? { guestOwned: l.guestOwned } : {}),
@@ -132,10 +167,20 @@ export function buildKernelBlock(
       accessors: inMacro,
     },
     macroFirst: macroPath === "direct",
+    gprFamily: api.gprFamily,
+    ...(modeAware
+      ? {
+          innerMacro: {
+            name: GPR_INNER_MACRO,
+            ePair: api.ePair.filter((g) => inMacro.some((a) => a.register.name === g)),
+          },
+        }
+      : {}),
     functions,
     ...(rax && rdx && !rax.register.guard && !rdx.register.guard
       ? { edxEax: linkageOf("kvm_read_edx_eax") }
       : {}),
+    edxEaxByEPair: modeAware && api.ePair.includes("rax") && api.ePair.includes("rdx"),
   };
 }
 

@@ -5,7 +5,14 @@
  */
 import type { MaskKind } from "../spec/masks";
 import type { IdentifierTarget } from "../spec/identifiers";
-import type { BitOps, CacheRegStyle, TargetName, ValueType } from "../spec/kernel-sections";
+import type {
+  BitOps,
+  CacheRegStyle,
+  GprFamily,
+  SpecAdopts,
+  TargetName,
+  ValueType,
+} from "../spec/kernel-sections";
 
 export interface ModelOptions {
   /** Route every gpr accessor through the cached path: the code before the seed patch. */
@@ -100,6 +107,21 @@ export interface CacheApiModel {
   /** The cached path's reader and writer. */
   readonly cachedRead: string;
   readonly cachedWrite: string;
+  /** The enumerator the raw pair's range warning bounds reg with (NR_VCPU_REGS …). */
+  readonly gprCount: string;
+  /** The lockdep assertion macro the per-register helpers open with, and its condition. */
+  readonly assert?: { readonly macro: string; readonly condition: string };
+  readonly markForReload: boolean;
+  readonly bulkHelpers: boolean;
+  /**
+   * mode_aware: the kernel's operand-width mask helper, and the masking
+   * wrappers of the raw pair (kvm_register_read/_write) the block defines.
+   */
+  readonly modeAware?: {
+    readonly modeMask: string;
+    readonly read: string;
+    readonly write: string;
+  };
   /** Linkage of each core helper by name (kvm_register_is_available, …, kvm_read_edx_eax). */
   readonly linkage: Readonly<Record<string, LinkageWords>>;
 }
@@ -118,6 +140,16 @@ export interface GprFunctionsModel {
   readonly write: FunctionModel;
   /** The spec's accessors list names it (rather than the kernel block giving it functions of its own). */
   readonly listed: boolean;
+  /** The mode_aware family's raw pair and 32-bit pair; `read` is then the masked read, `write` unused. */
+  readonly family?: GprFamilyFunctions;
+}
+
+/** A GPR's mode_aware functions besides the masked read. */
+export interface GprFamilyFunctions {
+  readonly readRaw: FunctionModel;
+  readonly writeRaw: FunctionModel;
+  readonly eRead?: FunctionModel;
+  readonly eWrite?: FunctionModel;
 }
 /** An extended register's readers and writers. */
 
@@ -133,6 +165,8 @@ export interface ExtendedFunctionsModel {
   readonly mightSleep: boolean;
   readonly read?: FunctionModel;
   readonly write?: FunctionModel;
+  /** The writer also marks the register dirty. */
+  readonly markDirty: boolean;
   readonly readBits?: FunctionModel;
   readonly isBitSet?: FunctionModel;
   readonly guestOwned?: { readonly possible: string; readonly owned: string };
@@ -153,10 +187,19 @@ export interface KernelBlockModel {
    * which must then be defined before it.
    */
   readonly macroFirst: boolean;
+  /** How every GPR not named in accessors is read and written. */
+  readonly gprFamily: GprFamily;
+  /**
+   * mode_aware: the inner macro (masked read, raw pair) that the GPR macro
+   * wraps with the 32-bit pair, and which GPRs have that pair.
+   */
+  readonly innerMacro?: { readonly name: string; readonly ePair: readonly string[] };
   /** Every other accessor function, in definition order. */
   readonly functions: readonly FunctionsModel[];
   /** kvm_read_edx_eax's linkage, when RAX and RDX exist unguarded. */
   readonly edxEax?: LinkageWords;
+  /** kvm_read_edx_eax reads RAX and RDX through their 32-bit pair (both in e_pair). */
+  readonly edxEaxByEPair: boolean;
 }
 
 export interface OutputModel {
@@ -165,6 +208,8 @@ export interface OutputModel {
   /** The kernel header's include guard, from its file name: KVM_CACHE_REGS_GEN_H. */
   readonly kernelGuard: string;
   readonly spdx?: string;
+  /** Where the kernel block goes in the kernel's own header. */
+  readonly adopts: SpecAdopts;
 }
 /**
  * The c target's accessors (generated/c/kvm_cache_regs.h, which the runtime

@@ -82,6 +82,8 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
       "kvm_register_mark_available kvm_register_mark_dirty kvm_register_mark_for_reload " +
       "kvm_register_read_raw kvm_register_write_raw kvm_register_test_and_mark_available " +
       "kvm_read_edx_eax kvm_reg kvm_reg_mask_t kvm_reg_mask_word_t " +
+      // the kernel target's Linux 7.2 helpers (api.gpr_family, api.bulk_helpers)
+      "__BUILD_KVM_GPR_ACCESSORS kvm_clear_available_registers kvm_reset_dirty_registers " +
       "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H"
     ).split(" "),
   ),
@@ -141,7 +143,15 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   const c = cAccessorNames(t.name);
   const ts = tsAccessorNames(t.name);
   return {
-    c: [`VCPU_REGS_${upper}`, `KVM_REG_BIT_${upper}`, c.read, c.write],
+    // _read_raw/_write_raw: the mode_aware family's raw pair.
+    c: [
+      `VCPU_REGS_${upper}`,
+      `KVM_REG_BIT_${upper}`,
+      c.read,
+      c.write,
+      `${c.read}_raw`,
+      `${c.write}_raw`,
+    ],
     ts: [ts.read, ts.write],
   };
 }

@@ -4,7 +4,13 @@
  * identifiers, duplicates, backend lists that name real registers, and that
  * the registers fit in the mask. It never stops at the first problem.
  */
-import { diagnose, lineColOf, type Diagnostic, type Span } from "../diagnostics/diagnostic";
+import {
+  diagnose,
+  lineColOf,
+  type Diagnostic,
+  type SourceFile,
+  type Span,
+} from "../diagnostics/diagnostic";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import {
   C_KEYWORDS,
@@ -16,7 +22,13 @@ import {
 } from "./identifiers";
 import { checkShape } from "./schema";
 import { didYouMean } from "../../util/suggest";
-import { checkApi, type SpecAccessor, type SpecApi, type SpecOutput } from "./kernel-sections";
+import {
+  checkApi,
+  ePairNames,
+  type SpecAccessor,
+  type SpecApi,
+  type SpecOutput,
+} from "./kernel-sections";
 
 import { MASK_BITS, type MaskKind } from "./masks";
 export type { MaskKind };
@@ -26,6 +38,31 @@ export interface SpecRegister {
   readonly kind: "gpr" | "extended";
   readonly guard?: string;
   readonly doc?: string;
+}
+
+/**
+ * How the kernel spells enum kvm_reg. Defaults: Linux 6.x (VCPU_REGS_RAX,
+ * VCPU_EXREG_CR3, NR_VCPU_REGS after the GPRs, no total).
+ */
+export interface SpecEnum {
+  readonly gprPrefix: string;
+  readonly extendedPrefix: string;
+  /** The enumerator counting the GPRs: regs[]'s length, the raw pair's bound. */
+  readonly gprCount: string;
+  /** The enumerator counting every register, when the enum has one. */
+  readonly total?: string;
+}
+
+export const DEFAULT_ENUM: SpecEnum = {
+  gprPrefix: "VCPU_REGS_",
+  extendedPrefix: "VCPU_EXREG_",
+  gprCount: "NR_VCPU_REGS",
+};
+
+/** An enumerator that is another name of a register (VCPU_REG_ERAPS = VCPU_REG_CR3). */
+export interface SpecAlias {
+  readonly name: string;
+  readonly register: string;
 }
 
 export interface SpecBackend {
@@ -41,6 +78,9 @@ export interface CheckedSpec {
   readonly doc?: string;
   readonly mask: MaskKind;
   readonly registers: readonly SpecRegister[];
+  /** The enum's spelling (DEFAULT_ENUM when the spec has no enum section). */
+  readonly enum: SpecEnum;
+  readonly aliases: readonly SpecAlias[];
   readonly backends: readonly SpecBackend[];
   /** Which targets are written, under which names (defaults: C and TypeScript). */
   readonly output: SpecOutput;
@@ -158,6 +198,43 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     });
   }
 
+  // Aliases: other names of declared registers, never registers themselves.
+  const aliases: SpecAlias[] = [];
+  const aliasOf = new Map<string, string>();
+  const declaredAliases = isObj(regs["aliases"]) ? regs["aliases"] : {};
+  for (const [alias, target] of Object.entries(declaredAliases)) {
+    const p: DocPath = ["registers", "aliases", alias];
+    if (typeof target !== "string" || !IDENTIFIER.test(alias)) continue; // the schema reported it
+    if (!checkIdentifier(alias, "register", span(p, "key"))) continue;
+    const clash = byLowerName.get(alias.toLowerCase());
+    if (clash) {
+      const line = clash.at ? lineColOf(doc.file.text, clash.at.start).line : 0;
+      report(
+        diagnose(
+          "RC105",
+          doc.file,
+          span(p, "key"),
+          alias,
+          line,
+          " (an alias is another name, not a second register)",
+        ),
+      );
+      continue;
+    }
+    const known = byLowerName.get(target.toLowerCase());
+    if (!known || known.name !== target) {
+      const names = [...byLowerName.values()].map((r) => r.name);
+      const hint = known ? ` (did you mean '${known.name}'?)` : didYouMean(target, names);
+      report(diagnose("RC127", doc.file, span(p), alias, target, hint));
+      continue;
+    }
+    aliasOf.set(alias, target);
+    named.push({ what: "register", name: alias, kind: "extended", at: span(p, "key") });
+    aliases.push({ name: alias, register: target });
+  }
+
+  const specEnum = checkEnum(doc.file, root, span, report);
+
   // Mask capacity: every register takes one bit of regs_avail/regs_dirty.
   const mask = root["mask"];
   if ((mask === "u32" || mask === "u64") && registers.length > MASK_BITS[mask]) {
@@ -211,6 +288,11 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     list.forEach((item: unknown, i) => {
       if (typeof item !== "string") return;
       const at = span([...p, which, i]);
+      const aliased = aliasOf.get(item);
+      if (aliased !== undefined) {
+        report(diagnose("RC128", doc.file, at, item, aliased));
+        return;
+      }
       const known = byLowerName.get(item.toLowerCase());
       if (!known || known.name !== item) {
         const names = [...byLowerName.values()].map((r) => r.name);
@@ -239,9 +321,23 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     span,
     report,
     registers: new Map(registers.map((r) => [r.name, r.kind])),
+    aliases: aliasOf,
     mask,
   });
   for (const a of kernelApi.accessorNames) named.push({ what: "accessor", name: a.name, at: a.at });
+  // The assertion macro and the 32-bit pairs are C names the spec chooses too.
+  if (kernelApi.api.assert)
+    named.push({
+      what: "accessor",
+      name: kernelApi.api.assert.macro,
+      at: span(["api", "assert", "macro"]),
+    });
+  kernelApi.api.ePair.forEach((g) => {
+    const list = isObj(root["api"]) ? root["api"]["e_pair"] : undefined;
+    const at = span(["api", "e_pair", Array.isArray(list) ? list.indexOf(g) : 0]);
+    const e = ePairNames(g);
+    named.push({ what: "accessor", name: e.read, at }, { what: "accessor", name: e.write, at });
+  });
 
   for (const c of collisions(named)) {
     const by = c.owner
@@ -257,6 +353,8 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       name: root["name"] as string,
       mask: mask as MaskKind,
       registers,
+      enum: specEnum,
+      aliases,
       backends,
       output: kernelApi.output,
       api: kernelApi.api,
@@ -264,4 +362,50 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       ...(typeof root["doc"] === "string" ? { doc: root["doc"] } : {}),
     },
   };
+}
+
+/**
+ * The enum section: prefixes and terminators, with DEFAULT_ENUM for what the
+ * spec leaves out. The two terminators must differ, and the prefixes too.
+ */
+function checkEnum(
+  file: SourceFile,
+  root: Obj,
+  span: (p: DocPath, which?: "key" | "value") => Span | undefined,
+  report: (d: Diagnostic) => void,
+): SpecEnum {
+  const e = isObj(root["enum"]) ? root["enum"] : {};
+  const str = (k: string) => (typeof e[k] === "string" && IDENTIFIER.test(e[k]) ? e[k] : undefined);
+  const gprPrefix = str("gpr_prefix") ?? DEFAULT_ENUM.gprPrefix;
+  const extendedPrefix = str("extended_prefix") ?? DEFAULT_ENUM.extendedPrefix;
+  const gprCount = str("gpr_count") ?? DEFAULT_ENUM.gprCount;
+  const total = str("total");
+  if (gprPrefix === extendedPrefix) {
+    const key = "extended_prefix" in e ? "extended_prefix" : "gpr_prefix";
+    report(
+      diagnose(
+        "RC129",
+        file,
+        span(["enum", key]),
+        key,
+        extendedPrefix,
+        "is also the GPRs' prefix",
+        "GPRs and extended registers need different prefixes (VCPU_REGS_ and VCPU_REG_ in Linux 7.2)",
+      ),
+    );
+  }
+  if (total !== undefined && total === gprCount) {
+    report(
+      diagnose(
+        "RC129",
+        file,
+        span(["enum", "total"]),
+        "total",
+        total,
+        "is also gpr_count",
+        "total counts every register, gpr_count only the GPRs: give them different names",
+      ),
+    );
+  }
+  return { gprPrefix, extendedPrefix, gprCount, ...(total !== undefined ? { total } : {}) };
 }

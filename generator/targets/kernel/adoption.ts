@@ -1,23 +1,22 @@
 /*
- * The adoption step: a kernel keeps its hand-written
- * arch/x86/kvm/kvm_cache_regs.h and swaps only the register-cache block for
- * an include of the file regcache generates (the arm64 sysreg habit: a
- * generated block included by the header the tree already has).
+ * The adoption step: a kernel keeps its hand-written header and swaps only
+ * the register-cache region for an include of the file regcache generates
+ * (the arm64 sysreg habit: a generated block included by the header the tree
+ * already has).
  *
- * The block, in both Linux 6.1 and 6.12, runs from the line that defines the
- * BUILD_KVM_GPR_ACCESSORS macro through the closing brace of
- * kvm_read_edx_eax(); before it are the CR bit constants, after it the
- * guest-mode helpers, which stay. Pure text in, text (or a diagnostic) out;
- * reading and writing files is the caller's business.
+ * Where the region is, is the spec's output.adopts (DEFAULT_ADOPTS when it
+ * says nothing): in Linux 6.1 to 7.1, arch/x86/kvm/kvm_cache_regs.h from the
+ * line that defines the BUILD_KVM_GPR_ACCESSORS macro through the closing
+ * brace of kvm_read_edx_eax(); in 7.2, arch/x86/kvm/regs.h from
+ * __BUILD_KVM_GPR_ACCESSORS through kvm_read_cr4(). What is before and after
+ * the region stays. Pure text in, text (or a diagnostic) out; reading and
+ * writing files is the caller's business.
  */
 import { diagnose, Diagnostic, SourceFile, Span } from "../../core/diagnostics/diagnostic";
+import { DEFAULT_ADOPTS, DEFAULT_OUTPUT, type SpecAdopts } from "../../core/spec/kernel-sections";
 
-/** The macro whose definition starts the block (the kernel's name). */
-export const BLOCK_START_MACRO = "BUILD_KVM_GPR_ACCESSORS";
-/** The function whose closing brace ends the block (the kernel's name). */
-export const BLOCK_END_FUNCTION = "kvm_read_edx_eax";
-/** What the generated file is called beside kvm_cache_regs.h (docs/kernel.md). */
-export const GENERATED_HEADER = "kvm_cache_regs_gen.h";
+/** What the generated file is called beside kvm_cache_regs.h by default (docs/kernel.md). */
+export const GENERATED_HEADER = DEFAULT_OUTPUT.kernelHeader;
 
 export interface CacheBlock {
   /** Offsets of the block in the header: start of the #define line, end after the closing brace. */
@@ -34,55 +33,73 @@ export type AdoptResult =
   | { readonly ok: true; readonly text: string; readonly block: CacheBlock }
   | { readonly ok: false; readonly diagnostic: Diagnostic };
 
-const START_LINE = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${BLOCK_START_MACRO}\\b`, "gm");
-const END_DEFINITION = new RegExp(`\\b${BLOCK_END_FUNCTION}[ \\t]*\\(([^;{}]*)\\)\\s*\\{`, "g");
+/** A function's definition: its name, a parameter list without ; { }, then its body's '{'. */
+const definitionOf = (name: string) => new RegExp(`\\b${name}[ \\t]*\\(([^;{}]*)\\)\\s*\\{`, "g");
 
 /**
- * Finds the register-cache block in the text of a kernel's kvm_cache_regs.h.
- * Errors (as data): RC700 no start macro (and whether the header already
- * includes the generated file), RC701 more than one, RC702 no definition of
- * kvm_read_edx_eax after it, RC703 its body never closes.
+ * Where the first definition starts: the lines defining it as a macro, or, if
+ * there is none, the start of the line of each function definition of it.
  */
-export function findCacheBlock(file: SourceFile): BlockResult {
+function regionStarts(code: string, first: string): number[] {
+  const macros = [...code.matchAll(new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${first}\\b`, "gm"))];
+  if (macros.length > 0) return macros.map((m) => m.index!);
+  return [...code.matchAll(definitionOf(first))].map((m) => code.lastIndexOf("\n", m.index!) + 1);
+}
+
+/**
+ * Finds the register-cache region in the text of a kernel's header, between
+ * `bounds.first` and `bounds.last` (the spec's output.adopts). Errors (as
+ * data): RC700 no definition of the first (and whether the header already
+ * includes the generated file), RC701 more than one, RC702 no definition of
+ * the last after it, RC703 its body never closes.
+ */
+export function findCacheBlock(
+  file: SourceFile,
+  bounds: SpecAdopts = DEFAULT_ADOPTS,
+  include = GENERATED_HEADER,
+): BlockResult {
   const code = maskCommentsAndStrings(file.text);
-  const starts = [...code.matchAll(START_LINE)];
+  const starts = regionStarts(code, bounds.first);
   if (starts.length === 0) {
-    const includeLine = `#include "${GENERATED_HEADER}"`;
+    const includeLine = `#include "${include}"`;
     const adopted = file.text
       .split("\n")
       .some((line) => line.replace(/\s+/g, " ").trim() === includeLine)
-      ? ` (the header already includes "${GENERATED_HEADER}": adopted before?)`
+      ? ` (the header already includes "${include}": adopted before?)`
       : "";
-    return fail(diagnose("RC700", file, undefined, BLOCK_START_MACRO, adopted));
+    return fail(diagnose("RC700", file, undefined, bounds.first, adopted, bounds.header));
   }
   if (starts.length > 1) {
-    const second = starts[1].index!;
-    return fail(diagnose("RC701", file, lineSpan(code, second), BLOCK_START_MACRO, starts.length));
+    const second = starts[1]!;
+    return fail(diagnose("RC701", file, lineSpan(code, second), bounds.first, starts.length));
   }
-  const start = starts[0].index!;
-  END_DEFINITION.lastIndex = start;
-  const definition = END_DEFINITION.exec(code);
+  const start = starts[0]!;
+  const end = definitionOf(bounds.last);
+  end.lastIndex = start;
+  const definition = end.exec(code);
   if (!definition) {
-    return fail(
-      diagnose("RC702", file, lineSpan(code, start), BLOCK_END_FUNCTION, BLOCK_START_MACRO),
-    );
+    return fail(diagnose("RC702", file, lineSpan(code, start), bounds.last, bounds.first));
   }
   const open = definition.index + definition[0].length - 1;
   const close = matchingBrace(code, open);
   if (close < 0) {
-    return fail(diagnose("RC703", file, { start: open, end: open + 1 }, BLOCK_END_FUNCTION));
+    return fail(diagnose("RC703", file, { start: open, end: open + 1 }, bounds.last));
   }
   const span = { start, end: close + 1 };
   return { ok: true, block: { span, text: file.text.slice(span.start, span.end) } };
 }
 
 /**
- * The header with its register-cache block replaced by one
- * `#include "kvm_cache_regs_gen.h"` line; everything around the block is kept
- * byte for byte (line endings included). Same errors as findCacheBlock.
+ * The header with its register-cache region replaced by one
+ * `#include "<include>"` line; everything around the region is kept byte for
+ * byte (line endings included). Same errors as findCacheBlock.
  */
-export function adoptGeneratedHeader(file: SourceFile, include = GENERATED_HEADER): AdoptResult {
-  const found = findCacheBlock(file);
+export function adoptGeneratedHeader(
+  file: SourceFile,
+  include = GENERATED_HEADER,
+  bounds: SpecAdopts = DEFAULT_ADOPTS,
+): AdoptResult {
+  const found = findCacheBlock(file, bounds, include);
   if (!found.ok) return found;
   const { span } = found.block;
   const text = `${file.text.slice(0, span.start)}#include "${include}"${file.text.slice(span.end)}`;

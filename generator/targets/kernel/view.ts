@@ -12,14 +12,64 @@ const VCPU = "struct kvm_vcpu *vcpu";
 
 export function kernelView(model: Model): Record<string, unknown> {
   const api = model.api;
-  const bit = (op: "test" | "set" | "test_and_set", mask: string, reg: string) =>
-    bitOp(api, op, mask, reg);
+  const bitmap = model.mask.kind === "bitmap";
+  const bit = (op: "test" | "set" | "clear" | "test_and_set", mask: string, reg: string) =>
+    bitOp(api, op, mask, reg, bitmap);
+  // The lockdep assertion each per-register availability helper opens with.
+  const asserted = (body: string) => (api.assert ? `${api.assert.macro}(vcpu);\n\t${body}` : body);
   const cacheReg = (reg: string) => cacheRegCall(api, reg);
   const link = (name: string) => api.linkage[name]!;
   const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
   const block = model.kernel;
   const macro = block.gprMacro;
+  const modeAware = api.modeAware;
+  const inner = block.innerMacro;
   // --c-style expanded: the macro's accessors written out, one function each.
+  const expandedFamily = (a: (typeof macro.accessors)[number]) => {
+    const slot = `vcpu->arch.regs[${a.register.enumName}]`;
+    const direct = macro.path === "direct";
+    const e = inner?.ePair.includes(a.register.name)
+      ? {
+          read: `kvm_e${a.register.name.slice(1)}_read`,
+          write: `kvm_e${a.register.name.slice(1)}_write`,
+        }
+      : undefined;
+    const fns = [
+      {
+        head: signature(macro.linkage, "unsigned long", a.read, [VCPU]),
+        body: direct
+          ? `return ${slot} & ${modeAware!.modeMask}(vcpu);`
+          : `return ${modeAware!.read}(vcpu, ${a.register.enumName});`,
+      },
+      {
+        head: signature(macro.linkage, "unsigned long", `${a.read}_raw`, [VCPU]),
+        body: direct
+          ? `return ${slot};`
+          : `return ${api.cachedRead}(vcpu, ${a.register.enumName});`,
+      },
+      {
+        head: signature(macro.linkage, "void", `${a.write}_raw`, [VCPU, "unsigned long val"]),
+        body: direct ? `${slot} = val;` : `${api.cachedWrite}(vcpu, ${a.register.enumName}, val);`,
+      },
+      ...(e
+        ? [
+            {
+              head: signature(macro.linkage, "u32", e.read, [VCPU]),
+              body: direct
+                ? `return ${slot};`
+                : `return (u32)${api.cachedRead}(vcpu, ${a.register.enumName});`,
+            },
+            {
+              head: signature(macro.linkage, "void", e.write, [VCPU, "u32 val"]),
+              body: direct
+                ? `${slot} = val;`
+                : `${api.cachedWrite}(vcpu, ${a.register.enumName}, (u32)val);`,
+            },
+          ]
+        : []),
+    ];
+    return { family: fns };
+  };
   const expandedAccessor = (a: (typeof macro.accessors)[number]) => ({
     readHead: signature(macro.linkage, "unsigned long", a.read, [VCPU]),
     writeHead: signature(macro.linkage, "void", a.write, [VCPU, "unsigned long val"]),
@@ -35,11 +85,20 @@ export function kernelView(model: Model): Record<string, unknown> {
   const guardRuns = () => {
     const runs: {
       guard?: string;
-      accessors: ({ name: string; upper: string } & ReturnType<typeof expandedAccessor>)[];
+      accessors: ({ name: string; upper: string; macroName: string } & (
+        ReturnType<typeof expandedAccessor> | ReturnType<typeof expandedFamily>
+      ))[];
     }[] = [];
     for (const a of macro.accessors) {
       const last = runs[runs.length - 1];
-      const item = { name: a.register.name, upper: a.register.upper, ...expandedAccessor(a) };
+      const ePaired = inner?.ePair.includes(a.register.name) ?? false;
+      const item = {
+        // The GPR macro takes the name without its leading r and adds it back.
+        name: ePaired ? a.register.name.slice(1) : a.register.name,
+        upper: a.register.upper,
+        macroName: inner && !ePaired ? inner.name : macro.name,
+        ...(inner ? expandedFamily(a) : expandedAccessor(a)),
+      };
       if (last && last.guard === a.register.guard) last.accessors.push(item);
       else
         runs.push({ ...(a.register.guard ? { guard: a.register.guard } : {}), accessors: [item] });
@@ -63,13 +122,61 @@ export function kernelView(model: Model): Record<string, unknown> {
       : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
     "\t}",
   ];
+  const slotOf = "vcpu->arch.regs[VCPU_REGS_##uname]";
+  const innerBody = inner && [
+    `#define ${inner.name}(lname, uname)`,
+    `\t${macro.linkage} unsigned long`,
+    `\tkvm_##lname##_read(${VCPU})`,
+    "\t{",
+    macro.path === "direct"
+      ? `\t\treturn ${slotOf} & ${modeAware!.modeMask}(vcpu);`
+      : `\t\treturn ${modeAware!.read}(vcpu, VCPU_REGS_##uname);`,
+    "\t}",
+    `\t${macro.linkage} unsigned long`,
+    `\tkvm_##lname##_read_raw(${VCPU})`,
+    "\t{",
+    macro.path === "direct"
+      ? `\t\treturn ${slotOf};`
+      : `\t\treturn ${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+    "\t}",
+    `\t${macro.linkage} void`,
+    `\tkvm_##lname##_write_raw(${VCPU}, unsigned long val)`,
+    "\t{",
+    macro.path === "direct"
+      ? `\t\t${slotOf} = val;`
+      : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
+    "\t}",
+  ];
+  const outerBody = inner && [
+    `#define ${macro.name}(lname, uname)`,
+    `\t${macro.linkage} u32`,
+    `\tkvm_e##lname##_read(${VCPU})`,
+    "\t{",
+    macro.path === "direct"
+      ? `\t\treturn ${slotOf};`
+      : `\t\treturn (u32)${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+    "\t}",
+    `\t${macro.linkage} void`,
+    `\tkvm_e##lname##_write(${VCPU}, u32 val)`,
+    "\t{",
+    macro.path === "direct"
+      ? `\t\t${slotOf} = val;`
+      : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, (u32)val);`,
+    "\t}",
+    `\t${inner.name}(r##lname, uname)`,
+  ];
   const functions = functionViews(api, block.functions);
   return {
     guard: model.output.kernelGuard,
     macroFirst: block.macroFirst,
     hasMacro: macro.accessors.length > 0,
     expanded: model.options.cStyle === "expanded",
-    gprMacro: continueLines(macroBody),
+    gprMacro: inner
+      ? [
+          continueLines(innerBody!),
+          ...(inner.ePair.length > 0 ? ["", continueLines(outerBody!)] : []),
+        ].join("\n")
+      : continueLines(macroBody),
     macroRuns: guardRuns(),
     macroName: macro.name,
     isAvailable: {
@@ -77,29 +184,39 @@ export function kernelView(model: Model): Record<string, unknown> {
         VCPU,
         "enum kvm_reg reg",
       ]),
-      body: bit("test", "regs_avail", "reg"),
+      body: asserted(`return ${bit("test", "regs_avail", "reg")};`),
     },
     isDirty: {
       head: signature(link("kvm_register_is_dirty"), "bool", "kvm_register_is_dirty", [
         VCPU,
         "enum kvm_reg reg",
       ]),
-      body: bit("test", "regs_dirty", "reg"),
+      body: asserted(`return ${bit("test", "regs_dirty", "reg")};`),
     },
     markAvailable: {
       head: signature(link("kvm_register_mark_available"), "void", "kvm_register_mark_available", [
         VCPU,
         "enum kvm_reg reg",
       ]),
-      body: bit("set", "regs_avail", "reg"),
+      body: asserted(`${bit("set", "regs_avail", "reg")};`),
+    },
+    markForReload: api.markForReload && {
+      head: signature(
+        link("kvm_register_mark_for_reload"),
+        "void",
+        "kvm_register_mark_for_reload",
+        [VCPU, "enum kvm_reg reg"],
+      ),
+      body: asserted(
+        `${bit("clear", "regs_avail", "reg")};\n\t${bit("clear", "regs_dirty", "reg")};`,
+      ),
     },
     markDirty: {
       head: signature(link("kvm_register_mark_dirty"), "void", "kvm_register_mark_dirty", [
         VCPU,
         "enum kvm_reg reg",
       ]),
-      avail: bit("set", "regs_avail", "reg"),
-      dirty: bit("set", "regs_dirty", "reg"),
+      body: asserted(`${bit("set", "regs_avail", "reg")};\n\t${bit("set", "regs_dirty", "reg")};`),
     },
     testAndMark: api.testAndMarkAvailable && {
       head: signature(
@@ -108,7 +225,34 @@ export function kernelView(model: Model): Record<string, unknown> {
         "kvm_register_test_and_mark_available",
         [VCPU, "enum kvm_reg reg"],
       ),
-      body: bit("test_and_set", "regs_avail", "reg"),
+      body: asserted(`return ${bit("test_and_set", "regs_avail", "reg")};`),
+    },
+    assertMacro: api.assert && {
+      define: continueLines([
+        `#define ${api.assert.macro}(vcpu)`,
+        `\tlockdep_assert_once(${api.assert.condition})`,
+      ]),
+    },
+    bulk: api.bulkHelpers && {
+      clearHead: signature(
+        link("kvm_clear_available_registers"),
+        "void",
+        "kvm_clear_available_registers",
+        [VCPU, "unsigned long clear_mask"],
+      ),
+      resetHead: signature(link("kvm_reset_dirty_registers"), "void", "kvm_reset_dirty_registers", [
+        VCPU,
+      ]),
+    },
+    gprCount: api.gprCount,
+    modeWrappers: modeAware && {
+      readHead: signature(link(modeAware.read), "unsigned long", modeAware.read, [VCPU, regParam]),
+      writeHead: signature(link(modeAware.write), "void", modeAware.write, [
+        VCPU,
+        regParam,
+        "unsigned long val",
+      ]),
+      modeMask: modeAware.modeMask,
     },
     rawPair: api.rawPair,
     cachedRead: {
@@ -125,6 +269,7 @@ export function kernelView(model: Model): Record<string, unknown> {
     functions,
     edxEax: block.edxEax && {
       head: signature(block.edxEax, "u64", "kvm_read_edx_eax", [VCPU]),
+      byEPair: block.edxEaxByEPair,
     },
   };
 }

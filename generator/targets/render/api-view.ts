@@ -9,12 +9,17 @@ import type { CacheApiModel, FunctionModel, FunctionsModel } from "../../core/mo
 
 const VCPU = "struct kvm_vcpu *vcpu";
 
-/** A bit operation on regs_avail/regs_dirty, in the spec's bitops. */
+/**
+ * A bit operation on regs_avail/regs_dirty, in the spec's bitops. The
+ * kernel's bitops take an unsigned long *: a bitmap is one already, a u32 or
+ * u64 mask is cast to one.
+ */
 export function bitOp(
   api: CacheApiModel,
   op: "test" | "set" | "clear" | "test_and_set",
   mask: string,
   reg: string,
+  bitmap = false,
 ): string {
   const kernelOps = {
     test: "test_bit",
@@ -23,7 +28,9 @@ export function bitOp(
     test_and_set: "arch___test_and_set_bit",
   };
   return api.bitops === "kernel"
-    ? `${kernelOps[op]}(${reg}, (unsigned long *)&vcpu->arch.${mask})`
+    ? bitmap
+      ? `${kernelOps[op]}(${reg}, vcpu->arch.${mask})`
+      : `${kernelOps[op]}(${reg}, (unsigned long *)&vcpu->arch.${mask})`
     : `kvm_reg_mask_${op}(&vcpu->arch.${mask}, ${reg})`;
 }
 
@@ -43,6 +50,48 @@ export function functionViews(api: CacheApiModel, functions: readonly FunctionsM
   return functions.map((f: FunctionsModel) => {
     const r = f.register;
     if (f.kind === "gpr") {
+      const cached = f.path === "cached";
+      const family = f.family;
+      const modeAware = api.modeAware;
+      if (family && modeAware) {
+        // The mode_aware family: masked read, raw pair, and maybe the 32-bit pair.
+        const slot = `vcpu->arch.regs[${r.enumName}]`;
+        return {
+          gpr: true,
+          family: [
+            {
+              head: fnHead(f.read, "unsigned long", []),
+              body: cached
+                ? `return ${modeAware.read}(vcpu, ${r.enumName});`
+                : `return ${slot} & ${modeAware.modeMask}(vcpu);`,
+            },
+            {
+              head: fnHead(family.readRaw, "unsigned long", []),
+              body: cached ? `return ${api.cachedRead}(vcpu, ${r.enumName});` : `return ${slot};`,
+            },
+            {
+              head: fnHead(family.writeRaw, "void", ["unsigned long val"]),
+              body: cached ? `${api.cachedWrite}(vcpu, ${r.enumName}, val);` : `${slot} = val;`,
+            },
+            ...(family.eRead && family.eWrite
+              ? [
+                  {
+                    head: fnHead(family.eRead, "u32", []),
+                    body: cached
+                      ? `return (u32)${api.cachedRead}(vcpu, ${r.enumName});`
+                      : `return ${slot};`,
+                  },
+                  {
+                    head: fnHead(family.eWrite, "void", ["u32 val"]),
+                    body: cached
+                      ? `${api.cachedWrite}(vcpu, ${r.enumName}, (u32)val);`
+                      : `${slot} = val;`,
+                  },
+                ]
+              : []),
+          ],
+        };
+      }
       return {
         gpr: true,
         readHead: fnHead(f.read, "unsigned long", []),
@@ -85,7 +134,10 @@ export function functionViews(api: CacheApiModel, functions: readonly FunctionsM
         // With guest-owned bits, the whole value is every bit through read_bits.
         viaBits: f.readBits ? f.readBits.name : undefined,
       },
-      write: f.write && { head: fnHead(f.write, "void", [...index, `${f.type} value`]) },
+      write: f.write && {
+        head: fnHead(f.write, "void", [...index, `${f.type} value`]),
+        markDirty: f.markDirty ? `kvm_register_mark_dirty(vcpu, ${r.enumName})` : undefined,
+      },
     };
   });
 }

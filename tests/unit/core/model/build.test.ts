@@ -157,6 +157,11 @@ describe("a small spec's model, written out whole", () => {
       targets: ["kernel"],
       kernelHeader: "my-cache2.h",
       kernelGuard: "MY_CACHE2_H",
+      adopts: {
+        header: "kvm_cache_regs.h",
+        first: "BUILD_KVM_GPR_ACCESSORS",
+        last: "kvm_read_edx_eax",
+      },
     });
   });
 
@@ -169,6 +174,9 @@ describe("a small spec's model, written out whole", () => {
       testAndMarkAvailable: false,
       cachedRead: "kvm_register_read",
       cachedWrite: "kvm_register_write",
+      gprCount: "NR_VCPU_REGS",
+      markForReload: false,
+      bulkHelpers: false,
       linkage: {
         BUILD_KVM_GPR_ACCESSORS: INLINE,
         kvm_register_is_available: INLINE,
@@ -202,6 +210,7 @@ describe("a small spec's model, written out whole", () => {
       field: "cr3",
       type: "ulong",
       indexed: false,
+      markDirty: false,
       mightSleep: false,
       read: { name: "kvm_read_cr3", linkage: INLINE },
       doc: "CR3 as the guest last wrote it",
@@ -213,6 +222,7 @@ describe("a small spec's model, written out whole", () => {
       field: "exit_qualification",
       type: "u64",
       indexed: false,
+      markDirty: false,
       mightSleep: false,
       write: { name: "kvm_write_exit_info_1", linkage: INLINE },
     };
@@ -224,8 +234,10 @@ describe("a small spec's model, written out whole", () => {
         accessors: [accessor(RAX, "direct"), accessor(RDX, "direct"), accessor(R8, "direct")],
       },
       macroFirst: true,
+      gprFamily: "plain",
       functions: [rsp, cr3, exitInfo1, rip],
       edxEax: ALWAYS,
+      edxEaxByEPair: false,
     });
     // The c target: every GPR but the listed lazy one in its macros; the rest in spec order.
     expect(m.c).toStrictEqual({

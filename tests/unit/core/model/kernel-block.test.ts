@@ -100,6 +100,11 @@ describe.each(cases)("%s", (name, want) => {
       kernelHeader: "kvm_cache_regs_gen.h",
       kernelGuard: "KVM_CACHE_REGS_GEN_H",
       spdx: "GPL-2.0",
+      adopts: {
+        header: "kvm_cache_regs.h",
+        first: "BUILD_KVM_GPR_ACCESSORS",
+        last: "kvm_read_edx_eax",
+      },
     });
   });
 

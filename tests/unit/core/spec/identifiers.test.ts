@@ -41,10 +41,28 @@ function cDefinitions(text: string): Set<string> {
   }
   for (const m of code.matchAll(/\btypedef\b[^;]*?\b(\w+)\s*;/g)) out.add(m[1]!);
   for (const m of code.matchAll(/^static\b[^(;=]*?\b(\w+)\s*\(/gm)) out.add(m[1]!);
-  // Accessors built by a macro invocation: BUILD_KVM_…GPR_ACCESSORS(rax, RAX).
-  for (const m of code.matchAll(/^BUILD_KVM_(?:CACHED_)?GPR_ACCESSORS\((\w+),/gm)) {
-    out.add(`kvm_${m[1]}_read`);
-    out.add(`kvm_${m[1]}_write`);
+  // Accessors built by a macro invocation: BUILD_KVM_…GPR_ACCESSORS(rax, RAX), or
+  // in the mode_aware family __BUILD_KVM_GPR_ACCESSORS(r8, R8) (masked read and
+  // the raw pair) and BUILD_KVM_GPR_ACCESSORS(ax, RAX) (the 32-bit pair, then
+  // the inner macro for rax).
+  const modeAware = /^#\s*define\s+__BUILD_KVM_GPR_ACCESSORS\b/m.test(code);
+  const family = (name: string) => [
+    `kvm_${name}_read`,
+    `kvm_${name}_read_raw`,
+    `kvm_${name}_write_raw`,
+  ];
+  for (const m of code.matchAll(/^(__)?BUILD_KVM_(?:CACHED_)?GPR_ACCESSORS\((\w+),/gm)) {
+    const name = m[2]!;
+    if (!modeAware) {
+      out.add(`kvm_${name}_read`);
+      out.add(`kvm_${name}_write`);
+    } else if (m[1]) {
+      for (const id of family(name)) out.add(id);
+    } else {
+      out.add(`kvm_e${name}_read`);
+      out.add(`kvm_e${name}_write`);
+      for (const id of family(`r${name}`)) out.add(id);
+    }
   }
   return out;
 }

@@ -48,7 +48,15 @@ function accepted(lines: readonly string[]): CheckedSpec {
 const HEAD = ["regcache: 1", "name: t", "mask: u32"];
 
 /** The defaults a spec without output and api gets (README: C and TypeScript, regcache's runtime API). */
-const DEFAULT_OUTPUT = { targets: ["c", "ts"], kernelHeader: "kvm_cache_regs_gen.h" };
+const DEFAULT_OUTPUT = {
+  targets: ["c", "ts"],
+  kernelHeader: "kvm_cache_regs_gen.h",
+  adopts: {
+    header: "kvm_cache_regs.h",
+    first: "BUILD_KVM_GPR_ACCESSORS",
+    last: "kvm_read_edx_eax",
+  },
+};
 const DEFAULT_API = {
   cacheReg: "ops_pointer",
   bitops: "regcache",
@@ -56,6 +64,10 @@ const DEFAULT_API = {
   testAndMarkAvailable: false,
   inline: "always_inline",
   alwaysInline: [],
+  markForReload: false,
+  bulkHelpers: false,
+  gprFamily: "plain",
+  ePair: [],
 };
 
 describe("a document that is not a mapping says what it is (RC122)", () => {
@@ -379,6 +391,8 @@ test("a good spec's registers and backends, as checked", () => {
       { name: "cr3", kind: "extended", doc: "Page table base." },
       { name: "pdptr", kind: "extended" },
     ],
+    enum: { gprPrefix: "VCPU_REGS_", extendedPrefix: "VCPU_EXREG_", gprCount: "NR_VCPU_REGS" },
+    aliases: [],
     backends: [
       { name: "vmx", declared: "lazy", listed: ["rip", "cr3"], doc: "VMX." },
       { name: "tdx", declared: "available", listed: ["rax"] },
@@ -650,8 +664,14 @@ test("a good spec's output, api and accessors, as checked", () => {
     "  - { register: cr3, field: cr3, write: kvm_write_cr3 }",
   ]);
   expect({ output: spec.output, api: spec.api, accessors: spec.accessors }).toStrictEqual({
-    output: { targets: ["kernel", "c"], kernelHeader: "my_regs_gen.h", spdx: "GPL-2.0" },
+    output: {
+      targets: ["kernel", "c"],
+      kernelHeader: "my_regs_gen.h",
+      spdx: "GPL-2.0",
+      adopts: DEFAULT_OUTPUT.adopts,
+    },
     api: {
+      ...DEFAULT_API,
       cacheReg: "static_call",
       bitops: "kernel",
       rawPair: true,
@@ -667,6 +687,7 @@ test("a good spec's output, api and accessors, as checked", () => {
         field: "walk_mmu->pdptrs",
         type: "u64",
         indexed: true,
+        markDirty: false,
         mightSleep: true,
         read: "kvm_pdptr_read",
         write: "kvm_pdptr_write",
@@ -677,6 +698,7 @@ test("a good spec's output, api and accessors, as checked", () => {
         field: "cr0",
         type: "ulong",
         indexed: false,
+        markDirty: false,
         mightSleep: false,
         read: "kvm_read_cr0",
         readBits: "kvm_read_cr0_bits",
@@ -690,6 +712,7 @@ test("a good spec's output, api and accessors, as checked", () => {
         field: "cr3",
         type: "unsigned long",
         indexed: false,
+        markDirty: false,
         mightSleep: false,
         write: "kvm_write_cr3",
       },
@@ -708,7 +731,7 @@ test.each<[string, string[], object]>([
     "ts alone; the other dispatch and the default bit operations",
     ["output:", "  targets: [ts]", "api:", "  cache_reg: kvm_x86_call", "  inline: always_inline"],
     {
-      output: { targets: ["ts"], kernelHeader: "kvm_cache_regs_gen.h" },
+      output: { ...DEFAULT_OUTPUT, targets: ["ts"] },
       api: { ...DEFAULT_API, cacheReg: "kvm_x86_call" },
     },
   ],

@@ -83,7 +83,11 @@ describe("findCacheBlock / adoptGeneratedHeader", () => {
   const bad: [string, { given: string; code: string; line?: number; says: RegExp }][] = [
     [
       "no start macro",
-      { given: BEFORE + AFTER, code: "RC700", says: /#define BUILD_KVM_GPR_ACCESSORS\(/ },
+      {
+        given: BEFORE + AFTER,
+        code: "RC700",
+        says: /no definition of BUILD_KVM_GPR_ACCESSORS\n[^]*arch\/x86\/kvm\/kvm_cache_regs.h/,
+      },
     ],
     [
       "already adopted",
@@ -98,7 +102,7 @@ describe("findCacheBlock / adoptGeneratedHeader", () => {
       {
         given: "/*\n#define BUILD_KVM_GPR_ACCESSORS(a, b)\n*/\n",
         code: "RC700",
-        says: /found no line starting/,
+        says: /found no definition of BUILD_KVM_GPR_ACCESSORS/,
       },
     ],
     [
@@ -116,7 +120,7 @@ describe("findCacheBlock / adoptGeneratedHeader", () => {
         given: "#define BUILD_KVM_GPR_ACCESSORS(a, b)\nu64 kvm_read_edx_eax(struct kvm_vcpu *v);\n",
         code: "RC702",
         line: 1,
-        says: /no definition of kvm_read_edx_eax\(\) after the BUILD_KVM_GPR_ACCESSORS macro/,
+        says: /no definition of kvm_read_edx_eax\(\) after BUILD_KVM_GPR_ACCESSORS/,
       },
     ],
     [
@@ -162,5 +166,66 @@ describe("maskCommentsAndStrings", () => {
   test.each(cases)("%s", (_name, { given, want }) => {
     expect(maskCommentsAndStrings(given)).toBe(want);
     expect(maskCommentsAndStrings(given)).toHaveLength(given.length);
+  });
+});
+
+/** Linux 7.2's shape: regs.h, from __BUILD_KVM_GPR_ACCESSORS through kvm_read_cr4. */
+describe("a region the spec's output.adopts names", () => {
+  const bounds = { header: "regs.h", first: "__BUILD_KVM_GPR_ACCESSORS", last: "kvm_read_cr4" };
+  const before = [
+    "static __always_inline unsigned long kvm_reg_mode_mask(struct kvm_vcpu *vcpu)",
+    "{",
+    "\treturn ~0ul;",
+    "}",
+    "",
+    "",
+  ].join("\n");
+  const region = [
+    "#define __BUILD_KVM_GPR_ACCESSORS(lname, uname) \\",
+    "static inline int kvm_##lname##_read(void) { return 0; }",
+    "#define BUILD_KVM_GPR_ACCESSORS(lname, uname) __BUILD_KVM_GPR_ACCESSORS(r##lname, uname)",
+    "static inline u64 kvm_read_edx_eax(struct kvm_vcpu *vcpu)",
+    "{",
+    "\treturn 0;",
+    "}",
+    "static inline ulong kvm_read_cr4(struct kvm_vcpu *vcpu)",
+    "{",
+    "\treturn kvm_read_cr4_bits(vcpu, ~0UL);",
+    "}",
+  ].join("\n");
+  const after = "\n\nstatic inline bool __kvm_is_valid_cr4(void) { return 1; }\n";
+  const regs = (text: string) => ({ displayPath: "regs.h", text });
+
+  it("runs past kvm_read_edx_eax to the last definition, and keeps what is around it", () => {
+    const found = findCacheBlock(regs(before + region + after), bounds, "regs_gen.h");
+    expect(found.ok && found.block.text).toBe(region);
+    const result = adoptGeneratedHeader(regs(before + region + after), "regs_gen.h", bounds);
+    expect(result.ok && result.text).toBe(before + '#include "regs_gen.h"' + after);
+  });
+
+  it("starts at a function when the first definition is one", () => {
+    const from = { ...bounds, first: "kvm_reg_mode_mask" };
+    const found = findCacheBlock(regs(before + region + after), from);
+    expect(found.ok && found.block.text).toBe(before + region);
+  });
+
+  it("says which header and definition it looked for, and that it was adopted", () => {
+    const result = adoptGeneratedHeader(
+      regs(before + '#include "regs_gen.h"' + after),
+      "regs_gen.h",
+      bounds,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const printed = formatDiagnostic(result.diagnostic);
+    expect(result.diagnostic.code).toBe("RC700");
+    expect(printed).toMatch(/no definition of __BUILD_KVM_GPR_ACCESSORS/);
+    expect(printed).toMatch(/already includes "regs_gen.h"/);
+    expect(printed).toMatch(/arch\/x86\/kvm\/regs.h/);
+  });
+
+  it("6.x's boundaries do not fit 7.2's header: its first macro is not there", () => {
+    const text = before + region.replace(/^#define BUILD_KVM_GPR_ACCESSORS.*$/m, "") + after;
+    expect(findCacheBlock(regs(text)).ok).toBe(false);
   });
 });

@@ -1,11 +1,13 @@
 /*
- * The compiler's word on the enum and the lazy sets: a translation unit,
- * compiled with the exact flags kbuild recorded for a KVM object, that
- * _Static_asserts every VCPU_REGS_* / VCPU_EXREG_* value and each backend's
- * <BACKEND>_REGS_LAZY_LOAD_SET against numbers computed here from the spec's
- * lists (read as plain YAML, not through regcache's model). Outputs (-o and
- * the -Wp,-MMD dependency file) go to a temp dir: nothing is written into
- * the tree.
+ * The compiler's word on the enum and the sets: a translation unit, compiled
+ * with the exact flags kbuild recorded for a KVM object, that _Static_asserts
+ * every enumerator's value (the spec's prefixes: VCPU_REGS_*, VCPU_EXREG_* in
+ * 6.x, VCPU_REG_* in 7.2; its terminators and aliases) and each backend's
+ * <BACKEND>_REGS_LAZY_LOAD_SET or <BACKEND>_REGS_AVAIL_SET against numbers
+ * computed here from the spec's lists (read as plain YAML, not through
+ * regcache's model). A set defined in a .c file (TDX's in vmx/tdx.c) is
+ * probed by a unit that includes that file. Outputs (-o and the -Wp,-MMD
+ * dependency file) go to a temp dir: nothing is written into the tree.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -16,7 +18,7 @@ import { CompileCommand, run } from "./trees";
 export interface SpecFacts {
   /** Enum constant → value, e.g. VCPU_REGS_RAX → 0, NR_VCPU_REGS → 17, VCPU_EXREG_PDPTR → 17. */
   readonly enumValues: ReadonlyMap<string, number>;
-  /** Macro (e.g. VMX_REGS_LAZY_LOAD_SET) → the registers in it (enum constants). */
+  /** Macro (e.g. VMX_REGS_LAZY_LOAD_SET, TDX_REGS_AVAIL_SET) → the registers in it (enum constants). */
   readonly lazySets: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -24,49 +26,67 @@ type Entry = string | { name: string };
 const nameOf = (e: Entry) => (typeof e === "string" ? e : e.name);
 
 /**
- * Reads the spec's `registers.gpr`, `registers.extended` (in order) and each
- * backend's `lazy` list. The enum the kernel builds on x86_64: GPRs in list
- * order from 0 (r8–r15 included: CONFIG_X86_64 is on), NR_VCPU_REGS after
- * them, extended registers from NR_VCPU_REGS on.
+ * Reads the spec's `enum`, `registers.gpr`, `registers.extended` (in order),
+ * `registers.aliases` and each backend's `lazy` or `available` list. The enum
+ * the kernel builds on x86_64: GPRs in list order from 0 (r8–r15 included:
+ * CONFIG_X86_64 is on), the GPR count after them, extended registers from
+ * that value on, the total after the last; an alias has its register's value.
  */
 export function specFacts(specText: string, backends?: readonly string[]): SpecFacts {
   const doc = parse(specText) as {
-    registers: { gpr: Entry[]; extended?: Entry[] };
-    backends: Record<string, { lazy?: Entry[] }>;
+    enum?: { gpr_prefix?: string; extended_prefix?: string; gpr_count?: string; total?: string };
+    registers: { gpr: Entry[]; extended?: Entry[]; aliases?: Record<string, string> };
+    backends: Record<string, { lazy?: Entry[]; available?: Entry[] }>;
   };
+  const gprPrefix = doc.enum?.gpr_prefix ?? "VCPU_REGS_";
+  const extendedPrefix = doc.enum?.extended_prefix ?? "VCPU_EXREG_";
   const enumValues = new Map<string, number>();
   const constant = new Map<string, string>();
   doc.registers.gpr.map(nameOf).forEach((name, i) => {
-    constant.set(name, `VCPU_REGS_${name.toUpperCase()}`);
-    enumValues.set(`VCPU_REGS_${name.toUpperCase()}`, i);
+    constant.set(name, `${gprPrefix}${name.toUpperCase()}`);
+    enumValues.set(`${gprPrefix}${name.toUpperCase()}`, i);
   });
   const nr = doc.registers.gpr.length;
-  enumValues.set("NR_VCPU_REGS", nr);
-  (doc.registers.extended ?? []).map(nameOf).forEach((name, i) => {
-    constant.set(name, `VCPU_EXREG_${name.toUpperCase()}`);
-    enumValues.set(`VCPU_EXREG_${name.toUpperCase()}`, nr + i);
+  enumValues.set(doc.enum?.gpr_count ?? "NR_VCPU_REGS", nr);
+  const extended = (doc.registers.extended ?? []).map(nameOf);
+  extended.forEach((name, i) => {
+    constant.set(name, `${extendedPrefix}${name.toUpperCase()}`);
+    enumValues.set(`${extendedPrefix}${name.toUpperCase()}`, nr + i);
   });
+  if (doc.enum?.total) enumValues.set(doc.enum.total, nr + extended.length);
+  for (const [alias, register] of Object.entries(doc.registers.aliases ?? {})) {
+    const c = constant.get(register);
+    if (!c) throw new Error(`alias ${alias}: unknown register ${register}`);
+    enumValues.set(`${extendedPrefix}${alias.toUpperCase()}`, enumValues.get(c)!);
+  }
   const lazySets = new Map<string, string[]>();
   for (const [backend, body] of Object.entries(doc.backends)) {
     if (backends && !backends.includes(backend)) continue;
-    if (!body.lazy) throw new Error(`backend ${backend} has no 'lazy' list`);
-    const regs = body.lazy.map(nameOf).map((n) => {
+    const list = body.lazy ?? body.available;
+    if (!list) throw new Error(`backend ${backend} has no 'lazy' or 'available' list`);
+    const regs = list.map(nameOf).map((n) => {
       const c = constant.get(n);
       if (!c) throw new Error(`backend ${backend}: unknown register ${n}`);
       return c;
     });
-    lazySets.set(`${backend.toUpperCase()}_REGS_LAZY_LOAD_SET`, regs);
+    const kind = body.lazy ? "LAZY_LOAD_SET" : "AVAIL_SET";
+    lazySets.set(`${backend.toUpperCase()}_REGS_${kind}`, regs);
   }
   return { enumValues, lazySets };
 }
 
-/** The probe's C text: one _Static_assert per fact. */
-export function probeSource(facts: SpecFacts): string {
+/**
+ * The probe's C text: one _Static_assert per fact, after `includes` (by
+ * default the headers that define the enum and the VMX and SVM sets; a set
+ * defined in a .c file needs that file: ['"vmx/tdx.c"']).
+ */
+export function probeSource(
+  facts: SpecFacts,
+  includes: readonly string[] = ["<linux/kvm_host.h>", '"vmx/vmx.h"', '"svm/svm.h"'],
+): string {
   const lines = [
     "/* regcache kernel probe: the spec's register numbers, checked by the compiler */",
-    "#include <linux/kvm_host.h>",
-    '#include "vmx/vmx.h"',
-    '#include "svm/svm.h"',
+    ...includes.map((i) => `#include ${i}`),
     "",
     "#ifndef CONFIG_X86_64",
     '#error "the probe computes the enum for x86_64 (r8-r15 present)"',

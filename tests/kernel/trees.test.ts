@@ -16,6 +16,7 @@ import {
   SERIES,
   archiveUri,
   checkedDeb,
+  compileCommandsProblem,
   configProblems,
   debVersion,
   entryProblem,
@@ -25,6 +26,7 @@ import {
   parseSha256Sums,
   privateAptOptions,
   privateAptSources,
+  relocateCompileCommands,
   removeAbandoned,
   seriesConfig,
   seriesRecipe,
@@ -40,6 +42,16 @@ const want = {
   config: KVM_CONFIG_ARGS,
 };
 
+/** A one-entry compile database naming the tree at `treeRoot`, as prepareTree writes it. */
+function writeDatabase(root: string, treeRoot: string): void {
+  const entry = {
+    directory: path.join(treeRoot, "linux/build"),
+    file: path.join(treeRoot, "linux/arch/x86/kvm/x86.c"),
+    command: "gcc -c -o arch/x86/kvm/x86.o ../arch/x86/kvm/x86.c",
+  };
+  fs.writeFileSync(path.join(root, "compile_commands.json"), JSON.stringify([entry]));
+}
+
 let cache: string;
 beforeEach(() => {
   cache = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-trees-"));
@@ -54,7 +66,7 @@ function fakeEntry(edit: (root: string) => void = () => {}): string {
   fs.writeFileSync(header, HEADER_TEXT);
   fs.mkdirSync(path.join(root, "linux/build/arch/x86/kvm"), { recursive: true });
   fs.writeFileSync(path.join(root, "linux/build/arch/x86/kvm/x86.o"), "");
-  fs.writeFileSync(path.join(root, "compile_commands.json"), "[]");
+  writeDatabase(root, root);
   const manifest = { ...want, headerSha256: sha256File(header) };
   fs.writeFileSync(path.join(root, "tree.json"), JSON.stringify(manifest));
   edit(root);
@@ -115,6 +127,27 @@ describe("entryProblem", () => {
       },
     ],
     [
+      "compile database naming the temp dir it was prepared in",
+      {
+        edit: (r) => writeDatabase(r, path.join(path.dirname(r), ".tmp-linux-source-6.1-1-0")),
+        want: /^compile_commands.json: ".*\.tmp-linux-source-6.1-1-0\/linux\/build" is outside /,
+      },
+    ],
+    [
+      "empty compile database",
+      {
+        edit: (r) => fs.writeFileSync(path.join(r, "compile_commands.json"), "[]"),
+        want: /^compile_commands.json: it holds no entries/,
+      },
+    ],
+    [
+      "unreadable compile database",
+      {
+        edit: (r) => fs.writeFileSync(path.join(r, "compile_commands.json"), "[{"),
+        want: /^compile_commands.json is unreadable/,
+      },
+    ],
+    [
       "reference objects missing",
       {
         edit: (r) => fs.unlinkSync(path.join(r, "linux/build/arch/x86/kvm/x86.o")),
@@ -161,7 +194,7 @@ describe("entryProblem, per series header", () => {
     fs.writeFileSync(header, "/* stands for the pristine regs.h */\n");
     fs.mkdirSync(path.join(root, "linux/build/arch/x86/kvm"), { recursive: true });
     fs.writeFileSync(path.join(root, "linux/build/arch/x86/kvm/x86.o"), "");
-    fs.writeFileSync(path.join(root, "compile_commands.json"), "[]");
+    writeDatabase(root, root);
     const manifest = { ...want72, headerSha256: sha256File(header) };
     fs.writeFileSync(path.join(root, "tree.json"), JSON.stringify(manifest));
     edit(root);
@@ -500,5 +533,37 @@ describe("the private apt list", () => {
       "-o",
       "Dir::Cache=/c/apt/cache",
     ]);
+  });
+});
+
+describe("the compile database's paths", () => {
+  const at = (root: string) => ({
+    directory: `${root}/linux/build`,
+    file: `${root}/linux/virt/kvm/kvm_main.c`,
+    command: "gcc -c -o virt/kvm/kvm_main.o ../virt/kvm/kvm_main.c",
+  });
+
+  test("relocation moves either spelling of the temp dir, and nothing beside it", () => {
+    const link = "/home/u/.cache/regcache/kernels/.tmp-k-1-0";
+    const real = "/var/tmp/kernels/.tmp-k-1-0";
+    const sibling = "/var/tmp/kernels/.tmp-k-1-0x";
+    const moved = relocateCompileCommands(
+      [at(link), at(real), at(sibling)],
+      [link, real],
+      "/var/tmp/kernels/k",
+    );
+    expect(moved).toEqual([at("/var/tmp/kernels/k"), at("/var/tmp/kernels/k"), at(sibling)]);
+  });
+
+  test("compileCommandsProblem names the first path outside the entry", () => {
+    const roots = ["/c/k", "/real/k"];
+    expect(compileCommandsProblem([at("/c/k"), at("/real/k")], roots)).toBeUndefined();
+    expect(compileCommandsProblem([at("/c/k"), at("/c/.tmp-k-1-0")], roots)).toBe(
+      '"/c/.tmp-k-1-0/linux/build" is outside /c/k and /real/k',
+    );
+    expect(compileCommandsProblem([{ ...at("/c/k"), file: "/c/kk/x.c" }], roots)).toBe(
+      '"/c/kk/x.c" is outside /c/k and /real/k',
+    );
+    expect(compileCommandsProblem([], roots)).toBe("it holds no entries");
   });
 });

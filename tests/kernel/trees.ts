@@ -564,6 +564,53 @@ export function entryProblem(
   for (const need of [tree.compileCommands, path.join(tree.buildDir, "arch/x86/kvm/x86.o")]) {
     if (!fs.existsSync(need)) return `${need} is missing`;
   }
+  let entries: CompileCommand[];
+  try {
+    entries = readCompileCommands(tree);
+  } catch (e) {
+    return `compile_commands.json is unreadable (${(e as Error).message})`;
+  }
+  const outside = compileCommandsProblem(entries, [root, fs.realpathSync(root)]);
+  return outside && `compile_commands.json: ${outside}`;
+}
+
+const under = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep);
+
+/**
+ * The compile database with every `directory` and `file` under one of
+ * `from` moved to the same place under `to` (commands hold no absolute path:
+ * kbuild's srctree is `..`).
+ */
+export function relocateCompileCommands(
+  entries: readonly CompileCommand[],
+  from: readonly string[],
+  to: string,
+): CompileCommand[] {
+  const move = (p: string) => {
+    const dir = from.find((f) => under(p, f));
+    return dir === undefined ? p : to + p.slice(dir.length);
+  };
+  return entries.map((e) => ({ ...e, directory: move(e.directory), file: move(e.file) }));
+}
+
+/**
+ * Why a compile database does not describe the tree at `roots` (spellings of
+ * one entry directory), or undefined: it must hold entries, each with its
+ * `directory` and `file` inside the entry. One prepared elsewhere and not
+ * relocated names a directory that is gone.
+ */
+export function compileCommandsProblem(
+  entries: readonly CompileCommand[],
+  roots: readonly string[],
+): string | undefined {
+  if (!Array.isArray(entries) || entries.length === 0) return "it holds no entries";
+  for (const e of entries) {
+    for (const p of [e.directory, e.file]) {
+      if (typeof p !== "string" || !roots.some((r) => under(p, r))) {
+        return `${JSON.stringify(p)} is outside ${roots.join(" and ")}`;
+      }
+    }
+  }
   return undefined;
 }
 
@@ -699,13 +746,14 @@ export function prepareTree(pkg: string, log: Log = () => {}): KernelTree {
     ],
     { cwd: srcDir, logFile },
   );
-  // The script writes absolute paths; point them at the final location.
+  // The script writes absolute paths with symbolic links resolved (a cache
+  // reached through a link is named by its real path): point them at the
+  // entry's final location, whichever spelling of the temp dir they use.
   const entries = JSON.parse(fs.readFileSync(compileCommands, "utf8")) as CompileCommand[];
-  const relocated = entries.map((e) => ({
-    ...e,
-    directory: e.directory.split(tmp).join(root),
-    file: e.file.split(tmp).join(root),
-  }));
+  const finalRoot = path.join(fs.realpathSync(cache), key);
+  const relocated = relocateCompileCommands(entries, [tmp, fs.realpathSync(tmp)], finalRoot);
+  const outside = compileCommandsProblem(relocated, [finalRoot]);
+  if (outside) throw new Error(`${key}: compile_commands.json after relocation: ${outside}`);
   fs.writeFileSync(compileCommands, JSON.stringify(relocated, null, 2) + "\n");
 
   const manifest: TreeManifest = { ...want, headerSha256 };

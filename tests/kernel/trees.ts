@@ -183,8 +183,8 @@ export interface TreeManifest {
   readonly compiler: string;
   readonly config: readonly string[];
   /**
-   * The series' register-cache header, relative to linux/. Absent in markers
-   * written before the header was per series: those mean CACHE_REGS_HEADER.
+   * The series' register-cache header, relative to linux/. A marker without
+   * it (the 6.x entries have none) names CACHE_REGS_HEADER.
    */
   readonly header?: string;
   /** sha256 (hex) of that header right after extraction. */

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Prepares (or checks) cached kernel trees for colleagues and CI:
 //   node tests/kernel/prepare.js [6.1|6.12|linux-source-X ...]   (default: 6.1 6.12)
-// Prints one JSON line per tree (package, version, srcDir, buildDir,
-// compileCommands). Env: REGCACHE_KERNEL_CACHE (cache dir), REGCACHE_KERNEL_LOCK
-// (flock file wrapping every make). No ts-node: the .ts modules are transpiled
-// in memory with the project's own TypeScript.
+// Prints one JSON line per tree (package, version, srcDir, buildDir, header,
+// compileCommands). The series it knows are SERIES in trees.ts (7.2 too, not
+// a default). Env: REGCACHE_KERNEL_CACHE (cache dir), REGCACHE_KERNEL_LOCK
+// (flock file wrapping every make), REGCACHE_KERNEL_DEBS (directory of .debs
+// with SHA256SUMS; default ../shared/kernels beside the repository). No
+// ts-node: the .ts modules are transpiled in memory with the project's own
+// TypeScript.
 "use strict";
 require("./register-ts");
 const { prepareTree, sourcePackage } = require("./trees.ts");
@@ -23,6 +26,7 @@ for (const pkg of packages) {
         version: tree.manifest.version,
         srcDir: tree.srcDir,
         buildDir: tree.buildDir,
+        header: tree.header,
         compileCommands: tree.compileCommands,
       }) + "\n",
     );

@@ -133,7 +133,7 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
   if (request.compileCommands !== undefined) {
     const prepared = prepareTree(
       cwd,
-      { ...request, compileCommands: request.compileCommands, baseIsTree },
+      { ...request, compileCommands: request.compileCommands, baseIsTree, kernel: sides.kernel },
       { head: sides.head, ...(baseIsTree ? {} : { base: sides.base }) },
     );
     if (!prepared.ok) return invalid(prepared.diagnostics);

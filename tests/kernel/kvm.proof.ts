@@ -1,11 +1,13 @@
 /*
- * The real-kernel proof (npm run test:kernel): for Linux 6.1 and 6.12 from
- * Debian's linux-source packages, regcache's generated register-cache block,
- * adopted into the kernel's own arch/x86/kvm/kvm_cache_regs.h, builds into
- * the same KVM objects as the kernel's hand-written block, symbol for symbol
- * and byte for byte per function; the --all-cached variant (the seed patch
- * undone) is bigger where the seed patch said; and the compiler confirms
- * every register number and lazy set the spec states.
+ * The real-kernel proof (npm run test:kernel): for Linux 6.1, 6.12 and 7.2
+ * from Debian's linux-source packages, regcache's generated register-cache
+ * block, adopted into the kernel's own header (kvm_cache_regs.h; regs.h in
+ * 7.2, as the spec's output.adopts says), builds into the same KVM objects as
+ * the kernel's hand-written block, symbol for symbol and byte for byte per
+ * function; the --all-cached variant (the seed patch undone) is bigger where
+ * the seed patch said; the compiler confirms every register number and set
+ * the spec states (7.2: TDX's available set too, through vmx/tdx.c); and in
+ * 7.2 the lockdep hook, given a body, still builds the same code.
  *
  * Builds: reference = the cached tree's own objects (trees.ts); generated and
  * all-cached = variants (variants.ts), one build at a time. The cache is
@@ -17,7 +19,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { adoptGeneratedHeader, GENERATED_HEADER } from "../../generator/targets/kernel/adoption";
+import { parse } from "yaml";
+import { adoptGeneratedHeader } from "../../generator/targets/kernel/adoption";
+import { DEFAULT_ADOPTS, DEFAULT_OUTPUT } from "../../generator/core/spec/kernel-sections";
 import {
   BuildComparison,
   compareBuilds,
@@ -32,7 +36,7 @@ import {
 import { changedFiles, fileStates, FileStates } from "./file-states";
 import { compileProbe, probeSource, specFacts } from "./probe";
 import {
-  CACHE_REGS_HEADER,
+  CompileCommand,
   KernelTree,
   entryProblem,
   prepareTree,
@@ -44,8 +48,6 @@ import { buildKvm, makeVariant, objectsDependingOn, Variant } from "./variants";
 
 const REPO = path.resolve(__dirname, "../..");
 const KVM_MODULES = new Set(["kvm", "kvm_intel", "kvm_amd"]);
-/** The handlers the seed patch measured (REFERENCE.md); both must shrink from all-cached to the spec. */
-const SEED_FUNCTIONS = ["kvm_emulate_cpuid", "kvm_emulate_hypercall"];
 
 const execFileAsync = promisify(execFile);
 
@@ -68,6 +70,13 @@ async function inPool<T, R>(
 }
 
 const log = (line: string) => process.stderr.write(`kernel: ${line}\n`);
+
+/** The compile command kbuild recorded for one source file of the tree. */
+function unit(tree: KernelTree, file: string): CompileCommand {
+  const like = readCompileCommands(tree).find((c) => c.file.endsWith(file));
+  if (!like) throw new Error(`no compile command for ${file}`);
+  return like;
+}
 
 interface Build {
   readonly name: string;
@@ -97,8 +106,8 @@ function symbols(buildDir: string, objects: readonly string[], name: string): Bu
   return { name, buildDir, tables };
 }
 
-/** `regcache generate` into a fresh dir; the contract: exactly one file, kvm_cache_regs_gen.h. */
-function generate(spec: string, outDir: string, allCached: boolean): string {
+/** `regcache generate` into a fresh dir; the contract: exactly one file, the spec's kernel_header. */
+function generate(spec: string, outDir: string, allCached: boolean, header: string): string {
   const args = ["bin/regcache.js", "generate", "--spec", spec, "--out", outDir];
   if (allCached) args.push("--all-cached");
   const result = spawnSync("node", args, { cwd: REPO, encoding: "utf8" });
@@ -108,12 +117,12 @@ function generate(spec: string, outDir: string, allCached: boolean): string {
     );
   }
   const written = fs.readdirSync(outDir, { recursive: true }).map(String).sort();
-  if (written.join() !== GENERATED_HEADER) {
+  if (written.join() !== header) {
     throw new Error(
-      `regcache generate --spec ${spec} wrote [${written.join(", ")}], want [${GENERATED_HEADER}]`,
+      `regcache generate --spec ${spec} wrote [${written.join(", ")}], want [${header}]`,
     );
   }
-  return fs.readFileSync(path.join(outDir, GENERATED_HEADER), "utf8");
+  return fs.readFileSync(path.join(outDir, header), "utf8");
 }
 
 /** Each object's modification time (ns); `cp -a` keeps it, a rebuild changes it. */
@@ -131,12 +140,41 @@ function describeDifferences(c: BuildComparison): string {
     .join("\n");
 }
 
+/** Where a kernel spec's block goes, read from the spec as plain YAML (not through the model). */
+function kernelOutput(specText: string) {
+  const doc = parse(specText) as {
+    output?: { kernel_header?: string; adopts?: { header: string; first: string; last: string } };
+  };
+  return {
+    kernelHeader: doc.output?.kernel_header ?? DEFAULT_OUTPUT.kernelHeader,
+    adopts: doc.output?.adopts ?? DEFAULT_ADOPTS,
+  };
+}
+
+/**
+ * Each kernel, its spec, and the handlers the seed patch measured
+ * (REFERENCE.md), which must shrink from all-cached to the spec: 7.2 reads
+ * the hypercall's registers in ____kvm_emulate_hypercall.
+ */
 const KERNELS = [
-  { series: "6.1", spec: "spec/linux-6.1.yaml" },
-  { series: "6.12", spec: "spec/linux-6.12.yaml" },
+  {
+    series: "6.1",
+    spec: "spec/linux-6.1.yaml",
+    seed: ["kvm_emulate_cpuid", "kvm_emulate_hypercall"],
+  },
+  {
+    series: "6.12",
+    spec: "spec/linux-6.12.yaml",
+    seed: ["kvm_emulate_cpuid", "kvm_emulate_hypercall"],
+  },
+  {
+    series: "7.2",
+    spec: "spec/linux-7.2.yaml",
+    seed: ["kvm_emulate_cpuid", "____kvm_emulate_hypercall"],
+  },
 ];
 
-describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
+describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
   let tree: KernelTree;
   let work: string;
   /** The cached tree as prepared, before anything else ran. */
@@ -148,30 +186,40 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   let generated: Build;
   let allCached: Build;
   let generatedVariant: Variant;
+  /** The tree's header the block is adopted into, and the generated one beside it. */
+  let adoptedHeader: string;
+  let generatedHeader: string;
   const specPath = path.join(REPO, spec);
 
   beforeAll(() => {
+    if (!fs.existsSync(specPath))
+      throw new Error(`${spec} is missing: the kernel proof needs the kernel's spec`);
+    const out = kernelOutput(fs.readFileSync(specPath, "utf8"));
     tree = prepareTree(sourcePackage(series), log);
     log(`${series}: tree ${tree.root}`);
+    adoptedHeader = tree.header;
+    if (path.basename(adoptedHeader) !== out.adopts.header)
+      throw new Error(
+        `${spec} adopts into ${out.adopts.header}, the tree's header is ${adoptedHeader}`,
+      );
+    generatedHeader = path.join(path.dirname(adoptedHeader), out.kernelHeader);
     treeBefore = fileStates(tree.root);
     work = fs.mkdtempSync(path.join(os.tmpdir(), `regcache-kernel-${series}-`));
     objects = kvmObjects(tree);
     reference = symbols(tree.buildDir, objects, "reference");
 
-    const headerPath = path.join(tree.srcDir, CACHE_REGS_HEADER);
+    const headerPath = path.join(tree.srcDir, adoptedHeader);
     const header = { displayPath: headerPath, text: fs.readFileSync(headerPath, "utf8") };
-    const adopted = adoptGeneratedHeader(header);
+    const adopted = adoptGeneratedHeader(header, out.kernelHeader, out.adopts);
     if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
 
-    if (!fs.existsSync(specPath))
-      throw new Error(`${spec} is missing: the kernel proof needs the kernel's spec`);
-    const genText = generate(spec, path.join(work, "gen"), false);
-    const allCachedText = generate(spec, path.join(work, "all-cached"), true);
+    const genText = generate(spec, path.join(work, "gen"), false, out.kernelHeader);
+    const allCachedText = generate(spec, path.join(work, "all-cached"), true, out.kernelHeader);
 
     const t0 = Date.now();
     generatedVariant = makeVariant(tree, path.join(work, "generated"), "generated", {
-      [CACHE_REGS_HEADER]: adopted.text,
-      [path.join(path.dirname(CACHE_REGS_HEADER), GENERATED_HEADER)]: genText,
+      [adoptedHeader]: adopted.text,
+      [generatedHeader]: genText,
     });
     copiedObjects = objectMtimes(generatedVariant.buildDir, objects);
     buildKvm(generatedVariant);
@@ -182,8 +230,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
 
     const t1 = Date.now();
     const allCachedVariant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
-      [CACHE_REGS_HEADER]: adopted.text,
-      [path.join(path.dirname(CACHE_REGS_HEADER), GENERATED_HEADER)]: allCachedText,
+      [adoptedHeader]: adopted.text,
+      [generatedHeader]: allCachedText,
     });
     buildKvm(allCachedVariant);
     allCached = symbols(allCachedVariant.buildDir, objects, "all-cached");
@@ -196,12 +244,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test("the generated variant really rebuilt every object that includes kvm_cache_regs.h", () => {
-    const dependents = objectsDependingOn(
-      generatedVariant.buildDir,
-      objects,
-      "arch/x86/kvm/kvm_cache_regs_gen.h",
-    );
+  test("the generated variant really rebuilt every object that includes the generated header", () => {
+    const dependents = objectsDependingOn(generatedVariant.buildDir, objects, generatedHeader);
     expect(dependents.length).toBeGreaterThan(10);
     const built = objectMtimes(generatedVariant.buildDir, dependents);
     const stale = dependents.filter((o) => built.get(o) === copiedObjects.get(o));
@@ -241,8 +285,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
     expect(changed).toEqual([]);
   });
 
-  test("all-cached -> spec: kvm_emulate_cpuid and kvm_emulate_hypercall shrink", () => {
-    const rows = SEED_FUNCTIONS.map((fn) => ({
+  test("all-cached -> spec: kvm_emulate_cpuid and the hypercall handler shrink", () => {
+    const rows = seed.map((fn) => ({
       fn,
       allCached: functionSize(allCached.tables, fn),
       spec: functionSize(generated.tables, fn),
@@ -258,9 +302,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
   });
 
   test("the compiler, with the kernel's own flags, agrees with the spec's register numbers and lazy sets", () => {
-    const like = readCompileCommands(tree).find((c) => c.file.endsWith("arch/x86/kvm/vmx/vmx.c"));
-    if (!like) throw new Error("no compile command for arch/x86/kvm/vmx/vmx.c");
-    const facts = specFacts(fs.readFileSync(specPath, "utf8"));
+    const like = unit(tree, "arch/x86/kvm/vmx/vmx.c");
+    const facts = specFacts(fs.readFileSync(specPath, "utf8"), ["vmx", "svm"]);
     expect(facts.enumValues.size).toBeGreaterThan(20);
     expect([...facts.lazySets.keys()].sort()).toEqual([
       "SVM_REGS_LAZY_LOAD_SET",
@@ -281,9 +324,68 @@ describe.each(KERNELS)("Linux $series", ({ series, spec }) => {
     );
   });
 
+  if (series === "7.2") {
+    test("TDX's available set, defined in vmx/tdx.c, is the spec's tdx list (a probe that includes tdx.c)", () => {
+      const like = unit(tree, "arch/x86/kvm/vmx/tdx.c");
+      const facts = specFacts(fs.readFileSync(specPath, "utf8"), ["tdx"]);
+      expect([...facts.lazySets.keys()]).toEqual(["TDX_REGS_AVAIL_SET"]);
+      const probeDir = fs.mkdtempSync(path.join(work, "probe-tdx-"));
+      compileProbe(like, probeSource(facts, ['"vmx/tdx.c"']), probeDir);
+      const wrong = probeSource(facts, ['"vmx/tdx.c"']).replace(
+        /== (0x[0-9a-f]+)ULL, "TDX_REGS_AVAIL_SET/,
+        (_m, n: string) => `== ${n}0ULL, "TDX_REGS_AVAIL_SET`,
+      );
+      expect(() => compileProbe(like, wrong, probeDir)).toThrow(
+        /static assertion failed|static_assert/,
+      );
+      log(
+        `${series}: probe: TDX_REGS_AVAIL_SET (${facts.lazySets.get("TDX_REGS_AVAIL_SET")!.length} registers) confirmed in vmx/tdx.c`,
+      );
+    });
+
+    test("with a body for lockdep_assert_once, the generated hook builds the same code as the kernel's", () => {
+      // Without lockdep the hook is empty in both, so 0-changed says nothing
+      // about it. Here it calls an external function whenever its condition
+      // fails: x86.c compiled so, against the tree's header and against the
+      // adopted one, must give the same functions, and not the same as
+      // without the body (the body must show).
+      const like = unit(tree, "arch/x86/kvm/x86.c");
+      const hooked = [
+        "/* regcache probe: lockdep_assert_once with a body */",
+        // x86.c's own pr_fmt, first: lockdep.h would otherwise define the default one.
+        '#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt',
+        "#include <linux/lockdep.h>",
+        "extern void regcache_lockdep_assert_failed(void);",
+        "#undef lockdep_assert_once",
+        "#define lockdep_assert_once(c) do { if (!(c)) regcache_lockdep_assert_failed(); } while (0)",
+        '#include "x86.c"',
+        "",
+      ].join("\n");
+      const build = (directory: string, name: string) => {
+        const dir = fs.mkdtempSync(path.join(work, `${name}-`));
+        compileProbe({ ...like, directory }, hooked, dir);
+        return symbolTable(
+          parseNmSizeSort(run(["nm", "--size-sort", path.join(dir, "regcache_probe.o")])),
+        );
+      };
+      const ours = build(generatedVariant.buildDir, "hook-generated");
+      const theirs = build(tree.buildDir, "hook-reference");
+      const plain = reference.tables.get("arch/x86/kvm/x86.o");
+      if (!plain) throw new Error("no arch/x86/kvm/x86.o among the reference objects");
+      const sizes = (t: SymbolTable) =>
+        [...t].filter(([k]) => k.startsWith("function ")).map(([k, v]) => `${k} ${v.join("+")}`);
+      const hookShows = sizes(theirs).filter((row) => !sizes(plain).includes(row)).length;
+      log(
+        `${series}: lockdep hook with a body: ${hookShows} functions of x86.c change size; generated vs kernel: ${sizes(ours).filter((r) => !sizes(theirs).includes(r)).length} differ`,
+      );
+      expect(hookShows).toBeGreaterThan(0);
+      expect(sizes(ours).sort()).toEqual(sizes(theirs).sort());
+    });
+  }
+
   test("the cached tree is untouched (pristine header hash, no file modified)", () => {
     expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();
-    expect(fs.existsSync(path.join(tree.srcDir, "arch/x86/kvm", GENERATED_HEADER))).toBe(false);
+    expect(fs.existsSync(path.join(tree.srcDir, generatedHeader))).toBe(false);
     expect(changedFiles(treeBefore, fileStates(tree.root))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import type { SizeFailureKind } from "../outcome";
 import { sizeDiagnostic } from "../messages";
 import { BaseSource, describeBase, gitShow } from "./sources";
 import { resolveSpecArg } from "../../generate/specs";
+import type { SpecAdopts } from "../../core/spec/kernel-sections";
 
 export type SidesResult =
   | {
@@ -20,6 +21,8 @@ export type SidesResult =
       base: readonly GeneratedFile[];
       /** How the report names the base. */
       baseLabel: string;
+      /** The head spec's kernel output: its header's name and the region it replaces. */
+      kernel: { readonly header: string; readonly adopts: SpecAdopts };
       /** Register names each side's spec declares (to check the suite's accessor calls). */
       headRegisters: ReadonlySet<string>;
       baseRegisters: ReadonlySet<string>;
@@ -75,6 +78,7 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
     head: head.files,
     base: generated.files,
     baseLabel: describeBase(base, req.spec),
+    kernel: { header: head.model.output.kernelHeader, adopts: head.model.output.adopts },
     headRegisters: registersOf({ specPath, displayPath: req.spec }),
     baseRegisters: registersOf(baseRequest),
   };

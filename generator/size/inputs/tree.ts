@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { adoptGeneratedHeader, GENERATED_HEADER } from "../../targets/kernel/adoption";
+import { DEFAULT_ADOPTS, type SpecAdopts } from "../../core/spec/kernel-sections";
 import type { Diagnostic, SourceFile } from "../../core/diagnostics/diagnostic";
 import type { GeneratedFile } from "../../targets/types";
 import { readCompileDb, type CompileCommand } from "../../toolchain/compile-db";
@@ -26,10 +27,10 @@ const commandLine: SourceFile = { displayPath: "command line", text: "" };
 export const diag = (code: Parameters<typeof sizeDiagnostic>[0], ...args: (string | number)[]) =>
   sizeDiagnostic(code, commandLine, undefined, ...args);
 
-/** The file a kernel spec's header stands for, below the tree's root. */
-export const KERNEL_HEADER = `arch/x86/kvm/${GENERATED_HEADER}`;
-/** The hand-written header the kernel includes the generated block from. */
-const KERNEL_HOST = "kvm_cache_regs.h";
+/** The directory of KVM's headers, below the tree's root. */
+const KVM_DIR = "arch/x86/kvm";
+/** The file a kernel spec's header stands for by default, below the tree's root. */
+export const KERNEL_HEADER = `${KVM_DIR}/${GENERATED_HEADER}`;
 
 /** Options that pick compilers or configs: a compile database is one config. */
 export const REFUSED_WITH_COMPILE_COMMANDS = [
@@ -80,6 +81,11 @@ export interface TreeOptions {
   /** "tree": the tree's own header as base; anything else was generated. */
   readonly baseIsTree: boolean;
   readonly keep?: string;
+  /**
+   * The head spec's kernel output: the generated header's name and the
+   * region of the kernel's own header it replaces (output.adopts).
+   */
+  readonly kernel?: { readonly header: string; readonly adopts: SpecAdopts };
 }
 
 export interface PreparedTree {
@@ -120,15 +126,16 @@ function headersOf(files: readonly GeneratedFile[]): Map<string, string> {
 
 /**
  * What one side puts into the overlaid directory: its generated headers and,
- * for a tree that has not adopted the generated block, the tree's
- * kvm_cache_regs.h with the block replaced by the include (adopt.ts).
+ * for a tree that has not adopted the generated block, the tree's own header
+ * (kvm_cache_regs.h; regs.h in 7.2) with the region replaced by the include
+ * (targets/kernel/adoption.ts).
  */
 function sideFiles(
   headers: ReadonlyMap<string, string>,
-  adopted: string | undefined,
+  host: OverlayFile | undefined,
 ): OverlayFile[] {
   const files = [...headers].map(([name, contents]) => ({ name, contents }));
-  if (adopted !== undefined) files.push({ name: KERNEL_HOST, contents: adopted });
+  if (host !== undefined) files.push(host);
   return files.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -167,8 +174,11 @@ export function prepareTree(
     );
 
   const headHeaders = headersOf(generated.head);
-  const header = options.header ?? (headHeaders.has(GENERATED_HEADER) ? KERNEL_HEADER : undefined);
-  if (header === undefined) return fail(diag("RC644", GENERATED_HEADER));
+  const kernelHeader = options.kernel?.header ?? GENERATED_HEADER;
+  const adopts = options.kernel?.adopts ?? DEFAULT_ADOPTS;
+  const header =
+    options.header ?? (headHeaders.has(kernelHeader) ? `${KVM_DIR}/${kernelHeader}` : undefined);
+  if (header === undefined) return fail(diag("RC644", kernelHeader));
   const name = path.basename(header);
   const problems: Diagnostic[] = [];
   for (const [side, files] of [
@@ -211,20 +221,25 @@ export function prepareTree(
 
   // Adoption: a tree whose host header lacks the include gets it in the overlay, per side.
   let adopted: string | undefined;
-  const hostPath = path.join(headerDir, KERNEL_HOST);
-  if (name === GENERATED_HEADER && fs.existsSync(hostPath)) {
+  const hostPath = path.join(headerDir, adopts.header);
+  if (name === kernelHeader && fs.existsSync(hostPath)) {
     const hostText = fs.readFileSync(hostPath, "utf8");
-    const includes = new RegExp(`^[ \\t]*#[ \\t]*include[ \\t]*"${GENERATED_HEADER}"`, "m");
+    const includes = new RegExp(`^[ \\t]*#[ \\t]*include[ \\t]*"${kernelHeader}"`, "m");
     if (!includes.test(hostText)) {
-      const result = adoptGeneratedHeader({ displayPath: hostPath, text: hostText });
+      const result = adoptGeneratedHeader(
+        { displayPath: hostPath, text: hostText },
+        kernelHeader,
+        adopts,
+      );
       if (!result.ok) return fail(result.diagnostic);
       adopted = result.text;
     }
   }
-  const head: TreeSide = { name: "head", files: sideFiles(headHeaders, adopted) };
+  const host = adopted === undefined ? undefined : { name: adopts.header, contents: adopted };
+  const head: TreeSide = { name: "head", files: sideFiles(headHeaders, host) };
   const base: TreeSide = options.baseIsTree
     ? { name: "base", files: [] }
-    : { name: "base", files: sideFiles(headersOf(generated.base ?? []), adopted) };
+    : { name: "base", files: sideFiles(headersOf(generated.base ?? []), host) };
   return {
     ok: true,
     tree: { units, treeRoot, headerDir, header, sides: [base, head], compiler: units[0].argv[0] },

@@ -26,18 +26,11 @@ import {
   tarballShrinkwrap,
   type Outcome,
 } from "../install/package";
-import {
-  CACHE_REGS_HEADER,
-  entryProblem,
-  KernelTree,
-  prepareTree,
-  run,
-  sourcePackage,
-} from "./trees";
+import { kernelOutputOf } from "./kernel-spec";
+import { entryProblem, KernelTree, prepareTree, run, sourcePackage } from "./trees";
 
-const SERIES = ["6.1", "6.12"] as const;
+const SERIES = ["6.1", "6.12", "7.2"] as const;
 const OUT = "arch/x86/kvm";
-const GENERATED = `${OUT}/kvm_cache_regs_gen.h`;
 
 const log = (line: string) => process.stderr.write(`kernel install: ${line}\n`);
 
@@ -81,6 +74,10 @@ const kvmDir = (linux: string) => fs.readdirSync(path.join(linux, OUT)).sort();
 
 describe.each(SERIES)("Linux %s", (series) => {
   const spec = `linux-${series}`;
+  // The generated header's name and the kernel's header it is adopted into (the spec's output).
+  const out = kernelOutputOf(path.resolve(__dirname, "..", "..", "spec", `${spec}.yaml`));
+  const GENERATED = `${OUT}/${out.kernelHeader}`;
+  const HOST = `${OUT}/${out.adopts.header}`;
   let tree: KernelTree;
   let user: string;
   let repo: string;
@@ -106,7 +103,7 @@ describe.each(SERIES)("Linux %s", (series) => {
     const b = await runCli(argv, { cwd: repo });
     expect(a.code).toBe(0);
     expect(anonymous(a, user, installedSpecs())).toEqual(anonymous(b, repo, repoSpecs));
-    expect(kvmDir(user)).toEqual([...before, "kvm_cache_regs_gen.h"].sort());
+    expect(kvmDir(user)).toEqual([...before, out.kernelHeader].sort());
     const text = fs.readFileSync(path.join(user, GENERATED), "utf8");
     expect(text).toBe(fs.readFileSync(path.join(repo, GENERATED), "utf8"));
     expect(text).toContain(` from ${spec} (bundled).\n`);
@@ -124,11 +121,12 @@ describe.each(SERIES)("Linux %s", (series) => {
   });
 
   test("check: in step after adoption, drift after a hand edit, with the fix to run", async () => {
-    const header = path.join(user, CACHE_REGS_HEADER);
-    const adopted = adoptGeneratedHeader({
-      displayPath: CACHE_REGS_HEADER,
-      text: fs.readFileSync(header, "utf8"),
-    });
+    const header = path.join(user, HOST);
+    const adopted = adoptGeneratedHeader(
+      { displayPath: HOST, text: fs.readFileSync(header, "utf8") },
+      out.kernelHeader,
+      out.adopts,
+    );
     if (!adopted.ok) throw new Error(adopted.diagnostic.message);
     replaceFile(header, adopted.text);
     const argv = ["check", "--spec", spec, "--out", OUT];

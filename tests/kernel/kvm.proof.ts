@@ -19,9 +19,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { parse } from "yaml";
 import { adoptGeneratedHeader } from "../../generator/targets/kernel/adoption";
-import { DEFAULT_ADOPTS, DEFAULT_OUTPUT } from "../../generator/core/spec/kernel-sections";
+import { kernelOutput } from "./kernel-spec";
 import {
   BuildComparison,
   compareBuilds,
@@ -140,33 +139,16 @@ function describeDifferences(c: BuildComparison): string {
     .join("\n");
 }
 
-/** Where a kernel spec's block goes, read from the spec as plain YAML (not through the model). */
-function kernelOutput(specText: string) {
-  const doc = parse(specText) as {
-    output?: { kernel_header?: string; adopts?: { header: string; first: string; last: string } };
-  };
-  return {
-    kernelHeader: doc.output?.kernel_header ?? DEFAULT_OUTPUT.kernelHeader,
-    adopts: doc.output?.adopts ?? DEFAULT_ADOPTS,
-  };
-}
-
 /**
- * Each kernel, its spec, and the handlers the seed patch measured
- * (REFERENCE.md), which must shrink from all-cached to the spec: 7.2 reads
- * the hypercall's registers in ____kvm_emulate_hypercall.
+ * Each kernel and its spec. The seed (the --all-cached variant, built and
+ * compared with the spec: the handlers the seed patch measured must shrink,
+ * REFERENCE.md) runs on the newest tree only, to keep CI within its budget;
+ * 6.1 and 6.12 keep 0-changed and the probe. 7.2 reads the hypercall's
+ * registers in ____kvm_emulate_hypercall.
  */
-const KERNELS = [
-  {
-    series: "6.1",
-    spec: "spec/linux-6.1.yaml",
-    seed: ["kvm_emulate_cpuid", "kvm_emulate_hypercall"],
-  },
-  {
-    series: "6.12",
-    spec: "spec/linux-6.12.yaml",
-    seed: ["kvm_emulate_cpuid", "kvm_emulate_hypercall"],
-  },
+const KERNELS: { series: string; spec: string; seed?: readonly string[] }[] = [
+  { series: "6.1", spec: "spec/linux-6.1.yaml" },
+  { series: "6.12", spec: "spec/linux-6.12.yaml" },
   {
     series: "7.2",
     spec: "spec/linux-7.2.yaml",
@@ -214,7 +196,6 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
 
     const genText = generate(spec, path.join(work, "gen"), false, out.kernelHeader);
-    const allCachedText = generate(spec, path.join(work, "all-cached"), true, out.kernelHeader);
 
     const t0 = Date.now();
     generatedVariant = makeVariant(tree, path.join(work, "generated"), "generated", {
@@ -228,6 +209,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       `${series}: generated variant copied and built in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     );
 
+    if (!seed) return;
+    const allCachedText = generate(spec, path.join(work, "all-cached"), true, out.kernelHeader);
     const t1 = Date.now();
     const allCachedVariant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
       [adoptedHeader]: adopted.text,
@@ -285,21 +268,24 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     expect(changed).toEqual([]);
   });
 
-  test("all-cached -> spec: kvm_emulate_cpuid and the hypercall handler shrink", () => {
-    const rows = seed.map((fn) => ({
-      fn,
-      allCached: functionSize(allCached.tables, fn),
-      spec: functionSize(generated.tables, fn),
-    }));
-    const total = totalSize(generated.tables) - totalSize(allCached.tables);
-    for (const r of rows) log(`${series}: ${r.fn} all-cached ${r.allCached} B -> spec ${r.spec} B`);
-    log(`${series}: all KVM objects, all-cached -> spec: ${total > 0 ? "+" : ""}${total} B`);
-    for (const r of rows) {
-      expect(r.allCached).toBeDefined();
-      expect(r.spec).toBeDefined();
-      expect(r.spec!).toBeLessThan(r.allCached!);
-    }
-  });
+  if (seed) {
+    test("all-cached -> spec: kvm_emulate_cpuid and the hypercall handler shrink", () => {
+      const rows = seed.map((fn) => ({
+        fn,
+        allCached: functionSize(allCached.tables, fn),
+        spec: functionSize(generated.tables, fn),
+      }));
+      const total = totalSize(generated.tables) - totalSize(allCached.tables);
+      for (const r of rows)
+        log(`${series}: ${r.fn} all-cached ${r.allCached} B -> spec ${r.spec} B`);
+      log(`${series}: all KVM objects, all-cached -> spec: ${total > 0 ? "+" : ""}${total} B`);
+      for (const r of rows) {
+        expect(r.allCached).toBeDefined();
+        expect(r.spec).toBeDefined();
+        expect(r.spec!).toBeLessThan(r.allCached!);
+      }
+    });
+  }
 
   test("the compiler, with the kernel's own flags, agrees with the spec's register numbers and lazy sets", () => {
     const like = unit(tree, "arch/x86/kvm/vmx/vmx.c");

@@ -65,8 +65,8 @@ describe("refused before any compile, with the kind and code that say why", () =
       { kind: "invalid-input", codes: ["RC640", "RC640", "RC640"] },
     ],
     [
-      "a launcher that is no command",
-      { launcher: "'unclosed" },
+      "a launcher that is no command (a shell operator)",
+      { launcher: "ccache && rm" },
       { kind: "invalid-input", codes: ["RC648"] },
     ],
     [

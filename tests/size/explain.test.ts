@@ -1,42 +1,16 @@
 /*
- * --explain: the in-memory spec edit, and an end-to-end ranking checked
- * against an independent measurement (the same edit written to a file and
- * compared with --base FILE).
+ * --explain end to end: a ranking checked against an independent
+ * measurement (the same edit written to a file and compared with --base
+ * FILE), and a register the handlers never reach listed without a size. The
+ * in-memory spec edit and the static look at the handlers' calls are tested
+ * in tests/unit/size/inputs/sources.test.ts and
+ * tests/unit/size/measure/explain.test.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
-import { loadModel } from "../../generator/generate/produce";
-import { registersReached } from "../../generator/size/measure/explain";
 import { withRegisterAlwaysAvailable } from "../../generator/size/inputs/sources";
 import { repoRoot, runCli } from "../helpers/capture";
 import { fileTempDir } from "./helpers";
-
-describe("withRegisterAlwaysAvailable", () => {
-  const spec = [
-    "# a comment that must survive",
-    "backends:",
-    "  vmx: { lazy: [rip, rsp, pdptr] }",
-    "  svm:",
-    "    lazy:",
-    "      - pdptr",
-    "  tdx: { available: [rax, rbx] }",
-    "",
-  ].join("\n");
-
-  test.each([
-    ["rsp", ["rip", "pdptr"], ["pdptr"], ["rax", "rbx", "rsp"]],
-    ["pdptr", ["rip", "rsp"], [], ["rax", "rbx", "pdptr"]],
-    ["rax", ["rip", "rsp", "pdptr"], ["pdptr"], ["rax", "rbx"]],
-  ])("%s leaves every lazy list and joins every available list", (register, vmx, svm, tdx) => {
-    const edited = withRegisterAlwaysAvailable(spec, register);
-    const doc = parseYaml(edited);
-    expect(doc.backends.vmx.lazy).toEqual(vmx);
-    expect(doc.backends.svm.lazy).toEqual(svm);
-    expect(doc.backends.tdx.available).toEqual(tdx);
-    expect(edited).toContain("# a comment that must survive");
-  });
-});
 
 describe("regcache size --explain", () => {
   const work = fileTempDir("explain");
@@ -88,27 +62,6 @@ describe("regcache size --explain", () => {
     expect(check.code).toBe(0);
     const delta = JSON.parse(check.stdout).configs[0].total.delta as number;
     expect(explain.find((e) => e.register === "rsp")!.saved[0]).toBe(-delta);
-  });
-});
-
-describe("registersReached: a static look at the handlers' calls", () => {
-  const loaded = loadModel({ specPath: path.join(repoRoot, "spec", "linux-6.12.yaml") });
-  if (!loaded.ok) throw new Error("spec/linux-6.12.yaml does not load");
-  const model = loaded.model;
-  const all = ["rip", "rsp", "rax", "rdx", "pdptr", "cr0", "cr3", "rflags"];
-  const reached = (text: string) =>
-    [...registersReached(model, all, [{ path: "h.c", text }])].sort();
-
-  test.each([
-    ["a GPR's reader", "x = kvm_rip_read(vcpu);", ["rip"]],
-    ["a GPR's writer", "kvm_rsp_write (vcpu, 1);", ["rsp"]],
-    ["kvm_read_edx_eax reads RAX and RDX", "u64 v = kvm_read_edx_eax(vcpu);", ["rax", "rdx"]],
-    ["an extended register's reader", "if (kvm_is_cr0_bit_set(vcpu, X86_CR0_WP))", ["cr0"]],
-    ["a comment or a string is no call", '/* kvm_read_cr3(vcpu) */ s = "kvm_pdptr_read(";', []],
-    ["a longer name is another function", "kvm_rip_read_twice(vcpu);", []],
-    ["a register without accessors is never reached", "kvm_get_rflags(vcpu);", []],
-  ])("%s", (_name, text, want) => {
-    expect(reached(text)).toEqual([...want].sort());
   });
 });
 

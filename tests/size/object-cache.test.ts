@@ -3,13 +3,14 @@
  * compiles nothing and prints the same report; a changed include is a miss
  * for exactly the units that read it; a damaged object or manifest is a miss
  * (the figures stay right); two runs sharing an empty cache at once both
- * print the right figures; the size bound evicts.
+ * print the right figures; the size bound evicts. The cache's own pieces
+ * (key, store, lookup, trim, settings) are tested in
+ * tests/unit/toolchain/object-cache.test.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { runCli } from "../helpers/capture";
-import { parseByteSize } from "../../generator/toolchain/object-cache";
 import { makeTreeFixture, TreeFixture } from "./tree-fixture";
 import { fileTempDir } from "./helpers";
 
@@ -181,19 +182,5 @@ describe("the bound", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("REGCACHE_CACHE_MAX='lots' is not a size");
     expect(fs.existsSync(path.join(work, "cache-bad"))).toBe(false);
-  });
-
-  test.each([
-    ["512", 512],
-    ["8K", 8192],
-    ["512M", 512 * 1024 ** 2],
-    ["2G", 2 * 1024 ** 3],
-    ["1.5K", 1536],
-    ["2GiB", 2 * 1024 ** 3],
-    ["lots", undefined],
-    ["-1", undefined],
-    ["", undefined],
-  ])("parseByteSize(%p) = %p", (text, want) => {
-    expect(parseByteSize(text)).toBe(want);
   });
 });

@@ -2,59 +2,15 @@
  * --out, --keep and the spec's registers are checked before any compile (a bad --out used to fail
  * only after every compile), and --keep never mixes an old run's files with a
  * new run's: a directory an earlier --keep run filled is cleared of what that
- * run recorded; any other non-empty directory is refused.
+ * run recorded; any other non-empty directory is refused. The checks
+ * themselves are tested in tests/unit/size/inputs/output.test.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
-import {
-  checkOutPath,
-  KEEP_MARKER,
-  prepareKeepDir,
-  recordKeepDir,
-} from "../../generator/size/inputs/output";
 import { runCli } from "../helpers/capture";
 import { fileTempDir } from "./helpers";
 
 const work = fileTempDir("size-output");
-
-describe("checkOutPath", () => {
-  beforeAll(() => {
-    fs.mkdirSync(path.join(work, "dir"), { recursive: true });
-    fs.writeFileSync(path.join(work, "file"), "x");
-  });
-  test.each([
-    ["a new file in an existing directory", "dir/report.md", undefined],
-    ["a new file in new directories", "dir/a/b/report.md", undefined],
-    ["an existing file", "file", undefined],
-    ["a directory", "dir", /is a directory/],
-    ["under a file", "file/report.md", /is not a directory/],
-  ])("%s", (_name, out, want) => {
-    const problem = checkOutPath(work, out);
-    if (want === undefined) expect(problem).toBeUndefined();
-    else expect(problem).toMatch(want);
-  });
-});
-
-describe("prepareKeepDir", () => {
-  test("new or empty: fine; foreign files: refused; our own: cleared", () => {
-    const keep = path.join(work, "keep");
-    expect(prepareKeepDir(work, "keep")).toBeUndefined();
-    fs.mkdirSync(path.join(keep, "gcc-O2", "head"), { recursive: true });
-    fs.writeFileSync(path.join(keep, "gcc-O2", "head", "old.o"), "old");
-    expect(prepareKeepDir(work, "keep")).toMatch(/not empty and was not written by regcache size/);
-    recordKeepDir(keep);
-    expect(prepareKeepDir(work, "keep", { dryRun: true })).toBeUndefined();
-    expect(fs.existsSync(path.join(keep, "gcc-O2"))).toBe(true);
-    expect(prepareKeepDir(work, "keep")).toBeUndefined();
-    expect(fs.readdirSync(keep)).toEqual([]);
-    // A file someone added after the run is not ours: refused, nothing removed.
-    fs.mkdirSync(path.join(keep, "gcc-O2"));
-    recordKeepDir(keep);
-    fs.writeFileSync(path.join(keep, "notes.txt"), "mine");
-    expect(prepareKeepDir(work, "keep")).toMatch(/did not write \(notes.txt\)/);
-    expect(fs.readdirSync(keep).sort()).toEqual([KEEP_MARKER, "gcc-O2", "notes.txt"].sort());
-  });
-});
 
 describe("the size command checks them before compiling", () => {
   test.each([

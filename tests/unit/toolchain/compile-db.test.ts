@@ -27,12 +27,6 @@ describe("splitCommand", () => {
   });
 });
 
-describe("splitCommand", () => {
-  it.each(splits)("%s", (_name, { given, want }) => {
-    expect(splitCommand(given)).toEqual(want);
-  });
-});
-
 const databases: [string, { given: string; want: ReturnType<typeof readCompileDb> }][] = [
   [
     "arguments and command, paths made absolute",

@@ -1,0 +1,217 @@
+/*
+ * The compiler's answers and the text's names put together
+ * (generator/import/assemble.ts): what the probe asks about a tree, and the
+ * tree that comes out of the answers — GPRs and extended registers in enum
+ * order with their guards, each backend's set decoded bit by bit, the mask
+ * from regs_avail's width, cache_reg's dispatch — or every inconsistency at
+ * once (RC805, RC811, RC812).
+ */
+import {
+  assemble,
+  probeKeys,
+  setProbeItem,
+  treeProbeItems,
+  type Findings,
+} from "../../../generator/import/assemble";
+import type { Enumerator, SetMacro } from "../../../generator/import/source";
+
+const header = { displayPath: "kvm_host.h", text: "" };
+const sets: SetMacro[] = [
+  { macro: "SVM_REGS_LAZY_LOAD_SET", backend: "svm", kind: "lazy", file: "svm.h" },
+  { macro: "TDX_REGS_AVAIL_SET", backend: "tdx", kind: "available", file: "tdx.h" },
+];
+
+/** Enumerators named in order; "X86_64:" before a name puts it under #ifdef CONFIG_X86_64. */
+function enumerators(...names: string[]): Enumerator[] {
+  return names.map((n, i) => {
+    const [guard, identifier] = n.includes(":") ? n.split(":") : [undefined, n];
+    return {
+      identifier,
+      offset: i * 20,
+      ...(guard ? { guard: `CONFIG_${guard}`, guardDirective: `#ifdef CONFIG_${guard}` } : {}),
+    };
+  });
+}
+
+const ENUM = enumerators(
+  "VCPU_REGS_RAX",
+  "VCPU_REGS_RCX",
+  "X86_64:VCPU_REGS_R8",
+  "NR_VCPU_REGS",
+  "VCPU_EXREG_PDPTR",
+  "VCPU_EXREG_CR3",
+  "NR_VCPU_TOTAL_REGS",
+);
+
+/** Findings for ENUM with the values a 64-bit build gives; `values` overrides some. */
+function findings(values: Record<string, bigint | undefined> = {}, en = ENUM): Findings {
+  const all = new Map<string, bigint | undefined>([
+    [probeKeys.enumerator("VCPU_REGS_RAX"), 0n],
+    [probeKeys.enumerator("VCPU_REGS_RCX"), 1n],
+    [probeKeys.enumerator("VCPU_REGS_R8"), 2n],
+    [probeKeys.enumerator("NR_VCPU_REGS"), 3n],
+    [probeKeys.enumerator("VCPU_EXREG_PDPTR"), 3n],
+    [probeKeys.enumerator("VCPU_EXREG_CR3"), 4n],
+    [probeKeys.enumerator("NR_VCPU_TOTAL_REGS"), 5n],
+    [probeKeys.set("SVM_REGS_LAZY_LOAD_SET"), 1n << 3n],
+    [probeKeys.set("TDX_REGS_AVAIL_SET"), 0b111n],
+    [probeKeys.mask, 4n],
+  ]);
+  for (const [k, v] of Object.entries(values)) all.set(k, v);
+  return {
+    registerEnum: { header, enumerators: en },
+    sets,
+    setFiles: new Map([["svm.h", { displayPath: "svm.h", text: "" }]]),
+    values: all,
+    release: "6.12.7",
+  };
+}
+
+const messages = (f: Findings) => {
+  const result = assemble(f);
+  return result.ok
+    ? []
+    : result.diagnostics.map((d) => `${d.code} ${d.file.displayPath}: ${d.message}`);
+};
+
+describe("what the probe asks", () => {
+  test("every enumerator under its own guard, the mask's width and the dispatch macros", () => {
+    const items = treeProbeItems({ header, enumerators: ENUM.slice(0, 3) });
+    expect(items.slice(0, 3)).toEqual([
+      { key: "enum:VCPU_REGS_RAX", expression: "VCPU_REGS_RAX" },
+      { key: "enum:VCPU_REGS_RCX", expression: "VCPU_REGS_RCX" },
+      { key: "enum:VCPU_REGS_R8", expression: "VCPU_REGS_R8", condition: "#ifdef CONFIG_X86_64" },
+    ]);
+    expect(items.slice(3).map((i) => [i.key, i.condition])).toEqual([
+      ["mask", undefined],
+      ["dispatch:kvm_x86_call", "#if defined(kvm_x86_call)"],
+      ["dispatch:static_call", "#if __has_include(<asm/kvm-x86-ops.h>)"],
+    ]);
+    expect(items[3].expression).toBe(
+      "_Generic(((struct kvm_vcpu_arch *)0)->regs_avail, unsigned long *: 0, default: sizeof(((struct kvm_vcpu_arch *)0)->regs_avail))",
+    );
+  });
+
+  test("a set by its macro's name", () => {
+    expect(setProbeItem(sets[0])).toEqual({
+      key: "set:SVM_REGS_LAZY_LOAD_SET",
+      expression: "SVM_REGS_LAZY_LOAD_SET",
+    });
+  });
+});
+
+describe("assemble", () => {
+  test("registers in enum order with guards, sets decoded, the totals left out", () => {
+    expect(assemble(findings())).toEqual({
+      ok: true,
+      tree: {
+        release: "6.12.7",
+        gpr: [{ name: "rax" }, { name: "rcx" }, { name: "r8", guard: "CONFIG_X86_64" }],
+        extended: [{ name: "pdptr" }, { name: "cr3" }],
+        mask: "u32",
+        backends: [
+          { name: "svm", kind: "lazy", registers: ["pdptr"], macro: "SVM_REGS_LAZY_LOAD_SET" },
+          {
+            name: "tdx",
+            kind: "available",
+            registers: ["rax", "rcx", "r8"],
+            macro: "TDX_REGS_AVAIL_SET",
+          },
+        ],
+        cacheReg: "ops_pointer",
+      },
+    });
+  });
+
+  test("a guard off in this build: the register is kept, the values after it follow on", () => {
+    const result = assemble(
+      findings({
+        "enum:VCPU_REGS_R8": undefined,
+        "enum:NR_VCPU_REGS": 2n,
+        "enum:VCPU_EXREG_PDPTR": 2n,
+        "enum:VCPU_EXREG_CR3": 3n,
+        "set:SVM_REGS_LAZY_LOAD_SET": 1n << 2n,
+        "set:TDX_REGS_AVAIL_SET": 0b11n,
+      }),
+    );
+    expect(result.ok && result.tree.gpr.map((r) => r.name)).toEqual(["rax", "rcx", "r8"]);
+    expect(result.ok && result.tree.backends.map((b) => b.registers)).toEqual([
+      ["pdptr"],
+      ["rax", "rcx"],
+    ]);
+  });
+
+  test.each([
+    [0n, "bitmap"],
+    [4n, "u32"],
+    [8n, "u64"],
+  ])("regs_avail of %d bytes: mask %s", (bytes, mask) => {
+    const result = assemble(findings({ mask: bytes }));
+    expect(result.ok && result.tree.mask).toBe(mask);
+  });
+
+  test.each([
+    ["neither macro", {}, "ops_pointer"],
+    ["asm/kvm-x86-ops.h", { "dispatch:static_call": 1n }, "static_call"],
+    [
+      "kvm_x86_call too",
+      { "dispatch:static_call": 1n, "dispatch:kvm_x86_call": 1n },
+      "kvm_x86_call",
+    ],
+  ])("dispatch with %s: %s", (_name, values, want) => {
+    const result = assemble(findings(values));
+    expect(result.ok && result.tree.cacheReg).toBe(want);
+  });
+
+  test("a set without a value (its probe failed) gives no backend", () => {
+    const result = assemble(findings({ "set:TDX_REGS_AVAIL_SET": undefined }));
+    expect(result.ok && result.tree.backends.map((b) => b.name)).toEqual(["svm"]);
+  });
+
+  test("no NR_VCPU_REGS: RC805 and nothing else", () => {
+    expect(
+      messages(
+        findings(
+          {},
+          ENUM.filter((e) => e.identifier !== "NR_VCPU_REGS"),
+        ),
+      ),
+    ).toEqual([
+      "RC805 kvm_host.h: enum kvm_reg in kvm_host.h: no NR_VCPU_REGS enumerator between the GPRs and the extended registers",
+    ]);
+  });
+
+  test("every inconsistency at once", () => {
+    const en = enumerators(
+      "VCPU_REGS_RAX",
+      "VCPU_EXREG_WRONG",
+      "VCPU_REGS_RCX",
+      "NR_VCPU_REGS",
+      "VCPU_EXREG_PDPTR",
+    );
+    const found = messages(
+      findings(
+        {
+          "enum:VCPU_EXREG_WRONG": 1n,
+          "enum:VCPU_REGS_RCX": 5n,
+          "enum:NR_VCPU_REGS": 3n,
+          "enum:VCPU_EXREG_PDPTR": 2n,
+          "set:SVM_REGS_LAZY_LOAD_SET": 1n << 9n,
+          mask: 2n,
+        },
+        en,
+      ),
+    );
+    const inEnum = "RC805 kvm_host.h: enum kvm_reg in kvm_host.h:";
+    expect(found).toEqual([
+      `${inEnum} VCPU_EXREG_WRONG is not a VCPU_REGS_* enumerator, which this part of the enum holds`,
+      `${inEnum} VCPU_REGS_RCX is 5, not 1: the spec lists registers in enum order, one value apart`,
+      `${inEnum} NR_VCPU_REGS is 3, but 2 GPR enumerators precede it`,
+      `${inEnum} VCPU_EXREG_PDPTR is 2, not 3: the spec lists registers in enum order, one value apart`,
+      "RC811 svm.h: SVM_REGS_LAZY_LOAD_SET = 0x200 names bit 9, which is no register of enum kvm_reg",
+      // The set's file is not among the texts read: the header stands in.
+      "RC811 kvm_host.h: TDX_REGS_AVAIL_SET = 0x7 names bit 1, which is no register of enum kvm_reg",
+      "RC812 kvm_host.h: regs_avail in struct kvm_vcpu_arch has a shape the spec cannot describe (an integer of 2 bytes)",
+    ]);
+  });
+});

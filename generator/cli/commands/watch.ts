@@ -13,13 +13,8 @@ import type { Argv } from "yargs";
 import { ExitCode, type Io } from "../io";
 import { templatesDir } from "../../util/paths";
 import { displayPathOf, locate, printDiagnostics } from "../common";
-import {
-  describePlan,
-  prepareTarget,
-  regenerate,
-  targetOptions,
-  type TargetArgs,
-} from "./generate";
+import { describePlanLine } from "../../output/plan-report";
+import { prepareTarget, regenerate, targetOptions, type TargetArgs } from "./generate";
 import type { Prepared } from "../usage";
 
 export type WatchArgs = TargetArgs;
@@ -90,19 +85,9 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
         io.stderr(`regcache: error: ${outcome.message}\n`);
         io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
         return;
-      case "done": {
+      case "done":
         produced = true;
-        const changed = outcome.plan.files.filter((f) => f.action !== "unchanged");
-        const summary = describePlan(outcome.plan, out, false)
-          .trimEnd()
-          .split("\n")
-          .map((l) => l.trim());
-        const line =
-          changed.length === 0
-            ? summary[summary.length - 1]!.replace(/^regcache: /, "")
-            : `${summary.slice(0, -1).join(", ")} (${changed.length} changed, ${outcome.plan.files.length - changed.length} unchanged)`;
-        io.stdout(`${prefix}${line}\n`);
-      }
+        io.stdout(`${prefix}${describePlanLine(outcome.plan, out)}\n`);
     }
   };
 

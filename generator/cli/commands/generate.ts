@@ -13,9 +13,9 @@ import { currentText, type ApplyHooks, type LockOptions } from "../../output/wri
 import { writeProduced, type Regeneration } from "../../output/regenerate";
 import {
   completeTargetArgs,
-  loadProject,
   locate,
   printDiagnostics,
+  projectOrProblem,
   shellWord,
   type ParsedTargetArgs,
   type SpecLocation,
@@ -64,14 +64,8 @@ export function prepareTarget<A extends ParsedTargetArgs>(
   io: Io,
   opts: { readonly writes: boolean },
 ): Prepared<A & TargetArgs> {
-  const loaded = loadProject(io);
-  if (!loaded.ok)
-    return {
-      ok: false,
-      message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
-      help: "fix the problems above (the project file is found by walking up from the working directory)",
-      diagnostics: loaded.diagnostics,
-    };
+  const loaded = projectOrProblem(io);
+  if (!loaded.ok) return loaded;
   const completed = completeTargetArgs(args, io, loaded.project);
   if (!completed.ok) return completed;
   const out = completed.args.out;

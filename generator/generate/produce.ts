@@ -239,7 +239,7 @@ function prepare(
         ? `${req.bundledSpec} (bundled)`
         : (req.bannerSpecPath ?? req.displayPath ?? req.specPath),
       command: regenerateCommand(req),
-      ...(spdx !== undefined && target !== "ts" ? { spdx } : {}),
+      ...(spdx !== undefined && TARGETS[target].spdxLine ? { spdx } : {}),
     };
   }
   return {

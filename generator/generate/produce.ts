@@ -111,8 +111,7 @@ export function inputHash(parts: {
 }): string {
   const canonical = JSON.stringify({
     generator: generatorVersion(),
-    // The C-family targets share their code (targets/render/); the digest covers it.
-    code: generatorDigest(parts.target === "ts" ? "ts" : "c"),
+    code: generatorDigest(parts.target),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
     // Line endings are not an input: a checkout may convert the spec to CRLF (as a BOM,

@@ -13,6 +13,7 @@ export const KERNEL_TEMPLATES = ["kernel/kernel_block.h.hbs"] as const;
 
 export const kernelTarget: Target = {
   name: "kernel",
+  folder: "kernel",
   spdxLine: true,
   inputs: () => ({ templates: readTemplates(KERNEL_TEMPLATES) }),
   paths: (_inputs, names) => [names.kernelHeader],

@@ -367,7 +367,7 @@ export function generate(req: GenerateRequest): GenerateResult {
  * for byte those generate() returns.
  */
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
-  const p = prepare(req, ["c", "ts", "kernel"]);
+  const p = prepare(req, Object.keys(TARGETS) as Target[]);
   if (!p.ok) return p;
   const produced = produce(p.prepared);
   if (!produced.ok) return produced;

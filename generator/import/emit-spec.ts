@@ -1,7 +1,7 @@
 /*
  * The imported tree written as a spec: the schema modeline first, a comment
  * naming the kernel release and what came from where, then the keys the tree
- * decided (registers, mask, backends, api.cache_reg) and, copied from the
+ * decided (mask, enum, registers, backends, api.cache_reg) and, copied from the
  * nearest shipped profile, the keys that live in function bodies (output,
  * api, accessors, and whatever else a profile adds). No paths, no dates: the
  * same tree gives the same bytes.
@@ -11,9 +11,10 @@
 import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap } from "yaml";
 import type { ImportedRegister, ImportedTree } from "./assemble";
 import type { KernelVersion } from "./profile";
+import { DEFAULT_ENUM } from "../core/spec/validate";
 
 /** Keys the tree itself decides; everything else in a profile is copied. */
-const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "registers", "backends"]);
+const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "enum", "registers", "backends"]);
 
 export interface ProfileSource {
   /** As the spec cites it: linux-6.1. */
@@ -69,6 +70,20 @@ export function emitSpec(req: EmitRequest): string {
   root.set("regcache", 1);
   root.set("name", name);
   root.set("mask", tree.mask);
+  // Linux 6.x's spelling is the spec's default: a tree that spells it so gets no section.
+  const spelled =
+    tree.enum.gprPrefix !== DEFAULT_ENUM.gprPrefix ||
+    tree.enum.extendedPrefix !== DEFAULT_ENUM.extendedPrefix ||
+    tree.enum.gprCount !== DEFAULT_ENUM.gprCount ||
+    tree.enum.total !== undefined;
+  if (spelled) {
+    const spelling = new YAMLMap();
+    spelling.set("gpr_prefix", tree.enum.gprPrefix);
+    spelling.set("extended_prefix", tree.enum.extendedPrefix);
+    spelling.set("gpr_count", tree.enum.gprCount);
+    if (tree.enum.total !== undefined) spelling.set("total", tree.enum.total);
+    root.set("enum", spelling);
+  }
   const register = (r: ImportedRegister): Node => {
     if (!r.guard) return doc.createNode(r.name);
     const node = doc.createNode({ name: r.name, when: r.guard });
@@ -78,6 +93,11 @@ export function emitSpec(req: EmitRequest): string {
   const registers = new YAMLMap();
   registers.set("gpr", doc.createNode(tree.gpr.map(register)));
   registers.set("extended", doc.createNode(tree.extended.map(register)));
+  if (tree.aliases.length > 0) {
+    const aliases = new YAMLMap();
+    for (const a of tree.aliases) aliases.set(a.name, a.register);
+    registers.set("aliases", aliases);
+  }
   root.set("registers", registers);
 
   const profileBackends = profile.document.get("backends");
@@ -129,7 +149,9 @@ export function emitSpec(req: EmitRequest): string {
   const paragraphs = [
     `Imported by \`regcache import\` from a Linux ${onlyPrintable(tree.release)} tree.`,
     "Read from the tree, every value evaluated by its own compiler: the register order and " +
-      "guards (enum kvm_reg), the mask (regs_avail), the backend sets " +
+      `guards${spelled ? ", their spelling (enum)" : ""}` +
+      `${tree.aliases.length ? ", the other names of a register (registers.aliases)" : ""}` +
+      " (enum kvm_reg), the mask (regs_avail), the backend sets " +
       `(${sets.join(", ") || "none"})` +
       (root.has("api") ? " and how cache_reg is reached (api.cache_reg)." : "."),
     `Copied from the shipped profile ${profile.name}, as they live in function bodies: ` +

@@ -15,6 +15,7 @@ const X86_64 = "CONFIG_X86_64";
 const r8to15 = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
 const baseTree: ImportedTree = {
   release: "6.12.7-synthetic",
+  enum: { gprPrefix: "VCPU_REGS_", extendedPrefix: "VCPU_EXREG_", gprCount: "NR_VCPU_REGS" },
   gpr: [
     ...["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"].map((name) => ({ name })),
     ...r8to15.map((name) => ({ name, guard: X86_64 })),
@@ -23,6 +24,7 @@ const baseTree: ImportedTree = {
   extended: ["pdptr", "cr0", "cr3", "cr4", "rflags", "segments", "exit_info_1", "exit_info_2"].map(
     (name) => ({ name }),
   ),
+  aliases: [],
   mask: "u32",
   backends: [
     { name: "svm", kind: "lazy", registers: ["pdptr"], macro: "SVM_REGS_LAZY_LOAD_SET" },

@@ -55,7 +55,15 @@ export interface ImportedTree {
   readonly aliases: readonly ImportedAlias[];
   readonly mask: MaskKind;
   readonly backends: readonly ImportedBackend[];
+  /** Sets defined in units this build does not compile (TDX's without CONFIG_KVM_INTEL_TDX). */
+  readonly unbuilt: readonly UnbuiltSet[];
   readonly cacheReg: CacheRegDispatch;
+}
+
+export interface UnbuiltSet {
+  readonly macro: string;
+  /** The unit defining it, relative to the tree's root. */
+  readonly file: string;
 }
 
 /** A terminator: the count of the GPRs, or of every register. */
@@ -114,6 +122,7 @@ export interface Findings {
   /** Every probe value by key; a key whose condition was false is absent or undefined. */
   readonly values: ReadonlyMap<string, bigint | undefined>;
   readonly release: string;
+  readonly unbuilt?: readonly UnbuiltSet[];
 }
 
 export type AssembleResult =
@@ -259,6 +268,7 @@ export function assemble(f: Findings): AssembleResult {
       aliases,
       mask,
       backends,
+      unbuilt: f.unbuilt ?? [],
       cacheReg,
     },
   };

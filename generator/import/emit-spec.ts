@@ -157,6 +157,11 @@ export function emitSpec(req: EmitRequest): string {
     `Copied from the shipped profile ${profile.name}, as they live in function bodies: ` +
       `${copied.length ? copied.join(", ") : "nothing"}.`,
   ];
+  for (const u of tree.unbuilt) {
+    paragraphs.push(
+      `No backend for ${u.macro}: ${onlyPrintable(u.file)}, which defines it, is not compiled in this build.`,
+    );
+  }
   if (dropped.length) {
     paragraphs.push(
       `Left out: the profile's accessors for ${[...new Set(dropped)].join(", ")}, which this tree lacks.`,

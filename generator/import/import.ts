@@ -24,7 +24,13 @@ import { emitSpec } from "./emit-spec";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
 import { listProfiles, nearestProfile, parseKernelVersion } from "./profile";
-import { findSetMacros, makefileRelease, readRegisterEnum, type SetMacro } from "./source";
+import {
+  findSetMacros,
+  makefileRelease,
+  readRegisterEnum,
+  setKinds,
+  type SetDefinition,
+} from "./source";
 
 export interface ImportRequest {
   /** The compile database to read (absolute). */
@@ -94,13 +100,16 @@ function sourcesBelow(dir: string): string[] {
 }
 
 /**
- * The unit whose probe sees a set macro: the unit that defines it, else the
- * unit named like its header in the same directory (vmx/vmx.h → vmx/vmx.c),
- * else another unit of that directory.
+ * The unit whose probe sees a set macro. A set defined in a .c file is seen by
+ * that unit only: when the database does not list it (vmx/tdx.c without
+ * CONFIG_KVM_INTEL_TDX, which the Makefile leaves out), the backend is not
+ * built, and none is returned. A set in a header: the unit named like the
+ * header in the same directory (vmx/vmx.h → vmx/vmx.c), else another unit of
+ * that directory.
  */
-function unitFor(set: SetMacro, units: readonly CompileCommand[]): CompileCommand | undefined {
+function unitFor(set: SetDefinition, units: readonly CompileCommand[]): CompileCommand | undefined {
   const exact = units.find((u) => u.file === set.file);
-  if (exact) return exact;
+  if (exact || set.file.endsWith(".c")) return exact;
   const dir = path.dirname(set.file);
   const stem = path.basename(set.file).replace(/\.[ch]$/, "");
   const sameDir = units.filter((u) => path.dirname(u.file) === dir);
@@ -153,13 +162,23 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     if (!read.ok) return failed([read.diagnostic]);
     texts.set(p, read.file);
   }
-  const sets = findSetMacros([...texts].map(([p, f]) => ({ path: p, text: f.text })));
-  if (sets.length === 0) {
+  const defined = findSetMacros([...texts].map(([p, f]) => ({ path: p, text: f.text })));
+  if (defined.length === 0) {
     const shown = req.display(kvmDir);
     return failed([
       diagnose("RC806", { displayPath: shown, text: "" }, undefined, shown, texts.size),
     ]);
   }
+  // Sets of units this build does not compile describe no backend of it.
+  const unbuilt = defined
+    .filter((d) => d.file.endsWith(".c") && !unitFor(d, kvmUnits))
+    .map((d) => ({ macro: d.macro, file: path.relative(root, d.file) }));
+  const kinds = setKinds(
+    defined.filter((d) => !unbuilt.some((u) => u.macro === d.macro)),
+    texts,
+  );
+  if (!kinds.ok) return failed(kinds.diagnostics);
+  const sets = kinds.sets;
 
   // One probe per unit; the tree-wide questions ride along with the first set's unit.
   const plan = new Map<CompileCommand, ProbeItem[]>();
@@ -174,6 +193,8 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     if (plan.size === 0) plan.set(unit, treeProbeItems(registerEnum.value));
     plan.set(unit, [...(plan.get(unit) ?? []), setProbeItem(set)]);
   }
+  // Every set unbuilt: the tree-wide questions still need a unit.
+  if (plan.size === 0) plan.set(preferred, treeProbeItems(registerEnum.value));
   if (diagnostics.length) return failed(diagnostics);
 
   const values = new Map<string, bigint | undefined>();
@@ -229,6 +250,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     setFiles,
     values,
     release: release || "unknown",
+    unbuilt,
   });
   if (!assembled.ok) return failed(assembled.diagnostics);
 

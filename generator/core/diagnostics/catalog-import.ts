@@ -63,4 +63,8 @@ export const importEntries = {
     "the imported spec does not validate: {0}",
     "the tree describes something the spec format cannot say; the message names it",
   ),
+  RC815: error(
+    "cannot tell whether {0} is a lazy or an available set: {1:whole}",
+    "regcache reads it from where the set is applied after VM-exit, never from its name: kvm_clear_available_registers(vcpu, SET) or regs_avail &= ~SET makes its registers lazy; kvm_clear_available_registers(vcpu, ~SET) or regs_avail &= SET keeps only them available",
+  ),
 } as const;

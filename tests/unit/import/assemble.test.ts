@@ -163,6 +163,7 @@ describe("assemble: a set's bits are registers, never aliases", () => {
       backend: "vmx",
       kind: "lazy",
       file: "vmx/vmx.h",
+      offset: 0,
     };
     const r = assemble(
       findings(

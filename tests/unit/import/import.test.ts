@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ImportedTree } from "../../../generator/import/assemble";
 import { importTree } from "../../../generator/import/import";
-import { replaceIn, syntheticTree, type TreeOptions } from "../../import/synthetic-tree";
+import { KVM_UNITS, replaceIn, syntheticTree, type TreeOptions } from "../../import/synthetic-tree";
 
 const PROFILES = path.join(__dirname, "..", "..", "import", "fixtures", "profiles");
 
@@ -63,6 +63,7 @@ const baseTree: ImportedTree = {
       macro: "VMX_REGS_LAZY_LOAD_SET",
     },
   ],
+  unbuilt: [],
   cacheReg: "kvm_x86_call",
 };
 
@@ -82,10 +83,16 @@ async function importOf(options: TreeOptions) {
 
 const VMX_H = "arch/x86/kvm/vmx/vmx.h";
 const SVM_H = "arch/x86/kvm/svm/svm.h";
+const VMX_C = "arch/x86/kvm/vmx/vmx.c";
+const SVM_C = "arch/x86/kvm/svm/svm.c";
+const TDX_C = "arch/x86/kvm/vmx/tdx.c";
 const KVM_HOST = "arch/x86/include/asm/kvm_host.h";
 const VMX_SET = /#define VMX_REGS_LAZY_LOAD_SET[^]*?EXIT_INFO_2\)\)/;
 
-const good: [string, { edit?: (src: string) => void; want: ImportedTree }][] = [
+const good: [
+  string,
+  { edit?: (src: string) => void; units?: readonly string[]; want: ImportedTree },
+][] = [
   ["the fixture as written (1 <<, BIT_ULL in a .c file, a helper macro)", { want: baseTree }],
   [
     "sets spelt other ways: BIT_ULL through a helper, a hex constant, a set built from another",
@@ -155,7 +162,11 @@ const good: [string, { edit?: (src: string) => void; want: ImportedTree }][] = [
   [
     "a bitmap mask",
     {
-      edit: (src) => replaceIn(src, KVM_HOST, "u32 regs_avail;", "unsigned long regs_avail[1];"),
+      edit: (src) => {
+        replaceIn(src, KVM_HOST, "u32 regs_avail;", "unsigned long regs_avail[1];");
+        for (const unit of [VMX_C, SVM_C, TDX_C])
+          replaceIn(src, unit, "arch->regs_avail ", "arch->regs_avail[0] ");
+      },
       want: { ...baseTree, mask: "bitmap" },
     },
   ],
@@ -180,6 +191,74 @@ const good: [string, { edit?: (src: string) => void; want: ImportedTree }][] = [
     },
   ],
   [
+    "a set's kind comes from its use, not its name: a lazy set named like an available one",
+    {
+      edit: (src) => {
+        replaceIn(src, VMX_H, "VMX_REGS_LAZY_LOAD_SET", "VMX_REGS_AVAIL_SET");
+        replaceIn(src, VMX_C, "VMX_REGS_LAZY_LOAD_SET", "VMX_REGS_AVAIL_SET");
+      },
+      want: {
+        ...baseTree,
+        backends: [
+          baseTree.backends[0],
+          baseTree.backends[1],
+          { ...baseTree.backends[2], macro: "VMX_REGS_AVAIL_SET" },
+        ],
+      },
+    },
+  ],
+  [
+    "sets applied through kvm_clear_available_registers (Linux 7.2's form), ~ for an available one",
+    {
+      edit: (src) => {
+        replaceIn(
+          src,
+          KVM_HOST,
+          "/* How the backend's",
+          [
+            "static inline void kvm_clear_available_registers(struct kvm_vcpu_arch *arch,",
+            "\t\t\t\t\t\t unsigned long clear)",
+            "{",
+            "\tarch->regs_avail &= ~clear;",
+            "}",
+            "",
+            "/* How the backend's",
+          ].join("\n"),
+        );
+        replaceIn(
+          src,
+          VMX_C,
+          "arch->regs_avail &= ~VMX_REGS_LAZY_LOAD_SET;",
+          "kvm_clear_available_registers(arch, VMX_REGS_LAZY_LOAD_SET);",
+        );
+        replaceIn(
+          src,
+          SVM_C,
+          "arch->regs_avail &= ~SVM_REGS_LAZY_LOAD_SET;",
+          "kvm_clear_available_registers(arch, (SVM_REGS_LAZY_LOAD_SET));",
+        );
+        replaceIn(
+          src,
+          TDX_C,
+          "arch->regs_avail = TDX_REGS_AVAIL_SET;",
+          "kvm_clear_available_registers(arch, ~TDX_REGS_AVAIL_SET);",
+        );
+      },
+      want: baseTree,
+    },
+  ],
+  [
+    "tdx.c not compiled (no such unit in the database): no TDX backend",
+    {
+      units: KVM_UNITS.filter((u) => u !== TDX_C),
+      want: {
+        ...baseTree,
+        backends: baseTree.backends.filter((b) => b.name !== "tdx"),
+        unbuilt: [{ macro: "TDX_REGS_AVAIL_SET", file: TDX_C }],
+      },
+    },
+  ],
+  [
     "no utsrelease.h: the version from the Makefile",
     {
       edit: (src) => fs.rmSync(path.join(src, "..", "build/include/generated/utsrelease.h")),
@@ -189,8 +268,8 @@ const good: [string, { edit?: (src: string) => void; want: ImportedTree }][] = [
 ];
 
 describe("import reads a synthetic tree", () => {
-  it.each(good)("%s", async (_name, { edit, want }) => {
-    const result = await importOf({ edit });
+  it.each(good)("%s", async (_name, { edit, units, want }) => {
+    const result = await importOf({ edit, ...(units ? { units } : {}) });
     expect(
       result.ok ? result.tree : result.diagnostics.map((d) => `${d.code} ${d.message}`),
     ).toEqual(want);
@@ -213,15 +292,10 @@ const bad: [string, { options: TreeOptions; code: string; says: RegExp[] }][] = 
         edit: (src) => {
           replaceIn(src, VMX_H, VMX_SET, "");
           replaceIn(src, SVM_H, /#define SVM_REGS_LAZY_LOAD_SET.*/, "");
-          replaceIn(
-            src,
-            "arch/x86/kvm/vmx/tdx.c",
-            /#define TDX_REGS_AVAIL_SET/,
-            "#define TDX_AVAIL",
-          );
-          replaceIn(src, "arch/x86/kvm/vmx/tdx.c", /return TDX_REGS_AVAIL_SET/, "return TDX_AVAIL");
-          replaceIn(src, "arch/x86/kvm/vmx/vmx.c", /return VMX_REGS_LAZY_LOAD_SET/, "return 0");
-          replaceIn(src, "arch/x86/kvm/svm/svm.c", /return SVM_REGS_LAZY_LOAD_SET/, "return 0");
+          replaceIn(src, TDX_C, /#define TDX_REGS_AVAIL_SET/, "#define TDX_AVAIL");
+          replaceIn(src, TDX_C, /= TDX_REGS_AVAIL_SET/, "= TDX_AVAIL");
+          replaceIn(src, VMX_C, /~VMX_REGS_LAZY_LOAD_SET/, "0");
+          replaceIn(src, SVM_C, /~SVM_REGS_LAZY_LOAD_SET/, "0");
         },
       },
       code: "RC806",
@@ -275,6 +349,34 @@ const bad: [string, { options: TreeOptions; code: string; says: RegExp[] }][] = 
       },
       code: "RC811",
       says: [/SVM_REGS_LAZY_LOAD_SET = 0x10000020000 names bit 40/],
+    },
+  ],
+  [
+    "a set no file applies to regs_avail",
+    {
+      options: {
+        edit: (src) => replaceIn(src, SVM_C, "arch->regs_avail &= ~SVM_REGS_LAZY_LOAD_SET;", ""),
+      },
+      code: "RC815",
+      says: [
+        /SVM_REGS_LAZY_LOAD_SET is a lazy or an available set: no file below arch\/x86\/kvm\//,
+      ],
+    },
+  ],
+  [
+    "a set whose uses disagree",
+    {
+      options: {
+        edit: (src) =>
+          replaceIn(
+            src,
+            SVM_C,
+            "arch->regs_avail &= ~SVM_REGS_LAZY_LOAD_SET;",
+            "arch->regs_avail &= ~SVM_REGS_LAZY_LOAD_SET;\n\tarch->regs_avail &= SVM_REGS_LAZY_LOAD_SET;",
+          ),
+      },
+      code: "RC815",
+      says: [/its uses disagree: .*svm\.c:6 \(clears it\), .*svm\.c:7 \(keeps only it\)/],
     },
   ],
   [

@@ -12,6 +12,9 @@ import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap }
 import type { ImportedRegister, ImportedTree } from "./assemble";
 import type { KernelVersion } from "./profile";
 import { DEFAULT_ENUM } from "../core/spec/validate";
+import { GPR_MACRO } from "../core/spec/kernel-sections";
+import type { HeaderFacts } from "./header";
+import { overlayHeader } from "./overlay";
 
 /** Keys the tree itself decides; everything else in a profile is copied. */
 const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "enum", "registers", "backends"]);
@@ -24,6 +27,8 @@ export interface ProfileSource {
 
 export interface EmitRequest {
   readonly tree: ImportedTree;
+  /** What the tree's register-cache header says, when the tree has one (header.ts). */
+  readonly header?: HeaderFacts;
   readonly version: KernelVersion | undefined;
   readonly profile: ProfileSource;
 }
@@ -144,19 +149,42 @@ export function emitSpec(req: EmitRequest): string {
       copied.push(key === "api" ? "api (all but cache_reg)" : key);
     }
   }
+  const followed = req.header ? overlayHeader({ doc, root, facts: req.header }) : [];
+  const api = root.get("api", true);
+  if (isMap(api) && !api.has("cache_reg"))
+    api.items.unshift(doc.createPair("cache_reg", tree.cacheReg));
 
   const sets = tree.backends.map((b) => b.macro).sort();
+  const enumParts = [
+    ...(spelled ? ["spelling (enum)"] : []),
+    ...(tree.aliases.length ? ["aliases (registers.aliases)"] : []),
+  ];
   const paragraphs = [
     `Imported by \`regcache import\` from a Linux ${onlyPrintable(tree.release)} tree.`,
     "Read from the tree, every value evaluated by its own compiler: the register order and " +
-      `guards${spelled ? ", their spelling (enum)" : ""}` +
-      `${tree.aliases.length ? ", the other names of a register (registers.aliases)" : ""}` +
-      " (enum kvm_reg), the mask (regs_avail), the backend sets " +
+      `guards (enum kvm_reg)${enumParts.length ? ` with its ${enumParts.join(" and ")}` : ""}` +
+      ", the mask (regs_avail), the backend sets " +
       `(${sets.join(", ") || "none"})` +
       (root.has("api") ? " and how cache_reg is reached (api.cache_reg)." : "."),
     `Copied from the shipped profile ${profile.name}, as they live in function bodies: ` +
       `${copied.length ? copied.join(", ") : "nothing"}.`,
   ];
+  const headerPath = `arch/x86/kvm/${req.header?.header ?? ""}`;
+  if (req.header && followed.length) {
+    paragraphs.push(
+      `Where the tree's ${onlyPrintable(headerPath)} says otherwise, it is followed: ${followed.join(", ")}.`,
+    );
+  }
+  if (req.header?.unread.length) {
+    paragraphs.push(
+      `Written in ${onlyPrintable(headerPath)} in a way regcache does not read, so the profile's stand: ${req.header.unread.join(", ")}.`,
+    );
+  }
+  if (!req.header) {
+    paragraphs.push(
+      `No header in arch/x86/kvm/ defines ${GPR_MACRO}, so nothing of these was checked against the tree.`,
+    );
+  }
   for (const u of tree.unbuilt) {
     paragraphs.push(
       `No backend for ${u.macro}: ${onlyPrintable(u.file)}, which defines it, is not compiled in this build.`,

@@ -21,6 +21,7 @@ import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
 import { emitSpec } from "./emit-spec";
+import { definesGprMacro, readHeader, type HeaderFacts } from "./header";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
 import { listProfiles, nearestProfile, parseKernelVersion } from "./profile";
@@ -46,6 +47,8 @@ export type ImportResult =
       readonly ok: true;
       readonly text: string;
       readonly tree: ImportedTree;
+      /** What the tree's register-cache header says, when it has one. */
+      readonly header?: HeaderFacts;
       /** The profile file the API details were copied from. */
       readonly profile: string;
     }
@@ -269,8 +272,25 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     const shown = req.display(profilesDir);
     return failed([diagnose("RC813", { displayPath: shown, text: "" }, undefined)]);
   }
+  // The register-cache header: a header of arch/x86/kvm/ itself that defines the GPR macro.
+  const cachePath = [...texts.keys()].find(
+    (p) =>
+      path.dirname(p) === path.join(root, "arch/x86/kvm") &&
+      p.endsWith(".h") &&
+      definesGprMacro(texts.get(p)!.text),
+  );
+  const cacheHeader = cachePath
+    ? readHeader({
+        name: path.basename(cachePath),
+        text: texts.get(cachePath)!.text,
+        enum: assembled.tree.enum,
+        gpr: assembled.tree.gpr,
+        extended: assembled.tree.extended,
+      })
+    : undefined;
   const text = emitSpec({
     tree: assembled.tree,
+    ...(cacheHeader ? { header: cacheHeader } : {}),
     version,
     profile: { name: profile.name, document: parseDocument(profileRead.file.text) },
   });
@@ -283,5 +303,11 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     const why = checked.diagnostics.map((d) => d.message).join("; ");
     return failed([diagnose("RC814", dbRead.file, undefined, why)]);
   }
-  return { ok: true, text, tree: assembled.tree, profile: profile.file };
+  return {
+    ok: true,
+    text,
+    tree: assembled.tree,
+    ...(cacheHeader ? { header: cacheHeader } : {}),
+    profile: profile.file,
+  };
 }

@@ -7,7 +7,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ImportedTree } from "../../../generator/import/assemble";
 import { importTree } from "../../../generator/import/import";
-import { KVM_UNITS, replaceIn, syntheticTree, type TreeOptions } from "../../import/synthetic-tree";
+import { generate } from "../../../generator/generate/produce";
+import { parseSpec } from "../../../generator/core/spec/parse";
+import { validateSpec } from "../../../generator/core/spec/validate";
+import { tempDir } from "../../helpers/capture";
+import {
+  FIXTURE_7_2,
+  KVM_UNITS,
+  replaceIn,
+  syntheticTree,
+  type TreeOptions,
+} from "../../import/synthetic-tree";
 
 const PROFILES = path.join(__dirname, "..", "..", "import", "fixtures", "profiles");
 
@@ -397,5 +407,72 @@ describe("import stops on a bad tree, saying what it looked for and where", () =
     expect(result.diagnostics.map((d) => d.code)).toContain(code);
     const text = result.diagnostics.map((d) => `${d.file.displayPath}: ${d.message}`).join("\n");
     for (const pattern of says) expect(text).toMatch(pattern);
+  });
+});
+
+const REPO = path.join(__dirname, "..", "..", "..");
+
+/** What a spec means: its checked form without its name, docs and the order of a backend's set. */
+function meaning(text: string) {
+  const parsed = parseSpec({ displayPath: "spec.yaml", text });
+  if (!parsed.ok) throw new Error(parsed.diagnostics.map((d) => d.message).join("\n"));
+  const checked = validateSpec(parsed.doc);
+  if (!checked.ok) throw new Error(checked.diagnostics.map((d) => d.message).join("\n"));
+  const { name: _name, doc: _doc, ...spec } = checked.spec;
+  return {
+    ...spec,
+    backends: spec.backends.map(({ doc: _d, ...b }) => ({ ...b, listed: [...b.listed].sort() })),
+  };
+}
+
+/** The files a spec generates, each without its banner (which names the spec). */
+function bodies(text: string) {
+  const r = generate({ specPath: "spec.yaml", specText: text });
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  return r.files.map((f) => [f.path, f.contents.slice(f.contents.indexOf("\n */\n") + 4)]);
+}
+
+describe("import reads a Linux 7.2 tree from the tree, not from a 7.2 profile", () => {
+  let profiles: string;
+  beforeAll(() => {
+    profiles = tempDir("import-profiles");
+    for (const f of ["linux-6.1.yaml", "linux-6.12.yaml"])
+      fs.copyFileSync(path.join(REPO, "spec", f), path.join(profiles, f));
+  });
+  afterAll(() => fs.rmSync(profiles, { recursive: true, force: true }));
+
+  it("with only the 6.1 and 6.12 profiles, the spec means what spec/linux-7.2.yaml says and generates the same header", async () => {
+    const tree = syntheticTree({ fixture: FIXTURE_7_2 });
+    try {
+      const r = await importTree({ compileDb: tree.db, display: (p) => p, profilesDir: profiles });
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+      expect(r.profile).toBe("linux-6.12.yaml");
+      const shipped = fs.readFileSync(path.join(REPO, "spec", "linux-7.2.yaml"), "utf8");
+      expect(meaning(r.text)).toEqual(meaning(shipped));
+      expect(bodies(r.text)).toEqual(bodies(shipped));
+      expect(r.text).toMatch(
+        /^# Where the tree's arch\/x86\/kvm\/regs\.h says otherwise, it is followed:/m,
+      );
+      expect(r.tree.aliases).toEqual([{ name: "eraps", register: "cr3" }]);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it("without tdx.c in the compile database: no TDX backend, and the spec says why", async () => {
+    const tree = syntheticTree({
+      fixture: FIXTURE_7_2,
+      units: KVM_UNITS.filter((u) => u !== "arch/x86/kvm/vmx/tdx.c"),
+    });
+    try {
+      const r = await importTree({ compileDb: tree.db, display: (p) => p, profilesDir: profiles });
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+      expect(r.tree.backends.map((b) => `${b.name} ${b.kind}`)).toEqual(["svm lazy", "vmx lazy"]);
+      expect(r.text.replace(/\n# /g, " ")).toMatch(
+        /No backend for TDX_REGS_AVAIL_SET: arch\/x86\/kvm\/vmx\/tdx\.c, which defines it, is not compiled in this build\./,
+      );
+    } finally {
+      tree.cleanup();
+    }
   });
 });

@@ -3,10 +3,11 @@
  * naming the kernel release and what came from where, then the keys the tree
  * decided (mask, enum, registers, backends, api.cache_reg) and, copied from the
  * nearest shipped profile, the keys that live in function bodies (output,
- * api, accessors, and whatever else a profile adds). No paths, no dates: the
- * same tree gives the same bytes.
+ * api, accessors, and whatever else a profile adds), with what the tree's
+ * register-cache header says laid over them where the profile says otherwise
+ * (overlay.ts). No paths, no dates: the same tree gives the same bytes.
  *
- * Pure: tree and profile document in, YAML text out.
+ * Pure: tree, header facts and profile document in, YAML text out.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap } from "yaml";
 import type { ImportedRegister, ImportedTree } from "./assemble";

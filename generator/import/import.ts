@@ -2,11 +2,13 @@
  * `regcache import` as a library: a kernel tree's compile database in, a spec
  * describing its register cache out (or the diagnostics that stop it). The
  * stages: read the database (toolchain/compile-db.ts) and find the KVM units, read the
- * names the compiler cannot show from the source (source.ts), compile probes
- * with the units' own flags (probe.ts, probe-run.ts), put the answers together
- * (assemble.ts), and write the spec beside the nearest shipped profile
- * (profile.ts, emit-spec.ts). The result is validated as any spec is before a
- * byte is written.
+ * names the compiler cannot show and each set's use from the source
+ * (source.ts), compile probes with the units' own flags (probe.ts,
+ * probe-run.ts), put the answers together (assemble.ts), read the API from the
+ * register-cache header (header.ts, accessors.ts), and write the spec from
+ * the nearest shipped profile with the header's answers laid over it
+ * (profile.ts, emit-spec.ts, overlay.ts). The result is validated as any spec
+ * is before a byte is written.
  *
  * Reads the database, the tree's sources and the shipped profiles; writes
  * only inside private temporary directories. Never writes the tree.

@@ -57,7 +57,7 @@ export const importEntries = {
   ),
   RC813: error(
     "no shipped kernel profile (spec/linux-*.yaml) to take the API details from",
-    "reinstall regcache; its package ships spec/linux-6.1.yaml and spec/linux-6.12.yaml",
+    "reinstall regcache; its package ships spec/linux-6.1.yaml, spec/linux-6.12.yaml and spec/linux-7.2.yaml",
   ),
   RC814: error(
     "the imported spec does not validate: {0}",

@@ -7,7 +7,8 @@
  * register-cache header says laid over them where the profile says otherwise
  * (overlay.ts). No paths, no dates: the same tree gives the same bytes.
  *
- * Pure: tree, header facts and profile document in, YAML text out.
+ * Pure: tree, header facts and profile document in, YAML text (and what the
+ * header changed) out.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap } from "yaml";
 import type { ImportedRegister, ImportedTree } from "./assemble";
@@ -66,7 +67,13 @@ function wrap(text: string, width: number): string[] {
 
 const onlyPrintable = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
 
-export function emitSpec(req: EmitRequest): string {
+export interface EmittedSpec {
+  readonly text: string;
+  /** The keys taken from the tree's header over the profile's, as "api.assert" (overlay.ts). */
+  readonly followed: readonly string[];
+}
+
+export function emitSpec(req: EmitRequest): EmittedSpec {
   const { tree, profile } = req;
   const doc = new Document();
   const root = new YAMLMap();
@@ -198,5 +205,5 @@ export function emitSpec(req: EmitRequest): string {
   }
   const lines = [` ${SCHEMA_MODELINE}`, "", ...paragraphs.flatMap((p) => wrap(p, COMMENT_WIDTH))];
   doc.commentBefore = lines.join("\n");
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), followed };
 }

@@ -53,6 +53,8 @@ export type ImportResult =
       readonly header?: HeaderFacts;
       /** The profile file the API details were copied from. */
       readonly profile: string;
+      /** The profile's keys the tree's header said otherwise about, and so replaced ("api.assert"). */
+      readonly followed: readonly string[];
     }
   | {
       readonly ok: false;
@@ -290,7 +292,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
         extended: assembled.tree.extended,
       })
     : undefined;
-  const text = emitSpec({
+  const { text, followed } = emitSpec({
     tree: assembled.tree,
     ...(cacheHeader ? { header: cacheHeader } : {}),
     version,
@@ -311,5 +313,6 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     tree: assembled.tree,
     ...(cacheHeader ? { header: cacheHeader } : {}),
     profile: profile.file,
+    followed,
   };
 }

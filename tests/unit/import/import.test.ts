@@ -454,6 +454,18 @@ describe("import reads a Linux 7.2 tree from the tree, not from a 7.2 profile", 
         /^# Where the tree's arch\/x86\/kvm\/regs\.h says otherwise, it is followed:/m,
       );
       expect(r.tree.aliases).toEqual([{ name: "eraps", register: "cr3" }]);
+      expect(r.followed).toEqual([
+        "output.kernel_header",
+        "output.adopts",
+        "api.mark_for_reload",
+        "api.bulk_helpers",
+        "api.assert",
+        "api.gpr_family",
+        "api.mode_mask",
+        "api.e_pair",
+        "api.always_inline",
+        "accessors (rip, pdptr)",
+      ]);
     } finally {
       tree.cleanup();
     }
@@ -471,6 +483,26 @@ describe("import reads a Linux 7.2 tree from the tree, not from a 7.2 profile", 
       expect(r.text.replace(/\n# /g, " ")).toMatch(
         /No backend for TDX_REGS_AVAIL_SET: arch\/x86\/kvm\/vmx\/tdx\.c, which defines it, is not compiled in this build\./,
       );
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
+
+describe("import without a register-cache header", () => {
+  it("keeps the profile's API and says that nothing of it was checked", async () => {
+    const tree = syntheticTree({
+      edit: (src) => fs.rmSync(path.join(src, "arch/x86/kvm/kvm_cache_regs.h")),
+    });
+    try {
+      const r = await importTree({ compileDb: tree.db, display: (p) => p, profilesDir: PROFILES });
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+      expect(r.header).toBeUndefined();
+      expect(r.followed).toEqual([]);
+      expect(r.text.replace(/\n# /g, " ")).toMatch(
+        /No header in arch\/x86\/kvm\/ defines BUILD_KVM_GPR_ACCESSORS, so nothing of these was checked against the tree\./,
+      );
+      expect(r.text).not.toMatch(/^api:/m);
     } finally {
       tree.cleanup();
     }

@@ -177,7 +177,7 @@ export function readAccessors(
     if (!stored || !owner || (reg !== undefined && reg !== owner.register)) continue;
     const e = entryOf(owner.register, f).entry;
     e.write = f.name;
-    if (new RegExp(`\\bkvm_register_mark_dirty\\s*\\(`).test(f.body)) e.mark_dirty = true;
+    if (/\bkvm_register_mark_dirty\s*\(/.test(f.body)) e.mark_dirty = true;
   }
   const entries = [...byRegister.values()]
     .filter((x) => x.gpr || x.entry.field !== undefined)

@@ -333,9 +333,16 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       "VMX_REGS_LAZY_LOAD_SET",
     ]);
     const probeDir = fs.mkdtempSync(path.join(work, "probe-"));
-    compileProbe(like, probeSource(facts), probeDir);
+    // The tree's own register-cache header too: it defines the guest-owned bits' macros.
+    const includes = [
+      "<linux/kvm_host.h>",
+      '"vmx/vmx.h"',
+      '"svm/svm.h"',
+      `"${path.basename(tree.header)}"`,
+    ];
+    compileProbe(like, probeSource(facts, includes), probeDir);
     // The probe must be able to fail: a wrong number is a compile error.
-    const wrong = probeSource(facts).replace(
+    const wrong = probeSource(facts, includes).replace(
       /== (\d+), "VCPU_REGS_RAX/,
       (_m, n) => `== ${Number(n) + 1}, "VCPU_REGS_RAX`,
     );
@@ -343,7 +350,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       /static assertion failed|static_assert/,
     );
     log(
-      `${series}: probe: ${facts.enumValues.size} enum values and ${facts.lazySets.size} lazy sets confirmed`,
+      `${series}: probe: ${facts.enumValues.size} enum values, ${facts.lazySets.size} lazy sets and ${facts.constants.size} constants confirmed`,
     );
   });
 

@@ -25,6 +25,23 @@ export type Linkage = "always_inline" | "inline";
 export type ValueType = "unsigned long" | "ulong" | "u64" | "u32";
 export type GprFamily = "plain" | "mode_aware";
 
+/** The guest-owned-bits gating of a control register's reader. */
+export interface GuestOwned {
+  /** The macro of the bits a backend may let the guest own. */
+  readonly possible: string;
+  /** The vcpu->arch field of the bits the guest owns now. */
+  readonly owned: string;
+  /** The macro's value, when the spec gives it (guest_owned.value). */
+  readonly value?: bigint;
+}
+
+/** A guest_owned.value as written: a non-negative integer or a 0x… string; undefined otherwise. */
+export function constantValue(v: unknown): bigint | undefined {
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === "string" && /^0x[0-9a-fA-F]+$/.test(v)) return BigInt(v);
+  return undefined;
+}
+
 /** Where the kernel block goes in the kernel's own header (output.adopts). */
 export interface SpecAdopts {
   /** File name of the kernel's header in arch/x86/kvm/. */
@@ -84,7 +101,7 @@ export interface SpecExtendedAccessor {
   readonly markDirty: boolean;
   readonly readBits?: string;
   readonly isBitSet?: string;
-  readonly guestOwned?: { readonly possible: string; readonly owned: string };
+  readonly guestOwned?: GuestOwned;
   readonly doc?: string;
 }
 
@@ -190,6 +207,7 @@ function checkTsConstants(ctx: ApiContext, list: readonly unknown[]): void {
     const owned = isObj(entry) && isObj(entry["guest_owned"]) ? entry["guest_owned"] : undefined;
     const possible = owned ? str(owned["possible"]) : undefined;
     if (possible === undefined || possible in KERNEL_CONSTANTS) return;
+    if (constantValue(owned!["value"]) !== undefined) return;
     const p: DocPath = ["accessors", i, "guest_owned", "possible"];
     ctx.report(diagnose("RC148", ctx.file, ctx.span(p), possible, known.join(" or ")));
   });
@@ -296,9 +314,14 @@ function checkAccessor(
   const readBits = fn("read_bits");
   const isBitSet = fn("is_bit_set");
   const owned = isObj(entry["guest_owned"]) ? entry["guest_owned"] : undefined;
-  const guestOwned =
+  const value = owned ? constantValue(owned["value"]) : undefined;
+  const guestOwned: GuestOwned | undefined =
     owned && str(owned["possible"]) && str(owned["owned"])
-      ? { possible: owned["possible"] as string, owned: owned["owned"] as string }
+      ? {
+          possible: owned["possible"] as string,
+          owned: owned["owned"] as string,
+          ...(value !== undefined ? { value } : {}),
+        }
       : undefined;
   const indexed = bool(entry["indexed"]) ?? false;
   const markDirty = bool(entry["mark_dirty"]) ?? false;

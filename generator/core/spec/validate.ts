@@ -4,12 +4,7 @@
  * identifiers, duplicates, backend lists that name real registers, and that
  * the registers fit in the mask. It never stops at the first problem.
  */
-import {
-  diagnose,
-  lineColOf,
-  type Diagnostic,
-  type Span,
-} from "../diagnostics/diagnostic";
+import { diagnose, lineColOf, type Diagnostic, type Span } from "../diagnostics/diagnostic";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import {
   C_KEYWORDS,

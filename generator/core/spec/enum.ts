@@ -61,7 +61,9 @@ export function checkEnum(
         span(["enum", key]),
         key,
         extendedPrefix,
-        "is also the GPRs' prefix",
+        key === "extended_prefix"
+          ? "is also the GPRs' prefix"
+          : "is also the extended registers' prefix",
         "GPRs and extended registers need different prefixes (VCPU_REGS_ and VCPU_REG_ in Linux 7.2)",
       ),
     );

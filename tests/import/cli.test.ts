@@ -133,7 +133,36 @@ describe("regcache import: a synthetic Linux 7.2 tree", () => {
       expect(result.stdout).toBe(fs.readFileSync(GOLDEN, "utf8"));
       expect(result.stdout).toMatch(/shipped profile linux-7\.2,/);
       expect(result.stdout).not.toMatch(/says otherwise/);
+      // The tree's CR4 bits add CET to regcache's own: the value is written; CR0's agree.
+      expect(result.stdout).toMatch(
+        /guest_owned: \{possible: KVM_POSSIBLE_CR4_GUEST_BITS, owned: cr4_guest_owned_bits, value: 0x81078e\}/,
+      );
+      expect(result.stdout).toMatch(
+        /guest_owned: \{possible: KVM_POSSIBLE_CR0_GUEST_BITS, owned: cr0_guest_owned_bits\}/,
+      );
       expect(fingerprint(tree.root)).toEqual(before);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it("a possible-bits macro the unit does not define: no value, said in the header comment, exit 0", async () => {
+    const tree = syntheticTree({
+      fixture: FIXTURE_7_2,
+      edit: (src) => {
+        const unit = path.join(src, "arch/x86/kvm/x86.c");
+        const text = fs.readFileSync(unit, "utf8");
+        fs.writeFileSync(unit, text.replace(/^#define KVM_POSSIBLE_CR4_GUEST_BITS.*$/m, ""));
+      },
+    });
+    try {
+      const result = await runCli(["import", "--compile-commands", tree.db]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(/value:/);
+      expect(result.stdout.replace(/\n# /g, " ")).toMatch(
+        /no definition in arch\/x86\/kvm\/x86\.c, so no guest_owned\.value is given for: KVM_POSSIBLE_CR4_GUEST_BITS\./,
+      );
     } finally {
       tree.cleanup();
     }

@@ -32,7 +32,10 @@ const KVM_DIR = "arch/x86/kvm";
 /** The file a kernel spec's header stands for by default, below the tree's root. */
 export const KERNEL_HEADER = `${KVM_DIR}/${GENERATED_HEADER}`;
 
-/** Options that pick compilers or configs: a compile database is one config. */
+/**
+ * Options that pick compilers or configs, as the command line spells them: a
+ * compile database is one config.
+ */
 export const REFUSED_WITH_COMPILE_COMMANDS = [
   "compiler",
   "config",
@@ -41,25 +44,29 @@ export const REFUSED_WITH_COMPILE_COMMANDS = [
   "dispatch",
 ] as const;
 
+/** The fields of a size request (size/run.ts) that --compile-commands bears on. */
 export interface OptionArgs {
   readonly compileCommands?: string;
   readonly header?: string;
   readonly units?: readonly string[];
   readonly base: string;
-  readonly compiler?: readonly string[];
-  readonly config?: readonly string[];
+  readonly compilers?: readonly string[];
+  readonly configs?: readonly string[];
   readonly configFile?: string;
   readonly explain?: boolean;
   readonly dispatch?: readonly string[];
 }
 
-/** Options that contradict each other around --compile-commands; every problem at once. */
+/**
+ * Options that contradict each other around --compile-commands; every
+ * problem at once, each named as the command line spells it.
+ */
 export function checkTreeOptions(args: OptionArgs): Diagnostic[] {
   const problems: Diagnostic[] = [];
   if (args.compileCommands !== undefined) {
     const given: Record<(typeof REFUSED_WITH_COMPILE_COMMANDS)[number], boolean> = {
-      compiler: args.compiler !== undefined,
-      config: args.config !== undefined,
+      compiler: args.compilers !== undefined,
+      config: args.configs !== undefined,
       "config-file": args.configFile !== undefined,
       explain: Boolean(args.explain),
       dispatch: args.dispatch !== undefined,

@@ -113,6 +113,17 @@ describe("refused before any compile, with the kind and code that say why", () =
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
+  test("the request's compilers and configs with a compile database: RC640 each, as the CLI words them", async () => {
+    const cwd = tempDir("run-matrix-tree");
+    const outcome = await runSize(
+      request(cwd, { compileCommands: "db.json", compilers: ["gcc"], configs: ["gcc-O2"] }),
+    );
+    expect(outcome.ok ? [] : outcome.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["RC640", "--compiler cannot be used with --compile-commands"],
+      ["RC640", "--config cannot be used with --compile-commands"],
+    ]);
+  });
+
   test("REGCACHE_CACHE_MAX that is not a size (RC650), even with --no-cache", async () => {
     const cwd = tempDir("run-cache-max");
     const outcome = await runSize(

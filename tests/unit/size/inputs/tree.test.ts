@@ -31,8 +31,8 @@ describe("checkTreeOptions", () => {
     const found = checkTreeOptions({
       compileCommands: "db.json",
       base: "all-cached",
-      compiler: ["gcc"],
-      config: ["gcc-O2"],
+      compilers: ["gcc"],
+      configs: ["gcc-O2"],
       configFile: "c.yaml",
       explain: true,
       dispatch: ["pointer"],
@@ -54,7 +54,8 @@ describe("checkTreeOptions", () => {
   test.each([
     [{ base: "all-cached" }],
     [{ base: "tree", compileCommands: "db.json", header: "h.h", units: [] }],
-    [{ base: "git:HEAD", explain: false, compiler: undefined }],
+    [{ base: "git:HEAD", explain: false, compilers: undefined }],
+    [{ base: "all-cached", compilers: ["gcc"], configs: ["gcc-O2"] }],
   ])("nothing to refuse: %j", (args) => expect(checkTreeOptions(args)).toEqual([]));
 });
 

@@ -101,15 +101,15 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
       selected.problems.map((p) => sizeDiagnostic(p.code, commandLine, undefined, ...p.args)),
     );
 
-  // The budget, checked before any compile so a typo fails fast.
+  // The budget, checked before any compile so a typo fails fast. The config names its
+  // rules give are checked against the matrix here, and against a tree's one config once
+  // the tree is prepared (its name is its recorded compiler's).
   const budget = request.budget ? loadBudget(cwd, request.budget) : undefined;
-  if (budget) {
-    const problems = budget.ok
-      ? checkBudgetConfigs(
-          budget.budget,
-          all.map((c) => c.name),
-        )
-      : budget.diagnostics;
+  if (budget && !budget.ok) return invalid(budget.diagnostics);
+  const budgetConfigProblems = (names: readonly string[]) =>
+    budget?.ok ? checkBudgetConfigs(budget.budget, names) : [];
+  if (!treeMode) {
+    const problems = budgetConfigProblems(all.map((c) => c.name));
     if (problems.length > 0) return invalid(problems);
   }
   if (request.keep) {
@@ -137,6 +137,8 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
     if (!prepared.ok) return invalid(prepared.diagnostics);
     tree = prepared.tree;
     all = [treeConfig(tree)];
+    const problems = budgetConfigProblems(all.map((c) => c.name));
+    if (problems.length > 0) return invalid(problems);
   } else {
     // The handler suite includes c/kvm_cache_regs.h; a kernel spec writes only the kernel's block.
     for (const [side, files] of [

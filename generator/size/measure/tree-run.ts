@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { DetectedCompiler, ExecContext, forRun } from "../../toolchain/compilers";
 import { makeScratchDir } from "../../toolchain/scratch";
-import { diag, PreparedTree, treeConfig, codegenFlags, isRetpoline } from "../inputs/tree";
+import { diag, PreparedTree, treeConfig } from "../inputs/tree";
 import { failure, invalid, type MeasureOptions, SizeFailure, SizeHooks } from "../outcome";
 import type { MeasuredConfig } from "../report/report";
 import { detectCompilers, Measured } from "./build";
@@ -57,16 +57,17 @@ async function measurePreparedTree(
         ? `; ${m.unaffectedUnits.length} do not (compiled once, not reported)`
         : ""),
   );
-  const first = tree.units[0].argv;
+  // Named as the run's matrix names it (treeConfig), which budget rules are checked against.
+  const config = treeConfig(tree);
   return {
     ok: true,
     measured: {
-      name: path.basename(ctx.compiler.command),
+      name: config.name,
       compiler: /clang/i.test(ctx.compiler.version) ? "clang" : "gcc",
       command: ctx.compiler.command,
       compilerVersion: ctx.compiler.version,
-      retpoline: isRetpoline(first),
-      flags: codegenFlags(first),
+      retpoline: config.retpoline,
+      flags: config.flags,
       base: m.base,
       head: m.head,
     },

@@ -261,6 +261,28 @@ describe("a measured run of a one-unit tree", () => {
     expect(fs.readdirSync(path.join(cwd, "build"))).toEqual(["compile_commands.json"]);
   });
 
+  test("a budget rule naming another config than the tree's: RC610 listing the tree's, nothing compiled", async () => {
+    const cwd = tempDir("run-tree-budget-config");
+    const compileCommands = oneUnitTree(cwd);
+    fs.writeFileSync(
+      path.join(cwd, "budget.yaml"),
+      "budgets:\n  - function: read_rax\n    max: 1\n    config: [gcc, clang]\n",
+    );
+    const progress: number[] = [];
+    const outcome = await runSize(
+      request(cwd, {
+        compileCommands,
+        header: "kvm/kvm_cache_regs.h",
+        budget: "budget.yaml",
+        onProgress: (done) => progress.push(done),
+      }),
+    );
+    expect(outcome.ok ? [] : outcome.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([
+      ["RC610", "budget names config 'clang', which is not in the matrix", "known configs: gcc"],
+    ]);
+    expect(progress).toEqual([]);
+  });
+
   test("a unit that does not compile: an environment failure carrying the compiler's output", async () => {
     const cwd = tempDir("run-tree-broken");
     const compileCommands = oneUnitTree(cwd);
@@ -298,7 +320,8 @@ describe("a measured run of a one-unit tree", () => {
     const compileCommands = oneUnitTree(cwd);
     fs.writeFileSync(
       path.join(cwd, "budget.yaml"),
-      "budgets:\n  - function: read_rax\n    max: 1\n",
+      // The tree's one config is named after its recorded compiler; a rule may name it.
+      "budgets:\n  - function: read_rax\n    max: 1\n    config: gcc\n",
     );
     // The tree holds the spec's own headers (generated/c), so base (the tree's) equals head.
     const generated = path.join(repoRoot, "generated", "c");

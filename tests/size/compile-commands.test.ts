@@ -95,6 +95,23 @@ describe("size --compile-commands on a kernel-like tree", () => {
     expect(names).not.toContain("kvm_emulate_hypercall");
     expect(run.stderr).toContain("2 units include");
   });
+
+  test("--keep DIR again (the first run's): cleared first, the same figures; last, as it rewrites DIR", async () => {
+    const again = await tree("--format", "json", "--keep", keep, "--units", "kvm/cpuid.c");
+    expect({ code: again.code, stderr: again.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining("1 units include kvm/kvm_cache_regs.h"),
+    });
+    const first = (JSON.parse(headVsCached.stdout) as JsonReport).configs[0].functions;
+    const cpuid = (report: JsonFunction[]) => report.find((f) => f.name === "kvm_emulate_cpuid");
+    expect(cpuid((JSON.parse(again.stdout) as JsonReport).configs[0].functions)).toEqual(
+      cpuid(first),
+    );
+    // The first run's objects of units this one did not compile are gone.
+    expect(fs.existsSync(path.join(keep, "head", "kvm", "cpuid.o"))).toBe(true);
+    expect(fs.existsSync(path.join(keep, "head", "lib", "unrelated.o"))).toBe(false);
+    expect(fs.existsSync(path.join(keep, ".regcache-size-keep.json"))).toBe(true);
+  });
 });
 
 describe("a unit that reaches the header around the overlay", () => {

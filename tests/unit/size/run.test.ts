@@ -359,12 +359,9 @@ describe("a measured run of a one-unit tree", () => {
     });
     expect(fs.existsSync(path.join(cwd, "keep", "head", "kvm", "rax.o"))).toBe(true);
     // --keep holds the objects of both sides and the commands; base is the tree's header, unreplaced.
-    expect(fs.readdirSync(path.join(cwd, "keep")).sort()).toEqual([
-      "base",
-      "commands.sh",
-      "head",
-      "overlay",
-    ]);
+    expect(fs.readdirSync(path.join(cwd, "keep")).sort()).toEqual(
+      [KEEP_MARKER, "base", "commands.sh", "head", "overlay"].sort(),
+    );
     expect(fs.existsSync(path.join(cwd, "keep", "base", "kvm", "rax.o"))).toBe(true);
     expect(fs.readdirSync(path.join(cwd, "keep", "overlay", "base")).sort()).toEqual([
       "kvm_cache_regs.h",

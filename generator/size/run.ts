@@ -9,11 +9,10 @@
  * private root (or the request's keep directory); never prints.
  */
 import * as fs from "fs";
-import * as path from "path";
 import type { SourceFile } from "../core/diagnostics/diagnostic";
 import { loadModel } from "../generate/produce";
 import { resolveSpecArg } from "../generate/specs";
-import { packageRoot } from "../util/paths";
+import { packageRoot, shownPath } from "../util/paths";
 import { loadBudget, readInput } from "./inputs/files";
 import {
   defaultConfigs,
@@ -186,11 +185,6 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
 
   // The handler suite's accessor calls against each side's registers (RC619), before compiling.
   if (!tree && found.ok) {
-    const display = (file: string) => {
-      const rel = path.relative(cwd, file);
-      const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
-      return shown.split(path.sep).join("/");
-    };
     const dropped = checkSuiteRegisters(
       found.suite,
       [
@@ -200,7 +194,7 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
           ? []
           : [{ label: sides.baseLabel, files: sides.base, registers: sides.baseRegisters }]),
       ],
-      display,
+      (file) => shownPath(cwd, file),
     );
     if (dropped.length > 0) return invalid(dropped);
   }

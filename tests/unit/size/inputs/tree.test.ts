@@ -201,7 +201,7 @@ describe("prepareTree", () => {
     expect(prepared.ok ? [] : codes(prepared.diagnostics)).toEqual(["RC642", "RC646"]);
   });
 
-  test.each([["tree/keep"], ["build/keep"], ["build"]])(
+  test.each([["tree/keep"], ["build/keep"], ["build"], ["build/..keep"], ["tree/...keep"]])(
     "--keep %s, inside what the run reads: RC645",
     (keep) => {
       const { cwd } = fixture();

@@ -192,6 +192,11 @@ describe("refused before any compile (exit 2, nothing written)", () => {
       ["--compile-commands", "DB", "--header", "nodir/kvm_cache_regs.h"],
       "no directory nodir",
     ],
+    [
+      "an absolute header in no directory: no unit can reach it",
+      ["--compile-commands", "DB", "--header", "NOWHERE"],
+      "can reach NOWHERE_DIR, the directory of the header it stands for",
+    ],
     ["the x86-kvm spec without --header", ["--compile-commands", "DB"], "--header is needed"],
     ["a database that is not JSON", ["--compile-commands", "BAD"], "not valid JSON"],
     ["a database that does not exist", ["--compile-commands", "MISSING"], "cannot read it"],
@@ -199,11 +204,15 @@ describe("refused before any compile (exit 2, nothing written)", () => {
   test.each(standalone)("%s", async (_name, argv, message) => {
     const bad = path.join(work, "bad.json");
     fs.writeFileSync(bad, "[{");
-    const resolved = argv.map((a) =>
-      a === "DB" ? fx.db : a === "BAD" ? bad : a === "MISSING" ? path.join(work, "none.json") : a,
-    );
-    const run = await runCli(["size", ...resolved]);
+    const nowhere = path.join(work, "nowhere", "kvm_cache_regs.h");
+    const named: Record<string, string> = {
+      DB: fx.db,
+      BAD: bad,
+      MISSING: path.join(work, "none.json"),
+      NOWHERE: nowhere,
+    };
+    const run = await runCli(["size", ...argv.map((a) => named[a] ?? a)]);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
-    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(message.replace("NOWHERE_DIR", path.dirname(nowhere)));
   });
 });

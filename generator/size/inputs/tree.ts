@@ -210,14 +210,20 @@ export function prepareTree(
       problems.push(diag("RC642", header, path.dirname(header), options.compileCommands));
     else headerDir = path.join(treeRoot, path.dirname(header));
   }
-  const globbed = selectUnits(db.commands, options.units ?? [], treeRoot ?? "/");
-  // Without globs, only units that can reach the header's directory (documented).
-  const units =
-    options.units === undefined && headerDir !== undefined
-      ? globbed.filter((unit) => reachesDirectory(unit, headerDir!))
-      : globbed;
-  if (units.length === 0)
-    problems.push(diag("RC646", options.compileCommands, (options.units ?? []).join(" ")));
+  // The units --units picks; without it, those that can reach the header's directory.
+  let units: CompileCommand[];
+  if (options.units !== undefined) {
+    units = selectUnits(db.commands, options.units, treeRoot ?? "/");
+    if (units.length === 0)
+      problems.push(diag("RC646", options.compileCommands, options.units.join(" ")));
+  } else {
+    units = selectUnits(db.commands, [], treeRoot ?? "/");
+    if (headerDir !== undefined) {
+      const dir = headerDir;
+      units = units.filter((unit) => reachesDirectory(unit, dir));
+      if (units.length === 0) problems.push(diag("RC653", options.compileCommands, dir));
+    }
+  }
   if (options.keep !== undefined) {
     const keep = path.resolve(cwd, options.keep);
     const read = [...new Set([...(treeRoot ? [treeRoot] : []), ...units.map((u) => u.directory)])];

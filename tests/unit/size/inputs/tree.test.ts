@@ -194,11 +194,32 @@ describe("prepareTree", () => {
     ]);
   });
 
-  test("an absolute --header whose directory does not exist: RC642, and no unit reaches it", () => {
+  test("an absolute --header whose directory does not exist: RC642, and no unit reaches it (RC653)", () => {
     const { cwd } = fixture();
     const header = path.join(cwd, "nowhere", "kvm_cache_regs.h");
     const prepared = prepareTree(cwd, options({ header }), cHeaders());
-    expect(prepared.ok ? [] : codes(prepared.diagnostics)).toEqual(["RC642", "RC646"]);
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "RC642",
+        `--header ${header}: no directory ${path.dirname(header)} in the tree of build/compile_commands.json`,
+      ],
+      [
+        "RC653",
+        `no unit of build/compile_commands.json can reach ${path.dirname(header)}, the directory of the header it stands for`,
+      ],
+    ]);
+  });
+
+  test("without --units, no unit reaching the header's directory: RC653 naming the directory", () => {
+    const { cwd, tree } = fixture();
+    fs.mkdirSync(path.join(tree, "virt"));
+    const prepared = prepareTree(cwd, options({ header: "virt/kvm_cache_regs.h" }), cHeaders());
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "RC653",
+        `no unit of build/compile_commands.json can reach ${path.join(tree, "virt")}, the directory of the header it stands for`,
+      ],
+    ]);
   });
 
   test.each([["tree/keep"], ["build/keep"], ["build"], ["build/..keep"], ["tree/...keep"]])(

@@ -168,6 +168,11 @@ describe("refused before any compile (exit 2, nothing written)", () => {
       () => ["--launcher", "no-such-launcher-xyz"],
       "--launcher no-such-launcher-xyz does not run",
     ],
+    [
+      "a launcher with an unclosed quote",
+      () => ["--launcher", "ccache 'x"],
+      "error RC654: --launcher ccache 'x is not one command: it has an unclosed single quote",
+    ],
   ];
   test.each(cases)("%s", async (_name, extra, message) => {
     const out = path.join(work, "refused-out");
@@ -199,20 +204,33 @@ describe("refused before any compile (exit 2, nothing written)", () => {
     ],
     ["the x86-kvm spec without --header", ["--compile-commands", "DB"], "--header is needed"],
     ["a database that is not JSON", ["--compile-commands", "BAD"], "not valid JSON"],
+    [
+      "a database entry whose command has an unclosed quote",
+      ["--compile-commands", "QUOTED", "--header", "kvm/kvm_cache_regs.h"],
+      "error RC641: compile database QUOTED: entry 0: 'command' cannot be read as sh reads it: an unclosed single quote",
+    ],
     ["a database that does not exist", ["--compile-commands", "MISSING"], "cannot read it"],
   ];
   test.each(standalone)("%s", async (_name, argv, message) => {
     const bad = path.join(work, "bad.json");
     fs.writeFileSync(bad, "[{");
+    const quoted = path.join(work, "quoted.json");
+    fs.writeFileSync(
+      quoted,
+      JSON.stringify([{ directory: work, file: "x.c", command: "gcc -c 'x.c" }]),
+    );
     const nowhere = path.join(work, "nowhere", "kvm_cache_regs.h");
     const named: Record<string, string> = {
       DB: fx.db,
       BAD: bad,
       MISSING: path.join(work, "none.json"),
+      QUOTED: quoted,
       NOWHERE: nowhere,
     };
     const run = await runCli(["size", ...argv.map((a) => named[a] ?? a)]);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
-    expect(run.stderr).toContain(message.replace("NOWHERE_DIR", path.dirname(nowhere)));
+    expect(run.stderr).toContain(
+      message.replace("NOWHERE_DIR", path.dirname(nowhere)).replace("QUOTED", quoted),
+    );
   });
 });

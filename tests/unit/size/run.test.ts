@@ -67,7 +67,12 @@ describe("refused before any compile, with the kind and code that say why", () =
     [
       "a launcher that is no command (a shell operator)",
       { launcher: "ccache && rm" },
-      { kind: "invalid-input", codes: ["RC648"] },
+      { kind: "invalid-input", codes: ["RC654"] },
+    ],
+    [
+      "a launcher with an unclosed quote",
+      { launcher: "ccache 'x" },
+      { kind: "invalid-input", codes: ["RC654"] },
     ],
     [
       "a launcher that does not run",

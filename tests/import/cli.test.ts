@@ -49,6 +49,18 @@ describe("regcache import: bad input", () => {
     expect(result.stderr).toMatch(/RC801: .*compile_commands\.json is not a compile database/);
   });
 
+  it("an entry whose command has an unclosed quote: exit 2, RC802 naming it, nothing compiled", async () => {
+    const entries = JSON.parse(fs.readFileSync(tree.db, "utf8")) as Record<string, unknown>[];
+    entries[1] = { ...entries[1], arguments: undefined, command: "cc -c 'x.c" };
+    fs.writeFileSync(tree.db, JSON.stringify(entries));
+    const result = await runCli(["import", "--compile-commands", tree.db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /RC802: entry 1 of the compile database 'command' cannot be read as sh reads it: an unclosed single quote/,
+    );
+    expect(cc.runs()).toBe(0);
+  });
+
   it("a probe that does not compile: exit 2, the compiler's error shown, --out and the tree untouched", async () => {
     const out = path.join(dir, "kept.yaml");
     fs.writeFileSync(out, "# the user's own spec\n");

@@ -7,7 +7,9 @@
  * sections (RC128 for an accessor, RC146–RC152) firing exactly when it should:
  * a table of the cases around each rule, and properties over every
  * combination of the settings a rule reads, against an oracle written here
- * from docs/spec.md's wording. Lines and columns are counted by hand.
+ * from the format's wording (docs/spec.md, the schema's descriptions). RC127
+ * and RC129 are validate.ts's (validate.aliases-enum.test.ts). Lines and
+ * columns are counted by hand.
  */
 import fc from "fast-check";
 import {

@@ -6,7 +6,6 @@
 import * as ts from "typescript";
 
 /** The exports of a printed registers.ts, untyped: each test knows what it calls. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loaded = Record<string, any>;
 
 /** Transpiles a registers.ts and runs it as a CommonJS module; it imports nothing. */

@@ -15,7 +15,7 @@ import { shellWord } from "../generate/produce";
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../core/diagnostics/diagnostic";
 import type { Io } from "./io";
 import { findProjectFile, PROJECT_FILE, readProjectFile, type Project } from "./project";
-import { firstProblem, type Prepared } from "./usage";
+import { firstProblem, type Prepared, type UsageProblem } from "./usage";
 import { resolveSpecArg } from "../generate/specs";
 import type { CStyle } from "../core/model/types";
 
@@ -96,6 +96,56 @@ export function loadProject(
 }
 
 /**
+ * The project file, as a command's prepare step needs it: an invalid one is
+ * the usage problem, its diagnostics printed above the message.
+ */
+export function projectOrProblem(
+  io: Io,
+): { readonly ok: true; readonly project?: Project } | ({ readonly ok: false } & UsageProblem) {
+  const loaded = loadProject(io);
+  if (loaded.ok) return loaded;
+  return {
+    ok: false,
+    message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
+    help: "fix the problems above (the project file is found by walking up from the working directory)",
+    diagnostics: loaded.diagnostics,
+  };
+}
+
+/**
+ * The spec a command reads: --spec when given, else the project file's (its
+ * bundled spec's name, or its path relative to the working directory), else
+ * undefined.
+ */
+export function specOf(
+  io: Io,
+  given: string | undefined,
+  project: Project | undefined,
+): string | undefined {
+  if (given !== undefined) return given;
+  if (project === undefined) return undefined;
+  return project.bundledSpec ?? (path.relative(io.cwd, project.spec) || ".");
+}
+
+/**
+ * The usage problem of a command given no --spec and no project file at or
+ * above `where` (the working directory as shown): `options` is how its
+ * command line names the spec (and the output), `keys` the project file's
+ * keys that would.
+ */
+export function noSpecProblem(
+  where: string,
+  options: string,
+  keys: string,
+): { readonly ok: false } & UsageProblem {
+  return {
+    ok: false,
+    message: `no --spec given, and no ${PROJECT_FILE} in ${where} or any directory above it`,
+    help: `run with ${options} (or a bundled spec's name, --spec NAME: see regcache specs), or write ${PROJECT_FILE} at your project's top (${keys}); see README.md "Project file"`,
+  };
+}
+
+/**
  * Command line over project file over defaults, then the checks that need no
  * spec: there is a spec to read. Paths from the project file are made
  * relative to the working directory.
@@ -107,14 +157,13 @@ export function completeTargetArgs<A extends ParsedTargetArgs>(
 ): Prepared<A & TargetArgs> {
   const fromProject = (p: string | undefined) =>
     p === undefined ? undefined : path.relative(io.cwd, p) || ".";
-  const spec = args.spec ?? project?.bundledSpec ?? fromProject(project?.spec);
-  if (spec === undefined) {
-    return {
-      ok: false,
-      message: `no --spec given, and no ${PROJECT_FILE} in ${displayPathOf(io, io.cwd) || "."} or any directory above it`,
-      help: `run with --spec FILE [--out DIR] (or a bundled spec's name, --spec NAME: see regcache specs), or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml', 'out: generated'); see README.md "Project file"`,
-    };
-  }
+  const spec = specOf(io, args.spec, project);
+  if (spec === undefined)
+    return noSpecProblem(
+      displayPathOf(io, io.cwd) || ".",
+      "--spec FILE [--out DIR]",
+      "'spec: path/to/spec.yaml', 'out: generated'",
+    );
   const typed: NonNullable<TargetArgs["typed"]> = {
     ...(args.spec !== undefined ? { spec: args.spec } : {}),
     ...(args.out !== undefined ? { out: args.out } : {}),

@@ -1,8 +1,9 @@
 /*
  * Everything a command prints, in one place: diagnostics (coloured on a
  * terminal unless NO_COLOR), a library's failure as lines and an exit code,
- * budget breaches, the size report (on stdout or written to --out), and the
- * hooks that show a size run's notes and progress. Edge: writes through the
+ * budget breaches, the size report (on stdout or written to --out), the
+ * hooks that show a size run's notes and progress, and the tail every size
+ * command shares (its problems, or the run and its report). Edge: writes through the
  * Io and, for --out, the report file.
  */
 import * as fs from "fs";
@@ -12,6 +13,7 @@ import type { SizeFailure, SizeHooks, SizeOutcome } from "../size/outcome";
 import { SizeReport } from "../size/report/report";
 import { ASCII_MINUS, formatLimit, formatMeasured } from "../size/report/figures";
 import { renderReport, ReportFormat } from "../size/formats/render";
+import { checkOutPath } from "../size/inputs/output";
 import { ExitCode, Io } from "./io";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
@@ -102,4 +104,25 @@ export function printSizeOutcome(
   return (
     printReport(io, outcome.report, options) ?? (breaches > 0 ? ExitCode.different : ExitCode.ok)
   );
+}
+
+/**
+ * A size command from its checks on: the usage problems it found, and a --out
+ * the report cannot be written to (size/inputs/output.ts), each on a line
+ * with exit 2 before any work; else the library's run, its outcome printed.
+ */
+export async function runSizeCommand(
+  io: Io,
+  program: string,
+  problems: readonly string[],
+  options: { readonly format: ReportFormat; readonly out?: string },
+  run: () => SizeOutcome | Promise<SizeOutcome>,
+): Promise<number> {
+  const outProblem = options.out ? checkOutPath(io.cwd, options.out) : undefined;
+  const all = outProblem ? [...problems, outProblem] : problems;
+  if (all.length > 0) {
+    printProblems(io, program, all);
+    return ExitCode.invalidInput;
+  }
+  return printSizeOutcome(io, program, await run(), options);
 }

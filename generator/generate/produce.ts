@@ -111,8 +111,7 @@ export function inputHash(parts: {
 }): string {
   const canonical = JSON.stringify({
     generator: generatorVersion(),
-    // The C-family targets share their code (targets/render/); the digest covers it.
-    code: generatorDigest(parts.target === "ts" ? "ts" : "c"),
+    code: generatorDigest(parts.target),
     allCached: parts.allCached,
     cStyle: parts.cStyle,
     // Line endings are not an input: a checkout may convert the spec to CRLF (as a BOM,
@@ -239,7 +238,7 @@ function prepare(
         ? `${req.bundledSpec} (bundled)`
         : (req.bannerSpecPath ?? req.displayPath ?? req.specPath),
       command: regenerateCommand(req),
-      ...(spdx !== undefined && target !== "ts" ? { spdx } : {}),
+      ...(spdx !== undefined && TARGETS[target].spdxLine ? { spdx } : {}),
     };
   }
   return {
@@ -368,7 +367,7 @@ export function generate(req: GenerateRequest): GenerateResult {
  * for byte those generate() returns.
  */
 export async function generateAll(req: GenerateRequest): Promise<GenerateResult> {
-  const p = prepare(req, ["c", "ts", "kernel"]);
+  const p = prepare(req, Object.keys(TARGETS) as Target[]);
   if (!p.ok) return p;
   const produced = produce(p.prepared);
   if (!produced.ok) return produced;

@@ -1,12 +1,15 @@
 /*
  * The compiler's answers and the source text's names put together into what
- * the tree says about its register cache: register order and guards, the mask
- * width, each backend's set, and how cache_reg is reached. Every value here
- * came from the probe; the text only supplied the names to ask about.
+ * the tree says about its register cache: register order and guards, how the
+ * enum spells them (prefixes, the GPR count, the total) and which enumerators
+ * are other names of a register, the mask width, each backend's set, and how
+ * cache_reg is reached. Every value here came from the probe; the text only
+ * supplied the names to ask about.
  *
  * Pure: findings in, an ImportedTree or diagnostics out.
  */
 import type { MaskKind } from "../core/spec/masks";
+import { DEFAULT_ENUM } from "../core/spec/validate";
 import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
 import type { ProbeItem } from "./probe";
 import type { Enumerator, RegisterEnum, SetKind, SetMacro } from "./source";
@@ -14,9 +17,25 @@ import type { Enumerator, RegisterEnum, SetKind, SetMacro } from "./source";
 export type CacheRegDispatch = "ops_pointer" | "static_call" | "kvm_x86_call";
 
 export interface ImportedRegister {
-  /** Spec name: the enumerator without VCPU_REGS_ / VCPU_EXREG_, lower case. */
+  /** Spec name: the enumerator without its prefix (VCPU_REGS_, VCPU_EXREG_, VCPU_REG_), lower case. */
   readonly name: string;
   readonly guard?: string;
+}
+
+/** How the tree spells enum kvm_reg: the spec's enum section. */
+export interface ImportedEnum {
+  readonly gprPrefix: string;
+  readonly extendedPrefix: string;
+  /** The enumerator closing the GPRs: NR_VCPU_REGS (6.x), NR_VCPU_GENERAL_PURPOSE_REGS (7.2). */
+  readonly gprCount: string;
+  /** The enumerator closing the whole enum, when there is one (NR_VCPU_TOTAL_REGS in 7.2). */
+  readonly total?: string;
+}
+
+/** An enumerator with the value of an earlier register: another name of it, not a register. */
+export interface ImportedAlias {
+  readonly name: string;
+  readonly register: string;
 }
 
 export interface ImportedBackend {
@@ -30,16 +49,27 @@ export interface ImportedBackend {
 export interface ImportedTree {
   /** UTS_RELEASE (or the Makefile's version), e.g. "6.1.158". */
   readonly release: string;
+  readonly enum: ImportedEnum;
   readonly gpr: readonly ImportedRegister[];
   readonly extended: readonly ImportedRegister[];
+  readonly aliases: readonly ImportedAlias[];
   readonly mask: MaskKind;
   readonly backends: readonly ImportedBackend[];
+  /** Sets defined in units this build does not compile (TDX's without CONFIG_KVM_INTEL_TDX). */
+  readonly unbuilt: readonly UnbuiltSet[];
   readonly cacheReg: CacheRegDispatch;
 }
 
-const GPR_PREFIX = "VCPU_REGS_";
-const EXTENDED_PREFIX = "VCPU_EXREG_";
-const GPR_COUNT = "NR_VCPU_REGS";
+export interface UnbuiltSet {
+  readonly macro: string;
+  /** The unit defining it, relative to the tree's root. */
+  readonly file: string;
+}
+
+/** A terminator: the count of the GPRs, or of every register. */
+const TERMINATOR = /^NR_/;
+/** An enumerator's prefix: its first two words (VCPU_REGS_, VCPU_EXREG_, VCPU_REG_). */
+const PREFIX = /^[A-Za-z0-9]+_[A-Za-z0-9]+_/;
 
 /** Keys of the probe items; the probe reports values under the same keys. */
 export const probeKeys = {
@@ -92,6 +122,7 @@ export interface Findings {
   /** Every probe value by key; a key whose condition was false is absent or undefined. */
   readonly values: ReadonlyMap<string, bigint | undefined>;
   readonly release: string;
+  readonly unbuilt?: readonly UnbuiltSet[];
 }
 
 export type AssembleResult =
@@ -112,18 +143,26 @@ export function assemble(f: Findings): AssembleResult {
       ),
     );
   const enumerators = f.registerEnum.enumerators;
-  const split = enumerators.findIndex((e) => e.identifier === GPR_COUNT);
-  if (split < 0) {
-    bad(undefined, `no ${GPR_COUNT} enumerator between the GPRs and the extended registers`);
+  // The GPRs come first, closed by the first NR_* enumerator (the GPR count).
+  const split = enumerators.findIndex((e) => TERMINATOR.test(e.identifier));
+  if (split <= 0) {
+    bad(
+      enumerators[split],
+      split < 0
+        ? "no NR_* enumerator between the GPRs and the extended registers"
+        : `${enumerators[split].identifier} opens the enum: no GPR precedes it`,
+    );
     return { ok: false, diagnostics };
   }
-  // Trailing NR_* enumerators (totals) close the enum; they are not registers.
+  // Trailing NR_* enumerators close the enum; they are not registers.
   let end = enumerators.length;
-  while (end > split + 1 && enumerators[end - 1].identifier.startsWith("NR_")) end--;
+  while (end > split + 1 && TERMINATOR.test(enumerators[end - 1].identifier)) end--;
 
   const valueOf = (e: Enumerator) => f.values.get(probeKeys.enumerator(e.identifier));
   const byValue = new Map<bigint, string>();
-  const collect = (from: number, to: number, prefix: string, first: bigint): ImportedRegister[] => {
+  const aliases: ImportedAlias[] = [];
+  /** The registers of enumerators [from, to), each one value after the last; and the value after them. */
+  const collect = (from: number, to: number, prefix: string, first: bigint) => {
     const out: ImportedRegister[] = [];
     let expected = first;
     for (const e of enumerators.slice(from, to)) {
@@ -132,8 +171,14 @@ export function assemble(f: Findings): AssembleResult {
         continue;
       }
       const name = e.identifier.slice(prefix.length).toLowerCase();
-      out.push(e.guard ? { name, guard: e.guard } : { name });
       const value = valueOf(e);
+      const aliased = value === undefined ? undefined : byValue.get(value);
+      if (aliased !== undefined) {
+        // VCPU_REG_ERAPS = VCPU_REG_CR3: the same bit under another name.
+        aliases.push({ name, register: aliased });
+        continue;
+      }
+      out.push(e.guard ? { name, guard: e.guard } : { name });
       if (value === undefined) continue; // its guard is off in this configuration
       if (value !== expected) {
         bad(
@@ -144,18 +189,42 @@ export function assemble(f: Findings): AssembleResult {
       byValue.set(value, name);
       expected = value + 1n;
     }
-    return out;
+    return { registers: out, next: expected };
   };
-  const gpr = collect(0, split, GPR_PREFIX, 0n);
-  const gprCount = valueOf(enumerators[split]);
-  const gprPresent = BigInt([...byValue.keys()].length);
+  const gprPrefix = PREFIX.exec(enumerators[0].identifier)?.[0] ?? enumerators[0].identifier;
+  const gpr = collect(0, split, gprPrefix, 0n).registers;
+  const countEnumerator = enumerators[split];
+  const gprCount = valueOf(countEnumerator);
+  const gprPresent = BigInt(byValue.size);
   if (gprCount !== gprPresent) {
     bad(
-      enumerators[split],
-      `${GPR_COUNT} is ${gprCount}, but ${gprPresent} GPR enumerators precede it`,
+      countEnumerator,
+      `${countEnumerator.identifier} is ${gprCount}, but ${gprPresent} GPR enumerators precede it`,
     );
   }
-  const extended = collect(split + 1, end, EXTENDED_PREFIX, gprCount ?? 0n);
+  const firstExtended = enumerators[split + 1];
+  const extendedPrefix = firstExtended
+    ? (PREFIX.exec(firstExtended.identifier)?.[0] ?? firstExtended.identifier)
+    : DEFAULT_ENUM.extendedPrefix;
+  const extended = collect(split + 1, end, extendedPrefix, gprCount ?? 0n);
+  const totals = enumerators.slice(Math.max(end, split + 1));
+  if (totals.length > 1) {
+    bad(
+      totals[1],
+      `the enum ends in ${totals.length} NR_* enumerators (${totals.map((t) => t.identifier).join(", ")}); the spec names one total`,
+    );
+  }
+  const total = totals[0];
+  const totalValue = total ? valueOf(total) : undefined;
+  if (total && totalValue !== extended.next) {
+    bad(total, `${total.identifier} is ${totalValue}, but the registers end at ${extended.next}`);
+  }
+  const spelling: ImportedEnum = {
+    gprPrefix,
+    extendedPrefix,
+    gprCount: countEnumerator.identifier,
+    ...(total ? { total: total.identifier } : {}),
+  };
 
   const backends: ImportedBackend[] = [];
   for (const set of f.sets) {
@@ -189,5 +258,18 @@ export function assemble(f: Findings): AssembleResult {
         : "ops_pointer";
 
   if (diagnostics.length || !mask) return { ok: false, diagnostics };
-  return { ok: true, tree: { release: f.release, gpr, extended, mask, backends, cacheReg } };
+  return {
+    ok: true,
+    tree: {
+      release: f.release,
+      enum: spelling,
+      gpr,
+      extended: extended.registers,
+      aliases,
+      mask,
+      backends,
+      unbuilt: f.unbuilt ?? [],
+      cacheReg,
+    },
+  };
 }

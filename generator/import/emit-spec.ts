@@ -1,19 +1,25 @@
 /*
  * The imported tree written as a spec: the schema modeline first, a comment
  * naming the kernel release and what came from where, then the keys the tree
- * decided (registers, mask, backends, api.cache_reg) and, copied from the
+ * decided (mask, enum, registers, backends, api.cache_reg) and, copied from the
  * nearest shipped profile, the keys that live in function bodies (output,
- * api, accessors, and whatever else a profile adds). No paths, no dates: the
- * same tree gives the same bytes.
+ * api, accessors, and whatever else a profile adds), with what the tree's
+ * register-cache header says laid over them where the profile says otherwise
+ * (overlay.ts). No paths, no dates: the same tree gives the same bytes.
  *
- * Pure: tree and profile document in, YAML text out.
+ * Pure: tree, header facts and profile document in, YAML text (and what the
+ * header changed) out.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap } from "yaml";
 import type { ImportedRegister, ImportedTree } from "./assemble";
 import type { KernelVersion } from "./profile";
+import { DEFAULT_ENUM } from "../core/spec/validate";
+import { GPR_MACRO } from "../core/spec/kernel-sections";
+import type { HeaderFacts } from "./header";
+import { overlayHeader } from "./overlay";
 
 /** Keys the tree itself decides; everything else in a profile is copied. */
-const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "registers", "backends"]);
+const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "enum", "registers", "backends"]);
 
 export interface ProfileSource {
   /** As the spec cites it: linux-6.1. */
@@ -23,6 +29,8 @@ export interface ProfileSource {
 
 export interface EmitRequest {
   readonly tree: ImportedTree;
+  /** What the tree's register-cache header says, when the tree has one (header.ts). */
+  readonly header?: HeaderFacts;
   readonly version: KernelVersion | undefined;
   readonly profile: ProfileSource;
 }
@@ -59,7 +67,13 @@ function wrap(text: string, width: number): string[] {
 
 const onlyPrintable = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
 
-export function emitSpec(req: EmitRequest): string {
+export interface EmittedSpec {
+  readonly text: string;
+  /** The keys taken from the tree's header over the profile's, as "api.assert" (overlay.ts). */
+  readonly followed: readonly string[];
+}
+
+export function emitSpec(req: EmitRequest): EmittedSpec {
   const { tree, profile } = req;
   const doc = new Document();
   const root = new YAMLMap();
@@ -69,6 +83,20 @@ export function emitSpec(req: EmitRequest): string {
   root.set("regcache", 1);
   root.set("name", name);
   root.set("mask", tree.mask);
+  // Linux 6.x's spelling is the spec's default: a tree that spells it so gets no section.
+  const spelled =
+    tree.enum.gprPrefix !== DEFAULT_ENUM.gprPrefix ||
+    tree.enum.extendedPrefix !== DEFAULT_ENUM.extendedPrefix ||
+    tree.enum.gprCount !== DEFAULT_ENUM.gprCount ||
+    tree.enum.total !== undefined;
+  if (spelled) {
+    const spelling = new YAMLMap();
+    spelling.set("gpr_prefix", tree.enum.gprPrefix);
+    spelling.set("extended_prefix", tree.enum.extendedPrefix);
+    spelling.set("gpr_count", tree.enum.gprCount);
+    if (tree.enum.total !== undefined) spelling.set("total", tree.enum.total);
+    root.set("enum", spelling);
+  }
   const register = (r: ImportedRegister): Node => {
     if (!r.guard) return doc.createNode(r.name);
     const node = doc.createNode({ name: r.name, when: r.guard });
@@ -78,6 +106,11 @@ export function emitSpec(req: EmitRequest): string {
   const registers = new YAMLMap();
   registers.set("gpr", doc.createNode(tree.gpr.map(register)));
   registers.set("extended", doc.createNode(tree.extended.map(register)));
+  if (tree.aliases.length > 0) {
+    const aliases = new YAMLMap();
+    for (const a of tree.aliases) aliases.set(a.name, a.register);
+    registers.set("aliases", aliases);
+  }
   root.set("registers", registers);
 
   const profileBackends = profile.document.get("backends");
@@ -124,17 +157,47 @@ export function emitSpec(req: EmitRequest): string {
       copied.push(key === "api" ? "api (all but cache_reg)" : key);
     }
   }
+  const followed = req.header ? overlayHeader({ doc, root, facts: req.header }) : [];
+  const api = root.get("api", true);
+  if (isMap(api) && !api.has("cache_reg"))
+    api.items.unshift(doc.createPair("cache_reg", tree.cacheReg));
 
   const sets = tree.backends.map((b) => b.macro).sort();
+  const enumParts = [
+    ...(spelled ? ["spelling (enum)"] : []),
+    ...(tree.aliases.length ? ["aliases (registers.aliases)"] : []),
+  ];
   const paragraphs = [
     `Imported by \`regcache import\` from a Linux ${onlyPrintable(tree.release)} tree.`,
     "Read from the tree, every value evaluated by its own compiler: the register order and " +
-      "guards (enum kvm_reg), the mask (regs_avail), the backend sets " +
+      `guards (enum kvm_reg)${enumParts.length ? ` with its ${enumParts.join(" and ")}` : ""}` +
+      ", the mask (regs_avail), the backend sets " +
       `(${sets.join(", ") || "none"})` +
       (root.has("api") ? " and how cache_reg is reached (api.cache_reg)." : "."),
     `Copied from the shipped profile ${profile.name}, as they live in function bodies: ` +
       `${copied.length ? copied.join(", ") : "nothing"}.`,
   ];
+  const headerPath = `arch/x86/kvm/${req.header?.header ?? ""}`;
+  if (req.header && followed.length) {
+    paragraphs.push(
+      `Where the tree's ${onlyPrintable(headerPath)} says otherwise, it is followed: ${followed.join(", ")}.`,
+    );
+  }
+  if (req.header?.unread.length) {
+    paragraphs.push(
+      `Written in ${onlyPrintable(headerPath)} in a way regcache does not read, so the profile's stand: ${req.header.unread.join(", ")}.`,
+    );
+  }
+  if (!req.header) {
+    paragraphs.push(
+      `No header in arch/x86/kvm/ defines ${GPR_MACRO}, so nothing of these was checked against the tree.`,
+    );
+  }
+  for (const u of tree.unbuilt) {
+    paragraphs.push(
+      `No backend for ${u.macro}: ${onlyPrintable(u.file)}, which defines it, is not compiled in this build.`,
+    );
+  }
   if (dropped.length) {
     paragraphs.push(
       `Left out: the profile's accessors for ${[...new Set(dropped)].join(", ")}, which this tree lacks.`,
@@ -142,5 +205,5 @@ export function emitSpec(req: EmitRequest): string {
   }
   const lines = [` ${SCHEMA_MODELINE}`, "", ...paragraphs.flatMap((p) => wrap(p, COMMENT_WIDTH))];
   doc.commentBefore = lines.join("\n");
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), followed };
 }

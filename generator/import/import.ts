@@ -2,11 +2,13 @@
  * `regcache import` as a library: a kernel tree's compile database in, a spec
  * describing its register cache out (or the diagnostics that stop it). The
  * stages: read the database (toolchain/compile-db.ts) and find the KVM units, read the
- * names the compiler cannot show from the source (source.ts), compile probes
- * with the units' own flags (probe.ts, probe-run.ts), put the answers together
- * (assemble.ts), and write the spec beside the nearest shipped profile
- * (profile.ts, emit-spec.ts). The result is validated as any spec is before a
- * byte is written.
+ * names the compiler cannot show and each set's use from the source
+ * (source.ts), compile probes with the units' own flags (probe.ts,
+ * probe-run.ts), put the answers together (assemble.ts), read the API from the
+ * register-cache header (header.ts, accessors.ts), and write the spec from
+ * the nearest shipped profile with the header's answers laid over it
+ * (profile.ts, emit-spec.ts, overlay.ts). The result is validated as any spec
+ * is before a byte is written.
  *
  * Reads the database, the tree's sources and the shipped profiles; writes
  * only inside private temporary directories. Never writes the tree.
@@ -21,10 +23,17 @@ import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
 import { emitSpec } from "./emit-spec";
+import { definesGprMacro, readHeader, type HeaderFacts } from "./header";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
 import { listProfiles, nearestProfile, parseKernelVersion } from "./profile";
-import { findSetMacros, makefileRelease, readRegisterEnum, type SetMacro } from "./source";
+import {
+  findSetMacros,
+  makefileRelease,
+  readRegisterEnum,
+  setKinds,
+  type SetDefinition,
+} from "./source";
 
 export interface ImportRequest {
   /** The compile database to read (absolute). */
@@ -40,8 +49,12 @@ export type ImportResult =
       readonly ok: true;
       readonly text: string;
       readonly tree: ImportedTree;
+      /** What the tree's register-cache header says, when it has one. */
+      readonly header?: HeaderFacts;
       /** The profile file the API details were copied from. */
       readonly profile: string;
+      /** The profile's keys the tree's header said otherwise about, and so replaced ("api.assert"). */
+      readonly followed: readonly string[];
     }
   | {
       readonly ok: false;
@@ -94,13 +107,16 @@ function sourcesBelow(dir: string): string[] {
 }
 
 /**
- * The unit whose probe sees a set macro: the unit that defines it, else the
- * unit named like its header in the same directory (vmx/vmx.h → vmx/vmx.c),
- * else another unit of that directory.
+ * The unit whose probe sees a set macro. A set defined in a .c file is seen by
+ * that unit only: when the database does not list it (vmx/tdx.c without
+ * CONFIG_KVM_INTEL_TDX, which the Makefile leaves out), the backend is not
+ * built, and none is returned. A set in a header: the unit named like the
+ * header in the same directory (vmx/vmx.h → vmx/vmx.c), else another unit of
+ * that directory.
  */
-function unitFor(set: SetMacro, units: readonly CompileCommand[]): CompileCommand | undefined {
+function unitFor(set: SetDefinition, units: readonly CompileCommand[]): CompileCommand | undefined {
   const exact = units.find((u) => u.file === set.file);
-  if (exact) return exact;
+  if (exact || set.file.endsWith(".c")) return exact;
   const dir = path.dirname(set.file);
   const stem = path.basename(set.file).replace(/\.[ch]$/, "");
   const sameDir = units.filter((u) => path.dirname(u.file) === dir);
@@ -153,13 +169,23 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     if (!read.ok) return failed([read.diagnostic]);
     texts.set(p, read.file);
   }
-  const sets = findSetMacros([...texts].map(([p, f]) => ({ path: p, text: f.text })));
-  if (sets.length === 0) {
+  const defined = findSetMacros([...texts].map(([p, f]) => ({ path: p, text: f.text })));
+  if (defined.length === 0) {
     const shown = req.display(kvmDir);
     return failed([
       diagnose("RC806", { displayPath: shown, text: "" }, undefined, shown, texts.size),
     ]);
   }
+  // Sets of units this build does not compile describe no backend of it.
+  const unbuilt = defined
+    .filter((d) => d.file.endsWith(".c") && !unitFor(d, kvmUnits))
+    .map((d) => ({ macro: d.macro, file: path.relative(root, d.file) }));
+  const kinds = setKinds(
+    defined.filter((d) => !unbuilt.some((u) => u.macro === d.macro)),
+    texts,
+  );
+  if (!kinds.ok) return failed(kinds.diagnostics);
+  const sets = kinds.sets;
 
   // One probe per unit; the tree-wide questions ride along with the first set's unit.
   const plan = new Map<CompileCommand, ProbeItem[]>();
@@ -174,6 +200,8 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     if (plan.size === 0) plan.set(unit, treeProbeItems(registerEnum.value));
     plan.set(unit, [...(plan.get(unit) ?? []), setProbeItem(set)]);
   }
+  // Every set unbuilt: the tree-wide questions still need a unit.
+  if (plan.size === 0) plan.set(preferred, treeProbeItems(registerEnum.value));
   if (diagnostics.length) return failed(diagnostics);
 
   const values = new Map<string, bigint | undefined>();
@@ -229,6 +257,7 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     setFiles,
     values,
     release: release || "unknown",
+    unbuilt,
   });
   if (!assembled.ok) return failed(assembled.diagnostics);
 
@@ -247,8 +276,25 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     const shown = req.display(profilesDir);
     return failed([diagnose("RC813", { displayPath: shown, text: "" }, undefined)]);
   }
-  const text = emitSpec({
+  // The register-cache header: a header of arch/x86/kvm/ itself that defines the GPR macro.
+  const cachePath = [...texts.keys()].find(
+    (p) =>
+      path.dirname(p) === path.join(root, "arch/x86/kvm") &&
+      p.endsWith(".h") &&
+      definesGprMacro(texts.get(p)!.text),
+  );
+  const cacheHeader = cachePath
+    ? readHeader({
+        name: path.basename(cachePath),
+        text: texts.get(cachePath)!.text,
+        enum: assembled.tree.enum,
+        gpr: assembled.tree.gpr,
+        extended: assembled.tree.extended,
+      })
+    : undefined;
+  const { text, followed } = emitSpec({
     tree: assembled.tree,
+    ...(cacheHeader ? { header: cacheHeader } : {}),
     version,
     profile: { name: profile.name, document: parseDocument(profileRead.file.text) },
   });
@@ -261,5 +307,12 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
     const why = checked.diagnostics.map((d) => d.message).join("; ");
     return failed([diagnose("RC814", dbRead.file, undefined, why)]);
   }
-  return { ok: true, text, tree: assembled.tree, profile: profile.file };
+  return {
+    ok: true,
+    text,
+    tree: assembled.tree,
+    ...(cacheHeader ? { header: cacheHeader } : {}),
+    profile: profile.file,
+    followed,
+  };
 }

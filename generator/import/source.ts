@@ -1,13 +1,19 @@
 /*
  * What only the source text can tell: which enumerators `enum kvm_reg`
- * declares, in which order and under which preprocessor guard, and where each
- * backend's register-set macro is defined. No value is read here — the
+ * declares, in which order and under which preprocessor guard, where each
+ * backend's register-set macro is defined, and whether its registers are lazy
+ * or available (from how the set is used). No value is read here — the
  * compiler evaluates every enumerator and every set (probe.ts); this module
  * only names what to ask for.
  *
  * Pure: file texts in, findings or diagnostics out.
  */
-import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
+import {
+  diagnose,
+  lineColOf,
+  type Diagnostic,
+  type SourceFile,
+} from "../core/diagnostics/diagnostic";
 
 export interface Enumerator {
   /** The C identifier, e.g. VCPU_REGS_R8. */
@@ -121,38 +127,135 @@ export function readRegisterEnum(header: SourceFile): EnumResult {
 
 export type SetKind = "lazy" | "available";
 
-export interface SetMacro {
+/** A backend's register-set macro, as its definition names it. */
+export interface SetDefinition {
   /** e.g. VMX_REGS_LAZY_LOAD_SET. */
   readonly macro: string;
   /** The backend, lower case: vmx. */
   readonly backend: string;
-  readonly kind: SetKind;
   /** The file whose text defines it (as given to findSetMacros). */
   readonly file: string;
+  /** Offset of the macro's name in that file, for diagnostics. */
+  readonly offset: number;
+}
+
+/** A set and what its registers are to the backend, as the set's uses say. */
+export interface SetMacro extends SetDefinition {
+  readonly kind: SetKind;
 }
 
 const SET_DEFINE =
-  /^[ \t]*#[ \t]*define[ \t]+(([A-Z][A-Z0-9]*)_REGS_(LAZY_LOAD|AVAIL)_SET)(?![\w(])/gm;
+  /^[ \t]*#[ \t]*define[ \t]+(([A-Z][A-Z0-9]*)_REGS_(?:LAZY_LOAD|AVAIL)_SET)(?![\w(])/gm;
 
 /**
  * Every `#define <BACKEND>_REGS_LAZY_LOAD_SET` / `<BACKEND>_REGS_AVAIL_SET`
  * (object-like) in the given files, first definition of each name, sorted by
- * macro name. Which value it has is the compiler's business.
+ * macro name. Which value it has is the compiler's business, and whether its
+ * registers are lazy or available is its uses' (setKinds).
  */
-export function findSetMacros(files: readonly { path: string; text: string }[]): SetMacro[] {
-  const found = new Map<string, SetMacro>();
+export function findSetMacros(files: readonly { path: string; text: string }[]): SetDefinition[] {
+  const found = new Map<string, SetDefinition>();
   for (const f of files) {
     for (const m of blankComments(f.text).matchAll(SET_DEFINE)) {
       if (found.has(m[1])) continue;
       found.set(m[1], {
         macro: m[1],
         backend: m[2].toLowerCase(),
-        kind: m[3] === "AVAIL" ? "available" : "lazy",
         file: f.path,
+        offset: m.index + m[0].length - m[1].length,
       });
     }
   }
   return [...found.values()].sort((a, b) => (a.macro < b.macro ? -1 : a.macro > b.macro ? 1 : 0));
+}
+
+/**
+ * The ways a kernel applies a set to regs_avail after VM-exit, and what each
+ * says of the set's registers. Clearing the set's bits leaves its registers
+ * stale until cache_reg fetches them: they are lazy. Clearing every other bit
+ * (the set complemented) keeps just its registers: they are available.
+ * `complemented` is whether the set appears under `~`.
+ */
+const SET_USES: readonly {
+  readonly form: (macro: string) => RegExp;
+  readonly kind: (complemented: boolean) => SetKind;
+}[] = [
+  {
+    // Linux 7.2: kvm_clear_available_registers(vcpu, VMX_REGS_LAZY_LOAD_SET),
+    // kvm_clear_available_registers(vcpu, ~TDX_REGS_AVAIL_SET).
+    form: (macro) =>
+      new RegExp(
+        `\\bkvm_clear_available_registers\\s*\\([^,()]*,\\s*(~?)\\s*\\(?\\s*${macro}\\s*\\)?\\s*\\)`,
+        "g",
+      ),
+    kind: (complemented) => (complemented ? "available" : "lazy"),
+  },
+  {
+    // Linux 6.x: regs_avail &= ~VMX_REGS_LAZY_LOAD_SET; regs_avail = ~VMX_REGS_LAZY_LOAD_SET.
+    form: (macro) =>
+      new RegExp(
+        `\\bregs_avail(?:\\s*\\[\\s*0\\s*\\])?\\s*&?=\\s*(~?)\\s*\\(?\\s*${macro}\\b`,
+        "g",
+      ),
+    kind: (complemented) => (complemented ? "lazy" : "available"),
+  },
+];
+
+/** Where a set is used, and what that use says. */
+export interface SetUse {
+  readonly file: SourceFile;
+  readonly offset: number;
+  readonly kind: SetKind;
+}
+
+export type SetKindsResult =
+  | { readonly ok: true; readonly sets: readonly SetMacro[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/**
+ * What each set's registers are, read from where the set is used — never from
+ * its name: a set is lazy when a use clears its bits from regs_avail, and
+ * available when a use clears every other bit. A set no file uses so, or whose
+ * uses disagree, is RC815. `files` holds every source the uses may be in, by
+ * the path findSetMacros was given.
+ */
+export function setKinds(
+  sets: readonly SetDefinition[],
+  files: ReadonlyMap<string, SourceFile>,
+): SetKindsResult {
+  const blanked = [...files].map(([p, f]) => ({ path: p, file: f, code: blankComments(f.text) }));
+  const diagnostics: Diagnostic[] = [];
+  const out: SetMacro[] = [];
+  for (const set of sets) {
+    const uses: SetUse[] = [];
+    for (const f of blanked) {
+      for (const use of SET_USES) {
+        for (const m of f.code.matchAll(use.form(set.macro)))
+          uses.push({ file: f.file, offset: m.index, kind: use.kind(m[1] === "~") });
+      }
+    }
+    // In file order, then text order, so the message reads the same on every machine.
+    uses.sort(
+      (a, b) =>
+        blanked.findIndex((f) => f.file === a.file) - blanked.findIndex((f) => f.file === b.file) ||
+        a.offset - b.offset,
+    );
+    const file = files.get(set.file) ?? { displayPath: set.file, text: "" };
+    const span = { start: set.offset, end: set.offset + set.macro.length };
+    const kinds = new Set(uses.map((u) => u.kind));
+    if (kinds.size === 1) {
+      out.push({ ...set, kind: uses[0].kind });
+      continue;
+    }
+    const at = (u: SetUse) =>
+      `${u.file.displayPath}:${lineColOf(u.file.text, u.offset).line} (${u.kind === "lazy" ? "clears it" : "keeps only it"})`;
+    const why =
+      uses.length === 0
+        ? `no file below arch/x86/kvm/ applies it to regs_avail (looked in ${files.size} files)`
+        : `its uses disagree: ${uses.map(at).join(", ")}`;
+    diagnostics.push(diagnose("RC815", file, span, set.macro, why));
+  }
+  return diagnostics.length ? { ok: false, diagnostics } : { ok: true, sets: out };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   mergeConfigs,
   parseConfigFile,
   selectConfigs,
+  selectionOf,
   SizeConfig,
   withDispatch,
 } from "./inputs/matrix";
@@ -48,7 +49,7 @@ export interface SizeRequest extends SizeHooks {
   readonly spec: string;
   /** all-cached (default), a spec file, git:REV[:PATH], or (with compileCommands) tree. */
   readonly base?: string;
-  /** Compiler families and config names to run (default: all). */
+  /** Compiler families and config names to run (default: all); a value may list several, comma-separated. */
   readonly compilers?: readonly string[];
   readonly configs?: readonly string[];
   /** A YAML/JSON file adding configs to the matrix. */
@@ -94,10 +95,7 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
     if (!parsed.ok) return invalid(parsed.diagnostics);
     all = mergeConfigs(all, parsed.configs);
   }
-  const selected = selectConfigs(all, {
-    compilers: request.compilers ?? [],
-    names: request.configs ?? [],
-  });
+  const selected = selectConfigs(all, selectionOf(request.compilers, request.configs));
   if (!selected.ok)
     return invalid(
       selected.problems.map((p) => sizeDiagnostic(p.code, commandLine, undefined, ...p.args)),

@@ -47,6 +47,14 @@ export interface OutputNames {
 /** One target: adding a target adds one folder below targets/ and one entry in targets/index.ts. */
 export interface Target {
   readonly name: TargetName;
+  /**
+   * Its folder below targets/, holding the code only it runs. The digest of
+   * another target's code leaves this folder out (generate/digest.ts), so an
+   * edit here changes only this target's input hash.
+   */
+  readonly folder: string;
+  /** Whether its files open with the spec's SPDX line (output.spdx), when the spec gives one. */
+  readonly spdxLine: boolean;
   /** Reads the target's inputs now; a template that cannot be read throws the file system's error. */
   inputs(): TargetInputs;
   /** The files it writes, below the output directory, known without the model. */

@@ -6,7 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli, tempDir } from "../helpers/capture";
-import { fingerprint, replaceIn, syntheticTree, type SyntheticTree } from "./synthetic-tree";
+import {
+  FIXTURE_7_2,
+  fingerprint,
+  replaceIn,
+  syntheticTree,
+  type SyntheticTree,
+} from "./synthetic-tree";
 
 /** A compiler on the database's command line that records each run, then runs gcc. */
 function shim(dir: string): { compiler: string; runs: () => number } {
@@ -110,5 +116,26 @@ describe("regcache import: a synthetic tree with VMX, SVM and TDX", () => {
     expect(fs.readdirSync(out)).toEqual(["kvm_cache_regs_gen.h"]);
     const header = fs.readFileSync(path.join(out, "kvm_cache_regs_gen.h"), "utf8");
     expect(header).toMatch(/kvm_x86_call\(cache_reg\)/);
+  });
+});
+
+describe("regcache import: a synthetic Linux 7.2 tree", () => {
+  const GOLDEN = path.join(__dirname, "golden", "synthetic-7.2.yaml");
+
+  it("prints the spec: the golden file, byte for byte; the 7.2 profile agrees with the tree throughout", async () => {
+    const tree = syntheticTree({ fixture: FIXTURE_7_2 });
+    try {
+      const before = fingerprint(tree.root);
+      const result = await runCli(["import", "--compile-commands", tree.db]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      if (process.env["UPDATE_GOLDEN"] === "1") fs.writeFileSync(GOLDEN, result.stdout);
+      expect(result.stdout).toBe(fs.readFileSync(GOLDEN, "utf8"));
+      expect(result.stdout).toMatch(/shipped profile linux-7\.2,/);
+      expect(result.stdout).not.toMatch(/says otherwise/);
+      expect(fingerprint(tree.root)).toEqual(before);
+    } finally {
+      tree.cleanup();
+    }
   });
 });

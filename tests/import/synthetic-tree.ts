@@ -1,7 +1,7 @@
 /*
- * A small synthetic kernel tree for the import tests: the fixture in
- * fixtures/tree copied into a temp dir (src/ the source, build/ an O= build
- * directory with its generated headers), edited per case, with a
+ * A small synthetic kernel tree for the import tests: a fixture copied into a
+ * temp dir (src/ the source, build/ an O= build directory with its generated
+ * headers), edited per case, with a
  * compile_commands.json written the way gen_compile_commands.py writes one
  * (a "command" string with -Wp,-MMD, -include of the config, -o into build/).
  */
@@ -10,7 +10,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../helpers/capture";
 
+/** A tree in Linux 6.12's shape: kvm_cache_regs.h, VCPU_EXREG_*, u32 masks, sets written 1 << and BIT_ULL. */
 export const FIXTURE = path.join(__dirname, "fixtures", "tree");
+/** A tree in Linux 7.2's shape: regs.h, VCPU_REG_*, an alias, bitmaps, TDX's set in vmx/tdx.c. */
+export const FIXTURE_7_2 = path.join(__dirname, "fixtures", "tree-7.2");
 
 /** The KVM units the fixture's database lists. */
 export const KVM_UNITS = [
@@ -54,6 +57,8 @@ export function entryFor(src: string, build: string, unit: string, compiler = "g
 }
 
 export interface TreeOptions {
+  /** The fixture to copy (default FIXTURE). */
+  readonly fixture?: string;
   /** Edit the source files (paths below src/) before the database is written. */
   readonly edit?: (src: string) => void;
   /** The units the database lists (default: every KVM unit). */
@@ -63,7 +68,7 @@ export interface TreeOptions {
 
 export function syntheticTree(options: TreeOptions = {}): SyntheticTree {
   const root = tempDir("import-tree");
-  fs.cpSync(FIXTURE, root, { recursive: true });
+  fs.cpSync(options.fixture ?? FIXTURE, root, { recursive: true });
   const src = path.join(root, "src");
   const build = path.join(root, "build");
   options.edit?.(src);

@@ -106,9 +106,13 @@ function symbols(buildDir: string, objects: readonly string[], name: string): Bu
 }
 
 /** `regcache generate` into a fresh dir; the contract: exactly one file, the spec's kernel_header. */
-function generate(spec: string, outDir: string, allCached: boolean, header: string): string {
-  const args = ["bin/regcache.js", "generate", "--spec", spec, "--out", outDir];
-  if (allCached) args.push("--all-cached");
+function generate(
+  spec: string,
+  outDir: string,
+  options: readonly string[],
+  header: string,
+): string {
+  const args = ["bin/regcache.js", "generate", "--spec", spec, "--out", outDir, ...options];
   const result = spawnSync("node", args, { cwd: REPO, encoding: "utf8" });
   if (result.status !== 0) {
     throw new Error(
@@ -167,6 +171,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
   let reference: Build;
   let generated: Build;
   let allCached: Build;
+  let expanded: Build;
   let generatedVariant: Variant;
   /** The tree's header the block is adopted into, and the generated one beside it. */
   let adoptedHeader: string;
@@ -195,7 +200,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     const adopted = adoptGeneratedHeader(header, out.kernelHeader, out.adopts);
     if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
 
-    const genText = generate(spec, path.join(work, "gen"), false, out.kernelHeader);
+    const genText = generate(spec, path.join(work, "gen"), [], out.kernelHeader);
 
     const t0 = Date.now();
     generatedVariant = makeVariant(tree, path.join(work, "generated"), "generated", {
@@ -210,7 +215,12 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     );
 
     if (!seed) return;
-    const allCachedText = generate(spec, path.join(work, "all-cached"), true, out.kernelHeader);
+    const allCachedText = generate(
+      spec,
+      path.join(work, "all-cached"),
+      ["--all-cached"],
+      out.kernelHeader,
+    );
     const t1 = Date.now();
     const allCachedVariant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
       [adoptedHeader]: adopted.text,
@@ -220,6 +230,24 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     allCached = symbols(allCachedVariant.buildDir, objects, "all-cached");
     log(
       `${series}: all-cached variant copied and built in ${((Date.now() - t1) / 1000).toFixed(0)} s`,
+    );
+    fs.rmSync(allCachedVariant.srcDir, { recursive: true, force: true });
+
+    const expandedText = generate(
+      spec,
+      path.join(work, "expanded"),
+      ["--c-style", "expanded"],
+      out.kernelHeader,
+    );
+    const t2 = Date.now();
+    const expandedVariant = makeVariant(tree, path.join(work, "expanded"), "expanded", {
+      [adoptedHeader]: adopted.text,
+      [generatedHeader]: expandedText,
+    });
+    buildKvm(expandedVariant);
+    expanded = symbols(expandedVariant.buildDir, objects, "expanded");
+    log(
+      `${series}: --c-style expanded variant copied and built in ${((Date.now() - t2) / 1000).toFixed(0)} s`,
     );
   });
 
@@ -269,6 +297,15 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
   });
 
   if (seed) {
+    test("--c-style expanded (the macros written out): every function the same size as the reference", () => {
+      const c = compareBuilds(reference.tables, expanded.tables);
+      log(
+        `${series}: expanded vs reference: ${c.objects} objects, ${c.functions} functions, ${c.differences.length} differ`,
+      );
+      expect(c.functions).toBeGreaterThan(1000);
+      expect(describeDifferences(c)).toBe("");
+    });
+
     test("all-cached -> spec: kvm_emulate_cpuid and the hypercall handler shrink", () => {
       const rows = seed.map((fn) => ({
         fn,
@@ -296,9 +333,16 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       "VMX_REGS_LAZY_LOAD_SET",
     ]);
     const probeDir = fs.mkdtempSync(path.join(work, "probe-"));
-    compileProbe(like, probeSource(facts), probeDir);
+    // The tree's own register-cache header too: it defines the guest-owned bits' macros.
+    const includes = [
+      "<linux/kvm_host.h>",
+      '"vmx/vmx.h"',
+      '"svm/svm.h"',
+      `"${path.basename(tree.header)}"`,
+    ];
+    compileProbe(like, probeSource(facts, includes), probeDir);
     // The probe must be able to fail: a wrong number is a compile error.
-    const wrong = probeSource(facts).replace(
+    const wrong = probeSource(facts, includes).replace(
       /== (\d+), "VCPU_REGS_RAX/,
       (_m, n) => `== ${Number(n) + 1}, "VCPU_REGS_RAX`,
     );
@@ -306,7 +350,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       /static assertion failed|static_assert/,
     );
     log(
-      `${series}: probe: ${facts.enumValues.size} enum values and ${facts.lazySets.size} lazy sets confirmed`,
+      `${series}: probe: ${facts.enumValues.size} enum values, ${facts.lazySets.size} lazy sets and ${facts.constants.size} constants confirmed`,
     );
   });
 

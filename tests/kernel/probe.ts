@@ -20,6 +20,8 @@ export interface SpecFacts {
   readonly enumValues: ReadonlyMap<string, number>;
   /** Macro (e.g. VMX_REGS_LAZY_LOAD_SET, TDX_REGS_AVAIL_SET) → the registers in it (enum constants). */
   readonly lazySets: ReadonlyMap<string, readonly string[]>;
+  /** Macro → value, for each accessor's guest_owned.value (KVM_POSSIBLE_CR4_GUEST_BITS …). */
+  readonly constants: ReadonlyMap<string, bigint>;
 }
 
 type Entry = string | { name: string };
@@ -37,6 +39,7 @@ export function specFacts(specText: string, backends?: readonly string[]): SpecF
     enum?: { gpr_prefix?: string; extended_prefix?: string; gpr_count?: string; total?: string };
     registers: { gpr: Entry[]; extended?: Entry[]; aliases?: Record<string, string> };
     backends: Record<string, { lazy?: Entry[]; available?: Entry[] }>;
+    accessors?: (string | { guest_owned?: { possible: string; value?: number | string } })[];
   };
   const gprPrefix = doc.enum?.gpr_prefix ?? "VCPU_REGS_";
   const extendedPrefix = doc.enum?.extended_prefix ?? "VCPU_EXREG_";
@@ -72,7 +75,12 @@ export function specFacts(specText: string, backends?: readonly string[]): SpecF
     const kind = body.lazy ? "LAZY_LOAD_SET" : "AVAIL_SET";
     lazySets.set(`${backend.toUpperCase()}_REGS_${kind}`, regs);
   }
-  return { enumValues, lazySets };
+  const constants = new Map<string, bigint>();
+  for (const a of doc.accessors ?? []) {
+    const owned = typeof a === "string" ? undefined : a.guest_owned;
+    if (owned?.value !== undefined) constants.set(owned.possible, BigInt(owned.value));
+  }
+  return { enumValues, lazySets, constants };
 }
 
 /**
@@ -100,6 +108,10 @@ export function probeSource(
     const mask = regs.reduce((m, r) => m | (1n << BigInt(facts.enumValues.get(r)!)), 0n);
     const hex = `0x${mask.toString(16)}ULL`;
     lines.push(`_Static_assert((u64)(${macro}) == ${hex}, "${macro} == ${regs.join(" | ")}");`);
+  }
+  for (const [macro, value] of facts.constants) {
+    const hex = `0x${value.toString(16)}ULL`;
+    lines.push(`_Static_assert((u64)(${macro}) == ${hex}, "${macro} == ${hex}");`);
   }
   return lines.join("\n") + "\n";
 }

@@ -7,20 +7,15 @@
 import type { Argv } from "yargs";
 import { generateAll, type GenerateResult } from "../../generate/produce";
 import { outputCacheFromEnv } from "../../generate/output-cache";
-import { isHandEdited } from "../../output/drift";
+import { describePlan } from "../../output/plan-report";
 import { ExitCode, type Io } from "../io";
-import {
-  currentText,
-  type ApplyHooks,
-  type LockOptions,
-  type WritePlan,
-} from "../../output/writer";
+import { currentText, type ApplyHooks, type LockOptions } from "../../output/writer";
 import { writeProduced, type Regeneration } from "../../output/regenerate";
 import {
   completeTargetArgs,
-  loadProject,
   locate,
   printDiagnostics,
+  projectOrProblem,
   shellWord,
   type ParsedTargetArgs,
   type SpecLocation,
@@ -69,14 +64,8 @@ export function prepareTarget<A extends ParsedTargetArgs>(
   io: Io,
   opts: { readonly writes: boolean },
 ): Prepared<A & TargetArgs> {
-  const loaded = loadProject(io);
-  if (!loaded.ok)
-    return {
-      ok: false,
-      message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
-      help: "fix the problems above (the project file is found by walking up from the working directory)",
-      diagnostics: loaded.diagnostics,
-    };
+  const loaded = projectOrProblem(io);
+  if (!loaded.ok) return loaded;
   const completed = completeTargetArgs(args, io, loaded.project);
   if (!completed.ok) return completed;
   const out = completed.args.out;
@@ -152,28 +141,6 @@ export async function regenerate(
     dryRun: args.dryRun ?? false,
     hooks,
   });
-}
-
-export function describePlan(plan: WritePlan, outArg: string, dryRun: boolean): string {
-  const changed = plan.files.filter((f) => f.action !== "unchanged");
-  const unchanged = plan.files.length - changed.length;
-  const verb = {
-    create: dryRun ? "would create" : "created",
-    update: dryRun ? "would update" : "updated",
-    remove: dryRun ? "would remove" : "removed",
-  };
-  const lines = changed.map((f) => {
-    const lost = f.current !== undefined && isHandEdited(f.current);
-    const note = lost
-      ? ` (it had been edited by hand; those edits ${dryRun ? "would be" : "are"} gone)`
-      : "";
-    return `  ${verb[f.action as keyof typeof verb]} ${outArg}/${f.path}${note}\n`;
-  });
-  const summary =
-    changed.length === 0
-      ? `regcache: ${outArg}/ is up to date (${unchanged} file${unchanged === 1 ? "" : "s"} unchanged)\n`
-      : `regcache: ${dryRun ? "would change" : "changed"} ${changed.length} file${changed.length === 1 ? "" : "s"} in ${outArg}/, ${unchanged} unchanged${dryRun ? "; nothing was written (--dry-run)" : ""}\n`;
-  return lines.join("") + summary;
 }
 
 export async function run(args: GenerateArgs, io: Io): Promise<number> {

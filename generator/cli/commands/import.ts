@@ -66,6 +66,10 @@ export async function run(args: ImportArgs, io: Io): Promise<number> {
     io.stderr(`regcache: error: cannot write ${args.out}: ${errnoText(err)}\n`);
     return ExitCode.environment;
   }
-  io.stderr(`wrote ${displayPathOf(io, out)} (API details from spec/${result.profile})\n`);
+  const where = result.header ? `arch/x86/kvm/${result.header.header}` : "";
+  const api = result.followed.length
+    ? `API details from spec/${result.profile}, with ${where} followed where it says otherwise`
+    : `API details from spec/${result.profile}`;
+  io.stderr(`wrote ${displayPathOf(io, out)} (${api})\n`);
   return ExitCode.ok;
 }

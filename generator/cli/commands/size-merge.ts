@@ -7,10 +7,9 @@
  */
 import type { Argv } from "yargs";
 import type { ReportFormat } from "../../size/formats/render";
-import { checkOutPath } from "../../size/inputs/output";
 import { runMerge } from "../../size/run-merge";
-import { ExitCode, Io } from "../io";
-import { printProblems, printSizeOutcome } from "../print";
+import type { Io } from "../io";
+import { runSizeCommand } from "../print";
 import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
 import { COMPILE_OPTIONS, givenOptions } from "./size-objects";
 
@@ -38,19 +37,13 @@ export function prepare<A extends MergeArgs>(args: A, io: Io): Prepared<A> {
 }
 
 export async function run(args: MergeArgs, io: Io): Promise<number> {
-  const problems = givenOptions(args, REFUSED).map(refusal);
-  const outProblem = args.out ? checkOutPath(io.cwd, args.out) : undefined;
-  if (outProblem) problems.push(outProblem);
-  if (problems.length > 0) {
-    printProblems(io, PROGRAM, problems);
-    return ExitCode.invalidInput;
-  }
-  const outcome = runMerge({
-    cwd: io.cwd,
-    reports: args.reports ?? [],
-    ...(args.budget ? { budget: args.budget } : {}),
-  });
-  return printSizeOutcome(io, PROGRAM, outcome, args);
+  return runSizeCommand(io, PROGRAM, givenOptions(args, REFUSED).map(refusal), args, () =>
+    runMerge({
+      cwd: io.cwd,
+      reports: args.reports ?? [],
+      ...(args.budget ? { budget: args.budget } : {}),
+    }),
+  );
 }
 
 /** `regcache size merge A.json B.json …`, a command of its own inside `regcache size`. */

@@ -4,13 +4,11 @@
  * compiles (refused here), the number of paths, --out and --budget, then
  * prints the report through cli/print.ts. Exit codes as `regcache size`.
  */
-import { checkOutPath } from "../../size/inputs/output";
 import type { ReportFormat } from "../../size/formats/render";
 import { runObjects } from "../../size/run-objects";
 import type { Io } from "../io";
-import { printProblems, printSizeOutcome } from "../print";
+import { runSizeCommand } from "../print";
 import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
-import { ExitCode } from "../io";
 
 /** Options that only mean something when regcache compiles (refused with --objects and merge). */
 export const COMPILE_OPTIONS = [
@@ -39,15 +37,13 @@ export interface ObjectsArgs {
   readonly budget?: string;
 }
 
-/** What is wrong with the options of an --objects run, one line each. */
-function objectsProblems(args: ObjectsArgs, io: Io): string[] {
+/** What is wrong with the options of an --objects run, one line each (--out: cli/print.ts). */
+function objectsProblems(args: ObjectsArgs): string[] {
   const problems: string[] = [];
   if (args.objects.length !== 2)
     problems.push(`--objects takes two paths, OLD and NEW; got ${args.objects.length}`);
   for (const option of givenOptions(args, COMPILE_OPTIONS))
     problems.push(`--${option} does not apply to --objects (the objects are measured as built)`);
-  const outProblem = args.out ? checkOutPath(io.cwd, args.out) : undefined;
-  if (outProblem) problems.push(outProblem);
   return problems;
 }
 
@@ -67,17 +63,13 @@ export function prepareObjects<A extends ObjectsArgs>(args: A, io: Io): Prepared
 }
 
 export async function runObjectsCommand(args: ObjectsArgs, io: Io): Promise<number> {
-  const problems = objectsProblems(args, io);
-  if (problems.length > 0) {
-    printProblems(io, "regcache size", problems);
-    return ExitCode.invalidInput;
-  }
   const [oldPath, newPath] = args.objects;
-  const outcome = runObjects({
-    cwd: io.cwd,
-    old: oldPath,
-    new: newPath,
-    ...(args.budget ? { budget: args.budget } : {}),
-  });
-  return printSizeOutcome(io, "regcache size", outcome, args);
+  return runSizeCommand(io, "regcache size", objectsProblems(args), args, () =>
+    runObjects({
+      cwd: io.cwd,
+      old: oldPath,
+      new: newPath,
+      ...(args.budget ? { budget: args.budget } : {}),
+    }),
+  );
 }

@@ -7,17 +7,15 @@
  * input (spec, budget, config file, options), 3 environment (no compiler,
  * compile failure, git missing, unwritable output).
  */
-import * as path from "path";
 import type { Argv } from "yargs";
 import { REPORT_FORMATS, ReportFormat } from "../../size/formats/render";
 import { DISPATCH_STYLES, DispatchStyle } from "../../size/inputs/matrix";
-import { checkOutPath, prepareKeepDir } from "../../size/inputs/output";
+import { prepareKeepDir } from "../../size/inputs/output";
 import { KERNEL_HEADER } from "../../size/inputs/tree";
 import { runSize } from "../../size/run";
-import { loadProject } from "../common";
+import { noSpecProblem, projectOrProblem, specOf } from "../common";
 import { ExitCode, Io } from "../io";
-import { printProblems, printSizeOutcome, sizeHooks } from "../print";
-import { PROJECT_FILE } from "../project";
+import { runSizeCommand, sizeHooks } from "../print";
 import {
   firstProblem,
   positiveInteger,
@@ -154,25 +152,10 @@ export function builder(y: Argv): Argv<SizeArgs> {
 export function prepare(args: SizeArgs, io: Io): Prepared<SizeArgs> {
   // --objects measures what was built: no spec (size-objects.ts).
   if (args.objects !== undefined) return prepareObjects({ ...args, objects: args.objects }, io);
-  const loaded = loadProject(io);
-  if (!loaded.ok)
-    return {
-      ok: false,
-      message: `the project file ${loaded.diagnostics[0]!.file.displayPath} is invalid`,
-      help: "fix the problems above (the project file is found by walking up from the working directory)",
-      diagnostics: loaded.diagnostics,
-    };
-  const spec =
-    args.spec ??
-    loaded.project?.bundledSpec ??
-    (loaded.project ? path.relative(io.cwd, loaded.project.spec) || "." : undefined);
-  if (spec === undefined) {
-    return {
-      ok: false,
-      message: `no --spec given, and no ${PROJECT_FILE} in ${io.cwd} or any directory above it`,
-      help: `run with --spec FILE (or a bundled spec's name, --spec NAME: see regcache specs), or write ${PROJECT_FILE} at your project's top ('spec: path/to/spec.yaml'); see README.md "Project file"`,
-    };
-  }
+  const loaded = projectOrProblem(io);
+  if (!loaded.ok) return loaded;
+  const spec = specOf(io, args.spec, loaded.project);
+  if (spec === undefined) return noSpecProblem(io.cwd, "--spec FILE", "'spec: path/to/spec.yaml'");
   // The spec, --base, --config-file and --budget are read (and diagnosed, RC001/RC600)
   // before any compile starts; what is written after the compiles is checked here.
   // --keep must also be new, empty or an earlier --keep run's (output.ts; checked, not cleared, here).
@@ -187,12 +170,6 @@ export function prepare(args: SizeArgs, io: Io): Prepared<SizeArgs> {
     keepProblem !== undefined ? { message: keepProblem } : undefined,
   ]);
 }
-
-const splitList = (values: readonly string[] | undefined) =>
-  (values ?? [])
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
 
 /** `regcache size merge A.json B.json …` (size-merge.ts). */
 export const subcommands = [mergeCommand];
@@ -209,19 +186,15 @@ export async function run(given: SizeArgs, io: Io): Promise<number> {
     }
     given = prepared.args;
   }
-  const outProblem = given.out ? checkOutPath(io.cwd, given.out) : undefined;
-  if (outProblem) {
-    printProblems(io, PROGRAM, [outProblem]);
-    return ExitCode.invalidInput;
-  }
-  const outcome = await runSize({
-    ...sizeHooks(io, PROGRAM),
-    cwd: io.cwd,
-    env: io.env,
-    spec: given.spec ?? "",
-    compilers: splitList(given.compiler),
-    configs: splitList(given.config),
-    ...given,
-  });
-  return printSizeOutcome(io, PROGRAM, outcome, given);
+  return runSizeCommand(io, PROGRAM, [], given, () =>
+    runSize({
+      ...sizeHooks(io, PROGRAM),
+      cwd: io.cwd,
+      env: io.env,
+      spec: given.spec ?? "",
+      compilers: given.compiler,
+      configs: given.config,
+      ...given,
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 /*
  * `regcache watch`: regenerate whenever the spec or a template changes. Events
- * from fs.watch are debounced (editors save in bursts: truncate, write, rename),
+ * from fs.watch are debounced (util/change-queue.ts: editors save in bursts),
  * each run prints one line saying what changed and what it wrote, and an
  * invalid spec prints its diagnostics and leaves the last good output alone.
  * The spec's directory is watched rather than the file, so an editor that
@@ -12,14 +12,10 @@ import * as path from "node:path";
 import type { Argv } from "yargs";
 import { ExitCode, type Io } from "../io";
 import { templatesDir } from "../../util/paths";
+import { changeQueue } from "../../util/change-queue";
 import { displayPathOf, locate, printDiagnostics } from "../common";
-import {
-  describePlan,
-  prepareTarget,
-  regenerate,
-  targetOptions,
-  type TargetArgs,
-} from "./generate";
+import { describePlanLine } from "../../output/plan-report";
+import { prepareTarget, regenerate, targetOptions, type TargetArgs } from "./generate";
 import type { Prepared } from "../usage";
 
 export type WatchArgs = TargetArgs;
@@ -90,74 +86,33 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
         io.stderr(`regcache: error: ${outcome.message}\n`);
         io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
         return;
-      case "done": {
+      case "done":
         produced = true;
-        const changed = outcome.plan.files.filter((f) => f.action !== "unchanged");
-        const summary = describePlan(outcome.plan, out, false)
-          .trimEnd()
-          .split("\n")
-          .map((l) => l.trim());
-        const line =
-          changed.length === 0
-            ? summary[summary.length - 1]!.replace(/^regcache: /, "")
-            : `${summary.slice(0, -1).join(", ")} (${changed.length} changed, ${outcome.plan.files.length - changed.length} unchanged)`;
-        io.stdout(`${prefix}${line}\n`);
-      }
+        io.stdout(`${prefix}${describePlanLine(outcome.plan, out)}\n`);
     }
   };
 
   return new Promise<number>((resolve, reject) => {
     const watchers: fs.FSWatcher[] = [];
-    const pending = new Set<string>();
-    let timer: NodeJS.Timeout | undefined;
-    /** The run in progress; runs never overlap, changes during one wait for the next. */
-    let running: Promise<void> | undefined;
     let finished = false;
+    // A bug in regcache, not in the spec, stops watching: the CLI reports it.
+    const queue = changeQueue(once, { quietMs: debounceMs, onError: (error) => finish({ error }) });
 
     const finish = (outcome: { code: number } | { error: unknown }) => {
       if (finished) return;
       finished = true;
-      if (timer) clearTimeout(timer);
       for (const w of watchers) w.close();
       target?.watcher?.close();
       options.signal.removeEventListener("abort", onAbort);
       // Let a run in progress finish its writes before returning.
-      void (running ?? Promise.resolve()).then(() =>
-        "code" in outcome ? resolve(outcome.code) : reject(outcome.error),
-      );
+      void queue
+        .close()
+        .then(() => ("code" in outcome ? resolve(outcome.code) : reject(outcome.error)));
     };
     const onAbort = () => {
       const stopped = () => io.stdout(`[${clock()}] stopped watching\n`);
-      void (running ?? Promise.resolve()).then(stopped);
+      void queue.idle().then(stopped);
       finish({ code: ExitCode.ok });
-    };
-    const start = (why: readonly string[], after?: () => void) => {
-      running = once(why).then(
-        () => {
-          running = undefined;
-          after?.();
-          if (!finished && pending.size > 0 && !timer) next();
-        },
-        (error: unknown) => {
-          running = undefined;
-          finish({ error }); // a bug in regcache, not in the spec: the CLI reports it
-        },
-      );
-    };
-    const next = () => {
-      if (finished || running || pending.size === 0) return;
-      const why = [...pending].sort();
-      pending.clear();
-      start(why);
-    };
-    const changed = (name: string) => {
-      if (finished) return;
-      pending.add(name);
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = undefined;
-        next();
-      }, debounceMs);
     };
     const failed = (what: string) => (err: Error) => {
       const code = (err as NodeJS.ErrnoException).code ?? err.message;
@@ -187,7 +142,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       if (realDir === path.dirname(where.specPath) && realName === specName) return;
       try {
         const watcher = fs.watch(realDir, (_event, name) => {
-          if (name === null || name === realName) changed(where.displayPath);
+          if (name === null || name === realName) queue.changed(where.displayPath);
         });
         watcher.on("error", () => undefined); // its directory went away: the link will change too
         target.watcher = watcher;
@@ -203,7 +158,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       const specWatcher = fs.watch(specDir, (_event, name) => {
         if (name === null || name === specName) {
           followLink(); // the link itself may now point elsewhere
-          changed(where.displayPath);
+          queue.changed(where.displayPath);
         }
       });
       specWatcher.on("error", failed(displayPathOf(io, specDir)));
@@ -211,7 +166,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       followLink();
       const templateWatcher = fs.watch(templates, { recursive: true }, (_event, name) => {
         const file = name === null ? "" : String(name).split(path.sep).join("/");
-        if (!isNoise(file)) changed(file ? `${templatesShown}/${file}` : templatesShown);
+        if (!isNoise(file)) queue.changed(file ? `${templatesShown}/${file}` : templatesShown);
       });
       templateWatcher.on("error", failed(templatesShown));
       watchers.push(templateWatcher);
@@ -220,7 +175,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       failed(displayPathOf(io, e.path ?? path.dirname(where.specPath)))(e);
       return;
     }
-    start([], () =>
+    queue.run([], () =>
       io.stdout(
         `[${clock()}] watching ${where.displayPath} and ${templatesShown}/ (Ctrl-C to stop)\n`,
       ),

@@ -25,7 +25,7 @@ export const importEntries = {
   ),
   RC805: error(
     "enum kvm_reg in {0}: {1}",
-    "the spec format describes an enum whose GPRs come first, then NR_VCPU_REGS, then the extended registers",
+    "the spec format describes an enum whose GPRs come first, then their count (NR_VCPU_REGS; NR_VCPU_GENERAL_PURPOSE_REGS in Linux 7.2), then the extended registers, optionally closed by a total (NR_VCPU_TOTAL_REGS)",
   ),
   RC806: error(
     "no backend register set in {0} (looked for '#define <BACKEND>_REGS_LAZY_LOAD_SET' or '#define <BACKEND>_REGS_AVAIL_SET' in {1} files)",
@@ -49,7 +49,7 @@ export const importEntries = {
   ),
   RC811: error(
     "{0} = {1:x} names bit {2}, which is no register of enum kvm_reg",
-    "every bit of a backend set must be a VCPU_REGS_* or VCPU_EXREG_* value",
+    "every bit of a backend set must be the value of a register of the enum (VCPU_REGS_*, VCPU_EXREG_*, or VCPU_REG_* in Linux 7.2)",
   ),
   RC812: error(
     "regs_avail in struct kvm_vcpu_arch has a shape the spec cannot describe ({0})",
@@ -57,10 +57,14 @@ export const importEntries = {
   ),
   RC813: error(
     "no shipped kernel profile (spec/linux-*.yaml) to take the API details from",
-    "reinstall regcache; its package ships spec/linux-6.1.yaml and spec/linux-6.12.yaml",
+    "reinstall regcache; its package ships spec/linux-6.1.yaml, spec/linux-6.12.yaml and spec/linux-7.2.yaml",
   ),
   RC814: error(
     "the imported spec does not validate: {0}",
     "the tree describes something the spec format cannot say; the message names it",
+  ),
+  RC815: error(
+    "cannot tell whether {0} is a lazy or an available set: {1:whole}",
+    "regcache reads it from where the set is applied after VM-exit, never from its name: kvm_clear_available_registers(vcpu, SET) or regs_avail &= ~SET makes its registers lazy; kvm_clear_available_registers(vcpu, ~SET) or regs_avail &= SET keeps only them available",
   ),
 } as const;

@@ -126,7 +126,7 @@ export const specEntries = {
   ),
   RC148: error(
     "the ts target needs the value of '{0}', which regcache does not know",
-    "name {1}, or write only the C targets (output.targets: [c] or [kernel])",
+    "give its value (guest_owned.value), name {1}, or write only the C targets (output.targets: [c] or [kernel])",
   ),
   RC149: error("{0} needs {1}", "{2}"),
   RC150: error(

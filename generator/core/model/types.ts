@@ -9,6 +9,7 @@ import type {
   BitOps,
   CacheRegStyle,
   GprFamily,
+  GuestOwned,
   SpecAdopts,
   TargetName,
   ValueType,
@@ -169,7 +170,7 @@ export interface ExtendedFunctionsModel {
   readonly markDirty: boolean;
   readonly readBits?: FunctionModel;
   readonly isBitSet?: FunctionModel;
-  readonly guestOwned?: { readonly possible: string; readonly owned: string };
+  readonly guestOwned?: GuestOwned;
   readonly doc?: string;
 }
 

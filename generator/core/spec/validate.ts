@@ -4,13 +4,7 @@
  * identifiers, duplicates, backend lists that name real registers, and that
  * the registers fit in the mask. It never stops at the first problem.
  */
-import {
-  diagnose,
-  lineColOf,
-  type Diagnostic,
-  type SourceFile,
-  type Span,
-} from "../diagnostics/diagnostic";
+import { diagnose, lineColOf, type Diagnostic, type Span } from "../diagnostics/diagnostic";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import {
   C_KEYWORDS,
@@ -31,6 +25,8 @@ import {
 } from "./kernel-sections";
 
 import { MASK_BITS, type MaskKind } from "./masks";
+import { checkEnum, type SpecAlias, type SpecEnum } from "./enum";
+export { DEFAULT_ENUM, type SpecAlias, type SpecEnum } from "./enum";
 export type { MaskKind };
 
 export interface SpecRegister {
@@ -38,31 +34,6 @@ export interface SpecRegister {
   readonly kind: "gpr" | "extended";
   readonly guard?: string;
   readonly doc?: string;
-}
-
-/**
- * How the kernel spells enum kvm_reg. Defaults: Linux 6.x (VCPU_REGS_RAX,
- * VCPU_EXREG_CR3, NR_VCPU_REGS after the GPRs, no total).
- */
-export interface SpecEnum {
-  readonly gprPrefix: string;
-  readonly extendedPrefix: string;
-  /** The enumerator counting the GPRs: regs[]'s length, the raw pair's bound. */
-  readonly gprCount: string;
-  /** The enumerator counting every register, when the enum has one. */
-  readonly total?: string;
-}
-
-export const DEFAULT_ENUM: SpecEnum = {
-  gprPrefix: "VCPU_REGS_",
-  extendedPrefix: "VCPU_EXREG_",
-  gprCount: "NR_VCPU_REGS",
-};
-
-/** An enumerator that is another name of a register (VCPU_REG_ERAPS = VCPU_REG_CR3). */
-export interface SpecAlias {
-  readonly name: string;
-  readonly register: string;
 }
 
 export interface SpecBackend {
@@ -362,50 +333,4 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       ...(typeof root["doc"] === "string" ? { doc: root["doc"] } : {}),
     },
   };
-}
-
-/**
- * The enum section: prefixes and terminators, with DEFAULT_ENUM for what the
- * spec leaves out. The two terminators must differ, and the prefixes too.
- */
-function checkEnum(
-  file: SourceFile,
-  root: Obj,
-  span: (p: DocPath, which?: "key" | "value") => Span | undefined,
-  report: (d: Diagnostic) => void,
-): SpecEnum {
-  const e = isObj(root["enum"]) ? root["enum"] : {};
-  const str = (k: string) => (typeof e[k] === "string" && IDENTIFIER.test(e[k]) ? e[k] : undefined);
-  const gprPrefix = str("gpr_prefix") ?? DEFAULT_ENUM.gprPrefix;
-  const extendedPrefix = str("extended_prefix") ?? DEFAULT_ENUM.extendedPrefix;
-  const gprCount = str("gpr_count") ?? DEFAULT_ENUM.gprCount;
-  const total = str("total");
-  if (gprPrefix === extendedPrefix) {
-    const key = "extended_prefix" in e ? "extended_prefix" : "gpr_prefix";
-    report(
-      diagnose(
-        "RC129",
-        file,
-        span(["enum", key]),
-        key,
-        extendedPrefix,
-        "is also the GPRs' prefix",
-        "GPRs and extended registers need different prefixes (VCPU_REGS_ and VCPU_REG_ in Linux 7.2)",
-      ),
-    );
-  }
-  if (total !== undefined && total === gprCount) {
-    report(
-      diagnose(
-        "RC129",
-        file,
-        span(["enum", "total"]),
-        "total",
-        total,
-        "is also gpr_count",
-        "total counts every register, gpr_count only the GPRs: give them different names",
-      ),
-    );
-  }
-  return { gprPrefix, extendedPrefix, gprCount, ...(total !== undefined ? { total } : {}) };
 }

@@ -303,6 +303,23 @@ export interface Selection {
   readonly names: readonly string[];
 }
 
+/**
+ * The selection as the options give it: each value one name or several,
+ * comma-separated (`--compiler gcc,clang`); spaces around a name and empty
+ * names are dropped.
+ */
+export function selectionOf(
+  compilers: readonly string[] | undefined,
+  configs: readonly string[] | undefined,
+): Selection {
+  const names = (values: readonly string[] | undefined) =>
+    (values ?? [])
+      .flatMap((v) => v.split(","))
+      .map((v) => v.trim())
+      .filter((v) => v !== "");
+  return { compilers: names(compilers), names: names(configs) };
+}
+
 export type SelectResult =
   | { ok: true; configs: SizeConfig[] }
   | { ok: false; problems: { code: "RC613" | "RC614"; args: string[] }[] };

@@ -12,6 +12,8 @@ export const C_TEMPLATES = ["c/kvm_regs.h.hbs", "c/kvm_cache_regs.h.hbs"] as con
 
 export const cTarget: Target = {
   name: "c",
+  folder: "c",
+  spdxLine: true,
   inputs: () => ({ templates: readTemplates(C_TEMPLATES) }),
   paths: (inputs) => inputs.templates.map((t) => t.name.replace(/\.hbs$/, "")),
   // emits: c/kvm_regs.h (the enum, the masks, the backend sets), c/kvm_cache_regs.h (the accessors)

@@ -13,6 +13,8 @@ export const KERNEL_TEMPLATES = ["kernel/kernel_block.h.hbs"] as const;
 
 export const kernelTarget: Target = {
   name: "kernel",
+  folder: "kernel",
+  spdxLine: true,
   inputs: () => ({ templates: readTemplates(KERNEL_TEMPLATES) }),
   paths: (_inputs, names) => [names.kernelHeader],
   // emits: kvm_cache_regs_gen.h (the block between the kernel header's includes and its end)

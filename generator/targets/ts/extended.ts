@@ -100,15 +100,22 @@ export function warnings(ctx: TsContext): Statement[] {
 
 export function guestOwnedConstants(ctx: TsContext): Statement[] {
   // emits: export const KVM_POSSIBLE_CR0_GUEST_BITS = 0x10008n;
-  const names = [
-    ...new Set(
-      extendedFunctions(ctx).flatMap((f) => (f.guestOwned ? [f.guestOwned.possible] : [])),
-    ),
-  ];
-  return names.map((name) => {
-    const known = KERNEL_CONSTANTS[name]!;
-    return constant(ctx, name, doc(known.doc), undefined, `0x${known.value.toString(16)}n`);
-  });
+  // The spec's value where it gives one (guest_owned.value), else regcache's own.
+  const values = new Map<string, { value: bigint; doc: string }>();
+  for (const f of extendedFunctions(ctx)) {
+    if (!f.guestOwned || values.has(f.guestOwned.possible)) continue;
+    const { possible, value } = f.guestOwned;
+    const known = KERNEL_CONSTANTS[possible];
+    values.set(
+      possible,
+      value !== undefined
+        ? { value, doc: `The bits a backend may let the guest own, as the spec gives them.` }
+        : { value: known!.value, doc: known!.doc },
+    );
+  }
+  return [...values].map(([name, c]) =>
+    constant(ctx, name, doc(c.doc), undefined, `0x${c.value.toString(16)}n`),
+  );
 }
 
 const U64_ALL = "0xffffffffffffffffn";

@@ -9,6 +9,8 @@ import { emitTs, TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "./emit";
 
 export const tsTarget: Target = {
   name: "ts",
+  folder: "ts",
+  spdxLine: false, // output.spdx heads each C file (docs/spec.md), not this one
   inputs: () => ({ templates: [], tools: { emitter: TS_EMITTER_ID, ...tsToolVersions() } }),
   paths: () => [TS_OUTPUT_PATH],
   // emits: ts/registers.ts

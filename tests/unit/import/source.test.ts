@@ -1,14 +1,19 @@
 /*
  * What only the tree's text tells the import (generator/import/source.ts):
  * the enumerators of enum kvm_reg with their guards and offsets, every guard
- * the spec cannot express reported (RC804, RC805), the backends' set macros
- * by name, and the version from the top-level Makefile.
+ * the spec cannot express reported (RC804, RC805), where the backends' set
+ * macros are defined, whether each set is lazy or available — read from how
+ * the set is applied to regs_avail, never from its name (RC815) — and the
+ * version from the top-level Makefile.
  */
+import type { SourceFile } from "../../../generator/core/diagnostics/diagnostic";
 import {
   blankComments,
   findSetMacros,
   makefileRelease,
   readRegisterEnum,
+  setKinds,
+  type SetKind,
 } from "../../../generator/import/source";
 
 const header = (text: string) => ({ displayPath: "arch/x86/include/asm/kvm_host.h", text });
@@ -105,27 +110,99 @@ describe("readRegisterEnum", () => {
   });
 });
 
-test("findSetMacros: object-like definitions, first of each name, sorted; comments and calls skipped", () => {
-  const found = findSetMacros([
-    {
-      path: "vmx.h",
-      text: [
-        "#define VMX_REGS_LAZY_LOAD_SET ((1 << VCPU_REGS_RIP))",
-        "/* #define SVM_REGS_LAZY_LOAD_SET 0 */",
-        "#define NOT_REGS_LAZY_LOAD_SET_X 1",
-        "#define FN_REGS_AVAIL_SET(x) (x)",
-      ].join("\n"),
-    },
-    {
-      path: "tdx.h",
-      text: "  #  define TDX_REGS_AVAIL_SET 3\n#define VMX_REGS_LAZY_LOAD_SET 0\n#define SVM_REGS_LAZY_LOAD_SET\t7\n",
-    },
-  ]);
-  expect(found).toEqual([
-    { macro: "SVM_REGS_LAZY_LOAD_SET", backend: "svm", kind: "lazy", file: "tdx.h" },
-    { macro: "TDX_REGS_AVAIL_SET", backend: "tdx", kind: "available", file: "tdx.h" },
-    { macro: "VMX_REGS_LAZY_LOAD_SET", backend: "vmx", kind: "lazy", file: "vmx.h" },
-  ]);
+describe("findSetMacros", () => {
+  test("object-like definitions, first of each name, sorted, at the name's offset; comments and calls skipped", () => {
+    const files = [
+      {
+        path: "vmx.h",
+        text: [
+          "#define VMX_REGS_LAZY_LOAD_SET ((1 << VCPU_REGS_RIP))",
+          "/* #define SVM_REGS_LAZY_LOAD_SET 0 */",
+          "#define NOT_REGS_LAZY_LOAD_SET_X 1",
+          "#define FN_REGS_AVAIL_SET(x) (x)",
+        ].join("\n"),
+      },
+      {
+        path: "tdx.h",
+        text: "  #  define TDX_REGS_AVAIL_SET 3\n#define VMX_REGS_LAZY_LOAD_SET 0\n#define SVM_REGS_LAZY_LOAD_SET\t7\n",
+      },
+    ];
+    const found = findSetMacros(files);
+    expect(found).toEqual([
+      { macro: "SVM_REGS_LAZY_LOAD_SET", backend: "svm", file: "tdx.h", offset: 74 },
+      { macro: "TDX_REGS_AVAIL_SET", backend: "tdx", file: "tdx.h", offset: 12 },
+      { macro: "VMX_REGS_LAZY_LOAD_SET", backend: "vmx", file: "vmx.h", offset: 8 },
+    ]);
+    for (const set of found) {
+      const text = files.find((f) => f.path === set.file)!.text;
+      expect(text.slice(set.offset, set.offset + set.macro.length)).toBe(set.macro);
+    }
+  });
+});
+
+const file = (displayPath: string, text: string): SourceFile => ({ displayPath, text });
+
+const uses: [string, { use: string; want: SetKind }][] = [
+  ["6.x: regs_avail &= ~SET", { use: "vcpu->arch.regs_avail &= ~FOO_SET;", want: "lazy" }],
+  ["6.x: regs_avail = ~SET", { use: "vcpu->arch.regs_avail = ~FOO_SET;", want: "lazy" }],
+  ["regs_avail &= SET", { use: "vcpu->arch.regs_avail &= FOO_SET;", want: "available" }],
+  ["regs_avail[0] = SET", { use: "vcpu->arch.regs_avail[0] = (FOO_SET);", want: "available" }],
+  [
+    "7.2: kvm_clear_available_registers(vcpu, SET)",
+    { use: "kvm_clear_available_registers(vcpu, FOO_SET);", want: "lazy" },
+  ],
+  [
+    "7.2: kvm_clear_available_registers(vcpu, ~SET)",
+    { use: "kvm_clear_available_registers(vcpu, ~FOO_SET);", want: "available" },
+  ],
+  [
+    "spaces and parentheses",
+    { use: "kvm_clear_available_registers( vcpu ,~ ( FOO_SET ) );", want: "available" },
+  ],
+];
+
+const defs = [{ macro: "FOO_SET", backend: "foo", file: "foo.h", offset: 8 }];
+
+describe("setKinds", () => {
+  test.each(uses)("%s", (_name, { use, want }) => {
+    const files = new Map([
+      ["foo.h", file("foo.h", "#define FOO_SET BIT(3)\n")],
+      ["foo.c", file("foo.c", `void exit(void)\n{\n\t${use}\n}\n`)],
+    ]);
+    const r = setKinds(defs, files);
+    expect(r.ok && r.sets.map((s) => s.kind)).toEqual([want]);
+  });
+
+  test("a use in a comment does not count: RC815 at the definition", () => {
+    const files = new Map([
+      ["foo.h", file("foo.h", "#define FOO_SET BIT(3)\n")],
+      ["foo.c", file("foo.c", "/* regs_avail &= ~FOO_SET; */\nint FOO_SET_users;\n")],
+    ]);
+    const r = setKinds(defs, files);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics.map((d) => [d.code, d.span, d.message])).toEqual([
+      [
+        "RC815",
+        { start: 8, end: 15 },
+        "cannot tell whether FOO_SET is a lazy or an available set: no file below arch/x86/kvm/ applies it to regs_avail (looked in 2 files)",
+      ],
+    ]);
+  });
+
+  test("uses that disagree: RC815 naming each", () => {
+    const files = new Map([
+      ["foo.h", file("foo.h", "#define FOO_SET BIT(3)\n")],
+      [
+        "foo.c",
+        file("foo.c", "a->regs_avail &= ~FOO_SET;\nkvm_clear_available_registers(v, ~FOO_SET);\n"),
+      ],
+    ]);
+    const r = setKinds(defs, files);
+    expect(r.ok ? [] : r.diagnostics.map((d) => d.message)).toEqual([
+      "cannot tell whether FOO_SET is a lazy or an available set: its uses disagree: foo.c:1 (clears it), foo.c:2 (keeps only it)",
+    ]);
+  });
 });
 
 test.each([

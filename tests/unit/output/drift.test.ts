@@ -1,13 +1,12 @@
 /*
  * Why a file is out of step, as pure data: compareOutput's findings and
  * causes for every kind of difference, stale files included (a stale file
- * that was also edited by hand says so), and the label and reason the check
- * command prints for each. The end-to-end check tests drive the same cases
+ * that was also edited by hand says so). How the check command words them is
+ * check-report.test.ts's. The end-to-end check tests drive the same cases
  * through the CLI; this table pins every cause down on its own.
  */
 import { withBanner } from "../../../generator/targets/banner";
 import { causesOf, compareOutput, unifiedDiff, type Cause } from "../../../generator/output/drift";
-import { describeFinding } from "../../../generator/cli/commands/check";
 
 const info = (command = "regcache generate --spec spec/x86-kvm.yaml") => ({
   version: "0.1.0",
@@ -96,32 +95,6 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
     expect(diffs["c/b.h"]).toMatch(/^--- a\/generated\/c\/b\.h\n\+\+\+ b\/generated\/c\/b\.h\n@@ /);
     expect(diffs["c/b.h"]).toContain("\n-#define X 0\n+#define X 1\n");
     expect([diffs["c/a.h"], diffs["c/old.h"]]).toEqual([undefined, undefined]);
-  });
-
-  test("the label and reason printed for each", () => {
-    expect(report.findings.map((f) => [f.path, describeFinding(f)])).toEqual([
-      ["c/a.h", { label: "missing", reason: "the spec produces it; it is not on disk" }],
-      [
-        "c/b.h",
-        {
-          label: "modified",
-          reason:
-            "the spec, the templates, the generator or the options changed since it was generated",
-        },
-      ],
-      [
-        "c/old-edited.h",
-        {
-          label: "stale",
-          reason:
-            "carries regcache's banner but the spec no longer produces it (and it was edited by hand)",
-        },
-      ],
-      [
-        "c/old.h",
-        { label: "stale", reason: "carries regcache's banner but the spec no longer produces it" },
-      ],
-    ]);
   });
 });
 

@@ -546,6 +546,11 @@ describe("the guest-owned bits' constant, which the ts target must know (RC148)"
     ["C alone", [...REGS, "output:", "  targets: [c]", ...acc], []],
     ["the kernel block alone", [...REGS, "output:", "  targets: [kernel]", ...acc], []],
     [
+      "a constant whose value the spec gives (a hex string or an integer)",
+      [...REGS, ...acc.map((l) => l.replace("cr0_owned }", "cr0_owned, value: '0x80000' }"))],
+      [],
+    ],
+    [
       "a constant regcache knows",
       [...REGS, ...acc.map((l) => l.replace("MY_CR0_BITS", "KVM_POSSIBLE_CR4_GUEST_BITS"))],
       [],
@@ -554,7 +559,7 @@ describe("the guest-owned bits' constant, which the ts target must know (RC148)"
     expect(problems(lines)).toEqual(want);
     if (want.length > 0)
       expect(hints(lines)).toEqual([
-        "name KVM_POSSIBLE_CR0_GUEST_BITS or KVM_POSSIBLE_CR4_GUEST_BITS, or write only the C targets (output.targets: [c] or [kernel])",
+        "give its value (guest_owned.value), name KVM_POSSIBLE_CR0_GUEST_BITS or KVM_POSSIBLE_CR4_GUEST_BITS, or write only the C targets (output.targets: [c] or [kernel])",
       ]);
   });
 });
@@ -911,4 +916,23 @@ test("a register rejected as a C keyword or a reserved name is not declared: a b
     "s.yaml:10:17: error RC104: unknown register 'int'",
     "s.yaml:10:22: error RC104: unknown register '__x'",
   ]);
+});
+
+describe("guest_owned.value reaches the ts target, which prints it instead of regcache's own", () => {
+  it("KVM_POSSIBLE_CR4_GUEST_BITS with CET (Linux 7.2's value) in ts/registers.ts", async () => {
+    const { generateAll } = await import("../../../../generator/generate/produce");
+    const spec = [
+      ...REGS,
+      "accessors:",
+      "  - register: cr0",
+      "    field: cr4",
+      "    read_bits: kvm_read_cr4_bits",
+      "    guest_owned: { possible: KVM_POSSIBLE_CR4_GUEST_BITS, owned: cr4_guest_owned_bits, value: 0x81078e }",
+    ].join("\n");
+    const r = await generateAll({ specPath: "s.yaml", displayPath: "s.yaml", specText: spec });
+    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+    const ts = r.files.find((f) => f.path.endsWith(".ts"))!.contents;
+    expect(ts).toMatch(/export const KVM_POSSIBLE_CR4_GUEST_BITS = 0x81078en;/);
+    expect(ts).not.toContain("0x1078en");
+  });
 });

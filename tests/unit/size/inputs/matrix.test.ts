@@ -1,6 +1,6 @@
 /*
  * The config matrix: defaults, config files (added or replacing a default),
- * and selection by --compiler / --config.
+ * and selection by --compiler / --config (comma-separated lists split).
  */
 import { formatDiagnostic } from "../../../../generator/core/diagnostics/diagnostic";
 import {
@@ -9,6 +9,7 @@ import {
   mergeConfigs,
   parseConfigFile,
   selectConfigs,
+  selectionOf,
   wantsSlimLto,
 } from "../../../../generator/size/inputs/matrix";
 
@@ -101,6 +102,29 @@ test.each([
 ])("select %j", (selection, want) => {
   const selected = selectConfigs(defaultConfigs(), selection);
   expect(selected.ok ? selected.configs.map((c) => c.name) : selected.problems).toEqual(want);
+});
+
+test.each<
+  [string, string[] | undefined, string[] | undefined, { compilers: string[]; names: string[] }]
+>([
+  ["nothing given: everything", undefined, undefined, { compilers: [], names: [] }],
+  ["one name each", ["gcc"], ["clang-O2"], { compilers: ["gcc"], names: ["clang-O2"] }],
+  [
+    "comma-separated lists, repeated, with spaces and empty names",
+    ["gcc, clang", ",gcc"],
+    ["gcc-O2,,clang-O2 "],
+    { compilers: ["gcc", "clang", "gcc"], names: ["gcc-O2", "clang-O2"] },
+  ],
+])("the selection as the options give it: %s", (_what, compilers, configs, want) =>
+  expect(selectionOf(compilers, configs)).toEqual(want),
+);
+
+test("--compiler gcc,clang selects both families", () => {
+  const selected = selectConfigs(defaultConfigs(), selectionOf(["gcc,clang"], ["gcc-O2,clang-O2"]));
+  expect(selected.ok ? selected.configs.map((c) => c.name) : selected.problems).toEqual([
+    "gcc-O2",
+    "clang-O2",
+  ]);
 });
 
 test("selecting an unknown compiler or config is a usage error", () => {

@@ -1,0 +1,240 @@
+/*
+ * The spec's `api` section, checked against the registers and accessors:
+ * how the cache helpers are spelt and linked, which helpers exist, the GPR
+ * accessor family and its 32-bit pairs, and which settings only the kernel
+ * target writes. Diagnostics as data through the context; never throws.
+ */
+import { diagnose } from "../diagnostics/diagnostic";
+import type { DocPath } from "./parse";
+import { didYouMean } from "../../util/suggest";
+import {
+  bool,
+  DEFAULT_API,
+  ePairNames,
+  GPR_INNER_MACRO,
+  GPR_MACRO,
+  isObj,
+  modeAwareNames,
+  str,
+  type ApiContext,
+  type SpecAccessor,
+  type SpecApi,
+  type SpecOutput,
+} from "./kernel-shape";
+
+/** The helpers a spec defines whatever its accessors say, given its api, in definition order. */
+export function coreHelpers(
+  api: Pick<
+    SpecApi,
+    "rawPair" | "testAndMarkAvailable" | "markForReload" | "bulkHelpers" | "gprFamily"
+  >,
+): string[] {
+  const modeAware = api.gprFamily === "mode_aware";
+  return [
+    ...(modeAware ? [GPR_INNER_MACRO] : []),
+    GPR_MACRO,
+    "kvm_register_is_available",
+    "kvm_register_is_dirty",
+    ...(api.markForReload ? ["kvm_register_mark_for_reload"] : []),
+    "kvm_register_mark_available",
+    "kvm_register_mark_dirty",
+    ...(api.testAndMarkAvailable ? ["kvm_register_test_and_mark_available"] : []),
+    ...(api.bulkHelpers ? ["kvm_clear_available_registers", "kvm_reset_dirty_registers"] : []),
+    ...(api.rawPair ? ["kvm_register_read_raw"] : ["kvm_register_read"]),
+    ...(modeAware ? ["kvm_register_read"] : []),
+    ...(api.rawPair ? ["kvm_register_write_raw"] : ["kvm_register_write"]),
+    ...(modeAware ? ["kvm_register_write"] : []),
+    "kvm_read_edx_eax",
+  ];
+}
+
+/** The functions a GPR's accessors define under the api's family. */
+export function gprFunctionNames(
+  api: Pick<SpecApi, "gprFamily" | "ePair">,
+  gpr: string,
+  listed: boolean,
+): string[] {
+  if (api.gprFamily === "plain" || listed) return [`kvm_${gpr}_read`, `kvm_${gpr}_write`];
+  const family = modeAwareNames(gpr);
+  const e = api.ePair.includes(gpr) ? ePairNames(gpr) : undefined;
+  return [family.read, family.readRaw, family.writeRaw, ...(e ? [e.read, e.write] : [])];
+}
+
+export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccessor[]): SpecApi {
+  const a = isObj(ctx.root["api"]) ? ctx.root["api"] : {};
+  const pick = <T extends string>(key: string, allowed: readonly T[], dflt: T): T =>
+    allowed.includes(a[key] as T) ? (a[key] as T) : dflt;
+  const assertion = isObj(a["assert"]) ? a["assert"] : undefined;
+  const macro = assertion ? str(assertion["macro"]) : undefined;
+  const condition = assertion ? str(assertion["condition"]) : undefined;
+  const modeMask = str(a["mode_mask"]);
+  const api: SpecApi = {
+    cacheReg: pick(
+      "cache_reg",
+      ["ops_pointer", "static_call", "kvm_x86_call"],
+      DEFAULT_API.cacheReg,
+    ),
+    bitops: pick("bitops", ["regcache", "kernel"], DEFAULT_API.bitops),
+    rawPair: bool(a["raw_pair"]) ?? DEFAULT_API.rawPair,
+    testAndMarkAvailable: bool(a["test_and_mark_available"]) ?? DEFAULT_API.testAndMarkAvailable,
+    inline: pick("inline", ["always_inline", "inline"], DEFAULT_API.inline),
+    alwaysInline: [],
+    ...(macro !== undefined && condition !== undefined && condition.trim() !== ""
+      ? { assert: { macro, condition } }
+      : {}),
+    markForReload: bool(a["mark_for_reload"]) ?? DEFAULT_API.markForReload,
+    bulkHelpers: bool(a["bulk_helpers"]) ?? DEFAULT_API.bulkHelpers,
+    gprFamily: pick("gpr_family", ["plain", "mode_aware"], DEFAULT_API.gprFamily),
+    ...(modeMask !== undefined ? { modeMask } : {}),
+    ePair: [],
+  };
+  const kernelOnly =
+    !ctx.root["output"] || !isObj(ctx.root["output"])
+      ? false
+      : Array.isArray(ctx.root["output"]["targets"]) &&
+        (ctx.root["output"]["targets"] as unknown[]).every((x) => x === "kernel");
+  if (api.bitops === "kernel" && ctx.mask === "bitmap" && !kernelOnly) {
+    ctx.report(
+      diagnose(
+        "RC146",
+        ctx.file,
+        ctx.span(["api", "bitops"]),
+        "bitmap",
+        "the runtime's kernel-style helpers cast one u32 or u64 mask to unsigned long *; use 'mask: u32' or 'bitops: regcache', or write only the kernel target (output.targets: [kernel])",
+      ),
+    );
+  }
+  const needs = (key: string, what: string, hint: string) =>
+    ctx.report(
+      diagnose(
+        "RC149",
+        ctx.file,
+        ctx.span(["api", key], "key"),
+        what,
+        hint.split("|")[0],
+        hint.split("|")[1],
+      ),
+    );
+  const modeAware = api.gprFamily === "mode_aware";
+  if (modeAware && api.modeMask === undefined)
+    needs(
+      "gpr_family",
+      "gpr_family: mode_aware",
+      "api.mode_mask|name the kernel's helper that gives the operand-width mask: mode_mask: kvm_reg_mode_mask",
+    );
+  if (modeAware && !api.rawPair)
+    needs(
+      "gpr_family",
+      "gpr_family: mode_aware",
+      "raw_pair: true|the masking kvm_register_read/_write wrap kvm_register_read_raw/_write_raw",
+    );
+  if (!modeAware && "mode_mask" in a)
+    needs(
+      "mode_mask",
+      "mode_mask",
+      "gpr_family: mode_aware|only the mode_aware family masks reads; add gpr_family: mode_aware or leave out mode_mask",
+    );
+  if (api.bulkHelpers && (ctx.mask !== "bitmap" || api.bitops !== "kernel"))
+    needs(
+      "bulk_helpers",
+      "bulk_helpers",
+      "mask: bitmap and bitops: kernel|the bulk helpers write the bitmaps' first word, vcpu->arch.regs_avail[0]",
+    );
+  if (api.bulkHelpers && ctx.mask === "bitmap" && ctx.registers.size > 64)
+    ctx.report(diagnose("RC150", ctx.file, ctx.span(["api", "bulk_helpers"]), ctx.registers.size));
+  const listedGprs = new Set(accessors.filter((x) => x.kind === "gpr").map((x) => x.register));
+  const ePair: string[] = [];
+  const ePairList = Array.isArray(a["e_pair"]) ? (a["e_pair"] as unknown[]) : [];
+  if (ePairList.length > 0 && !modeAware)
+    needs(
+      "e_pair",
+      "e_pair",
+      "gpr_family: mode_aware|the 32-bit pair belongs to the mode_aware family; add gpr_family: mode_aware",
+    );
+  ePairList.forEach((item, i) => {
+    if (typeof item !== "string") return;
+    const at = ctx.span(["api", "e_pair", i]);
+    const kind = ctx.registers.get(item);
+    const gprs = [...ctx.registers].filter(([, k]) => k === "gpr").map(([n]) => n);
+    const bad = (why: string, hint: string) =>
+      ctx.report(diagnose("RC151", ctx.file, at, item, why, hint));
+    if (kind === undefined)
+      bad(
+        `which is not a register${didYouMean(item, gprs)}`,
+        "name GPRs declared under registers.gpr",
+      );
+    else if (kind === "extended")
+      bad("an extended register, with no slot in regs[]", "name GPRs declared under registers.gpr");
+    else if (!/^r[a-z]{2}$/.test(item))
+      bad(
+        "which has no 32-bit name",
+        "the pair is named from the register without its leading r (rax gives kvm_eax_read): only rax-style names have one",
+      );
+    else if (listedGprs.has(item))
+      bad(
+        "which accessors names (it keeps the plain full-width pair)",
+        `leave ${item} out of e_pair, or out of accessors`,
+      );
+    else ePair.push(item);
+  });
+  const checked: SpecApi = { ...api, ePair };
+  const gprs = [...ctx.registers].filter(([, kind]) => kind === "gpr").map(([n]) => n);
+  const defined = [
+    ...coreHelpers(checked),
+    ...gprs.flatMap((g) => gprFunctionNames(checked, g, listedGprs.has(g))),
+    ...accessors.flatMap((acc) =>
+      acc.kind === "gpr"
+        ? []
+        : [acc.read, acc.write, acc.readBits, acc.isBitSet].filter((n): n is string => !!n),
+    ),
+  ];
+  const listed = Array.isArray(a["always_inline"]) ? (a["always_inline"] as unknown[]) : [];
+  const alwaysInline: string[] = [];
+  listed.forEach((item, i) => {
+    if (typeof item !== "string") return;
+    if (!defined.includes(item)) {
+      ctx.report(
+        diagnose(
+          "RC145",
+          ctx.file,
+          ctx.span(["api", "always_inline", i]),
+          item,
+          didYouMean(item, defined),
+        ),
+      );
+      return;
+    }
+    alwaysInline.push(item);
+  });
+  return { ...checked, alwaysInline };
+}
+
+/**
+ * What only the kernel target writes (regcache's runtime, under the c and ts
+ * targets, has the Linux 6.x shape): with another target, each is RC152.
+ */
+export function checkKernelOnly(
+  ctx: ApiContext,
+  output: SpecOutput,
+  list: readonly unknown[],
+): void {
+  const other = output.targets.find((t) => t !== "kernel");
+  if (other === undefined) return;
+  const a = isObj(ctx.root["api"]) ? ctx.root["api"] : {};
+  const regs = isObj(ctx.root["registers"]) ? ctx.root["registers"] : {};
+  const uses: [string, DocPath][] = [];
+  if ("enum" in ctx.root) uses.push(["enum", ["enum"]]);
+  if ("aliases" in regs) uses.push(["registers.aliases", ["registers", "aliases"]]);
+  for (const key of ["assert", "mark_for_reload", "bulk_helpers", "mode_mask", "e_pair"])
+    if (key in a && a[key] !== false) uses.push([`api.${key}`, ["api", key]]);
+  if (a["gpr_family"] === "mode_aware")
+    uses.push(["gpr_family: mode_aware", ["api", "gpr_family"]]);
+  if (isObj(ctx.root["output"]) && "adopts" in ctx.root["output"])
+    uses.push(["output.adopts", ["output", "adopts"]]);
+  list.forEach((entry, i) => {
+    if (isObj(entry) && entry["mark_dirty"] === true)
+      uses.push(["mark_dirty", ["accessors", i, "mark_dirty"]]);
+  });
+  for (const [what, p] of uses)
+    ctx.report(diagnose("RC152", ctx.file, ctx.span(p, "key"), what, other));
+}

@@ -1,11 +1,12 @@
 /*
- * Bundled specs by name: `--spec NAME` reads the package's spec/NAME.yaml
- * unless a file NAME exists in the working directory; `regcache specs` lists
- * them. Run in temp directories that are not the repository.
+ * Bundled specs by name through the CLI: `--spec NAME` reads the package's
+ * spec/NAME.yaml unless a file NAME exists in the working directory, in
+ * generate, check and a project file; `regcache specs` lists them. How a name
+ * is resolved is tests/unit/generate/specs.test.ts's. Run in temp directories
+ * that are not the repository.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { findBundledSpec, isBareName, resolveSpecArg } from "../../generator/generate/specs";
 import { repoRoot, runCli, tempDir } from "../helpers/capture";
 
 const shipped = fs
@@ -19,48 +20,6 @@ beforeEach(() => {
   dir = tempDir("bundled");
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-test.each([
-  ["x86-kvm", true],
-  ["x86-kvm.yaml", true],
-  ["./x86-kvm", false],
-  ["spec/x86-kvm.yaml", false],
-  ["..", false],
-  [".", false],
-  ["", false],
-  ["a\\b", false],
-])("isBareName(%j) is %s", (arg, bare) => {
-  expect(isBareName(arg)).toBe(bare);
-});
-
-test.each([
-  // [argument, file present in cwd, what is read]
-  ["x86-kvm", null, "bundled"],
-  ["x86-kvm.yaml", null, "bundled"],
-  ["x86-kvm", "x86-kvm", "cwd"],
-  ["x86-kvm.yaml", "x86-kvm.yaml", "cwd"],
-  ["./x86-kvm", null, "cwd"],
-  ["no-such-spec", null, "cwd"],
-])("--spec %s with %s in cwd reads the %s file", (arg, present, from) => {
-  if (present) fs.writeFileSync(path.join(dir, present), "regcache: 1\n");
-  const choice = resolveSpecArg(dir, arg);
-  if (from === "bundled") {
-    expect(choice).toEqual({
-      specPath: path.join(repoRoot, "spec", "x86-kvm.yaml"),
-      bundled: "x86-kvm",
-    });
-  } else {
-    expect(choice).toEqual({ specPath: path.resolve(dir, arg) });
-  }
-});
-
-test("every shipped spec is found by its name, and nothing else is", () => {
-  for (const name of shipped) {
-    expect(findBundledSpec(name)?.file).toBe(path.join(repoRoot, "spec", `${name}.yaml`));
-  }
-  expect(findBundledSpec("regcache.schema")).toBeUndefined();
-  expect(findBundledSpec("regcache.schema.json")).toBeUndefined();
-});
 
 test("regcache specs lists every shipped spec with its doc line", async () => {
   const r = await runCli(["specs"], { cwd: dir });

@@ -1,0 +1,294 @@
+/*
+ * Reading a spec (generator/core/spec/parse.ts): the file read as a regular
+ * file of at most MAX_SPEC_BYTES, decoded as strict UTF-8 with a bad byte
+ * pointed at; the YAML parsed to plain data on null-prototype objects, with
+ * the span of every key and value by path; and each way a text can fail
+ * (lone CR, tabs, syntax, a second document, unknown alias, a tag, a complex
+ * key, too many nodes through aliases) as its own diagnostic. A duplicate key
+ * does not stop the parse: it is a problem carried beside the value.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import fc from "fast-check";
+import {
+  decodeSpec,
+  MAX_ALIAS_NODES,
+  MAX_SPEC_BYTES,
+  parseSpec,
+  pathKey,
+  readSpecFile,
+  type DocPath,
+} from "../../../../generator/core/spec/parse";
+import { lineColOf } from "../../../../generator/core/diagnostics/diagnostic";
+import { tempDir } from "../../../helpers/temp";
+
+const HEAD =
+  "regcache: 1\nname: t\nmask: u32\nregisters:\n  gpr: [rax]\nbackends:\n  vmx: { lazy: [] }\n";
+
+/** A parse that must succeed. */
+function parsed(text: string) {
+  const r = parseSpec({ displayPath: "s.yaml", text });
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  return r.doc;
+}
+
+/** A parse that must fail: each diagnostic as code, line:col and message. */
+function failures(text: string): string[] {
+  const r = parseSpec({ displayPath: "s.yaml", text });
+  if (r.ok) throw new Error("the text parsed");
+  return r.diagnostics.map((d) => {
+    const at = d.span ? lineColOf(text, d.span.start) : undefined;
+    return `${d.code} ${at ? `${at.line}:${at.col}` : "-"} ${d.message}`;
+  });
+}
+
+/** The text a span of the document covers, for the path's key or value. */
+function spanned(text: string, p: DocPath, which: "key" | "value" = "value"): string | undefined {
+  const loc = parsed(text).spans.get(pathKey(p));
+  const span = which === "key" ? loc?.key : loc?.value;
+  return span && text.slice(span.start, span.end);
+}
+
+describe("pathKey", () => {
+  test.each<[DocPath, string]>([
+    [[], "/"],
+    [["backends", "vmx", "lazy", 2], "/backends/vmx/lazy/2"],
+    [["a/b"], "/a~1b"],
+    [["~x"], "/~0x"],
+    [["~1"], "/~01"],
+    [[""], "/"],
+  ])("%j is %s", (p, key) => {
+    expect(pathKey(p)).toBe(key);
+  });
+
+  test("two paths of non-empty names have one key only if they are the same path", () => {
+    const segment = fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), fc.nat(20));
+    fc.assert(
+      fc.property(
+        fc.array(segment, { maxLength: 4 }),
+        fc.array(segment, { maxLength: 4 }),
+        (a, b) => {
+          const same = a.length === b.length && a.every((x, i) => String(x) === String(b[i]));
+          expect(pathKey(a) === pathKey(b)).toBe(same);
+        },
+      ),
+    );
+  });
+});
+
+describe("decodeSpec", () => {
+  test("any text encoded as UTF-8 decodes to itself", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        fc.pre(!text.startsWith("\ufeff"));
+        expect(decodeSpec("s.yaml", Buffer.from(text, "utf8"))).toEqual({ ok: true, text });
+      }),
+    );
+  });
+
+  test("a byte-order mark is dropped", () => {
+    expect(decodeSpec("s.yaml", Buffer.from("\ufeffa: 1\n", "utf8"))).toEqual({
+      ok: true,
+      text: "a: 1\n",
+    });
+  });
+
+  test.each<[string, number[], string, number]>([
+    ["a stray byte on the second line", [0x61, 0x0a, 0x62, 0xff, 0x63], "0xff at byte offset 3", 3],
+    ["a sequence cut short at the end", [0x61, 0x62, 0xe2, 0x82], "0xe2 at byte offset 2", 2],
+    ["an overlong encoding", [0x61, 0xc0, 0x80], "0xc0 at byte offset 1", 1],
+    ["an encoded surrogate", [0xed, 0xa0, 0x80], "0xed at byte offset 0", 0],
+    [
+      "a continuation byte after a good character",
+      [0xc3, 0xa9, 0x80, 0x61],
+      "0x80 at byte offset 2",
+      1,
+    ],
+    [
+      "UTF-16 (little-endian) says so",
+      [0xff, 0xfe, 0x61, 0x00],
+      "0xff at byte offset 0; the file looks like UTF-16",
+      0,
+    ],
+    [
+      "UTF-16 (big-endian) says so",
+      [0xfe, 0xff, 0x00, 0x61],
+      "0xfe at byte offset 0; the file looks like UTF-16",
+      0,
+    ],
+  ])("%s: RC002 at the byte", (_what, bytes, says, offset) => {
+    const r = decodeSpec("s.yaml", Uint8Array.from(bytes));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostic.code).toBe("RC002");
+    expect(r.diagnostic.message).toBe(`s.yaml is not valid UTF-8: byte ${says}`);
+    // The span is in the text as shown (the bad byte as U+FFFD), one character wide.
+    expect(r.diagnostic.span).toEqual({ start: offset, end: offset + 1 });
+    expect(r.diagnostic.file.text[offset]).toBe("\ufffd");
+  });
+
+  test("a size over the limit is RC003, whatever the bytes; the limit itself is allowed", () => {
+    const over = decodeSpec("s.yaml", new Uint8Array(0), MAX_SPEC_BYTES + 1);
+    expect(over.ok ? "" : over.diagnostic.message).toBe(
+      `s.yaml is ${MAX_SPEC_BYTES + 1} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes`,
+    );
+    expect(decodeSpec("s.yaml", new Uint8Array(0), MAX_SPEC_BYTES)).toEqual({ ok: true, text: "" });
+  });
+});
+
+describe("readSpecFile", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir("parse");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("reads a regular file's text", () => {
+    fs.writeFileSync(path.join(dir, "s.yaml"), HEAD);
+    expect(readSpecFile("s.yaml", path.join(dir, "s.yaml"))).toEqual({ ok: true, text: HEAD });
+  });
+
+  test("a file that is not there, or a directory, is RC001 with the reason", () => {
+    const missing = readSpecFile("no.yaml", path.join(dir, "no.yaml"));
+    expect(missing.ok ? "" : `${missing.diagnostic.code} ${missing.diagnostic.message}`).toBe(
+      "RC001 cannot read no.yaml: no such file or directory (ENOENT)",
+    );
+    const directory = readSpecFile("d", dir);
+    expect(directory.ok ? "" : directory.diagnostic.message).toBe(
+      "cannot read d: it is a directory (EISDIR)",
+    );
+  });
+
+  test("accepts a spec of exactly the limit and refuses one byte more", () => {
+    const pad = (n: number) => HEAD + "#".repeat(n - HEAD.length - 1) + "\n";
+    fs.writeFileSync(path.join(dir, "max.yaml"), pad(MAX_SPEC_BYTES));
+    fs.writeFileSync(path.join(dir, "over.yaml"), pad(MAX_SPEC_BYTES + 1));
+    expect(readSpecFile("max.yaml", path.join(dir, "max.yaml")).ok).toBe(true);
+    const over = readSpecFile("over.yaml", path.join(dir, "over.yaml"));
+    expect(over.ok ? "" : over.diagnostic.code).toBe("RC003");
+  });
+
+  test("refuses a device instead of reading it forever", () => {
+    const start = Date.now();
+    const r = readSpecFile("/dev/zero", "/dev/zero");
+    expect(r.ok ? "" : r.diagnostic.message).toBe(
+      "cannot read /dev/zero: it is not a regular file",
+    );
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+});
+
+describe("parseSpec: values and where they were written", () => {
+  const text = "a: 1\nb: [x, y]\nc:\nd: { e: 'f' }\n";
+
+  test("the value is plain data", () => {
+    expect(parsed(text).value).toEqual({ a: 1, b: ["x", "y"], c: null, d: { e: "f" } });
+  });
+
+  test.each<[DocPath, "key" | "value", string | undefined]>([
+    [["a"], "key", "a"],
+    [["a"], "value", "1"],
+    [["b"], "value", "[x, y]"],
+    [["b", 1], "value", "y"],
+    [["b", 1], "key", undefined],
+    [["d", "e"], "key", "e"],
+    [["d", "e"], "value", "'f'"],
+    [["c"], "key", "c"],
+    // A key without a value: its value spans nothing, where the value would be.
+    [["c"], "value", ""],
+    [["nowhere"], "value", undefined],
+  ])("%j's %s spans %j", (p, which, want) => {
+    expect(spanned(text, p, which)).toBe(want);
+  });
+
+  test("the document's own span is the whole text; an empty text is null, spanning nothing", () => {
+    expect(spanned(text, [])).toBe(text);
+    const empty = parsed("");
+    expect(empty.value).toBeNull();
+    expect(empty.spans.get("/")).toEqual({ value: { start: 0, end: 0 } });
+  });
+
+  test("a value reached through an alias is pointed at where the alias is written", () => {
+    const t = "a: &x [1, 2]\nb: *x\n";
+    expect(parsed(t).value).toEqual({ a: [1, 2], b: [1, 2] });
+    expect(spanned(t, ["a", 1])).toBe("2");
+    expect(spanned(t, ["b"])).toBe("*x");
+    expect(spanned(t, ["b", 1])).toBe("*x");
+  });
+
+  test("the core schema's own tags change nothing", () => {
+    expect(parsed("a: !!str 1\nb: !!int 2\n").value).toEqual({ a: "1", b: 2 });
+  });
+
+  test("keeps __proto__ as an own key, never a prototype", () => {
+    const value = parsed(
+      "__proto__: { polluted: true }\nconstructor: { prototype: { polluted: true } }\n",
+    ).value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBeNull();
+    expect(Object.keys(value)).toEqual(["__proto__", "constructor"]);
+    expect(Object.getPrototypeOf(value["__proto__"])).toBeNull();
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+
+  test("a duplicate key keeps the first value and is carried as a problem (RC101)", () => {
+    const doc = parsed("a: 1\nb: 2\na: 3\n");
+    expect(doc.value).toEqual({ a: 1, b: 2 });
+    expect(doc.problems?.map((d) => [d.code, d.message, d.span])).toEqual([
+      ["RC101", "duplicate key 'a' (first given at line 1)", { start: 10, end: 11 }],
+    ]);
+    expect(parsed("a: 1\n").problems).toBeUndefined();
+  });
+});
+
+describe("parseSpec: what it refuses", () => {
+  test.each<[string, string, string[]]>([
+    ["a lone CR", "a: 1\rb: 2\n", ["RC126 1:5 lone carriage return (CR) used as a line break"]],
+    ["a tab as indentation", "a:\n\tb: 1\n", ["RC117 2:1 tab character used for indentation"]],
+    [
+      "a syntax error, in the parser's words without its position",
+      "a: [1,,2]\n",
+      ["RC100 1:7 YAML syntax error: Unexpected , in flow sequence"],
+    ],
+    [
+      "a second document",
+      "a: 1\n---\nb: 2\n",
+      [
+        "RC100 2:1 YAML syntax error: the file holds more than one YAML document (a second '---'); a spec is one document",
+      ],
+    ],
+    ["an unknown alias", "a: *nope\n", ["RC100 1:4 YAML syntax error: unknown alias '*nope'"]],
+    // A tag is pointed at by the value it tags, as the error baselines show it.
+    [
+      "a tag beyond the core schema's",
+      "a: !!binary dTMy\n",
+      ["RC119 1:13 tag '!!binary' is not allowed in a spec"],
+    ],
+    ["a local tag", "a: !foo u32\n", ["RC119 1:9 tag '!foo' is not allowed in a spec"]],
+    [
+      "a complex key",
+      "? [a]\n: 1\n",
+      ["RC103 1:3 a mapping key must be a plain string, found a complex key"],
+    ],
+  ])("%s", (_what, text, want) => {
+    expect(failures(text)).toEqual(want);
+  });
+
+  test("a duplicate key beside another problem is reported with it", () => {
+    expect(failures("a: 1\na: 2\nb: !foo x\n")).toEqual([
+      "RC101 2:1 duplicate key 'a' (first given at line 1)",
+      "RC119 3:9 tag '!foo' is not allowed in a spec",
+    ]);
+  });
+
+  test("nodes reached through aliases are counted, and the walk stops at the budget (RC118)", () => {
+    const items = (n: number) => Array.from({ length: n }, (_, i) => i).join(", ");
+    // An anchor of 99 items is 100 nodes; referenced 100 times, exactly the budget.
+    const refs = (n: number) => `r: [${Array.from({ length: n }, () => "*x").join(", ")}]\n`;
+    const within = `x: &x [${items(99)}]\n${refs(MAX_ALIAS_NODES / 100)}`;
+    expect(parsed(within).value).toHaveProperty("r");
+    const beyond = `x: &x [${items(99)}]\n${refs(MAX_ALIAS_NODES / 100 + 1)}`;
+    expect(failures(beyond)).toEqual([
+      `RC118 2:${5 + 4 * (MAX_ALIAS_NODES / 100)} the document expands to more than ${MAX_ALIAS_NODES} nodes through aliases`,
+    ]);
+  });
+});

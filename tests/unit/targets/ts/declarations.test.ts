@@ -1,0 +1,214 @@
+/*
+ * The TypeScript target's declarations of the register file
+ * (generator/targets/ts/declarations.ts): the Reg enum in the model's order
+ * with each guard noted, the two counts, the mask as 32-bit words with its
+ * helpers, the vCPU's shape with the fields the extended accessors read
+ * (paths through pointers become nested objects), and each backend's sets.
+ * Checked by what the builders return and by running the printed file.
+ */
+import fc from "fast-check";
+import {
+  backendSets,
+  counts,
+  maskHelpers,
+  regEnum,
+  vcpuShape,
+} from "../../../../generator/targets/ts/declarations";
+import { printRegistersSource, tsContext } from "../../../../generator/targets/ts/emit";
+import type { Model } from "../../../../generator/core/model/types";
+import { modelOf } from "../spec-model";
+import { load, tsSpec } from "./load";
+
+/** The printed text of builders' statements, one after another. */
+function printed(
+  model: Model,
+  build: (ctx: ReturnType<typeof tsContext>) => unknown[] | unknown,
+): string {
+  const ctx = tsContext(model);
+  const out = build(ctx);
+  return ctx.print({
+    kind: ctx.kinds.SourceFile,
+    statements: (Array.isArray(out) ? out : [out]) as never,
+  });
+}
+
+const SPEC = (mask: string) => tsSpec().map((l) => (l === "mask: u32" ? `mask: ${mask}` : l));
+
+test("the enum: every register at its index, a guarded one noted, a register's doc kept", () => {
+  const spec = SPEC("u32").map((l) =>
+    l.replace("extended: [pdptr,", 'extended: [{ name: pdptr, doc: "The PDPTEs." },'),
+  );
+  const text = printed(modelOf(spec), regEnum);
+  expect(text).toContain("export enum Reg {\n");
+  expect(text).toContain("  RAX = 0,\n");
+  expect(text).toContain("  /** C: only under CONFIG_X86_64. */\n  R8 = 4,\n");
+  expect(text).toContain("  RIP = 5,\n");
+  expect(text).toContain("  /** The PDPTEs. */\n  PDPTR = 6,\n");
+  expect(text).toContain("  CR8 = 9,\n}");
+  const r = load(printRegistersSource(modelOf(spec)));
+  expect(Object.keys(r["Reg"]).filter((k) => Number.isNaN(Number(k)))).toEqual([
+    "RAX",
+    "RCX",
+    "RDX",
+    "RSP",
+    "R8",
+    "RIP",
+    "PDPTR",
+    "CR0",
+    "CR3",
+    "CR8",
+  ]);
+});
+
+test("the counts: regs[] has a slot per GPR, the masks a bit per register", () => {
+  expect(printed(modelOf(SPEC("u32")), counts)).toBe(
+    [
+      "/** Slots in vcpu.arch.regs: one per gpr. */",
+      "export const NR_VCPU_REGS = 6;",
+      "/** Bits in regsAvail / regsDirty: one per register, gpr and extended. */",
+      "export const NR_KVM_REG_BITS = 10;",
+      "",
+    ].join("\n"),
+  );
+});
+
+describe("the mask", () => {
+  test.each([
+    ["u32", 1, "a u32"],
+    ["u64", 2, "a u64"],
+    ["bitmap", 2, "a bitmap of 1 unsigned long"],
+  ])("a %s mask is %i 32-bit words, and says what it is in C", (mask, words, c) => {
+    const text = printed(modelOf(SPEC(mask)), maskHelpers);
+    expect(text).toContain(`export const REG_MASK_WORDS = ${words};`);
+    expect(text).toContain(`regs_avail / regs_dirty (${c} in C)`);
+  });
+
+  test("maskTest, maskSet and maskClear touch exactly one bit; regMask holds exactly its registers", () => {
+    const gprs = Array.from({ length: 70 }, (_, i) => `g${i}`);
+    const r = load(
+      printRegistersSource(
+        modelOf([
+          "regcache: 1",
+          "name: t",
+          "mask: bitmap",
+          "registers:",
+          `  gpr: [${gprs.join(", ")}]`,
+          "backends:",
+          "  vmx: { lazy: [] }",
+        ]),
+      ),
+    );
+    expect(r["REG_MASK_WORDS"]).toBe(4);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(69)), fc.nat(69), (regs, reg) => {
+        const mask = r["regMask"](regs);
+        for (let i = 0; i < 70; i++) expect(r["maskTest"](mask, i)).toBe(regs.includes(i));
+        r["maskSet"](mask, reg);
+        for (let i = 0; i < 70; i++)
+          expect(r["maskTest"](mask, i)).toBe(regs.includes(i) || i === reg);
+        r["maskClear"](mask, reg);
+        for (let i = 0; i < 70; i++)
+          expect(r["maskTest"](mask, i)).toBe(regs.includes(i) && i !== reg);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe("the vCPU", () => {
+  test("the fields the extended accessors read, nested along their path", () => {
+    const text = printed(modelOf(SPEC("u32")), vcpuShape);
+    expect(text).toContain("readonly walkMmu: { readonly pdptrs: BigUint64Array };");
+    expect(text).toContain("cr0: bigint;");
+    expect(text).toContain("cr0GuestOwnedBits: bigint;");
+    expect(text).toContain(
+      "/** vcpu->arch.walk_mmu: read by the extended registers' accessors. */",
+    );
+  });
+
+  test("createVcpu: zero, nothing available or dirty, its own backend", () => {
+    const r = load(printRegistersSource(modelOf(SPEC("u64"))));
+    const ops = { cacheReg: () => undefined };
+    const vcpu = r["createVcpu"](ops);
+    expect(vcpu.kvmX86Ops).toBe(ops);
+    expect(vcpu.arch.regs).toEqual(new BigUint64Array(6));
+    expect(vcpu.arch.regsAvail).toEqual(new Uint32Array(2));
+    expect(vcpu.arch.regsDirty).toEqual(new Uint32Array(2));
+    expect(vcpu.arch.walkMmu.pdptrs).toEqual(new BigUint64Array(4));
+    expect([vcpu.arch.cr0, vcpu.arch.cr0GuestOwnedBits, vcpu.arch.cr3, vcpu.arch.cr8]).toEqual([
+      0n,
+      0n,
+      0n,
+      0n,
+    ]);
+    expect(r["createVcpu"](ops).arch.regs).not.toBe(vcpu.arch.regs);
+  });
+
+  test("without extended accessors, only regs and the two masks", () => {
+    const plain = [
+      "regcache: 1",
+      "name: t",
+      "mask: u32",
+      "registers:",
+      "  gpr: [rax]",
+      "backends:",
+      "  vmx: { lazy: [] }",
+    ];
+    const vcpu = load(printRegistersSource(modelOf(plain)))["createVcpu"]({});
+    expect(Object.keys(vcpu.arch)).toEqual(["regs", "regsAvail", "regsDirty"]);
+  });
+});
+
+describe("the backends' sets", () => {
+  test("each set holds exactly the model's registers, by name and in the tables", () => {
+    const model = modelOf(SPEC("u32"));
+    const r = load(printRegistersSource(model));
+    expect(r["BACKENDS"]).toEqual(["vmx", "svm"]);
+    for (const b of model.backends) {
+      const lazy = r[b.lazySetName];
+      const avail = r[b.availSetName];
+      expect(r["REGS_LAZY_LOAD_SET"][b.name]).toBe(lazy);
+      expect(r["REGS_AVAIL_SET"][b.name]).toBe(avail);
+      for (const reg of model.registers) {
+        const isLazy = b.lazy.includes(reg);
+        expect([
+          b.name,
+          reg.name,
+          r["maskTest"](lazy, reg.index),
+          r["maskTest"](avail, reg.index),
+        ]).toEqual([b.name, reg.name, isLazy, !isLazy]);
+      }
+    }
+  });
+
+  test("each set's doc counts its registers; a backend's doc is kept", () => {
+    const spec = SPEC("u32").map((l) =>
+      l.replace("svm: { lazy: [pdptr, cr3] }", "svm: { lazy: [pdptr, cr3], doc: AMD. }"),
+    );
+    const text = printed(modelOf(spec), backendSets);
+    expect(text).toContain("/** vmx: 5 lazily loaded, 5 always available (spec lists lazy). */");
+    expect(text).toContain(
+      "/**\n * svm: 2 lazily loaded, 8 always available (spec lists lazy).\n * AMD.\n */",
+    );
+    expect(text).toContain('export type Backend = "vmx" | "svm";');
+  });
+
+  test("no backends: the Backend type is never and the lists are empty", () => {
+    const model = modelOf([
+      "regcache: 1",
+      "name: t",
+      "mask: u32",
+      "registers:",
+      "  gpr: [rax]",
+      "backends:",
+      "  vmx: { lazy: [] }",
+    ]);
+    const none: Model = { ...model, backends: [] };
+    const text = printed(none, backendSets);
+    expect(text).toContain("export type Backend = never;");
+    expect(text).toContain("export const BACKENDS: readonly Backend[] = [];");
+    expect(text).toContain(
+      "export const REGS_LAZY_LOAD_SET: Readonly<Record<Backend, Readonly<RegMask>>> = {};",
+    );
+  });
+});

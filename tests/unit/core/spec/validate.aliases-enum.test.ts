@@ -84,7 +84,7 @@ describe("enum", () => {
     [
       "the GPRs' prefix is the extended registers' (default) prefix: pointed at the one given",
       ["enum:", "  gpr_prefix: VCPU_EXREG_"],
-      ["RC129 5:15 enum.gpr_prefix 'VCPU_EXREG_' is also the GPRs' prefix"],
+      ["RC129 5:15 enum.gpr_prefix 'VCPU_EXREG_' is also the extended registers' prefix"],
     ],
     [
       "both given and equal: pointed at the extended one",

@@ -18,6 +18,7 @@ import { findProjectFile, PROJECT_FILE, readProjectFile, type Project } from "./
 import { firstProblem, type Prepared, type UsageProblem } from "./usage";
 import { resolveSpecArg } from "../generate/specs";
 import type { CStyle } from "../core/model/types";
+import { shownPath } from "../util/paths";
 
 export interface SpecLocation {
   /** Absolute path to read. */
@@ -40,10 +41,7 @@ export interface SpecLocation {
 
 const posix = (p: string) => p.split(path.sep).join("/");
 
-export function displayPathOf(io: Io, file: string): string {
-  const rel = path.relative(io.cwd, file);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? posix(rel) : posix(file);
-}
+export const displayPathOf = (io: Io, file: string): string => shownPath(io.cwd, file);
 
 /** `to` relative to `from`, with forward slashes; "." for the same directory. */
 const relativePosix = (from: string, to: string): string => posix(path.relative(from, to)) || ".";

@@ -64,6 +64,8 @@ export type GenerateResult =
        * target's hash covers only what shapes its own files.
        */
       readonly inputHashes: Readonly<Partial<Record<Target, string>>>;
+      /** The target that produced each file, by its path. */
+      readonly targetOf: Readonly<Record<string, Target>>;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -327,9 +329,18 @@ function produce(
   return { ok: true, parts, model };
 }
 
-function finish(p: Prepared, files: GeneratedFile[], model: Model | undefined): GenerateResult {
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const result = { ok: true as const, files, inputHashes: p.inputHashes };
+/** The files of every target (one part per target, in p.targets' order), sorted by path. */
+function finish(
+  p: Prepared,
+  parts: readonly GeneratedFile[][],
+  model: Model | undefined,
+): GenerateResult {
+  const targetOf: Record<string, Target> = {};
+  parts.forEach((part, i) => {
+    for (const f of part) targetOf[f.path] = p.targets[i];
+  });
+  const files = parts.flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const result = { ok: true as const, files, inputHashes: p.inputHashes, targetOf };
   // Reused output was produced without a model: build it only for a caller that asks.
   let built = model;
   return Object.defineProperty(result, "model", {
@@ -353,11 +364,11 @@ export function generate(req: GenerateRequest): GenerateResult {
   if (!p.ok) return p;
   const produced = produce(p.prepared);
   if (!produced.ok) return produced;
-  const files = produced.parts.flatMap((part) => {
+  const parts = produced.parts.map((part) => {
     if (!Array.isArray(part)) throw new Error("regcache: a C-family target emitted asynchronously");
     return part;
   });
-  return finish(p.prepared, files, produced.model);
+  return finish(p.prepared, parts, produced.model);
 }
 
 /**
@@ -371,6 +382,5 @@ export async function generateAll(req: GenerateRequest): Promise<GenerateResult>
   if (!p.ok) return p;
   const produced = produce(p.prepared);
   if (!produced.ok) return produced;
-  const files = (await Promise.all(produced.parts)).flat();
-  return finish(p.prepared, files, produced.model);
+  return finish(p.prepared, await Promise.all(produced.parts), produced.model);
 }

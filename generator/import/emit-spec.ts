@@ -17,6 +17,7 @@ import { DEFAULT_ENUM } from "../core/spec/validate";
 import { GPR_MACRO } from "../core/spec/kernel-sections";
 import type { HeaderFacts } from "./header";
 import { overlayHeader } from "./overlay";
+import { type GuestBits, layGuestBits, writtenValue } from "./guest-bits";
 
 /** Keys the tree itself decides; everything else in a profile is copied. */
 const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "enum", "registers", "backends"]);
@@ -33,6 +34,8 @@ export interface EmitRequest {
   readonly header?: HeaderFacts;
   readonly version: KernelVersion | undefined;
   readonly profile: ProfileSource;
+  /** The guest_owned.possible macros' values as the tree's compiler gave them (guest-bits.ts). */
+  readonly guestBits?: GuestBits;
 }
 
 /** The first line of every spec, as the shipped ones have it: editors find the schema by it. */
@@ -158,6 +161,7 @@ export function emitSpec(req: EmitRequest): EmittedSpec {
     }
   }
   const followed = req.header ? overlayHeader({ doc, root, facts: req.header }) : [];
+  if (req.guestBits) layGuestBits(doc, req.guestBits);
   const api = root.get("api", true);
   if (isMap(api) && !api.has("cache_reg"))
     api.items.unshift(doc.createPair("cache_reg", tree.cacheReg));
@@ -191,6 +195,21 @@ export function emitSpec(req: EmitRequest): EmittedSpec {
   if (!req.header) {
     paragraphs.push(
       `No header in arch/x86/kvm/ defines ${GPR_MACRO}, so nothing of these was checked against the tree.`,
+    );
+  }
+  const bits = req.guestBits;
+  const differing = bits
+    ? [...bits.values].filter(([m, v]) => writtenValue(m, v) !== undefined).map(([m]) => m)
+    : [];
+  if (differing.length) {
+    paragraphs.push(
+      `Read from the tree where it differs from regcache's own value: ${differing.join(", ")} (guest_owned.value).`,
+    );
+  }
+  if (bits?.unevaluated.length) {
+    const where = bits.unit ? ` in ${onlyPrintable(bits.unit)}` : "";
+    paragraphs.push(
+      `Not evaluated, as the compiler found no definition${where}, so no guest_owned.value is given for: ${bits.unevaluated.map(onlyPrintable).join(", ")}.`,
     );
   }
   for (const u of tree.unbuilt) {

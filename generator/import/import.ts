@@ -23,6 +23,7 @@ import { packageRoot } from "../util/paths";
 import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import { readCompileDb, type CompileCommand } from "../toolchain/compile-db";
 import { emitSpec } from "./emit-spec";
+import { type GuestBits, guestBitsMacros, guestBitsProbeItems, readGuestBits } from "./guest-bits";
 import { definesGprMacro, readHeader, type HeaderFacts } from "./header";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
@@ -292,12 +293,27 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
         extended: assembled.tree.extended,
       })
     : undefined;
-  const { text, followed } = emitSpec({
+  const emitRequest = {
     tree: assembled.tree,
     ...(cacheHeader ? { header: cacheHeader } : {}),
     version,
     profile: { name: profile.name, document: parseDocument(profileRead.file.text) },
-  });
+  };
+  // The possible-guest-owned-bits macros the spec's accessors name, asked of
+  // the preferred unit (it includes the register-cache header); a probe that
+  // fails leaves every one unevaluated rather than failing the import.
+  const macros = guestBitsMacros(parseDocument(emitSpec(emitRequest).text));
+  let guestBits: GuestBits | undefined;
+  if (macros.length) {
+    const items = guestBitsProbeItems(macros);
+    const probed = items.length ? await runProbe(preferred, items) : undefined;
+    guestBits = readGuestBits(
+      macros,
+      probed?.ok ? probed.values : undefined,
+      path.relative(root, preferred.file),
+    );
+  }
+  const { text, followed } = emitSpec({ ...emitRequest, ...(guestBits ? { guestBits } : {}) });
   const checked = loadModel({
     specPath: "imported.yaml",
     specText: text,

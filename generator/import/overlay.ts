@@ -190,13 +190,20 @@ function meaning(entry: unknown): string {
     e["type"] ?? "unsigned long",
     e["indexed"] ?? false,
     e["might_sleep"] ?? false,
-    e["guest_owned"] ?? null,
+    guestOwnedMeaning(e["guest_owned"]),
     e["read_bits"] ?? null,
     e["is_bit_set"] ?? null,
     e["read"] ?? null,
     e["write"] ?? null,
     e["mark_dirty"] ?? false,
   ]);
+}
+
+/** guest_owned without its value: the value is the probe's to decide (guest-bits.ts), not the header's. */
+function guestOwnedMeaning(owned: unknown): unknown {
+  if (!owned || typeof owned !== "object" || Array.isArray(owned)) return owned ?? null;
+  const { value: _value, ...rest } = owned as Record<string, unknown>;
+  return rest;
 }
 
 const registerOf = (entry: unknown): string =>

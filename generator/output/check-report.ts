@@ -7,6 +7,8 @@
  */
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
 import { formatDiagnostic, lineColOf, sortDiagnostics } from "../core/diagnostics/diagnostic";
+import { TARGETS } from "../targets";
+import type { TargetName } from "../targets/types";
 import type { CheckReport, Finding } from "./drift";
 
 /** The version of the JSON document `--format json` prints (docs/ci.md). */
@@ -79,10 +81,8 @@ export function reportJson(
 }
 
 /** What can have changed for a file whose banner records other inputs: its own target's inputs. */
-const changed = (path: string): string =>
-  path.startsWith("c/")
-    ? "the spec, the templates, the generator or the options changed since it was generated"
-    : "the spec, the generator, ts-morph or prettier, or the options changed since it was generated";
+const changed = (target: TargetName): string =>
+  `${TARGETS[target].inputsInWords} changed since it was generated`;
 
 /** The label (modified / hand-edited / missing / stale) and the reason shown for one finding. */
 export function describeFinding(f: Finding): { label: string; reason: string } {
@@ -111,7 +111,7 @@ function describeContent(f: Finding): { label: string; reason: string } {
       if (f.causes.includes("no-banner"))
         return { label: "modified", reason: "its regcache banner is missing or damaged" };
       if (edited && f.causes.includes("inputs-changed"))
-        return { label: "hand-edited", reason: `edited by hand, and ${changed(f.path)}` };
+        return { label: "hand-edited", reason: `edited by hand, and ${changed(f.target)}` };
       if (edited)
         return {
           label: "hand-edited",
@@ -119,7 +119,7 @@ function describeContent(f: Finding): { label: string; reason: string } {
             "edited by hand: its body no longer matches its banner's hash (what the spec produces did not change)",
         };
       if (f.causes.includes("inputs-changed"))
-        return { label: "modified", reason: changed(f.path) };
+        return { label: "modified", reason: changed(f.target) };
       return {
         label: "modified",
         reason: "same body, but its banner names another spec path or --out",

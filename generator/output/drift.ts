@@ -7,7 +7,7 @@
  * output changed (a file can be both). Reading the disk is the caller's
  * job (writer.readOutputTree); the diff library loads only when a file differs.
  */
-import type { GeneratedFile } from "../targets/types";
+import type { GeneratedFile, TargetName } from "../targets/types";
 import { parseBanner, sha256 } from "../targets/banner";
 import type { OutputTree } from "./writer";
 
@@ -29,15 +29,21 @@ export type Cause =
   /** Same inputs, intact body, yet the banner differs: another --spec path or --out. */
   | "banner-differs";
 
-export interface Finding {
+export type Finding = {
   /** Below the output directory, forward slashes. */
   readonly path: string;
-  readonly status: FileStatus;
   /** Empty for missing files. */
   readonly causes: readonly Cause[];
   /** A unified diff from disk to what the spec produces (modified files, when asked for). */
   readonly diff?: string;
-}
+} & (
+  | {
+      readonly status: "modified" | "missing";
+      /** The target that produces it, whose inputs say why it differs. */
+      readonly target: TargetName;
+    }
+  | { readonly status: "stale" }
+);
 
 export interface CheckReport {
   /** Sorted by path; empty when the output is in step. */
@@ -51,6 +57,8 @@ export interface CompareOptions {
   readonly diffs: boolean;
   /** How a path below the output directory is named in diff headers, e.g. "generated/c/kvm_regs.h". */
   readonly label: (path: string) => string;
+  /** The target that produced each file, by path (GenerateResult.targetOf). */
+  readonly targetOf: Readonly<Record<string, TargetName>>;
 }
 
 /** A file as it would read with LF line endings (a checkout may have converted it to CRLF). */
@@ -87,8 +95,9 @@ export function compareOutput(
   const unchanged: string[] = [];
   for (const file of produced) {
     const current = tree.current.get(file.path);
+    const target = options.targetOf[file.path];
     if (current === undefined) {
-      findings.push({ path: file.path, status: "missing", causes: [] });
+      findings.push({ path: file.path, status: "missing", target, causes: [] });
     } else if (current === file.contents) {
       unchanged.push(file.path);
     } else {
@@ -96,6 +105,7 @@ export function compareOutput(
       findings.push({
         path: file.path,
         status: "modified",
+        target,
         causes: causesOf(current, file.contents),
         ...(options.diffs ? { diff: unifiedDiff(label, current, file.contents) } : {}),
       });

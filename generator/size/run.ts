@@ -9,11 +9,10 @@
  * private root (or the request's keep directory); never prints.
  */
 import * as fs from "fs";
-import * as path from "path";
 import type { SourceFile } from "../core/diagnostics/diagnostic";
 import { loadModel } from "../generate/produce";
 import { resolveSpecArg } from "../generate/specs";
-import { packageRoot } from "../util/paths";
+import { packageRoot, shownPath } from "../util/paths";
 import { loadBudget, readInput } from "./inputs/files";
 import {
   defaultConfigs,
@@ -101,15 +100,15 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
       selected.problems.map((p) => sizeDiagnostic(p.code, commandLine, undefined, ...p.args)),
     );
 
-  // The budget, checked before any compile so a typo fails fast.
+  // The budget, checked before any compile so a typo fails fast. The config names its
+  // rules give are checked against the matrix here, and against a tree's one config once
+  // the tree is prepared (its name is its recorded compiler's).
   const budget = request.budget ? loadBudget(cwd, request.budget) : undefined;
-  if (budget) {
-    const problems = budget.ok
-      ? checkBudgetConfigs(
-          budget.budget,
-          all.map((c) => c.name),
-        )
-      : budget.diagnostics;
+  if (budget && !budget.ok) return invalid(budget.diagnostics);
+  const budgetConfigProblems = (names: readonly string[]) =>
+    budget?.ok ? checkBudgetConfigs(budget.budget, names) : [];
+  if (!treeMode) {
+    const problems = budgetConfigProblems(all.map((c) => c.name));
     if (problems.length > 0) return invalid(problems);
   }
   if (request.keep) {
@@ -137,6 +136,8 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
     if (!prepared.ok) return invalid(prepared.diagnostics);
     tree = prepared.tree;
     all = [treeConfig(tree)];
+    const problems = budgetConfigProblems(all.map((c) => c.name));
+    if (problems.length > 0) return invalid(problems);
   } else {
     // The handler suite includes c/kvm_cache_regs.h; a kernel spec writes only the kernel's block.
     for (const [side, files] of [
@@ -184,11 +185,6 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
 
   // The handler suite's accessor calls against each side's registers (RC619), before compiling.
   if (!tree && found.ok) {
-    const display = (file: string) => {
-      const rel = path.relative(cwd, file);
-      const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
-      return shown.split(path.sep).join("/");
-    };
     const dropped = checkSuiteRegisters(
       found.suite,
       [
@@ -198,7 +194,7 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
           ? []
           : [{ label: sides.baseLabel, files: sides.base, registers: sides.baseRegisters }]),
       ],
-      display,
+      (file) => shownPath(cwd, file),
     );
     if (dropped.length > 0) return invalid(dropped);
   }

@@ -55,6 +55,12 @@ export interface Target {
   readonly folder: string;
   /** Whether its files open with the spec's SPDX line (output.spdx), when the spec gives one. */
   readonly spdxLine: boolean;
+  /**
+   * What shapes its files, in words, for `check` to say of a file whose
+   * banner records other inputs that these changed: "the spec, the
+   * templates, the generator or the options".
+   */
+  readonly inputsInWords: string;
   /** Reads the target's inputs now; a template that cannot be read throws the file system's error. */
   inputs(): TargetInputs;
   /** The files it writes, below the output directory, known without the model. */

@@ -13,7 +13,6 @@
  * `command` one shell-quoted string.
  */
 import * as path from "node:path";
-import { parse as parseShell } from "shell-quote";
 
 /** One compile as the database records it. */
 export interface CompileCommand {
@@ -37,21 +36,191 @@ export type CompileDbResult =
   | { readonly ok: true; readonly commands: readonly CompileCommand[] }
   | { readonly ok: false; readonly problems: readonly CompileDbProblem[] };
 
+/** A command line split into words, or why sh would not run it as one command. */
+export type SplitResult =
+  | { readonly ok: true; readonly argv: string[] }
+  | {
+      readonly ok: false;
+      /** "operator": not one command (`;`, `&&`, `|`, `>`, a second line); "syntax": sh refuses it. */
+      readonly kind: "operator" | "syntax";
+      /** What is wrong, as a phrase: "an unclosed single quote", "a shell operator ('&&')". */
+      readonly why: string;
+    };
+
+/** Characters that end a word and start an operator when unquoted (POSIX sh). */
+const OPERATOR = /[|&;<>()]/;
+const BLANK = /[ \t]/;
+
+const C_ESCAPES: Readonly<Record<string, string>> = {
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  E: "\x1b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  "?": "?",
+};
+
 /**
- * Splits a recorded command line the way a POSIX shell would (quotes,
- * backslashes), without expanding anything: `$X` stays as written and a glob
- * stays literal, as clang tooling reads these commands. Shell operators
- * (`;`, `&&`, `|`, `>`) are not a compile and give null.
+ * The body of a `$'...'` string from `start` (after the opening quote), as
+ * bash and POSIX.1-2024 read it: backslash escapes (\n, \t, \\, \', \NNN
+ * octal, \xHH, \cX) decoded, an unknown escape kept as written. The text and
+ * the index after the closing quote, or undefined when it is not closed.
  */
-export function splitCommand(command: string): string[] | null {
-  const words: string[] = [];
-  // shell-quote calls env for each $NAME; returning "$NAME" keeps it literal.
-  for (const token of parseShell(command, (name) => `$${name}`)) {
-    if (typeof token === "string") words.push(token);
-    else if ("op" in token && token.op === "glob") words.push(token.pattern);
-    else return null;
+function dollarSingleQuoted(
+  command: string,
+  start: number,
+): { text: string; end: number } | undefined {
+  let text = "";
+  let i = start;
+  while (i < command.length) {
+    const c = command[i];
+    if (c === "'") return { text, end: i + 1 };
+    if (c !== "\\" || i + 1 >= command.length) {
+      text += c;
+      i++;
+      continue;
+    }
+    const rest = command.slice(i + 1);
+    const octal = /^[0-7]{1,3}/.exec(rest);
+    const hex = /^x([0-9a-fA-F]{1,2})/.exec(rest);
+    if (octal) {
+      text += String.fromCharCode(parseInt(octal[0], 8) & 0xff);
+      i += 1 + octal[0].length;
+    } else if (hex) {
+      text += String.fromCharCode(parseInt(hex[1], 16));
+      i += 1 + hex[0].length;
+    } else if (rest[0] === "c" && rest.length > 1) {
+      text += String.fromCharCode(rest[1].charCodeAt(0) & 0x1f);
+      i += 3;
+    } else if (C_ESCAPES[rest[0]] !== undefined) {
+      text += C_ESCAPES[rest[0]];
+      i += 2;
+    } else {
+      text += c + rest[0];
+      i += 2;
+    }
   }
-  return words;
+  return undefined;
+}
+
+/**
+ * Splits a recorded command line the way a POSIX shell reads it (quotes,
+ * backslashes, comments; `$'...'` as bash and POSIX.1-2024 read it), without
+ * expanding anything: `$X` and `${X}` stay as written and a glob stays
+ * literal, as clang tooling reads these commands.
+ * What sh would refuse (an unclosed quote, an unclosed or empty `${`) is a
+ * syntax problem, and what is more than one command (an operator such as
+ * `;`, `&&`, `|` or `>`, a second line, a command substitution) an operator
+ * problem; the caller reports either, never a different argv.
+ */
+export function splitCommand(command: string): SplitResult {
+  const words: string[] = [];
+  let word = "";
+  /** Whether a word is under way (a quoted empty string is a word). */
+  let inWord = false;
+  /** After an unquoted line break: another word would be a second command. */
+  let ended = false;
+  const syntax = (why: string) => ({ ok: false as const, kind: "syntax" as const, why });
+  const operator = (why: string) => ({ ok: false as const, kind: "operator" as const, why });
+  const finish = () => {
+    if (inWord) words.push(word);
+    word = "";
+    inWord = false;
+  };
+  /** `${...}` from index i (at the "$"), kept as written: the index after it, or a problem. */
+  const braced = (i: number): number | ReturnType<typeof syntax> => {
+    const close = command.indexOf("}", i + 2);
+    if (close < 0) return syntax("an unclosed ${");
+    if (close === i + 2) return syntax("an empty ${}");
+    word += command.slice(i, close + 1);
+    return close + 1;
+  };
+  let i = 0;
+  while (i < command.length) {
+    const c = command[i];
+    if (c === "\\" && command[i + 1] === "\n") {
+      // A line continuation: removed before anything else is read.
+      i += 2;
+      continue;
+    }
+    if (c === "\n") {
+      finish();
+      ended = true;
+      i++;
+      continue;
+    }
+    if (BLANK.test(c)) {
+      finish();
+      i++;
+      continue;
+    }
+    if (c === "#" && !inWord) {
+      // A comment runs to the end of the line.
+      const eol = command.indexOf("\n", i);
+      i = eol < 0 ? command.length : eol;
+      continue;
+    }
+    if (OPERATOR.test(c)) {
+      const op = /^(\|\||&&|;;|>>|<<|[|&;<>()])/.exec(command.slice(i))![0];
+      return operator(`a shell operator ('${op}')`);
+    }
+    if (ended) return operator("a second command (a line break)");
+    inWord = true;
+    if (c === "\\") {
+      // A backslash quotes the next character; at the very end it is itself (as `sh -c` reads it).
+      word += i + 1 < command.length ? command[i + 1] : c;
+      i += 2;
+    } else if (c === "$" && command[i + 1] === "'") {
+      const read = dollarSingleQuoted(command, i + 2);
+      if (read === undefined) return syntax("an unclosed single quote");
+      word += read.text;
+      i = read.end;
+    } else if (c === "'") {
+      const close = command.indexOf("'", i + 1);
+      if (close < 0) return syntax("an unclosed single quote");
+      word += command.slice(i + 1, close);
+      i = close + 1;
+    } else if (c === '"') {
+      i++;
+      for (;;) {
+        if (i >= command.length) return syntax("an unclosed double quote");
+        const d = command[i];
+        if (d === '"') break;
+        if (d === "\\" && i + 1 < command.length && '$`"\\\n'.includes(command[i + 1])) {
+          if (command[i + 1] !== "\n") word += command[i + 1];
+          i += 2;
+        } else if (d === "`" || (d === "$" && command[i + 1] === "(")) {
+          return operator("a command substitution");
+        } else if (d === "$" && command[i + 1] === "{") {
+          const next = braced(i);
+          if (typeof next !== "number") return next;
+          i = next;
+        } else {
+          word += d;
+          i++;
+        }
+      }
+      i++;
+    } else if (c === "`" || (c === "$" && command[i + 1] === "(")) {
+      return operator("a command substitution");
+    } else if (c === "$" && command[i + 1] === "{") {
+      const next = braced(i);
+      if (typeof next !== "number") return next;
+      i = next;
+    } else {
+      word += c;
+      i++;
+    }
+  }
+  finish();
+  return { ok: true, argv: words };
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -76,13 +245,16 @@ export function readCompileDb(text: string): CompileDbResult {
     if (!isString(e.directory) || !path.isAbsolute(e.directory))
       return bad("'directory' must be an absolute path");
     if (!isString(e.file) || e.file === "") return bad("'file' must be a path");
-    let argv: string[] | null;
+    let argv: string[];
     if (Array.isArray(e.arguments) && e.arguments.length > 0 && e.arguments.every(isString))
       argv = e.arguments;
     else if (isString(e.command)) {
-      argv = splitCommand(e.command);
-      if (!argv || argv.length === 0)
+      const split = splitCommand(e.command);
+      if (!split.ok && split.kind === "syntax")
+        return bad(`'command' cannot be read as sh reads it: ${split.why}`);
+      if (!split.ok || split.argv.length === 0)
         return bad("'command' is not a single compiler command (shell operators?)");
+      argv = split.argv;
     } else return bad("needs 'arguments' (a list of strings) or 'command' (a string)");
     commands.push({
       directory: path.normalize(e.directory),

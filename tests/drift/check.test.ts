@@ -298,4 +298,15 @@ describe("regcache check", () => {
     expect(r.stdout).toMatch(/missing {6}elsewhere\/c\/kvm_regs\.h/);
     expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate --out elsewhere");
   });
+
+  test("the kernel target's header from other inputs names its template, not TypeScript's tools", async () => {
+    // linux-6.1 and linux-6.12 both write kvm_cache_regs_gen.h, with different blocks.
+    const out = ["--out", "kernel-gen"];
+    expect((await regcache(project, "generate", "--spec", "linux-6.1", ...out)).code).toBe(0);
+    const r = await regcache(project, "check", "--spec", "linux-6.12", ...out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "  modified     kernel-gen/kvm_cache_regs_gen.h: the spec, the template, the generator or the options changed since it was generated\n",
+    );
+  });
 });

@@ -49,6 +49,18 @@ describe("regcache import: bad input", () => {
     expect(result.stderr).toMatch(/RC801: .*compile_commands\.json is not a compile database/);
   });
 
+  it("an entry whose command has an unclosed quote: exit 2, RC802 naming it, nothing compiled", async () => {
+    const entries = JSON.parse(fs.readFileSync(tree.db, "utf8")) as Record<string, unknown>[];
+    entries[1] = { ...entries[1], arguments: undefined, command: "cc -c 'x.c" };
+    fs.writeFileSync(tree.db, JSON.stringify(entries));
+    const result = await runCli(["import", "--compile-commands", tree.db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /RC802: entry 1 of the compile database 'command' cannot be read as sh reads it: an unclosed single quote/,
+    );
+    expect(cc.runs()).toBe(0);
+  });
+
   it("a probe that does not compile: exit 2, the compiler's error shown, --out and the tree untouched", async () => {
     const out = path.join(dir, "kept.yaml");
     fs.writeFileSync(out, "# the user's own spec\n");
@@ -133,7 +145,36 @@ describe("regcache import: a synthetic Linux 7.2 tree", () => {
       expect(result.stdout).toBe(fs.readFileSync(GOLDEN, "utf8"));
       expect(result.stdout).toMatch(/shipped profile linux-7\.2,/);
       expect(result.stdout).not.toMatch(/says otherwise/);
+      // The tree's CR4 bits add CET to regcache's own: the value is written; CR0's agree.
+      expect(result.stdout).toMatch(
+        /guest_owned: \{possible: KVM_POSSIBLE_CR4_GUEST_BITS, owned: cr4_guest_owned_bits, value: 0x81078e\}/,
+      );
+      expect(result.stdout).toMatch(
+        /guest_owned: \{possible: KVM_POSSIBLE_CR0_GUEST_BITS, owned: cr0_guest_owned_bits\}/,
+      );
       expect(fingerprint(tree.root)).toEqual(before);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it("a possible-bits macro the unit does not define: no value, said in the header comment, exit 0", async () => {
+    const tree = syntheticTree({
+      fixture: FIXTURE_7_2,
+      edit: (src) => {
+        const unit = path.join(src, "arch/x86/kvm/x86.c");
+        const text = fs.readFileSync(unit, "utf8");
+        fs.writeFileSync(unit, text.replace(/^#define KVM_POSSIBLE_CR4_GUEST_BITS.*$/m, ""));
+      },
+    });
+    try {
+      const result = await runCli(["import", "--compile-commands", tree.db]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(/value:/);
+      expect(result.stdout.replace(/\n# /g, " ")).toMatch(
+        /no definition in arch\/x86\/kvm\/x86\.c, so no guest_owned\.value is given for: KVM_POSSIBLE_CR4_GUEST_BITS\./,
+      );
     } finally {
       tree.cleanup();
     }

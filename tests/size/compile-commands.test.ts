@@ -95,6 +95,23 @@ describe("size --compile-commands on a kernel-like tree", () => {
     expect(names).not.toContain("kvm_emulate_hypercall");
     expect(run.stderr).toContain("2 units include");
   });
+
+  test("--keep DIR again (the first run's): cleared first, the same figures; last, as it rewrites DIR", async () => {
+    const again = await tree("--format", "json", "--keep", keep, "--units", "kvm/cpuid.c");
+    expect({ code: again.code, stderr: again.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining("1 units include kvm/kvm_cache_regs.h"),
+    });
+    const first = (JSON.parse(headVsCached.stdout) as JsonReport).configs[0].functions;
+    const cpuid = (report: JsonFunction[]) => report.find((f) => f.name === "kvm_emulate_cpuid");
+    expect(cpuid((JSON.parse(again.stdout) as JsonReport).configs[0].functions)).toEqual(
+      cpuid(first),
+    );
+    // The first run's objects of units this one did not compile are gone.
+    expect(fs.existsSync(path.join(keep, "head", "kvm", "cpuid.o"))).toBe(true);
+    expect(fs.existsSync(path.join(keep, "head", "lib", "unrelated.o"))).toBe(false);
+    expect(fs.existsSync(path.join(keep, ".regcache-size-keep.json"))).toBe(true);
+  });
 });
 
 describe("a unit that reaches the header around the overlay", () => {
@@ -151,6 +168,11 @@ describe("refused before any compile (exit 2, nothing written)", () => {
       () => ["--launcher", "no-such-launcher-xyz"],
       "--launcher no-such-launcher-xyz does not run",
     ],
+    [
+      "a launcher with an unclosed quote",
+      () => ["--launcher", "ccache 'x"],
+      "error RC654: --launcher ccache 'x is not one command: it has an unclosed single quote",
+    ],
   ];
   test.each(cases)("%s", async (_name, extra, message) => {
     const out = path.join(work, "refused-out");
@@ -175,18 +197,40 @@ describe("refused before any compile (exit 2, nothing written)", () => {
       ["--compile-commands", "DB", "--header", "nodir/kvm_cache_regs.h"],
       "no directory nodir",
     ],
+    [
+      "an absolute header in no directory: no unit can reach it",
+      ["--compile-commands", "DB", "--header", "NOWHERE"],
+      "can reach NOWHERE_DIR, the directory of the header it stands for",
+    ],
     ["the x86-kvm spec without --header", ["--compile-commands", "DB"], "--header is needed"],
     ["a database that is not JSON", ["--compile-commands", "BAD"], "not valid JSON"],
+    [
+      "a database entry whose command has an unclosed quote",
+      ["--compile-commands", "QUOTED", "--header", "kvm/kvm_cache_regs.h"],
+      "error RC641: compile database QUOTED: entry 0: 'command' cannot be read as sh reads it: an unclosed single quote",
+    ],
     ["a database that does not exist", ["--compile-commands", "MISSING"], "cannot read it"],
   ];
   test.each(standalone)("%s", async (_name, argv, message) => {
     const bad = path.join(work, "bad.json");
     fs.writeFileSync(bad, "[{");
-    const resolved = argv.map((a) =>
-      a === "DB" ? fx.db : a === "BAD" ? bad : a === "MISSING" ? path.join(work, "none.json") : a,
+    const quoted = path.join(work, "quoted.json");
+    fs.writeFileSync(
+      quoted,
+      JSON.stringify([{ directory: work, file: "x.c", command: "gcc -c 'x.c" }]),
     );
-    const run = await runCli(["size", ...resolved]);
+    const nowhere = path.join(work, "nowhere", "kvm_cache_regs.h");
+    const named: Record<string, string> = {
+      DB: fx.db,
+      BAD: bad,
+      MISSING: path.join(work, "none.json"),
+      QUOTED: quoted,
+      NOWHERE: nowhere,
+    };
+    const run = await runCli(["size", ...argv.map((a) => named[a] ?? a)]);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
-    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(
+      message.replace("NOWHERE_DIR", path.dirname(nowhere)).replace("QUOTED", quoted),
+    );
   });
 });

@@ -3,7 +3,8 @@
  * itself: listed under its own name; its `folder` is the folder below
  * targets/ whose index.ts exports it, and no two targets claim one folder (the
  * digest of each target's code leaves the others' folders out); spdxLine set
- * for the C-family targets only.
+ * for the C-family targets only; the inputs each names in words are its own
+ * (templates for the C-family targets, ts-morph and prettier for ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,4 +32,11 @@ test("the spec's SPDX line heads the C-family targets' files only", () =>
     c: true,
     kernel: true,
     ts: false,
+  }));
+
+test("each names its own inputs in words: templates, or the TypeScript target's tools", () =>
+  expect(Object.fromEntries(all.map(([name, t]) => [name, t.inputsInWords]))).toEqual({
+    c: "the spec, the templates, the generator or the options",
+    kernel: "the spec, the template, the generator or the options",
+    ts: "the spec, the generator, ts-morph or prettier, or the options",
   }));

@@ -83,6 +83,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
   const report = compareOutput(result.files, tree, {
     diffs: true,
     label: (p) => `${out}/${p}`,
+    targetOf: result.targetOf,
   });
   const fix = generateCommandFor(args);
   const colour = io.isTTY && !io.env["NO_COLOR"];

@@ -186,15 +186,17 @@ export async function run(given: SizeArgs, io: Io): Promise<number> {
     }
     given = prepared.args;
   }
+  // The request names the matrix options in the plural (size/run.ts).
+  const { compiler, config, ...rest } = given;
   return runSizeCommand(io, PROGRAM, [], given, () =>
     runSize({
       ...sizeHooks(io, PROGRAM),
+      ...rest,
       cwd: io.cwd,
       env: io.env,
       spec: given.spec ?? "",
-      compilers: given.compiler,
-      configs: given.config,
-      ...given,
+      compilers: compiler,
+      configs: config,
     }),
   );
 }

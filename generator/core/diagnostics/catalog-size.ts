@@ -108,6 +108,14 @@ export const sizeEntries = {
     "the overlay did not hold: {0:whole}",
     "the unit includes the header by a path outside the overlaid directory; leave it out with --units",
   ),
+  RC653: error(
+    "no unit of {0:whole} can reach {1:whole}, the directory of the header it stands for",
+    "without --units, a run measures the units whose source lies in that directory or whose -I, -iquote, -isystem, -idirafter, -include or -imacros points into it; check --header, or pick the units with --units",
+  ),
+  RC654: error(
+    "--launcher {0:whole} is not one command: {1:whole}",
+    "give the launcher and its own arguments as sh would split them, without shell operators, e.g. --launcher ccache or --launcher distcc",
+  ),
   // the spec measured against the handler suite (RC660–RC699)
   RC660: error(
     "{0:whole} writes no C target: the handler suite is built against c/kvm_cache_regs.h",

@@ -32,7 +32,10 @@ const KVM_DIR = "arch/x86/kvm";
 /** The file a kernel spec's header stands for by default, below the tree's root. */
 export const KERNEL_HEADER = `${KVM_DIR}/${GENERATED_HEADER}`;
 
-/** Options that pick compilers or configs: a compile database is one config. */
+/**
+ * Options that pick compilers or configs, as the command line spells them: a
+ * compile database is one config.
+ */
 export const REFUSED_WITH_COMPILE_COMMANDS = [
   "compiler",
   "config",
@@ -41,25 +44,29 @@ export const REFUSED_WITH_COMPILE_COMMANDS = [
   "dispatch",
 ] as const;
 
+/** The fields of a size request (size/run.ts) that --compile-commands bears on. */
 export interface OptionArgs {
   readonly compileCommands?: string;
   readonly header?: string;
   readonly units?: readonly string[];
   readonly base: string;
-  readonly compiler?: readonly string[];
-  readonly config?: readonly string[];
+  readonly compilers?: readonly string[];
+  readonly configs?: readonly string[];
   readonly configFile?: string;
   readonly explain?: boolean;
   readonly dispatch?: readonly string[];
 }
 
-/** Options that contradict each other around --compile-commands; every problem at once. */
+/**
+ * Options that contradict each other around --compile-commands; every
+ * problem at once, each named as the command line spells it.
+ */
 export function checkTreeOptions(args: OptionArgs): Diagnostic[] {
   const problems: Diagnostic[] = [];
   if (args.compileCommands !== undefined) {
     const given: Record<(typeof REFUSED_WITH_COMPILE_COMMANDS)[number], boolean> = {
-      compiler: args.compiler !== undefined,
-      config: args.config !== undefined,
+      compiler: args.compilers !== undefined,
+      config: args.configs !== undefined,
       "config-file": args.configFile !== undefined,
       explain: Boolean(args.explain),
       dispatch: args.dispatch !== undefined,
@@ -203,14 +210,20 @@ export function prepareTree(
       problems.push(diag("RC642", header, path.dirname(header), options.compileCommands));
     else headerDir = path.join(treeRoot, path.dirname(header));
   }
-  const globbed = selectUnits(db.commands, options.units ?? [], treeRoot ?? "/");
-  // Without globs, only units that can reach the header's directory (documented).
-  const units =
-    options.units === undefined && headerDir !== undefined
-      ? globbed.filter((unit) => reachesDirectory(unit, headerDir!))
-      : globbed;
-  if (units.length === 0)
-    problems.push(diag("RC646", options.compileCommands, (options.units ?? []).join(" ")));
+  // The units --units picks; without it, those that can reach the header's directory.
+  let units: CompileCommand[];
+  if (options.units !== undefined) {
+    units = selectUnits(db.commands, options.units, treeRoot ?? "/");
+    if (units.length === 0)
+      problems.push(diag("RC646", options.compileCommands, options.units.join(" ")));
+  } else {
+    units = selectUnits(db.commands, [], treeRoot ?? "/");
+    if (headerDir !== undefined) {
+      const dir = headerDir;
+      units = units.filter((unit) => reachesDirectory(unit, dir));
+      if (units.length === 0) problems.push(diag("RC653", options.compileCommands, dir));
+    }
+  }
   if (options.keep !== undefined) {
     const keep = path.resolve(cwd, options.keep);
     const read = [...new Set([...(treeRoot ? [treeRoot] : []), ...units.map((u) => u.directory)])];

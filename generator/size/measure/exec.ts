@@ -21,10 +21,11 @@ export async function prepareExec(
   if (!fromEnv.ok) problems.push(diag("RC650", fromEnv.problem));
   let launcher: string[] | undefined;
   if (options.launcher !== undefined) {
-    launcher = splitCommand(options.launcher) ?? undefined;
-    if (!launcher || launcher.length === 0)
-      problems.push(diag("RC648", options.launcher, "not a command"));
+    const split = splitCommand(options.launcher);
+    if (!split.ok) problems.push(diag("RC654", options.launcher, `it has ${split.why}`));
+    else if (split.argv.length === 0) problems.push(diag("RC654", options.launcher, "it is empty"));
     else {
+      launcher = split.argv;
       const failed = await probeLauncher(launcher[0]);
       if (failed) problems.push(diag("RC648", options.launcher, failed));
     }

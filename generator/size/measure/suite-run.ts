@@ -12,12 +12,11 @@ import * as path from "path";
 import type { Diagnostic } from "../../core/diagnostics/diagnostic";
 import type { GeneratedFile } from "../../targets/types";
 import { ExecContext, forRun } from "../../toolchain/compilers";
-import { makeScratchDir } from "../../toolchain/scratch";
-import { prepareKeepDir, recordKeepDir } from "../inputs/output";
 import { sizeDiagnostic } from "../messages";
 import { failure, type MeasureOptions, SizeFailure } from "../outcome";
 import type { MeasuredConfig } from "../report/report";
 import { buildAndMeasure, detectCompilers, HeaderSet, Measured } from "./build";
+import { inPrivateRoot } from "./private-root";
 import type { Suite } from "./suite";
 import { accessorCalls, missingRegisters } from "./suite-registers";
 
@@ -95,14 +94,9 @@ export async function runSuite(
   if (runnables.length === 0)
     return failure("environment", { messages: ["no configured compiler is installed"] });
 
-  const scratch = options.keep ? undefined : makeScratchDir("regcache-size-");
-  const root = scratch ? scratch.path : path.resolve(options.cwd, options.keep!);
   const onProgress = hooks.onProgress;
-  let built;
-  try {
-    if (options.keep) prepareKeepDir(options.cwd, options.keep);
-    fs.mkdirSync(root, { recursive: true });
-    built = await buildAndMeasure(
+  const built = await inPrivateRoot(options, (root) =>
+    buildAndMeasure(
       {
         root,
         cwd: options.cwd,
@@ -118,14 +112,9 @@ export async function runSuite(
       },
       runnables,
       headerSets,
-    );
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    return failure("environment", { messages: [`cannot write under ${root}: ${code}`] });
-  } finally {
-    if (scratch) scratch.remove();
-    else if (fs.existsSync(root)) recordKeepDir(root);
-  }
+    ),
+  );
+  if (!built.ok && "kind" in built) return built;
   if (!built.ok) {
     if (!built.failures) return failure("environment", { messages: [built.message] });
     const messages = built.failures

@@ -1,19 +1,18 @@
 /*
  * A size run of a real tree, once its inputs are prepared (inputs/tree.ts):
  * probe the database's compiler, compile every unit on both sides in a
- * private root (a scratch directory, or --keep DIR), measure, and return the
- * one measured config. Edge: runs compilers, writes under the private root
+ * private root (a scratch directory, or --keep DIR, cleared and recorded as
+ * for the handler suite: private-root.ts), measure, and return the one
+ * measured config. Edge: runs compilers, writes under the private root
  * only.
  */
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { DetectedCompiler, ExecContext, forRun } from "../../toolchain/compilers";
-import { makeScratchDir } from "../../toolchain/scratch";
-import { diag, PreparedTree, treeConfig, codegenFlags, isRetpoline } from "../inputs/tree";
+import { diag, PreparedTree, treeConfig } from "../inputs/tree";
 import { failure, invalid, type MeasureOptions, SizeFailure, SizeHooks } from "../outcome";
 import type { MeasuredConfig } from "../report/report";
 import { detectCompilers, Measured } from "./build";
+import { inPrivateRoot } from "./private-root";
 import { measureTree, planTree } from "./tree";
 
 /** Compiles and measures the prepared tree with `compiler` under `root`. */
@@ -57,16 +56,17 @@ async function measurePreparedTree(
         ? `; ${m.unaffectedUnits.length} do not (compiled once, not reported)`
         : ""),
   );
-  const first = tree.units[0].argv;
+  // Named as the run's matrix names it (treeConfig), which budget rules are checked against.
+  const config = treeConfig(tree);
   return {
     ok: true,
     measured: {
-      name: path.basename(ctx.compiler.command),
+      name: config.name,
       compiler: /clang/i.test(ctx.compiler.version) ? "clang" : "gcc",
       command: ctx.compiler.command,
       compilerVersion: ctx.compiler.version,
-      retpoline: isRetpoline(first),
-      flags: codegenFlags(first),
+      retpoline: config.retpoline,
+      flags: config.flags,
       base: m.base,
       head: m.head,
     },
@@ -84,35 +84,24 @@ export async function runTree(
       messages: [`the database's compiler ${tree.compiler} does not run`],
     });
   const compiler = runnables[0].compiler;
-  const scratch = options.keep ? undefined : makeScratchDir("regcache-size-");
-  const root = scratch ? scratch.path : path.resolve(options.cwd, options.keep!);
-  try {
-    fs.mkdirSync(root, { recursive: true });
-    const result = await measurePreparedTree(tree, {
+  const result = await inPrivateRoot(options, (root) =>
+    measurePreparedTree(tree, {
       root,
       compiler,
       parallel: options.jobs && options.jobs > 0 ? options.jobs : os.availableParallelism(),
       exec: forRun(options.exec, root, [compiler], options.env),
       hooks: options.hooks,
-    });
-    if (!result.ok) return result;
-    const sizes = new Map([
-      [
-        result.measured.name,
-        new Map([
-          ["base", result.measured.base],
-          ["head", result.measured.head],
-        ]),
-      ],
-    ]);
-    return { ok: true, measured: [result.measured], skipped: [], sizes };
-  } catch (err) {
-    return failure("environment", {
-      messages: [
-        `cannot write under ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      ],
-    });
-  } finally {
-    scratch?.remove();
-  }
+    }),
+  );
+  if (!result.ok) return result;
+  const sizes = new Map([
+    [
+      result.measured.name,
+      new Map([
+        ["base", result.measured.base],
+        ["head", result.measured.head],
+      ]),
+    ],
+  ]);
+  return { ok: true, measured: [result.measured], skipped: [], sizes };
 }

@@ -14,6 +14,7 @@ export const cTarget: Target = {
   name: "c",
   folder: "c",
   spdxLine: true,
+  inputsInWords: "the spec, the templates, the generator or the options",
   inputs: () => ({ templates: readTemplates(C_TEMPLATES) }),
   paths: (inputs) => inputs.templates.map((t) => t.name.replace(/\.hbs$/, "")),
   // emits: c/kvm_regs.h (the enum, the masks, the backend sets), c/kvm_cache_regs.h (the accessors)

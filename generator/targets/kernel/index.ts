@@ -15,6 +15,7 @@ export const kernelTarget: Target = {
   name: "kernel",
   folder: "kernel",
   spdxLine: true,
+  inputsInWords: "the spec, the template, the generator or the options",
   inputs: () => ({ templates: readTemplates(KERNEL_TEMPLATES) }),
   paths: (_inputs, names) => [names.kernelHeader],
   // emits: kvm_cache_regs_gen.h (the block between the kernel header's includes and its end)

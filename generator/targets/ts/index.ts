@@ -11,6 +11,7 @@ export const tsTarget: Target = {
   name: "ts",
   folder: "ts",
   spdxLine: false, // output.spdx heads each C file (docs/spec.md), not this one
+  inputsInWords: "the spec, the generator, ts-morph or prettier, or the options",
   inputs: () => ({ templates: [], tools: { emitter: TS_EMITTER_ID, ...tsToolVersions() } }),
   paths: () => [TS_OUTPUT_PATH],
   // emits: ts/registers.ts

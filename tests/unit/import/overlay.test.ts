@@ -59,6 +59,14 @@ const kernelSections = (spec: string) => {
   return { output, api, accessors };
 };
 
+/** The sections with every guest_owned.value left out: the import's probe decides those (guest-bits.ts), not the header. */
+const withoutValues = (sections: unknown) =>
+  JSON.parse(JSON.stringify(sections), (key, v: unknown) =>
+    key === "guest_owned" && v && typeof v === "object"
+      ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "value"))
+      : v,
+  ) as unknown;
+
 describe("overlayHeader", () => {
   it("a profile the header agrees with: nothing changed, not a byte", () => {
     const { doc, root } = sectionsOf("linux-6.12.yaml");
@@ -84,13 +92,13 @@ describe("overlayHeader", () => {
     const want = kernelSections("linux-7.2.yaml");
     const got = doc.toJS() as Record<string, Record<string, unknown>>;
     expect(Object.keys(got["api"]!)).toEqual(Object.keys(want.api as object));
-    expect(got).toEqual(want);
+    expect(withoutValues(got)).toEqual(withoutValues(want));
   });
 
   it("the 7.2 profile under a 6.12 header: what 6.12 lacks is removed, not set to its default", () => {
     const { doc, root } = sectionsOf("linux-7.2.yaml");
     overlayHeader({ doc, root, facts: facts6() });
-    expect(doc.toJS()).toEqual(kernelSections("linux-6.12.yaml"));
+    expect(withoutValues(doc.toJS())).toEqual(withoutValues(kernelSections("linux-6.12.yaml")));
   });
 
   it("a key the header does not read keeps the profile's value", () => {

@@ -30,6 +30,14 @@ const older = "#define X 0\n";
 const wanted = withBanner(info, body);
 const edited = (text: string) => text.replace(/#define X \d/, "#define X 2");
 
+/** Which target writes a path in these tests: c/ the C headers, ts/ the TypeScript, else the kernel's. */
+const targetOf = (paths: readonly string[]) =>
+  Object.fromEntries(
+    paths.map(
+      (p) => [p, p.startsWith("c/") ? "c" : p.startsWith("ts/") ? "ts" : "kernel"] as const,
+    ),
+  );
+
 /** What the spec produces, beside an output directory holding `current` and the `stale` files. */
 function reportOf(
   current: Record<string, string>,
@@ -44,7 +52,7 @@ function reportOf(
       stale: Object.entries(stale).map(([path, text]) => ({ path, current: text })),
       leftovers: [],
     },
-    { diffs: true, label: (p) => `generated/${p}` },
+    { diffs: true, label: (p) => `generated/${p}`, targetOf: targetOf(produced) },
   );
 }
 
@@ -74,6 +82,16 @@ describe("describeFinding: the label and reason of one finding", () => {
         label: "modified",
         reason:
           "the spec, the generator, ts-morph or prettier, or the options changed since it was generated",
+      },
+    ],
+    [
+      "the kernel target's header from other inputs: its one template, no TypeScript tools",
+      "kvm_cache_regs_gen.h",
+      withBanner(info, older),
+      {
+        label: "modified",
+        reason:
+          "the spec, the template, the generator or the options changed since it was generated",
       },
     ],
     [

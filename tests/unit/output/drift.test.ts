@@ -76,16 +76,18 @@ describe("compareOutput: one finding per file, sorted, with its causes", () => {
         ],
         leftovers: [],
       },
-      { diffs: true, label: (p) => `generated/${p}` },
+      { diffs: true, label: (p) => `generated/${p}`, targetOf: { "c/a.h": "c", "c/b.h": "c" } },
     );
   });
 
-  test("findings and the files in step", () => {
-    expect(report.findings.map((f) => [f.path, f.status, f.causes])).toEqual([
-      ["c/a.h", "missing", []],
-      ["c/b.h", "modified", ["inputs-changed"]],
-      ["c/old-edited.h", "stale", ["hand-edited"]],
-      ["c/old.h", "stale", []],
+  test("findings and the files in step; a produced file names its target, a stale one none", () => {
+    expect(
+      report.findings.map((f) => [f.path, f.status, f.causes, "target" in f ? f.target : "-"]),
+    ).toEqual([
+      ["c/a.h", "missing", [], "c"],
+      ["c/b.h", "modified", ["inputs-changed"], "c"],
+      ["c/old-edited.h", "stale", ["hand-edited"], "-"],
+      ["c/old.h", "stale", [], "-"],
     ]);
     expect(report.unchanged).toEqual(["c/same.h"]);
   });
@@ -149,7 +151,11 @@ describe("unifiedDiff and ordering, exactly", () => {
         ],
         leftovers: [],
       },
-      { diffs: false, label: (p) => p },
+      {
+        diffs: false,
+        label: (p) => p,
+        targetOf: Object.fromEntries(produced.map((f) => [f.path, "c" as const])),
+      },
     );
     const sorted = (xs: string[]) => [...xs].sort();
     const findings = report.findings.map((f) => f.path);

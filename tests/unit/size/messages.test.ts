@@ -28,8 +28,8 @@ test.each([
   [
     "a control character in a hint's value",
     "RC648",
-    ["ccache\x07", "not a command"],
-    "command line: error RC648: --launcher ccache\\u{7} does not run: not a command\n" +
+    ["ccache\x07", "ENOENT"],
+    "command line: error RC648: --launcher ccache\\u{7} does not run: ENOENT\n" +
       "  = help: install it (e.g. apt-get install -y ccache\\u{7}) or drop --launcher\n",
   ],
 ] as const)("%s is printed escaped", (_name, code, args, want) => {

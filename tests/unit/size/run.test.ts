@@ -67,7 +67,12 @@ describe("refused before any compile, with the kind and code that say why", () =
     [
       "a launcher that is no command (a shell operator)",
       { launcher: "ccache && rm" },
-      { kind: "invalid-input", codes: ["RC648"] },
+      { kind: "invalid-input", codes: ["RC654"] },
+    ],
+    [
+      "a launcher with an unclosed quote",
+      { launcher: "ccache 'x" },
+      { kind: "invalid-input", codes: ["RC654"] },
     ],
     [
       "a launcher that does not run",
@@ -111,6 +116,17 @@ describe("refused before any compile, with the kind and code that say why", () =
     expect(printed).toBe("");
     expect(notes).toEqual([]);
     expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  test("the request's compilers and configs with a compile database: RC640 each, as the CLI words them", async () => {
+    const cwd = tempDir("run-matrix-tree");
+    const outcome = await runSize(
+      request(cwd, { compileCommands: "db.json", compilers: ["gcc"], configs: ["gcc-O2"] }),
+    );
+    expect(outcome.ok ? [] : outcome.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["RC640", "--compiler cannot be used with --compile-commands"],
+      ["RC640", "--config cannot be used with --compile-commands"],
+    ]);
   });
 
   test("REGCACHE_CACHE_MAX that is not a size (RC650), even with --no-cache", async () => {
@@ -250,6 +266,28 @@ describe("a measured run of a one-unit tree", () => {
     expect(fs.readdirSync(path.join(cwd, "build"))).toEqual(["compile_commands.json"]);
   });
 
+  test("a budget rule naming another config than the tree's: RC610 listing the tree's, nothing compiled", async () => {
+    const cwd = tempDir("run-tree-budget-config");
+    const compileCommands = oneUnitTree(cwd);
+    fs.writeFileSync(
+      path.join(cwd, "budget.yaml"),
+      "budgets:\n  - function: read_rax\n    max: 1\n    config: [gcc, clang]\n",
+    );
+    const progress: number[] = [];
+    const outcome = await runSize(
+      request(cwd, {
+        compileCommands,
+        header: "kvm/kvm_cache_regs.h",
+        budget: "budget.yaml",
+        onProgress: (done) => progress.push(done),
+      }),
+    );
+    expect(outcome.ok ? [] : outcome.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([
+      ["RC610", "budget names config 'clang', which is not in the matrix", "known configs: gcc"],
+    ]);
+    expect(progress).toEqual([]);
+  });
+
   test("a unit that does not compile: an environment failure carrying the compiler's output", async () => {
     const cwd = tempDir("run-tree-broken");
     const compileCommands = oneUnitTree(cwd);
@@ -287,7 +325,8 @@ describe("a measured run of a one-unit tree", () => {
     const compileCommands = oneUnitTree(cwd);
     fs.writeFileSync(
       path.join(cwd, "budget.yaml"),
-      "budgets:\n  - function: read_rax\n    max: 1\n",
+      // The tree's one config is named after its recorded compiler; a rule may name it.
+      "budgets:\n  - function: read_rax\n    max: 1\n    config: gcc\n",
     );
     // The tree holds the spec's own headers (generated/c), so base (the tree's) equals head.
     const generated = path.join(repoRoot, "generated", "c");
@@ -325,12 +364,9 @@ describe("a measured run of a one-unit tree", () => {
     });
     expect(fs.existsSync(path.join(cwd, "keep", "head", "kvm", "rax.o"))).toBe(true);
     // --keep holds the objects of both sides and the commands; base is the tree's header, unreplaced.
-    expect(fs.readdirSync(path.join(cwd, "keep")).sort()).toEqual([
-      "base",
-      "commands.sh",
-      "head",
-      "overlay",
-    ]);
+    expect(fs.readdirSync(path.join(cwd, "keep")).sort()).toEqual(
+      [KEEP_MARKER, "base", "commands.sh", "head", "overlay"].sort(),
+    );
     expect(fs.existsSync(path.join(cwd, "keep", "base", "kvm", "rax.o"))).toBe(true);
     expect(fs.readdirSync(path.join(cwd, "keep", "overlay", "base")).sort()).toEqual([
       "kvm_cache_regs.h",

@@ -1,7 +1,8 @@
 /*
  * Where the tool's own files are (generator/util/paths.ts): the package root
  * found by walking up to regcache's package.json, what lives below it, the
- * version it declares; and whether one path lies inside another.
+ * version it declares; whether one path lies inside another, and a path as
+ * messages show it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +13,7 @@ import {
   inside,
   packageRoot,
   schemaPath,
+  shownPath,
   templatesDir,
 } from "../../../generator/util/paths";
 import { repoRoot } from "../../helpers/capture";
@@ -42,6 +44,22 @@ describe("inside", () => {
     ["/a/b", "/a", undefined],
     ["/a/b", "/x/y", undefined],
     ["/a/b", "/a/b/../c", undefined],
+    ["/a/b", "/a/b/..", undefined],
+    ["/a/b", "/a/b/..c", "..c"],
+    ["/a/b", "/a/b/...", "..."],
+    ["/a/b", "/a/b/..c/d.h", path.join("..c", "d.h")],
+    ["/a/b/..c", "/a/b/..c/d", "d"],
+    ["/a/b/..c", "/a/b", undefined],
     ["/", "/a", "a"],
   ])("inside(%s, %s) = %p", (dir, p, want) => expect(inside(dir, p)).toBe(want));
+});
+
+describe("shownPath", () => {
+  test.each<[string, string, string]>([
+    ["/w", "/w/spec/x.yaml", "spec/x.yaml"],
+    ["/w", "/w/..spec/x.yaml", "..spec/x.yaml"],
+    ["/w", "/other/x.yaml", "/other/x.yaml"],
+    ["/w/sub", "/w/x.yaml", "/w/x.yaml"],
+    ["/w", "/w", "/w"],
+  ])("shownPath(%s, %s) = %s", (cwd, file, want) => expect(shownPath(cwd, file)).toBe(want));
 });

@@ -31,8 +31,8 @@ describe("checkTreeOptions", () => {
     const found = checkTreeOptions({
       compileCommands: "db.json",
       base: "all-cached",
-      compiler: ["gcc"],
-      config: ["gcc-O2"],
+      compilers: ["gcc"],
+      configs: ["gcc-O2"],
       configFile: "c.yaml",
       explain: true,
       dispatch: ["pointer"],
@@ -54,7 +54,8 @@ describe("checkTreeOptions", () => {
   test.each([
     [{ base: "all-cached" }],
     [{ base: "tree", compileCommands: "db.json", header: "h.h", units: [] }],
-    [{ base: "git:HEAD", explain: false, compiler: undefined }],
+    [{ base: "git:HEAD", explain: false, compilers: undefined }],
+    [{ base: "all-cached", compilers: ["gcc"], configs: ["gcc-O2"] }],
   ])("nothing to refuse: %j", (args) => expect(checkTreeOptions(args)).toEqual([]));
 });
 
@@ -193,14 +194,35 @@ describe("prepareTree", () => {
     ]);
   });
 
-  test("an absolute --header whose directory does not exist: RC642, and no unit reaches it", () => {
+  test("an absolute --header whose directory does not exist: RC642, and no unit reaches it (RC653)", () => {
     const { cwd } = fixture();
     const header = path.join(cwd, "nowhere", "kvm_cache_regs.h");
     const prepared = prepareTree(cwd, options({ header }), cHeaders());
-    expect(prepared.ok ? [] : codes(prepared.diagnostics)).toEqual(["RC642", "RC646"]);
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "RC642",
+        `--header ${header}: no directory ${path.dirname(header)} in the tree of build/compile_commands.json`,
+      ],
+      [
+        "RC653",
+        `no unit of build/compile_commands.json can reach ${path.dirname(header)}, the directory of the header it stands for`,
+      ],
+    ]);
   });
 
-  test.each([["tree/keep"], ["build/keep"], ["build"]])(
+  test("without --units, no unit reaching the header's directory: RC653 naming the directory", () => {
+    const { cwd, tree } = fixture();
+    fs.mkdirSync(path.join(tree, "virt"));
+    const prepared = prepareTree(cwd, options({ header: "virt/kvm_cache_regs.h" }), cHeaders());
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "RC653",
+        `no unit of build/compile_commands.json can reach ${path.join(tree, "virt")}, the directory of the header it stands for`,
+      ],
+    ]);
+  });
+
+  test.each([["tree/keep"], ["build/keep"], ["build"], ["build/..keep"], ["tree/...keep"]])(
     "--keep %s, inside what the run reads: RC645",
     (keep) => {
       const { cwd } = fixture();

@@ -1,7 +1,7 @@
 /*
  * How a size run's compiles run (generator/size/measure/exec.ts): the
  * launcher and the object cache's settings checked before any work (RC648,
- * RC650, every problem at once), and afterwards the cache trimmed and the
+ * RC650, RC654, every problem at once), and afterwards the cache trimmed and the
  * one line saying what ran and what the cache gave — only for a tree run or
  * a launcher.
  */
@@ -43,15 +43,28 @@ describe("prepareExec", () => {
     ]);
   });
 
-  test.each([[""], ["   "], ["a | b"], ["ccache && rm"]])(
-    "a launcher %j that is no command",
-    async (launcher) => {
-      const prepared = await prepareExec({ launcher }, {});
-      expect(prepared.ok ? [] : prepared.diagnostics.map((d) => d.message)).toEqual([
-        `--launcher ${launcher} does not run: not a command`,
-      ]);
-    },
-  );
+  test.each([
+    ["", "it is empty"],
+    ["   ", "it is empty"],
+    ["a | b", "it has a shell operator ('|')"],
+    ["ccache && rm", "it has a shell operator ('&&')"],
+    ["ccache 'x", "it has an unclosed single quote"],
+    ['distcc "-j8', "it has an unclosed double quote"],
+    ["ccache ${X", "it has an unclosed ${"],
+    ["ccache\ndistcc", "it has a second command (a line break)"],
+    ["ccache $(which distcc)", "it has a command substitution"],
+  ])("a launcher %j that is not one command: RC654, nothing run", async (launcher, why) => {
+    const prepared = await prepareExec({ launcher }, {});
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      // A line break in a value is shown escaped, as every control character is.
+      ["RC654", `--launcher ${launcher.replace("\n", "\\n")} is not one command: ${why}`],
+    ]);
+  });
+
+  test("a quoted launcher word keeps its blanks", async () => {
+    const prepared = await prepareExec({ launcher: "env 'A=1 2'" }, {});
+    expect(prepared.ok && prepared.context.launcher).toEqual(["env", "A=1 2"]);
+  });
 });
 
 describe("finishExec", () => {

@@ -31,6 +31,8 @@ describe("mapPath", () => {
     ["/src/arch/x86/kvm", "/run/overlay/head"],
     ["../src/arch/x86/kvm/svm/svm.c", "/run/overlay/head/svm/svm.c"],
     ["/src/arch/x86/kvm-other/x.c", "/src/arch/x86/kvm-other/x.c"],
+    ["/src/arch/x86/kvm/..svm/svm.c", "/run/overlay/head/..svm/svm.c"],
+    ["/src/arch/x86/kvm/../x.c", "/src/arch/x86/kvm/../x.c"],
     ["include", "include"],
   ])("%s -> %s", (p, want) => expect(mapPath(map, "/build", p)).toBe(want));
 });

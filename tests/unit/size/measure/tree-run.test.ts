@@ -1,13 +1,15 @@
 /*
  * A size run of a prepared tree (generator/size/measure/tree-run.ts): the
  * database's compiler probed, both sides compiled in a scratch directory (or
- * --keep), one measured config named after the compiler; a compiler that
+ * --keep, cleared of an earlier run's files and recorded for the next), one
+ * measured config named after the compiler; a compiler that
  * does not run, a unit that cannot be measured (RC651), a header no unit
  * includes (RC647) and a failed compile each their own failure.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { KEEP_MARKER } from "../../../../generator/size/inputs/output";
 import type { PreparedTree } from "../../../../generator/size/inputs/tree";
 import { runTree } from "../../../../generator/size/measure/tree-run";
 import type { MeasureOptions } from "../../../../generator/size/outcome";
@@ -78,16 +80,50 @@ test("one config named after the compiler, both sides measured, the scratch dire
   expect(scratchDirs()).toEqual([]);
 });
 
-test("--keep: the objects, overlays and commands stay there", async () => {
+test("--keep: the objects, overlays and commands stay there, recorded as this run's", async () => {
   const { work, tree } = prepared();
   const ran = await runTree(tree, options(work, [], { keep: "out/keep" }));
   expect(ran.ok).toBe(true);
-  expect(fs.readdirSync(path.join(work, "out", "keep")).sort()).toEqual([
-    "base",
-    "commands.sh",
-    "head",
-    "overlay",
-  ]);
+  const keep = path.join(work, "out", "keep");
+  expect(fs.readdirSync(keep).sort()).toEqual(
+    [KEEP_MARKER, "base", "commands.sh", "head", "overlay"].sort(),
+  );
+  expect(JSON.parse(fs.readFileSync(path.join(keep, KEEP_MARKER), "utf8"))).toEqual({
+    entries: ["base", "commands.sh", "head", "overlay"],
+  });
+});
+
+test("--keep again into the same directory: the earlier run's files are cleared first", async () => {
+  const { work, tree } = prepared();
+  const keep = path.join(work, "keep");
+  expect((await runTree(tree, options(work, [], { keep: "keep" }))).ok).toBe(true);
+  // What an earlier run wrote and recorded, which this one does not write.
+  fs.writeFileSync(path.join(keep, "old.o"), "");
+  const marker = path.join(keep, KEEP_MARKER);
+  const recorded = JSON.parse(fs.readFileSync(marker, "utf8")) as { entries: string[] };
+  fs.writeFileSync(marker, JSON.stringify({ entries: [...recorded.entries, "old.o"] }));
+  const again = await runTree(tree, options(work, [], { keep: "keep" }));
+  expect(again.ok).toBe(true);
+  expect(fs.readdirSync(keep).sort()).toEqual(
+    [KEEP_MARKER, "base", "commands.sh", "head", "overlay"].sort(),
+  );
+});
+
+test("--keep holding files no run recorded: refused, nothing removed or recorded", async () => {
+  const { work, tree } = prepared();
+  const keep = path.join(work, "keep");
+  fs.mkdirSync(keep);
+  fs.writeFileSync(path.join(keep, "mine.txt"), "x");
+  expect(await runTree(tree, options(work, [], { keep: "keep" }))).toEqual({
+    ok: false,
+    kind: "invalid-input",
+    diagnostics: [],
+    problems: [
+      "--keep keep is not empty and was not written by regcache size; name a new or empty directory",
+    ],
+    messages: [],
+  });
+  expect(fs.readdirSync(keep)).toEqual(["mine.txt"]);
 });
 
 test("a compiler that does not run: an environment failure naming it", async () => {
@@ -130,13 +166,25 @@ test("a compile that fails: an environment failure with the command and output",
   );
 });
 
-test("a --keep that cannot be made: an environment failure naming it", async () => {
+test("a --keep below a file: refused as runSize refuses it before compiling", async () => {
   const { work, tree } = prepared();
   fs.writeFileSync(path.join(work, "file"), "");
   const ran = await runTree(tree, options(work, [], { keep: "file/keep" }));
   expect(ran).toMatchObject({
     ok: false,
+    kind: "invalid-input",
+    problems: ["--keep file/keep: ENOTDIR"],
+  });
+});
+
+test("a --keep that cannot be made: an environment failure naming it", async () => {
+  const { work, tree } = prepared();
+  // A dangling link: nothing is there, yet no directory can be made at that name.
+  fs.symlinkSync(path.join("missing", "dir"), path.join(work, "link"));
+  const ran = await runTree(tree, options(work, [], { keep: "link" }));
+  expect(ran).toMatchObject({
+    ok: false,
     kind: "environment",
-    messages: [`cannot write under ${path.join(work, "file", "keep")}: ENOTDIR`],
+    messages: [`cannot write under ${path.join(work, "link")}: ENOENT`],
   });
 });

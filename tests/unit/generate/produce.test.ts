@@ -6,8 +6,8 @@
  * which targets generate() and generateAll() produce for a spec's
  * output.targets, and reuse: a target whose files on disk are exactly what
  * the same inputs produced is taken as it is, and anything else about them
- * (a hand edit, another banner) makes it emitted again. The spec's SPDX line
- * heads the files of the targets whose Target says so (spdxLine).
+ * (a hand edit, another banner) makes it emitted again. The SPDX line of each
+ * target's banner is produce.banners.test.ts's.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,8 +24,6 @@ import {
 import type { BodyHashes, OutputCache } from "../../../generator/generate/output-cache";
 import { parseBanner, sha256 } from "../../../generator/targets/banner";
 import { generatorVersion } from "../../../generator/util/paths";
-import { TARGETS } from "../../../generator/targets";
-import type { TargetName } from "../../../generator/targets/types";
 import { tempDir } from "../../helpers/temp";
 
 const SPEC = [
@@ -380,41 +378,5 @@ describe("reusing the files on disk", () => {
     generate({ ...req, existing: (p) => disk.get(p) });
     generate({ ...req, cache, existing: (p) => disk.get(p) });
     expect(cache.stored).toHaveLength(1);
-  });
-});
-
-describe("the SPDX line, on the bundled linux-6.12 spec asked for every target", () => {
-  const specPath = path.resolve(__dirname, "../../../spec/linux-6.12.yaml");
-  const everyTarget = () =>
-    fs.readFileSync(specPath, "utf8").replace("targets: [kernel]", "targets: [kernel, c, ts]");
-
-  /** The target that wrote a path: the C headers below c/, the TypeScript below ts/, else the kernel header. */
-  const targetOf = (file: string): TargetName =>
-    file.startsWith("c/") ? "c" : file.startsWith("ts/") ? "ts" : "kernel";
-
-  async function firstLines(specText: string): Promise<Record<string, string>> {
-    const result = await generateAll({ specPath, specText, displayPath: "spec/linux-6.12.yaml" });
-    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
-    return Object.fromEntries(result.files.map((f) => [f.path, f.contents.split("\n")[0]!]));
-  }
-
-  test("the spec's SPDX line heads exactly the files of the targets whose spdxLine is set", async () => {
-    const spec = everyTarget();
-    expect(spec).not.toBe(fs.readFileSync(specPath, "utf8"));
-    const lines = await firstLines(spec);
-    expect(Object.keys(lines).map(targetOf).sort()).toEqual(["c", "c", "kernel", "ts"]);
-    expect(
-      Object.entries(lines).map(([file, line]) => [file, TARGETS[targetOf(file)].spdxLine, line]),
-    ).toEqual([
-      ["c/kvm_cache_regs.h", true, "/* SPDX-License-Identifier: GPL-2.0 */"],
-      ["c/kvm_regs.h", true, "/* SPDX-License-Identifier: GPL-2.0 */"],
-      ["kvm_cache_regs_gen.h", true, "/* SPDX-License-Identifier: GPL-2.0 */"],
-      ["ts/registers.ts", false, "/*"],
-    ]);
-  });
-
-  test("without output.spdx no file has the line", async () => {
-    const lines = await firstLines(everyTarget().replace(/^ {2}spdx: GPL-2\.0\n/m, ""));
-    expect(Object.values(lines)).toEqual(["/*", "/*", "/*", "/*"]);
   });
 });

@@ -109,6 +109,28 @@ test("each guest-owned constant named once, by its value", () => {
   expect(guestOwnedConstants(none)).toEqual([]);
 });
 
+test("a constant the spec gives a value for is printed with that value, regcache's own or not", () => {
+  const spec = tsSpec().map((l) =>
+    l.replace("owned: cr0_guest_owned_bits }", "owned: cr0_guest_owned_bits, value: 0x80008 }"),
+  );
+  const ctx = tsContext(modelOf(spec));
+  const text = ctx.print({
+    kind: ctx.kinds.SourceFile,
+    statements: guestOwnedConstants(ctx) as never,
+  });
+  expect(text).toBe(
+    "/** The bits a backend may let the guest own, as the spec gives them. */\nexport const KVM_POSSIBLE_CR0_GUEST_BITS = 0x80008n;\n",
+  );
+  const r = load(printRegistersSource(modelOf(spec)));
+  const vcpu = r["createVcpu"]({ cacheReg: () => undefined });
+  vcpu.arch.cr0GuestOwnedBits = 0x80000n;
+  let calls = 0;
+  r["staticCallUpdate"](() => calls++);
+  // Bit 19 is the guest's under the spec's value (not under regcache's own): cacheReg is called.
+  r["readCr0Bits"](vcpu, 0x80000n);
+  expect(calls).toBe(1);
+});
+
 describe("the extended registers' functions", () => {
   test("in the spec's order: reader, writer; read_bits, is_bit_set, then the reader through them", () => {
     const ctx = ctxOf();

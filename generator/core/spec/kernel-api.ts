@@ -104,41 +104,44 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
       ),
     );
   }
-  const needs = (key: string, what: string, hint: string) =>
-    ctx.report(
-      diagnose(
-        "RC149",
-        ctx.file,
-        ctx.span(["api", key], "key"),
-        what,
-        hint.split("|")[0],
-        hint.split("|")[1],
-      ),
+  /** RC149: `what` needs `requirement`; `hint` says how to give it. */
+  const needs = (key: string, what: string, requirement: string, hint: string) =>
+    ctx.report(diagnose("RC149", ctx.file, ctx.span(["api", key], "key"), what, requirement, hint));
+  if (macro !== undefined && condition !== undefined && condition.trim() === "")
+    needs(
+      "assert",
+      "api.assert",
+      "a condition",
+      "the macro expands to lockdep_assert_once(condition): give the C expression that must hold, e.g. in_task()",
     );
   const modeAware = api.gprFamily === "mode_aware";
   if (modeAware && api.modeMask === undefined)
     needs(
       "gpr_family",
       "gpr_family: mode_aware",
-      "api.mode_mask|name the kernel's helper that gives the operand-width mask: mode_mask: kvm_reg_mode_mask",
+      "api.mode_mask",
+      "name the kernel's helper that gives the operand-width mask: mode_mask: kvm_reg_mode_mask",
     );
   if (modeAware && !api.rawPair)
     needs(
       "gpr_family",
       "gpr_family: mode_aware",
-      "raw_pair: true|the masking kvm_register_read/_write wrap kvm_register_read_raw/_write_raw",
+      "raw_pair: true",
+      "the masking kvm_register_read/_write wrap kvm_register_read_raw/_write_raw",
     );
   if (!modeAware && "mode_mask" in a)
     needs(
       "mode_mask",
       "mode_mask",
-      "gpr_family: mode_aware|only the mode_aware family masks reads; add gpr_family: mode_aware or leave out mode_mask",
+      "gpr_family: mode_aware",
+      "only the mode_aware family masks reads; add gpr_family: mode_aware or leave out mode_mask",
     );
   if (api.bulkHelpers && (ctx.mask !== "bitmap" || api.bitops !== "kernel"))
     needs(
       "bulk_helpers",
       "bulk_helpers",
-      "mask: bitmap and bitops: kernel|the bulk helpers write the bitmaps' first word, vcpu->arch.regs_avail[0]",
+      "mask: bitmap and bitops: kernel",
+      "the bulk helpers write the bitmaps' first word, vcpu->arch.regs_avail[0]",
     );
   if (api.bulkHelpers && ctx.mask === "bitmap" && ctx.registers.size > 64)
     ctx.report(diagnose("RC150", ctx.file, ctx.span(["api", "bulk_helpers"]), ctx.registers.size));
@@ -149,7 +152,8 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
     needs(
       "e_pair",
       "e_pair",
-      "gpr_family: mode_aware|the 32-bit pair belongs to the mode_aware family; add gpr_family: mode_aware",
+      "gpr_family: mode_aware",
+      "the 32-bit pair belongs to the mode_aware family; add gpr_family: mode_aware",
     );
   ePairList.forEach((item, i) => {
     if (typeof item !== "string") return;

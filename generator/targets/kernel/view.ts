@@ -21,6 +21,10 @@ export function kernelView(model: Model): Record<string, unknown> {
   const link = (name: string) => api.linkage[name]!;
   const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
   const block = model.kernel;
+  // The GPR macros paste the enumerator from the spec's GPR prefix (enum.gpr_prefix).
+  const first = model.gprs[0];
+  const gprPrefix = first ? first.enumName.slice(0, -first.upper.length) : "VCPU_REGS_";
+  const uname = `${gprPrefix}##uname`;
   const macro = block.gprMacro;
   const modeAware = api.modeAware;
   const inner = block.innerMacro;
@@ -111,18 +115,18 @@ export function kernelView(model: Model): Record<string, unknown> {
     `\tkvm_##lname##_read(${VCPU})`,
     "\t{",
     macro.path === "direct"
-      ? "\t\treturn vcpu->arch.regs[VCPU_REGS_##uname];"
-      : `\t\treturn ${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+      ? `\t\treturn vcpu->arch.regs[${uname}];`
+      : `\t\treturn ${api.cachedRead}(vcpu, ${uname});`,
     "\t}",
     `\t${macro.linkage} void`,
     `\tkvm_##lname##_write(${VCPU}, unsigned long val)`,
     "\t{",
     macro.path === "direct"
-      ? "\t\tvcpu->arch.regs[VCPU_REGS_##uname] = val;"
-      : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
+      ? `\t\tvcpu->arch.regs[${uname}] = val;`
+      : `\t\t${api.cachedWrite}(vcpu, ${uname}, val);`,
     "\t}",
   ];
-  const slotOf = "vcpu->arch.regs[VCPU_REGS_##uname]";
+  const slotOf = `vcpu->arch.regs[${uname}]`;
   const innerBody = inner && [
     `#define ${inner.name}(lname, uname)`,
     `\t${macro.linkage} unsigned long`,
@@ -130,21 +134,21 @@ export function kernelView(model: Model): Record<string, unknown> {
     "\t{",
     macro.path === "direct"
       ? `\t\treturn ${slotOf} & ${modeAware!.modeMask}(vcpu);`
-      : `\t\treturn ${modeAware!.read}(vcpu, VCPU_REGS_##uname);`,
+      : `\t\treturn ${modeAware!.read}(vcpu, ${uname});`,
     "\t}",
     `\t${macro.linkage} unsigned long`,
     `\tkvm_##lname##_read_raw(${VCPU})`,
     "\t{",
     macro.path === "direct"
       ? `\t\treturn ${slotOf};`
-      : `\t\treturn ${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+      : `\t\treturn ${api.cachedRead}(vcpu, ${uname});`,
     "\t}",
     `\t${macro.linkage} void`,
     `\tkvm_##lname##_write_raw(${VCPU}, unsigned long val)`,
     "\t{",
     macro.path === "direct"
       ? `\t\t${slotOf} = val;`
-      : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, val);`,
+      : `\t\t${api.cachedWrite}(vcpu, ${uname}, val);`,
     "\t}",
   ];
   const outerBody = inner && [
@@ -154,14 +158,14 @@ export function kernelView(model: Model): Record<string, unknown> {
     "\t{",
     macro.path === "direct"
       ? `\t\treturn ${slotOf};`
-      : `\t\treturn (u32)${api.cachedRead}(vcpu, VCPU_REGS_##uname);`,
+      : `\t\treturn (u32)${api.cachedRead}(vcpu, ${uname});`,
     "\t}",
     `\t${macro.linkage} void`,
     `\tkvm_e##lname##_write(${VCPU}, u32 val)`,
     "\t{",
     macro.path === "direct"
       ? `\t\t${slotOf} = val;`
-      : `\t\t${api.cachedWrite}(vcpu, VCPU_REGS_##uname, (u32)val);`,
+      : `\t\t${api.cachedWrite}(vcpu, ${uname}, (u32)val);`,
     "\t}",
     `\t${inner.name}(r##lname, uname)`,
   ];

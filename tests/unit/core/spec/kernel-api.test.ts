@@ -522,3 +522,17 @@ describe("RC152: what only the kernel target writes, in a spec that writes anoth
     );
   });
 });
+
+describe("an assertion whose condition is blank", () => {
+  test("RC149 at api.assert, and no assertion in the checked api", () => {
+    const api = API_72.map((l) => l.replace("condition: 'in_task()'", "condition: '   '"));
+    const r = check([...KERNEL, ...api]);
+    expect(r.said).toEqual(["RC149 18:3 api.assert needs a condition"]);
+    expect(r.checked.api.assert).toBeUndefined();
+  });
+  test("a condition with text: no diagnostic, kept as written", () => {
+    const r = check([...KERNEL, ...API_72]);
+    expect(r.said).toEqual([]);
+    expect(r.checked.api.assert).toEqual({ macro: "kvm_assert_x", condition: "in_task()" });
+  });
+});

@@ -434,3 +434,25 @@ test("the include guard is the header's name; the block ends with it", () => {
   expect(text.startsWith("#ifndef REGS_GEN_H\n#define REGS_GEN_H\n")).toBe(true);
   expect(text.endsWith("\n#endif /* REGS_GEN_H */\n")).toBe(true);
 });
+
+describe("the GPR macros paste the spec's GPR prefix (enum.gpr_prefix)", () => {
+  const withPrefix = (prefix: string) =>
+    linux72().map((l) => (l === "enum:" ? `enum:\n  gpr_prefix: ${prefix}` : l));
+  test.each([
+    ["macro", {}],
+    ["--all-cached", { allCached: true }],
+  ])("%s: every enumerator the block names is the spec's", (_name, options) => {
+    const text = block(modelOf(withPrefix("VCPU_GPR_"), options));
+    const pasted = [...text.matchAll(/(\w*)##uname/g)].map((m) => m[1]);
+    expect(pasted.length).toBeGreaterThan(3);
+    expect(new Set(pasted)).toEqual(new Set(["VCPU_GPR_"]));
+    expect(text).not.toContain("VCPU_REGS_");
+    expect(text).toContain("VCPU_GPR_RSP");
+  });
+  test("the default prefix is Linux's", () => {
+    const text = block(modelOf(linux72()));
+    expect(new Set([...text.matchAll(/(\w*)##uname/g)].map((m) => m[1]))).toEqual(
+      new Set(["VCPU_REGS_"]),
+    );
+  });
+});

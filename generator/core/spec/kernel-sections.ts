@@ -38,10 +38,31 @@ export function checkApi(ctx: ApiContext): CheckedApi {
   const accessorNames: { register: string; name: string; at: Span | undefined }[] = [];
   const seen = new Map<string, Span | undefined>();
   const list = Array.isArray(ctx.root["accessors"]) ? (ctx.root["accessors"] as unknown[]) : [];
+  // One macro, one value: the first accessor that gives guest_owned.value for it, by register.
+  const values = new Map<string, { register: string; value: bigint }>();
   list.forEach((entry, i) => {
     const checked = checkAccessor(ctx, entry, ["accessors", i], seen);
     if (!checked) return;
-    accessors.push(checked.accessor);
+    const a = checked.accessor;
+    const owned = a.kind === "extended" ? a.guestOwned : undefined;
+    if (owned?.value !== undefined) {
+      const first = values.get(owned.possible);
+      if (first && first.value !== owned.value) {
+        ctx.report(
+          diagnose(
+            "RC144",
+            ctx.file,
+            ctx.span(["accessors", i, "guest_owned", "value"]),
+            a.register,
+            `give ${owned.possible} the value 0x${owned.value.toString(16)}, but those of '${first.register}' give it 0x${first.value.toString(16)}`,
+            "one macro has one value: give the same value in both, or leave it out of one",
+          ),
+        );
+        return;
+      }
+      if (!first) values.set(owned.possible, { register: a.register, value: owned.value });
+    }
+    accessors.push(a);
     accessorNames.push(...checked.names);
   });
   const api = checkApiSection(ctx, accessors);

@@ -140,6 +140,11 @@ function patternHint(p: DocPath): string {
   if (last === "spdx") return "an SPDX license expression, e.g. GPL-2.0 or GPL-2.0 OR MIT";
   if (last === "field")
     return "a member below vcpu->arch: a C identifier, or a path such as walk_mmu->pdptrs";
+  if (last === "condition")
+    return "a C expression on one line, without a backslash, e.g. in_task() || kvm_arch_pmi_in_guest(vcpu)";
+  if (last === "value") return "a non-negative integer, or a hex string such as 0x81078e";
+  if (p[0] === "enum")
+    return "a C identifier: an ASCII letter or '_', then ASCII letters, digits or '_' (VCPU_REG_, NR_VCPU_TOTAL_REGS)";
   return "use a C identifier: an ASCII letter or '_', then ASCII letters, digits or '_'";
 }
 
@@ -213,15 +218,16 @@ function toDiagnostic(
     }
     case "pattern":
       if (err.propertyName !== undefined) {
+        // Mapping keys that are names: the backends, and the registers' aliases.
         return diagnose(
           "RC106",
           doc.file,
           spanAt([...p, err.propertyName], "key"),
           err.propertyName,
-          "backend",
+          p[0] === "registers" ? "alias" : "backend",
         );
       }
-      if (p[0] === "output" || p[0] === "api" || p[0] === "accessors")
+      if (p[0] === "output" || p[0] === "api" || p[0] === "accessors" || p[0] === "enum")
         return diagnose("RC140", doc.file, spanAt(p), label(p), String(err.data), patternHint(p));
       if (p.length === 1 && last === "name")
         return diagnose("RC121", doc.file, spanAt(p), String(err.data));
@@ -234,6 +240,20 @@ function toDiagnostic(
     case "minItems":
     case "minProperties":
       return diagnose("RC116", doc.file, spanAt(p), label(p));
+    case "minLength":
+      return diagnose("RC103", doc.file, spanAt(p), label(p), "a non-empty string", "''");
+    case "uniqueItems": {
+      const list = err.data as unknown[];
+      const { j } = err.params as { i: number; j: number };
+      return diagnose(
+        "RC103",
+        doc.file,
+        spanAt([...p, j]) ?? spanAt(p),
+        label(p),
+        "a list without duplicates",
+        `${describe(list[j])} twice`,
+      );
+    }
     default:
       return diagnose(
         "RC103",

@@ -187,7 +187,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
           span(p, "key"),
           alias,
           line,
-          " (an alias is another name, not a second register)",
+          "; an alias is another name, not a second register",
         ),
       );
       continue;

@@ -209,3 +209,20 @@ describe("RC148: the ts target must know the guest-owned bits' constant", () => 
     expect(spec("[ts]", "MY_BITS, value: eight")).toHaveLength(1);
   });
 });
+
+describe("one guest-owned macro, one value", () => {
+  const acc = (register: string, value: string) =>
+    `  - { register: ${register}, field: ${register}, read_bits: kvm_read_${register}_bits, guest_owned: { possible: MY_BITS, owned: o_${register}, value: ${value} } }`;
+  test("two accessors giving MY_BITS different values: RC144 at the second", () => {
+    const r = check([...KERNEL, "accessors:", acc("rip", "0x8"), acc("cr3", "0x10")]);
+    expect(r.said).toEqual([
+      "RC144 13:119 the accessors of 'cr3' give MY_BITS the value 0x10, but those of 'rip' give it 0x8",
+    ]);
+    expect(r.checked.accessors.map((a) => a.register)).toEqual(["rip"]);
+  });
+  test("the same value twice, or one left out: no diagnostic", () => {
+    expect(check([...KERNEL, "accessors:", acc("rip", "0x8"), acc("cr3", "8")]).said).toEqual([]);
+    const without = acc("cr3", "0x8").replace(", value: 0x8", "");
+    expect(check([...KERNEL, "accessors:", acc("rip", "0x8"), without]).said).toEqual([]);
+  });
+});

@@ -195,3 +195,45 @@ test("an empty list or mapping that needs an entry is RC116, each once", () => {
     "RC116 6:11 'backends' is empty | declare at least one entry",
   ]);
 });
+
+describe("the 7.2 keys' shapes say what is wrong in their own words", () => {
+  test.each<[string, string[], string]>([
+    [
+      "a list with a duplicate",
+      ["output:", "  targets: [c, c]"],
+      "RC103 output.targets must be a list without duplicates, found 'c' twice",
+    ],
+    [
+      "an empty assertion condition",
+      ["api:", "  assert: { macro: m, condition: '' }"],
+      "RC103 api.assert.condition must be a non-empty string, found ''",
+    ],
+    [
+      "a condition with a backslash",
+      ["api:", "  assert: { macro: m, condition: 'a\\' }"],
+      "RC140 api.assert.condition 'a\\' is not valid",
+    ],
+    [
+      "an alias that is no identifier",
+      ["registers:", "  gpr: [rax]", "  aliases: { 1x: rax }"],
+      "RC106 '1x' is not a valid alias name",
+    ],
+    [
+      "an enum value that is no identifier",
+      ["enum:", "  gpr_prefix: 1A"],
+      "RC140 enum.gpr_prefix '1A' is not valid",
+    ],
+  ])("%s", (_what, lines, want) => {
+    const base = lines[0] === "registers:" ? [...HEAD, ...BACKENDS] : GOOD;
+    const said = shape([...base, ...lines]).map((s) =>
+      s.replace(/^(RC\d+) \S+ /, "$1 ").replace(/ \| [^]*$/, ""),
+    );
+    expect(said).toEqual([want]);
+  });
+});
+
+test("a condition's hint speaks of a C expression, not an identifier", () => {
+  const said = shape([...GOOD, "api:", "  assert: { macro: m, condition: 'a\\' }"]);
+  expect(said).toHaveLength(1);
+  expect(said[0]).toMatch(/\| a C expression on one line, without a backslash/);
+});

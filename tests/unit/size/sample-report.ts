@@ -59,3 +59,30 @@ export function sampleReport(configs = [measured("gcc-O2"), measured("clang-O2")
     headFiles: [{ path: "c/kvm_regs.h", contents: "a\nbc\nd\n" }],
   });
 }
+
+/** One config with one change, and every optional section: explain, budget, objects. */
+export function fullReport(): SizeReport {
+  return {
+    ...sampleReport([measured("gcc-O2", [fn("f", 10), fn("g", 5)], [fn("f", 12), fn("g", 5)])]),
+    explain: [
+      { register: "rip", lazyIn: ["vmx", "svm"], reached: true, saved: [12] },
+      { register: "cr3", lazyIn: ["vmx"], reached: false, saved: [null] },
+    ],
+    budget: {
+      file: "b.yaml",
+      breaches: [
+        {
+          config: "gcc-O2",
+          target: "f",
+          check: "max",
+          unit: "bytes",
+          limit: 11,
+          base: 10,
+          head: 12,
+          delta: 2,
+        },
+      ],
+    },
+    objects: { kind: "tree", pairs: [{ path: "a.o", old: true, new: false }], composites: [] },
+  };
+}

@@ -11,35 +11,7 @@ import {
   formatHtml,
   tickStep,
 } from "../../../../generator/size/formats/html";
-import type { SizeReport } from "../../../../generator/size/report/report";
-import { fn, measured, sampleReport } from "../sample-report";
-
-/** One config with one change, and every optional section: explain, budget, objects. */
-function fullReport(): SizeReport {
-  return {
-    ...sampleReport([measured("gcc-O2", [fn("f", 10), fn("g", 5)], [fn("f", 12), fn("g", 5)])]),
-    explain: [
-      { register: "rip", lazyIn: ["vmx", "svm"], reached: true, saved: [12] },
-      { register: "cr3", lazyIn: ["vmx"], reached: false, saved: [null] },
-    ],
-    budget: {
-      file: "b.yaml",
-      breaches: [
-        {
-          config: "gcc-O2",
-          target: "f",
-          check: "max",
-          unit: "bytes",
-          limit: 11,
-          base: 10,
-          head: 12,
-          delta: 2,
-        },
-      ],
-    },
-    objects: { kind: "tree", pairs: [{ path: "a.o", old: true, new: false }], composites: [] },
-  };
-}
+import { fn, fullReport, measured, sampleReport } from "../sample-report";
 
 describe("tickStep: the smallest 1, 2 or 5 × 10^k giving at most 6 intervals", () => {
   test.each([

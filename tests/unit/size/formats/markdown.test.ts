@@ -8,34 +8,7 @@
 import { formatMarkdown, MARKDOWN_LIMIT } from "../../../../generator/size/formats/markdown";
 import { EXPLAIN_UNREACHED_NOTE } from "../../../../generator/size/formats/text";
 import type { SizeReport } from "../../../../generator/size/report/report";
-import { fn, measured, sampleReport } from "../sample-report";
-
-/** One config with one change, and every optional section: explain, budget, objects. */
-function fullReport(): SizeReport {
-  return {
-    ...sampleReport([measured("gcc-O2", [fn("f", 10), fn("g", 5)], [fn("f", 12), fn("g", 5)])]),
-    explain: [
-      { register: "rip", lazyIn: ["vmx", "svm"], reached: true, saved: [12] },
-      { register: "cr3", lazyIn: ["vmx"], reached: false, saved: [null] },
-    ],
-    budget: {
-      file: "b.yaml",
-      breaches: [
-        {
-          config: "gcc-O2",
-          target: "f",
-          check: "max",
-          unit: "bytes",
-          limit: 11,
-          base: 10,
-          head: 12,
-          delta: 2,
-        },
-      ],
-    },
-    objects: { kind: "tree", pairs: [{ path: "a.o", old: true, new: false }], composites: [] },
-  };
-}
+import { fn, fullReport, measured, sampleReport } from "../sample-report";
 
 test("every section, in order", () => {
   expect(formatMarkdown(fullReport())).toBe(

@@ -5,7 +5,8 @@
  * signatures laid out in kernel style); templates/kernel/ prints it.
  */
 import { continueLines, signature } from "../render/layout";
-import { bitOp, cacheRegCall, functionViews } from "../render/api-view";
+import { bitOp, cacheRegCall, familyBodies, functionViews } from "../render/api-view";
+import { ePairNames } from "../../core/spec/kernel-shape";
 import type { Model } from "../../core/model/types";
 
 const VCPU = "struct kvm_vcpu *vcpu";
@@ -30,45 +31,19 @@ export function kernelView(model: Model): Record<string, unknown> {
   const inner = block.innerMacro;
   // --c-style expanded: the macro's accessors written out, one function each.
   const expandedFamily = (a: (typeof macro.accessors)[number]) => {
-    const slot = `vcpu->arch.regs[${a.register.enumName}]`;
-    const direct = macro.path === "direct";
-    const e = inner?.ePair.includes(a.register.name)
-      ? {
-          read: `kvm_e${a.register.name.slice(1)}_read`,
-          write: `kvm_e${a.register.name.slice(1)}_write`,
-        }
-      : undefined;
+    const reg = a.register.enumName;
+    const body = familyBodies(api, macro.path === "direct", `vcpu->arch.regs[${reg}]`, reg);
+    const e = inner?.ePair.includes(a.register.name) ? ePairNames(a.register.name) : undefined;
+    const head = (ret: string, name: string, params: string[] = []) =>
+      signature(macro.linkage, ret, name, [VCPU, ...params]);
     const fns = [
-      {
-        head: signature(macro.linkage, "unsigned long", a.read, [VCPU]),
-        body: direct
-          ? `return ${slot} & ${modeAware!.modeMask}(vcpu);`
-          : `return ${modeAware!.read}(vcpu, ${a.register.enumName});`,
-      },
-      {
-        head: signature(macro.linkage, "unsigned long", `${a.read}_raw`, [VCPU]),
-        body: direct
-          ? `return ${slot};`
-          : `return ${api.cachedRead}(vcpu, ${a.register.enumName});`,
-      },
-      {
-        head: signature(macro.linkage, "void", `${a.write}_raw`, [VCPU, "unsigned long val"]),
-        body: direct ? `${slot} = val;` : `${api.cachedWrite}(vcpu, ${a.register.enumName}, val);`,
-      },
+      { head: head("unsigned long", a.read), body: body.read },
+      { head: head("unsigned long", `${a.read}_raw`), body: body.readRaw },
+      { head: head("void", `${a.write}_raw`, ["unsigned long val"]), body: body.writeRaw },
       ...(e
         ? [
-            {
-              head: signature(macro.linkage, "u32", e.read, [VCPU]),
-              body: direct
-                ? `return ${slot};`
-                : `return (u32)${api.cachedRead}(vcpu, ${a.register.enumName});`,
-            },
-            {
-              head: signature(macro.linkage, "void", e.write, [VCPU, "u32 val"]),
-              body: direct
-                ? `${slot} = val;`
-                : `${api.cachedWrite}(vcpu, ${a.register.enumName}, (u32)val);`,
-            },
+            { head: head("u32", e.read), body: body.eRead },
+            { head: head("void", e.write, ["u32 val"]), body: body.eWrite },
           ]
         : []),
     ];
@@ -126,29 +101,25 @@ export function kernelView(model: Model): Record<string, unknown> {
       : `\t\t${api.cachedWrite}(vcpu, ${uname}, val);`,
     "\t}",
   ];
-  const slotOf = `vcpu->arch.regs[${uname}]`;
+  // The mode_aware macros: the same bodies, with the pasted enumerator.
+  const pasted =
+    inner && familyBodies(api, macro.path === "direct", `vcpu->arch.regs[${uname}]`, uname);
   const innerBody = inner && [
     `#define ${inner.name}(lname, uname)`,
     `\t${macro.linkage} unsigned long`,
     `\tkvm_##lname##_read(${VCPU})`,
     "\t{",
-    macro.path === "direct"
-      ? `\t\treturn ${slotOf} & ${modeAware!.modeMask}(vcpu);`
-      : `\t\treturn ${modeAware!.read}(vcpu, ${uname});`,
+    `\t\t${pasted!.read}`,
     "\t}",
     `\t${macro.linkage} unsigned long`,
     `\tkvm_##lname##_read_raw(${VCPU})`,
     "\t{",
-    macro.path === "direct"
-      ? `\t\treturn ${slotOf};`
-      : `\t\treturn ${api.cachedRead}(vcpu, ${uname});`,
+    `\t\t${pasted!.readRaw}`,
     "\t}",
     `\t${macro.linkage} void`,
     `\tkvm_##lname##_write_raw(${VCPU}, unsigned long val)`,
     "\t{",
-    macro.path === "direct"
-      ? `\t\t${slotOf} = val;`
-      : `\t\t${api.cachedWrite}(vcpu, ${uname}, val);`,
+    `\t\t${pasted!.writeRaw}`,
     "\t}",
   ];
   const outerBody = inner && [
@@ -156,16 +127,12 @@ export function kernelView(model: Model): Record<string, unknown> {
     `\t${macro.linkage} u32`,
     `\tkvm_e##lname##_read(${VCPU})`,
     "\t{",
-    macro.path === "direct"
-      ? `\t\treturn ${slotOf};`
-      : `\t\treturn (u32)${api.cachedRead}(vcpu, ${uname});`,
+    `\t\t${pasted!.eRead}`,
     "\t}",
     `\t${macro.linkage} void`,
     `\tkvm_e##lname##_write(${VCPU}, u32 val)`,
     "\t{",
-    macro.path === "direct"
-      ? `\t\t${slotOf} = val;`
-      : `\t\t${api.cachedWrite}(vcpu, ${uname}, (u32)val);`,
+    `\t\t${pasted!.eWrite}`,
     "\t}",
     `\t${inner.name}(r##lname, uname)`,
   ];

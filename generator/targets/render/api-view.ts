@@ -34,6 +34,26 @@ export function bitOp(
     : `kvm_reg_mask_${op}(&vcpu->arch.${mask}, ${reg})`;
 }
 
+/**
+ * The mode_aware family's bodies for one GPR (api.modeAware set): reading
+ * `slot` straight, or through the cached path with `reg` as the register's
+ * number. One statement each, the masked read, the raw pair and the 32-bit
+ * pair; the macros, the expanded style and a lazy GPR's own functions all
+ * print these.
+ */
+export function familyBodies(api: CacheApiModel, direct: boolean, slot: string, reg: string) {
+  const mask = api.modeAware!;
+  return {
+    read: direct
+      ? `return ${slot} & ${mask.modeMask}(vcpu);`
+      : `return ${mask.read}(vcpu, ${reg});`,
+    readRaw: direct ? `return ${slot};` : `return ${api.cachedRead}(vcpu, ${reg});`,
+    writeRaw: direct ? `${slot} = val;` : `${api.cachedWrite}(vcpu, ${reg}, val);`,
+    eRead: direct ? `return ${slot};` : `return (u32)${api.cachedRead}(vcpu, ${reg});`,
+    eWrite: direct ? `${slot} = val;` : `${api.cachedWrite}(vcpu, ${reg}, (u32)val);`,
+  };
+}
+
 /** The call of the backend's cache_reg, as the spec reaches it. */
 export function cacheRegCall(api: CacheApiModel, reg: string): string {
   return {
@@ -55,38 +75,17 @@ export function functionViews(api: CacheApiModel, functions: readonly FunctionsM
       const modeAware = api.modeAware;
       if (family && modeAware) {
         // The mode_aware family: masked read, raw pair, and maybe the 32-bit pair.
-        const slot = `vcpu->arch.regs[${r.enumName}]`;
+        const body = familyBodies(api, !cached, `vcpu->arch.regs[${r.enumName}]`, r.enumName);
         return {
           gpr: true,
           family: [
-            {
-              head: fnHead(f.read, "unsigned long", []),
-              body: cached
-                ? `return ${modeAware.read}(vcpu, ${r.enumName});`
-                : `return ${slot} & ${modeAware.modeMask}(vcpu);`,
-            },
-            {
-              head: fnHead(family.readRaw, "unsigned long", []),
-              body: cached ? `return ${api.cachedRead}(vcpu, ${r.enumName});` : `return ${slot};`,
-            },
-            {
-              head: fnHead(family.writeRaw, "void", ["unsigned long val"]),
-              body: cached ? `${api.cachedWrite}(vcpu, ${r.enumName}, val);` : `${slot} = val;`,
-            },
+            { head: fnHead(f.read, "unsigned long", []), body: body.read },
+            { head: fnHead(family.readRaw, "unsigned long", []), body: body.readRaw },
+            { head: fnHead(family.writeRaw, "void", ["unsigned long val"]), body: body.writeRaw },
             ...(family.eRead && family.eWrite
               ? [
-                  {
-                    head: fnHead(family.eRead, "u32", []),
-                    body: cached
-                      ? `return (u32)${api.cachedRead}(vcpu, ${r.enumName});`
-                      : `return ${slot};`,
-                  },
-                  {
-                    head: fnHead(family.eWrite, "void", ["u32 val"]),
-                    body: cached
-                      ? `${api.cachedWrite}(vcpu, ${r.enumName}, (u32)val);`
-                      : `${slot} = val;`,
-                  },
+                  { head: fnHead(family.eRead, "u32", []), body: body.eRead },
+                  { head: fnHead(family.eWrite, "void", ["u32 val"]), body: body.eWrite },
                 ]
               : []),
           ],

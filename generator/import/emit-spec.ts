@@ -129,11 +129,10 @@ export function emitSpec(req: EmitRequest): EmittedSpec {
   for (const b of [...tree.backends].sort(
     (x, y) => rank(x.name) - rank(y.name) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
   )) {
-    const list = doc.createNode(b.registers);
-    list.flow = true;
+    // One register per line: two branches that each change a set merge
+    // line by line instead of conflicting on the whole set.
     const entry = new YAMLMap();
-    entry.set(b.kind, list);
-    entry.flow = true;
+    entry.set(b.kind, doc.createNode(b.registers));
     backends.set(b.name, entry);
   }
   root.set("backends", backends);

@@ -30,7 +30,7 @@ import { runProbe } from "./probe-run";
 import { listProfiles, nearestProfile, parseKernelVersion } from "./profile";
 import {
   findSetMacros,
-  makefileRelease,
+  treeRelease,
   readRegisterEnum,
   setKinds,
   type SetDefinition,
@@ -244,13 +244,13 @@ export async function importTree(req: ImportRequest): Promise<ImportResult> {
   }
   if (diagnostics.length) return failed(diagnostics, environment);
 
-  if (!release) {
-    try {
-      release = makefileRelease(fs.readFileSync(path.join(root, "Makefile"), "utf8")) ?? "";
-    } catch {
-      release = "";
-    }
+  let makefile: string | undefined;
+  try {
+    makefile = fs.readFileSync(path.join(root, "Makefile"), "utf8");
+  } catch {
+    makefile = undefined;
   }
+  release = treeRelease(makefile, release);
   const setFiles = new Map(sets.map((s) => [s.file, texts.get(s.file)!]));
   const assembled = assemble({
     registerEnum: registerEnum.value,

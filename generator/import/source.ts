@@ -260,8 +260,10 @@ export function setKinds(
 
 /**
  * The kernel version from the top-level Makefile's VERSION, PATCHLEVEL,
- * SUBLEVEL and EXTRAVERSION lines, for a build whose utsrelease.h the probe
- * could not include. Undefined when the Makefile has no VERSION line.
+ * SUBLEVEL and EXTRAVERSION lines ("6.12.57", "7.2.0-rc3"): the tree's own
+ * version, without what a build appends (CONFIG_LOCALVERSION, the
+ * `-g<sha>-dirty` of scripts/setlocalversion). Undefined when the Makefile has
+ * no VERSION line.
  */
 export function makefileRelease(makefile: string): string | undefined {
   const get = (key: string) =>
@@ -272,4 +274,17 @@ export function makefileRelease(makefile: string): string | undefined {
     (p) => p !== undefined && p !== "",
   );
   return parts.join(".") + (get("EXTRAVERSION") ?? "");
+}
+
+/**
+ * The version an imported spec names: the Makefile's (makefileRelease) when it
+ * has one, else the leading "major.minor[.sublevel][-rcN]" of the build's
+ * UTS_RELEASE, so nothing a build appends (a local version, a git hash, a
+ * `-dirty` mark) reaches the spec and it does not change on every commit.
+ * "" when neither says.
+ */
+export function treeRelease(makefile: string | undefined, utsRelease: string): string {
+  const fromMakefile = makefile === undefined ? undefined : makefileRelease(makefile);
+  if (fromMakefile) return fromMakefile;
+  return /^\d+\.\d+(\.\d+)?(-rc\d+)?/.exec(utsRelease)?.[0] ?? "";
 }

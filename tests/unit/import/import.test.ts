@@ -24,7 +24,8 @@ const PROFILES = path.join(__dirname, "..", "..", "import", "fixtures", "profile
 const X86_64 = "CONFIG_X86_64";
 const r8to15 = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
 const baseTree: ImportedTree = {
-  release: "6.12.7-synthetic",
+  // The Makefile's version: not utsrelease.h's 6.12.7-g1a2b3c4d5e6f-dirty.
+  release: "6.12.7",
   enum: { gprPrefix: "VCPU_REGS_", extendedPrefix: "VCPU_EXREG_", gprCount: "NR_VCPU_REGS" },
   gpr: [
     ...["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"].map((name) => ({ name })),
@@ -272,6 +273,13 @@ const good: [
     "no utsrelease.h: the version from the Makefile",
     {
       edit: (src) => fs.rmSync(path.join(src, "..", "build/include/generated/utsrelease.h")),
+      want: { ...baseTree, release: "6.12.7" },
+    },
+  ],
+  [
+    "no Makefile: utsrelease.h's version without the build's -g<sha>-dirty",
+    {
+      edit: (src) => fs.rmSync(path.join(src, "Makefile")),
       want: { ...baseTree, release: "6.12.7" },
     },
   ],

@@ -11,6 +11,7 @@ import {
   blankComments,
   findSetMacros,
   makefileRelease,
+  treeRelease,
   readRegisterEnum,
   setKinds,
   type SetKind,
@@ -212,3 +213,34 @@ test.each([
   ["PATCHLEVEL = 1\n", undefined],
   ["# VERSION = 6\n", undefined],
 ])("makefileRelease %#", (makefile, want) => expect(makefileRelease(makefile)).toBe(want));
+
+test.each([
+  [
+    "the Makefile's version wins over the build's",
+    "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 57\n",
+    "6.12.57-g0123abcd-dirty",
+    "6.12.57",
+  ],
+  [
+    "an -rc EXTRAVERSION is the tree's own",
+    "VERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 0\nEXTRAVERSION = -rc3\n",
+    "7.2.0-rc3-00042-gdeadbeef",
+    "7.2.0-rc3",
+  ],
+  [
+    "no Makefile: UTS_RELEASE without a local version or git suffix",
+    undefined,
+    "6.12.57+deb13-amd64",
+    "6.12.57",
+  ],
+  ["no Makefile: an -rc survives, the -dirty does not", undefined, "7.2.0-rc3-dirty", "7.2.0-rc3"],
+  [
+    "a Makefile without VERSION falls back to UTS_RELEASE",
+    "# nothing\n",
+    "6.1.158-1-amd64",
+    "6.1.158",
+  ],
+  ["neither", undefined, "", ""],
+] as [string, string | undefined, string, string][])("treeRelease: %s", (_, makefile, uts, want) =>
+  expect(treeRelease(makefile, uts)).toBe(want),
+);

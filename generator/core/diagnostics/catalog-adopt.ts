@@ -1,7 +1,8 @@
 /*
  * Catalog entries of the kernel adoption (RC700–RC799; the ranges are in
- * catalog.ts): finding the register-cache block in a kernel's
- * kvm_cache_regs.h so the generated header can stand in for it. Data only.
+ * catalog.ts): finding the register-cache block in a kernel's header so the
+ * generated one can stand in for it, and the backend set macros the
+ * generated checks are called on. Data only.
  */
 import { error } from "./entry";
 
@@ -21,5 +22,9 @@ export const adoptEntries = {
   RC703: error(
     "the body of {0}() never closes: no matching '}' before the end of the file",
     "check the braces, comments and strings between this '{' and the end of the file",
+  ),
+  RC705: error(
+    "'#define {0}' appears {1} times in the tree, not once (the spec's backend '{2}')",
+    "the spec's backends must be the tree's: each backend's set macro defined exactly once below arch/x86/kvm/",
   ),
 } as const;

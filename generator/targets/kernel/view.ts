@@ -7,9 +7,70 @@
 import { continueLines, signature } from "../render/layout";
 import { bitOp, cacheRegCall, familyBodies, functionViews } from "../render/api-view";
 import { ePairNames } from "../../core/spec/kernel-shape";
-import type { Model } from "../../core/model/types";
+import type { Model, RegisterModel } from "../../core/model/types";
+import { setChecks } from "./set-checks";
 
 const VCPU = "struct kvm_vcpu *vcpu";
+
+/**
+ * The block's checks of the tree's backend sets (set-checks.ts): the generic
+ * one-register assertion, one per guarded register that holds when its guard
+ * is off, and per backend a macro asserting every register's bit of the set
+ * it is given against the spec.
+ */
+function setCheckView(model: Model) {
+  const checks = setChecks(model);
+  if (checks.length === 0) return undefined;
+  const guarded = model.registers.filter((r) => r.guard);
+  const guards = [...new Set(guarded.map((r) => r.guard!))];
+  const checkOf = (r: RegisterModel) => (r.guard ? `KVM_CHECK_REG_${r.upper}` : undefined);
+  const backends = checks.map((c) => {
+    const b = model.backends.find((x) => x.name === c.backend)!;
+    const listed = new Set(b.declared === "lazy" ? b.lazy : b.available);
+    const asserts = model.registers.map((r) => {
+      const inSet = listed.has(r);
+      const lazy = b.lazy.includes(r);
+      const spec = lazy
+        ? `the spec has ${b.name} load ${r.name} lazily`
+        : `the spec has ${r.name} always available on ${b.name}`;
+      const tree = inSet ? `${c.macro} lacks it` : `${c.macro} has it`;
+      const msg = `"regcache: ${spec}, ${tree}"`;
+      const want = inSet ? 1 : 0;
+      const guardedCheck = checkOf(r);
+      return guardedCheck
+        ? `\t${guardedCheck}(set, ${want}, ${msg})`
+        : `\tKVM_CHECK_REG(set, ${r.enumName}, ${want}, ${msg})`;
+    });
+    return {
+      comment: [
+        `${b.name}: ${c.macro} must hold exactly the registers the spec ${
+          b.declared === "lazy" ? "has it load lazily" : "has always available on it"
+        }.`,
+      ],
+      define: continueLines([
+        `#define ${c.check}(set)`,
+        ...asserts.map((a, i) => (i === asserts.length - 1 ? a : `${a};`)),
+      ]),
+    };
+  });
+  return {
+    generic: continueLines([
+      "#define KVM_CHECK_REG(set, reg, in, msg)",
+      "\tstatic_assert(((((set) >> (reg)) & 1) != 0) == (in), msg)",
+    ]),
+    guards: guards.map((g) => {
+      const regs = guarded.filter((r) => r.guard === g);
+      return {
+        guard: g,
+        on: regs.map(
+          (r) => `#define ${checkOf(r)}(set, in, msg) KVM_CHECK_REG(set, ${r.enumName}, in, msg)`,
+        ),
+        off: regs.map((r) => `#define ${checkOf(r)}(set, in, msg) static_assert(1, msg)`),
+      };
+    }),
+    backends,
+  };
+}
 
 export function kernelView(model: Model): Record<string, unknown> {
   const api = model.api;
@@ -242,5 +303,6 @@ export function kernelView(model: Model): Record<string, unknown> {
       head: signature(block.edxEax, "u64", "kvm_read_edx_eax", [VCPU]),
       byEPair: block.edxEaxByEPair,
     },
+    setChecks: setCheckView(model),
   };
 }

@@ -20,6 +20,12 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { adoptGeneratedHeader } from "../../generator/targets/kernel/adoption";
+import {
+  definitionLines,
+  insertSetCheck,
+  setChecks,
+} from "../../generator/targets/kernel/set-checks";
+import { loadModel } from "../../generator/generate/produce";
 import { kernelOutput } from "./kernel-spec";
 import {
   BuildComparison,
@@ -38,6 +44,7 @@ import {
   CompileCommand,
   KernelTree,
   entryProblem,
+  kernelMake,
   prepareTree,
   readCompileCommands,
   run,
@@ -128,6 +135,39 @@ function generate(
   return fs.readFileSync(path.join(outDir, header), "utf8");
 }
 
+/**
+ * The tree's files that define the spec's backend sets, with the check call
+ * adoption writes after each definition (targets/kernel/set-checks.ts):
+ * source-relative path → new text. Every set must be defined exactly once.
+ */
+function setCheckEdits(srcDir: string, specText: string): Record<string, string> {
+  const loaded = loadModel({ specPath: "spec.yaml", specText });
+  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
+  const kvm = path.join(srcDir, "arch/x86/kvm");
+  const files = fs
+    .readdirSync(kvm, { recursive: true })
+    .map(String)
+    .filter((f) => /\.[ch]$/.test(f))
+    .map((f) => `arch/x86/kvm/${f}`);
+  const edits: Record<string, string> = {};
+  for (const check of setChecks(loaded.model)) {
+    const holders = files.filter((f) => {
+      const text = edits[f] ?? fs.readFileSync(path.join(srcDir, f), "utf8");
+      return definitionLines(text, check.macro).length > 0;
+    });
+    if (holders.length !== 1)
+      throw new Error(
+        `${check.macro} is defined in ${holders.length} files: ${holders.join(", ")}`,
+      );
+    const rel = holders[0]!;
+    const text = edits[rel] ?? fs.readFileSync(path.join(srcDir, rel), "utf8");
+    const inserted = insertSetCheck({ displayPath: rel, text }, check);
+    if (!inserted.ok) throw new Error(inserted.diagnostic.message);
+    edits[rel] = inserted.text;
+  }
+  return edits;
+}
+
 /** Each object's modification time (ns); `cp -a` keeps it, a rebuild changes it. */
 function objectMtimes(buildDir: string, objects: readonly string[]): Map<string, bigint> {
   return new Map(
@@ -176,6 +216,8 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
   /** The tree's header the block is adopted into, and the generated one beside it. */
   let adoptedHeader: string;
   let generatedHeader: string;
+  /** The set files with adoption's check calls (setCheckEdits). */
+  let checkEdits: Record<string, string>;
   const specPath = path.join(REPO, spec);
 
   beforeAll(() => {
@@ -201,9 +243,12 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
 
     const genText = generate(spec, path.join(work, "gen"), [], out.kernelHeader);
+    checkEdits = setCheckEdits(tree.srcDir, fs.readFileSync(specPath, "utf8"));
+    log(`${series}: set checks adopted into ${Object.keys(checkEdits).join(", ")}`);
 
     const t0 = Date.now();
     generatedVariant = makeVariant(tree, path.join(work, "generated"), "generated", {
+      ...checkEdits,
       [adoptedHeader]: adopted.text,
       [generatedHeader]: genText,
     });
@@ -223,6 +268,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     );
     const t1 = Date.now();
     const allCachedVariant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
+      ...checkEdits,
       [adoptedHeader]: adopted.text,
       [generatedHeader]: allCachedText,
     });
@@ -241,6 +287,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     );
     const t2 = Date.now();
     const expandedVariant = makeVariant(tree, path.join(work, "expanded"), "expanded", {
+      ...checkEdits,
       [adoptedHeader]: adopted.text,
       [generatedHeader]: expandedText,
     });
@@ -412,6 +459,49 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       expect(sizes(ours).sort()).toEqual(sizes(theirs).sort());
     });
   }
+
+  test("a spec whose VMX set differs from vmx.h's stops the build, naming each register and the backend", () => {
+    // CR3 out of VMX's lazy list (the stale-CR3 case) and RBP into it, in one
+    // spec: vmx.o, which includes vmx.h and so calls the check on the tree's
+    // own VMX_REGS_LAZY_LOAD_SET, must fail with both messages and no other.
+    const text = fs.readFileSync(specPath, "utf8");
+    const vmxLazy = /^( {2}vmx:\n(?: {4}doc:.*\n)? {4}lazy: \[)([^\]]*)\]/m;
+    const m = vmxLazy.exec(text);
+    if (!m) throw new Error(`${spec}: no flow-style vmx lazy list`);
+    const regs = m[2]!.split(",").map((r) => r.trim());
+    expect(regs).toContain("cr3");
+    const changed = text.replace(
+      vmxLazy,
+      `$1${[...regs.filter((r) => r !== "cr3"), "rbp"].join(", ")}]`,
+    );
+    const specDir = fs.mkdtempSync(path.join(work, "disagree-"));
+    const changedSpec = path.join(specDir, path.basename(spec));
+    fs.writeFileSync(changedSpec, changed);
+    const disagreeing = generate(
+      changedSpec,
+      path.join(specDir, "out"),
+      [],
+      path.basename(generatedHeader),
+    );
+    fs.writeFileSync(path.join(generatedVariant.srcDir, generatedHeader), disagreeing);
+    const logFile = path.join(specDir, "build.log");
+    let failed = false;
+    try {
+      kernelMake(generatedVariant.srcDir, ["arch/x86/kvm/vmx/vmx.o"], logFile);
+    } catch {
+      failed = true;
+    }
+    const build = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "";
+    const messages = [...build.matchAll(/static assertion failed: "([^"]*)"/g)].map((x) => x[1]);
+    log(
+      `${series}: CR3 out of and RBP into the spec's VMX set: vmx.o stops with ${JSON.stringify([...new Set(messages)])}`,
+    );
+    expect(failed).toBe(true);
+    expect([...new Set(messages)].sort()).toEqual([
+      "regcache: the spec has cr3 always available on vmx, VMX_REGS_LAZY_LOAD_SET has it",
+      "regcache: the spec has vmx load rbp lazily, VMX_REGS_LAZY_LOAD_SET lacks it",
+    ]);
+  });
 
   test("the cached tree is untouched (pristine header hash, no file modified)", () => {
     expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();

@@ -225,11 +225,15 @@ export function splitCommand(command: string): SplitResult {
 
 const isString = (v: unknown): v is string => typeof v === "string";
 
-/** Reads the database text; every malformed entry is reported, not just the first. */
+/**
+ * Reads the database text; every malformed entry is reported, not just the
+ * first. A leading byte order mark is dropped, as every input reader does
+ * (util/utf8.ts).
+ */
 export function readCompileDb(text: string): CompileDbResult {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.replace(/^\ufeff/, ""));
   } catch (err) {
     return { ok: false, problems: [{ why: `not valid JSON: ${(err as Error).message}` }] };
   }

@@ -102,6 +102,16 @@ const databases: [string, { given: string; want: ReturnType<typeof readCompileDb
     },
   ],
   [
+    "a UTF-8 byte order mark before the array, as in any input",
+    {
+      given: "\ufeff" + JSON.stringify([{ directory: "/b", file: "x.c", arguments: ["cc"] }]),
+      want: {
+        ok: true,
+        commands: [{ directory: "/b", file: "/b/x.c", argv: ["cc"], index: 0 }],
+      },
+    },
+  ],
+  [
     "not JSON",
     {
       given: "[",

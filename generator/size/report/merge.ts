@@ -13,7 +13,8 @@
  * the inputs are dropped: a budget is checked against the merged report.
  * The figures of each config must agree with each other as `size` computes
  * them (each row's delta is head − base, a name has one row, the totals and
- * the bloat-o-meter summary are those of the rows): a report edited by hand
+ * the bloat-o-meter summary are those of the rows; an --explain register has
+ * one row, with one saving per config): a report edited by hand
  * or cut short is refused, naming the file, the config and the row.
  */
 import Ajv2020 from "ajv/dist/2020";
@@ -109,6 +110,23 @@ function contradictions(file: string, c: JsonConfig, index: number): string[] {
   return problems;
 }
 
+/** --explain rows that contradict the report: a register twice, or not one saving per config. */
+function explainContradictions(file: string, report: JsonReport): string[] {
+  const problems: string[] = [];
+  const rowAt = new Map<string, number>();
+  (report.explain ?? []).forEach((row, i) => {
+    const where = `${file}: --explain row ${JSON.stringify(row.register)} (/explain/${i})`;
+    const first = rowAt.get(row.register);
+    if (first !== undefined) problems.push(`${where} repeats the row at /explain/${first}`);
+    else rowAt.set(row.register, i);
+    if (row.saved.length !== report.configs.length)
+      problems.push(
+        `${where} has ${row.saved.length} savings for the report's ${report.configs.length} configs`,
+      );
+  });
+  return problems;
+}
+
 function toConfig(c: JsonConfig): ConfigReport {
   return {
     ...c,
@@ -134,6 +152,7 @@ export function mergeReports(inputs: readonly MergeInput[]): MergeResult {
     else {
       const report = json as JsonReport;
       report.configs.forEach((c, i) => problems.push(...contradictions(file, c, i)));
+      problems.push(...explainContradictions(file, report));
       reports.push({ file, report });
     }
   }

@@ -222,6 +222,16 @@ describe("refused, every reason at once", () => {
     ]);
   });
 
+  test("--explain rows that contradict the report: a register twice, savings not one per config", () => {
+    const rip = { register: "rip", lazyIn: ["vmx"], reached: true, saved: [1] };
+    const json = job([gcc], { explain: [rip] }) as { explain: (typeof rip)[] };
+    json.explain.push({ ...rip, saved: [1, 2] });
+    expect(problemsOf(inputs(json, job([clang], { explain: [rip] })))).toEqual([
+      'job1.json: --explain row "rip" (/explain/1) repeats the row at /explain/0',
+      'job1.json: --explain row "rip" (/explain/1) has 2 savings for the report\'s 1 configs',
+    ]);
+  });
+
   test("a size past 2^53 − 1 is refused, not rounded", () => {
     expect(edited((c) => (row(c, "cpuid").head = 2 ** 53))).toEqual([
       "job1.json: not a regcache size JSON report: /configs/0/functions/1/head must be <= 9007199254740991",

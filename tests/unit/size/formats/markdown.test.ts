@@ -114,6 +114,7 @@ test.each<[string, string, string]>([
   ["a '|'", "a|b", "<code>a&#124;b</code>"],
   ["a backslash before a '|'", "a\\|b", "<code>a&#92;&#124;b</code>"],
   ["a backtick", "f`g", "<code>f&#96;g</code>"],
+  ["a leading space, which a code span would drop", " f", "<code> f</code>"],
   [
     "a line break and a heading, as a JSON report can carry",
     "x\n## pwned",

@@ -68,12 +68,7 @@ describe("parseInput", () => {
     ]);
   });
   test.each([
-    [
-      "!!binary, which would be a Buffer",
-      "budgets: !!binary aGVsbG8=\n",
-      "!!binary",
-      "aGVsbG8=",
-    ],
+    ["!!binary, which would be a Buffer", "budgets: !!binary aGVsbG8=\n", "!!binary", "aGVsbG8="],
     ["!!set", "a: !!set {x: null}\n", "!!set", "{x: null}"],
     ["a custom tag", "a:\n  - !foo x\n", "!foo", "x"],
   ])(

@@ -8,6 +8,7 @@
  * null-prototype objects so keys like __proto__ are plain data.
  */
 import { errnoText } from "../../util/errno";
+import { decodeUtf8 } from "../../util/utf8";
 import type * as Yaml from "yaml";
 import type { Document, Node } from "yaml";
 import * as fs from "node:fs";
@@ -122,46 +123,19 @@ export function decodeSpec(
       diagnostic: diagnose("RC003", nofile, undefined, displayPath, size, MAX_SPEC_BYTES),
     };
   }
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { ok: true, text };
-  } catch {
-    const bad = firstBadUtf8(bytes);
-    const utf16 =
-      bytes.length >= 2 &&
-      ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
-    const text = lenient.decode(bytes);
-    const at = lenient.decode(bytes.subarray(0, bad)).length;
-    const byte = `0x${bytes[bad]!.toString(16).padStart(2, "0")}`;
-    return {
-      ok: false,
-      diagnostic: diagnose(
-        "RC002",
-        { displayPath, text },
-        { start: at, end: at + 1 },
-        displayPath,
-        `${byte} at byte offset ${bad}${utf16 ? "; the file looks like UTF-16" : ""}`,
-      ),
-    };
-  }
-}
-
-function firstBadUtf8(bytes: Uint8Array): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b < 0x80) continue;
-    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
-    if (len === 0) return i;
-    try {
-      decoder.decode(bytes.subarray(i, i + len));
-      i += len - 1;
-    } catch {
-      return i;
-    }
-  }
-  return 0;
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded;
+  const { text, at, byte, offset, utf16 } = decoded;
+  return {
+    ok: false,
+    diagnostic: diagnose(
+      "RC002",
+      { displayPath, text },
+      { start: at, end: at + 1 },
+      displayPath,
+      `${byte} at byte offset ${offset}${utf16 ? "; the file looks like UTF-16" : ""}`,
+    ),
+  };
 }
 
 /** A CR not followed by LF: old Mac line endings, which the YAML parser reads as one long line. */
@@ -172,8 +146,8 @@ function loneCarriageReturn(text: string): number {
   return -1;
 }
 
-/** Tags a spec may spell out: the YAML core schema's own, which change nothing. */
-const ALLOWED_TAGS = new Set(
+/** Tags a spec (or any YAML input) may spell out: the YAML core schema's own, which change nothing. */
+export const ALLOWED_TAGS = new Set(
   ["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`),
 );
 

@@ -188,15 +188,23 @@ function toDiagnostic(
       return diagnose("RC103", doc.file, spanAt(p), label(p), want, describe(err.data));
     }
     case "const":
-      if (p.length === 1 && last === "regcache")
+      if (p.length === 1 && last === "regcache") {
+        // A number is shown as written: past 2^53 - 1 (or past a double's range)
+        // the parsed value is rounded, and the message must not name a version
+        // the user did not write.
+        const span = spanAt(p);
+        const written = span ? doc.file.text.slice(span.start, span.end).trim() : "";
         return diagnose(
           "RC114",
           doc.file,
-          spanAt(p),
+          span,
           typeof err.data === "number"
-            ? String(err.data)
+            ? Number.isSafeInteger(err.data) || written === ""
+              ? String(err.data)
+              : written
             : `${describe(err.data)} (not the number 1)`,
         );
+      }
       return diagnose(
         "RC103",
         doc.file,

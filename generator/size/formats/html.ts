@@ -16,14 +16,21 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
   TYPOGRAPHIC_MINUS,
 } from "../report/figures";
 
 /** Figures of our own print with U+2212; bloat-o-meter's lines keep its ASCII '-'. */
 const MINUS = TYPOGRAPHIC_MINUS;
 
+/** Text or an attribute value (always double-quoted) made literal. */
 const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{padding:2px 8px;border-bottom:1px solid #ddd}
@@ -143,7 +150,9 @@ ${rows.join("\n")}</table>
 ${unchanged > 0 ? `<p>${unchanged} unchanged.</p>` : ""}</section>`;
 }
 
-export function formatHtml(report: SizeReport): string {
+/** The page; every string of `report` with its control characters escaped, then HTML-escaped. */
+export function formatHtml(given: SizeReport): string {
+  const report = printableReport(given);
   const title = `regcache size: ${report.spec} vs ${report.base}`;
   const parts: string[] = [`<h1>${esc(title)}</h1>`];
   if (report.configs.length > 0) {

@@ -18,6 +18,7 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
 } from "../report/figures";
 
 export const MARKDOWN_LIMIT = 60000;
@@ -25,8 +26,36 @@ export const MARKDOWN_LIMIT = 60000;
 /** One sign for every figure, the ASCII one bloat-o-meter's lines in the code block use. */
 const MINUS = ASCII_MINUS;
 
-const escape = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;");
-const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
+/**
+ * Text that markdown prints as written, in a table cell or anywhere in a
+ * line: '\\', '|' and the inline markers backslash-escaped ('_' only where it
+ * could open emphasis: not between two letters or digits), '&' and '<' as
+ * entities, and a first character that could start a block (a heading, a
+ * quote, a list, a rule) escaped, since some values begin a line. Line breaks never
+ * reach here: printableReport escapes them.
+ */
+export function escapeText(s: string): string {
+  const inline = s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/[\\|`*[\]~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "\\$&");
+  const block = /^(?:[#>+=-]|\d+[.)](?= |$))/.exec(inline);
+  if (!block) return inline;
+  const at = block[0].length - 1;
+  return `${inline.slice(0, at)}\\${inline.slice(at)}`;
+}
+
+/**
+ * A name as code. In backticks when that prints it exactly; a name holding a
+ * backtick, '|' or '\\' (which a table cell or a code span cannot hold as
+ * written) as <code> with its punctuation as character references, which
+ * markdown decodes and the table never splits on.
+ */
+export function code(s: string): string {
+  if (!/[`|\\]/.test(s) && !/^ | $/.test(s)) return "`" + s + "`";
+  return `<code>${s.replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`)}</code>`;
+}
+const escape = escapeText;
 
 function functionTable(rows: readonly FunctionRow[]): string[] {
   return [
@@ -130,7 +159,7 @@ function render(report: SizeReport, layout: Layout): string {
       `|:--|:--|${report.configs.map(() => "--:").join("|")}|`,
       ...report.explain.map(
         (r) =>
-          `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.map((b) => (b === null ? "not reached" : String(b))).join(" | ")} |`,
+          `| ${code(r.register)} | ${escape(r.lazyIn.join(", "))} | ${r.saved.map((b) => (b === null ? "not reached" : String(b))).join(" | ")} |`,
       ),
       ...(report.explain.some((r) => !r.reached) ? ["", EXPLAIN_UNREACHED_NOTE] : []),
       "",
@@ -149,7 +178,13 @@ function render(report: SizeReport, layout: Layout): string {
   return out.join("\n");
 }
 
-export function formatMarkdown(report: SizeReport, limit = MARKDOWN_LIMIT): string {
+/**
+ * The report as markdown of fewer than `limit` characters; every string of
+ * `report` printed as written (control characters escaped, then markdown's
+ * own characters: escapeText, code).
+ */
+export function formatMarkdown(given: SizeReport, limit = MARKDOWN_LIMIT): string {
+  const report = printableReport(given);
   let text = render(report, { foldUnchanged: true, cap: Infinity });
   if (text.length < limit) return text;
   text = render(report, { foldUnchanged: false, cap: Infinity });

@@ -16,6 +16,7 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
 } from "../report/figures";
 
 /** One sign for every figure, the ASCII one bloat-o-meter's lines use. */
@@ -34,7 +35,9 @@ const BOLD = "1";
 export const EXPLAIN_UNREACHED_NOTE =
   "not reached: the handler suite never calls this register's cache accessors (a static look at its sources), so it is not measured";
 
-export function formatText(report: SizeReport, options: TextOptions): string {
+/** The text report; every string of `report` printed with its control characters escaped. */
+export function formatText(given: SizeReport, options: TextOptions): string {
+  const report = printableReport(given);
   const paint = (code: string, s: string) =>
     options.color && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s;
   const byDelta = (delta: number, s: string) =>

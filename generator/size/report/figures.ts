@@ -8,6 +8,7 @@
  * report has one sign throughout and pastes into a commit message), html the
  * typographic '−' (U+2212) except inside bloat-o-meter's own lines.
  */
+import { printable } from "../../core/diagnostics/diagnostic";
 import {
   percentOf,
   type BloatSummary,
@@ -16,6 +17,28 @@ import {
   type SizeReport,
   type Totals,
 } from "./report";
+
+/**
+ * The report with every string it holds (names from object files, paths,
+ * compiler versions, anything a merged JSON report carried) made printable:
+ * control characters, line and paragraph separators and bidi overrides
+ * escaped as diagnostics escape them (`\n`, `\u{202e}`), so no value starts
+ * a line, drives a terminal or reorders the text around it. Each format
+ * prints from this and adds its own escaping (markdown, html).
+ */
+export function printableReport(report: SizeReport): SizeReport {
+  return printableStrings(report) as SizeReport;
+}
+
+function printableStrings(value: unknown): unknown {
+  if (typeof value === "string") return printable(value, Infinity);
+  if (Array.isArray(value)) return value.map(printableStrings);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, printableStrings(item)]),
+    );
+  return value;
+}
 
 export type Minus = "-" | "\u2212";
 export const ASCII_MINUS: Minus = "-";

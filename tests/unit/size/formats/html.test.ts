@@ -136,4 +136,13 @@ describe("html format", () => {
     expect(odd).toContain("a&amp;b");
     expect(odd).not.toContain("a&b<");
   });
+
+  test("escapes control characters and quotes, in text and in attributes", () => {
+    const name = "a'\n<h1>\u001b\u202e";
+    const page = formatHtml(sampleReport([measured("c'\u0007", [fn(name, 1)], [fn(name, 2)])]));
+    expect(page).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+    expect(page).toContain('data-function="a&#39;\\n&lt;h1&gt;\\u{1b}\\u{202e}"');
+    expect(page).toContain("<h2>c&#39;\\u{7}</h2>");
+    expect(page).not.toContain("<h1>\u001b");
+  });
 });

@@ -92,11 +92,70 @@ test("no config ran; a budget within every limit", () => {
   );
 });
 
-test("a table cell cannot be broken: '|' and '\\' escaped, '<' an entity, a backtick in code quoted", () => {
-  const md = formatMarkdown(sampleReport([measured("a|b<c\\", [fn("f`g", 1)], [fn("f`g", 2)])]));
+test("a table cell cannot be broken: '|' and '\\' escaped, '<' an entity", () => {
+  const md = formatMarkdown(sampleReport([measured("a|b<c\\", [fn("f", 1)], [fn("f", 2)])]));
   expect(md).toContain("| function | a\\|b&lt;c\\\\ |");
   expect(md).toContain("### a\\|b&lt;c\\\\");
-  expect(md).toContain("| `f'g` | 1 | 2 | +1 | +100.0% |");
+});
+
+/** A table row's cells as GFM splits them: at each '|' not escaped by a backslash. */
+function cells(row: string): string[] {
+  const out: string[] = [];
+  let cell = "";
+  for (let i = 0; i < row.length; i++) {
+    if (row[i] === "\\") cell += row[i] + (row[++i] ?? "");
+    else if (row[i] === "|") (out.push(cell), (cell = ""));
+    else cell += row[i];
+  }
+  return [...out, cell];
+}
+
+test.each<[string, string, string]>([
+  ["a '|'", "a|b", "<code>a&#124;b</code>"],
+  ["a backslash before a '|'", "a\\|b", "<code>a&#92;&#124;b</code>"],
+  ["a backtick", "f`g", "<code>f&#96;g</code>"],
+  ["a leading space, which a code span would drop", " f", "<code> f</code>"],
+  [
+    "a line break and a heading, as a JSON report can carry",
+    "x\n## pwned",
+    "<code>x&#92;n&#35;&#35; pwned</code>",
+  ],
+  [
+    "a carriage return and an escape",
+    "x\r\u001b[2J",
+    "<code>x&#92;r&#92;u&#123;1b&#125;&#91;2J</code>",
+  ],
+])("a function name with %s: one cell, printed as written", (_name, name, want) => {
+  const md = formatMarkdown(sampleReport([measured("gcc-O2", [fn(name, 1)], [fn(name, 2)])]));
+  const lines = md.split("\n");
+  const rows = lines.filter((l) => l.startsWith("| ") && l.includes(want));
+  // The cross-config row and the config's function table row.
+  expect(rows).toHaveLength(2);
+  for (const row of rows) expect(cells(row)[1]).toBe(` ${want} `);
+  expect(
+    lines
+      .filter((l) => l.startsWith("#"))
+      .every((l) => /^##+ (regcache size|gcc-O2|Generated)/.test(l)),
+  ).toBe(true);
+});
+
+test.each<[string, string, string]>([
+  ["a heading", "# evil", "\\# evil"],
+  ["a list item", "- x", "\\- x"],
+  ["an ordered list item", "1. x", "1\\. x"],
+  ["a quote", "> x", "\\> x"],
+  ["emphasis and a link", "*a* _b_ [c](d) ~~e~~", "\\*a\\* \\_b\\_ \\[c\\](d) \\~\\~e\\~\\~"],
+  ["an entity and a tag", "&lt; <b>", "&amp;lt; &lt;b>"],
+  ["a line break", "gcc\n# x", "gcc\\\\n# x"],
+])("a compiler version holding %s begins its line as plain text", (_name, version, want) => {
+  const config = { ...measured("gcc-O2"), compilerVersion: version };
+  const md = formatMarkdown(sampleReport([config]));
+  expect(md.split("\n")).toContain(`${want} · retpoline: no · flags: \`-O2\``);
+});
+
+test("'_' between letters, as in most symbol and file names, stays as written", () => {
+  const config = { ...measured("gcc-O2"), compilerVersion: "kvm_main x_1 a_b_" };
+  expect(formatMarkdown(sampleReport([config]))).toContain("kvm_main x_1 a_b\\_ ·");
 });
 
 describe("the limit", () => {

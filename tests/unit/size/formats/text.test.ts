@@ -141,3 +141,16 @@ describe("text format", () => {
     expect(text).toMatch(/\x1b\[32mkvm_emulate_cpuid\s/);
   });
 });
+
+test("names with line breaks, escapes and bidi overrides print on their own line, escaped", () => {
+  const odd = "x\n== pwned ==\r\u001b[2J\u202e";
+  const config = { ...measured("gcc\nO2"), compilerVersion: "gcc\u001b]0;t\u0007" };
+  const text = formatText(sampleReport([{ ...config, base: [fn(odd, 1)], head: [fn(odd, 2)] }]), {
+    color: false,
+  });
+  expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+  expect(text.split("\n")).toContain("== gcc\\nO2 == gcc\\u{1b}]0;t\\u{7}");
+  expect(
+    text.split("\n").filter((l) => l.startsWith("x\\n== pwned ==\\r\\u{1b}[2J\\u{202e}")),
+  ).toHaveLength(2);
+});

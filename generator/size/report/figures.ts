@@ -69,14 +69,25 @@ export function objectsNotes(report: SizeReport): string[] {
     const only = pairs.filter((p) => p[side] && !p[side === "old" ? "new" : "old"]);
     if (only.length > 0) notes.push(`only in ${side}: ${only.map((p) => p.path).join(", ")}`);
   }
-  for (const c of composites)
+  for (const c of composites) {
+    const { functions, data = 0, bytes } = c.uncounted;
+    const what = [
+      ...(functions > 0 ? [plural(functions, "function")] : []),
+      ...(data > 0 ? [plural(data, "data symbol")] : []),
+    ].join(" and ");
     notes.push(
       `${c.side}/${c.path}: an 'ld -r' composite of ${c.parts.join(", ")}: counted through its parts` +
-        (c.uncounted.functions > 0
-          ? `; ${c.uncounted.functions} functions (${c.uncounted.bytes} B) in it that no part here defines (parts built elsewhere, symbols added at link time) are not counted`
+        (what !== ""
+          ? `; ${what} (${bytes} B) in it that no object here defines (parts built elsewhere, symbols added at link time) are not counted`
           : ""),
     );
+  }
   return notes;
+}
+
+/** "1 function", "2 functions". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** bloat-o-meter's header line. */

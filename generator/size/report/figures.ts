@@ -8,9 +8,11 @@
  * report has one sign throughout and pastes into a commit message), html the
  * typographic '−' (U+2212) except inside bloat-o-meter's own lines.
  */
+import type { SymbolKind } from "../../toolchain/symbols";
 import {
   percentOf,
   type BloatSummary,
+  type CrossRow,
   type BudgetBreach,
   type CrossCell,
   type SizeReport,
@@ -83,6 +85,33 @@ export function objectsNotes(report: SizeReport): string[] {
     );
   }
   return notes;
+}
+
+/**
+ * The kinds of symbol a report's tables hold, in the order they are shown,
+ * each under its own heading: a table's first column says "function" only
+ * over functions (nm letters tTwW), "data" over the rest.
+ */
+export const SYMBOL_KINDS: readonly SymbolKind[] = ["function", "data"];
+
+/** Rows split by kind, in SYMBOL_KINDS order, kinds without rows left out. */
+export function byKind<T extends { readonly kind: SymbolKind }>(
+  rows: readonly T[],
+): { kind: SymbolKind; rows: T[] }[] {
+  return SYMBOL_KINDS.map((kind) => ({ kind, rows: rows.filter((r) => r.kind === kind) })).filter(
+    (group) => group.rows.length > 0,
+  );
+}
+
+/** A cross-config row with its symbol's kind (from the first config that has the symbol). */
+export function crossRowsWithKind(report: SizeReport): (CrossRow & { kind: SymbolKind })[] {
+  return report.crossConfig.map((row) => {
+    const kind =
+      report.configs
+        .map((config) => config.functions.find((r) => r.name === row.name)?.kind)
+        .find((k) => k !== undefined) ?? "function";
+    return { ...row, kind };
+  });
 }
 
 /** "1 function", "2 functions". */

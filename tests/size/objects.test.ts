@@ -186,6 +186,37 @@ withOracle("figures equal a loop of scripts/bloat-o-meter over the pairs", () =>
 });
 
 describe("--objects without the oracle", () => {
+  test("a __COUNTER__ shift: text and changelog show only the real change", async () => {
+    const dir = path.join(work, "counter");
+    fs.mkdirSync(dir);
+    const fixture = path.join(__dirname, "fixtures", "counter-shift.c");
+    const [oldObject, newObject] = ["1", "2"].map((v) => {
+      const object = path.join(dir, `v${v}.o`);
+      execFileSync("gcc", ["-O2", "-fno-inline", `-DV=${v}`, "-c", fixture, "-o", object]);
+      return object;
+    });
+    const json = await objectsReport(oldObject, newObject);
+    const real = json.configs[0].functions.find((f) => f.name === "real")!;
+    const text = await runCli(["size", "--objects", oldObject, newObject]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toContain("__UNIQUE_ID");
+    expect(text.stdout).toContain("add/remove: 0/0 grow/shrink: 1/0");
+    const changelog = await runCli([
+      "size",
+      "--objects",
+      oldObject,
+      newObject,
+      "--format",
+      "changelog",
+    ]);
+    expect(changelog.code).toBe(0);
+    expect(changelog.stdout.replace(/\n/g, " ")).toContain(
+      `Between the two builds, real() grows from ${real.base} to ${real.head} bytes.`,
+    );
+    expect(changelog.stdout).not.toContain("__UNIQUE_ID");
+    for (const line of changelog.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(75);
+  });
+
   test("two copies of a part both count, as two pairs of a loop would; the composite still once", async () => {
     const sides = buildTrees(path.join(work, "copies"), "gcc");
     const reference = await objectsReport(sides.old, sides.new);

@@ -6,8 +6,12 @@
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Whether stdout is a terminal (colour and progress lines only then). */
+  /** Whether stdout is a terminal (colour only then). */
   readonly isTTY: boolean;
+  /** Whether stderr is a terminal: live progress lines then, plain ones at intervals otherwise. */
+  readonly stderrIsTTY?: boolean;
+  /** Milliseconds from any fixed origin, to pace progress lines (default Date.now). */
+  readonly now?: () => number;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -17,6 +21,8 @@ export function processIo(): Io {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    now: () => performance.now(),
     env: process.env,
     cwd: process.cwd(),
   };

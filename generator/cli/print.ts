@@ -15,6 +15,7 @@ import { ASCII_MINUS, formatLimit, formatMeasured } from "../size/report/figures
 import { renderReport, ReportFormat } from "../size/formats/render";
 import { checkOutPath } from "../size/inputs/output";
 import { ExitCode, Io } from "./io";
+import { progressPrinter } from "./progress";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   const color = io.isTTY && !io.env.NO_COLOR;
@@ -34,17 +35,20 @@ export function printFailure(io: Io, program: string, failure: SizeFailure): num
   return failure.kind === "environment" ? ExitCode.environment : ExitCode.invalidInput;
 }
 
-/** A size run's notes on stderr, and its progress line when stdout is a terminal. */
+/** A size run's notes on stderr, and its progress (cli/progress.ts). */
 export function sizeHooks(io: Io, program: string): SizeHooks {
   return {
     onNote: (line) => io.stderr(`${program}: ${line}\n`),
-    ...(io.isTTY
+    // Without a terminal the plain lines need a clock to pace them; an Io without one
+    // (in-process callers) gets no progress there.
+    ...(io.stderrIsTTY || io.now
       ? {
-          onProgress: (done: number, total: number, what: "suite" | "tree") =>
-            io.stderr(
-              `\r${program}: ${what === "suite" ? "compiled " : ""}${done}/${total}` +
-                (done === total ? "\r\x1b[K" : ""),
-            ),
+          onProgress: progressPrinter({
+            program,
+            write: io.stderr,
+            tty: io.stderrIsTTY === true,
+            now: io.now ?? (() => 0),
+          }),
         }
       : {}),
   };

@@ -18,7 +18,13 @@ export interface Captured {
 
 export async function runCli(
   argv: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** As Io's: stderr a terminal, and the clock that paces progress lines. */
+    stderrIsTTY?: boolean;
+    now?: () => number;
+  } = {},
 ): Promise<Captured> {
   let stdout = "";
   let stderr = "";
@@ -26,6 +32,8 @@ export async function runCli(
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     isTTY: false,
+    ...(opts.stderrIsTTY !== undefined ? { stderrIsTTY: opts.stderrIsTTY } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
     env: opts.env ?? {},
     cwd: opts.cwd ?? repoRoot,
   };

@@ -10,6 +10,8 @@ import { EXPLAIN_UNREACHED_NOTE } from "./text";
 import { ConfigReport, FunctionRow, SizeReport } from "../report/report";
 import {
   ASCII_MINUS,
+  byKind,
+  crossRowsWithKind,
   formatCell,
   formatDelta,
   formatLimit,
@@ -57,15 +59,17 @@ export function code(s: string): string {
 }
 const escape = escapeText;
 
+/** A table per kind of symbol, headed "function" or "data". */
 function functionTable(rows: readonly FunctionRow[]): string[] {
-  return [
-    "| function | base | head | delta | % |",
+  return byKind(rows).flatMap((group, i) => [
+    ...(i > 0 ? [""] : []),
+    `| ${group.kind} | base | head | delta | % |`,
     "|:--|--:|--:|--:|--:|",
-    ...rows.map(
+    ...group.rows.map(
       (r) =>
         `| ${code(r.name)} | ${r.base ?? "-"} | ${r.head ?? "-"} | ${formatDelta(r.delta, MINUS)} | ${formatPercent(r.percent, 1, MINUS)} |`,
     ),
-  ];
+  ]);
 }
 
 interface Layout {
@@ -115,18 +119,33 @@ function configSection(config: ConfigReport, layout: Layout): string[] {
 function render(report: SizeReport, layout: Layout): string {
   const out: string[] = [`## regcache size: ${code(report.spec)} vs ${code(report.base)}`, ""];
   if (report.configs.length > 0) {
-    const { shown, hidden } = capped(report.crossConfig, layout.cap);
-    out.push(
-      `| function | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
+    const { shown, hidden } = capped(crossRowsWithKind(report), layout.cap);
+    const groups = byKind(shown);
+    const header = (kind: string) => [
+      `| ${kind} | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
       `|:--|${report.configs.map(() => "--:").join("|")}|`,
-      ...shown.map(
-        (row) =>
-          `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c, MINUS)).join(" | ")} |`,
-      ),
-      `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
-      "",
-    );
-    if (hidden > 0) out.push(`_${hidden} more changed functions not shown._`, "");
+    ];
+    // Functions, then data in a table of its own; the total (both kinds) closes the last.
+    out.push(...header(groups[0]?.kind ?? "function"));
+    groups.forEach((group, i) => {
+      if (i > 0) out.push("", ...header(group.kind));
+      out.push(
+        ...group.rows.map(
+          (row) =>
+            `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c, MINUS)).join(" | ")} |`,
+        ),
+      );
+      if (i === groups.length - 1)
+        out.push(
+          `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
+        );
+    });
+    if (groups.length === 0)
+      out.push(
+        `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
+      );
+    out.push("");
+    if (hidden > 0) out.push(`_${hidden} more changed symbols not shown._`, "");
   } else out.push("_No config ran._", "");
   const notes = objectsNotes(report);
   if (notes.length > 0) out.push(...notes.map((n) => `- ${escape(n)}`), "");

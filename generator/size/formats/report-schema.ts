@@ -168,7 +168,7 @@ export const sizeReportSchema = {
                 type: "object",
                 required: ["functions", "bytes"],
                 additionalProperties: false,
-                properties: { functions: count, bytes: count },
+                properties: { functions: count, data: count, bytes: count },
               },
             },
           },

@@ -8,7 +8,7 @@
 import { formatMarkdown, MARKDOWN_LIMIT } from "../../../../generator/size/formats/markdown";
 import { EXPLAIN_UNREACHED_NOTE } from "../../../../generator/size/formats/text";
 import type { SizeReport } from "../../../../generator/size/report/report";
-import { fn, fullReport, measured, sampleReport } from "../sample-report";
+import { data, fn, fullReport, measured, sampleReport } from "../sample-report";
 
 test("every section, in order", () => {
   expect(formatMarkdown(fullReport())).toBe(
@@ -66,6 +66,40 @@ test("every section, in order", () => {
       "|:--|--:|--:|",
       "| `c/kvm_regs.h` | 2 lines, 4 B | 3 lines, 7 B |",
       "",
+    ].join("\n"),
+  );
+});
+
+test("data symbols in tables headed 'data', functions in tables headed 'function'", () => {
+  const report: SizeReport = {
+    ...sampleReport([
+      measured("x", [fn("f", 10), data("table", 64)], [fn("f", 12), data("table", 32)]),
+    ]),
+    skipped: [],
+    sources: [],
+  };
+  const md = formatMarkdown(report);
+  expect(md).toContain(
+    [
+      "| function | x |",
+      "|:--|--:|",
+      "| `f` | 10 → 12 (+20%) |",
+      "",
+      "| data | x |",
+      "|:--|--:|",
+      "| `table` | 64 → 32 (-50%) |",
+      "| **total** | 74 → 44 (-41%) |",
+    ].join("\n"),
+  );
+  expect(md).toContain(
+    [
+      "| function | base | head | delta | % |",
+      "|:--|--:|--:|--:|--:|",
+      "| `f` | 10 | 12 | +2 | +20.0% |",
+      "",
+      "| data | base | head | delta | % |",
+      "|:--|--:|--:|--:|--:|",
+      "| `table` | 64 | 32 | -32 | -50.0% |",
     ].join("\n"),
   );
 });
@@ -192,7 +226,7 @@ describe("the limit", () => {
     const md = formatMarkdown(big(), unfolded.length);
     expect(md.length).toBeLessThan(unfolded.length);
     // 273 changed rows capped at 200 in the cross-config table and in the config's own.
-    expect(md).toContain("_73 more changed functions not shown._");
+    expect(md).toContain("_73 more changed symbols not shown._");
     expect(md).toContain("_73 more changed rows not shown; see `--format json`._");
   });
 

@@ -33,7 +33,14 @@ function fullJson(): Record<string, any> {
       kind: "tree",
       pairs: [{ path: "a.o", old: true, new: false }],
       composites: [
-        { side: "new", path: "k.o", parts: ["a.o"], uncounted: { functions: 1, bytes: 16 } },
+        {
+          side: "new",
+          path: "k.o",
+          parts: ["a.o"],
+          uncounted: { functions: 1, data: 2, bytes: 16 },
+        },
+        // As a report that counted functions only wrote it.
+        { side: "old", path: "k.o", parts: ["a.o"], uncounted: { functions: 1, bytes: 16 } },
       ],
     },
   };

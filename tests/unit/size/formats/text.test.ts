@@ -7,7 +7,7 @@
  */
 import { EXPLAIN_UNREACHED_NOTE, formatText } from "../../../../generator/size/formats/text";
 import type { SizeReport } from "../../../../generator/size/report/report";
-import { fn, fullReport, measured, sampleReport } from "../sample-report";
+import { data, fn, fullReport, measured, sampleReport } from "../sample-report";
 
 test("every section, in order, figures worked out by hand", () => {
   // f: 10 -> 12 is +2, +20.0%; totals 15 -> 17 is +13.33%, +13% in a cell.
@@ -66,6 +66,41 @@ test("nothing changed: no rows, no cross-config table; no flags or version line 
       "no symbol changed size",
       "(1 unchanged)",
       "Total: Before=1, After=1, chg +0.00%",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("data symbols under their own 'data' heading, functions under 'function', in one alignment", () => {
+  const report: SizeReport = {
+    ...sampleReport([
+      {
+        ...measured("x", [fn("f", 10), data("table", 64)], [fn("f", 12), data("table", 32)]),
+        compilerVersion: "",
+        flags: [],
+      },
+    ]),
+    skipped: [],
+    sources: [],
+  };
+  expect(formatText(report, { color: false })).toBe(
+    [
+      "regcache size: spec/x86-kvm.yaml (head) vs all-cached (base)",
+      "",
+      "== x ==",
+      "add/remove: 0/0 grow/shrink: 1/1 up/down: 2/-32 (-30)",
+      "function  base  head  delta       %",
+      "f           10    12     +2  +20.0%",
+      "data      base  head  delta       %",
+      "table       64    32    -32  -50.0%",
+      "Total: Before=74, After=44, chg -40.54%",
+      "",
+      "== across configs ==",
+      "function               x",
+      "f         10 → 12 (+20%)",
+      "data                   x",
+      "table     64 → 32 (-50%)",
+      "total     74 → 44 (-41%)",
       "",
     ].join("\n"),
   );

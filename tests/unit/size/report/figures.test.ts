@@ -488,7 +488,7 @@ describe("objectsNotes", () => {
               side: "new",
               path: "arch/x86/kvm/kvm-intel.o",
               parts: ["vmx/vmx.o"],
-              uncounted: { functions: 3, bytes: 120 },
+              uncounted: { functions: 3, data: 1, bytes: 120 },
             },
           ],
         }),
@@ -497,7 +497,7 @@ describe("objectsNotes", () => {
       "only in old: arch/x86/kvm/a.o",
       "only in new: arch/x86/kvm/b.o, arch/x86/kvm/c.o",
       "old/arch/x86/kvm/kvm.o: an 'ld -r' composite of x86.o, emulate.o: counted through its parts",
-      "new/arch/x86/kvm/kvm-intel.o: an 'ld -r' composite of vmx/vmx.o: counted through its parts; 3 functions (120 B) in it that no part here defines (parts built elsewhere, symbols added at link time) are not counted",
+      "new/arch/x86/kvm/kvm-intel.o: an 'ld -r' composite of vmx/vmx.o: counted through its parts; 3 functions and 1 data symbol (120 B) in it that no object here defines (parts built elsewhere, symbols added at link time) are not counted",
     ]);
   });
 });

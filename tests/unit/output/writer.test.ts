@@ -475,6 +475,74 @@ describe("applyPlan", () => {
     expect(tree(out)).toEqual({ "u1.h": "old 1\n" });
   });
 
+  test("a dead run's temporaries go first, even when this run then fails", () => {
+    const dead = deadPid();
+    plant(out, { "u.h": "old\n", [`.u.h.regcache-tmp-${dead}-7`]: "a killed run's\n" });
+    const err = thrown(() =>
+      applyPlan(
+        plan(
+          [{ path: "u.h", action: "update", contents: "new\n", current: "old\n" }],
+          [`.u.h.regcache-tmp-${dead}-7`],
+        ),
+        {
+          afterTemporary: () => {
+            throw new Error("injected");
+          },
+        },
+      ),
+    );
+    expect((err as Error).message).toBe("injected");
+    expect(tree(out)).toEqual({ "u.h": "old\n" });
+  });
+
+  test.each([
+    [0o444, 0o444],
+    [0o755, 0o755],
+    [0o600, 0o600],
+  ])("a replaced file of mode %o keeps it (%o), whatever the umask", (mode, want) => {
+    plant(out, { "u.h": "old\n" });
+    fs.chmodSync(path.join(out, "u.h"), mode);
+    const umask = process.umask(0o077);
+    try {
+      applyPlan(plan([{ path: "u.h", action: "update", contents: "new\n", current: "old\n" }]));
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.readFileSync(path.join(out, "u.h"), "utf8")).toBe("new\n");
+    expect(fs.statSync(path.join(out, "u.h")).mode & 0o7777).toBe(want);
+  });
+
+  test("a new file gets the usual mode: 0666 less the umask", () => {
+    const umask = process.umask(0o027);
+    try {
+      applyPlan(plan([{ path: "n.h", action: "create", contents: "N\n" }]));
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.statSync(path.join(out, "n.h")).mode & 0o7777).toBe(0o640);
+  });
+
+  test("a failure after a file was renamed puts back its old mode with its old text", () => {
+    plant(out, { "a.h": "old a\n", "b.h": "old b\n" });
+    fs.chmodSync(path.join(out, "a.h"), 0o444);
+    let n = 0;
+    thrown(() =>
+      applyPlan(
+        plan([
+          { path: "a.h", action: "update", contents: "new a\n", current: "old a\n" },
+          { path: "b.h", action: "update", contents: "new b\n", current: "old b\n" },
+        ]),
+        {
+          beforeRename: () => {
+            if (++n === 2) throw new Error("injected");
+          },
+        },
+      ),
+    );
+    expect(tree(out)).toEqual({ "a.h": "old a\n", "b.h": "old b\n" });
+    expect(fs.statSync(path.join(out, "a.h")).mode & 0o7777).toBe(0o444);
+  });
+
   test("a path outside the output directory is refused before anything is written", () => {
     expect(
       thrown(() =>

@@ -353,6 +353,10 @@ function writeFlushed(fsys: WriterFs, file: string, text: string, mode?: number)
   }
   if (failed) {
     removeQuietly(fsys, file);
+    // Calls on a descriptor (write, fsync, close) name no file; the report needs it.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e === "object" && e !== null && e.code !== undefined && e.path === undefined)
+      e.path = file;
     throw error;
   }
 }

@@ -43,17 +43,32 @@ describe("regcache generate on a full disk", () => {
       expect((await regcache(project, "generate", "--out", "out")).code).toBe(0);
       const old = snapshot(out);
 
-      // Leave two pages free: less than the TypeScript file needs, more than nothing.
+      // The new files, exactly as this run will write them, from a copy of the project.
+      editSpec(project, rspAlwaysAvailable);
+      const twin = tempProject("full-disk-twin");
+      editSpec(twin, rspAlwaysAvailable);
+      expect((await regcache(twin, "generate", "--out", "out")).code).toBe(0);
+      const changed = [...snapshot(path.join(twin, "out"))]
+        .filter(([rel, f]) => old.get(rel)?.contents !== f.contents)
+        .map(([, f]) => Buffer.byteLength(f.contents));
+      // The writer takes its lock (a page), then writes its temporaries in order: leave
+      // room for those, all but the last changed file, and one page of it, so that one
+      // is cut short (a write returning a short count).
+      const page = 4096;
+      const last = changed.pop()!;
+      expect(last).toBeGreaterThan(page);
+      const room = changed.reduce((sum, n) => sum + Math.ceil(n / page) * page, 2 * page);
       const { bavail, bsize } = fs.statfsSync(out);
       const filler = path.join(out, "filler");
-      fs.writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 2 * 4096)));
-      editSpec(project, rspAlwaysAvailable);
+      fs.writeFileSync(filler, Buffer.alloc(bavail * bsize - room));
+      expect(fs.statfsSync(out).bavail * bsize).toBe(room);
       const r = await regcache(project, "generate", "--out", "out");
       expect(r.code).toBe(3);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^regcache: error: cannot write out\/: ENOSPC \(write /);
       fs.rmSync(filler);
       expect(snapshot(out)).toEqual(old);
+      fs.rmSync(twin, { recursive: true, force: true });
 
       // Room again (the writer needs the old set and the new one side by side until the
       // renames): the next run writes the new set, and check agrees.

@@ -10,6 +10,7 @@ import type { GenerateResult } from "../generate/produce";
 import {
   applyPlan,
   LOCK_NAME,
+  NotRegularFileError,
   OutputBusyError,
   OutputPathError,
   planWrite,
@@ -42,11 +43,11 @@ export async function writeProduced(
   try {
     // Plan and apply under the lock: a plan made while another run writes would be stale.
     const plan = options.dryRun
-      ? planWrite(outDir, result.files)
+      ? planWrite(outDir, result.files, hooks.fs)
       : withOutputLock(
           outDir,
           () => {
-            const planned = planWrite(outDir, result.files);
+            const planned = planWrite(outDir, result.files, hooks.fs);
             applyPlan(planned, hooks);
             return planned;
           },
@@ -54,6 +55,7 @@ export async function writeProduced(
         );
     return { kind: "done", plan };
   } catch (err) {
+    if (err instanceof NotRegularFileError) return { kind: "refused", message: err.within(shown) };
     if (err instanceof OutputPathError) return { kind: "refused", message: err.message };
     if (err instanceof OutputBusyError) {
       return {

@@ -270,7 +270,11 @@ describe("regcache generate", () => {
     fs.writeFileSync(path.join(gen, "c/gone.h"), banner);
     fs.writeFileSync(path.join(gen, "c/swapped.h"), banner);
     fs.writeFileSync(path.join(gen, "c/mine.h"), "#define MINE 1\n");
-    const files = await generateAll({ specPath: specFile(project) });
+    // The banner records the spec as the command does, so the files on disk are this spec's.
+    const files = await generateAll({
+      specPath: specFile(project),
+      displayPath: "spec/x86-kvm.yaml",
+    });
     if (!files.ok) throw new Error("spec should be valid");
     const plan = planWrite(gen, files.files);
     expect(plan.files.filter((f) => f.action === "remove").map((f) => f.path)).toEqual([

@@ -16,7 +16,12 @@ import {
   reportText,
 } from "../../output/check-report";
 import { ExitCode, type Io } from "../io";
-import { OutputPathError, readOutputTree, type OutputTree } from "../../output/writer";
+import {
+  NotRegularFileError,
+  OutputPathError,
+  readOutputTree,
+  type OutputTree,
+} from "../../output/writer";
 import { displayPathOf, locate, printDiagnostics } from "../common";
 import {
   generateCommandFor,
@@ -64,16 +69,15 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
 
   let tree: OutputTree;
   try {
-    tree = readOutputTree(
-      where.outDir,
-      result.files.map((f) => f.path),
-    );
+    tree = readOutputTree(where.outDir, result.files);
   } catch (err) {
     const refused = err instanceof OutputPathError;
     const e = err as NodeJS.ErrnoException;
     if (!refused && !(e.code && e.syscall)) throw err;
     const message = refused
-      ? err.message
+      ? err instanceof NotRegularFileError
+        ? err.within(out)
+        : err.message
       : `cannot read ${e.path ? displayPathOf(io, e.path) : `${out}/`}: ${e.code} (${e.syscall})`;
     io.stderr(`regcache: error: ${message}\n`);
     if (json) io.stdout(errorJson(header, message));

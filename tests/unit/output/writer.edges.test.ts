@@ -6,6 +6,7 @@
  * files whatever order the directory lists them in. Expected values are written
  * down here, never taken from the writer.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../../helpers/temp";
@@ -25,6 +26,14 @@ const BANNER =
   ` * regcache-inputs: sha256:${"a".repeat(64)}\n` +
   ` * regcache-body: sha256:${"b".repeat(64)}\n` +
   " */\n";
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
+  return Number(r.stdout);
+}
 
 function files(dir: string, rel = ""): string[] {
   return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
@@ -111,7 +120,9 @@ describe("readOutputTree lists stale files sorted, whatever the directory order"
       fs.mkdirSync(path.dirname(path.join(out, n)), { recursive: true });
       fs.writeFileSync(path.join(out, n), BANNER + n);
     }
-    expect(readOutputTree(out, []).stale.map((s) => s.path)).toEqual([
+    // One produced file in each directory the names are in, so each is listed.
+    const produced = ["p.h", "b/p.h", "c/p.h"].map((p) => ({ path: p, contents: BANNER }));
+    expect(readOutputTree(out, produced).stale.map((s) => s.path)).toEqual([
       "b/x.h",
       "ba.h",
       "c-d.h",
@@ -138,11 +149,13 @@ describe("another live process", () => {
   // The process that started this test file's process: alive while we run.
   const other = process.ppid;
 
-  test("its temporaries are not leftovers (it may still rename them)", () => {
+  test("its temporaries are not leftovers (it may still rename them); a dead run's are", () => {
     const out = tempDir("writer-live");
     fs.writeFileSync(path.join(out, `.x.h.regcache-tmp-${other}-0`), "its\n");
     expect(other).not.toBe(process.pid);
-    expect(readOutputTree(out, []).leftovers).toEqual([]);
+    const dead = `.y.h.regcache-tmp-${deadPid()}-0`;
+    fs.writeFileSync(path.join(out, dead), "a dead run's\n");
+    expect(readOutputTree(out, [{ path: "x.h", contents: BANNER }]).leftovers).toEqual([dead]);
   });
 
   test("its lock is waited for, then busy, naming it", () => {

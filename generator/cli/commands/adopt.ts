@@ -87,7 +87,8 @@ export function prepare(args: AdoptArgs, io: Io): Prepared<AdoptArgs> {
         help: "run regcache adopt inside a kernel tree, or name its top with --tree DIR",
       };
   }
-  const anchor = loaded.project?.dir ?? root;
+  // Banners name paths from the tree's top, where `regcache generate --out arch/x86/kvm` runs.
+  const anchor = root;
   if (args.revert) return { ok: true, args: { ...args, root, anchor } };
   const spec = specOf(io, args.spec, loaded.project);
   if (spec === undefined)

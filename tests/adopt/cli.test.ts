@@ -55,9 +55,15 @@ describe.each([
     const golden = fs.readFileSync(path.join(repoRoot, "tests/golden", spec, "spec", name), "utf8");
     const written = read(root, generated);
     expect(parseBanner(written)?.body).toBe(parseBanner(golden)?.body);
-    expect(written).toContain(
-      `Regenerate with: regcache generate --spec ${spec} --out arch/x86/kvm\n`,
-    );
+    // What generate writes there, so the drift check in the tree agrees with adopt.
+    const generatedThere = kernelTree(shape);
+    const gen = await runCli(["generate", "--spec", spec, "--out", "arch/x86/kvm"], {
+      cwd: generatedThere,
+    });
+    expect(gen.code).toBe(0);
+    expect(written).toBe(read(generatedThere, generated));
+    const check = await runCli(["check", "--spec", spec, "--out", "arch/x86/kvm"], { cwd: root });
+    expect(check.code).toBe(0);
     for (const [file, macro] of Object.entries(sets)) {
       const lines = read(root, file).split("\n");
       const check = lines.indexOf(`KVM_CHECK_${macro}(${macro});`);
@@ -109,6 +115,22 @@ describe.each([
     expect(contents(root)).toEqual(before);
     expect(fs.existsSync(path.join(root, STORE))).toBe(false);
   });
+});
+
+test("with the tree's project file: no --spec, and plain regcache check agrees", async () => {
+  const root = kernelTree("6.12");
+  fs.writeFileSync(
+    path.join(root, "regcache.config.yaml"),
+    "spec: linux-6.12\nout: arch/x86/kvm\n",
+  );
+  const adopt = await runCli(["adopt"], { cwd: path.join(root, "arch/x86/kvm/vmx") });
+  expect(adopt).toMatchObject({ code: 0, stderr: "" });
+  expect(read(root, "arch/x86/kvm/kvm_cache_regs_gen.h")).toContain(
+    "Regenerate with: regcache generate --spec linux-6.12 --out arch/x86/kvm\n",
+  );
+  expect((await runCli(["check"], { cwd: root })).code).toBe(0);
+  const again = await runCli(["adopt", "--tree", root], { cwd: path.join(root, "arch") });
+  expect(again.stdout).toMatch(/adopted already; nothing changed/);
 });
 
 describe("regcache adopt: what stops it (exit 2, nothing written)", () => {

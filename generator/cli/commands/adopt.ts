@@ -27,7 +27,7 @@ export interface AdoptArgs {
   readonly tree?: string;
   readonly dryRun: boolean;
   readonly revert: boolean;
-  /** Set by prepare: the tree's top (absolute) and the banner's anchor. */
+  /** Set by prepare: the tree's top (absolute) and the project file's directory, if any. */
   readonly root?: string;
   readonly anchor?: string;
 }
@@ -66,10 +66,13 @@ export function builder(y: Argv): Argv<AdoptArgs> {
     ) as unknown as Argv<AdoptArgs>;
 }
 
-/** The tree and (unless reverting) the spec must be known before anything is read. */
+/**
+ * The tree and (unless reverting) the spec must be known before anything is
+ * read. The project file is the tree's (found from its top, walking up): its
+ * directory anchors the banner's paths as it does for `regcache generate`,
+ * so what adopt writes is what generate and check expect there.
+ */
 export function prepare(args: AdoptArgs, io: Io): Prepared<AdoptArgs> {
-  const loaded = projectOrProblem(io);
-  if (!loaded.ok) return loaded;
   let root: string | undefined;
   if (args.tree !== undefined) {
     root = path.resolve(io.cwd, args.tree);
@@ -83,21 +86,18 @@ export function prepare(args: AdoptArgs, io: Io): Prepared<AdoptArgs> {
     if (root === undefined)
       return {
         ok: false,
-        message: `no kernel tree at or above ${displayPathOf(io, io.cwd) || "."} (a directory holding arch/x86/kvm/ and a Makefile)`,
+        message: `no kernel tree at or above ${displayPathOf(io, io.cwd)} (a directory holding arch/x86/kvm/ and a Makefile)`,
         help: "run regcache adopt inside a kernel tree, or name its top with --tree DIR",
       };
   }
-  // Banners name paths from the tree's top, where `regcache generate --out arch/x86/kvm` runs.
-  const anchor = root;
-  if (args.revert) return { ok: true, args: { ...args, root, anchor } };
+  const loaded = projectOrProblem({ ...io, cwd: root });
+  if (!loaded.ok) return loaded;
+  const anchor = loaded.project?.dir;
+  if (args.revert) return { ok: true, args: { ...args, root } };
   const spec = specOf(io, args.spec, loaded.project);
   if (spec === undefined)
-    return noSpecProblem(
-      displayPathOf(io, io.cwd) || ".",
-      "--spec FILE|NAME",
-      "'spec: linux-6.12'",
-    );
-  return { ok: true, args: { ...args, spec, root, anchor } };
+    return noSpecProblem(displayPathOf(io, root), "--spec FILE|NAME", "'spec: linux-6.12'");
+  return { ok: true, args: { ...args, spec, root, ...(anchor ? { anchor } : {}) } };
 }
 
 export async function run(args: AdoptArgs, io: Io): Promise<number> {

@@ -133,6 +133,29 @@ test("with the tree's project file: no --spec, and plain regcache check agrees",
   expect(again.stdout).toMatch(/adopted already; nothing changed/);
 });
 
+test("--revert needs no spec: it works with a project file that no longer reads", async () => {
+  const root = kernelTree("6.12");
+  const before = contents(root);
+  expect((await runCli(["adopt", "--spec", "linux-6.12", "--tree", root])).code).toBe(0);
+  fs.writeFileSync(path.join(root, "regcache.config.yaml"), "spek: linux-6.12\n");
+  const revert = await runCli(["adopt", "--revert"], { cwd: root });
+  expect(revert).toMatchObject({ code: 0, stderr: "" });
+  fs.rmSync(path.join(root, "regcache.config.yaml"));
+  expect(contents(root)).toEqual(before);
+});
+
+test("a file where the store's directory goes: exit 3, the tree untouched", async () => {
+  const root = kernelTree("6.12");
+  fs.writeFileSync(path.join(root, STORE), "in the way\n");
+  const before = contents(root);
+  const result = await runCli(["adopt", "--spec", "linux-6.12", "--tree", root]);
+  expect(result.code).toBe(3);
+  expect(result.stderr).toMatch(
+    /regcache: error: cannot read the tree .*: a component of the path is not a directory \(ENOTDIR\)/,
+  );
+  expect(contents(root)).toEqual(before);
+});
+
 describe("regcache adopt: what stops it (exit 2, nothing written)", () => {
   test("a header whose region does not end where the spec says: RC702", async () => {
     const root = kernelTree("6.12");

@@ -90,10 +90,11 @@ export function prepare(args: AdoptArgs, io: Io): Prepared<AdoptArgs> {
         help: "run regcache adopt inside a kernel tree, or name its top with --tree DIR",
       };
   }
+  // A revert needs no spec: the store says what to restore, whatever the project file says now.
+  if (args.revert) return { ok: true, args: { ...args, root } };
   const loaded = projectOrProblem({ ...io, cwd: root });
   if (!loaded.ok) return loaded;
   const anchor = loaded.project?.dir;
-  if (args.revert) return { ok: true, args: { ...args, root } };
   const spec = specOf(io, args.spec, loaded.project);
   if (spec === undefined)
     return noSpecProblem(displayPathOf(io, root), "--spec FILE|NAME", "'spec: linux-6.12'");

@@ -50,6 +50,12 @@ const commands: readonly CommandEntry[] = [
       "Write a spec describing a built kernel tree's register cache, read through its compile database",
     load: () => require("./commands/import") as CommandModule,
   },
+  {
+    name: "adopt",
+    describe:
+      "Adopt the spec's generated register cache in a kernel tree (--revert undoes it, --dry-run prints the patch)",
+    load: () => require("./commands/adopt") as CommandModule,
+  },
 ];
 
 /** The commands, by name, in the order --help lists them. */

@@ -8,7 +8,7 @@ import type { Argv } from "yargs";
 import { generateAll, type GenerateResult } from "../../generate/produce";
 import { outputCacheFromEnv } from "../../generate/output-cache";
 import { describePlan } from "../../output/plan-report";
-import { ExitCode, type Io } from "../io";
+import { ExitCode, exitCodeOf, type Io } from "../io";
 import { currentText, type ApplyHooks, type LockOptions } from "../../output/writer";
 import { writeProduced, type Regeneration } from "../../output/regenerate";
 import {
@@ -156,7 +156,7 @@ export async function run(args: GenerateArgs, io: Io): Promise<number> {
     case "failed":
       io.stderr(`regcache: error: ${outcome.message}\n`);
       io.stderr(`  = help: ${outcome.help}\n`);
-      return ExitCode.environment;
+      return exitCodeOf(outcome.fault);
     case "done":
       io.stdout(describePlan(outcome.plan, where.outArg, args.dryRun));
       return ExitCode.ok;

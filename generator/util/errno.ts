@@ -72,13 +72,15 @@ export interface PathFault {
 const HELP: Record<FaultKind, Record<PathOperation, string>> = {
   usage: {
     read: "name an existing file of the right kind",
-    write: "name a path of the right kind (a directory for an output directory, a file for a report)",
+    write:
+      "name a path of the right kind (a directory for an output directory, a file for a report)",
     create: "name a path whose parent directories are directories",
   },
   environment: {
     read: "make it readable, or run where it is",
     write: "make it writable (permissions, a writable mount, free space), or name another path",
-    create: "make its parent writable (permissions, a writable mount, free space), or name another path",
+    create:
+      "make its parent writable (permissions, a writable mount, free space), or name another path",
   },
 };
 
@@ -101,5 +103,10 @@ export function pathFault(err: unknown, op: PathOperation, shown: string): PathF
 /** A path the user named that exists but is the other kind: always usage. */
 export function wrongKind(shown: string, want: "file" | "directory"): PathFault {
   const is = want === "file" ? "a directory, not a file" : "a file, not a directory";
-  return { kind: "usage", message: `${shown}: it is ${is}`, reason: `it is ${is}`, help: `name a ${want}` };
+  return {
+    kind: "usage",
+    message: `${shown}: it is ${is}`,
+    reason: `it is ${is}`,
+    help: `name a ${want}`,
+  };
 }

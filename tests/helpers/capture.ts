@@ -18,14 +18,15 @@ export interface Captured {
 
 export async function runCli(
   argv: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; isTTY?: boolean; isErrTTY?: boolean } = {},
 ): Promise<Captured> {
   let stdout = "";
   let stderr = "";
   const io: Io = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    isTTY: false,
+    isTTY: opts.isTTY ?? false,
+    isErrTTY: opts.isErrTTY ?? false,
     env: opts.env ?? {},
     cwd: opts.cwd ?? repoRoot,
   };

@@ -313,6 +313,7 @@ describe("colour and the progress line follow the terminal (and NO_COLOR)", () =
       stdout: (t: string) => void (stdout += t),
       stderr: (t: string) => void (stderr += t),
       isTTY,
+      isErrTTY: isTTY,
       env,
       cwd: repoRoot,
     };

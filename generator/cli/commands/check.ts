@@ -75,7 +75,10 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
     if (!refused && !(e.code && e.syscall)) throw err;
     // check only reads: the writer's refusal of a path is worded for its reading here.
     const fault = refused
-      ? { kind: "usage" as const, message: err.message.replace(/^refusing to write/, "refusing to read") }
+      ? {
+          kind: "usage" as const,
+          message: err.message.replace(/^refusing to write/, "refusing to read"),
+        }
       : pathFault(err, "read", e.path ? displayPathOf(io, e.path) : `${out}/`);
     io.stderr(`regcache: error: ${fault.message}\n`);
     if (json) io.stdout(errorJson(header, fault.message));

@@ -13,6 +13,7 @@
  * the inputs are dropped: a budget is checked against the merged report.
  */
 import Ajv2020 from "ajv/dist/2020";
+import { schemaErrorText } from "../../util/schema-words";
 import {
   ConfigReport,
   crossConfigRows,
@@ -60,7 +61,7 @@ function validate(json: unknown): string | undefined {
   validator ??= new Ajv2020({ strict: true, allErrors: false }).compile(sizeReportSchema);
   if (validator(json)) return undefined;
   const error = validator.errors?.[0];
-  return error ? `${error.instancePath || "/"} ${error.message}` : "does not match the schema";
+  return error ? schemaErrorText(error, "the report") : "does not match the schema";
 }
 
 function toConfig(c: JsonReport["configs"][number]): ConfigReport {

@@ -1,7 +1,7 @@
 /*
  * `regcache check` against a temp project: in step, an edited spec, the spec
  * reverted, missing, stale and hand-edited files, JSON, and the exit codes
- * for an invalid spec, an --out that is a file and an output file that cannot be read.
+ * for an invalid spec, an --out that is a file and a directory where an output file should be.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -278,17 +278,17 @@ describe("regcache check", () => {
     }
   });
 
-  test("an output file that cannot be read: exit 3, naming the file", async () => {
-    // A directory where the header should be: reading it fails with EISDIR (even as root).
+  test("a directory where an output file should be: the wrong kind of path, exit 2, naming the file", async () => {
+    // Reading it fails with EISDIR (even as root).
     fs.rmSync(path.join(gen, "c", "kvm_cache_regs.h"));
     fs.mkdirSync(path.join(gen, "c", "kvm_cache_regs.h"));
     const r = await regcache(project, "check");
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "regcache: error: cannot read generated/c/kvm_cache_regs.h: EISDIR (read)\n",
+      "regcache: error: cannot read generated/c/kvm_cache_regs.h: it is a directory (EISDIR)\n",
     );
     const j = await regcache(project, "check", "--format", "json");
-    expect(j.code).toBe(3);
+    expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout)).toMatchObject({ version: 2, status: "error" });
   });
 

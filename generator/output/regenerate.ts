@@ -5,7 +5,9 @@
  * print; a spec's mistakes, a refused path, a busy lock and a failing disk
  * are outcomes, never exceptions.
  */
+import * as path from "node:path";
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
+import { pathFault, type FaultKind } from "../util/errno";
 import type { GenerateResult } from "../generate/produce";
 import {
   applyPlan,
@@ -24,7 +26,13 @@ import {
 export type Regeneration =
   | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "refused"; readonly message: string }
-  | { readonly kind: "failed"; readonly message: string; readonly help: string }
+  | {
+      readonly kind: "failed";
+      /** usage: a path in the output directory is the wrong kind; else the environment's. */
+      readonly fault: FaultKind;
+      readonly message: string;
+      readonly help: string;
+    }
   | { readonly kind: "done"; readonly plan: WritePlan };
 
 /**
@@ -60,16 +68,22 @@ export async function writeProduced(
     if (err instanceof OutputBusyError) {
       return {
         kind: "failed",
+        fault: "environment",
         message: `cannot write ${shown}/: ${err.message}`,
         help: `if no regcache run is active, remove ${shown}/${LOCK_NAME}; nothing was changed`,
       };
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code && e.syscall) {
+      const inside = e.path ? path.relative(outDir, e.path) : "";
+      const where =
+        inside === "" ? `${shown}/` : inside.startsWith("..") ? e.path! : `${shown}/${inside}`;
+      const fault = pathFault(err, "write", where);
       return {
         kind: "failed",
-        message: `cannot write ${shown}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`,
-        help: "check that the output directory is writable; nothing was changed",
+        fault: fault.kind,
+        message: fault.message,
+        help: `${fault.help}; nothing was changed`,
       };
     }
     throw err;

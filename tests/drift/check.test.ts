@@ -1,7 +1,7 @@
 /*
  * `regcache check` against a temp project: in step, an edited spec, the spec
  * reverted, missing, stale and hand-edited files, JSON, and the exit codes
- * for an invalid spec, an --out that is a file and an output file that cannot be read.
+ * for an invalid spec, an --out that is a file and a directory where an output file should be.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";

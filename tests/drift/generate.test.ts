@@ -105,8 +105,9 @@ describe("regcache generate", () => {
       expect(calls).toBe(at);
       expect(outcome).toEqual({
         kind: "failed",
-        message: expect.stringMatching(/^cannot write generated\/: EIO/),
-        help: "check that the output directory is writable; nothing was changed",
+        fault: "environment",
+        message: "cannot write generated/: input/output error (EIO)",
+        help: "make it writable (permissions, a writable mount, free space), or name another path; nothing was changed",
       });
       // Same files, same bytes. A file put back after its rename has a new mtime, rightly:
       // a build may have seen the new contents in between.
@@ -117,13 +118,16 @@ describe("regcache generate", () => {
       expect(temporaries(gen)).toEqual([]);
     });
 
-    test("the command reports it as an environment failure (exit 3)", () => {
-      // The same failure through the command's own error path: a file where a directory must be.
+    test("a file where the output needs a directory is the wrong kind of path (exit 2)", () => {
+      // The command's own error path at write time: a file where a directory must be.
       fs.rmSync(path.join(gen, "c"), { recursive: true });
       fs.writeFileSync(path.join(gen, "c"), "in the way\n");
       return regcache(project, "generate").then((r) => {
-        expect(r.code).toBe(3);
-        expect(r.stderr).toMatch(/^regcache: error: cannot write generated\/: ENOTDIR/);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(
+          /^regcache: error: cannot write generated\/c\/\S+: a component of the path is not a directory \(ENOTDIR\)\n  = help: name a path of the right kind/,
+        );
+        expect(r.stderr).not.toContain("--help");
         expect(fs.readFileSync(path.join(gen, "c"), "utf8")).toBe("in the way\n");
       });
     });
@@ -197,6 +201,7 @@ describe("regcache generate", () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
       expect(outcome).toEqual({
         kind: "failed",
+        fault: "environment",
         message: expect.stringMatching(
           new RegExp(
             `^cannot write generated/: another regcache run \\(pid ${process.pid}\\) is writing the output directory; waited 0\\.\\d s$`,

@@ -128,11 +128,13 @@ describe("regcache watch", () => {
     expect(c.stdout()).toMatch(/stopped watching\n$/);
   });
 
-  test("a spec directory that does not exist: exit 3", async () => {
+  test("a spec directory that does not exist: a missing path the user named, exit 2", async () => {
     const c = capturingIo(project);
     const code = await main(["watch", "--spec", "nowhere/spec.yaml"], c.io);
-    expect(code).toBe(3);
-    expect(c.stderr()).toMatch(/^regcache: error: cannot watch nowhere: ENOENT/);
+    expect(code).toBe(2);
+    expect(c.stderr()).toMatch(
+      /^regcache: error: cannot watch nowhere: no such file or directory \(ENOENT\)/,
+    );
   });
 });
 

@@ -21,8 +21,9 @@ export async function runCli(
   opts: {
     cwd?: string;
     env?: NodeJS.ProcessEnv;
+    isTTY?: boolean;
     /** As Io's: stderr a terminal, and the clock that paces progress lines. */
-    stderrIsTTY?: boolean;
+    isErrTTY?: boolean;
     now?: () => number;
   } = {},
 ): Promise<Captured> {
@@ -31,8 +32,8 @@ export async function runCli(
   const io: Io = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    isTTY: false,
-    ...(opts.stderrIsTTY !== undefined ? { stderrIsTTY: opts.stderrIsTTY } : {}),
+    isTTY: opts.isTTY ?? false,
+    isErrTTY: opts.isErrTTY ?? false,
     ...(opts.now ? { now: opts.now } : {}),
     env: opts.env ?? {},
     cwd: opts.cwd ?? repoRoot,

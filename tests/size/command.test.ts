@@ -313,7 +313,7 @@ describe("colour follows stdout's terminal (and NO_COLOR), the progress line std
       stdout: (t: string) => void (stdout += t),
       stderr: (t: string) => void (stderr += t),
       isTTY,
-      stderrIsTTY,
+      isErrTTY: stderrIsTTY,
       env,
       cwd: repoRoot,
     };

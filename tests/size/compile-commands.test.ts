@@ -118,7 +118,7 @@ describe("progress on stderr, stdout unchanged", () => {
   test("a terminal: [n/N] and the unit, rewritten in place and cleared; the report byte for byte", async () => {
     const run = await runCli(
       ["size", "--compile-commands", fx.db, "--header", "kvm/kvm_cache_regs.h", "--format", "json"],
-      { stderrIsTTY: true },
+      { isErrTTY: true },
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(headVsCached.stdout);

@@ -5,6 +5,7 @@
  */
 import type AjvClass from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { wantedBy } from "../../util/schema-words";
 import * as fs from "node:fs";
 import { sha256 } from "../../util/hash";
 import { diagnose, type Diagnostic } from "../diagnostics/diagnostic";
@@ -263,13 +264,7 @@ function toDiagnostic(
       );
     }
     default:
-      return diagnose(
-        "RC103",
-        doc.file,
-        spanAt(p),
-        label(p),
-        err.message ?? "valid",
-        describe(err.data),
-      );
+      // minimum and any keyword the schema may gain: worded by util/schema-words.ts, never ajv's text.
+      return diagnose("RC103", doc.file, spanAt(p), label(p), wantedBy(err), describe(err.data));
   }
 }

@@ -18,6 +18,7 @@
  * or cut short is refused, naming the file, the config and the row.
  */
 import Ajv2020 from "ajv/dist/2020";
+import { schemaErrorText } from "../../util/schema-words";
 import {
   ConfigReport,
   crossConfigRows,
@@ -65,7 +66,7 @@ function validate(json: unknown): string | undefined {
   validator ??= new Ajv2020({ strict: true, allErrors: false }).compile(sizeReportSchema);
   if (validator(json)) return undefined;
   const error = validator.errors?.[0];
-  return error ? `${error.instancePath || "/"} ${error.message}` : "does not match the schema";
+  return error ? schemaErrorText(error, "the report") : "does not match the schema";
 }
 
 type JsonConfig = JsonReport["configs"][number];

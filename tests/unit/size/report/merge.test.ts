@@ -146,8 +146,8 @@ describe("refused, every reason at once", () => {
       problemsOf(inputs({ ...(job([gcc]) as object), version: 1 }, { configs: [] }, null)),
     ).toEqual([
       "job1.json: report version 1; this regcache reads version 2 (rerun the job with the same regcache)",
-      "job2.json: not a regcache size JSON report: / must have required property 'version'",
-      "job3.json: not a regcache size JSON report: / must be object",
+      "job2.json: not a regcache size JSON report: the report lacks the key 'version'",
+      "job3.json: not a regcache size JSON report: the report must be a mapping",
     ]);
   });
 
@@ -155,7 +155,7 @@ describe("refused, every reason at once", () => {
     const json = job([gcc]) as { configs: Record<string, unknown>[] };
     json.configs[0].extra = 1;
     expect(problemsOf(inputs(json, job([clang])))).toEqual([
-      "job1.json: not a regcache size JSON report: /configs/0 must NOT have additional properties",
+      "job1.json: not a regcache size JSON report: configs[0] has the unknown key 'extra'",
     ]);
   });
 

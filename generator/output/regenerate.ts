@@ -7,17 +7,8 @@
  */
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
 import type { GenerateResult } from "../generate/produce";
-import {
-  applyPlan,
-  LOCK_NAME,
-  OutputBusyError,
-  OutputPathError,
-  planWrite,
-  withOutputLock,
-  type ApplyHooks,
-  type LockOptions,
-  type WritePlan,
-} from "./writer";
+import { applyPlan, OutputPathError, planWrite, type ApplyHooks, type WritePlan } from "./writer";
+import { LOCK_NAME, OutputBusyError, withOutputLock, type LockOptions } from "./lock";
 
 /** The outcome of one regeneration. */
 export type Regeneration =

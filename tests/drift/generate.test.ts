@@ -10,7 +10,8 @@ import * as path from "path";
 import { generateAll } from "../../generator/generate/produce";
 import { locate } from "../../generator/cli/common";
 import { regenerate, type TargetArgs } from "../../generator/cli/commands/generate";
-import { applyPlan, LOCK_NAME, planWrite } from "../../generator/output/writer";
+import { applyPlan, planWrite } from "../../generator/output/writer";
+import { LOCK_NAME } from "../../generator/output/lock";
 import {
   ageFiles,
   capturingIo,
@@ -238,11 +239,12 @@ describe("regcache generate", () => {
           const script = `
             const fs = require("fs"), path = require("path");
             const w = require(${JSON.stringify(writerJs)});
+            const lock = require(${JSON.stringify(path.join(path.dirname(writerJs), "lock.js"))});
             const files = require(${JSON.stringify(path.join(lib, ""))} + "/${style}.json");
             const nap = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
             let mixed = 0;
             for (let i = 0; i < 12; i++) {
-              w.withOutputLock(${JSON.stringify(gen)}, () => {
+              lock.withOutputLock(${JSON.stringify(gen)}, () => {
                 w.applyPlan(w.planWrite(${JSON.stringify(gen)}, files), { beforeRename: nap });
                 nap();
                 for (const f of files)

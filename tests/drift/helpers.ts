@@ -128,7 +128,7 @@ export function writerForChildren(dir: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require("typescript") as typeof import("typescript");
   // The writer and what it runs, at their paths below generator/ (type-only imports vanish).
-  for (const mod of ["output/writer", "targets/banner", "util/hash"]) {
+  for (const mod of ["output/writer", "output/lock", "targets/banner", "util/hash"]) {
     const source = fs.readFileSync(path.join(repoRoot, "generator", `${mod}.ts`), "utf8");
     const js = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },

@@ -191,7 +191,7 @@ describe("regcache generate", () => {
 
     test("a lock held by a live process is waited for, then reported; nothing changes", async () => {
       const lock = path.join(gen, LOCK_NAME);
-      fs.writeFileSync(lock, `${process.pid}\n`); // this very process: certainly alive
+      fs.writeFileSync(lock, `${process.ppid}\n`); // the process that started ours: alive
       const before = snapshot(gen);
       const started = Date.now();
       const outcome = await regenerate(where, defaults, process.env, { lockTimeoutMs: 300 });
@@ -200,7 +200,7 @@ describe("regcache generate", () => {
         kind: "failed",
         message: expect.stringMatching(
           new RegExp(
-            `^cannot write generated/: another regcache run \\(pid ${process.pid}\\) is writing the output directory; waited 0\\.\\d s$`,
+            `^cannot write generated/: another regcache run \\(pid ${process.ppid}\\) is writing the output directory; waited \\d+\\.\\d s$`,
           ),
         ),
         help: `if no regcache run is active, remove generated/${LOCK_NAME}; nothing was changed`,

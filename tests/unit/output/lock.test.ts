@@ -10,7 +10,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../../helpers/temp";
 import { thrown } from "../../drift/helpers";
-import { LOCK_NAME, OutputBusyError, withOutputLock } from "../../../generator/output/lock";
+import {
+  LOCK_NAME,
+  OutputBusyError,
+  withOutputLock,
+  type LockFs,
+} from "../../../generator/output/lock";
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -19,6 +24,23 @@ function deadPid(): number {
   });
   return Number(r.stdout);
 }
+
+/** Field 22 of /proc/<pid>/stat: the process's start time in clock ticks since boot. */
+function startOf(pid: number | "self"): string {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+
+const bootId = () => fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+
+/** The line a lock of this process holds: pid as /proc shows it, start time, boot id. */
+const ourLine = () => `${fs.readlinkSync("/proc/self")} ${startOf("self")} ${bootId()}\n`;
+
+/** node's fs with some calls replaced. */
+const fsWith = (over: Partial<LockFs>): LockFs => ({ ...fs, ...over }) as LockFs;
+
+const errno = (code: string, syscall: string) =>
+  Object.assign(new Error(`${code}: injected, ${syscall}`), { code, syscall });
 
 describe("OutputBusyError", () => {
   test.each([
@@ -47,7 +69,7 @@ describe("withOutputLock", () => {
       return 42;
     });
     expect(result).toBe(42);
-    expect(during).toBe(`${process.pid}\n`);
+    expect(during).toBe(ourLine());
     expect(LOCK_NAME).toBe(".regcache.lock");
     expect(fs.readdirSync(out)).toEqual([]);
   });
@@ -95,14 +117,15 @@ describe("withOutputLock", () => {
     fs.writeFileSync(path.join(out, LOCK_NAME), `${deadPid()}\n`);
     let during = "";
     withOutputLock(out, () => (during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8")), {
-      lockTimeoutMs: 5000,
+      lockTimeoutMs: 0, // taken over at once: any wait would be "busy"
     });
-    expect(during).toBe(`${process.pid}\n`);
+    expect(during).toBe(ourLine());
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
   test.each([
-    ["a live holder", () => `${process.pid}\n`, process.pid],
+    ["a live holder", () => `${process.ppid} ${startOf(process.ppid)} ${bootId()}\n`, process.ppid],
+    ["a live holder named by its pid alone", () => `${process.ppid}\n`, process.ppid],
     ["a lock not filled in yet", () => "", undefined],
     ["a lock with no number", () => "pid\n", undefined],
     ["a lock with pid 0", () => "0\n", undefined],
@@ -114,14 +137,186 @@ describe("withOutputLock", () => {
     let ran = false;
     const started = Date.now();
     const err = thrown(() => withOutputLock(out, () => (ran = true), { lockTimeoutMs: 150 }));
-    const took = Date.now() - started;
     expect(err).toBeInstanceOf(OutputBusyError);
     expect((err as OutputBusyError).holder).toBe(holder);
     expect((err as OutputBusyError).waitedMs).toBeGreaterThanOrEqual(150);
-    expect(took).toBeGreaterThanOrEqual(150);
-    expect(took).toBeLessThan(150 + 1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(ran).toBe(false);
     expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe(text());
+  });
+
+  // lockTimeoutMs 0: a lock judged alive is reported busy at once, so running
+  // fn proves the lock was judged dead without any wait.
+  test.each([
+    [
+      "our own pid with another start time",
+      () => `${fs.readlinkSync("/proc/self")} 1 ${bootId()}\n`,
+    ],
+    [
+      "our own pid and start time under another boot",
+      () => `${fs.readlinkSync("/proc/self")} ${startOf("self")} 0123-4567\n`,
+    ],
+    [
+      "a live process's pid with another start time (a reused pid)",
+      () => `${process.ppid} 1 ${bootId()}\n`,
+    ],
+    [
+      "a live process's pid and start time under another boot",
+      () => `${process.ppid} ${startOf(process.ppid)} 0123-4567\n`,
+    ],
+    ["our own pid alone (a killed run's, seen from a new PID namespace)", () => `${process.pid}\n`],
+    ["a pid that no process has", () => `${deadPid()} 1 ${bootId()}\n`],
+  ])("%s: the holder is gone, the lock is taken over at once", (_name, text) => {
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, LOCK_NAME), text());
+    let during = "";
+    withOutputLock(out, () => (during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8")), {
+      lockTimeoutMs: 0,
+    });
+    expect(during).toBe(ourLine());
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test.each([
+    ["empty", () => fs.writeFileSync(path.join(out, LOCK_NAME), ""), fs],
+    ["garbled", () => fs.writeFileSync(path.join(out, LOCK_NAME), "\0\0\0"), fs],
+    [
+      "unreadable",
+      () => fs.writeFileSync(path.join(out, LOCK_NAME), `${process.ppid}\n`),
+      fsWith({
+        // Unreadable while it is the planted one (our own lock reads as usual).
+        readFileSync: ((file: string, ...rest: unknown[]) => {
+          const text = (fs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest);
+          if (String(file).endsWith(LOCK_NAME) && text === `${process.ppid}\n`) {
+            throw errno("EACCES", "open");
+          }
+          return text;
+        }) as LockFs["readFileSync"],
+      }),
+    ],
+  ])(
+    "a lock left %s by a writer that is gone does not block for good: taken over once it stays so",
+    (_name, plant, lockFs) => {
+      fs.mkdirSync(out);
+      plant();
+      let ran = false;
+      withOutputLock(out, () => (ran = true), {
+        lockTimeoutMs: 60_000,
+        abandonedAfterMs: 50,
+        fs: lockFs as LockFs,
+      });
+      expect(ran).toBe(true);
+      expect(fs.readdirSync(out)).toEqual([]);
+    },
+  );
+
+  test("a lock another run took over while fn ran is left to it", () => {
+    const theirs = `${process.ppid} ${startOf(process.ppid)} ${bootId()}\n`;
+    withOutputLock(out, () => fs.writeFileSync(path.join(out, LOCK_NAME), theirs));
+    expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe(theirs);
+  });
+});
+
+describe("withOutputLock when taking the lock fails", () => {
+  let parent: string;
+  let out: string;
+  beforeEach(() => {
+    parent = tempDir("lock-take");
+    out = path.join(parent, "out");
+  });
+
+  test.each([
+    [
+      "ENOSPC on the write",
+      {
+        writeSync: () => {
+          throw errno("ENOSPC", "write");
+        },
+      },
+      "ENOSPC",
+    ],
+    [
+      "EIO on the write",
+      {
+        writeSync: () => {
+          throw errno("EIO", "write");
+        },
+      },
+      "EIO",
+    ],
+    ["a write that writes nothing", { writeSync: () => 0 }, "EIO"],
+    [
+      "EIO on the close",
+      {
+        closeSync: (fd: number) => {
+          fs.closeSync(fd);
+          throw errno("EIO", "close");
+        },
+      },
+      "EIO",
+    ],
+  ])(
+    "%s: the error is thrown, nothing runs, no lock is left, the next run takes it",
+    (_name, over, code) => {
+      fs.mkdirSync(out);
+      let ran = false;
+      const err = thrown(() =>
+        withOutputLock(out, () => (ran = true), {
+          lockTimeoutMs: 0,
+          fs: fsWith(over as Partial<LockFs>),
+        }),
+      );
+      expect(err).toMatchObject({ code });
+      expect(ran).toBe(false);
+      expect(fs.readdirSync(out)).toEqual([]);
+      expect(withOutputLock(out, () => "next", { lockTimeoutMs: 0 })).toBe("next");
+    },
+  );
+
+  test("ENOSPC on the write in a directory it made: the directory goes too", () => {
+    const err = thrown(() =>
+      withOutputLock(out, () => 0, {
+        fs: fsWith({
+          writeSync: () => {
+            throw errno("ENOSPC", "write");
+          },
+        }),
+      }),
+    );
+    expect(err).toMatchObject({ code: "ENOSPC" });
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test("ENOSPC on the write and the lock cannot be removed: the empty lock left does not block the next run for good", () => {
+    fs.mkdirSync(out);
+    const failing = fsWith({
+      writeSync: () => {
+        throw errno("ENOSPC", "write");
+      },
+      rmSync: () => {
+        throw errno("EIO", "unlink");
+      },
+    });
+    expect(thrown(() => withOutputLock(out, () => 0, { fs: failing }))).toMatchObject({
+      code: "ENOSPC",
+    });
+    expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe("");
+    expect(withOutputLock(out, () => "next", { lockTimeoutMs: 60_000, abandonedAfterMs: 50 })).toBe(
+      "next",
+    );
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test("short writes: every byte of the line is written", () => {
+    let during = "";
+    const oneByte = fsWith({
+      writeSync: ((fd: number, buf: Buffer, off: number) =>
+        fs.writeSync(fd, buf, off, 1)) as unknown as LockFs["writeSync"],
+    });
+    withOutputLock(out, () => (during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8")), {
+      fs: oneByte,
+    });
+    expect(during).toBe(ourLine());
   });
 });
 

@@ -15,6 +15,7 @@ import { ASCII_MINUS, formatLimit, formatMeasured } from "../size/report/figures
 import { renderReport, ReportFormat } from "../size/formats/render";
 import { checkOutPath } from "../size/inputs/output";
 import { ExitCode, Io } from "./io";
+import { writeFileAtomic } from "../util/atomic-file";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   const color = io.isTTY && !io.env.NO_COLOR;
@@ -78,7 +79,8 @@ export function printReport(
   try {
     const target = path.resolve(io.cwd, options.out);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
+    // Atomic: a failure (or a kill) keeps the previous report whole.
+    writeFileAtomic(target, text);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     io.stderr(`${SIZE}: cannot write ${options.out}: ${code}\n`);

@@ -6,10 +6,13 @@
  * any step (ENOSPC, EIO, EACCES, a kill) removes the temporary and leaves the
  * old file as it was. Edge: the file system, through an injectable seam.
  *
+ * A symbolic link is followed: the file it points to is the one replaced. A
+ * target that exists but is not a regular file (a terminal, /dev/stdout, a
+ * FIFO) cannot be replaced by a rename and is written in place.
+ *
  * Not npm's write-file-atomic: its synchronous path ignores the count
  * fs.writeSync returns (a short write is taken for success and renamed into
- * place), it has no fs seam for tests, and it follows a symlinked target to
- * replace the file the link points to.
+ * place), and it has no fs seam for tests.
  */
 import { randomBytes } from "node:crypto";
 import * as nodeFs from "node:fs";
@@ -26,6 +29,7 @@ export type AtomicFs = Pick<
   | "renameSync"
   | "statSync"
   | "rmSync"
+  | "realpathSync"
 >;
 
 export interface AtomicWriteOptions {
@@ -52,7 +56,11 @@ export function writeFileAtomic(
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   let oldMode: number | undefined;
   try {
-    oldMode = fs.statSync(file).mode & 0o7777;
+    const real = fs.realpathSync(file);
+    const stat = fs.statSync(real);
+    if (!stat.isFile()) return writeInPlace(fs, real, bytes);
+    file = real;
+    oldMode = stat.mode & 0o7777;
   } catch {
     // no old file (or none we can see): the rename reports what matters
   }
@@ -64,17 +72,7 @@ export function writeFileAtomic(
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, "wx", options.mode ?? 0o666);
-    for (let done = 0; done < bytes.length;) {
-      const n = fs.writeSync(fd, bytes, done, bytes.length - done);
-      if (!(n > 0)) {
-        throw Object.assign(new Error(`EIO: a write of ${file} wrote nothing`), {
-          code: "EIO",
-          syscall: "write",
-          path: temp,
-        });
-      }
-      done += n;
-    }
+    writeAll(fs, fd, bytes, temp);
     if (oldMode !== undefined) fs.fchmodSync(fd, oldMode);
     fs.fsyncSync(fd);
     const closing = fd;
@@ -95,5 +93,30 @@ export function writeFileAtomic(
       // nothing more can be done; the first error is the one to report
     }
     throw err;
+  }
+}
+
+/** Writes every byte to fd: a short write is continued, a write of nothing is EIO. */
+function writeAll(fs: AtomicFs, fd: number, bytes: Uint8Array, file: string): void {
+  for (let done = 0; done < bytes.length;) {
+    const n = fs.writeSync(fd, bytes, done, bytes.length - done);
+    if (!(n > 0)) {
+      throw Object.assign(new Error(`EIO: a write of ${file} wrote nothing`), {
+        code: "EIO",
+        syscall: "write",
+        path: file,
+      });
+    }
+    done += n;
+  }
+}
+
+/** A special file (device, FIFO): opened for writing and written whole, no temporary. */
+function writeInPlace(fs: AtomicFs, file: string, bytes: Uint8Array): void {
+  const fd = fs.openSync(file, "w");
+  try {
+    writeAll(fs, fd, bytes, file);
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -110,6 +110,21 @@ describe("writeFileAtomic", () => {
     );
   });
 
+  test("a symbolic link: the file it points to is replaced, the link stays", () => {
+    fs.writeFileSync(file, "old\n");
+    const link = path.join(dir, "link.txt");
+    fs.symlinkSync("report.txt", link);
+    writeFileAtomic(link, "new\n");
+    expect(fs.readlinkSync(link)).toBe("report.txt");
+    expect(fs.readFileSync(file, "utf8")).toBe("new\n");
+    expect(fs.readdirSync(dir).sort()).toEqual(["link.txt", "report.txt"]);
+  });
+
+  test("a special file is written in place, never replaced (/dev/null stays a device)", () => {
+    writeFileAtomic("/dev/null", "into the void\n");
+    expect(fs.statSync("/dev/null").isCharacterDevice()).toBe(true);
+  });
+
   test("a directory that does not exist: ENOENT, nothing made", () => {
     const err = thrown(() => writeFileAtomic(path.join(dir, "no", "x.txt"), "x"));
     expect(err).toMatchObject({ code: "ENOENT" });

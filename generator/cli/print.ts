@@ -17,6 +17,7 @@ import { writableFile } from "./usage";
 import { colourFor, ExitCode, exitCodeOf, Io } from "./io";
 import { pathFault } from "../util/errno";
 import { progressPrinter } from "./progress";
+import { writeFileAtomic } from "../util/atomic-file";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   const color = colourFor(io, "stderr");
@@ -83,7 +84,8 @@ export function printReport(
   try {
     const target = path.resolve(io.cwd, options.out);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
+    // Atomic: a failure (or a kill) keeps the previous report whole.
+    writeFileAtomic(target, text);
   } catch (err) {
     const fault = pathFault(err, "write", options.out);
     io.stderr(`${SIZE}: error: ${fault.message}\n  = help: ${fault.help}\n`);

@@ -11,16 +11,13 @@ import { pathFault, type FaultKind } from "../util/errno";
 import type { GenerateResult } from "../generate/produce";
 import {
   applyPlan,
-  LOCK_NAME,
   NotRegularFileError,
-  OutputBusyError,
   OutputPathError,
   planWrite,
-  withOutputLock,
   type ApplyHooks,
-  type LockOptions,
   type WritePlan,
 } from "./writer";
+import { LOCK_NAME, OutputBusyError, withOutputLock, type LockOptions } from "./lock";
 
 /** The outcome of one regeneration. */
 export type Regeneration =

@@ -16,13 +16,12 @@ import { writerForChildren } from "./helpers";
 import { compareOutput } from "../../generator/output/drift";
 import {
   applyPlan,
-  LOCK_NAME,
   nodeFs,
   planWrite,
   readOutputTree,
-  withOutputLock,
   type WriterFs,
 } from "../../generator/output/writer";
+import { LOCK_NAME, withOutputLock } from "../../generator/output/lock";
 import type { GeneratedFile } from "../../generator/targets/types";
 
 const banner = (spec: string) =>
@@ -97,7 +96,8 @@ function killedAt(step: number, writerJs: string, newJson: string, out: string) 
              if (++n === ${step}) process.kill(process.pid, "SIGKILL");
              return call(...args);
            };
-         w.withOutputLock(${JSON.stringify(out)}, () =>
+         const l = require(${JSON.stringify(writerJs.replace(/writer\.js$/, "lock.js"))});
+         l.withOutputLock(${JSON.stringify(out)}, () =>
            w.applyPlan(w.planWrite(${JSON.stringify(out)}, files, fsys), { fs: fsys }));`,
       ],
       { stdio: ["ignore", "ignore", "pipe"] },

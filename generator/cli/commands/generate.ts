@@ -9,7 +9,8 @@ import { generateAll, type GenerateResult } from "../../generate/produce";
 import { outputCacheFromEnv } from "../../generate/output-cache";
 import { describePlan } from "../../output/plan-report";
 import { ExitCode, exitCodeOf, type Io } from "../io";
-import { currentText, type ApplyHooks, type LockOptions } from "../../output/writer";
+import { currentText, type ApplyHooks } from "../../output/writer";
+import type { LockOptions } from "../../output/lock";
 import { writeProduced, type Regeneration } from "../../output/regenerate";
 import {
   completeTargetArgs,

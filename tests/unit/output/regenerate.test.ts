@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, type GenerateResult } from "../../../generator/generate/produce";
 import { writeProduced } from "../../../generator/output/regenerate";
-import { LOCK_NAME } from "../../../generator/output/writer";
+import { LOCK_NAME } from "../../../generator/output/lock";
 import { diagnose } from "../../../generator/core/diagnostics/diagnostic";
 import { repoRoot } from "../../helpers/capture";
 import { tempDir } from "../../helpers/temp";

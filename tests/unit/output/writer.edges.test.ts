@@ -1,8 +1,7 @@
 /*
  * generator/output/writer.ts where things go wrong around it: a rollback that cannot
- * put a file back, a temporary or a lock already removed by someone else, a
- * lock that cannot be created for a reason other than "held", another live
- * process's lock and temporaries, file descriptors, and the order of stale
+ * put a file back, a temporary already removed by someone else, another live
+ * process's temporaries, file descriptors, and the order of stale
  * files whatever order the directory lists them in. Expected values are written
  * down here, never taken from the writer.
  */
@@ -11,13 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../../helpers/temp";
 import { thrown } from "../../drift/helpers";
-import {
-  applyPlan,
-  LOCK_NAME,
-  OutputBusyError,
-  readOutputTree,
-  withOutputLock,
-} from "../../../generator/output/writer";
+import { applyPlan, readOutputTree } from "../../../generator/output/writer";
 
 const BANNER =
   "/*\n" +
@@ -156,58 +149,5 @@ describe("another live process", () => {
     const dead = `.y.h.regcache-tmp-${deadPid()}-0`;
     fs.writeFileSync(path.join(out, dead), "a dead run's\n");
     expect(readOutputTree(out, [{ path: "x.h", contents: BANNER }]).leftovers).toEqual([dead]);
-  });
-
-  test("its lock is waited for, then busy, naming it", () => {
-    const out = tempDir("writer-live");
-    fs.writeFileSync(path.join(out, LOCK_NAME), `${other}\n`);
-    let ran = false;
-    const err = thrown(() => withOutputLock(out, () => (ran = true), { lockTimeoutMs: 100 }));
-    expect(err).toBeInstanceOf(OutputBusyError);
-    expect((err as OutputBusyError).holder).toBe(other);
-    expect(ran).toBe(false);
-    expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe(`${other}\n`);
-  });
-});
-
-describe("withOutputLock, when the lock itself is in trouble", () => {
-  test("a lock removed by hand while the run holds it: the run still ends well", () => {
-    const out = tempDir("writer-lockgone");
-    expect(
-      withOutputLock(out, () => {
-        fs.rmSync(path.join(out, LOCK_NAME));
-        return "done";
-      }),
-    ).toBe("done");
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("a lock that cannot be created (name too long) is reported at once, not waited for as busy", () => {
-    // A directory path of 4090 bytes can be made; the lock's path beside it
-    // (15 bytes more) passes Linux's PATH_MAX of 4096 with its NUL.
-    const base = tempDir("writer-long");
-    let out = base;
-    while (out.length < 3900) out = path.join(out, "d".repeat(100));
-    out = path.join(out, "e".repeat(4090 - out.length - 1));
-    expect(out.length).toBe(4090);
-    fs.mkdirSync(out, { recursive: true });
-    const started = Date.now();
-    const err = thrown(() => withOutputLock(out, () => 0, { lockTimeoutMs: 5000 }));
-    expect(err).toMatchObject({ code: "ENAMETOOLONG" });
-    expect(Date.now() - started).toBeLessThan(2500);
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-});
-
-describe("withOutputLock where nothing can be created", () => {
-  test("/proc: the create's own error at once, not a wait as if another run held the lock", () => {
-    // Creating /proc/.regcache.lock fails with ENOENT on Linux, and there is no
-    // lock file to read: a writer that took any failure for "held" would wait
-    // the whole 5 s and then report a busy directory.
-    const started = Date.now();
-    const err = thrown(() => withOutputLock("/proc", () => 0, { lockTimeoutMs: 5000 }));
-    expect(err).not.toBeInstanceOf(OutputBusyError);
-    expect(err).toMatchObject({ code: "ENOENT", syscall: "open" });
-    expect(Date.now() - started).toBeLessThan(2500);
   });
 });

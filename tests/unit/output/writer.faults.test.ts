@@ -11,14 +11,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../../helpers/temp";
-import {
-  applyPlan,
-  LOCK_NAME,
-  nodeFs,
-  planWrite,
-  withOutputLock,
-  type WriterFs,
-} from "../../../generator/output/writer";
+import { applyPlan, nodeFs, planWrite, type WriterFs } from "../../../generator/output/writer";
+import { LOCK_NAME, withOutputLock } from "../../../generator/output/lock";
 
 const BANNER =
   "/*\n" +

@@ -1,7 +1,7 @@
 /*
  * generator/output/writer.ts on its own, in-process, on small hand-made trees: which
  * paths it refuses, what it reads as current, stale or left over, what a plan
- * says, what applying one does to each kind of file, and the output lock. Every
+ * says and what applying one does to each kind of file. Every
  * expected value is written down here (file names, contents, messages), not
  * taken from the writer. generate.test.ts drives the same module through the
  * command on the real spec.
@@ -15,14 +15,11 @@ import {
   applyPlan,
   confinedPath,
   currentText,
-  LOCK_NAME,
   NotRegularFileError,
-  OutputBusyError,
   OutputPathError,
   planFromTree,
   planWrite,
   readOutputTree,
-  withOutputLock,
   type WritePlan,
 } from "../../../generator/output/writer";
 
@@ -555,110 +552,5 @@ describe("applyPlan", () => {
       ),
     ).toBeInstanceOf(OutputPathError);
     expect(tree(out)).toEqual({});
-  });
-});
-
-describe("OutputBusyError", () => {
-  test.each([
-    [4321, 1500, "another regcache run (pid 4321) is writing the output directory; waited 1.5 s"],
-    [7, 30_000, "another regcache run (pid 7) is writing the output directory; waited 30.0 s"],
-    [undefined, 40, "another regcache run is writing the output directory; waited 0.0 s"],
-  ])("holder %j, %d ms", (holder, ms, want) => {
-    const e = new OutputBusyError(holder, ms);
-    expect(e.message).toBe(want);
-    expect([e.holder, e.waitedMs]).toEqual([holder, ms]);
-  });
-});
-
-describe("withOutputLock", () => {
-  let parent: string;
-  let out: string;
-  beforeEach(() => {
-    parent = tempDir("writer-lock");
-    out = path.join(parent, "out");
-  });
-
-  test("holds a lock file with our pid while fn runs, returns its result, releases it", () => {
-    let during = "";
-    const result = withOutputLock(out, () => {
-      during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8");
-      return 42;
-    });
-    expect(result).toBe(42);
-    expect(during).toBe(`${process.pid}\n`);
-    expect(LOCK_NAME).toBe(".regcache.lock");
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("a failing fn: the error passes through, the lock goes, a directory it made and left empty goes", () => {
-    expect(
-      (
-        thrown(() =>
-          withOutputLock(out, () => {
-            throw new Error("boom");
-          }),
-        ) as Error
-      ).message,
-    ).toBe("boom");
-    expect(fs.readdirSync(parent)).toEqual([]);
-  });
-
-  test("a failing fn that wrote something: the directory stays", () => {
-    thrown(() =>
-      withOutputLock(out, () => {
-        fs.writeFileSync(path.join(out, "half.h"), "x");
-        throw new Error("boom");
-      }),
-    );
-    expect(fs.readdirSync(out)).toEqual(["half.h"]);
-  });
-
-  test("a failing fn in a directory that was there before: it stays, empty", () => {
-    fs.mkdirSync(out);
-    thrown(() =>
-      withOutputLock(out, () => {
-        throw new Error("boom");
-      }),
-    );
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("a succeeding fn that leaves a new directory empty: it stays", () => {
-    withOutputLock(out, () => undefined);
-    expect(fs.statSync(out).isDirectory()).toBe(true);
-  });
-
-  test("a lock left by a process that is gone is taken over", () => {
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, LOCK_NAME), `${deadPid()}\n`);
-    let during = "";
-    withOutputLock(out, () => (during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8")), {
-      lockTimeoutMs: 5000,
-    });
-    expect(during).toBe(`${process.pid}\n`);
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test.each([
-    ["a live holder", () => `${process.pid}\n`, process.pid],
-    ["a lock not filled in yet", () => "", undefined],
-    ["a lock with no number", () => "pid\n", undefined],
-    ["a lock with pid 0", () => "0\n", undefined],
-    ["a lock with a negative pid", () => "-5\n", undefined],
-    ["a lock with a fractional pid", () => "1.5\n", undefined],
-  ])("%s is waited for, then busy; nothing runs and the lock stays", (_name, text, holder) => {
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, LOCK_NAME), text());
-    let ran = false;
-    const started = Date.now();
-    const err = thrown(() => withOutputLock(out, () => (ran = true), { lockTimeoutMs: 150 }));
-    const took = Date.now() - started;
-    expect(err).toBeInstanceOf(OutputBusyError);
-    expect((err as OutputBusyError).holder).toBe(holder);
-    expect((err as OutputBusyError).waitedMs).toBeGreaterThanOrEqual(150);
-    expect(took).toBeGreaterThanOrEqual(150);
-    expect(took).toBeLessThan(150 + 1000);
-    expect(ran).toBe(false);
-    expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe(text());
   });
 });

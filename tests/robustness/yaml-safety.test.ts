@@ -6,6 +6,7 @@
  */
 import { generate } from "../../generator/generate/produce";
 import { MAX_ALIAS_NODES, parseSpec } from "../../generator/core/spec/parse";
+import { MAX_ALIASES } from "../../generator/core/spec/limits";
 import { smallSpec, specText } from "./specs";
 
 const HEAD =
@@ -35,10 +36,18 @@ describe("alias expansion", () => {
     expect(ms).toBeLessThan(5000);
   });
 
-  it("refuses a wide fan-out of a big anchor (quadratic blow-up)", () => {
+  it("refuses a wide fan-out of a big anchor (quadratic blow-up), within the alias count", () => {
     const big = `big: &big [${Array.from({ length: 2000 }, (_, i) => `r${i}`).join(", ")}]\n`;
-    const refs = `refs: [${Array.from({ length: 2000 }, () => "*big").join(", ")}]\n`;
+    const refs = `refs: [${Array.from({ length: MAX_ALIASES }, () => "*big").join(", ")}]\n`;
     expect(codes(HEAD + big + refs)).toEqual(["RC118"]);
+  });
+
+  it("refuses more aliases than the limit before expanding any (RC132)", () => {
+    const refs = (n: number) => `refs: [${Array.from({ length: n }, () => "*one").join(", ")}]\n`;
+    const one = "one: &one r0\n";
+    expect(codes(HEAD + one + refs(MAX_ALIASES + 1))).toEqual(["RC132"]);
+    // At the limit the aliases are expanded, and the unknown keys are what is wrong.
+    expect(codes(HEAD + one + refs(MAX_ALIASES))).toEqual(["RC102", "RC102"]);
   });
 
   it("still expands a modest alias (a shared list)", () => {

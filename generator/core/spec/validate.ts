@@ -101,7 +101,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     diagnostics.push(...tooLarge);
     return { ok: false, diagnostics: diagnostics.all() };
   }
-  diagnostics.push(...checkShape(doc));
+  checkShape(doc, diagnostics);
 
   const checkIdentifier = (
     name: string,

@@ -4,10 +4,13 @@
  * spec file is read (its size limit, a device refused) and the parser's own
  * objects are tests/unit/core/spec/parse.test.ts's.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { generate } from "../../generator/generate/produce";
 import { MAX_ALIAS_NODES, parseSpec } from "../../generator/core/spec/parse";
 import { MAX_ALIASES } from "../../generator/core/spec/limits";
 import { smallSpec, specText } from "./specs";
+import { repoRoot, runMain, tempDir } from "./run";
 
 const HEAD =
   "regcache: 1\nname: t\nmask: u32\nregisters:\n  gpr: [rax]\nbackends:\n  vmx: { lazy: [] }\n";
@@ -119,5 +122,29 @@ describe("tags", () => {
         HEAD.replace("mask: u32", "mask: !!str u32").replace("regcache: 1", "regcache: !!int 1"),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("a recursive alias is a spec diagnostic in every command that reads a spec", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir("recursive-alias");
+    fs.writeFileSync(path.join(dir, "bad.yaml"), HEAD + "a: &a [*a]\n");
+    fs.copyFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), path.join(dir, "good.yaml"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each([
+    ["generate", ["generate", "--spec", "bad.yaml", "--out", "out"]],
+    ["check", ["check", "--spec", "bad.yaml", "--out", "out"]],
+    ["size", ["size", "--spec", "bad.yaml"]],
+    ["size --base", ["size", "--spec", "good.yaml", "--base", "bad.yaml"]],
+  ])("%s: RC131 at the alias, exit 2, nothing written", async (_name, argv) => {
+    const r = await runMain(argv, dir);
+    expect(r.stderr).toMatch(
+      /^bad\.yaml:8:8: error RC131: alias '\*a' refers to a node that contains it$/m,
+    );
+    expect(r.code).toBe(2);
+    expect(fs.readdirSync(dir).sort()).toEqual(["bad.yaml", "good.yaml"]);
   });
 });

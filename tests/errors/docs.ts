@@ -217,7 +217,7 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
   RC130: {
     title: "The document nests too deep",
     example: "too-deep",
-    fix: `A spec nests about five levels (the spec, \`backends\`, a backend, its list, an entry); regcache refuses a document nested more than ${MAX_DEPTH} levels deep, before it builds anything from it. Flatten the structure: a value nested this deep is not a register spec.`,
+    fix: `A spec nests four levels (the spec, \`backends\`, a backend, its list); regcache refuses a document nested more than ${MAX_DEPTH} levels deep, before it builds anything from it. Flatten the structure: a value nested this deep is not a register spec.`,
   },
   RC131: {
     title: "A recursive alias",

@@ -106,7 +106,7 @@ export const specEntries = {
   // the spec's size limits (core/spec/limits.ts)
   RC130: error(
     "the document nests more than {0} levels deep",
-    "a spec nests about five levels (backends, a backend, its list); flatten the structure",
+    "a spec nests four levels (the spec, backends, a backend, its list); flatten the structure",
   ),
   RC131: error(
     "alias '*{0}' refers to a node that contains it",

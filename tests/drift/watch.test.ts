@@ -208,4 +208,23 @@ describe("regcache watch: paths, line endings and usage", () => {
     expect(c.stdout()).not.toMatch(/last good output/);
     expect(fs.existsSync(path.join(project, "generated"))).toBe(false);
   });
+
+  test("a recursive alias is an invalid spec (RC131) it waits on, not an internal error", async () => {
+    const spec = path.join(project, "spec", "current.yaml");
+    fs.writeFileSync(spec, "regcache: 1\nname: t\na: &a [*a]\n");
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(
+      () => /invalid spec/.test(c.stdout()),
+      "the first run",
+      () => c.stdout() + c.stderr(),
+    );
+    expect(c.stderr()).toMatch(
+      /^spec\/current\.yaml:3:8: error RC131: alias '\*a' refers to a node that contains it$/m,
+    );
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(fs.existsSync(path.join(project, "generated"))).toBe(false);
+  });
 });

@@ -1,6 +1,7 @@
 /*
  * The sections of BENCHMARKS.md that show measurements, one function each,
- * in the page's order: check, generate, size, callgrind, a real kernel. Each
+ * in the page's order: check, generate, size, callgrind, a real kernel, a
+ * spec's size. Each
  * returns its lines, ending with a blank one. Pure.
  */
 import { BACKENDS } from "./common";
@@ -12,6 +13,7 @@ import type {
   NotMeasured,
   SizeFigure,
   SizeMeasured,
+  SpecSizeMeasured,
 } from "./results";
 import type { Summary } from "./stats";
 
@@ -185,6 +187,24 @@ export function kernelSection(kb: KernelMeasured | NotMeasured | undefined): str
     fn("kvm_emulate_hypercall", f.kvm_emulate_hypercall),
     fn("kvm_hv_hypercall", f.kvm_hv_hypercall),
     `| total of the measured units | ${f.total.base} | ${f.total.head} | ${f.total.delta} |`,
+    "",
+  ];
+}
+
+export function specSizeSection(s: SpecSizeMeasured | NotMeasured | undefined): string[] {
+  const L = ["## A spec's size, toward its limits and past them", ""];
+  if (!s) return [...L, "Not measured: this results.json predates the part.", ""];
+  if (!s.available) return [...L, `Not measured: ${s.reason}.`, ""];
+  return [
+    ...L,
+    `\`regcache generate\` into a fresh directory, median of ${s.runs} run(s) per spec (bench/spec-size.ts). Each family's last row is past its limit (docs/spec.md, "Limits") and must be refused at once; within the limits the time should grow no faster than the spec (time ratio ≤ size ratio). CPU time (user + system) and peak memory come from GNU time; on a shared machine they vary less than the wall clock.`,
+    "",
+    "| family | size | bytes | wall | CPU | peak memory | exit | size ratio | wall ratio | CPU ratio |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...s.rows.map(
+      (r) =>
+        `| ${r.family} | ${r.size} | ${r.bytes} | ${r.ms} ms | ${r.cpuMs !== undefined ? `${r.cpuMs} ms` : "-"} | ${r.maxRssMiB !== undefined ? `${r.maxRssMiB} MiB` : "-"} | ${r.exit ?? "killed"}${r.code ? ` (${r.code})` : ""} | ${r.countRatio ?? ""} | ${r.timeRatio ?? ""} | ${r.cpuRatio ?? ""} |`,
+    ),
     "",
   ];
 }

@@ -10,6 +10,7 @@ import {
   generateSection,
   kernelSection,
   sizeSection,
+  specSizeSection,
 } from "./report-sections";
 
 export function markdown(res: Results): string {
@@ -22,6 +23,7 @@ export function markdown(res: Results): string {
     ...sizeSection(res.size),
     ...callgrindSection(res.callgrind),
     ...kernelSection(res.kernel),
+    ...specSizeSection(res.specSize),
   ].join("\n");
 }
 

@@ -122,6 +122,32 @@ export interface Target {
   readonly limit: string;
 }
 
+/** One spec of the spec-size part: `regcache generate` on it, median of `runs`. */
+export interface SpecSizeRow {
+  readonly family: string;
+  /** The size as the family counts it ("512 × 32"). */
+  readonly size: string;
+  readonly count: number;
+  readonly bytes: number;
+  readonly ms: number;
+  /** User + system CPU time and peak resident memory, when GNU time was there to measure them. */
+  readonly cpuMs?: number;
+  readonly maxRssMiB?: number;
+  readonly exit: number | null;
+  /** The first diagnostic's code, when regcache refused the spec. */
+  readonly code?: string;
+  /** count / the row before's count, and ms / its ms (absent on a family's first row). */
+  readonly countRatio?: number;
+  readonly timeRatio?: number;
+  readonly cpuRatio?: number;
+}
+
+export interface SpecSizeMeasured extends Carried {
+  readonly available: true;
+  readonly runs: number;
+  readonly rows: readonly SpecSizeRow[];
+}
+
 export interface Results {
   readonly version: 1;
   readonly date: string;
@@ -131,10 +157,11 @@ export interface Results {
   readonly size: SizeMeasured | NotMeasured;
   readonly callgrind: CallgrindMeasured | NotMeasured;
   readonly kernel?: KernelMeasured | NotMeasured;
+  readonly specSize?: SpecSizeMeasured | NotMeasured;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
 
 /** The parts a run can leave out (--only) and carry over from the last results.json. */
-export const PARTS = ["check", "generate", "size", "callgrind", "kernel"] as const;
+export const PARTS = ["check", "generate", "size", "callgrind", "kernel", "spec-size"] as const;
 export type Part = (typeof PARTS)[number];

@@ -1,7 +1,7 @@
 /*
  * `npm run bench`: how fast regcache is, measured, not asserted in tests.
  * Runs each part in turn (check.ts, generate.ts, size.ts, callgrind.ts,
- * kernel.ts), checks the targets (targets.ts), and writes BENCHMARKS.md
+ * kernel.ts, spec-size.ts), checks the targets (targets.ts), and writes BENCHMARKS.md
  * (report.ts) and bench/results.json. Prints the targets with pass/fail;
  * exits 1 when a target fails, 2 when the benchmark itself could not run.
  *
@@ -11,7 +11,7 @@
  *
  * --scale (or BENCH_RUNS_SCALE) scales the repetitions, e.g. 0.3 for a quick
  * look; the committed figures use 1. --only (or BENCH_ONLY) measures only the
- * parts named (check, generate, size, callgrind, kernel) and carries the
+ * parts named (check, generate, size, callgrind, kernel, spec-size) and carries the
  * others over from the last results.json, each marked with the date it was
  * measured. --print writes the page to stdout and leaves both files as they
  * are. --kernel-result takes the kernel part from a run of kernel-measure.js
@@ -37,6 +37,7 @@ import { benchGenerate } from "./generate";
 import { benchSize } from "./size";
 import { benchCallgrind } from "./callgrind";
 import { benchKernel } from "./kernel";
+import { benchSpecSize } from "./spec-size";
 import { targets } from "./targets";
 import { markdown } from "./report";
 import { PARTS, type KernelMeasurement, type Machine, type Part, type Results } from "./results";
@@ -171,6 +172,11 @@ function measure(opts: Options): number {
       size: want("size") ? benchSize(ctx) : keptIfAny("size"),
       callgrind: want("callgrind") ? benchCallgrind(ctx) : keptIfAny("callgrind"),
       kernel: want("kernel") ? benchKernel(ctx) : keptIfAny("kernel"),
+      specSize: want("spec-size")
+        ? benchSpecSize(ctx)
+        : previous?.specSize?.available
+          ? carried(previous.specSize, previous.date)
+          : { available: false as const, reason: "left out (--only)" },
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -13,7 +13,7 @@
 import * as path from "node:path";
 import { shellWord } from "../generate/produce";
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../core/diagnostics/diagnostic";
-import type { Io } from "./io";
+import { colourFor, type Io } from "./io";
 import { findProjectFile, PROJECT_FILE, readProjectFile, type Project } from "./project";
 import { firstProblem, type Prepared, type UsageProblem } from "./usage";
 import { resolveSpecArg } from "../generate/specs";
@@ -183,7 +183,7 @@ export function completeTargetArgs<A extends ParsedTargetArgs>(
 }
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
-  const color = io.isTTY && !io.env["NO_COLOR"];
+  const color = colourFor(io, "stderr");
   const sorted = sortDiagnostics(diagnostics);
   for (const d of sorted) io.stderr(formatDiagnostic(d, color));
   const n = sorted.length;

@@ -5,7 +5,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import { formatDiagnostic, sortDiagnostics } from "../core/diagnostics/diagnostic";
-import { ExitCode, processIo, type Io } from "./io";
+import { colourFor, ExitCode, exitCodeOf, processIo, type Io } from "./io";
 import { didYouMean } from "../util/suggest";
 import type { CommandModule, UsageProblem } from "./usage";
 
@@ -50,13 +50,20 @@ const commands: readonly CommandEntry[] = [
       "Write a spec describing a built kernel tree's register cache, read through its compile database",
     load: () => require("./commands/import") as CommandModule,
   },
+  {
+    name: "adopt",
+    describe:
+      "Adopt the spec's generated register cache in a kernel tree (--revert undoes it, --dry-run prints the patch)",
+    load: () => require("./commands/adopt") as CommandModule,
+  },
 ];
 
 /** The commands, by name, in the order --help lists them. */
 export const COMMAND_NAMES: readonly string[] = commands.map((c) => c.name);
 
-const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage,
-3 environment failure (missing compiler, unwritable output), 70 a bug in regcache.
+const EPILOGUE = `Exit codes: 0 success, 1 a check found a difference, 2 invalid spec or usage
+(a path of the wrong kind too), 3 environment failure (missing compiler, a path that cannot be
+read or written), 70 a bug in regcache.
 Docs: README.md. Spec format: spec/regcache.schema.json.`;
 
 /** Options every command takes (besides its own). */
@@ -247,15 +254,19 @@ function afterParse(
   return undefined;
 }
 
-/** One line saying what is wrong (or the file's diagnostics), a help line, exit 2. */
+/**
+ * One line saying what is wrong (or the file's diagnostics), a help line;
+ * exit 2, or 3 when the system refused a path (the help line then says what
+ * to do about the path, never to read --help).
+ */
 function usage(io: Io, problem: UsageProblem): number {
   if (problem.diagnostics) {
-    const color = io.isTTY && !io.env["NO_COLOR"];
+    const color = colourFor(io, "stderr");
     for (const d of sortDiagnostics(problem.diagnostics)) io.stderr(formatDiagnostic(d, color));
   }
   io.stderr(`regcache: error: ${problem.message}\n`);
   io.stderr(`  = help: ${problem.help ?? "run 'regcache --help' for usage"}; nothing was done\n`);
-  return ExitCode.invalidInput;
+  return exitCodeOf(problem.fault ?? "usage");
 }
 
 /** Exit code of a bug in regcache itself (EX_SOFTWARE), as bin/regcache.js uses too. */

@@ -1,6 +1,6 @@
 /*
- * Everything a command prints, in one place: diagnostics (coloured on a
- * terminal unless NO_COLOR), a library's failure as lines and an exit code,
+ * Everything a command prints, in one place: diagnostics (coloured when
+ * stderr is a terminal, io.ts colourFor), a library's failure as lines and an exit code,
  * budget breaches, the size report (on stdout or written to --out), the
  * hooks that show a size run's notes and progress, and the tail every size
  * command shares (its problems, or the run and its report). Edge: writes through the
@@ -13,11 +13,14 @@ import type { SizeFailure, SizeHooks, SizeOutcome } from "../size/outcome";
 import { SizeReport } from "../size/report/report";
 import { ASCII_MINUS, formatLimit, formatMeasured } from "../size/report/figures";
 import { renderReport, ReportFormat } from "../size/formats/render";
-import { checkOutPath } from "../size/inputs/output";
-import { ExitCode, Io } from "./io";
+import { writableFile } from "./usage";
+import { colourFor, ExitCode, exitCodeOf, Io } from "./io";
+import { pathFault } from "../util/errno";
+import { progressPrinter } from "./progress";
+import { writeFileAtomic } from "../util/atomic-file";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
-  const color = io.isTTY && !io.env.NO_COLOR;
+  const color = colourFor(io, "stderr");
   for (const d of diagnostics) io.stderr(formatDiagnostic(d, color));
 }
 
@@ -34,17 +37,20 @@ export function printFailure(io: Io, program: string, failure: SizeFailure): num
   return failure.kind === "environment" ? ExitCode.environment : ExitCode.invalidInput;
 }
 
-/** A size run's notes on stderr, and its progress line when stdout is a terminal. */
+/** A size run's notes on stderr, and its progress (cli/progress.ts). */
 export function sizeHooks(io: Io, program: string): SizeHooks {
   return {
     onNote: (line) => io.stderr(`${program}: ${line}\n`),
-    ...(io.isTTY
+    // Without a terminal the plain lines need a clock to pace them; an Io without one
+    // (in-process callers) gets no progress there.
+    ...(io.isErrTTY || io.now
       ? {
-          onProgress: (done: number, total: number, what: "suite" | "tree") =>
-            io.stderr(
-              `\r${program}: ${what === "suite" ? "compiled " : ""}${done}/${total}` +
-                (done === total ? "\r\x1b[K" : ""),
-            ),
+          onProgress: progressPrinter({
+            program,
+            write: io.stderr,
+            tty: io.isErrTTY === true,
+            now: io.now ?? (() => 0),
+          }),
         }
       : {}),
   };
@@ -69,7 +75,7 @@ export function printReport(
   report: SizeReport,
   options: { readonly format: ReportFormat; readonly out?: string },
 ): number | undefined {
-  const color = !options.out && io.isTTY && !io.env.NO_COLOR;
+  const color = !options.out && colourFor(io, "stdout");
   const text = renderReport(report, options.format, { color });
   if (!options.out) {
     io.stdout(text);
@@ -78,11 +84,12 @@ export function printReport(
   try {
     const target = path.resolve(io.cwd, options.out);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
+    // Atomic: a failure (or a kill) keeps the previous report whole.
+    writeFileAtomic(target, text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    io.stderr(`${SIZE}: cannot write ${options.out}: ${code}\n`);
-    return ExitCode.environment;
+    const fault = pathFault(err, "write", options.out);
+    io.stderr(`${SIZE}: error: ${fault.message}\n  = help: ${fault.help}\n`);
+    return exitCodeOf(fault.kind);
   }
   io.stderr(`${SIZE}: wrote ${options.out}\n`);
   return undefined;
@@ -108,8 +115,9 @@ export function printSizeOutcome(
 
 /**
  * A size command from its checks on: the usage problems it found, and a --out
- * the report cannot be written to (size/inputs/output.ts), each on a line
- * with exit 2 before any work; else the library's run, its outcome printed.
+ * the report cannot be written to (usage.ts writableFile), each on a line
+ * before any work, exit 2, or 3 when the only problem is an --out the system
+ * will not let us write; else the library's run, its outcome printed.
  */
 export async function runSizeCommand(
   io: Io,
@@ -118,11 +126,12 @@ export async function runSizeCommand(
   options: { readonly format: ReportFormat; readonly out?: string },
   run: () => SizeOutcome | Promise<SizeOutcome>,
 ): Promise<number> {
-  const outProblem = options.out ? checkOutPath(io.cwd, options.out) : undefined;
-  const all = outProblem ? [...problems, outProblem] : problems;
+  const outProblem = options.out ? writableFile(io, "out", options.out) : undefined;
+  const all = outProblem ? [...problems, outProblem.message] : problems;
   if (all.length > 0) {
     printProblems(io, program, all);
-    return ExitCode.invalidInput;
+    if (outProblem?.fault) io.stderr(`  = help: ${outProblem.help}\n`);
+    return exitCodeOf(problems.length === 0 && outProblem?.fault ? outProblem.fault : "usage");
   }
   return printSizeOutcome(io, program, await run(), options);
 }

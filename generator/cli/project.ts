@@ -29,8 +29,7 @@ import {
   type SourceFile,
   type Span,
 } from "../core/diagnostics/diagnostic";
-import { decodeSpec } from "../core/spec/parse";
-import { errnoText } from "../util/errno";
+import { readSpecFile } from "../core/spec/parse";
 import { didYouMean } from "../util/suggest";
 import { resolveSpecArg } from "../generate/specs";
 import type { CStyle } from "../core/model/types";
@@ -77,17 +76,8 @@ export type ProjectResult =
 
 /** Reads and checks a project file; every problem is a diagnostic at its position. */
 export function readProjectFile(file: string, displayPath: string): ProjectResult {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    const nofile: SourceFile = { displayPath, text: "" };
-    return {
-      ok: false,
-      diagnostics: [diagnose("RC001", nofile, undefined, displayPath, errnoText(err))],
-    };
-  }
-  const decoded = decodeSpec(displayPath, bytes);
+  // The spec's reader: a regular file only (a FIFO is refused, not waited on), size-limited, UTF-8.
+  const decoded = readSpecFile(displayPath, file);
   if (!decoded.ok) return { ok: false, diagnostics: [decoded.diagnostic] };
   return parseProjectFile(file, { displayPath, text: decoded.text });
 }

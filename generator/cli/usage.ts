@@ -19,13 +19,16 @@
  *  3. Only then `run(args, io)`.
  *
  * Each failure prints one line, `regcache: error: <message>`, and a help line.
+ * A path of the wrong kind is a usage problem (exit 2); a path the system
+ * will not let us read or write is the environment's (exit 3, no pointer to
+ * --help): util/errno.ts holds the table.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Argv } from "yargs";
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
 import type { Io } from "./io";
-import { errnoText } from "../util/errno";
+import { pathFault, wrongKind, type PathFault, type PathOperation } from "../util/errno";
 
 /** A usage error found after parsing: what is wrong, and what to do. Exit 2. */
 export interface UsageProblem {
@@ -34,6 +37,11 @@ export interface UsageProblem {
   readonly help?: string;
   /** When the problem is in a file (the project file): its diagnostics, printed instead. */
   readonly diagnostics?: readonly Diagnostic[];
+  /**
+   * "environment" when the system refused a path of the right kind (exit 3,
+   * util/errno.ts); absent for a usage problem (exit 2).
+   */
+  readonly fault?: "environment";
 }
 
 export type Prepared<A> =
@@ -70,42 +78,55 @@ export function positiveInteger(option: string): (value: unknown) => number | un
   };
 }
 
-const problem = (message: string, help?: string): UsageProblem => ({
-  message,
-  ...(help ? { help } : {}),
+/** A path fault (util/errno.ts) as a problem of --option: its kind decides the exit code. */
+const faultOf = (option: string, value: string, fault: PathFault): UsageProblem => ({
+  message: `--${option} ${value}: ${fault.reason}`,
+  help: fault.help,
+  ...(fault.kind === "environment" ? { fault: "environment" as const } : {}),
 });
+
+/** A failed system call on --option's path while doing `op`. */
+const failed = (option: string, value: string, err: unknown, op: PathOperation): UsageProblem =>
+  faultOf(option, value, pathFault(err, op, value));
 
 /** An input file the command will read: it exists, is a regular file and can be read. */
 export function readableFile(io: Io, option: string, value: string): UsageProblem | undefined {
   const file = path.resolve(io.cwd, value);
   try {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory()) return problem(`--${option} ${value}: it is a directory, not a file`);
+    if (fs.statSync(file).isDirectory()) return faultOf(option, value, wrongKind(value, "file"));
     fs.accessSync(file, fs.constants.R_OK);
     return undefined;
   } catch (err) {
-    return problem(`--${option} ${value}: cannot read it: ${errnoText(err)}`);
+    return failed(option, value, err, "read");
   }
 }
 
 /**
  * The nearest existing ancestor of a path that does not exist yet (the
- * directories in between will be created), or why there is none to write in.
+ * directories in between will be created), or the fault that stops it: an
+ * ancestor that is a file (usage) or one we cannot write in (environment).
  */
-function creatableUnder(target: string): { dir: string } | { reason: string } {
+function creatableUnder(option: string, value: string, target: string): UsageProblem | undefined {
   let dir = path.dirname(target);
   for (;;) {
     try {
       const stat = fs.statSync(dir);
-      if (!stat.isDirectory()) return { reason: `${dir} is not a directory` };
+      if (!stat.isDirectory())
+        return faultOf(option, value, {
+          kind: "usage",
+          message: `${value}: cannot create it: ${dir} is a file, not a directory`,
+          reason: `cannot create it: ${dir} is a file, not a directory`,
+          help: "name a path whose parent directories are directories",
+        });
+      // access(2) also answers EROFS for a read-only mount, whoever asks.
       fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
-      return { dir };
+      return undefined;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") return { reason: `cannot write in ${dir}: ${errnoText(err)}` };
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+        return failed(option, value, err, "create");
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return { reason: `no existing directory above ${target}` };
+    if (parent === dir) return undefined;
     dir = parent;
   }
 }
@@ -117,11 +138,11 @@ function creatableUnder(target: string): { dir: string } | { reason: string } {
 export function directoryOrAbsent(io: Io, option: string, value: string): UsageProblem | undefined {
   try {
     if (!fs.statSync(path.resolve(io.cwd, value)).isDirectory())
-      return problem(`--${option} ${value}: it is a file, not a directory`);
+      return faultOf(option, value, wrongKind(value, "directory"));
     return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? undefined : problem(`--${option} ${value}: ${errnoText(err)}`);
+    return code === "ENOENT" ? undefined : failed(option, value, err, "read");
   }
 }
 
@@ -133,22 +154,18 @@ export function writableDirectory(io: Io, option: string, value: string): UsageP
     stat = fs.statSync(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT")
-      return problem(`--${option} ${value}: ${errnoText(err)}`);
+      return failed(option, value, err, "write");
   }
-  if (stat && !stat.isDirectory())
-    return problem(`--${option} ${value}: it is a file, not a directory`);
+  if (stat && !stat.isDirectory()) return faultOf(option, value, wrongKind(value, "directory"));
   if (stat) {
     try {
       fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
-      return undefined;
     } catch (err) {
-      return problem(`--${option} ${value}: cannot write in it: ${errnoText(err)}`);
+      return failed(option, value, err, "write");
     }
+    return undefined;
   }
-  const under = creatableUnder(dir);
-  return "reason" in under
-    ? problem(`--${option} ${value}: cannot create it: ${under.reason}`)
-    : undefined;
+  return creatableUnder(option, value, dir);
 }
 
 /** An output file the command will write: a writable file, or creatable. */
@@ -159,21 +176,18 @@ export function writableFile(io: Io, option: string, value: string): UsageProble
     stat = fs.statSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT")
-      return problem(`--${option} ${value}: ${errnoText(err)}`);
+      return failed(option, value, err, "write");
   }
-  if (stat?.isDirectory()) return problem(`--${option} ${value}: it is a directory, not a file`);
+  if (stat?.isDirectory()) return faultOf(option, value, wrongKind(value, "file"));
   if (stat) {
     try {
       fs.accessSync(file, fs.constants.W_OK);
-      return undefined;
     } catch (err) {
-      return problem(`--${option} ${value}: cannot write it: ${errnoText(err)}`);
+      return failed(option, value, err, "write");
     }
+    return undefined;
   }
-  const under = creatableUnder(file);
-  return "reason" in under
-    ? problem(`--${option} ${value}: cannot create it: ${under.reason}`)
-    : undefined;
+  return creatableUnder(option, value, file);
 }
 
 /** The first problem of several checks, as a Prepared result. */

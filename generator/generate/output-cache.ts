@@ -14,6 +14,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomic } from "../util/atomic-file";
 
 /** Body hashes (sha256, hex) by path below the output directory. */
 export type BodyHashes = Readonly<Record<string, string>>;
@@ -63,18 +64,12 @@ export function directoryCache(dir: string): OutputCache {
     },
     store(key, bodies) {
       if (!HEX64.test(key)) return;
-      const tmp = path.join(dir, `.${key}.${process.pid}.tmp`);
       try {
         fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(tmp, JSON.stringify(bodies) + "\n");
-        fs.renameSync(tmp, fileOf(key));
+        writeFileAtomic(fileOf(key), JSON.stringify(bodies) + "\n");
         prune(dir);
       } catch {
-        try {
-          fs.rmSync(tmp, { force: true });
-        } catch {
-          // Nothing was written where nothing can be removed (ENOTDIR, EACCES).
-        }
+        // A cache that cannot be written is a cache that misses: writeFileAtomic left nothing.
       }
     },
   };

@@ -69,9 +69,17 @@ export type GenerateResult =
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-/** A word as a POSIX shell reads it back unchanged: bare when safe, else single-quoted. */
+/**
+ * A word as a POSIX shell reads it back unchanged: bare when safe, else
+ * single-quoted. Inside the quotes each '*' and '?' is written as '"*"' (the
+ * shell joins the pieces back into one word), so the word never holds "*\/",
+ * "/*" or a "??" trigraph and prints unaltered inside a C block comment (the
+ * banner's "Regenerate with:" line).
+ */
 export const shellWord = (word: string): string =>
-  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  /^[\w@%+=:,./-]+$/.test(word)
+    ? word
+    : `'${word.replace(/'/g, `'\\''`).replace(/[*?]/g, (c) => `'"${c}"'`)}'`;
 
 /**
  * The command that reproduces a request, as the banner prints it: shell-quoted,

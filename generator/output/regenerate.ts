@@ -5,25 +5,31 @@
  * print; a spec's mistakes, a refused path, a busy lock and a failing disk
  * are outcomes, never exceptions.
  */
+import * as path from "node:path";
 import type { Diagnostic } from "../core/diagnostics/diagnostic";
+import { pathFault, type FaultKind } from "../util/errno";
 import type { GenerateResult } from "../generate/produce";
 import {
   applyPlan,
-  LOCK_NAME,
-  OutputBusyError,
+  NotRegularFileError,
   OutputPathError,
   planWrite,
-  withOutputLock,
   type ApplyHooks,
-  type LockOptions,
   type WritePlan,
 } from "./writer";
+import { LOCK_NAME, OutputBusyError, withOutputLock, type LockOptions } from "./lock";
 
 /** The outcome of one regeneration. */
 export type Regeneration =
   | { readonly kind: "invalid"; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "refused"; readonly message: string }
-  | { readonly kind: "failed"; readonly message: string; readonly help: string }
+  | {
+      readonly kind: "failed";
+      /** usage: a path in the output directory is the wrong kind; else the environment's. */
+      readonly fault: FaultKind;
+      readonly message: string;
+      readonly help: string;
+    }
   | { readonly kind: "done"; readonly plan: WritePlan };
 
 /**
@@ -42,11 +48,11 @@ export async function writeProduced(
   try {
     // Plan and apply under the lock: a plan made while another run writes would be stale.
     const plan = options.dryRun
-      ? planWrite(outDir, result.files)
+      ? planWrite(outDir, result.files, hooks.fs)
       : withOutputLock(
           outDir,
           () => {
-            const planned = planWrite(outDir, result.files);
+            const planned = planWrite(outDir, result.files, hooks.fs);
             applyPlan(planned, hooks);
             return planned;
           },
@@ -54,20 +60,27 @@ export async function writeProduced(
         );
     return { kind: "done", plan };
   } catch (err) {
+    if (err instanceof NotRegularFileError) return { kind: "refused", message: err.within(shown) };
     if (err instanceof OutputPathError) return { kind: "refused", message: err.message };
     if (err instanceof OutputBusyError) {
       return {
         kind: "failed",
+        fault: "environment",
         message: `cannot write ${shown}/: ${err.message}`,
         help: `if no regcache run is active, remove ${shown}/${LOCK_NAME}; nothing was changed`,
       };
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code && e.syscall) {
+      const inside = e.path ? path.relative(outDir, e.path) : "";
+      const where =
+        inside === "" ? `${shown}/` : inside.startsWith("..") ? e.path! : `${shown}/${inside}`;
+      const fault = pathFault(err, "write", where);
       return {
         kind: "failed",
-        message: `cannot write ${shown}/: ${e.code} (${e.syscall}${e.path ? ` ${e.path}` : ""})`,
-        help: "check that the output directory is writable; nothing was changed",
+        fault: fault.kind,
+        message: fault.message,
+        help: `${fault.help}; nothing was changed`,
       };
     }
     throw err;

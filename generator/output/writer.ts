@@ -2,18 +2,36 @@
  * The one module that touches the output directory. It reads what is there
  * (readOutputTree), plans (what is new, changed, unchanged, stale), then applies
  * the plan in two phases: every new body goes to a temporary file beside its
- * target (written and flushed), and only when all of them are written are they
- * renamed into place. A failure while renaming puts back what was renamed, so a
- * failed run leaves the tree as it was; an interrupted one leaves each file old
- * or new, never partial. Untouched files keep their mtime. Only files carrying
- * regcache's banner are ever removed, and that is checked again just before.
- * Writers of one output directory take turns (withOutputLock), so two runs at
- * once leave the whole tree from one of them, never a mix.
+ * target (every byte written, flushed, with the mode of the file it replaces),
+ * and only when all of them are written are they renamed into place and the
+ * stale files removed. A failure in either phase puts back what was renamed or
+ * removed, so a failed run leaves the old set of files; a killed one leaves
+ * each file old or new, never partial, and the next run removes its
+ * temporaries and writes what is missing (a mixed set differs from what the
+ * spec produces, so `check` reports it). Untouched files keep their mtime.
+ * Only a file directly in a directory this run writes into, carrying the
+ * banner of this run's spec, is stale, and that is checked again just before
+ * it is removed. A generated path that is not a regular file (a FIFO, a
+ * device, a directory) is refused, never opened for reading. Writers of one
+ * output directory take turns (withOutputLock in lock.ts), so two runs at once leave the
+ * whole tree from one of them, never a mix. Every file-system call of the
+ * writer goes through a WriterFs (writer-fs.ts), the seam tests inject faults at.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GeneratedFile } from "../targets/types";
-import { parseBanner } from "../targets/banner";
+import { bannerSpec, parseBanner } from "../targets/banner";
+import {
+  NotRegularFileError,
+  nodeFs,
+  OutputPathError,
+  readRegular,
+  writeFully,
+  type WriterFs,
+} from "./writer-fs";
+
+export { NotRegularFileError, nodeFs, OutputPathError, type WriterFs };
+import { processAlive } from "./lock";
 
 export type FileAction = "create" | "update" | "unchanged" | "remove";
 
@@ -30,7 +48,7 @@ export interface PlannedFile {
 export interface WritePlan {
   readonly outDir: string;
   readonly files: readonly PlannedFile[];
-  /** Temporaries left by runs that were killed mid-way; applying the plan removes them. */
+  /** Temporaries left by runs that were killed mid-way; applying the plan removes them first. */
   readonly leftovers: readonly string[];
 }
 
@@ -39,24 +57,17 @@ export interface OutputTree {
   readonly outDir: string;
   /** The current contents of every produced path that exists on disk. */
   readonly current: ReadonlyMap<string, string>;
-  /** Files carrying regcache's banner that are not produced any more, sorted by path. */
+  /**
+   * Files this spec's runs wrote that it does not produce any more, sorted by
+   * path: regular files directly in a directory a produced file is in, whose
+   * banner records the spec the produced files' banners record.
+   */
   readonly stale: readonly { readonly path: string; readonly current: string }[];
-  /** Our temporaries whose writer process is gone (a run killed between its phases). */
+  /**
+   * Our temporaries whose writer process is gone (a run killed between its
+   * phases), in the directories a produced file is in, sorted by path.
+   */
   readonly leftovers: readonly string[];
-}
-
-export class OutputPathError extends Error {}
-
-/** Another live process holds the output directory's lock for longer than we wait. */
-export class OutputBusyError extends Error {
-  constructor(
-    readonly holder: number | undefined,
-    readonly waitedMs: number,
-  ) {
-    super(
-      `another regcache run${holder ? ` (pid ${holder})` : ""} is writing the output directory; waited ${(waitedMs / 1000).toFixed(1)} s`,
-    );
-  }
 }
 
 /** Marks our temporaries; a run killed between the phases can leave one behind. */
@@ -92,16 +103,12 @@ export function confinedPath(outDir: string, relative: string): string {
   return target;
 }
 
+/**
+ * A regular file's text, or undefined when it does not exist; anything else
+ * at the path (a FIFO, a directory) throws NotRegularFileError unread.
+ */
 function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === "ENOENT") return undefined;
-    // Some errors (EISDIR from read) carry no path; the caller's message needs it.
-    if (e.path === undefined) e.path = file;
-    throw e;
-  }
+  return readRegular(nodeFs, file)?.text;
 }
 
 /**
@@ -117,49 +124,62 @@ export function currentText(outDir: string, relative: string): string | undefine
   }
 }
 
-/**
- * Every regular file below dir (forward-slash paths relative to it), skipping
- * symlinks, dot-directories and node_modules. A missing dir is an empty tree;
- * any other failure to read it is thrown (the caller reports an environment error).
- */
-function listFiles(dir: string, prefix = ""): string[] {
-  let entries: fs.Dirent[];
+/** A directory's entries; a missing directory has none. Other failures are thrown. */
+function entriesOf(fsys: WriterFs, dir: string): fs.Dirent[] {
   try {
-    entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true });
+    return fsys.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
-  const out: string[] = [];
-  for (const e of entries) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      if (!e.name.startsWith(".") && e.name !== "node_modules") out.push(...listFiles(dir, rel));
-    } else if (e.isFile()) out.push(rel);
-  }
-  return out;
 }
 
-/** Reads the produced paths and finds the stale banner files. Throws on I/O failure. */
-export function readOutputTree(outDir: string, produced: readonly string[]): OutputTree {
+/** The directories (below outDir, "" for outDir itself) that produced files go into, sorted. */
+function writtenDirs(paths: readonly string[]): string[] {
+  const dirs = new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "")));
+  return [...dirs].sort();
+}
+
+/**
+ * Reads the produced files' paths as they are on disk, and finds the stale
+ * files and the dead runs' temporaries (see OutputTree). Only the directories
+ * the produced files go into are listed, never their subdirectories: another
+ * spec's output, a checked-in tree or a vendored header below them is not this
+ * run's. Throws OutputPathError for a path it refuses (outside outDir, not a
+ * regular file), errno errors for I/O failures.
+ */
+export function readOutputTree(
+  outDir: string,
+  produced: readonly GeneratedFile[],
+  fsys: WriterFs = nodeFs,
+): OutputTree {
   const current = new Map<string, string>();
-  for (const rel of produced) {
-    const text = readIfExists(confinedPath(outDir, rel));
-    if (text !== undefined) current.set(rel, text);
+  for (const f of produced) {
+    const found = readRegular(fsys, confinedPath(outDir, f.path), f.path);
+    if (found !== undefined) current.set(f.path, found.text);
   }
-  const producedSet = new Set(produced);
+  // Every file of one run records the same spec; a set with no banner owns nothing.
+  const owner = produced.map((f) => bannerSpec(f.contents)).find((s) => s !== undefined);
+  const producedSet = new Set(produced.map((f) => f.path));
   const stale: { path: string; current: string }[] = [];
   const leftovers: string[] = [];
-  for (const rel of listFiles(outDir).sort()) {
-    if (rel.includes(TMP_MARK)) {
-      if (!writerAlive(rel)) leftovers.push(rel);
-      continue;
+  for (const dir of writtenDirs([...producedSet])) {
+    for (const e of entriesOf(fsys, path.join(outDir, dir))) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (!e.isFile()) continue; // directories, links, FIFOs: never ours
+      if (e.name.includes(TMP_MARK)) {
+        if (!writerAlive(rel)) leftovers.push(rel);
+        continue;
+      }
+      if (owner === undefined || producedSet.has(rel)) continue;
+      const text = readRegular(fsys, path.join(outDir, rel), rel)?.text;
+      if (text !== undefined && bannerSpec(text) === owner)
+        stale.push({ path: rel, current: text });
     }
-    if (producedSet.has(rel)) continue;
-    const text = readIfExists(path.join(outDir, rel));
-    if (text !== undefined && parseBanner(text)) stale.push({ path: rel, current: text });
   }
-  return { outDir, current, stale, leftovers };
+  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  stale.sort((a, b) => byPath(a.path, b.path));
+  return { outDir, current, stale, leftovers: leftovers.sort(byPath) };
 }
 
 /** Whether the process that named this temporary (…regcache-tmp-<pid>-<n>) still runs. */
@@ -185,95 +205,19 @@ export function planFromTree(tree: OutputTree, files: readonly GeneratedFile[]):
   return { outDir: tree.outDir, files: planned, leftovers: tree.leftovers };
 }
 
-export function planWrite(outDir: string, files: readonly GeneratedFile[]): WritePlan {
-  return planFromTree(
-    readOutputTree(
-      outDir,
-      files.map((f) => f.path),
-    ),
-    files,
-  );
-}
-
-/** The lock file, at the top of the output directory while a run writes it. */
-export const LOCK_NAME = ".regcache.lock";
-
-export interface LockOptions {
-  /** How long to wait for another live writer; default 30 s. */
-  readonly lockTimeoutMs?: number;
-}
-
-const sleepMs = (ms: number): void => {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
-
-/** The pid in a lock file, or undefined while its writer has not filled it in yet. */
-function lockHolder(lock: string): number | undefined {
-  const pid = Number((readIfExists(lock) ?? "").trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/**
- * Runs fn (plan and apply) holding outDir's lock: an exclusive-create file with
- * our pid. A lock left by a process that no longer runs is taken over; one held
- * by a live process is waited for, then OutputBusyError. Creates outDir (and
- * removes it again if fn fails and left it empty).
- */
-export function withOutputLock<T>(outDir: string, fn: () => T, options: LockOptions = {}): T {
-  const created = !fs.existsSync(outDir);
-  fs.mkdirSync(outDir, { recursive: true });
-  const lock = path.join(outDir, LOCK_NAME);
-  const timeoutMs = options.lockTimeoutMs ?? 30_000;
-  const started = Date.now();
-  let ok = false;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        fs.writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      }
-      const holder = lockHolder(lock);
-      if (holder !== undefined && !processAlive(holder)) {
-        // Re-read just before removing, so a lock just retaken by someone else survives.
-        if (lockHolder(lock) === holder) fs.rmSync(lock, { force: true });
-        continue;
-      }
-      const waited = Date.now() - started;
-      if (waited >= timeoutMs) throw new OutputBusyError(holder, waited);
-      sleepMs(Math.min(10 * 2 ** Math.min(attempt, 4), 100));
-    }
-    try {
-      const result = fn();
-      ok = true;
-      return result;
-    } finally {
-      fs.rmSync(lock, { force: true });
-    }
-  } finally {
-    if (!ok && created) {
-      try {
-        fs.rmdirSync(outDir); // only if still empty: never anything but our own mkdir
-      } catch {
-        // not empty, or already gone
-      }
-    }
-  }
+/** Reads the tree (readOutputTree) and plans writing `files` over it. */
+export function planWrite(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  fsys: WriterFs = nodeFs,
+): WritePlan {
+  return planFromTree(readOutputTree(outDir, files, fsys), files);
 }
 
 /** Failure injection for tests: each hook may throw to simulate a crash at that point. */
 export interface ApplyHooks {
+  /** Every file-system call of the run goes through it; default the real one (nodeFs). */
+  readonly fs?: WriterFs;
   /** After a temporary is written and flushed, before the next one (phase one). */
   readonly afterTemporary?: (target: string) => void;
   /** Before a temporary is renamed over its target (phase two). */
@@ -282,15 +226,52 @@ export interface ApplyHooks {
 
 let tmpCounter = 0;
 
-/** Writes text to a new file and flushes it, so a rename never exposes a partial file. */
-function writeFlushed(file: string, text: string): void {
-  const fd = fs.openSync(file, "wx");
+/** Removes a file, ignoring every failure: for cleanup that must not hide the error being handled. */
+function removeQuietly(fsys: WriterFs, file: string): void {
   try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    fsys.unlinkSync(file);
+  } catch {
+    // Already gone, or cannot go: a temporary left here is a dead run's for the next one.
   }
+}
+
+/**
+ * Writes text to a new file (mode `mode`, else the usual 0666 less the umask)
+ * and flushes it, so a rename never exposes a partial file. On any failure the
+ * file is removed and the first error thrown.
+ */
+function writeFlushed(fsys: WriterFs, file: string, text: string, mode?: number): void {
+  const fd = fsys.openSync(file, "wx", 0o666);
+  let failed = false;
+  let error: unknown;
+  try {
+    // The mode the umask would not allow (0444 stays 0444, 0755 stays 0755).
+    if (mode !== undefined) fsys.fchmodSync(fd, mode);
+    writeFully(fsys, fd, text, file);
+    fsys.fsyncSync(fd);
+  } catch (err) {
+    failed = true;
+    error = err;
+  }
+  try {
+    fsys.closeSync(fd); // a delayed write error (NFS, a full disk) can surface here
+  } catch (err) {
+    if (!failed) error = err;
+    failed = true;
+  }
+  if (failed) {
+    removeQuietly(fsys, file);
+    // Calls on a descriptor (write, fsync, close) name no file; the report needs it.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e === "object" && e !== null && e.code !== undefined && e.path === undefined)
+      e.path = file;
+    throw error;
+  }
+}
+
+/** The permission bits of the regular file at target, or undefined when there is none. */
+function modeOf(fsys: WriterFs, target: string, shown: string): number | undefined {
+  return readRegular(fsys, target, shown)?.mode;
 }
 
 function temporaryFor(target: string): string {
@@ -301,67 +282,101 @@ function temporaryFor(target: string): string {
 }
 
 /** Atomically replaces target with text (temporary and rename in the same directory). */
-function replaceAtomically(target: string, text: string): void {
+function replaceAtomically(fsys: WriterFs, target: string, text: string, mode?: number): void {
   const tmp = temporaryFor(target);
+  writeFlushed(fsys, tmp, text, mode);
   try {
-    writeFlushed(tmp, text);
-    fs.renameSync(tmp, target);
-  } finally {
-    fs.rmSync(tmp, { force: true });
+    fsys.renameSync(tmp, target);
+  } catch (err) {
+    removeQuietly(fsys, tmp);
+    throw err;
   }
 }
 
+/** What phase two did to one file, to undo it. */
+type Done =
+  | { readonly kind: "created"; readonly target: string }
+  | {
+      readonly kind: "replaced" | "removed";
+      readonly target: string;
+      readonly old: string;
+      readonly mode: number | undefined;
+    };
+
 /**
- * Applies a plan. Phase one writes temporaries (on failure they are removed and
- * nothing on disk changed); phase two renames them into place (on failure the
- * files already renamed get their old contents back, best effort), then removes
- * stale files that still carry the banner.
+ * Applies a plan. First the temporaries of dead runs (plan.leftovers) go.
+ * Phase one writes a temporary per new or changed file (on failure they are
+ * removed and nothing on disk changed); phase two renames them into place and
+ * removes the stale files that still carry the banner of the spec they were
+ * planned with. On a failure in phase two every file renamed or removed gets
+ * its old contents and mode back (best effort), and the temporaries go.
+ * Throws what failed: OutputPathError (a path refused), errno errors (I/O).
  */
 export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
-  const pending: { tmp: string; target: string; file: PlannedFile }[] = [];
+  const fsys = hooks.fs ?? nodeFs;
+  // First: a dead run's temporaries may hold the space this run needs.
+  for (const rel of plan.leftovers) removeQuietly(fsys, path.join(plan.outDir, rel));
+
+  const pending: { tmp: string; target: string; file: PlannedFile; mode?: number }[] = [];
   try {
     for (const f of plan.files) {
       if (f.action !== "create" && f.action !== "update") continue;
       const target = confinedPath(plan.outDir, f.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fsys.mkdirSync(path.dirname(target), { recursive: true });
+      // A replaced file keeps its mode; one gone since planning is created afresh.
+      const mode = f.action === "update" ? modeOf(fsys, target, f.path) : undefined;
       const tmp = temporaryFor(target);
-      writeFlushed(tmp, f.contents!);
-      pending.push({ tmp, target, file: f });
+      writeFlushed(fsys, tmp, f.contents!, mode);
+      pending.push({ tmp, target, file: f, ...(mode !== undefined ? { mode } : {}) });
       hooks.afterTemporary?.(target);
     }
   } catch (err) {
-    for (const p of pending) fs.rmSync(p.tmp, { force: true });
+    for (const p of pending) removeQuietly(fsys, p.tmp);
     throw err;
   }
-  const renamed: typeof pending = [];
+  const done: Done[] = [];
+  let renamed = 0;
   try {
     for (const p of pending) {
       hooks.beforeRename?.(p.target);
-      fs.renameSync(p.tmp, p.target);
-      renamed.push(p);
+      fsys.renameSync(p.tmp, p.target);
+      renamed++;
+      done.push(
+        p.file.action === "create"
+          ? { kind: "created", target: p.target }
+          : { kind: "replaced", target: p.target, old: p.file.current!, mode: p.mode },
+      );
+    }
+    for (const f of plan.files) {
+      if (f.action !== "remove") continue;
+      const target = confinedPath(plan.outDir, f.path);
+      // The file may have changed since it was planned; never remove one that is
+      // not a regular file of ours, from the spec it was planned with.
+      let now: { text: string; mode: number } | undefined;
+      try {
+        now = readRegular(fsys, target, f.path);
+      } catch (err) {
+        if (err instanceof NotRegularFileError) continue;
+        throw err;
+      }
+      if (now === undefined || !parseBanner(now.text)) continue;
+      if (bannerSpec(now.text) !== bannerSpec(f.current ?? "")) continue;
+      fsys.unlinkSync(target);
+      done.push({ kind: "removed", target, old: now.text, mode: now.mode });
     }
   } catch (err) {
-    rollBack(renamed);
+    for (const p of pending.slice(renamed)) removeQuietly(fsys, p.tmp);
+    rollBack(fsys, done);
     throw err;
-  } finally {
-    for (const p of pending) fs.rmSync(p.tmp, { force: true });
   }
-  for (const f of plan.files) {
-    if (f.action !== "remove") continue;
-    const target = confinedPath(plan.outDir, f.path);
-    // The file may have changed since it was planned; never remove one without our banner.
-    const now = readIfExists(target);
-    if (now !== undefined && parseBanner(now)) fs.rmSync(target, { force: true });
-  }
-  for (const rel of plan.leftovers) fs.rmSync(path.join(plan.outDir, rel), { force: true });
 }
 
-/** Puts back what a failed phase two already renamed. Best effort: the first error is kept. */
-function rollBack(renamed: readonly { target: string; file: PlannedFile }[]): void {
-  for (const r of [...renamed].reverse()) {
+/** Undoes phase two, last step first. Best effort: every file is tried, the caller's error is kept. */
+function rollBack(fsys: WriterFs, done: readonly Done[]): void {
+  for (const d of [...done].reverse()) {
     try {
-      if (r.file.action === "create") fs.rmSync(r.target, { force: true });
-      else replaceAtomically(r.target, r.file.current!);
+      if (d.kind === "created") fsys.unlinkSync(d.target);
+      else replaceAtomically(fsys, d.target, d.old, d.mode);
     } catch {
       // Keep going: every other file should still get its old contents back.
     }

@@ -28,8 +28,18 @@ export type SizeOutcome = { readonly ok: true; readonly report: SizeReport } | S
 export interface SizeHooks {
   /** A line worth telling the user (skipped configs, warnings, what the cache gave). */
   readonly onNote?: (line: string) => void;
-  /** Compiles done of total; `what` says whether the handler suite or a tree's units. */
-  readonly onProgress?: (done: number, total: number, what: "suite" | "tree") => void;
+  /**
+   * Progress while compiling: for the handler suite ("suite") compiles done
+   * of total, for a tree ("tree") units done of total, called also as each
+   * unit's compile starts, with `current` naming it ("arch/x86/kvm/x86.c
+   * (head)").
+   */
+  readonly onProgress?: (
+    done: number,
+    total: number,
+    what: "suite" | "tree",
+    current?: string,
+  ) => void;
 }
 
 /** Where and how a measurement runs: the handler suite's and a tree's alike. */

@@ -2,12 +2,12 @@
  * `regcache size merge A.json B.json …` as a library: the JSON reports CI jobs
  * wrote with `regcache size --format json`, read and merged into one
  * (report/merge.ts says when that is refused), with a budget's breaches when
- * one is given. Every input is read and checked first. Edge: reads the
- * reports and the budget file; writes nothing.
+ * one is given. Every input is read and checked first, each read as every
+ * size input is (inputs/files.ts: strict UTF-8, a leading byte order mark
+ * dropped). Edge: reads the reports and the budget file; writes nothing.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { loadBudget } from "./inputs/files";
+import type { Diagnostic } from "../core/diagnostics/diagnostic";
+import { loadBudget, readInput } from "./inputs/files";
 import { failure, invalid, SizeOutcome } from "./outcome";
 import { applyBudget } from "./report/budget";
 import { MergeInput, mergeReports } from "./report/merge";
@@ -22,26 +22,26 @@ export interface MergeRequest {
 export function runMerge(request: MergeRequest): SizeOutcome {
   const budget = request.budget ? loadBudget(request.cwd, request.budget) : undefined;
   const problems: string[] = [];
+  const unread: Diagnostic[] = [];
   const inputs: MergeInput[] = [];
   for (const file of request.reports) {
+    const read = readInput(request.cwd, file);
+    if (!read.ok) {
+      unread.push(read.diagnostic);
+      continue;
+    }
     try {
-      const text = fs.readFileSync(path.resolve(request.cwd, file), "utf8");
-      inputs.push({ file, json: JSON.parse(text) });
+      inputs.push({ file, json: JSON.parse(read.file.text) });
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      problems.push(
-        e.code
-          ? `cannot read ${file}: ${e.code}`
-          : `${file} is not JSON: ${e.message.split("\n")[0]}`,
-      );
+      problems.push(`${file} is not JSON: ${(err as Error).message.split("\n")[0]}`);
     }
   }
-  const merged = problems.length === 0 ? mergeReports(inputs) : undefined;
+  const merged = problems.length === 0 && unread.length === 0 ? mergeReports(inputs) : undefined;
   if (merged && !merged.ok) problems.push(...merged.problems);
   if (!merged?.ok || (budget && !budget.ok))
     return failure("invalid-input", {
       problems,
-      diagnostics: budget && !budget.ok ? budget.diagnostics : [],
+      diagnostics: [...unread, ...(budget && !budget.ok ? budget.diagnostics : [])],
     });
 
   const report = merged.report;

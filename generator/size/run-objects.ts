@@ -50,8 +50,8 @@ export function runObjects(request: ObjectsRequest): SizeOutcome {
     compilerVersion: "",
     retpoline: false,
     flags: [],
-    base: oldTree.functions,
-    head: newTree.functions,
+    base: oldTree.symbols,
+    head: newTree.symbols,
   });
   const report: SizeReport = {
     version: REPORT_VERSION,

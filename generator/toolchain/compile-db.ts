@@ -114,7 +114,16 @@ function dollarSingleQuoted(
  * Splits a recorded command line the way a POSIX shell reads it (quotes,
  * backslashes, comments; `$'...'` as bash and POSIX.1-2024 read it), without
  * expanding anything: `$X` and `${X}` stay as written and a glob stays
- * literal, as clang tooling reads these commands.
+ * literal, as clang tooling reads these commands. A `#` starts a comment only
+ * where a word would start; inside a word (`-DX=a#b`, `'a'#b`) it is a
+ * character.
+ *
+ * Our own splitter, because neither npm library reads sh's words and reports
+ * what is not one command: `shlex` (3.0.0, Python's lexer) has no comments
+ * (`cc x.c # note` gives the words "#" and "note") and returns operators
+ * (`&&`, `|`, `>log`) as plain words; `shell-quote` (1.12.0) starts a comment
+ * at a `#` inside a word (`-DX=a#b` loses "#b" and every word after it),
+ * expands `$HOME` to nothing and accepts an unclosed quote.
  * What sh would refuse (an unclosed quote, an unclosed or empty `${`) is a
  * syntax problem, and what is more than one command (an operator such as
  * `;`, `&&`, `|` or `>`, a second line, a command substitution) an operator
@@ -225,11 +234,15 @@ export function splitCommand(command: string): SplitResult {
 
 const isString = (v: unknown): v is string => typeof v === "string";
 
-/** Reads the database text; every malformed entry is reported, not just the first. */
+/**
+ * Reads the database text; every malformed entry is reported, not just the
+ * first. A leading byte order mark is dropped, as every input reader does
+ * (util/utf8.ts).
+ */
 export function readCompileDb(text: string): CompileDbResult {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.replace(/^\ufeff/, ""));
   } catch (err) {
     return { ok: false, problems: [{ why: `not valid JSON: ${(err as Error).message}` }] };
   }

@@ -102,6 +102,18 @@ function cString(table: Buffer, offset: number): string | undefined {
   return table.toString("utf8", offset, table.indexOf(0, offset));
 }
 
+/**
+ * The unsigned 64-bit field at `at`, as a number when it is a safe integer
+ * (at most 2^53 − 1), else the message refusing it: a larger value would
+ * be rounded by Number(), and a size or offset that large is damage.
+ */
+function u64(bytes: Buffer, at: number, what: string): number | string {
+  const value = bytes.readBigUInt64LE(at);
+  return value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : `${what} is ${value}, past 2^53 - 1 (no object is that large)`;
+}
+
 interface RawSection {
   nameOffset: number;
   type: number;
@@ -125,7 +137,8 @@ function parseSections(bytes: Buffer): SectionsResult {
   const machine = bytes.readUInt16LE(18);
   if (machine !== EM_X86_64) return { ok: false, message: `ELF machine ${machine} is not x86-64` };
 
-  const shoff = Number(bytes.readBigUInt64LE(0x28));
+  const shoff = u64(bytes, 0x28, "e_shoff");
+  if (typeof shoff === "string") return { ok: false, message: shoff };
   const shentsize = bytes.readUInt16LE(0x3a);
   let shnum = bytes.readUInt16LE(0x3c);
   let shstrndx = bytes.readUInt16LE(0x3e);
@@ -133,21 +146,27 @@ function parseSections(bytes: Buffer): SectionsResult {
   if (shentsize !== SECTION_HEADER_SIZE)
     return { ok: false, message: `unexpected e_shentsize ${shentsize}` };
 
-  const readSection = (index: number): RawSection | undefined => {
+  /** Section `index`'s header; undefined past the file's end, a message for a field past 2^53 − 1. */
+  const readSection = (index: number): RawSection | string | undefined => {
     const at = shoff + index * SECTION_HEADER_SIZE;
     if (at + SECTION_HEADER_SIZE > bytes.length) return undefined;
+    const flags = u64(bytes, at + 8, `section ${index}'s sh_flags`);
+    const offset = u64(bytes, at + 24, `section ${index}'s sh_offset`);
+    const size = u64(bytes, at + 32, `section ${index}'s sh_size`);
+    for (const field of [flags, offset, size]) if (typeof field === "string") return field;
     return {
       nameOffset: bytes.readUInt32LE(at),
       type: bytes.readUInt32LE(at + 4),
-      flags: Number(bytes.readBigUInt64LE(at + 8)),
-      offset: Number(bytes.readBigUInt64LE(at + 24)),
-      size: Number(bytes.readBigUInt64LE(at + 32)),
+      flags: flags as number,
+      offset: offset as number,
+      size: size as number,
       link: bytes.readUInt32LE(at + 40),
     };
   };
   // With 0xff00 sections or more, the real counts live in section 0.
   const zero = readSection(0);
   if (!zero) return { ok: false, message: "section header table is truncated" };
+  if (typeof zero === "string") return { ok: false, message: zero };
   if (shnum === 0) shnum = zero.size;
   if (shstrndx === SHN.XINDEX) shstrndx = zero.link;
 
@@ -155,6 +174,7 @@ function parseSections(bytes: Buffer): SectionsResult {
   for (let i = 0; i < shnum; i++) {
     const section = readSection(i);
     if (!section) return { ok: false, message: "section header table is truncated" };
+    if (typeof section === "string") return { ok: false, message: section };
     if (section.type !== SHT.NOBITS && section.offset + section.size > bytes.length) {
       return { ok: false, message: `section ${i} extends past the end of the file` };
     }
@@ -237,14 +257,9 @@ export function readElfSymbols(bytes: Buffer): ElfReadResult {
         message: `symbol ${i}'s name (offset ${nameOffset}) is outside its string table (section ${symtab.link}, ${strings.length} bytes)`,
       };
     }
-    symbols.push({
-      name,
-      type: info & 0xf,
-      binding: info >> 4,
-      sectionIndex,
-      special,
-      size: Number(bytes.readBigUInt64LE(at + 16)),
-    });
+    const size = u64(bytes, at + 16, `symbol ${i} (${name})'s st_size`);
+    if (typeof size === "string") return { ok: false, message: size };
+    symbols.push({ name, type: info & 0xf, binding: info >> 4, sectionIndex, special, size });
   }
   if (symbols.some((sym) => sym.name === GCC_LTO_SLIM)) {
     return { ok: false, message: `gcc slim LTO object: ${LTO_MESSAGE}`, lto: true };

@@ -24,9 +24,10 @@
  * recently used first (a hit refreshes an object's mtime). Clearing is
  * deleting the directory, safe at any time.
  */
-import { createHash, randomBytes } from "crypto";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "../util/atomic-file";
 
 const FORMAT = "regcache-object-cache-1";
 const MAX_VARIANTS = 8;
@@ -83,12 +84,10 @@ const manifestPath = (cache: ObjectCache, key: string) =>
 const objectPath = (cache: ObjectCache, hash: string) =>
   path.join(cache.dir, "objects", hash.slice(0, 2), `${hash}.o`);
 
-/** Writes through a private temporary file and a rename, so readers never see half a file. */
+/** Writes through a temporary file and a rename (util/atomic-file), so readers never see half a file. */
 function writeAtomic(file: string, data: string | Buffer): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  fs.writeFileSync(temp, data);
-  fs.renameSync(temp, file);
+  writeFileAtomic(file, data);
 }
 
 function readManifest(cache: ObjectCache, key: string): Variant[] {
@@ -163,9 +162,8 @@ export function lookup(
     } catch {
       // Evicted meanwhile: the bytes in hand are still right.
     }
-    fs.mkdirSync(path.dirname(req.object), { recursive: true });
-    fs.writeFileSync(req.object, bytes);
-    fs.writeFileSync(req.depfile, depfileText(req.object, deps));
+    writeAtomic(req.object, bytes);
+    writeAtomic(req.depfile, depfileText(req.object, deps));
     return deps;
   }
   return undefined;

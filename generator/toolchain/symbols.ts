@@ -6,8 +6,13 @@
  * data, weak), drops a few kernel-generated prefixes, removes every `.NUMBER`
  * component of the name (regex `\.[0-9]+`, all occurrences) and sums sizes
  * per resulting name. So `foo.constprop.0` counts as `foo.constprop` (not as
- * `foo`), `table.1` and `table.2` fold into `table`. We do exactly that, from
- * the ELF symbol table read by elf.ts:
+ * `foo`), `table.1` and `table.2` fold into `table`. We do that, from the
+ * ELF symbol table read by elf.ts, and fold one more generated number that
+ * bloat-o-meter keeps: the `__COUNTER__` value the kernel's __UNIQUE_ID()
+ * appends (`__UNIQUE_ID_license1495`, or `__UNIQUE_ID_license_1495` from
+ * 7.x). It counts macro expansions in the translation unit, so one call
+ * fewer in a header renames every later one; folded, `__UNIQUE_ID_license`
+ * sums every such symbol of an object and matches base to head:
  *
  *   - nmSizeSort() lists what `nm --size-sort` lists: defined, sized, not
  *     section/file symbols, each with nm's type letter (computed like BFD's
@@ -130,9 +135,17 @@ export function nmSizeSort(table: ElfSymbolTable): NmSymbol[] {
   return listed;
 }
 
-/** bloat-o-meter's name folding: every `.NUMBER` component goes. */
+/** The prefix of the kernel's __UNIQUE_ID() names, whose trailing digits are __COUNTER__'s. */
+export const UNIQUE_ID_PREFIX = "__UNIQUE_ID_";
+
+/**
+ * bloat-o-meter's name folding (every `.NUMBER` component goes), then a
+ * `__UNIQUE_ID_` name's trailing `__COUNTER__` digits:
+ * `__UNIQUE_ID___addressable_foo300.268` → `__UNIQUE_ID___addressable_foo`.
+ */
 export function foldName(name: string): string {
-  return name.replace(/\.[0-9]+/g, "");
+  const folded = name.replace(/\.[0-9]+/g, "");
+  return folded.startsWith(UNIQUE_ID_PREFIX) ? folded.replace(/[0-9]+$/, "") : folded;
 }
 
 /**

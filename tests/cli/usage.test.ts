@@ -227,6 +227,31 @@ const IMPORT_CASES: [string, Case][] = (() => {
   ];
 })();
 
+/** adopt's inputs are a kernel tree (none here) and a spec. */
+const ADOPT_CASES: [string, Case][] = (() => {
+  const c = (argv: string[], says: RegExp): Case => ({ argv: ["adopt", ...argv], says });
+  return [
+    ["an unknown option", c(["--bogus"], /unknown option '--bogus'$/)],
+    ["--spec without its value", c(["--spec"], /--spec needs a value$/)],
+    ["--tree without its value", c(["--tree"], /--tree needs a value$/)],
+    [
+      "--tree given twice",
+      c(["--tree", "adir", "--tree", "adir"], /--tree is given more than once$/),
+    ],
+    ["--revert=yes", c(["--revert=yes"], /--revert takes no value \(given 'yes'\)$/)],
+    ["a stray word", c(["--spec", "linux-6.12", "extra"], /unexpected argument 'extra'$/)],
+    [
+      "no kernel tree here",
+      c(
+        ["--spec", "linux-6.12"],
+        /no kernel tree at or above \S+ \(a directory holding arch\/x86\/kvm\/ and a Makefile\)$/,
+      ),
+    ],
+    ["--tree not a kernel tree", c(["--tree", "adir"], /--tree adir: not a kernel tree's top/)],
+    ["--tree a file", c(["--tree", "afile"], /--tree afile: not a kernel tree's top/)],
+  ];
+})();
+
 const MISSPELT_COMMANDS: [string, Case][] = [
   ["improt", { argv: ["improt"], says: /unknown command 'improt' \(did you mean 'import'\?\)$/ }],
   [
@@ -255,6 +280,7 @@ const TABLE: [string, Case][] = [
     casesFor(command).map(([kind, c]): [string, Case] => [`${command}: ${kind}`, c]),
   ),
   ...IMPORT_CASES.map(([kind, c]): [string, Case] => [`import: ${kind}`, c]),
+  ...ADOPT_CASES.map(([kind, c]): [string, Case] => [`adopt: ${kind}`, c]),
   ...MISSPELT_COMMANDS.map(([name, c]): [string, Case] => [`mistyped command ${name}`, c]),
 ];
 
@@ -335,7 +361,7 @@ describe("every command × every kind of bad argument: exit 2, one line, nothing
 test("the table covers every command with every shared kind", () => {
   // A command added to the CLI without rows here would go unchecked.
   expect(TABLE.length).toBeGreaterThanOrEqual(
-    ALL.length * 10 + IMPORT_CASES.length + MISSPELT_COMMANDS.length,
+    ALL.length * 10 + IMPORT_CASES.length + ADOPT_CASES.length + MISSPELT_COMMANDS.length,
   );
   console.log(`bad-argument table: ${TABLE.length} cases`);
 });

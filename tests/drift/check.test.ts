@@ -1,8 +1,9 @@
 /*
  * `regcache check` against a temp project: in step, an edited spec, the spec
  * reverted, missing, stale and hand-edited files, JSON, and the exit codes
- * for an invalid spec, an --out that is a file and an output file that cannot be read.
+ * for an invalid spec, an --out that is a file and a directory where an output file should be.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../generator/cli/main";
@@ -125,28 +126,61 @@ describe("regcache check", () => {
     expect(r.stdout).not.toContain("--- a/");
   });
 
-  test("a stale file with the banner is reported and generate removes it; a file without it is left alone", async () => {
+  test("a stale file with this spec's banner where generate writes is reported and generate removes it; any other file is left alone", async () => {
     const old = fs.readFileSync(path.join(gen, "c/kvm_regs.h"), "utf8");
+    const otherSpecs = old.replace(" from spec/x86-kvm.yaml.", " from spec/x86-kvm-v5.2.yaml.");
+    expect(otherSpecs).not.toBe(old);
+    const kept: Record<string, string> = {
+      "c/notes.h": "/* kept by hand */\n",
+      // Another spec's output beside ours, and outputs below the directories generate writes.
+      "c/v52_regs.h": otherSpecs,
+      "legacy/removed.h": old,
+      "c/nest/v52/kvm_regs.h": otherSpecs,
+      "c/vendor/kvm_regs.h": old,
+    };
     fs.writeFileSync(path.join(gen, "c/kvm_old_regs.h"), old);
-    fs.writeFileSync(path.join(gen, "c/notes.h"), "/* kept by hand */\n");
-    fs.mkdirSync(path.join(gen, "legacy"));
-    fs.writeFileSync(path.join(gen, "legacy/removed.h"), old);
+    for (const [rel, text] of Object.entries(kept)) {
+      fs.mkdirSync(path.dirname(path.join(gen, rel)), { recursive: true });
+      fs.writeFileSync(path.join(gen, rel), text);
+    }
 
     const r = await regcache(project, "check");
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
       /^  stale {8}generated\/c\/kvm_old_regs\.h: carries regcache's banner/m,
     );
-    expect(r.stdout).toMatch(/^  stale {8}generated\/legacy\/removed\.h: /m);
-    expect(r.stdout).not.toContain("notes.h");
+    expect(r.stdout).toMatch(/^regcache: generated\/ is out of step .*: 1 file differs/m);
+    for (const rel of Object.keys(kept)) expect(r.stdout).not.toContain(rel);
 
     const g = await regcache(project, "generate");
     expect(g.code).toBe(0);
     expect(g.stdout).toContain("removed generated/c/kvm_old_regs.h");
-    expect(g.stdout).toContain("removed generated/legacy/removed.h");
+    expect(g.stdout.match(/removed/g)).toHaveLength(1);
     expect(fs.existsSync(path.join(gen, "c/kvm_old_regs.h"))).toBe(false);
-    expect(fs.readFileSync(path.join(gen, "c/notes.h"), "utf8")).toBe("/* kept by hand */\n");
+    for (const [rel, text] of Object.entries(kept))
+      expect(fs.readFileSync(path.join(gen, rel), "utf8")).toBe(text);
     expect((await regcache(project, "check")).code).toBe(0);
+  });
+
+  test("--out . sweeps only the directories generate writes into, never what is below them", async () => {
+    // The project itself as the output directory; then copies of its own output (this
+    // spec's banner) in the checked-in generated/, another output below it and a vendor/
+    // directory below c/: none of them is where this run writes.
+    expect((await regcache(project, "generate", "--out", ".")).code).toBe(0);
+    const ownBanner = fs.readFileSync(path.join(project, "c/kvm_regs.h"), "utf8");
+    for (const rel of ["generated/c/old.h", "out/nest/v52/c/kvm_regs.h", "c/vendor/kvm_regs.h"]) {
+      fs.mkdirSync(path.dirname(path.join(project, rel)), { recursive: true });
+      fs.writeFileSync(path.join(project, rel), ownBanner);
+    }
+    fs.writeFileSync(path.join(project, "c/gone.h"), ownBanner); // where it writes: stale
+    editSpec(project, rspAlwaysAvailable);
+    const g = await regcache(project, "generate", "--out", ".");
+    expect(g.code).toBe(0);
+    expect(g.stdout.match(/^ *removed .*$/gm)).toEqual(["  removed ./c/gone.h"]);
+    expect(fs.existsSync(path.join(project, "c/gone.h"))).toBe(false);
+    for (const rel of ["generated/c/old.h", "out/nest/v52/c/kvm_regs.h", "c/vendor/kvm_regs.h"])
+      expect(fs.readFileSync(path.join(project, rel), "utf8")).toBe(ownBanner);
+    expect((await regcache(project, "check", "--out", ".")).code).toBe(0);
   });
 
   test("a hand-edited file is reported as hand-edited, not as a spec change", async () => {
@@ -278,19 +312,27 @@ describe("regcache check", () => {
     }
   });
 
-  test("an output file that cannot be read: exit 3, naming the file", async () => {
-    // A directory where the header should be: reading it fails with EISDIR (even as root).
-    fs.rmSync(path.join(gen, "c", "kvm_cache_regs.h"));
-    fs.mkdirSync(path.join(gen, "c", "kvm_cache_regs.h"));
-    const r = await regcache(project, "check");
-    expect(r.code).toBe(3);
-    expect(r.stderr).toBe(
-      "regcache: error: cannot read generated/c/kvm_cache_regs.h: EISDIR (read)\n",
-    );
-    const j = await regcache(project, "check", "--format", "json");
-    expect(j.code).toBe(3);
-    expect(JSON.parse(j.stdout)).toMatchObject({ version: 2, status: "error" });
-  });
+  test.each([
+    ["a FIFO", (p: string) => spawnSync("mkfifo", [p]), "a FIFO"],
+    ["a directory", (p: string) => fs.mkdirSync(p), "a directory"],
+  ])(
+    "%s where an output file goes: check and generate refuse it at once, exit 2, nothing written",
+    async (_what, make, kind) => {
+      fs.rmSync(path.join(gen, "c", "kvm_cache_regs.h"));
+      make(path.join(gen, "c", "kvm_cache_regs.h"));
+      const message = `regcache: error: refusing to use generated/c/kvm_cache_regs.h: it is ${kind}, not a regular file\n`;
+      const r = await regcache(project, "check");
+      expect(r).toMatchObject({ code: 2, stderr: message });
+      const j = await regcache(project, "check", "--format", "json");
+      expect(j.code).toBe(2);
+      expect(JSON.parse(j.stdout)).toMatchObject({ version: 2, status: "error" });
+      editSpec(project, rspAlwaysAvailable);
+      const before = snapshot(gen);
+      const g = await regcache(project, "generate");
+      expect(g).toMatchObject({ code: 2, stderr: message });
+      expect(snapshot(gen)).toEqual(before);
+    },
+  );
 
   test("an output directory that does not exist yet: everything missing, exit 1", async () => {
     const r = await regcache(project, "check", "--out", "elsewhere");

@@ -10,7 +10,8 @@ import * as path from "path";
 import { generateAll } from "../../generator/generate/produce";
 import { locate } from "../../generator/cli/common";
 import { regenerate, type TargetArgs } from "../../generator/cli/commands/generate";
-import { applyPlan, LOCK_NAME, planWrite } from "../../generator/output/writer";
+import { applyPlan, planWrite } from "../../generator/output/writer";
+import { LOCK_NAME } from "../../generator/output/lock";
 import {
   ageFiles,
   capturingIo,
@@ -105,8 +106,9 @@ describe("regcache generate", () => {
       expect(calls).toBe(at);
       expect(outcome).toEqual({
         kind: "failed",
-        message: expect.stringMatching(/^cannot write generated\/: EIO/),
-        help: "check that the output directory is writable; nothing was changed",
+        fault: "environment",
+        message: "cannot write generated/: input/output error (EIO)",
+        help: "make it writable (permissions, a writable mount, free space), or name another path; nothing was changed",
       });
       // Same files, same bytes. A file put back after its rename has a new mtime, rightly:
       // a build may have seen the new contents in between.
@@ -117,13 +119,16 @@ describe("regcache generate", () => {
       expect(temporaries(gen)).toEqual([]);
     });
 
-    test("the command reports it as an environment failure (exit 3)", () => {
-      // The same failure through the command's own error path: a file where a directory must be.
+    test("a file where the output needs a directory is the wrong kind of path (exit 2)", () => {
+      // The command's own error path at write time: a file where a directory must be.
       fs.rmSync(path.join(gen, "c"), { recursive: true });
       fs.writeFileSync(path.join(gen, "c"), "in the way\n");
       return regcache(project, "generate").then((r) => {
-        expect(r.code).toBe(3);
-        expect(r.stderr).toMatch(/^regcache: error: cannot write generated\/: ENOTDIR/);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(
+          /^regcache: error: cannot write generated\/c\/\S+: a component of the path is not a directory \(ENOTDIR\)\n  = help: name a path of the right kind/,
+        );
+        expect(r.stderr).not.toContain("--help");
         expect(fs.readFileSync(path.join(gen, "c"), "utf8")).toBe("in the way\n");
       });
     });
@@ -190,16 +195,17 @@ describe("regcache generate", () => {
 
     test("a lock held by a live process is waited for, then reported; nothing changes", async () => {
       const lock = path.join(gen, LOCK_NAME);
-      fs.writeFileSync(lock, `${process.pid}\n`); // this very process: certainly alive
+      fs.writeFileSync(lock, `${process.ppid}\n`); // the process that started ours: alive
       const before = snapshot(gen);
       const started = Date.now();
       const outcome = await regenerate(where, defaults, process.env, { lockTimeoutMs: 300 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
       expect(outcome).toEqual({
         kind: "failed",
+        fault: "environment",
         message: expect.stringMatching(
           new RegExp(
-            `^cannot write generated/: another regcache run \\(pid ${process.pid}\\) is writing the output directory; waited 0\\.\\d s$`,
+            `^cannot write generated/: another regcache run \\(pid ${process.ppid}\\) is writing the output directory; waited \\d+\\.\\d s$`,
           ),
         ),
         help: `if no regcache run is active, remove generated/${LOCK_NAME}; nothing was changed`,
@@ -238,11 +244,12 @@ describe("regcache generate", () => {
           const script = `
             const fs = require("fs"), path = require("path");
             const w = require(${JSON.stringify(writerJs)});
+            const lock = require(${JSON.stringify(path.join(path.dirname(writerJs), "lock.js"))});
             const files = require(${JSON.stringify(path.join(lib, ""))} + "/${style}.json");
             const nap = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
             let mixed = 0;
             for (let i = 0; i < 12; i++) {
-              w.withOutputLock(${JSON.stringify(gen)}, () => {
+              lock.withOutputLock(${JSON.stringify(gen)}, () => {
                 w.applyPlan(w.planWrite(${JSON.stringify(gen)}, files), { beforeRename: nap });
                 nap();
                 for (const f of files)
@@ -270,7 +277,11 @@ describe("regcache generate", () => {
     fs.writeFileSync(path.join(gen, "c/gone.h"), banner);
     fs.writeFileSync(path.join(gen, "c/swapped.h"), banner);
     fs.writeFileSync(path.join(gen, "c/mine.h"), "#define MINE 1\n");
-    const files = await generateAll({ specPath: specFile(project) });
+    // The banner records the spec as the command does, so the files on disk are this spec's.
+    const files = await generateAll({
+      specPath: specFile(project),
+      displayPath: "spec/x86-kvm.yaml",
+    });
     if (!files.ok) throw new Error("spec should be valid");
     const plan = planWrite(gen, files.files);
     expect(plan.files.filter((f) => f.action === "remove").map((f) => f.path)).toEqual([

@@ -86,7 +86,7 @@ export function snapshot(dir: string): Map<string, FileState> {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(child);
-      else {
+      else if (e.isFile() || e.isSymbolicLink()) {
         const file = path.join(dir, child);
         out.set(child, {
           contents: fs.readFileSync(file, "utf8"),
@@ -127,14 +127,21 @@ const producedBySpec = new Map<string, string[]>();
 export function writerForChildren(dir: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require("typescript") as typeof import("typescript");
-  // The writer and what it runs, at their paths below generator/ (type-only imports vanish).
-  for (const mod of ["output/writer", "targets/banner", "util/hash"]) {
+  // The writer and every module it requires, at their paths below generator/
+  // (type-only imports vanish in the output, so they are not followed).
+  const todo = ["output/writer"];
+  const done = new Set<string>();
+  for (let mod = todo.pop(); mod !== undefined; mod = todo.pop()) {
+    if (done.has(mod)) continue;
+    done.add(mod);
     const source = fs.readFileSync(path.join(repoRoot, "generator", `${mod}.ts`), "utf8");
     const js = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     }).outputText;
     fs.mkdirSync(path.dirname(path.join(dir, mod)), { recursive: true });
     fs.writeFileSync(path.join(dir, `${mod}.js`), js);
+    for (const [, rel] of js.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g))
+      todo.push(path.posix.join(path.posix.dirname(mod), rel!));
   }
   return path.join(dir, "output", "writer.js");
 }

@@ -128,11 +128,13 @@ describe("regcache watch", () => {
     expect(c.stdout()).toMatch(/stopped watching\n$/);
   });
 
-  test("a spec directory that does not exist: exit 3", async () => {
+  test("a spec directory that does not exist: a missing path the user named, exit 2", async () => {
     const c = capturingIo(project);
     const code = await main(["watch", "--spec", "nowhere/spec.yaml"], c.io);
-    expect(code).toBe(3);
-    expect(c.stderr()).toMatch(/^regcache: error: cannot watch nowhere: ENOENT/);
+    expect(code).toBe(2);
+    expect(c.stderr()).toMatch(
+      /^regcache: error: cannot watch nowhere: no such file or directory \(ENOENT\)/,
+    );
   });
 });
 
@@ -204,6 +206,25 @@ describe("regcache watch: paths, line endings and usage", () => {
       /^\[\d\d:\d\d:\d\d\] invalid spec; nothing written to generated\/ \(left as it was\); waiting for a fix$/m,
     );
     expect(c.stdout()).not.toMatch(/last good output/);
+    expect(fs.existsSync(path.join(project, "generated"))).toBe(false);
+  });
+
+  test("a recursive alias is an invalid spec (RC131) it waits on, not an internal error", async () => {
+    const spec = path.join(project, "spec", "current.yaml");
+    fs.writeFileSync(spec, "regcache: 1\nname: t\na: &a [*a]\n");
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(
+      () => /invalid spec/.test(c.stdout()),
+      "the first run",
+      () => c.stdout() + c.stderr(),
+    );
+    expect(c.stderr()).toMatch(
+      /^spec\/current\.yaml:3:8: error RC131: alias '\*a' refers to a node that contains it$/m,
+    );
+    controller.abort();
+    await expect(done).resolves.toBe(0);
     expect(fs.existsSync(path.join(project, "generated"))).toBe(false);
   });
 });

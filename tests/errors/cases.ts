@@ -5,9 +5,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MAX_SPEC_BYTES } from "../../generator/core/spec/parse";
+import {
+  MAX_ALIASES,
+  MAX_BACKENDS,
+  MAX_DEPTH,
+  MAX_DIAGNOSTICS,
+  MAX_REGISTERS,
+} from "../../generator/core/spec/limits";
 import { runMain, tempDir } from "../robustness/run";
 
 const here = __dirname;
+
+const HEAD = "regcache: 1\nname: t\nmask: u32\nregisters:\n  gpr: [rax]\n";
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 /** Inputs made at test time: name → puts `<name>.yaml` (or what stands for it) into dir. */
 export const SPECIAL: Record<
@@ -39,6 +49,59 @@ export const SPECIAL: Record<
         "- spec/x86-kvm.yaml\n",
       );
     },
+  },
+  "too-deep": {
+    about: `a spec whose doc is a list nested ${MAX_DEPTH} deep, one level past the limit with the spec's own mapping`,
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `${HEAD}backends:\n  vmx: { lazy: [] }\ndoc: ${"[".repeat(MAX_DEPTH)}${"]".repeat(MAX_DEPTH)}\n`,
+      ),
+  },
+  "deep-nesting": {
+    about: "a spec with a mapping nested 800 deep under one key",
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `${HEAD}backends:\n  vmx: { lazy: [] }\n` +
+          Array.from({ length: 800 }, (_, i) => `${" ".repeat(i)}k:\n`).join(""),
+      ),
+  },
+  "too-many-aliases": {
+    about: `a backend list of ${MAX_ALIASES + 1} aliases of one register name`,
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `${HEAD}  extended: [&r cr0]\nbackends:\n  vmx:\n    lazy: [${Array.from({ length: MAX_ALIASES + 1 }, () => "*r").join(", ")}]\n`,
+      ),
+  },
+  "too-many-registers": {
+    about: `a spec of ${MAX_REGISTERS + 1} registers`,
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `regcache: 1\nname: t\nmask: bitmap\nregisters:\n  gpr: [${names("r", MAX_REGISTERS + 1).join(", ")}]\nbackends:\n  vmx: { lazy: [] }\n`,
+      ),
+  },
+  "too-many-backends": {
+    about: `a spec of ${MAX_BACKENDS + 1} backends`,
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `${HEAD}backends:\n${names("b", MAX_BACKENDS + 1)
+          .map((b) => `  ${b}: { lazy: [] }\n`)
+          .join("")}`,
+      ),
+  },
+  "too-many-problems": {
+    about: `a spec with ${MAX_DIAGNOSTICS + 10} unknown top-level keys`,
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `${HEAD}backends:\n  vmx: { lazy: [] }\n${names("k", MAX_DIAGNOSTICS + 10)
+          .map((k) => `${k}: 1\n`)
+          .join("")}`,
+      ),
   },
   "spec-is-directory": {
     about: "a --spec path that is a directory",

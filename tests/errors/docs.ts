@@ -14,6 +14,13 @@ import {
   type DiagnosticCode,
 } from "../../generator/core/diagnostics/catalog";
 import { SPECIAL } from "./cases";
+import {
+  MAX_ALIASES,
+  MAX_BACKENDS,
+  MAX_DEPTH,
+  MAX_DIAGNOSTICS,
+  MAX_REGISTERS,
+} from "../../generator/core/spec/limits";
 
 const here = __dirname;
 
@@ -206,6 +213,36 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     title: "The enum's names clash",
     example: "enum-same-terminators",
     fix: "GPRs and extended registers need different enumerator prefixes, and the GPR count (`gpr_count`) and the total (`total`) are two different enumerators. Linux 7.2 spells them `VCPU_REGS_`, `VCPU_REG_`, `NR_VCPU_GENERAL_PURPOSE_REGS` and `NR_VCPU_TOTAL_REGS`.",
+  },
+  RC130: {
+    title: "The document nests too deep",
+    example: "too-deep",
+    fix: `A spec nests four levels (the spec, \`backends\`, a backend, its list); regcache refuses a document nested more than ${MAX_DEPTH} levels deep, before it builds anything from it. Flatten the structure: a value nested this deep is not a register spec.`,
+  },
+  RC131: {
+    title: "A recursive alias",
+    example: "recursive-alias",
+    fix: "An alias (`*name`) repeats a node anchored (`&name`) before it and outside it; one inside the node it names would make the value infinite. Write the list out, or anchor a node the alias is not part of.",
+  },
+  RC132: {
+    title: "Too many aliases",
+    example: "too-many-aliases",
+    fix: `A spec may write at most ${MAX_ALIASES} aliases (\`*name\`); a register spec shares a few lists at most. Write the values out instead of aliasing each one.`,
+  },
+  RC133: {
+    title: "Too many registers",
+    example: "too-many-registers",
+    fix: `A spec may declare at most ${MAX_REGISTERS} registers, \`registers.gpr\`, \`registers.extended\` and \`registers.aliases\` together (Linux 7.2's x86 spec has 25). The generated code grows with registers × backends; split the spec, or declare only the registers the cache keeps.`,
+  },
+  RC134: {
+    title: "Too many backends",
+    example: "too-many-backends",
+    fix: `A spec may declare at most ${MAX_BACKENDS} backends (Linux 7.2's x86 spec has 3: VMX, SVM and TDX). Split the spec by backend.`,
+  },
+  RC135: {
+    title: "More problems than are shown",
+    example: "too-many-problems",
+    fix: `regcache shows the first ${MAX_DIAGNOSTICS} problems of a spec and counts the rest. Fix those shown and run it again; the rest are then shown.`,
   },
   RC140: {
     title: "Invalid value in output, api or accessors",

@@ -18,14 +18,23 @@ export interface Captured {
 
 export async function runCli(
   argv: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    isTTY?: boolean;
+    /** As Io's: stderr a terminal, and the clock that paces progress lines. */
+    isErrTTY?: boolean;
+    now?: () => number;
+  } = {},
 ): Promise<Captured> {
   let stdout = "";
   let stderr = "";
   const io: Io = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    isTTY: false,
+    isTTY: opts.isTTY ?? false,
+    isErrTTY: opts.isErrTTY ?? false,
+    ...(opts.now ? { now: opts.now } : {}),
     env: opts.env ?? {},
     cwd: opts.cwd ?? repoRoot,
   };

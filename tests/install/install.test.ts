@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli, tempDir } from "../helpers/capture";
 import { syntheticTree } from "../import/synthetic-tree";
+import { contents, kernelTree } from "../adopt/kernel-tree";
 import { makeTreeFixture } from "../size/tree-fixture";
 import {
   installedVersions,
@@ -453,6 +454,24 @@ describe("commands that read a built tree, run from the tree's top with relative
     } finally {
       tree.cleanup();
     }
+  });
+
+  test("adopt and adopt --revert in a kernel tree, from a subdirectory: the same tree as the repository's", async () => {
+    const installed = kernelTree("7.2");
+    const repo = kernelTree("7.2");
+    const before = contents(installed);
+    for (const argv of [
+      ["adopt", "--spec", "linux-7.2"],
+      ["adopt", "--revert"],
+    ]) {
+      const a = runInstalled(cli, argv, path.join(installed, "arch/x86/kvm"));
+      const b = await runCli(argv, { cwd: path.join(repo, "arch/x86/kvm") });
+      expect(a.code).toBe(0);
+      expect(hide(a, installed)).toEqual(hide(b, repo));
+      expect(contents(installed)).toEqual(contents(repo));
+      if (argv.length === 3) expect(contents(installed).has("arch/x86/kvm/regs_gen.h")).toBe(true);
+    }
+    expect(contents(installed)).toEqual(before);
   });
 
   test("size --compile-commands measures the tree as the repository does, and writes nothing in it", async () => {

@@ -4,9 +4,13 @@
  * spec file is read (its size limit, a device refused) and the parser's own
  * objects are tests/unit/core/spec/parse.test.ts's.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { generate } from "../../generator/generate/produce";
 import { MAX_ALIAS_NODES, parseSpec } from "../../generator/core/spec/parse";
+import { MAX_ALIASES } from "../../generator/core/spec/limits";
 import { smallSpec, specText } from "./specs";
+import { repoRoot, runMain, tempDir } from "./run";
 
 const HEAD =
   "regcache: 1\nname: t\nmask: u32\nregisters:\n  gpr: [rax]\nbackends:\n  vmx: { lazy: [] }\n";
@@ -35,10 +39,18 @@ describe("alias expansion", () => {
     expect(ms).toBeLessThan(5000);
   });
 
-  it("refuses a wide fan-out of a big anchor (quadratic blow-up)", () => {
+  it("refuses a wide fan-out of a big anchor (quadratic blow-up), within the alias count", () => {
     const big = `big: &big [${Array.from({ length: 2000 }, (_, i) => `r${i}`).join(", ")}]\n`;
-    const refs = `refs: [${Array.from({ length: 2000 }, () => "*big").join(", ")}]\n`;
+    const refs = `refs: [${Array.from({ length: MAX_ALIASES }, () => "*big").join(", ")}]\n`;
     expect(codes(HEAD + big + refs)).toEqual(["RC118"]);
+  });
+
+  it("refuses more aliases than the limit before expanding any (RC132)", () => {
+    const refs = (n: number) => `refs: [${Array.from({ length: n }, () => "*one").join(", ")}]\n`;
+    const one = "one: &one r0\n";
+    expect(codes(HEAD + one + refs(MAX_ALIASES + 1))).toEqual(["RC132"]);
+    // At the limit the aliases are expanded, and the unknown keys are what is wrong.
+    expect(codes(HEAD + one + refs(MAX_ALIASES))).toEqual(["RC102", "RC102"]);
   });
 
   it("still expands a modest alias (a shared list)", () => {
@@ -110,5 +122,29 @@ describe("tags", () => {
         HEAD.replace("mask: u32", "mask: !!str u32").replace("regcache: 1", "regcache: !!int 1"),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("a recursive alias is a spec diagnostic in every command that reads a spec", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir("recursive-alias");
+    fs.writeFileSync(path.join(dir, "bad.yaml"), HEAD + "a: &a [*a]\n");
+    fs.copyFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), path.join(dir, "good.yaml"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each([
+    ["generate", ["generate", "--spec", "bad.yaml", "--out", "out"]],
+    ["check", ["check", "--spec", "bad.yaml", "--out", "out"]],
+    ["size", ["size", "--spec", "bad.yaml"]],
+    ["size --base", ["size", "--spec", "good.yaml", "--base", "bad.yaml"]],
+  ])("%s: RC131 at the alias, exit 2, nothing written", async (_name, argv) => {
+    const r = await runMain(argv, dir);
+    expect(r.stderr).toMatch(
+      /^bad\.yaml:8:8: error RC131: alias '\*a' refers to a node that contains it$/m,
+    );
+    expect(r.code).toBe(2);
+    expect(fs.readdirSync(dir).sort()).toEqual(["bad.yaml", "good.yaml"]);
   });
 });

@@ -305,14 +305,15 @@ describe("missing compilers and output", () => {
   });
 });
 
-describe("colour and the progress line follow the terminal (and NO_COLOR)", () => {
-  const runWith = async (isTTY: boolean, env: NodeJS.ProcessEnv) => {
+describe("colour follows stdout's terminal (and NO_COLOR), the progress line stderr's", () => {
+  const runWith = async (isTTY: boolean, stderrIsTTY: boolean, env: NodeJS.ProcessEnv) => {
     let stdout = "";
     let stderr = "";
     const io = {
       stdout: (t: string) => void (stdout += t),
       stderr: (t: string) => void (stderr += t),
       isTTY,
+      isErrTTY: stderrIsTTY,
       env,
       cwd: repoRoot,
     };
@@ -323,10 +324,12 @@ describe("colour and the progress line follow the terminal (and NO_COLOR)", () =
     return { code, stdout, stderr };
   };
   test.each([
-    ["a TTY", true, {}, true],
-    ["a TTY with NO_COLOR=1", true, { NO_COLOR: "1" }, false],
-  ])("on %s", async (_name, isTTY, env, coloured) => {
-    const r = await runWith(isTTY, env);
+    ["both terminals", true, true, {}, true],
+    ["both terminals with NO_COLOR=1", true, true, { NO_COLOR: "1" }, false],
+    ["stderr a terminal, stdout piped", false, true, {}, false],
+    ["stdout a terminal, stderr redirected", true, false, {}, true],
+  ])("%s", async (_name, isTTY, stderrIsTTY, env, coloured) => {
+    const r = await runWith(isTTY, stderrIsTTY, env);
     expect(r.code).toBe(0);
     expect(r.stdout.includes("\x1b[")).toBe(coloured);
     // One compile per handler file and side, counted on one line that is cleared at the end.
@@ -334,6 +337,10 @@ describe("colour and the progress line follow the terminal (and NO_COLOR)", () =
       fs.readFileSync(path.join(repoRoot, "runtime", "handlers", "handlers.json"), "utf8"),
     ) as { files: Record<string, string[]> };
     const total = Object.keys(manifest.files).length * 2;
-    expect(r.stderr).toContain(`\rregcache size: compiled ${total}/${total}\r\x1b[K`);
+    if (stderrIsTTY) {
+      expect(r.stderr).toContain(`\r\x1b[Kregcache size: [${total - 1}/${total}]`);
+      expect(r.stderr).toMatch(/\r\x1b\[K$|\r\x1b\[K(?!regcache size: \[)regcache size: /);
+      expect(r.stderr).not.toContain(`[${total}/${total}]`);
+    } else expect(r.stderr).not.toContain("\r");
   });
 });

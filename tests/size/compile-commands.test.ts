@@ -114,6 +114,36 @@ describe("size --compile-commands on a kernel-like tree", () => {
   });
 });
 
+describe("progress on stderr, stdout unchanged", () => {
+  test("a terminal: [n/N] and the unit, rewritten in place and cleared; the report byte for byte", async () => {
+    const run = await runCli(
+      ["size", "--compile-commands", fx.db, "--header", "kvm/kvm_cache_regs.h", "--format", "json"],
+      { isErrTTY: true },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(headVsCached.stdout);
+    expect(run.stderr).toMatch(/\r\x1b\[Kregcache size: \[0\/10\] kvm\/\S+\.c \(head\)/);
+    expect(run.stderr).toContain("\r\x1b[Kregcache size: [9/10]");
+    // The live line is cleared before the notes that follow it.
+    expect(run.stderr).toMatch(/\r\x1b\[K(?!regcache size: \[)regcache size: 9 units include/);
+  });
+
+  test("no terminal: a plain line per interval (a clock 6 s further each reading); the report byte for byte", async () => {
+    let clock = 0;
+    const run = await runCli(
+      ["size", "--compile-commands", fx.db, "--header", "kvm/kvm_cache_regs.h", "--format", "json"],
+      { now: () => (clock += 6000) },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(headVsCached.stdout);
+    const lines = run.stderr.split("\n").filter((l) => l.includes(" compiled "));
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toMatch(/^regcache size: compiled \d+\/10 units$/);
+    expect(lines.at(-1)).toBe("regcache size: compiled 10/10 units");
+    expect(run.stderr).not.toContain("\r");
+  });
+});
+
 describe("a unit that reaches the header around the overlay", () => {
   test("is an error naming the unit and the tree's file, not a wrong figure", async () => {
     const leaky = makeTreeFixture(path.join(work, "leaky"), { leak: true });

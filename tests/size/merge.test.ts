@@ -64,6 +64,14 @@ describe("merging the jobs' reports", () => {
   });
 });
 
+test("a report saved with a UTF-8 byte order mark merges, as a spec with one is read", async () => {
+  const bom = path.join(work, "bom.json");
+  fs.writeFileSync(bom, "\ufeff" + fs.readFileSync(job("gcc-O2-retpoline"), "utf8"));
+  const r = await runCli(["size", "merge", job("gcc-O2"), bom, "--format", "json"]);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).configs.map((c: { name: string }) => c.name)).toEqual(CONFIGS);
+});
+
 describe("what cannot be merged: exit 2, nothing written", () => {
   const variant = (name: string, edit: (json: any) => void) => {
     const json = JSON.parse(fs.readFileSync(job("gcc-O2-retpoline"), "utf8"));
@@ -87,6 +95,20 @@ describe("what cannot be merged: exit 2, nothing written", () => {
       /reports of different bases cannot be merged/,
     ],
     ["the same config twice", () => [job("gcc-O2"), job("gcc-O2")], /config gcc-O2 is in both/],
+    [
+      "a row whose delta is not head - base",
+      () => [job("gcc-O2"), variant("edited", (j) => (j.configs[0].functions[0].delta += 1))],
+      /edited\.json: config "gcc-O2-retpoline" \(\/configs\/0\): row "[^"]+" \(\/configs\/0\/functions\/0\): delta -?\d+ is not head − base/,
+    ],
+    [
+      "a report that is not UTF-8",
+      () => {
+        const file = path.join(work, "latin1.json");
+        fs.writeFileSync(file, Buffer.from('{"spec": "caf\xe9"}', "latin1"));
+        return [job("gcc-O2"), file];
+      },
+      /latin1\.json is not valid UTF-8: byte 0xe9/,
+    ],
     ["one report", () => [job("gcc-O2")], /two reports or more/],
     ["no report", () => [], /two reports or more; got 0/],
     [

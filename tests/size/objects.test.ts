@@ -29,7 +29,7 @@ interface Report {
       side: string;
       path: string;
       parts: string[];
-      uncounted: { functions: number; bytes: number };
+      uncounted: { functions: number; data: number; bytes: number };
     }[];
   };
   budget?: { breaches: Record<string, unknown>[] };
@@ -80,7 +80,7 @@ if (!script)
   );
 const withOracle = script ? describe : describe.skip;
 
-withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", () => {
+withOracle("figures equal a loop of scripts/bloat-o-meter over the pairs", () => {
   test.each(compilers)("%s: a tree with a composite beside its parts", async (label, cc) => {
     const sides = buildTrees(path.join(work, `loop-${label}`), cc);
     addComposite(sides);
@@ -92,7 +92,12 @@ withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", ()
     let before = 0,
       after = 0;
     for (const rel of ["clones.o", "sub/helpers.o"]) {
-      const out = runBloatOMeter(script!, path.join(sides.old, rel), path.join(sides.new, rel));
+      const out = runBloatOMeter(
+        script!,
+        path.join(sides.old, rel),
+        path.join(sides.new, rel),
+        false,
+      );
       before += out.before;
       after += out.after;
       for (const row of out.rows) {
@@ -124,7 +129,7 @@ withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", ()
       expect(names).toEqual(
         expect.arrayContaining(["checked.cold", "scale.constprop", "pick.constprop.isra"]),
       );
-    const none = { functions: 0, bytes: 0 };
+    const none = { functions: 0, data: 0, bytes: 0 };
     expect(report.objects.composites).toEqual([
       { side: "old", path: "mod.o", parts: ["clones.o", "sub/helpers.o"], uncounted: none },
       { side: "new", path: "mod.o", parts: ["clones.o", "sub/helpers.o"], uncounted: none },
@@ -137,7 +142,7 @@ withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", ()
       const sides = buildTrees(path.join(work, `pair-${label}`), cc);
       const oldObject = path.join(sides.old, "clones.o");
       const newObject = path.join(sides.new, "clones.o");
-      const theirs = runBloatOMeter(script!, oldObject, newObject);
+      const theirs = runBloatOMeter(script!, oldObject, newObject, false);
       const r = await runCli(["size", "--objects", oldObject, newObject]);
       expect(r.code).toBe(0);
       const lines = r.stdout.split("\n");
@@ -161,6 +166,7 @@ withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", ()
       script!,
       path.join(sides.old, "sub", "helpers.o"),
       path.join(sides.new, "sub", "helpers.o"),
+      false,
     );
     for (const dir of [sides.old, sides.new]) fs.rmSync(path.join(dir, "sub", "helpers.o"));
     const report = await objectsReport(sides.old, sides.new);
@@ -168,6 +174,7 @@ withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", ()
       script!,
       path.join(sides.old, "clones.o"),
       path.join(sides.new, "clones.o"),
+      false,
     );
     expect(report.configs[0].total).toMatchObject({ base: loop.before, head: loop.after });
     const [oldComposite, newComposite] = report.objects.composites;
@@ -179,6 +186,37 @@ withOracle("figures equal a loop of scripts/bloat-o-meter -t over the pairs", ()
 });
 
 describe("--objects without the oracle", () => {
+  test("a __COUNTER__ shift: text and changelog show only the real change", async () => {
+    const dir = path.join(work, "counter");
+    fs.mkdirSync(dir);
+    const fixture = path.join(__dirname, "fixtures", "counter-shift.c");
+    const [oldObject, newObject] = ["1", "2"].map((v) => {
+      const object = path.join(dir, `v${v}.o`);
+      execFileSync("gcc", ["-O2", "-fno-inline", `-DV=${v}`, "-c", fixture, "-o", object]);
+      return object;
+    });
+    const json = await objectsReport(oldObject, newObject);
+    const real = json.configs[0].functions.find((f) => f.name === "real")!;
+    const text = await runCli(["size", "--objects", oldObject, newObject]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toContain("__UNIQUE_ID");
+    expect(text.stdout).toContain("add/remove: 0/0 grow/shrink: 1/0");
+    const changelog = await runCli([
+      "size",
+      "--objects",
+      oldObject,
+      newObject,
+      "--format",
+      "changelog",
+    ]);
+    expect(changelog.code).toBe(0);
+    expect(changelog.stdout.replace(/\n/g, " ")).toContain(
+      `Between the two builds, real() grows from ${real.base} to ${real.head} bytes.`,
+    );
+    expect(changelog.stdout).not.toContain("__UNIQUE_ID");
+    for (const line of changelog.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(75);
+  });
+
   test("two copies of a part both count, as two pairs of a loop would; the composite still once", async () => {
     const sides = buildTrees(path.join(work, "copies"), "gcc");
     const reference = await objectsReport(sides.old, sides.new);

@@ -76,3 +76,64 @@ describe("a spec without a register the handler suite uses", () => {
     expect(r.stderr).toContain(`${file} has no register 'rbp'`);
   });
 });
+
+describe("--out when writing the report fails", () => {
+  const isTemporary = (p: fs.PathLike) => path.basename(String(p)).includes(".atomic-");
+  afterEach(() => jest.restoreAllMocks());
+
+  test("ENOSPC part-way through, or EIO on the rename: exit 3, the previous report kept whole, no temporary left", async () => {
+    const dir = path.join(work, "report");
+    fs.mkdirSync(dir, { recursive: true });
+    const out = path.join(dir, "size.json");
+    const args = ["size", "--config", "gcc-O2", "--format", "json", "--out", out];
+    expect((await runCli(args)).code).toBe(0);
+    const previous = fs.readFileSync(out, "utf8");
+    expect(previous.length).toBeGreaterThan(100);
+
+    // The module object itself (an `import *` binding is a read-only copy): util/atomic-file sees these.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require("node:fs") as typeof fs;
+    // A disk that fills after 10 bytes of the new report.
+    const realOpen = fs.openSync;
+    const realWrite = fs.writeSync;
+    const temporaries = new Set<number>();
+    jest.spyOn(nodeFs, "openSync").mockImplementation(((p: fs.PathLike, ...rest: unknown[]) => {
+      const fd = (realOpen as (...a: unknown[]) => number)(p, ...rest);
+      if (isTemporary(p)) temporaries.add(fd);
+      return fd;
+    }) as typeof fs.openSync);
+    jest.spyOn(nodeFs, "writeSync").mockImplementation(((fd: number, ...rest: unknown[]) => {
+      if (!temporaries.has(fd)) return (realWrite as (...a: unknown[]) => number)(fd, ...rest);
+      const [buf, off] = rest as [Buffer, number];
+      if (fs.fstatSync(fd).size >= 10) {
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
+          code: "ENOSPC",
+          syscall: "write",
+        });
+      }
+      return realWrite(fd, buf, off, 10);
+    }) as typeof fs.writeSync);
+    const full = await runCli(args);
+    expect(full.code).toBe(3);
+    expect(full.stderr).toMatch(/cannot write .*size\.json: ENOSPC/);
+    expect(fs.readFileSync(out, "utf8")).toBe(previous);
+    expect(fs.readdirSync(dir)).toEqual(["size.json"]);
+    jest.restoreAllMocks();
+
+    const realRename = fs.renameSync;
+    jest.spyOn(nodeFs, "renameSync").mockImplementation(((from: fs.PathLike, to: fs.PathLike) => {
+      if (isTemporary(from)) {
+        throw Object.assign(new Error("EIO: i/o error, rename"), {
+          code: "EIO",
+          syscall: "rename",
+        });
+      }
+      realRename(from, to);
+    }) as typeof fs.renameSync);
+    const broken = await runCli(args);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/cannot write .*size\.json: EIO/);
+    expect(fs.readFileSync(out, "utf8")).toBe(previous);
+    expect(fs.readdirSync(dir)).toEqual(["size.json"]);
+  }, 240_000);
+});

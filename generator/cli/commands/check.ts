@@ -15,8 +15,13 @@ import {
   reportJson,
   reportText,
 } from "../../output/check-report";
-import { ExitCode, type Io } from "../io";
-import { OutputPathError, readOutputTree, type OutputTree } from "../../output/writer";
+import { colourFor, ExitCode, exitCodeOf, type Io } from "../io";
+import {
+  NotRegularFileError,
+  OutputPathError,
+  readOutputTree,
+  type OutputTree,
+} from "../../output/writer";
 import { displayPathOf, locate, printDiagnostics } from "../common";
 import {
   generateCommandFor,
@@ -26,6 +31,7 @@ import {
   type TargetArgs,
 } from "./generate";
 import type { Prepared } from "../usage";
+import { pathFault } from "../../util/errno";
 
 export interface CheckArgs extends TargetArgs {
   readonly format: "text" | "json";
@@ -64,20 +70,24 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
 
   let tree: OutputTree;
   try {
-    tree = readOutputTree(
-      where.outDir,
-      result.files.map((f) => f.path),
-    );
+    tree = readOutputTree(where.outDir, result.files);
   } catch (err) {
     const refused = err instanceof OutputPathError;
     const e = err as NodeJS.ErrnoException;
     if (!refused && !(e.code && e.syscall)) throw err;
-    const message = refused
-      ? err.message
-      : `cannot read ${e.path ? displayPathOf(io, e.path) : `${out}/`}: ${e.code} (${e.syscall})`;
-    io.stderr(`regcache: error: ${message}\n`);
-    if (json) io.stdout(errorJson(header, message));
-    return refused ? ExitCode.invalidInput : ExitCode.environment;
+    // check only reads: the writer's refusal of a path is worded for its reading here.
+    const fault = refused
+      ? {
+          kind: "usage" as const,
+          message:
+            err instanceof NotRegularFileError
+              ? err.within(out)
+              : err.message.replace(/^refusing to write/, "refusing to read"),
+        }
+      : pathFault(err, "read", e.path ? displayPathOf(io, e.path) : `${out}/`);
+    io.stderr(`regcache: error: ${fault.message}\n`);
+    if (json) io.stdout(errorJson(header, fault.message));
+    return exitCodeOf(fault.kind);
   }
 
   const report = compareOutput(result.files, tree, {
@@ -86,7 +96,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
     targetOf: result.targetOf,
   });
   const fix = generateCommandFor(args);
-  const colour = io.isTTY && !io.env["NO_COLOR"];
+  const colour = colourFor(io, "stdout");
   if (json) io.stdout(reportJson(header, report, result.inputHashes, fix));
   else io.stdout(reportText(report, { out, spec: where.displayPath, fix, colour }));
   return report.findings.length === 0 ? ExitCode.ok : ExitCode.different;

@@ -8,8 +8,9 @@ import type { Argv } from "yargs";
 import { generateAll, type GenerateResult } from "../../generate/produce";
 import { outputCacheFromEnv } from "../../generate/output-cache";
 import { describePlan } from "../../output/plan-report";
-import { ExitCode, type Io } from "../io";
-import { currentText, type ApplyHooks, type LockOptions } from "../../output/writer";
+import { ExitCode, exitCodeOf, type Io } from "../io";
+import { currentText, type ApplyHooks } from "../../output/writer";
+import type { LockOptions } from "../../output/lock";
 import { writeProduced, type Regeneration } from "../../output/regenerate";
 import {
   completeTargetArgs,
@@ -21,7 +22,13 @@ import {
   type SpecLocation,
   type TargetArgs,
 } from "../common";
-import { directoryOrAbsent, firstProblem, writableDirectory, type Prepared } from "../usage";
+import {
+  directoryOrAbsent,
+  firstProblem,
+  writableDirectory,
+  type Prepared,
+  type UsageProblem,
+} from "../usage";
 
 export type { TargetArgs };
 
@@ -69,9 +76,33 @@ export function prepareTarget<A extends ParsedTargetArgs>(
   const completed = completeTargetArgs(args, io, loaded.project);
   if (!completed.ok) return completed;
   const out = completed.args.out;
+  const where = locate(io, completed.args.spec, out, completed.args.anchor);
   return firstProblem(completed.args, [
+    bannerRecordable("spec", completed.args.spec, where.bannerSpecPath),
+    bannerRecordable("out", out, where.bannerOutPath),
     opts.writes ? writableDirectory(io, "out", out) : directoryOrAbsent(io, "out", out),
   ]);
+}
+
+/** Control characters (a newline among them): a one-line banner comment cannot hold them. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * A path every generated file's banner records ("from <spec>", "Regenerate
+ * with: …"): one holding a newline or another control character cannot be
+ * written on the banner's line and still be the command that regenerates,
+ * so it is refused (usage) rather than recorded wrongly.
+ */
+function bannerRecordable(
+  option: string,
+  value: string,
+  recorded: string,
+): UsageProblem | undefined {
+  if (!CONTROL.test(recorded)) return undefined;
+  return {
+    message: `--${option} ${JSON.stringify(value)}: the path holds a control character (a newline, a tab…), which the generated files' banner cannot record`,
+    help: "rename the file or directory without control characters",
+  };
 }
 
 export function prepare(args: GenerateArgs, io: Io): Prepared<GenerateArgs> {
@@ -156,7 +187,7 @@ export async function run(args: GenerateArgs, io: Io): Promise<number> {
     case "failed":
       io.stderr(`regcache: error: ${outcome.message}\n`);
       io.stderr(`  = help: ${outcome.help}\n`);
-      return ExitCode.environment;
+      return exitCodeOf(outcome.fault);
     case "done":
       io.stdout(describePlan(outcome.plan, where.outArg, args.dryRun));
       return ExitCode.ok;

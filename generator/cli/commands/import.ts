@@ -12,6 +12,7 @@ import { ExitCode, type Io } from "../io";
 import { errnoText } from "../../util/errno";
 import { displayPathOf, printDiagnostics } from "../common";
 import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
+import { writeFileAtomic } from "../../util/atomic-file";
 
 export interface ImportArgs {
   readonly compileCommands: string;
@@ -56,13 +57,10 @@ export async function run(args: ImportArgs, io: Io): Promise<number> {
     return ExitCode.ok;
   }
   const out = path.resolve(io.cwd, args.out);
-  const temp = `${out}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(temp, result.text);
-    fs.renameSync(temp, out);
+    writeFileAtomic(out, result.text);
   } catch (err) {
-    fs.rmSync(temp, { force: true });
     io.stderr(`regcache: error: cannot write ${args.out}: ${errnoText(err)}\n`);
     return ExitCode.environment;
   }

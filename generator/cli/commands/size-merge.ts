@@ -21,7 +21,20 @@ export interface MergeArgs {
 }
 
 const PROGRAM = "regcache size merge";
-const REFUSED = [...COMPILE_OPTIONS, "objects"];
+/** `regcache size`'s options that only apply when regcache measures: refused, and not in merge's help. */
+const REFUSED = [
+  ...COMPILE_OPTIONS,
+  "objects",
+  "dispatch",
+  "compileCommands",
+  "header",
+  "units",
+  "launcher",
+];
+/** As the help and the command line spell them; --cache (on by default) is hidden too. */
+const MEASURING = [...REFUSED, "cache"].map((o) =>
+  o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+);
 const refusal = (o: string) =>
   `--${o} does not apply to size merge (the reports were measured by the jobs)`;
 
@@ -51,7 +64,7 @@ export const mergeCommand = {
   command: "merge [reports..]",
   describe: "Merge the JSON reports of CI jobs that each ran part of the matrix into one report",
   builder: (y: Argv) =>
-    y
+    MEASURING.reduce((hidden, o) => hidden.hide(o), y)
       .positional("reports", {
         type: "string",
         array: true,

@@ -10,7 +10,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Argv } from "yargs";
-import { ExitCode, type Io } from "../io";
+import { ExitCode, exitCodeOf, type Io } from "../io";
+import { errnoText, faultOf } from "../../util/errno";
 import { templatesDir } from "../../util/paths";
 import { changeQueue } from "../../util/change-queue";
 import { displayPathOf, locate, printDiagnostics } from "../common";
@@ -82,8 +83,12 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
         );
         return;
       case "refused":
+        io.stderr(`regcache: error: ${outcome.message}\n`);
+        io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
+        return;
       case "failed":
         io.stderr(`regcache: error: ${outcome.message}\n`);
+        io.stderr(`  = help: ${outcome.help}\n`);
         io.stdout(`${prefix}could not write ${out}/; will retry on the next change\n`);
         return;
       case "done":
@@ -115,9 +120,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       finish({ code: ExitCode.ok });
     };
     const failed = (what: string) => (err: Error) => {
-      const code = (err as NodeJS.ErrnoException).code ?? err.message;
-      io.stderr(`regcache: error: cannot watch ${what}: ${code}\n`);
-      finish({ code: ExitCode.environment });
+      io.stderr(`regcache: error: cannot watch ${what}: ${errnoText(err)}\n`);
+      finish({ code: exitCodeOf(faultOf(err)) });
     };
 
     /*

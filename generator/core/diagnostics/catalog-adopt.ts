@@ -23,6 +23,10 @@ export const adoptEntries = {
     "the body of {0}() never closes: no matching '}' before the end of the file",
     "check the braces, comments and strings between this '{' and the end of the file",
   ),
+  RC704: error(
+    "the tree has no arch/x86/kvm/{0}, the header the spec's output.adopts names",
+    "adopt a tree of the kernel the spec describes (its output.adopts.header is {0}), or pass --spec for this tree's kernel",
+  ),
   RC705: error(
     "'#define {0}' appears {1} times in the tree, not once (the spec's backend '{2}')",
     "the spec's backends must be the tree's: each backend's set macro defined exactly once below arch/x86/kvm/",

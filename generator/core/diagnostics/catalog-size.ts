@@ -61,6 +61,11 @@ export const sizeEntries = {
     "{0:whole} has no register '{1}', which the handler suite uses ({2:whole} calls {3:whole})",
     "keep '{1}' in the spec, or measure a spec that has every register the suite reads and writes",
   ),
+  RC620: error("{0:whole} is not valid UTF-8: byte {1:whole}", "save the file as UTF-8"),
+  RC621: error(
+    "tag '{0}' is not allowed in {1:whole}",
+    "remove the tag; budget and config files are plain YAML or JSON data",
+  ),
   // --compile-commands: the compile database, the tree, --launcher (RC640–RC659)
   RC640: error(
     "--{0:whole} cannot be used with --compile-commands",

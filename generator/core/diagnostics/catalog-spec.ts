@@ -103,6 +103,31 @@ export const specEntries = {
     "an alias takes no bit of its own: name '{1}' here",
   ),
   RC129: error("enum.{0} '{1}' {2}", "{3}"),
+  // the spec's size limits (core/spec/limits.ts)
+  RC130: error(
+    "the document nests more than {0} levels deep",
+    "a spec nests four levels (the spec, backends, a backend, its list); flatten the structure",
+  ),
+  RC131: error(
+    "alias '*{0}' refers to a node that contains it",
+    "an alias repeats a node written before and outside it; a recursive document has no value",
+  ),
+  RC132: error(
+    "the document has {0} aliases; a spec may have at most {1}",
+    "write the values out, or share fewer of them through aliases",
+  ),
+  RC133: error(
+    "the spec declares {0} registers; a spec may declare at most {1}",
+    "split the spec, or declare only the registers the cache keeps",
+  ),
+  RC134: error(
+    "the spec declares {0} backends; a spec may declare at most {1}",
+    "split the spec by backend",
+  ),
+  RC135: error(
+    "{0} more problems are not shown",
+    "fix the problems above and run regcache again to see the rest",
+  ),
   // the spec: output, api, accessors
   RC140: error("{0} '{1}' is not valid", "{2}"),
   RC141: error(

@@ -155,16 +155,16 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
       "gpr_family: mode_aware",
       "the 32-bit pair belongs to the mode_aware family; add gpr_family: mode_aware",
     );
+  const gprNames = [...ctx.registers].filter(([, k]) => k === "gpr").map(([n]) => n);
   ePairList.forEach((item, i) => {
     if (typeof item !== "string") return;
     const at = ctx.span(["api", "e_pair", i]);
     const kind = ctx.registers.get(item);
-    const gprs = [...ctx.registers].filter(([, k]) => k === "gpr").map(([n]) => n);
     const bad = (why: string, hint: string) =>
       ctx.report(diagnose("RC151", ctx.file, at, item, why, hint));
     if (kind === undefined)
       bad(
-        `which is not a register${didYouMean(item, gprs)}`,
+        `which is not a register${ctx.wanted() ? didYouMean(item, gprNames) : ""}`,
         "name GPRs declared under registers.gpr",
       );
     else if (kind === "extended")
@@ -192,18 +192,19 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
         : [acc.read, acc.write, acc.readBits, acc.isBitSet].filter((n): n is string => !!n),
     ),
   ];
+  const isDefined = new Set(defined);
   const listed = Array.isArray(a["always_inline"]) ? (a["always_inline"] as unknown[]) : [];
   const alwaysInline: string[] = [];
   listed.forEach((item, i) => {
     if (typeof item !== "string") return;
-    if (!defined.includes(item)) {
+    if (!isDefined.has(item)) {
       ctx.report(
         diagnose(
           "RC145",
           ctx.file,
           ctx.span(["api", "always_inline", i]),
           item,
-          didYouMean(item, defined),
+          ctx.wanted() ? didYouMean(item, defined) : "",
         ),
       );
       return;

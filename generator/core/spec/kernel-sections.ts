@@ -142,12 +142,13 @@ function checkAccessor(
   }
   const kind = ctx.registers.get(name);
   if (!kind) {
-    ctx.report(diagnose("RC141", ctx.file, at, name, didYouMean(name, [...ctx.registers.keys()])));
+    const hint = ctx.wanted() ? didYouMean(name, ctx.registers.keys()) : "";
+    ctx.report(diagnose("RC141", ctx.file, at, name, hint));
     return undefined;
   }
   const prior = seen.get(name);
   if (seen.has(name)) {
-    const line = prior ? lineColOf(ctx.file.text, prior.start).line : 0;
+    const line = prior && ctx.wanted() ? lineColOf(ctx.file.text, prior.start).line : 0;
     ctx.report(diagnose("RC142", ctx.file, at, name, line));
     return undefined;
   }

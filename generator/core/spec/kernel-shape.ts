@@ -151,6 +151,8 @@ export interface ApiContext {
   readonly root: Obj;
   readonly span: (p: DocPath, which?: "key" | "value") => Span | undefined;
   readonly report: (d: Diagnostic) => void;
+  /** Whether the next diagnostic is shown: a costly hint is worked out only then. */
+  readonly wanted: () => boolean;
   /** Registers declared, by name, with their kind. */
   readonly registers: ReadonlyMap<string, "gpr" | "extended">;
   /** Alias → the register it names. */

@@ -4,12 +4,16 @@
  * document API so every later diagnostic can point at the exact key or value.
  *
  * Safety: aliases are bounded (a "billion laughs" document is refused, not
- * expanded), no custom tags are resolved, and maps are built on
- * null-prototype objects so keys like __proto__ are plain data.
+ * expanded; a recursive one is refused where it recurses), nesting is
+ * bounded before the YAML composer recurses into it, every step is linear
+ * in the text (limits.ts), no custom tags are resolved, and maps are built
+ * on null-prototype objects so keys like __proto__ are plain data.
  */
 import { errnoText } from "../../util/errno";
+import { decodeUtf8 } from "../../util/utf8";
 import type * as Yaml from "yaml";
 import type { Document, Node } from "yaml";
+import { DiagnosticList, MAX_DEPTH, MAX_ALIASES } from "./limits";
 import * as fs from "node:fs";
 import {
   diagnose,
@@ -54,6 +58,8 @@ export interface ParsedDocument {
    * problems in the same run. Validation reports these first.
    */
   readonly problems?: readonly Diagnostic[];
+  /** Problems past the report limit (limits.ts), counted but not in `problems`. */
+  readonly problemsLeftOut?: number;
 }
 
 export function pathKey(path: DocPath): string {
@@ -69,7 +75,9 @@ export type DecodeResult = { ok: true; text: string } | { ok: false; diagnostic:
 /**
  * Reads a spec file, refusing anything that is not a regular file and never
  * reading more than the size limit allows (a spec pointed at /dev/zero or a
- * FIFO fails at once instead of filling memory).
+ * FIFO fails at once instead of filling memory). The file is opened
+ * non-blocking, as open(2) of a FIFO for reading otherwise waits for a
+ * writer; a regular file reads the same either way.
  */
 export function readSpecFile(displayPath: string, filePath: string): DecodeResult {
   const nofile: SourceFile = { displayPath, text: "" };
@@ -79,7 +87,7 @@ export function readSpecFile(displayPath: string, filePath: string): DecodeResul
   });
   let fd: number;
   try {
-    fd = fs.openSync(filePath, "r");
+    fd = fs.openSync(filePath, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (err) {
     return cannot(errnoText(err));
   }
@@ -122,46 +130,19 @@ export function decodeSpec(
       diagnostic: diagnose("RC003", nofile, undefined, displayPath, size, MAX_SPEC_BYTES),
     };
   }
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { ok: true, text };
-  } catch {
-    const bad = firstBadUtf8(bytes);
-    const utf16 =
-      bytes.length >= 2 &&
-      ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-    const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
-    const text = lenient.decode(bytes);
-    const at = lenient.decode(bytes.subarray(0, bad)).length;
-    const byte = `0x${bytes[bad]!.toString(16).padStart(2, "0")}`;
-    return {
-      ok: false,
-      diagnostic: diagnose(
-        "RC002",
-        { displayPath, text },
-        { start: at, end: at + 1 },
-        displayPath,
-        `${byte} at byte offset ${bad}${utf16 ? "; the file looks like UTF-16" : ""}`,
-      ),
-    };
-  }
-}
-
-function firstBadUtf8(bytes: Uint8Array): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b < 0x80) continue;
-    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
-    if (len === 0) return i;
-    try {
-      decoder.decode(bytes.subarray(i, i + len));
-      i += len - 1;
-    } catch {
-      return i;
-    }
-  }
-  return 0;
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded;
+  const { text, at, byte, offset, utf16 } = decoded;
+  return {
+    ok: false,
+    diagnostic: diagnose(
+      "RC002",
+      { displayPath, text },
+      { start: at, end: at + 1 },
+      displayPath,
+      `${byte} at byte offset ${offset}${utf16 ? "; the file looks like UTF-16" : ""}`,
+    ),
+  };
 }
 
 /** A CR not followed by LF: old Mac line endings, which the YAML parser reads as one long line. */
@@ -172,8 +153,8 @@ function loneCarriageReturn(text: string): number {
   return -1;
 }
 
-/** Tags a spec may spell out: the YAML core schema's own, which change nothing. */
-const ALLOWED_TAGS = new Set(
+/** Tags a spec (or any YAML input) may spell out: the YAML core schema's own, which change nothing. */
+export const ALLOWED_TAGS = new Set(
   ["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`),
 );
 
@@ -188,20 +169,10 @@ export function parseSpec(file: SourceFile): ParseResult {
   if (cr >= 0) {
     return { ok: false, diagnostics: [diagnose("RC126", file, { start: cr, end: cr + 1 })] };
   }
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, {
-    lineCounter,
-    prettyErrors: false,
-    // Duplicate keys are found in the walk below, which knows where the first one was.
-    uniqueKeys: false,
-    strict: true,
-    merge: false,
-    customTags: [],
-    schema: "core",
-    keepSourceTokens: false,
-  });
-  const diagnostics: Diagnostic[] = [];
+  const tokens = boundedTokens(file);
+  if (!tokens.ok) return { ok: false, diagnostics: [tokens.diagnostic] };
+  const doc = compose(file, tokens.tokens);
+  const diagnostics = new DiagnosticList(file);
   for (const err of doc.errors) {
     const span = { start: err.pos[0], end: Math.max(err.pos[1], err.pos[0] + 1) };
     if (err.code === "TAB_AS_INDENT") {
@@ -211,7 +182,10 @@ export function parseSpec(file: SourceFile): ParseResult {
       diagnostics.push(diagnose("RC100", file, span, text));
     }
   }
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.all() };
+
+  const aliases = resolveAliases(file, doc);
+  if (!aliases.ok) return { ok: false, diagnostics: [aliases.diagnostic] };
 
   const spans = new Map<string, Located>();
   const state: WalkState = {
@@ -219,18 +193,112 @@ export function parseSpec(file: SourceFile): ParseResult {
     aliasNodes: 0,
     overflowed: false,
     diagnostics,
-    doc,
     file,
     spans,
-    resolved: new Map(),
+    targets: aliases.targets,
+    open: new Set(),
   };
   const value = toPlain(doc.contents as Node | null, [], undefined, state, undefined);
-  if (diagnostics.some((d) => d.code !== "RC101")) return { ok: false, diagnostics };
+  if (diagnostics.someBesidesDuplicateKeys()) return { ok: false, diagnostics: diagnostics.all() };
   if (!spans.has(pathKey([]))) spans.set(pathKey([]), { value: { start: 0, end: 0 } });
+  const problems = diagnostics.shown();
   return {
     ok: true,
-    doc: { file, value, spans, ...(diagnostics.length > 0 ? { problems: diagnostics } : {}) },
+    doc: {
+      file,
+      value,
+      spans,
+      ...(problems.length > 0 ? { problems } : {}),
+      ...(diagnostics.leftOut > 0 ? { problemsLeftOut: diagnostics.leftOut } : {}),
+    },
   };
+}
+
+/**
+ * The document's CST tokens, or RC130 as soon as the parser's stack grows
+ * past the nesting limit: the parser is fed one lexeme at a time so a
+ * document nested thousands deep is refused before the composer (which
+ * recurses once per level) and everything after it sees it. The stack holds
+ * the document, each open collection and at most one scalar, so a document
+ * nested MAX_DEPTH deep passes here and the walk (toPlain) checks the exact
+ * depth.
+ */
+function boundedTokens(
+  file: SourceFile,
+): { ok: true; tokens: Yaml.CST.Token[] } | { ok: false; diagnostic: Diagnostic } {
+  const { Lexer, Parser } = yaml();
+  const parser = new Parser();
+  const tokens: Yaml.CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(file.text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_DEPTH + 2) {
+      // The parser's offset is the end of the token that went one level too deep.
+      const end = Math.min(parser.offset, file.text.length);
+      const start = Math.max(0, Math.min(end, end - lexeme.length));
+      return { ok: false, diagnostic: diagnose("RC130", file, { start, end }, MAX_DEPTH) };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { ok: true, tokens };
+}
+
+/** The first document of the tokens, as parseDocument composes it (a second one is an error). */
+function compose(file: SourceFile, tokens: readonly Yaml.CST.Token[]): Document {
+  const { Composer, YAMLParseError } = yaml();
+  const composer = new Composer({
+    prettyErrors: false,
+    // Duplicate keys are found in the walk below, which knows where the first one was.
+    uniqueKeys: false,
+    strict: true,
+    merge: false,
+    customTags: [],
+    schema: "core",
+    keepSourceTokens: false,
+  });
+  let doc: Document | undefined;
+  for (const next of composer.compose(tokens, true, file.text.length)) {
+    if (!doc) doc = next;
+    else {
+      const [start, end] = next.range;
+      doc.errors.push(new YAMLParseError([start, end], "MULTIPLE_DOCS", "multiple documents"));
+      break;
+    }
+  }
+  // compose(…, forceDoc) always yields a document, an empty one for empty text.
+  return doc!;
+}
+
+/**
+ * Every alias's target, in one walk of the document in source order: an
+ * alias names the last anchor of that name written before it, as the yaml
+ * library's Alias.resolve (which searches the whole document for each alias)
+ * has it. RC132 when the document has more than MAX_ALIASES aliases.
+ */
+function resolveAliases(
+  file: SourceFile,
+  doc: Document,
+):
+  | { ok: true; targets: ReadonlyMap<Node, Node | undefined> }
+  | { ok: false; diagnostic: Diagnostic } {
+  const { isAlias, visit } = yaml();
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Node, Node | undefined>();
+  let count = 0;
+  let over: Node | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (++count > MAX_ALIASES && !over) over = node;
+        targets.set(node, anchors.get(node.source));
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
+    },
+  });
+  if (over) {
+    return { ok: false, diagnostic: diagnose("RC132", file, rangeOf(over), count, MAX_ALIASES) };
+  }
+  return { ok: true, targets };
 }
 
 function firstLine(message: string): string {
@@ -242,11 +310,13 @@ interface WalkState {
   nodes: number;
   aliasNodes: number;
   overflowed: boolean;
-  readonly diagnostics: Diagnostic[];
-  readonly doc: Document;
+  readonly diagnostics: DiagnosticList;
   readonly file: SourceFile;
   readonly spans: Map<string, Located>;
-  readonly resolved: Map<Node, Node | undefined>;
+  /** Each alias's target (resolveAliases). */
+  readonly targets: ReadonlyMap<Node, Node | undefined>;
+  /** The collections the walk is inside: an alias to one of them is recursive. */
+  readonly open: Set<Node>;
 }
 
 function rangeOf(node: Node | null | undefined): Span {
@@ -285,14 +355,13 @@ function toPlain(
   if (isAlias(node)) {
     // Aliases are expanded by walking their anchor again, so the walk is bounded
     // by node count: a "billion laughs" document stops at the limit, quickly.
-    // resolve() searches the document for the anchor: remember each alias's target.
-    let target = state.resolved.get(node);
-    if (!state.resolved.has(node)) {
-      target = node.resolve(state.doc) as Node | undefined;
-      state.resolved.set(node, target);
-    }
+    const target = state.targets.get(node);
     if (!target) {
       state.diagnostics.push(diagnose("RC100", file, span, `unknown alias '*${node.source}'`));
+      return null;
+    }
+    if (state.open.has(target)) {
+      state.diagnostics.push(diagnose("RC131", file, span, node.source));
       return null;
     }
     return toPlain(target, path, keySpan, state, viaAlias ?? span);
@@ -309,35 +378,58 @@ function toPlain(
     return null;
   }
   if (isScalar(node)) return node.value;
+  if (!isSeq(node) && !isMap(node)) return null;
+  // The collection's own level: the top-level mapping is level 1.
+  if (path.length + 1 > MAX_DEPTH) {
+    state.diagnostics.push(diagnose("RC130", file, span, MAX_DEPTH));
+    state.overflowed = true;
+    return null;
+  }
+  state.open.add(node);
+  try {
+    return collectionToPlain(node, path, state, viaAlias);
+  } finally {
+    state.open.delete(node);
+  }
+}
+
+function collectionToPlain(
+  node: Yaml.YAMLSeq | Yaml.YAMLMap,
+  path: (string | number)[],
+  state: WalkState,
+  viaAlias: Span | undefined,
+): unknown {
+  const { file } = state;
+  const { isPair, isScalar, isSeq } = yaml();
   if (isSeq(node)) {
     return node.items.map((item, i) =>
       toPlain(item as Node | null, [...path, i], undefined, state, viaAlias),
     );
   }
-  if (isMap(node)) {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    const firstAt = new Map<string, Span>();
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : null;
-      const kspan = viaAlias ?? rangeOf(keyNode);
-      if (key === null) {
-        state.diagnostics.push(
-          diagnose("RC103", file, kspan, "a mapping key", "a plain string", "a complex key"),
-        );
-        continue;
-      }
-      const first = firstAt.get(key);
-      if (first) {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const firstAt = new Map<string, Span>();
+  for (const pair of node.items) {
+    if (!isPair(pair)) continue;
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : null;
+    const kspan = viaAlias ?? rangeOf(keyNode);
+    if (key === null) {
+      state.diagnostics.push(
+        diagnose("RC103", file, kspan, "a mapping key", "a plain string", "a complex key"),
+      );
+      continue;
+    }
+    const first = firstAt.get(key);
+    if (first) {
+      // Finding the line costs a scan of the text: only for a diagnostic that is shown.
+      if (state.diagnostics.wanted()) {
         const line = lineColOf(file.text, first.start).line;
         state.diagnostics.push(diagnose("RC101", file, kspan, key, line));
-        continue;
-      }
-      firstAt.set(key, kspan);
-      out[key] = toPlain(pair.value as Node | null, [...path, key], kspan, state, viaAlias);
+      } else state.diagnostics.skip("RC101");
+      continue;
     }
-    return out;
+    firstAt.set(key, kspan);
+    out[key] = toPlain(pair.value as Node | null, [...path, key], kspan, state, viaAlias);
   }
-  return null;
+  return out;
 }

@@ -5,9 +5,11 @@
  */
 import type AjvClass from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { wantedBy } from "../../util/schema-words";
 import * as fs from "node:fs";
 import { sha256 } from "../../util/hash";
 import { diagnose, type Diagnostic } from "../diagnostics/diagnostic";
+import type { DiagnosticList } from "./limits";
 import { pathKey, type DocPath, type ParsedDocument } from "./parse";
 import { didYouMean, nearestAll } from "../../util/suggest";
 import { schemaPath } from "../../util/paths";
@@ -93,8 +95,13 @@ const EXAMPLES: Record<string, string> = {
 /** Keys below the top level that share a name with a top-level one. */
 const NESTED_EXAMPLES: Record<string, string> = { name: "name: rax" };
 
-/** Schema problems as diagnostics; empty when the document has the right shape. */
-export function checkShape(doc: ParsedDocument): Diagnostic[] {
+/**
+ * Schema problems as diagnostics; empty when the document has the right shape.
+ * Given a DiagnosticList, they go into it instead (the result is then empty),
+ * and once it is full the rest are only counted: turning an error into a
+ * diagnostic (its hint, its span) is the costly part.
+ */
+export function checkShape(doc: ParsedDocument, into?: DiagnosticList): Diagnostic[] {
   const validate = validator();
   if (validate(doc.value)) return [];
   const out: Diagnostic[] = [];
@@ -104,17 +111,8 @@ export function checkShape(doc: ParsedDocument): Diagnostic[] {
     return which === "key" ? (loc?.key ?? loc?.value) : loc?.value;
   };
   const errors = validate.errors ?? [];
-  // A misspelt key ('registrs') is reported once, as unknown with a suggestion,
-  // not again as the required key it was meant to be.
-  const misspelt = new Set(
-    errors
-      .filter((e) => e.keyword === "additionalProperties")
-      .flatMap((e) => {
-        const key = (e.params as { additionalProperty: string }).additionalProperty;
-        const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-        return nearestAll(key, allowed).map((m) => `${e.instancePath}/${m}`);
-      }),
-  );
+  const misspelt = misspeltKeys(errors);
+  const left = new Set<string>();
   for (const err of errors) {
     if (
       err.keyword === "required" &&
@@ -123,14 +121,58 @@ export function checkShape(doc: ParsedDocument): Diagnostic[] {
       )
     )
       continue;
+    if (!reported(err)) continue;
+    if (into && !into.wanted()) {
+      // Counted once per error as ajv gives it; its diagnostic is never built.
+      const id = `${err.keyword}:${err.instancePath}:${JSON.stringify(err.params)}`;
+      if (!left.has(id)) into.skip("RC103");
+      left.add(id);
+      continue;
+    }
     const d = toDiagnostic(err, doc, spanAt);
     if (!d) continue;
     const id = `${d.code}:${d.span?.start}:${d.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(d);
+    if (into) into.push(d);
+    else out.push(d);
   }
   return out;
+}
+
+/**
+ * A misspelt key ('registrs') is reported once, as unknown with a suggestion,
+ * not again as the required key it was meant to be: the required keys, by
+ * "path/key", that an unknown key beside them is a misspelling of. Only the
+ * unknown keys beside a missing one are compared, and only with missing keys
+ * of a length a typo can reach, so thousands of unknown keys cost little.
+ */
+function misspeltKeys(errors: readonly ErrorObject[]): Set<string> {
+  const missingAt = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword !== "required") continue;
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    missingAt.set(e.instancePath, [...(missingAt.get(e.instancePath) ?? []), missing]);
+  }
+  const misspelt = new Set<string>();
+  for (const e of errors) {
+    const missing = missingAt.get(e.instancePath);
+    if (e.keyword !== "additionalProperties" || !missing) continue;
+    const key = (e.params as { additionalProperty: string }).additionalProperty;
+    // nearestAll offers nothing further than a third of the key's length (at least 1).
+    const reach = Math.max(1, Math.floor(key.length / 3));
+    if (!missing.some((m) => Math.abs(m.length - key.length) <= reach)) continue;
+    const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+    for (const m of nearestAll(key, allowed)) misspelt.add(`${e.instancePath}/${m}`);
+  }
+  return misspelt;
+}
+
+/** Whether toDiagnostic reports this error (some are reported through another). */
+function reported(err: ErrorObject): boolean {
+  if (err.keyword === "propertyNames") return false;
+  const first = pathOf(err.instancePath)[0];
+  return !(err.keyword === "pattern" && err.propertyName === undefined && first === "backends");
 }
 
 /** What a value of output, api or accessors that fails its pattern should look like. */
@@ -188,15 +230,23 @@ function toDiagnostic(
       return diagnose("RC103", doc.file, spanAt(p), label(p), want, describe(err.data));
     }
     case "const":
-      if (p.length === 1 && last === "regcache")
+      if (p.length === 1 && last === "regcache") {
+        // A number is shown as written: past 2^53 - 1 (or past a double's range)
+        // the parsed value is rounded, and the message must not name a version
+        // the user did not write.
+        const span = spanAt(p);
+        const written = span ? doc.file.text.slice(span.start, span.end).trim() : "";
         return diagnose(
           "RC114",
           doc.file,
-          spanAt(p),
+          span,
           typeof err.data === "number"
-            ? String(err.data)
+            ? Number.isSafeInteger(err.data) || written === ""
+              ? String(err.data)
+              : written
             : `${describe(err.data)} (not the number 1)`,
         );
+      }
       return diagnose(
         "RC103",
         doc.file,
@@ -255,13 +305,7 @@ function toDiagnostic(
       );
     }
     default:
-      return diagnose(
-        "RC103",
-        doc.file,
-        spanAt(p),
-        label(p),
-        err.message ?? "valid",
-        describe(err.data),
-      );
+      // minimum and any keyword the schema may gain: worded by util/schema-words.ts, never ajv's text.
+      return diagnose("RC103", doc.file, spanAt(p), label(p), wantedBy(err), describe(err.data));
   }
 }

@@ -15,6 +15,7 @@ import {
   type NamedThing,
 } from "./identifiers";
 import { checkShape } from "./schema";
+import { checkSpecSize, DiagnosticList } from "./limits";
 import { didYouMean } from "../../util/suggest";
 import {
   checkApi,
@@ -79,24 +80,28 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 
 export function validateSpec(doc: ParsedDocument): ValidateResult {
   // A duplicate key did not stop the parse: it is reported beside every other problem.
-  const diagnostics: Diagnostic[] = [...(doc.problems ?? [])];
+  const diagnostics = new DiagnosticList(doc.file, doc.problemsLeftOut ?? 0);
+  diagnostics.push(...(doc.problems ?? []));
   const report = (d: Diagnostic) => diagnostics.push(d);
+  // A hint or a line number that costs a search is worked out only for a diagnostic that is shown.
+  const wanted = () => diagnostics.wanted();
   const span = (p: DocPath, which: "key" | "value" = "value"): Span | undefined => {
     const loc = doc.spans.get(pathKey(p));
     return which === "key" ? (loc?.key ?? loc?.value) : loc?.value;
   };
 
   if (!isObj(doc.value)) {
-    return {
-      ok: false,
-      diagnostics: [
-        ...diagnostics,
-        diagnose("RC122", doc.file, span([]), doc.file.displayPath, whatItIs(doc.value)),
-      ],
-    };
+    report(diagnose("RC122", doc.file, span([]), doc.file.displayPath, whatItIs(doc.value)));
+    return { ok: false, diagnostics: diagnostics.all() };
   }
-  diagnostics.push(...checkShape(doc));
   const root = doc.value;
+  // Too many registers or backends: refused before any check that looks at each one.
+  const tooLarge = checkSpecSize(doc.file, root, (key) => span([key], "key"));
+  if (tooLarge.length > 0) {
+    diagnostics.push(...tooLarge);
+    return { ok: false, diagnostics: diagnostics.all() };
+  }
+  checkShape(doc, diagnostics);
 
   const checkIdentifier = (
     name: string,
@@ -153,7 +158,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       if (!checkIdentifier(name, "register", at)) return;
       const prior = byLowerName.get(name.toLowerCase());
       if (prior) {
-        const line = prior.at ? lineColOf(doc.file.text, prior.at.start).line : 0;
+        const line = prior.at && wanted() ? lineColOf(doc.file.text, prior.at.start).line : 0;
         const as = prior.name === name ? "" : ` as '${prior.name}'; case does not matter`;
         report(diagnose("RC105", doc.file, at, name, line, as));
         return;
@@ -179,7 +184,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     if (!checkIdentifier(alias, "register", span(p, "key"))) continue;
     const clash = byLowerName.get(alias.toLowerCase());
     if (clash) {
-      const line = clash.at ? lineColOf(doc.file.text, clash.at.start).line : 0;
+      const line = clash.at && wanted() ? lineColOf(doc.file.text, clash.at.start).line : 0;
       report(
         diagnose(
           "RC105",
@@ -194,8 +199,14 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     }
     const known = byLowerName.get(target.toLowerCase());
     if (!known || known.name !== target) {
-      const names = [...byLowerName.values()].map((r) => r.name);
-      const hint = known ? ` (did you mean '${known.name}'?)` : didYouMean(target, names);
+      const hint = known
+        ? ` (did you mean '${known.name}'?)`
+        : wanted()
+          ? didYouMean(
+              target,
+              [...byLowerName.values()].map((r) => r.name),
+            )
+          : "";
       report(diagnose("RC127", doc.file, span(p), alias, target, hint));
       continue;
     }
@@ -266,8 +277,14 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       }
       const known = byLowerName.get(item.toLowerCase());
       if (!known || known.name !== item) {
-        const names = [...byLowerName.values()].map((r) => r.name);
-        const hint = known ? ` (did you mean '${known.name}'?)` : didYouMean(item, names);
+        const hint = known
+          ? ` (did you mean '${known.name}'?)`
+          : wanted()
+            ? didYouMean(
+                item,
+                [...byLowerName.values()].map((r) => r.name),
+              )
+            : "";
         report(diagnose("RC104", doc.file, at, item, hint));
         return;
       }
@@ -291,6 +308,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     root,
     span,
     report,
+    wanted,
     registers: new Map(registers.map((r) => [r.name, r.kind])),
     aliases: aliasOf,
     mask,
@@ -317,7 +335,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     report(diagnose("RC120", doc.file, c.thing.at, c.thing.what, c.thing.name, c.identifier, by));
   }
 
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.all() };
   return {
     ok: true,
     spec: {

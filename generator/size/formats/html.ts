@@ -8,6 +8,8 @@
  */
 import { ConfigReport, SizeReport } from "../report/report";
 import {
+  byKind,
+  crossRowsWithKind,
   formatCell,
   formatDelta,
   formatLimit,
@@ -16,14 +18,21 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
   TYPOGRAPHIC_MINUS,
 } from "../report/figures";
 
 /** Figures of our own print with U+2212; bloat-o-meter's lines keep its ASCII '-'. */
 const MINUS = TYPOGRAPHIC_MINUS;
 
+/** Text or an attribute value (always double-quoted) made literal. */
 const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{padding:2px 8px;border-bottom:1px solid #ddd}
@@ -127,33 +136,45 @@ ${bars.join("\n")}
 
 function configSection(config: ConfigReport): string {
   const cls = (d: number) => (d > 0 ? "grow" : d < 0 ? "shrink" : "");
-  const rows = config.functions
-    .filter((r) => r.delta !== 0)
-    .map(
+  const changed = config.functions.filter((r) => r.delta !== 0);
+  // Functions under a "function" heading row, data under a "data" one.
+  const rows = byKind(changed).flatMap((group) => [
+    `<tr><th>${group.kind}</th><th>base</th><th>head</th><th>delta</th><th>%</th></tr>`,
+    ...group.rows.map(
       (r) =>
         `<tr class="${cls(r.delta)}"><td><code>${esc(r.name)}</code></td><td class="n">${r.base ?? "-"}</td><td class="n">${r.head ?? "-"}</td><td class="n">${formatDelta(r.delta, MINUS)}</td><td class="n">${formatPercent(r.percent, 1, MINUS)}</td></tr>`,
-    );
-  const unchanged = config.functions.length - rows.length;
+    ),
+  ]);
+  if (rows.length === 0)
+    rows.push(`<tr><th>function</th><th>base</th><th>head</th><th>delta</th><th>%</th></tr>`);
+  const unchanged = config.functions.length - changed.length;
   return `<section data-config="${esc(config.name)}"><h2>${esc(config.name)}</h2>
 <p>${esc(config.compilerVersion)}<br><code>${esc(config.flags.join(" "))}</code></p>
 <pre>${esc(formatSummary(config.summary))}\n${esc(formatTotals(config.total))}</pre>
 ${chart(config)}
-<table class="functions"><tr><th>function</th><th>base</th><th>head</th><th>delta</th><th>%</th></tr>
-${rows.join("\n")}</table>
+<table class="functions">${rows.join("\n")}</table>
 ${unchanged > 0 ? `<p>${unchanged} unchanged.</p>` : ""}</section>`;
 }
 
-export function formatHtml(report: SizeReport): string {
+/** The page; every string of `report` with its control characters escaped, then HTML-escaped. */
+export function formatHtml(given: SizeReport): string {
+  const report = printableReport(given);
   const title = `regcache size: ${report.spec} vs ${report.base}`;
   const parts: string[] = [`<h1>${esc(title)}</h1>`];
+  const kindHeader = (kind: string) =>
+    `<tr><th>${kind}</th>${report.configs.map((c) => `<th>${esc(c.name)}</th>`).join("")}</tr>`;
   if (report.configs.length > 0) {
     parts.push(
       `<h2>Across configs</h2>`,
-      `<table class="across"><caption>Bytes per function that changed in any config: base → head (change)</caption><tr><th>function</th>${report.configs.map((c) => `<th>${esc(c.name)}</th>`).join("")}</tr>`,
-      ...report.crossConfig.map(
-        (row) =>
-          `<tr><td><code>${esc(row.name)}</code></td>${row.cells.map((c) => `<td class="n">${esc(formatCell(c, MINUS))}</td>`).join("")}</tr>`,
-      ),
+      `<table class="across"><caption>Bytes per symbol that changed in any config: base → head (change)</caption>`,
+      ...(report.crossConfig.length === 0 ? [kindHeader("function")] : []),
+      ...byKind(crossRowsWithKind(report)).flatMap((group) => [
+        kindHeader(group.kind),
+        ...group.rows.map(
+          (row) =>
+            `<tr><td><code>${esc(row.name)}</code></td>${row.cells.map((c) => `<td class="n">${esc(formatCell(c, MINUS))}</td>`).join("")}</tr>`,
+        ),
+      ]),
       `<tr><th>total</th>${report.configs.map((c) => `<td class="n">${esc(formatCell(c.total, MINUS))}</td>`).join("")}</tr></table>`,
     );
   }

@@ -10,6 +10,8 @@ import { EXPLAIN_UNREACHED_NOTE } from "./text";
 import { ConfigReport, FunctionRow, SizeReport } from "../report/report";
 import {
   ASCII_MINUS,
+  byKind,
+  crossRowsWithKind,
   formatCell,
   formatDelta,
   formatLimit,
@@ -18,6 +20,7 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
 } from "../report/figures";
 
 export const MARKDOWN_LIMIT = 60000;
@@ -25,18 +28,48 @@ export const MARKDOWN_LIMIT = 60000;
 /** One sign for every figure, the ASCII one bloat-o-meter's lines in the code block use. */
 const MINUS = ASCII_MINUS;
 
-const escape = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;");
-const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
+/**
+ * Text that markdown prints as written, in a table cell or anywhere in a
+ * line: '\\', '|' and the inline markers backslash-escaped ('_' only where it
+ * could open emphasis: not between two letters or digits), '&' and '<' as
+ * entities, and a first character that could start a block (a heading, a
+ * quote, a list, a rule) escaped, since some values begin a line. Line breaks never
+ * reach here: printableReport escapes them.
+ */
+export function escapeText(s: string): string {
+  const inline = s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/[\\|`*[\]~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "\\$&");
+  const block = /^(?:[#>+=-]|\d+[.)](?= |$))/.exec(inline);
+  if (!block) return inline;
+  const at = block[0].length - 1;
+  return `${inline.slice(0, at)}\\${inline.slice(at)}`;
+}
 
+/**
+ * A name as code. In backticks when that prints it exactly; a name holding a
+ * backtick, '|' or '\\' (which a table cell or a code span cannot hold as
+ * written) as <code> with its punctuation as character references, which
+ * markdown decodes and the table never splits on.
+ */
+export function code(s: string): string {
+  if (!/[`|\\]/.test(s) && !/^ | $/.test(s)) return "`" + s + "`";
+  return `<code>${s.replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`)}</code>`;
+}
+const escape = escapeText;
+
+/** A table per kind of symbol, headed "function" or "data". */
 function functionTable(rows: readonly FunctionRow[]): string[] {
-  return [
-    "| function | base | head | delta | % |",
+  return byKind(rows).flatMap((group, i) => [
+    ...(i > 0 ? [""] : []),
+    `| ${group.kind} | base | head | delta | % |`,
     "|:--|--:|--:|--:|--:|",
-    ...rows.map(
+    ...group.rows.map(
       (r) =>
         `| ${code(r.name)} | ${r.base ?? "-"} | ${r.head ?? "-"} | ${formatDelta(r.delta, MINUS)} | ${formatPercent(r.percent, 1, MINUS)} |`,
     ),
-  ];
+  ]);
 }
 
 interface Layout {
@@ -86,18 +119,33 @@ function configSection(config: ConfigReport, layout: Layout): string[] {
 function render(report: SizeReport, layout: Layout): string {
   const out: string[] = [`## regcache size: ${code(report.spec)} vs ${code(report.base)}`, ""];
   if (report.configs.length > 0) {
-    const { shown, hidden } = capped(report.crossConfig, layout.cap);
-    out.push(
-      `| function | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
+    const { shown, hidden } = capped(crossRowsWithKind(report), layout.cap);
+    const groups = byKind(shown);
+    const header = (kind: string) => [
+      `| ${kind} | ${report.configs.map((c) => escape(c.name)).join(" | ")} |`,
       `|:--|${report.configs.map(() => "--:").join("|")}|`,
-      ...shown.map(
-        (row) =>
-          `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c, MINUS)).join(" | ")} |`,
-      ),
-      `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
-      "",
-    );
-    if (hidden > 0) out.push(`_${hidden} more changed functions not shown._`, "");
+    ];
+    // Functions, then data in a table of its own; the total (both kinds) closes the last.
+    out.push(...header(groups[0]?.kind ?? "function"));
+    groups.forEach((group, i) => {
+      if (i > 0) out.push("", ...header(group.kind));
+      out.push(
+        ...group.rows.map(
+          (row) =>
+            `| ${code(row.name)} | ${row.cells.map((c) => formatCell(c, MINUS)).join(" | ")} |`,
+        ),
+      );
+      if (i === groups.length - 1)
+        out.push(
+          `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
+        );
+    });
+    if (groups.length === 0)
+      out.push(
+        `| **total** | ${report.configs.map((c) => formatCell(c.total, MINUS)).join(" | ")} |`,
+      );
+    out.push("");
+    if (hidden > 0) out.push(`_${hidden} more changed symbols not shown._`, "");
   } else out.push("_No config ran._", "");
   const notes = objectsNotes(report);
   if (notes.length > 0) out.push(...notes.map((n) => `- ${escape(n)}`), "");
@@ -130,7 +178,7 @@ function render(report: SizeReport, layout: Layout): string {
       `|:--|:--|${report.configs.map(() => "--:").join("|")}|`,
       ...report.explain.map(
         (r) =>
-          `| ${code(r.register)} | ${r.lazyIn.join(", ")} | ${r.saved.map((b) => (b === null ? "not reached" : String(b))).join(" | ")} |`,
+          `| ${code(r.register)} | ${escape(r.lazyIn.join(", "))} | ${r.saved.map((b) => (b === null ? "not reached" : String(b))).join(" | ")} |`,
       ),
       ...(report.explain.some((r) => !r.reached) ? ["", EXPLAIN_UNREACHED_NOTE] : []),
       "",
@@ -149,7 +197,13 @@ function render(report: SizeReport, layout: Layout): string {
   return out.join("\n");
 }
 
-export function formatMarkdown(report: SizeReport, limit = MARKDOWN_LIMIT): string {
+/**
+ * The report as markdown of fewer than `limit` characters; every string of
+ * `report` printed as written (control characters escaped, then markdown's
+ * own characters: escapeText, code).
+ */
+export function formatMarkdown(given: SizeReport, limit = MARKDOWN_LIMIT): string {
+  const report = printableReport(given);
   let text = render(report, { foldUnchanged: true, cap: Infinity });
   if (text.length < limit) return text;
   text = render(report, { foldUnchanged: false, cap: Infinity });

@@ -1,13 +1,14 @@
 /*
  * The report formats by name, for --format.
  */
+import { formatChangelog } from "./changelog";
 import { formatHtml } from "./html";
 import { formatJson } from "./json";
 import { formatMarkdown } from "./markdown";
 import { formatText } from "./text";
 import { SizeReport } from "../report/report";
 
-export const REPORT_FORMATS = ["text", "markdown", "json", "html"] as const;
+export const REPORT_FORMATS = ["text", "markdown", "json", "html", "changelog"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function renderReport(
@@ -24,5 +25,7 @@ export function renderReport(
       return formatJson(report);
     case "html":
       return formatHtml(report);
+    case "changelog":
+      return formatChangelog(report);
   }
 }

@@ -5,14 +5,18 @@
  * real output against this schema, so the two cannot drift apart silently.
  * Adding an optional field keeps version 1; renaming, removing or changing
  * the meaning of a field bumps `version`.
+ * Every integer is a safe integer (|n| ≤ 2^53 − 1): a larger one cannot be
+ * read back from JSON exactly, so a report holding one is refused.
  */
-const count = { type: "integer", minimum: 0 } as const;
-const size = { type: ["integer", "null"], minimum: 0 } as const;
+const SAFE = Number.MAX_SAFE_INTEGER;
+const count = { type: "integer", minimum: 0, maximum: SAFE } as const;
+const size = { type: ["integer", "null"], minimum: 0, maximum: SAFE } as const;
+const signed = { type: "integer", minimum: -SAFE, maximum: SAFE } as const;
 const fileSize = {
   type: ["object", "null"],
   required: ["lines", "bytes"],
   additionalProperties: false,
-  properties: { lines: { type: "integer", minimum: 0 }, bytes: { type: "integer", minimum: 0 } },
+  properties: { lines: count, bytes: count },
 } as const;
 
 export const sizeReportSchema = {
@@ -60,7 +64,7 @@ export const sizeReportSchema = {
               shrink: count,
               up: count,
               down: count,
-              net: { type: "integer" },
+              net: signed,
             },
           },
           functions: {
@@ -74,7 +78,7 @@ export const sizeReportSchema = {
                 kind: { enum: ["function", "data"] },
                 base: size,
                 head: size,
-                delta: { type: "integer" },
+                delta: signed,
               },
             },
           },
@@ -83,9 +87,9 @@ export const sizeReportSchema = {
             required: ["base", "head", "delta"],
             additionalProperties: false,
             properties: {
-              base: { type: "integer" },
-              head: { type: "integer" },
-              delta: { type: "integer" },
+              base: count,
+              head: count,
+              delta: signed,
             },
           },
         },
@@ -124,7 +128,10 @@ export const sizeReportSchema = {
           register: { type: "string" },
           lazyIn: { type: "array", items: { type: "string" } },
           reached: { type: "boolean" },
-          saved: { type: "array", items: { type: ["integer", "null"] } },
+          saved: {
+            type: "array",
+            items: { type: ["integer", "null"], minimum: -SAFE, maximum: SAFE },
+          },
         },
       },
     },
@@ -161,7 +168,7 @@ export const sizeReportSchema = {
                 type: "object",
                 required: ["functions", "bytes"],
                 additionalProperties: false,
-                properties: { functions: count, bytes: count },
+                properties: { functions: count, data: count, bytes: count },
               },
             },
           },
@@ -188,7 +195,7 @@ export const sizeReportSchema = {
               limit: { type: "number" },
               base: size,
               head: size,
-              delta: { type: "integer" },
+              delta: signed,
             },
           },
         },

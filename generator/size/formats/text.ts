@@ -8,6 +8,8 @@
 import { SizeReport } from "../report/report";
 import {
   ASCII_MINUS,
+  byKind,
+  crossRowsWithKind,
   formatCell,
   formatDelta,
   formatLimit,
@@ -16,6 +18,7 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
 } from "../report/figures";
 
 /** One sign for every figure, the ASCII one bloat-o-meter's lines use. */
@@ -34,7 +37,9 @@ const BOLD = "1";
 export const EXPLAIN_UNREACHED_NOTE =
   "not reached: the handler suite never calls this register's cache accessors (a static look at its sources), so it is not measured";
 
-export function formatText(report: SizeReport, options: TextOptions): string {
+/** The text report; every string of `report` printed with its control characters escaped. */
+export function formatText(given: SizeReport, options: TextOptions): string {
+  const report = printableReport(given);
   const paint = (code: string, s: string) =>
     options.color && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s;
   const byDelta = (delta: number, s: string) =>
@@ -50,20 +55,28 @@ export function formatText(report: SizeReport, options: TextOptions): string {
     if (config.flags.length > 0) out.push(`flags: ${config.flags.join(" ")}`);
     out.push(formatSummary(config.summary));
     const changed = config.functions.filter((row) => row.delta !== 0);
-    const rows = [
-      ["function", "base", "head", "delta", "%"],
-      ...changed.map((row) => [
-        row.name,
-        row.base === null ? "-" : String(row.base),
-        row.head === null ? "-" : String(row.head),
-        formatDelta(row.delta, MINUS),
-        formatPercent(row.percent, 1, MINUS),
-      ]),
-    ];
+    // One aligned table; functions under a "function" heading, data under "data".
+    const rows: { cells: string[]; delta: number | null }[] = byKind(changed).flatMap((group) => [
+      { cells: [group.kind, "base", "head", "delta", "%"], delta: null },
+      ...group.rows.map((row) => ({
+        cells: [
+          row.name,
+          row.base === null ? "-" : String(row.base),
+          row.head === null ? "-" : String(row.head),
+          formatDelta(row.delta, MINUS),
+          formatPercent(row.percent, 1, MINUS),
+        ],
+        delta: row.delta,
+      })),
+    ]);
     if (changed.length > 0) {
-      const lines = alignRows(rows, ["left", "right", "right", "right", "right"]);
-      out.push(lines[0]);
-      lines.slice(1).forEach((line, i) => out.push(byDelta(changed[i].delta, line)));
+      const lines = alignRows(
+        rows.map((r) => r.cells),
+        ["left", "right", "right", "right", "right"],
+      );
+      lines.forEach((line, i) =>
+        out.push(rows[i].delta === null ? line : byDelta(rows[i].delta!, line)),
+      );
     } else out.push("no symbol changed size");
     const unchanged = config.functions.length - changed.length;
     if (unchanged > 0) out.push(`(${unchanged} unchanged)`);
@@ -73,8 +86,10 @@ export function formatText(report: SizeReport, options: TextOptions): string {
   if (report.configs.length > 0 && report.crossConfig.length > 0) {
     out.push(paint(BOLD, "== across configs =="));
     const rows = [
-      ["function", ...report.configs.map((c) => c.name)],
-      ...report.crossConfig.map((row) => [row.name, ...row.cells.map((c) => formatCell(c, MINUS))]),
+      ...byKind(crossRowsWithKind(report)).flatMap((group) => [
+        [group.kind, ...report.configs.map((c) => c.name)],
+        ...group.rows.map((row) => [row.name, ...row.cells.map((c) => formatCell(c, MINUS))]),
+      ]),
       ["total", ...report.configs.map((c) => formatCell(c.total, MINUS))],
     ];
     out.push(

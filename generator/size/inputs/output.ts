@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "../../util/atomic-file";
 
 /** Lists what a --keep run wrote at the top of DIR (JSON: {"entries": [...]}) */
 export const KEEP_MARKER = ".regcache-size-keep.json";
@@ -98,5 +99,5 @@ export function recordKeepDir(dir: string): void {
     .readdirSync(dir)
     .filter((e) => e !== KEEP_MARKER)
     .sort();
-  fs.writeFileSync(path.join(dir, KEEP_MARKER), JSON.stringify({ entries }, null, 2) + "\n");
+  writeFileAtomic(path.join(dir, KEEP_MARKER), JSON.stringify({ entries }, null, 2) + "\n");
 }

@@ -15,6 +15,7 @@ import { DEFAULT_ADOPTS, type SpecAdopts } from "../../core/spec/kernel-sections
 import type { Diagnostic, SourceFile } from "../../core/diagnostics/diagnostic";
 import type { GeneratedFile } from "../../targets/types";
 import { readCompileDb, type CompileCommand } from "../../toolchain/compile-db";
+import { decodeUtf8 } from "../../util/utf8";
 import { inside } from "../../util/paths";
 import { sizeDiagnostic } from "../messages";
 import type { TreeSide } from "../measure/tree";
@@ -158,16 +159,27 @@ export function prepareTree(
 ): { ok: true; tree: PreparedTree } | { ok: false; diagnostics: Diagnostic[] } {
   const fail = (...diagnostics: Diagnostic[]) => ({ ok: false as const, diagnostics });
   const dbPath = path.resolve(cwd, options.compileCommands);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(dbPath, "utf8");
+    bytes = fs.readFileSync(dbPath);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? String(err);
     return fail(
       diag("RC641", options.compileCommands, `cannot read it (${reason})`, "check the path"),
     );
   }
-  const db = readCompileDb(text);
+  // Strict UTF-8, as every input is read (util/utf8.ts).
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok)
+    return fail(
+      diag(
+        "RC641",
+        options.compileCommands,
+        `not valid UTF-8: byte ${decoded.byte} at byte offset ${decoded.offset}`,
+        "save the file as UTF-8",
+      ),
+    );
+  const db = readCompileDb(decoded.text);
   const dbProblems = !db.ok
     ? db.problems.map((p) => (p.entry === undefined ? p.why : `entry ${p.entry}: ${p.why}`))
     : db.commands.length === 0

@@ -2,9 +2,13 @@
  * Small YAML (and so JSON) input files for the size command — budgets and
  * config files — read into a plain tree that remembers each node's span, so
  * the checkers in budget.ts and matrix.ts can point at the offending text.
+ * Read as strictly as a spec (core/spec/parse.ts): the YAML core schema, no
+ * tag but its own (RC621: `!!binary`, `!!set` or a custom tag is refused,
+ * never resolved), no merge keys, no duplicate keys.
  */
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from "yaml";
 import { Diagnostic, SourceFile, Span } from "../../core/diagnostics/diagnostic";
+import { ALLOWED_TAGS } from "../../core/spec/parse";
 import { sizeDiagnostic } from "../messages";
 
 export type InputNode =
@@ -43,6 +47,10 @@ export function parseInput(file: SourceFile): InputResult {
     lineCounter: new LineCounter(),
     prettyErrors: false,
     uniqueKeys: true,
+    strict: true,
+    merge: false,
+    customTags: [],
+    schema: "core",
   });
   if (doc.errors.length > 0) {
     return {
@@ -58,6 +66,21 @@ export function parseInput(file: SourceFile): InputResult {
       ),
     };
   }
+  const tags: Diagnostic[] = [];
+  visit(doc, (_key, node) => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (tag && !ALLOWED_TAGS.has(tag))
+      tags.push(
+        sizeDiagnostic(
+          "RC621",
+          file,
+          spanOf(node as Node),
+          tag.replace(/^tag:yaml\.org,2002:/, "!!"),
+          file.displayPath,
+        ),
+      );
+  });
+  if (tags.length > 0) return { ok: false, diagnostics: tags };
   return { ok: true, root: convert(doc.contents) };
 }
 

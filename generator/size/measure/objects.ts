@@ -4,10 +4,12 @@
  * process per pair.
  *
  * OLD and NEW are two object files, or two directories whose `.o` files are
- * matched by their path relative to the directory. Functions (nm letters
- * tTwW, as `bloat-o-meter -t`) are summed per folded name over every object
- * of a side, so each name's base, head and delta equal the sums a loop of
- * `scripts/bloat-o-meter -t old/X.o new/X.o` over the pairs prints.
+ * matched by their path relative to the directory. Functions and data (the
+ * nm letters bloat-o-meter measures by default, as --compile-commands does)
+ * are summed per folded name over every object of a side (toolchain/
+ * symbols.ts: `.NUMBER` parts and __UNIQUE_ID counters folded), so each
+ * name's base, head and delta equal the sums a loop of `scripts/bloat-o-meter
+ * old/X.o new/X.o` over the pairs prints, but for the __UNIQUE_ID counters.
  *
  * Composite objects. Kbuild links a module's parts with `ld -r` into one
  * object beside them (arch/x86/kvm/kvm.o holds x86.o, emulate.o, …), so a
@@ -18,22 +20,17 @@
  * those names (or that name none: assembler objects such as svm/vmenter.o)
  * and whose every sized symbol (name and size) the composite also holds. A
  * composite with parts in the tree is left out, exactly as a loop over the
- * tree's pairs leaves it out; what it holds beyond those parts is reported
+ * tree's pairs leaves it out. What it holds that no object counted in the
+ * tree holds (its parts, or any other object counted on its own) is reported
  * as uncounted, never silently: parts built outside the tree (6.1's kvm.o
  * links ../../../virt/kvm/*.o) and symbols added when it was linked (6.12's
- * objtool adds a 16-byte __pfx_ symbol per function). A composite with no part in the tree is an
- * object like any other.
+ * objtool adds a 16-byte __pfx_ symbol per function). A composite with no
+ * part in the tree is an object like any other.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ElfSymbolTable, readElfSymbols, STT } from "../../toolchain/elf";
-import {
-  FUNCTION_LETTERS,
-  foldSymbols,
-  NmSymbol,
-  nmSizeSort,
-  SymbolSize,
-} from "../../toolchain/symbols";
+import { foldSymbols, NmSymbol, nmSizeSort, SymbolSize } from "../../toolchain/symbols";
 
 export interface ObjectFile {
   /** Path relative to the side's root (posix separators); the file name for a file pair. */
@@ -52,16 +49,21 @@ export interface CompositeObject {
   /** Parts found in the same tree, by relative path, sorted. */
   readonly parts: readonly string[];
   /**
-   * Functions the composite holds that no part in the tree does (parts built
-   * outside the tree, symbols added at link time): not counted, as a loop
-   * over the tree's pairs does not count them either.
+   * Symbols the composite holds that no object counted in the tree does
+   * (parts built outside the tree, symbols added at link time): not counted,
+   * as a loop over the tree's pairs does not count them either. Folded
+   * names, by kind; bytes of both kinds.
    */
-  readonly uncounted: { readonly functions: number; readonly bytes: number };
+  readonly uncounted: {
+    readonly functions: number;
+    readonly data: number;
+    readonly bytes: number;
+  };
 }
 
 export interface MeasuredTree {
-  /** Functions summed per folded name, composites counted once. */
-  readonly functions: readonly SymbolSize[];
+  /** Functions and data summed per folded name, composites counted once. */
+  readonly symbols: readonly SymbolSize[];
   readonly composites: readonly CompositeObject[];
 }
 
@@ -87,7 +89,7 @@ function contains(whole: ReadonlyMap<string, number>, part: ReadonlyMap<string, 
 
 /**
  * Measures one side: finds composites and their parts (see the top of this
- * file), then folds the functions bloat-o-meter -t would count.
+ * file), then folds the symbols bloat-o-meter counts by default.
  */
 export function measureTree(objects: readonly ObjectFile[]): MeasuredTree {
   const listed = objects.map((o) => ({
@@ -96,32 +98,31 @@ export function measureTree(objects: readonly ObjectFile[]): MeasuredTree {
     sources: sourceFilesOf(o.table),
   }));
   const counts = listed.map((o) => countSymbols(o.symbols));
-  const lists: NmSymbol[][] = [];
-  const composites: CompositeObject[] = [];
-  for (let i = 0; i < listed.length; i++) {
-    const object = listed[i];
+  const partsOf = listed.map((object, i) =>
     // Assembler objects carry no STT_FILE symbol; they can be parts, never composites.
-    const parts =
-      object.sources.length < 2
-        ? []
-        : listed.filter(
-            (candidate, j) =>
-              j !== i &&
-              candidate.sources.length <= 1 &&
-              candidate.sources.every((source) => object.sources.includes(source)) &&
-              candidate.symbols.length > 0 &&
-              contains(counts[i], counts[j]),
-          );
-    if (parts.length === 0) {
-      lists.push(object.symbols);
-      continue;
-    }
-    // What the composite holds beyond the parts found: parts built elsewhere.
-    const remaining = new Map(counts[i]);
-    for (const part of parts)
-      for (const symbol of part.symbols)
-        remaining.set(key(symbol), Math.max(0, (remaining.get(key(symbol)) ?? 0) - 1));
-    const left = new Map(remaining);
+    object.sources.length < 2
+      ? []
+      : listed.filter(
+          (candidate, j) =>
+            j !== i &&
+            candidate.sources.length <= 1 &&
+            candidate.sources.every((source) => object.sources.includes(source)) &&
+            candidate.symbols.length > 0 &&
+            contains(counts[i], counts[j]),
+        ),
+  );
+  const counted = listed.filter((_, i) => partsOf[i].length === 0);
+  const composites: CompositeObject[] = [];
+  listed.forEach((object, i) => {
+    if (partsOf[i].length === 0) return;
+    // What the composite holds beyond every object counted in the tree: its parts,
+    // and objects it links that were not recognised as parts but count on their own.
+    const left = new Map(counts[i]);
+    for (const other of counted)
+      for (const symbol of other.symbols) {
+        const n = left.get(key(symbol)) ?? 0;
+        if (n > 0) left.set(key(symbol), n - 1);
+      }
     const uncounted: NmSymbol[] = [];
     for (const symbol of object.symbols) {
       const n = left.get(key(symbol)) ?? 0;
@@ -130,17 +131,18 @@ export function measureTree(objects: readonly ObjectFile[]): MeasuredTree {
         left.set(key(symbol), n - 1);
       }
     }
-    const functions = foldSymbols([uncounted], FUNCTION_LETTERS);
+    const folded = foldSymbols([uncounted]);
     composites.push({
       path: object.path,
-      parts: parts.map((p) => p.path).sort(),
+      parts: partsOf[i].map((p) => p.path).sort(),
       uncounted: {
-        functions: functions.length,
-        bytes: functions.reduce((sum, f) => sum + f.size, 0),
+        functions: folded.filter((f) => f.kind === "function").length,
+        data: folded.filter((f) => f.kind === "data").length,
+        bytes: folded.reduce((sum, f) => sum + f.size, 0),
       },
     });
-  }
-  return { functions: foldSymbols(lists, FUNCTION_LETTERS), composites };
+  });
+  return { symbols: foldSymbols(counted.map((o) => o.symbols)), composites };
 }
 
 export type ObjectInput =

@@ -37,7 +37,9 @@ async function measurePreparedTree(
   const result = await measureTree({ ...tree, root: ctx.root }, planned.jobs, {
     parallel: ctx.parallel,
     exec: ctx.exec,
-    ...(onProgress ? { onProgress: (done, total) => onProgress(done, total, "tree") } : {}),
+    ...(onProgress
+      ? { onProgress: (done, total, current) => onProgress(done, total, "tree", current) }
+      : {}),
   });
   if (!result.ok) {
     if (result.kind === "overlay") return invalid(result.problems.map((p) => diag("RC652", p)));

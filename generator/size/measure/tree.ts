@@ -123,7 +123,13 @@ export async function measureTree(
   options: {
     readonly parallel: number;
     readonly exec: ExecContext;
-    readonly onProgress?: (done: number, total: number) => void;
+    /**
+     * Units done of all units (a unit is done when the compiles it needs have
+     * finished: head, and base when head read an overridden file); called as
+     * each compile starts, with that unit's tree-relative path and side, and
+     * as each unit is done, without one.
+     */
+    readonly onProgress?: (done: number, total: number, current?: string) => void;
   },
 ): Promise<TreeResult> {
   for (const side of plan.sides)
@@ -156,7 +162,12 @@ export async function measureTree(
   for (let i = 0; i < jobs.head.length; i++)
     headResults.push(new Promise<Outcome>((resolve) => resolvers.push(resolve)));
 
+  const total = jobs.head.length;
+  let unitsDone = 0;
+  const unitDone = () => options.onProgress?.(++unitsDone, total);
   const run = async (job: UnitJob): Promise<Outcome> => {
+    const shown = inside(plan.treeRoot, job.unit.file) ?? job.unit.file;
+    options.onProgress?.(unitsDone, total, `${shown} (${job.side.name})`);
     const result = await execCompile(
       { argv: job.argv, cwd: job.unit.directory, object: job.object, depfile: job.depfile },
       options.exec,
@@ -166,23 +177,23 @@ export async function measureTree(
     checkLeak(job, deps);
     return { ok: true, deps, affected: deps.some((d) => headOverridden.has(d)) };
   };
+  const baseByFile = new Map(jobs.base.map((job) => [job.unit.file, job]));
+  const needsBase = (job: UnitJob, head: Outcome) =>
+    head.ok && head.affected && baseByFile.has(job.unit.file);
   const headTasks = jobs.head.map((job, i) => async () => {
     const outcome = await run(job);
+    if (!needsBase(job, outcome)) unitDone();
     resolvers[i](outcome);
     return outcome;
   });
-  const baseByFile = new Map(jobs.base.map((job) => [job.unit.file, job]));
   const baseTasks = jobs.head.map((headJob, i) => async (): Promise<Outcome | undefined> => {
     const head = await headResults[i];
-    const job = baseByFile.get(headJob.unit.file);
-    if (!head.ok || !head.affected || !job) return undefined;
-    return run(job);
+    if (!needsBase(headJob, head)) return undefined;
+    const outcome = await run(baseByFile.get(headJob.unit.file)!);
+    unitDone();
+    return outcome;
   });
-  const all = await runPool<Outcome | undefined>(
-    [...headTasks, ...baseTasks],
-    options.parallel,
-    options.onProgress,
-  );
+  const all = await runPool<Outcome | undefined>([...headTasks, ...baseTasks], options.parallel);
   const failures = all.filter(
     (o): o is Extract<Outcome, { ok: false }> => o !== undefined && !o.ok,
   );

@@ -113,20 +113,42 @@ function parseRule(file: SourceFile, node: InputNode, out: Diagnostic[]): Budget
   const maxEntry = entry(node, "max");
   const growthEntry = entry(node, "growth");
   if (!maxEntry && !growthEntry) out.push(sizeDiagnostic("RC607", file, node.span));
+  // A byte count past 2^53 - 1 was rounded when it was parsed: it is refused,
+  // shown as written, never compared.
+  const written = (node: InputNode, value: number) =>
+    Number.isSafeInteger(value) ? value : file.text.slice(node.span.start, node.span.end);
+  const range = (value: number, low: string) =>
+    Number.isInteger(value) && !Number.isSafeInteger(value) ? `, from ${low} to 2^53 - 1` : "";
   let max: number | undefined;
   if (maxEntry) {
     const limit = parseLimit(file, maxEntry.value, out);
     if (limit?.unit === "percent") out.push(sizeDiagnostic("RC608", file, maxEntry.value.span));
-    else if (limit && (!Number.isInteger(limit.value) || limit.value < 0))
+    else if (limit && (!Number.isSafeInteger(limit.value) || limit.value < 0))
       out.push(
-        sizeDiagnostic("RC618", file, maxEntry.value.span, "'max'", limit.value, ", 0 or more"),
+        sizeDiagnostic(
+          "RC618",
+          file,
+          maxEntry.value.span,
+          "'max'",
+          written(maxEntry.value, limit.value),
+          range(limit.value, "0") || ", 0 or more",
+        ),
       );
     else if (limit) max = limit.value;
   }
   const growth = growthEntry ? parseLimit(file, growthEntry.value, out) : undefined;
   // A growth in bytes may be negative (a required saving) but is whole bytes.
-  if (growthEntry && growth?.unit === "bytes" && !Number.isInteger(growth.value))
-    out.push(sizeDiagnostic("RC618", file, growthEntry.value.span, "'growth'", growth.value));
+  if (growthEntry && growth?.unit === "bytes" && !Number.isSafeInteger(growth.value))
+    out.push(
+      sizeDiagnostic(
+        "RC618",
+        file,
+        growthEntry.value.span,
+        "'growth'",
+        written(growthEntry.value, growth.value),
+        range(growth.value, "-(2^53 - 1)"),
+      ),
+    );
   const configEntry = entry(node, "config");
   const configs = configEntry
     ? (stringList(file, configEntry.value, "'config'", out, "a config name or a list of them") ??

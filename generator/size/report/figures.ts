@@ -8,14 +8,39 @@
  * report has one sign throughout and pastes into a commit message), html the
  * typographic '−' (U+2212) except inside bloat-o-meter's own lines.
  */
+import { printable } from "../../core/diagnostics/diagnostic";
+import type { SymbolKind } from "../../toolchain/symbols";
 import {
   percentOf,
   type BloatSummary,
+  type CrossRow,
   type BudgetBreach,
   type CrossCell,
   type SizeReport,
   type Totals,
 } from "./report";
+
+/**
+ * The report with every string it holds (names from object files, paths,
+ * compiler versions, anything a merged JSON report carried) made printable:
+ * control characters, line and paragraph separators and bidi overrides
+ * escaped as diagnostics escape them (`\n`, `\u{202e}`), so no value starts
+ * a line, drives a terminal or reorders the text around it. Each format
+ * prints from this and adds its own escaping (markdown, html).
+ */
+export function printableReport(report: SizeReport): SizeReport {
+  return printableStrings(report) as SizeReport;
+}
+
+function printableStrings(value: unknown): unknown {
+  if (typeof value === "string") return printable(value, Infinity);
+  if (Array.isArray(value)) return value.map(printableStrings);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, printableStrings(item)]),
+    );
+  return value;
+}
 
 export type Minus = "-" | "\u2212";
 export const ASCII_MINUS: Minus = "-";
@@ -69,14 +94,52 @@ export function objectsNotes(report: SizeReport): string[] {
     const only = pairs.filter((p) => p[side] && !p[side === "old" ? "new" : "old"]);
     if (only.length > 0) notes.push(`only in ${side}: ${only.map((p) => p.path).join(", ")}`);
   }
-  for (const c of composites)
+  for (const c of composites) {
+    const { functions, data = 0, bytes } = c.uncounted;
+    const what = [
+      ...(functions > 0 ? [plural(functions, "function")] : []),
+      ...(data > 0 ? [plural(data, "data symbol")] : []),
+    ].join(" and ");
     notes.push(
       `${c.side}/${c.path}: an 'ld -r' composite of ${c.parts.join(", ")}: counted through its parts` +
-        (c.uncounted.functions > 0
-          ? `; ${c.uncounted.functions} functions (${c.uncounted.bytes} B) in it that no part here defines (parts built elsewhere, symbols added at link time) are not counted`
+        (what !== ""
+          ? `; ${what} (${bytes} B) in it that no object here defines (parts built elsewhere, symbols added at link time) are not counted`
           : ""),
     );
+  }
   return notes;
+}
+
+/**
+ * The kinds of symbol a report's tables hold, in the order they are shown,
+ * each under its own heading: a table's first column says "function" only
+ * over functions (nm letters tTwW), "data" over the rest.
+ */
+export const SYMBOL_KINDS: readonly SymbolKind[] = ["function", "data"];
+
+/** Rows split by kind, in SYMBOL_KINDS order, kinds without rows left out. */
+export function byKind<T extends { readonly kind: SymbolKind }>(
+  rows: readonly T[],
+): { kind: SymbolKind; rows: T[] }[] {
+  return SYMBOL_KINDS.map((kind) => ({ kind, rows: rows.filter((r) => r.kind === kind) })).filter(
+    (group) => group.rows.length > 0,
+  );
+}
+
+/** A cross-config row with its symbol's kind (from the first config that has the symbol). */
+export function crossRowsWithKind(report: SizeReport): (CrossRow & { kind: SymbolKind })[] {
+  return report.crossConfig.map((row) => {
+    const kind =
+      report.configs
+        .map((config) => config.functions.find((r) => r.name === row.name)?.kind)
+        .find((k) => k !== undefined) ?? "function";
+    return { ...row, kind };
+  });
+}
+
+/** "1 function", "2 functions". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** bloat-o-meter's header line. */

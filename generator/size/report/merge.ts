@@ -11,8 +11,14 @@
  * --explain figures merge only when every input has them. A config one job
  * skipped (its compiler missing) and another ran counts as ran. Budgets of
  * the inputs are dropped: a budget is checked against the merged report.
+ * The figures of each config must agree with each other as `size` computes
+ * them (each row's delta is head − base, a name has one row, the totals and
+ * the bloat-o-meter summary are those of the rows; an --explain register has
+ * one row, with one saving per config): a report edited by hand
+ * or cut short is refused, naming the file, the config and the row.
  */
 import Ajv2020 from "ajv/dist/2020";
+import { schemaErrorText } from "../../util/schema-words";
 import {
   ConfigReport,
   crossConfigRows,
@@ -60,10 +66,69 @@ function validate(json: unknown): string | undefined {
   validator ??= new Ajv2020({ strict: true, allErrors: false }).compile(sizeReportSchema);
   if (validator(json)) return undefined;
   const error = validator.errors?.[0];
-  return error ? `${error.instancePath || "/"} ${error.message}` : "does not match the schema";
+  return error ? schemaErrorText(error, "the report") : "does not match the schema";
 }
 
-function toConfig(c: JsonReport["configs"][number]): ConfigReport {
+type JsonConfig = JsonReport["configs"][number];
+
+/** Every figure of `c` that contradicts its rows, as "file: config X: …" problems. */
+function contradictions(file: string, c: JsonConfig, index: number): string[] {
+  const at = `${file}: config ${JSON.stringify(c.name)} (/configs/${index})`;
+  const problems: string[] = [];
+  const rowAt = new Map<string, number>();
+  const summary = { add: 0, remove: 0, grow: 0, shrink: 0, up: 0, down: 0, net: 0 };
+  const total = { base: 0, head: 0 };
+  c.functions.forEach((row, i) => {
+    const where = `${at}: row ${JSON.stringify(row.name)} (/configs/${index}/functions/${i})`;
+    const first = rowAt.get(row.name);
+    if (first !== undefined)
+      problems.push(`${where} repeats the row at /configs/${index}/functions/${first}`);
+    else rowAt.set(row.name, i);
+    if (row.base === null && row.head === null)
+      problems.push(`${where} has neither a base nor a head size`);
+    const delta = (row.head ?? 0) - (row.base ?? 0);
+    if (row.delta !== delta)
+      problems.push(`${where}: delta ${row.delta} is not head − base (${delta})`);
+    total.base += row.base ?? 0;
+    total.head += row.head ?? 0;
+    if (row.base === null) summary.add++;
+    else if (row.head === null) summary.remove++;
+    else if (delta > 0) summary.grow++;
+    else if (delta < 0) summary.shrink++;
+    if (delta > 0) summary.up += delta;
+    else summary.down -= delta;
+  });
+  summary.net = summary.up - summary.down;
+  const want = { ...total, delta: total.head - total.base };
+  for (const key of ["base", "head", "delta"] as const)
+    if (c.total[key] !== want[key])
+      problems.push(`${at}: total.${key} ${c.total[key]} is not that of its rows (${want[key]})`);
+  for (const key of Object.keys(summary) as (keyof typeof summary)[])
+    if (c.summary[key] !== summary[key])
+      problems.push(
+        `${at}: summary.${key} ${c.summary[key]} is not that of its rows (${summary[key]})`,
+      );
+  return problems;
+}
+
+/** --explain rows that contradict the report: a register twice, or not one saving per config. */
+function explainContradictions(file: string, report: JsonReport): string[] {
+  const problems: string[] = [];
+  const rowAt = new Map<string, number>();
+  (report.explain ?? []).forEach((row, i) => {
+    const where = `${file}: --explain row ${JSON.stringify(row.register)} (/explain/${i})`;
+    const first = rowAt.get(row.register);
+    if (first !== undefined) problems.push(`${where} repeats the row at /explain/${first}`);
+    else rowAt.set(row.register, i);
+    if (row.saved.length !== report.configs.length)
+      problems.push(
+        `${where} has ${row.saved.length} savings for the report's ${report.configs.length} configs`,
+      );
+  });
+  return problems;
+}
+
+function toConfig(c: JsonConfig): ConfigReport {
   return {
     ...c,
     functions: c.functions.map((f) => ({ ...f, percent: percentOf(f.delta, f.base) })),
@@ -85,7 +150,12 @@ export function mergeReports(inputs: readonly MergeInput[]): MergeResult {
     }
     const invalid = validate(json);
     if (invalid) problems.push(`${file}: not a regcache size JSON report: ${invalid}`);
-    else reports.push({ file, report: json as JsonReport });
+    else {
+      const report = json as JsonReport;
+      report.configs.forEach((c, i) => problems.push(...contradictions(file, c, i)));
+      problems.push(...explainContradictions(file, report));
+      reports.push({ file, report });
+    }
   }
   if (problems.length > 0) return { ok: false, problems };
 

@@ -137,8 +137,16 @@ export interface ObjectsSection {
     readonly side: "old" | "new";
     readonly path: string;
     readonly parts: readonly string[];
-    /** Functions (and their bytes) it holds beyond the parts in the tree: not counted. */
-    readonly uncounted: { readonly functions: number; readonly bytes: number };
+    /**
+     * Folded names (functions; data, absent from reports that counted
+     * functions only) and their bytes it holds beyond every object counted
+     * in the tree: not counted.
+     */
+    readonly uncounted: {
+      readonly functions: number;
+      readonly data?: number;
+      readonly bytes: number;
+    };
   }[];
 }
 

@@ -74,7 +74,7 @@ test("an --out that is a directory is a problem after the others", async () => {
     code: 2,
     err:
       "regcache size: error: first\n" +
-      "regcache size: error: --out reports is a directory; name a file\n",
+      "regcache size: error: --out reports: it is a directory, not a file\n",
     calls: 0,
   });
 });

@@ -48,6 +48,26 @@ describe("directoryCache", () => {
     expect(fs.readdirSync(dir)).toEqual([`${key(1)}.json`]);
   });
 
+  test("a store on a full disk leaves no entry and no temporary; the key stays a miss", () => {
+    const dir = tempDir("outputs");
+    // The module object itself (an `import *` binding is a read-only copy).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require("node:fs") as typeof fs;
+    const spy = jest.spyOn(nodeFs, "writeSync").mockImplementation(() => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
+        code: "ENOSPC",
+        syscall: "write",
+      });
+    });
+    try {
+      directoryCache(dir).store(key(1), { "c/a.h": hash });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(directoryCache(dir).lookup(key(1))).toBeUndefined();
+  });
+
   test.each<[string, string]>([
     ["not JSON", "{"],
     ["an array", "[]"],

@@ -64,6 +64,9 @@ describe("shellWord", () => {
     ["it's", "'it'\\''s'"],
     ["$HOME", "'$HOME'"],
     ["", "''"],
+    ["sp*/s.yaml", `'sp'"*"'/s.yaml'`],
+    ["a/*b", `'a/'"*"'b'`],
+    ["q??/s", `'q'"?"''"?"'/s'`],
   ])("%j is %s", (word, shown) => {
     expect(shellWord(word)).toBe(shown);
   });
@@ -73,7 +76,12 @@ describe("shellWord", () => {
     let out = "";
     for (let i = 0; i < text.length; i++) {
       if (text[i] === "\\") out += text[++i];
-      else if (text[i] === "'") {
+      else if (text[i] === '"') {
+        // regcache writes only a '*' or a '?' in double quotes: nothing in them is special.
+        const end = text.indexOf('"', i + 1);
+        out += text.slice(i + 1, end);
+        i = end;
+      } else if (text[i] === "'") {
         const end = text.indexOf("'", i + 1);
         out += text.slice(i + 1, end);
         i = end;
@@ -82,12 +90,14 @@ describe("shellWord", () => {
     return out;
   };
 
-  test("any word is read back unchanged, and left bare exactly when it is safe", () => {
+  test("any word is read back unchanged, left bare exactly when it is safe, and fits a C comment quoted", () => {
     fc.assert(
       fc.property(fc.string(), (word) => {
         const shown = shellWord(word);
         expect(readBack(shown)).toBe(word);
         expect(shown === word).toBe(/^[\w@%+=:,./-]+$/.test(word));
+        // Safe inside a C block comment: nothing closes or opens one, no trigraph.
+        if (shown !== word) expect(shown).not.toMatch(/\*\/|\/\*|\?\?/);
       }),
     );
   });

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, type GenerateResult } from "../../../generator/generate/produce";
 import { writeProduced } from "../../../generator/output/regenerate";
-import { LOCK_NAME } from "../../../generator/output/writer";
+import { LOCK_NAME } from "../../../generator/output/lock";
 import { diagnose } from "../../../generator/core/diagnostics/diagnostic";
 import { repoRoot } from "../../helpers/capture";
 import { tempDir } from "../../helpers/temp";
@@ -129,7 +129,7 @@ test("a lock another live run holds: failed, naming the lock to remove, nothing 
   expect(listing(out)).toEqual([LOCK_NAME]);
 });
 
-test("a disk that fails mid-write: failed with the error code and call, old files kept", async () => {
+test("a disk that fails mid-write: an environment failure naming the file and the error, old files kept", async () => {
   const out = tempDir("regen-disk");
   const outcome = await writeProduced(Promise.resolve(produced()), out, "gen", {
     dryRun: false,
@@ -145,8 +145,9 @@ test("a disk that fails mid-write: failed with the error code and call, old file
   });
   expect(outcome).toEqual({
     kind: "failed",
-    message: `cannot write gen/: ENOSPC (write ${path.join(out, "c", "kvm_cache_regs.h")})`,
-    help: "check that the output directory is writable; nothing was changed",
+    fault: "environment",
+    message: "cannot write gen/c/kvm_cache_regs.h: no space left on device (ENOSPC)",
+    help: "make it writable (permissions, a writable mount, free space), or name another path; nothing was changed",
   });
   // The directories made for the files stay; no file, temporary or lock does.
   expect(listing(out)).toEqual(["c"]);

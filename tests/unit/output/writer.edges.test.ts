@@ -1,22 +1,16 @@
 /*
  * generator/output/writer.ts where things go wrong around it: a rollback that cannot
- * put a file back, a temporary or a lock already removed by someone else, a
- * lock that cannot be created for a reason other than "held", another live
- * process's lock and temporaries, file descriptors, and the order of stale
+ * put a file back, a temporary already removed by someone else, another live
+ * process's temporaries, file descriptors, and the order of stale
  * files whatever order the directory lists them in. Expected values are written
  * down here, never taken from the writer.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../../helpers/temp";
 import { thrown } from "../../drift/helpers";
-import {
-  applyPlan,
-  LOCK_NAME,
-  OutputBusyError,
-  readOutputTree,
-  withOutputLock,
-} from "../../../generator/output/writer";
+import { applyPlan, readOutputTree } from "../../../generator/output/writer";
 
 const BANNER =
   "/*\n" +
@@ -25,6 +19,14 @@ const BANNER =
   ` * regcache-inputs: sha256:${"a".repeat(64)}\n` +
   ` * regcache-body: sha256:${"b".repeat(64)}\n` +
   " */\n";
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
+  return Number(r.stdout);
+}
 
 function files(dir: string, rel = ""): string[] {
   return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
@@ -111,7 +113,9 @@ describe("readOutputTree lists stale files sorted, whatever the directory order"
       fs.mkdirSync(path.dirname(path.join(out, n)), { recursive: true });
       fs.writeFileSync(path.join(out, n), BANNER + n);
     }
-    expect(readOutputTree(out, []).stale.map((s) => s.path)).toEqual([
+    // One produced file in each directory the names are in, so each is listed.
+    const produced = ["p.h", "b/p.h", "c/p.h"].map((p) => ({ path: p, contents: BANNER }));
+    expect(readOutputTree(out, produced).stale.map((s) => s.path)).toEqual([
       "b/x.h",
       "ba.h",
       "c-d.h",
@@ -138,63 +142,12 @@ describe("another live process", () => {
   // The process that started this test file's process: alive while we run.
   const other = process.ppid;
 
-  test("its temporaries are not leftovers (it may still rename them)", () => {
+  test("its temporaries are not leftovers (it may still rename them); a dead run's are", () => {
     const out = tempDir("writer-live");
     fs.writeFileSync(path.join(out, `.x.h.regcache-tmp-${other}-0`), "its\n");
     expect(other).not.toBe(process.pid);
-    expect(readOutputTree(out, []).leftovers).toEqual([]);
-  });
-
-  test("its lock is waited for, then busy, naming it", () => {
-    const out = tempDir("writer-live");
-    fs.writeFileSync(path.join(out, LOCK_NAME), `${other}\n`);
-    let ran = false;
-    const err = thrown(() => withOutputLock(out, () => (ran = true), { lockTimeoutMs: 100 }));
-    expect(err).toBeInstanceOf(OutputBusyError);
-    expect((err as OutputBusyError).holder).toBe(other);
-    expect(ran).toBe(false);
-    expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe(`${other}\n`);
-  });
-});
-
-describe("withOutputLock, when the lock itself is in trouble", () => {
-  test("a lock removed by hand while the run holds it: the run still ends well", () => {
-    const out = tempDir("writer-lockgone");
-    expect(
-      withOutputLock(out, () => {
-        fs.rmSync(path.join(out, LOCK_NAME));
-        return "done";
-      }),
-    ).toBe("done");
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("a lock that cannot be created (name too long) is reported at once, not waited for as busy", () => {
-    // A directory path of 4090 bytes can be made; the lock's path beside it
-    // (15 bytes more) passes Linux's PATH_MAX of 4096 with its NUL.
-    const base = tempDir("writer-long");
-    let out = base;
-    while (out.length < 3900) out = path.join(out, "d".repeat(100));
-    out = path.join(out, "e".repeat(4090 - out.length - 1));
-    expect(out.length).toBe(4090);
-    fs.mkdirSync(out, { recursive: true });
-    const started = Date.now();
-    const err = thrown(() => withOutputLock(out, () => 0, { lockTimeoutMs: 5000 }));
-    expect(err).toMatchObject({ code: "ENAMETOOLONG" });
-    expect(Date.now() - started).toBeLessThan(2500);
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-});
-
-describe("withOutputLock where nothing can be created", () => {
-  test("/proc: the create's own error at once, not a wait as if another run held the lock", () => {
-    // Creating /proc/.regcache.lock fails with ENOENT on Linux, and there is no
-    // lock file to read: a writer that took any failure for "held" would wait
-    // the whole 5 s and then report a busy directory.
-    const started = Date.now();
-    const err = thrown(() => withOutputLock("/proc", () => 0, { lockTimeoutMs: 5000 }));
-    expect(err).not.toBeInstanceOf(OutputBusyError);
-    expect(err).toMatchObject({ code: "ENOENT", syscall: "open" });
-    expect(Date.now() - started).toBeLessThan(2500);
+    const dead = `.y.h.regcache-tmp-${deadPid()}-0`;
+    fs.writeFileSync(path.join(out, dead), "a dead run's\n");
+    expect(readOutputTree(out, [{ path: "x.h", contents: BANNER }]).leftovers).toEqual([dead]);
   });
 });

@@ -1,7 +1,7 @@
 /*
  * generator/output/writer.ts on its own, in-process, on small hand-made trees: which
  * paths it refuses, what it reads as current, stale or left over, what a plan
- * says, what applying one does to each kind of file, and the output lock. Every
+ * says and what applying one does to each kind of file. Every
  * expected value is written down here (file names, contents, messages), not
  * taken from the writer. generate.test.ts drives the same module through the
  * command on the real spec.
@@ -15,13 +15,11 @@ import {
   applyPlan,
   confinedPath,
   currentText,
-  LOCK_NAME,
-  OutputBusyError,
+  NotRegularFileError,
   OutputPathError,
   planFromTree,
   planWrite,
   readOutputTree,
-  withOutputLock,
   type WritePlan,
 } from "../../../generator/output/writer";
 
@@ -34,6 +32,10 @@ const BANNER =
   ` * regcache-body: sha256:${"b".repeat(64)}\n` +
   " */\n";
 const ours = (body: string) => BANNER + body;
+/** The same banner, recording another spec. */
+const theirs = (body: string) => BANNER.replace("spec/x.yaml", "spec/other.yaml") + body;
+/** Produced files at these paths, as one run of spec/x.yaml makes them. */
+const producing = (...paths: string[]) => paths.map((p) => ({ path: p, contents: ours(p) }));
 
 /** Writes a tree of files (path → contents) below dir. */
 function plant(dir: string, files: Record<string, string>): void {
@@ -167,7 +169,7 @@ describe("readOutputTree: current, stale and left-over files", () => {
 
   test("a missing output directory is an empty tree", () => {
     const missing = path.join(out, "nothing-here");
-    expect(readOutputTree(missing, ["c/x.h"])).toEqual({
+    expect(readOutputTree(missing, producing("c/x.h"))).toEqual({
       outDir: missing,
       current: new Map(),
       stale: [],
@@ -182,29 +184,36 @@ describe("readOutputTree: current, stale and left-over files", () => {
       "ts/y.ts": ours("y\n"),
       "c/zz_old.h": ours("old\n"),
       "c/aa_old.h": ours("old too\n"),
+      "ts/old.ts": ours("old ts\n"),
+      // Not where this run writes: the top, and below the directories it writes into.
       "b_old.txt": ours("top-level\n"),
+      "c/nest/v52/old.h": ours("another output below c/\n"),
+      "ts/generated/old.ts": ours("a checked-in tree below ts/\n"),
+      // Where it writes, but another spec's, or not regcache's at all.
+      "c/v52.h": theirs("another spec's output\n"),
       "c/notes.txt": "not ours\n",
       "c/almost.h": `// ${BANNER}`,
       ".hidden/old.h": ours("in a dot-directory\n"),
       "node_modules/pkg/old.h": ours("in node_modules\n"),
       [`c/.x.h.regcache-tmp-${dead}-3`]: "left by a killed run\n",
       [`ts/.y.ts.regcache-tmp-${dead}-12`]: ours("left too, banner or not\n"),
+      [`c/nest/.x.h.regcache-tmp-${dead}-4`]: "not where this run writes\n",
       [`c/.x.h.regcache-tmp-${process.pid}-0`]: "a live run's temporary\n",
       "c/.x.h.regcache-tmp-0-1": "pid 0: not ours to judge\n",
       "c/.x.h.regcache-tmp-notapid": ours("unknown form\n"),
       [`c/.x.h.regcache-tmp-${dead}-3.bak`]: "not the end of the name\n",
     });
     fs.symlinkSync(path.join(out, "c/zz_old.h"), path.join(out, "c/link_old.h"));
-    const t = readOutputTree(out, ["c/x.h", "ts/y.ts", "c/absent.h"]);
+    const t = readOutputTree(out, producing("c/x.h", "ts/y.ts", "c/absent.h"));
     expect(t.outDir).toBe(out);
     expect([...t.current]).toEqual([
       ["c/x.h", "hand-written, but produced\n"],
       ["ts/y.ts", ours("y\n")],
     ]);
     expect(t.stale).toEqual([
-      { path: "b_old.txt", current: ours("top-level\n") },
       { path: "c/aa_old.h", current: ours("old too\n") },
       { path: "c/zz_old.h", current: ours("old\n") },
+      { path: "ts/old.ts", current: ours("old ts\n") },
     ]);
     expect(t.leftovers).toEqual([
       `c/.x.h.regcache-tmp-${dead}-3`,
@@ -212,17 +221,38 @@ describe("readOutputTree: current, stale and left-over files", () => {
     ]);
   });
 
-  test("a produced path that is a directory is an I/O failure naming the path", () => {
-    fs.mkdirSync(path.join(out, "c", "x.h"), { recursive: true });
-    expect(thrown(() => readOutputTree(out, ["c/x.h"]))).toMatchObject({
-      code: "EISDIR",
-      path: path.join(out, "c", "x.h"),
-    });
+  test("a top-level produced file makes the top a directory this run writes into", () => {
+    plant(out, { "old.h": ours("old\n"), "sub/old.h": ours("below\n") });
+    expect(readOutputTree(out, producing("x.h")).stale).toEqual([
+      { path: "old.h", current: ours("old\n") },
+    ]);
+  });
+
+  test("produced files without a banner own nothing: no file is stale", () => {
+    plant(out, { "c/old.h": ours("old\n") });
+    expect(readOutputTree(out, [{ path: "c/x.h", contents: "no banner\n" }]).stale).toEqual([]);
+  });
+
+  test.each([
+    ["a FIFO", (p: string) => spawnSync("mkfifo", [p]), "a FIFO"],
+    ["a directory", (p: string) => fs.mkdirSync(p), "a directory"],
+  ])("a produced path that is %s is refused at once, unread", (_what, make, kind) => {
+    fs.mkdirSync(path.join(out, "c"));
+    make(path.join(out, "c", "x.h"));
+    const err = thrown(() => readOutputTree(out, producing("c/x.h")));
+    expect(err).toBeInstanceOf(NotRegularFileError);
+    expect(err).toBeInstanceOf(OutputPathError);
+    expect((err as Error).message).toBe(`refusing to use c/x.h: it is ${kind}, not a regular file`);
+    expect((err as NotRegularFileError).within("gen")).toBe(
+      `refusing to use gen/c/x.h: it is ${kind}, not a regular file`,
+    );
+    // currentText (what the generator reuses) sees nothing there, without blocking either.
+    expect(currentText(out, "c/x.h")).toBeUndefined();
   });
 
   test("an output path that is a file is an I/O failure", () => {
     fs.writeFileSync(path.join(out, "file"), "x");
-    expect(thrown(() => readOutputTree(path.join(out, "file"), []))).toMatchObject({
+    expect(thrown(() => readOutputTree(path.join(out, "file"), producing("x.h")))).toMatchObject({
       code: "ENOTDIR",
     });
   });
@@ -272,8 +302,8 @@ describe("planFromTree: what writing would do", () => {
   test("planWrite reads the tree first", () => {
     const out = tempDir("writer-plan");
     plant(out, { "a.h": "A\n", "old.h": ours("o\n") });
-    expect(planWrite(out, [{ path: "a.h", contents: "A2\n" }]).files).toEqual([
-      { path: "a.h", action: "update", contents: "A2\n", current: "A\n" },
+    expect(planWrite(out, [{ path: "a.h", contents: ours("A2\n") }]).files).toEqual([
+      { path: "a.h", action: "update", contents: ours("A2\n"), current: "A\n" },
       { path: "old.h", action: "remove", current: ours("o\n") },
     ]);
   });
@@ -406,8 +436,30 @@ describe("applyPlan", () => {
     expect(fs.readdirSync(path.join(out, "c"))).toEqual([]);
   });
 
-  test("a rename that fails for real (a directory in the way) rolls back too", () => {
-    plant(out, { "u1.h": "old 1\n", "x.h/inside": "" });
+  test("a rename that fails for real (a directory put in the way after planning) rolls back too", () => {
+    plant(out, { "u1.h": "old 1\n", "x.h": "old x\n" });
+    const err = thrown(() =>
+      applyPlan(
+        plan([
+          { path: "u1.h", action: "update", contents: "new 1\n", current: "old 1\n" },
+          { path: "x.h", action: "update", contents: "X\n", current: "old x\n" },
+        ]),
+        {
+          beforeRename: (target) => {
+            if (!target.endsWith("x.h")) return;
+            fs.rmSync(target);
+            plant(out, { "x.h/inside": "" });
+          },
+        },
+      ),
+    );
+    expect(err).toMatchObject({ code: "EISDIR", syscall: "rename" });
+    expect(tree(out)).toEqual({ "u1.h": "old 1\n", "x.h/inside": "" });
+  });
+
+  test("a file that is not a regular one where an update goes is refused before anything is written", () => {
+    plant(out, { "u1.h": "old 1\n" });
+    fs.mkdirSync(path.join(out, "x.h"));
     const err = thrown(() =>
       applyPlan(
         plan([
@@ -416,8 +468,76 @@ describe("applyPlan", () => {
         ]),
       ),
     );
-    expect(err).toMatchObject({ code: "EISDIR" });
-    expect(tree(out)).toEqual({ "u1.h": "old 1\n", "x.h/inside": "" });
+    expect(err).toBeInstanceOf(NotRegularFileError);
+    expect(tree(out)).toEqual({ "u1.h": "old 1\n" });
+  });
+
+  test("a dead run's temporaries go first, even when this run then fails", () => {
+    const dead = deadPid();
+    plant(out, { "u.h": "old\n", [`.u.h.regcache-tmp-${dead}-7`]: "a killed run's\n" });
+    const err = thrown(() =>
+      applyPlan(
+        plan(
+          [{ path: "u.h", action: "update", contents: "new\n", current: "old\n" }],
+          [`.u.h.regcache-tmp-${dead}-7`],
+        ),
+        {
+          afterTemporary: () => {
+            throw new Error("injected");
+          },
+        },
+      ),
+    );
+    expect((err as Error).message).toBe("injected");
+    expect(tree(out)).toEqual({ "u.h": "old\n" });
+  });
+
+  test.each([
+    [0o444, 0o444],
+    [0o755, 0o755],
+    [0o600, 0o600],
+  ])("a replaced file of mode %o keeps it (%o), whatever the umask", (mode, want) => {
+    plant(out, { "u.h": "old\n" });
+    fs.chmodSync(path.join(out, "u.h"), mode);
+    const umask = process.umask(0o077);
+    try {
+      applyPlan(plan([{ path: "u.h", action: "update", contents: "new\n", current: "old\n" }]));
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.readFileSync(path.join(out, "u.h"), "utf8")).toBe("new\n");
+    expect(fs.statSync(path.join(out, "u.h")).mode & 0o7777).toBe(want);
+  });
+
+  test("a new file gets the usual mode: 0666 less the umask", () => {
+    const umask = process.umask(0o027);
+    try {
+      applyPlan(plan([{ path: "n.h", action: "create", contents: "N\n" }]));
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.statSync(path.join(out, "n.h")).mode & 0o7777).toBe(0o640);
+  });
+
+  test("a failure after a file was renamed puts back its old mode with its old text", () => {
+    plant(out, { "a.h": "old a\n", "b.h": "old b\n" });
+    fs.chmodSync(path.join(out, "a.h"), 0o444);
+    let n = 0;
+    thrown(() =>
+      applyPlan(
+        plan([
+          { path: "a.h", action: "update", contents: "new a\n", current: "old a\n" },
+          { path: "b.h", action: "update", contents: "new b\n", current: "old b\n" },
+        ]),
+        {
+          beforeRename: () => {
+            if (++n === 2) throw new Error("injected");
+          },
+        },
+      ),
+    );
+    expect(tree(out)).toEqual({ "a.h": "old a\n", "b.h": "old b\n" });
+    expect(fs.statSync(path.join(out, "a.h")).mode & 0o7777).toBe(0o444);
   });
 
   test("a path outside the output directory is refused before anything is written", () => {
@@ -432,110 +552,5 @@ describe("applyPlan", () => {
       ),
     ).toBeInstanceOf(OutputPathError);
     expect(tree(out)).toEqual({});
-  });
-});
-
-describe("OutputBusyError", () => {
-  test.each([
-    [4321, 1500, "another regcache run (pid 4321) is writing the output directory; waited 1.5 s"],
-    [7, 30_000, "another regcache run (pid 7) is writing the output directory; waited 30.0 s"],
-    [undefined, 40, "another regcache run is writing the output directory; waited 0.0 s"],
-  ])("holder %j, %d ms", (holder, ms, want) => {
-    const e = new OutputBusyError(holder, ms);
-    expect(e.message).toBe(want);
-    expect([e.holder, e.waitedMs]).toEqual([holder, ms]);
-  });
-});
-
-describe("withOutputLock", () => {
-  let parent: string;
-  let out: string;
-  beforeEach(() => {
-    parent = tempDir("writer-lock");
-    out = path.join(parent, "out");
-  });
-
-  test("holds a lock file with our pid while fn runs, returns its result, releases it", () => {
-    let during = "";
-    const result = withOutputLock(out, () => {
-      during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8");
-      return 42;
-    });
-    expect(result).toBe(42);
-    expect(during).toBe(`${process.pid}\n`);
-    expect(LOCK_NAME).toBe(".regcache.lock");
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("a failing fn: the error passes through, the lock goes, a directory it made and left empty goes", () => {
-    expect(
-      (
-        thrown(() =>
-          withOutputLock(out, () => {
-            throw new Error("boom");
-          }),
-        ) as Error
-      ).message,
-    ).toBe("boom");
-    expect(fs.readdirSync(parent)).toEqual([]);
-  });
-
-  test("a failing fn that wrote something: the directory stays", () => {
-    thrown(() =>
-      withOutputLock(out, () => {
-        fs.writeFileSync(path.join(out, "half.h"), "x");
-        throw new Error("boom");
-      }),
-    );
-    expect(fs.readdirSync(out)).toEqual(["half.h"]);
-  });
-
-  test("a failing fn in a directory that was there before: it stays, empty", () => {
-    fs.mkdirSync(out);
-    thrown(() =>
-      withOutputLock(out, () => {
-        throw new Error("boom");
-      }),
-    );
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("a succeeding fn that leaves a new directory empty: it stays", () => {
-    withOutputLock(out, () => undefined);
-    expect(fs.statSync(out).isDirectory()).toBe(true);
-  });
-
-  test("a lock left by a process that is gone is taken over", () => {
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, LOCK_NAME), `${deadPid()}\n`);
-    let during = "";
-    withOutputLock(out, () => (during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8")), {
-      lockTimeoutMs: 5000,
-    });
-    expect(during).toBe(`${process.pid}\n`);
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test.each([
-    ["a live holder", () => `${process.pid}\n`, process.pid],
-    ["a lock not filled in yet", () => "", undefined],
-    ["a lock with no number", () => "pid\n", undefined],
-    ["a lock with pid 0", () => "0\n", undefined],
-    ["a lock with a negative pid", () => "-5\n", undefined],
-    ["a lock with a fractional pid", () => "1.5\n", undefined],
-  ])("%s is waited for, then busy; nothing runs and the lock stays", (_name, text, holder) => {
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, LOCK_NAME), text());
-    let ran = false;
-    const started = Date.now();
-    const err = thrown(() => withOutputLock(out, () => (ran = true), { lockTimeoutMs: 150 }));
-    const took = Date.now() - started;
-    expect(err).toBeInstanceOf(OutputBusyError);
-    expect((err as OutputBusyError).holder).toBe(holder);
-    expect((err as OutputBusyError).waitedMs).toBeGreaterThanOrEqual(150);
-    expect(took).toBeGreaterThanOrEqual(150);
-    expect(took).toBeLessThan(150 + 1000);
-    expect(ran).toBe(false);
-    expect(fs.readFileSync(path.join(out, LOCK_NAME), "utf8")).toBe(text());
   });
 });

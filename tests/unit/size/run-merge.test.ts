@@ -53,6 +53,15 @@ function jobs(files: Record<string, string>): string {
   return dir;
 }
 
+test("a report with a UTF-8 byte order mark is read, as a spec is", () => {
+  const cwd = jobs({
+    "gcc.json": "\ufeff" + reportJson(job("gcc-O2", 342, 182)),
+    "clang.json": reportJson(job("clang-O2", 300, 250)),
+  });
+  const outcome = runMerge({ cwd, reports: ["gcc.json", "clang.json"] });
+  expect(outcome.ok && outcome.report.configs.map((c) => c.name)).toEqual(["gcc-O2", "clang-O2"]);
+});
+
 test("two jobs' reports: one report of both configs, in the order given", () => {
   const cwd = jobs({
     "gcc.json": reportJson(job("gcc-O2", 342, 182), ["clang-O2"]),
@@ -133,11 +142,19 @@ describe("refused: every problem with the files at once", () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.kind).toBe("invalid-input");
-    expect(outcome.problems).toHaveLength(2);
-    expect(outcome.problems[0]).toBe("cannot read missing.json: ENOENT");
-    expect(outcome.problems[1]).toMatch(/^broken\.json is not JSON: \S/);
-    expect(outcome.problems[1]).not.toContain("\n");
-    expect(outcome.diagnostics).toEqual([]);
+    expect(outcome.problems).toHaveLength(1);
+    expect(outcome.problems[0]).toMatch(/^broken\.json is not JSON: \S/);
+    expect(outcome.problems[0]).not.toContain("\n");
+    expect(outcome.diagnostics.map((d) => d.message)).toEqual(["cannot read missing.json: ENOENT"]);
+  });
+
+  test("a report that is not UTF-8: RC620, as for a budget or a spec", () => {
+    const cwd = jobs({ "gcc.json": reportJson(job("gcc-O2", 1, 1)) });
+    fs.writeFileSync(path.join(cwd, "bad.json"), Buffer.from('{"spec": "\xe9"}', "latin1"));
+    const outcome = runMerge({ cwd, reports: ["gcc.json", "bad.json"] });
+    expect(outcome.ok ? [] : outcome.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["RC620", "bad.json is not valid UTF-8: byte 0xe9 at byte offset 10"],
+    ]);
   });
 
   test("one report is not a merge", () => {

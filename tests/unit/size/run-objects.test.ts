@@ -172,3 +172,40 @@ describe("refused, as invalid input", () => {
     fs.rmSync(path.join(work, "gcc-budget.yaml"));
   });
 });
+
+test("a __COUNTER__ shift renames every __UNIQUE_ID symbol: the report shows only the real change", () => {
+  const fixture = path.join(__dirname, "..", "..", "size", "fixtures", "counter-shift.c");
+  for (const [side, v] of [
+    ["counter-old", "1"],
+    ["counter-new", "2"],
+  ])
+    execFileSync("gcc", [
+      "-O2",
+      "-fno-inline",
+      `-DV=${v}`,
+      "-c",
+      fixture,
+      "-o",
+      path.join(work, `${side}.o`),
+    ]);
+  const outcome = runObjects({ cwd: work, old: "counter-old.o", new: "counter-new.o" });
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+  const [config] = outcome.report.configs;
+  expect(config.functions.filter((f) => f.delta !== 0).map((f) => `${f.kind} ${f.name}`)).toEqual([
+    "function real",
+  ]);
+  // The renamed symbols are there, one per base name, matched base to head; data counted too.
+  expect(
+    config.functions
+      .filter((f) => f.delta === 0)
+      .map((f) => `${f.kind} ${f.name}`)
+      .sort(),
+  ).toEqual([
+    "data __UNIQUE_ID_author",
+    "data __UNIQUE_ID_description",
+    "data __UNIQUE_ID_license",
+    "data hits",
+    "function counted",
+  ]);
+  expect(config.summary).toMatchObject({ add: 0, remove: 0, grow: 1, shrink: 0 });
+});

@@ -221,7 +221,7 @@ describe("a measured run of a one-unit tree", () => {
     const cwd = tempDir("run-tree");
     const compileCommands = oneUnitTree(cwd);
     const notes: string[] = [];
-    const progress: [number, number, string][] = [];
+    const progress: [number, number, string, string | undefined][] = [];
     const { value: outcome, printed } = await silently(() =>
       runSize(
         request(cwd, {
@@ -229,7 +229,7 @@ describe("a measured run of a one-unit tree", () => {
           header: "kvm/kvm_cache_regs.h",
           jobs: 1,
           onNote: (line) => notes.push(line),
-          onProgress: (done, total, what) => progress.push([done, total, what]),
+          onProgress: (done, total, what, current) => progress.push([done, total, what, current]),
         }),
       ),
     );
@@ -249,7 +249,12 @@ describe("a measured run of a one-unit tree", () => {
       expect.arrayContaining(["c/kvm_cache_regs.h", "c/kvm_regs.h"]),
     );
     expect(notes).toContain("1 units include kvm/kvm_cache_regs.h");
-    expect(progress.at(-1)).toEqual([2, 2, "tree"]);
+    // One unit, done once both its compiles are; each compile named as it starts.
+    expect(progress).toEqual([
+      [0, 1, "tree", `${path.join("kvm", "rax.c")} (head)`],
+      [0, 1, "tree", `${path.join("kvm", "rax.c")} (base)`],
+      [1, 1, "tree", undefined],
+    ]);
     // Only the inputs: the run wrote into a private scratch directory, now gone.
     expect(fs.readdirSync(cwd).sort()).toEqual(["build", "tree"]);
     expect(fs.readdirSync(path.join(cwd, "build"))).toEqual(["compile_commands.json"]);

@@ -13,6 +13,7 @@ import {
 import type { SymbolSize } from "../../../generator/toolchain/symbols";
 
 export const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
+export const data = (name: string, size: number): SymbolSize => ({ name, kind: "data", size });
 
 export const base = [
   fn("kvm_emulate_cpuid", 342),

@@ -4,10 +4,12 @@
  * spec, the command, the body's sha256), text made safe inside a block
  * comment whatever a spec path or command holds, and parseBanner reading back
  * exactly what withBanner wrote (and a banner with an inputs line other
- * builds write), nothing from a file regcache did not write.
+ * builds write), nothing from a file regcache did not write; bannerSpec
+ * reading back the spec a banner records.
  */
 import fc from "fast-check";
 import {
+  bannerSpec,
   commentSafe,
   parseBanner,
   sha256,
@@ -131,5 +133,38 @@ describe("parseBanner", () => {
     ["an empty file", ""],
   ])("nothing from %s", (_what, text) => {
     expect(parseBanner(text)).toBeUndefined();
+  });
+});
+
+describe("bannerSpec", () => {
+  test.each([
+    ["a spec path", info(), "spec/x86-kvm.yaml"],
+    ["a bundled spec", info({ specPath: "x86-kvm.yaml (bundled)" }), "x86-kvm.yaml (bundled)"],
+    ["a path with ' from ' in it", info({ specPath: "a from b.yaml" }), "a from b.yaml"],
+    ["an SPDX line first", info({ spdx: "GPL-2.0" }), "spec/x86-kvm.yaml"],
+    ["another version", info({ version: "9.9.9-rc.1" }), "spec/x86-kvm.yaml"],
+  ])("%s", (_what, banner, want) => {
+    expect(bannerSpec(withBanner(banner, "body\n"))).toBe(want);
+  });
+
+  test("the same text for any spec path withBanner is given, so two specs never match", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        const sa = bannerSpec(withBanner(info({ specPath: a }), "x\n"));
+        const sb = bannerSpec(withBanner(info({ specPath: b }), "x\n"));
+        expect(sa).toBeDefined();
+        expect(sa === sb).toBe(
+          commentSafe(a).replace(/\n/g, " ") === commentSafe(b).replace(/\n/g, " "),
+        );
+      }),
+    );
+  });
+
+  test.each([
+    ["a hand-written file", "/* from spec/x.yaml. */\n"],
+    ["a banner not at the start", "\n" + withBanner(info(), "x\n")],
+    ["a DO NOT EDIT line in the body", "x\n" + withBanner(info(), "x\n")],
+  ])("nothing from %s", (_what, text) => {
+    expect(bannerSpec(text)).toBeUndefined();
   });
 });

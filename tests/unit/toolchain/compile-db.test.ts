@@ -23,7 +23,10 @@ const splits: [string, string][] = [
   ["a name with two dots and a glob stay literal", "cc ..c *.c"],
   ["a trailing backslash is itself", "cc x\\"],
   ["a line continuation joins the lines", "cc -c \\\n x.c"],
-  ["a '#' inside a word is a character", "cc -DX=a#b"],
+  ["a '#' inside a word is a character", "cc -DX=a#b -c x.c"],
+  ["a '#' right after a quote is inside the word", `cc 'a'#b "c"#d ''#e`],
+  ["a '#' after an escaped blank is inside the word", "cc a\\ #b"],
+  ["a '#' starting a word after a tab starts a comment", "cc -c\t#x.c"],
   ["a comment ends the command", "cc -c x.c # built by hand"],
   ["tabs separate words", "cc\t-c\tx.c"],
 ];
@@ -71,6 +74,7 @@ describe("splitCommand", () => {
   test.each<[string, string, string]>([
     ["an operator", "cc -c x.c && rm -rf /", "a shell operator ('&&')"],
     ["a pipe", "cc x.c | tee", "a shell operator ('|')"],
+    ["an operator before a comment", "cc x.c;# done", "a shell operator (';')"],
     ["a redirection", "cc -c x.c >log", "a shell operator ('>')"],
     ["a second line", "cc -c x.c\nrm x.o", "a second command (a line break)"],
     ["a command substitution", "cc $(pkg-config --cflags x)", "a command substitution"],
@@ -98,6 +102,28 @@ const databases: [string, { given: string; want: ReturnType<typeof readCompileDb
           { directory: "/b", file: "/b/x.c", argv: ["cc", "-c", "x.c"], index: 0 },
           { directory: "/b/", file: "/s/y.c", argv: ["cc", "-c", "/s/y.c"], index: 1 },
         ],
+      },
+    },
+  ],
+  [
+    "a command with '#' inside a word: one compiler command",
+    {
+      given: JSON.stringify([{ directory: "/b", file: "x.c", command: "cc -DX=a#b -c x.c" }]),
+      want: {
+        ok: true,
+        commands: [
+          { directory: "/b", file: "/b/x.c", argv: ["cc", "-DX=a#b", "-c", "x.c"], index: 0 },
+        ],
+      },
+    },
+  ],
+  [
+    "a UTF-8 byte order mark before the array, as in any input",
+    {
+      given: "\ufeff" + JSON.stringify([{ directory: "/b", file: "x.c", arguments: ["cc"] }]),
+      want: {
+        ok: true,
+        commands: [{ directory: "/b", file: "/b/x.c", argv: ["cc"], index: 0 }],
       },
     },
   ],

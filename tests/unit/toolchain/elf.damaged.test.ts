@@ -86,6 +86,55 @@ test.each<[string, (b: Buffer) => Buffer | void, string]>([
   expect(readElfSymbols(damaged(edit))).toEqual({ ok: false, message });
 });
 
+/** Where symbol 1's st_size is: in the SHT_SYMTAB section (sh_type 2), 24 bytes per symbol. */
+function symbolSizeAt(b: Buffer): number {
+  const count = b.readUInt16LE(E_SHNUM);
+  for (let i = 1; i < count; i++)
+    if (b.readUInt32LE(shoff(b) + i * 64 + 4) === 2)
+      return Number(b.readBigUInt64LE(shField(b, i, "offset"))) + 24 + 16;
+  throw new Error("no symbol table");
+}
+
+describe("a 64-bit field past 2^53 - 1 is refused, never rounded", () => {
+  const past = 2n ** 53n + 1n;
+  test.each<[string, (b: Buffer) => void, string]>([
+    [
+      "e_shoff",
+      (b) => void b.writeBigUInt64LE(2n ** 64n - 1n, E_SHOFF),
+      "e_shoff is 18446744073709551615, past 2^53 - 1 (no object is that large)",
+    ],
+    [
+      "a section's sh_size",
+      (b) => void b.writeBigUInt64LE(past, shField(b, 1, "size")),
+      "section 1's sh_size is 9007199254740993, past 2^53 - 1 (no object is that large)",
+    ],
+    [
+      "a section's sh_offset",
+      (b) => void b.writeBigUInt64LE(past, shField(b, 1, "offset")),
+      "section 1's sh_offset is 9007199254740993, past 2^53 - 1 (no object is that large)",
+    ],
+  ])("%s", (_name, edit, message) => {
+    expect(readElfSymbols(damaged(edit))).toEqual({ ok: false, message });
+  });
+
+  test("a symbol's st_size, named with the symbol", () => {
+    const whole = readElfSymbols(object);
+    if (!whole.ok) throw new Error(whole.message);
+    const name = whole.table.symbols[0].name;
+    expect(readElfSymbols(damaged((b) => void b.writeBigUInt64LE(past, symbolSizeAt(b))))).toEqual({
+      ok: false,
+      message: `symbol 1 (${name})'s st_size is 9007199254740993, past 2^53 - 1 (no object is that large)`,
+    });
+  });
+
+  test("2^53 - 1 itself is read exactly", () => {
+    const r = readElfSymbols(
+      damaged((b) => void b.writeBigUInt64LE(2n ** 53n - 1n, symbolSizeAt(b))),
+    );
+    expect(r.ok && r.table.symbols[0].size).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
 test("a section that ends exactly at the end of the file is whole", () => {
   // Section 1 (.text) resized to reach the last byte: still inside the file.
   const b = damaged((b) => {

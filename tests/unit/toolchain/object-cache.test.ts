@@ -191,6 +191,33 @@ describe("store and lookup", () => {
   });
 });
 
+describe("a full disk", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test("a store that fails part-way leaves no temporary and no entry: the next lookup is a miss, a later store works", () => {
+    const { cache, run, compiled, deps } = setup();
+    const first = run("run1");
+    compiled(first);
+    // The module object itself (an `import *` binding is a read-only copy).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require("node:fs") as typeof fs;
+    const realWrite = nodeFs.writeSync;
+    jest.spyOn(nodeFs, "writeSync").mockImplementation(((fd: number, ...rest: unknown[]) => {
+      if (fd <= 2) return (realWrite as (...a: unknown[]) => number)(fd, ...rest);
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
+        code: "ENOSPC",
+        syscall: "write",
+      });
+    }) as typeof fs.writeSync);
+    expect(() => store(cache, first, deps, new FileHasher())).toThrow(/ENOSPC/);
+    jest.restoreAllMocks();
+    expect(fs.existsSync(cache.dir) ? filesUnder(cache.dir) : []).toEqual([]);
+    expect(lookup(cache, run("run2"), new FileHasher())).toBeUndefined();
+    store(cache, first, deps, new FileHasher());
+    expect(lookup(cache, run("run3"), new FileHasher())).toEqual(deps);
+  });
+});
+
 describe("trim", () => {
   test("evicts the least recently used objects until the total is within the bound", () => {
     const { work } = setup();

@@ -58,6 +58,13 @@ describe("bloat-o-meter folding", () => {
     ["counter.12", "counter"],
     ["x.part.0.isra.3", "x.part.isra"],
     ["v2.name", "v2.name"],
+    ["__UNIQUE_ID_license1495", "__UNIQUE_ID_license"],
+    ["__UNIQUE_ID_license_1495", "__UNIQUE_ID_license_"],
+    [
+      "__UNIQUE_ID___addressable___SCK__kvm_x86_cache_reg300.268",
+      "__UNIQUE_ID___addressable___SCK__kvm_x86_cache_reg",
+    ],
+    ["vmx_l1d_flush_pages2", "vmx_l1d_flush_pages2"],
   ])("%s -> %s", (given, want) => expect(foldName(given)).toBe(want));
 
   test("sums clones and static locals per folded name, keeps only t/d/b/r/w/v", () => {

@@ -39,6 +39,7 @@ export function check(lines: readonly string[]): {
     root,
     span,
     report: (d) => reported.push(d),
+    wanted: () => true,
     registers,
     aliases,
     mask: root["mask"],

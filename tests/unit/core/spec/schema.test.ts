@@ -223,6 +223,17 @@ describe("the 7.2 keys' shapes say what is wrong in their own words", () => {
       ["enum:", "  gpr_prefix: 1A"],
       "RC140 enum.gpr_prefix '1A' is not valid",
     ],
+    [
+      "a negative mask value (minimum)",
+      [
+        "accessors:",
+        "  - register: cr3",
+        "    field: cr3",
+        "    read_bits: kvm_read_cr3_bits",
+        "    guest_owned: { possible: P, owned: o, value: -1 }",
+      ],
+      "RC103 accessors[0].guest_owned.value must be a number of at least 0, found number -1",
+    ],
   ])("%s", (_what, lines, want) => {
     const base = lines[0] === "registers:" ? [...HEAD, ...BACKENDS] : GOOD;
     const said = shape([...base, ...lines]).map((s) =>

@@ -11,7 +11,7 @@ import {
   formatHtml,
   tickStep,
 } from "../../../../generator/size/formats/html";
-import { fn, fullReport, measured, sampleReport } from "../sample-report";
+import { data, fn, fullReport, measured, sampleReport } from "../sample-report";
 
 describe("tickStep: the smallest 1, 2 or 5 × 10^k giving at most 6 intervals", () => {
   test.each([
@@ -96,6 +96,27 @@ test("budget, what-if and sources sections, and the --objects notes", () => {
   expect(within).toContain("<p>Budget <code>b.yaml</code>: within every limit.</p>");
 });
 
+test("data symbols under a 'data' heading row, functions under a 'function' one", () => {
+  const html = formatHtml(
+    sampleReport([
+      measured("x", [fn("f", 10), data("table", 64)], [fn("f", 12), data("table", 32)]),
+    ]),
+  );
+  const config = html.slice(html.indexOf('<section data-config="x">'));
+  expect(config.indexOf("<tr><th>function</th><th>base</th>")).toBeLessThan(
+    config.indexOf("<code>f</code>"),
+  );
+  expect(config.indexOf("<code>f</code>")).toBeLessThan(
+    config.indexOf("<tr><th>data</th><th>base</th>"),
+  );
+  expect(config.indexOf("<tr><th>data</th><th>base</th>")).toBeLessThan(
+    config.indexOf("<code>table</code>"),
+  );
+  const across = html.slice(html.indexOf('<table class="across">'), html.indexOf("</table>"));
+  expect(across).toContain("<tr><th>data</th><th>x</th></tr>");
+  expect(across.indexOf("<th>data</th>")).toBeLessThan(across.indexOf("<code>table</code>"));
+});
+
 test("no config ran: no cross-config table, the skipped configs said", () => {
   const page = formatHtml(sampleReport([]));
   expect(page).not.toContain("Across configs");
@@ -135,5 +156,14 @@ describe("html format", () => {
     expect(odd).toContain("x&lt;y&gt;");
     expect(odd).toContain("a&amp;b");
     expect(odd).not.toContain("a&b<");
+  });
+
+  test("escapes control characters and quotes, in text and in attributes", () => {
+    const name = "a'\n<h1>\u001b\u202e";
+    const page = formatHtml(sampleReport([measured("c'\u0007", [fn(name, 1)], [fn(name, 2)])]));
+    expect(page).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+    expect(page).toContain('data-function="a&#39;\\n&lt;h1&gt;\\u{1b}\\u{202e}"');
+    expect(page).toContain("<h2>c&#39;\\u{7}</h2>");
+    expect(page).not.toContain("<h1>\u001b");
   });
 });

@@ -8,7 +8,7 @@
 import { formatMarkdown, MARKDOWN_LIMIT } from "../../../../generator/size/formats/markdown";
 import { EXPLAIN_UNREACHED_NOTE } from "../../../../generator/size/formats/text";
 import type { SizeReport } from "../../../../generator/size/report/report";
-import { fn, fullReport, measured, sampleReport } from "../sample-report";
+import { data, fn, fullReport, measured, sampleReport } from "../sample-report";
 
 test("every section, in order", () => {
   expect(formatMarkdown(fullReport())).toBe(
@@ -70,6 +70,40 @@ test("every section, in order", () => {
   );
 });
 
+test("data symbols in tables headed 'data', functions in tables headed 'function'", () => {
+  const report: SizeReport = {
+    ...sampleReport([
+      measured("x", [fn("f", 10), data("table", 64)], [fn("f", 12), data("table", 32)]),
+    ]),
+    skipped: [],
+    sources: [],
+  };
+  const md = formatMarkdown(report);
+  expect(md).toContain(
+    [
+      "| function | x |",
+      "|:--|--:|",
+      "| `f` | 10 → 12 (+20%) |",
+      "",
+      "| data | x |",
+      "|:--|--:|",
+      "| `table` | 64 → 32 (-50%) |",
+      "| **total** | 74 → 44 (-41%) |",
+    ].join("\n"),
+  );
+  expect(md).toContain(
+    [
+      "| function | base | head | delta | % |",
+      "|:--|--:|--:|--:|--:|",
+      "| `f` | 10 | 12 | +2 | +20.0% |",
+      "",
+      "| data | base | head | delta | % |",
+      "|:--|--:|--:|--:|--:|",
+      "| `table` | 64 | 32 | -32 | -50.0% |",
+    ].join("\n"),
+  );
+});
+
 test("no config ran; a budget within every limit", () => {
   const report: SizeReport = {
     ...sampleReport([]),
@@ -92,11 +126,70 @@ test("no config ran; a budget within every limit", () => {
   );
 });
 
-test("a table cell cannot be broken: '|' and '\\' escaped, '<' an entity, a backtick in code quoted", () => {
-  const md = formatMarkdown(sampleReport([measured("a|b<c\\", [fn("f`g", 1)], [fn("f`g", 2)])]));
+test("a table cell cannot be broken: '|' and '\\' escaped, '<' an entity", () => {
+  const md = formatMarkdown(sampleReport([measured("a|b<c\\", [fn("f", 1)], [fn("f", 2)])]));
   expect(md).toContain("| function | a\\|b&lt;c\\\\ |");
   expect(md).toContain("### a\\|b&lt;c\\\\");
-  expect(md).toContain("| `f'g` | 1 | 2 | +1 | +100.0% |");
+});
+
+/** A table row's cells as GFM splits them: at each '|' not escaped by a backslash. */
+function cells(row: string): string[] {
+  const out: string[] = [];
+  let cell = "";
+  for (let i = 0; i < row.length; i++) {
+    if (row[i] === "\\") cell += row[i] + (row[++i] ?? "");
+    else if (row[i] === "|") (out.push(cell), (cell = ""));
+    else cell += row[i];
+  }
+  return [...out, cell];
+}
+
+test.each<[string, string, string]>([
+  ["a '|'", "a|b", "<code>a&#124;b</code>"],
+  ["a backslash before a '|'", "a\\|b", "<code>a&#92;&#124;b</code>"],
+  ["a backtick", "f`g", "<code>f&#96;g</code>"],
+  ["a leading space, which a code span would drop", " f", "<code> f</code>"],
+  [
+    "a line break and a heading, as a JSON report can carry",
+    "x\n## pwned",
+    "<code>x&#92;n&#35;&#35; pwned</code>",
+  ],
+  [
+    "a carriage return and an escape",
+    "x\r\u001b[2J",
+    "<code>x&#92;r&#92;u&#123;1b&#125;&#91;2J</code>",
+  ],
+])("a function name with %s: one cell, printed as written", (_name, name, want) => {
+  const md = formatMarkdown(sampleReport([measured("gcc-O2", [fn(name, 1)], [fn(name, 2)])]));
+  const lines = md.split("\n");
+  const rows = lines.filter((l) => l.startsWith("| ") && l.includes(want));
+  // The cross-config row and the config's function table row.
+  expect(rows).toHaveLength(2);
+  for (const row of rows) expect(cells(row)[1]).toBe(` ${want} `);
+  expect(
+    lines
+      .filter((l) => l.startsWith("#"))
+      .every((l) => /^##+ (regcache size|gcc-O2|Generated)/.test(l)),
+  ).toBe(true);
+});
+
+test.each<[string, string, string]>([
+  ["a heading", "# evil", "\\# evil"],
+  ["a list item", "- x", "\\- x"],
+  ["an ordered list item", "1. x", "1\\. x"],
+  ["a quote", "> x", "\\> x"],
+  ["emphasis and a link", "*a* _b_ [c](d) ~~e~~", "\\*a\\* \\_b\\_ \\[c\\](d) \\~\\~e\\~\\~"],
+  ["an entity and a tag", "&lt; <b>", "&amp;lt; &lt;b>"],
+  ["a line break", "gcc\n# x", "gcc\\\\n# x"],
+])("a compiler version holding %s begins its line as plain text", (_name, version, want) => {
+  const config = { ...measured("gcc-O2"), compilerVersion: version };
+  const md = formatMarkdown(sampleReport([config]));
+  expect(md.split("\n")).toContain(`${want} · retpoline: no · flags: \`-O2\``);
+});
+
+test("'_' between letters, as in most symbol and file names, stays as written", () => {
+  const config = { ...measured("gcc-O2"), compilerVersion: "kvm_main x_1 a_b_" };
+  expect(formatMarkdown(sampleReport([config]))).toContain("kvm_main x_1 a_b\\_ ·");
 });
 
 describe("the limit", () => {
@@ -133,7 +226,7 @@ describe("the limit", () => {
     const md = formatMarkdown(big(), unfolded.length);
     expect(md.length).toBeLessThan(unfolded.length);
     // 273 changed rows capped at 200 in the cross-config table and in the config's own.
-    expect(md).toContain("_73 more changed functions not shown._");
+    expect(md).toContain("_73 more changed symbols not shown._");
     expect(md).toContain("_73 more changed rows not shown; see `--format json`._");
   });
 

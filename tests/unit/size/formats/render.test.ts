@@ -4,6 +4,7 @@
  * per format: text and markdown the ASCII '-', html U+2212 for its own
  * figures and ASCII only inside bloat-o-meter's lines.
  */
+import { formatChangelog } from "../../../../generator/size/formats/changelog";
 import { formatHtml } from "../../../../generator/size/formats/html";
 import { formatJson } from "../../../../generator/size/formats/json";
 import { formatMarkdown } from "../../../../generator/size/formats/markdown";
@@ -12,7 +13,7 @@ import { formatText } from "../../../../generator/size/formats/text";
 import { sampleReport } from "../sample-report";
 
 test("the formats --format accepts", () => {
-  expect(REPORT_FORMATS).toEqual(["text", "markdown", "json", "html"]);
+  expect(REPORT_FORMATS).toEqual(["text", "markdown", "json", "html", "changelog"]);
 });
 
 test("each name renders its format; colour reaches text only", () => {
@@ -22,7 +23,8 @@ test("each name renders its format; colour reaches text only", () => {
   expect(renderReport(report, "markdown", { color: true })).toBe(formatMarkdown(report));
   expect(renderReport(report, "json", { color: true })).toBe(formatJson(report));
   expect(renderReport(report, "html", { color: true })).toBe(formatHtml(report));
-  for (const format of ["markdown", "json", "html"] as const)
+  expect(renderReport(report, "changelog", { color: true })).toBe(formatChangelog(report));
+  for (const format of ["markdown", "json", "html", "changelog"] as const)
     expect(renderReport(report, format, { color: true })).not.toContain("\x1b[");
 });
 

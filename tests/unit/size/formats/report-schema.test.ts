@@ -33,7 +33,14 @@ function fullJson(): Record<string, any> {
       kind: "tree",
       pairs: [{ path: "a.o", old: true, new: false }],
       composites: [
-        { side: "new", path: "k.o", parts: ["a.o"], uncounted: { functions: 1, bytes: 16 } },
+        {
+          side: "new",
+          path: "k.o",
+          parts: ["a.o"],
+          uncounted: { functions: 1, data: 2, bytes: 16 },
+        },
+        // As a report that counted functions only wrote it.
+        { side: "old", path: "k.o", parts: ["a.o"], uncounted: { functions: 1, bytes: 16 } },
       ],
     },
   };
@@ -74,6 +81,22 @@ test.each<[string, (json: Record<string, any>) => void, string]>([
     (j) => (j.configs[0].functions[0].kind = "object"),
     "/configs/0/functions/0/kind enum",
   ],
+  [
+    "a size past 2^53 − 1, which JSON cannot carry exactly",
+    (j) => (j.configs[0].functions[0].head = 2 ** 53),
+    "/configs/0/functions/0/head maximum",
+  ],
+  [
+    "a delta below −(2^53 − 1)",
+    (j) => (j.configs[0].functions[0].delta = -(2 ** 53)),
+    "/configs/0/functions/0/delta minimum",
+  ],
+  [
+    "a total past 2^53 − 1",
+    (j) => (j.configs[0].total.base = 2 ** 60),
+    "/configs/0/total/base maximum",
+  ],
+  ["a negative total", (j) => (j.configs[0].total.head = -1), "/configs/0/total/head minimum"],
   ["a skipped config without hint", (j) => delete j.skipped[0].hint, "/skipped/0 required"],
   ["negative source lines", (j) => (j.sources[0].head.lines = -1), "/sources/0/head/lines minimum"],
   ["a saving that is a string", (j) => (j.explain[0].saved[0] = "3"), "/explain/0/saved/0 type"],

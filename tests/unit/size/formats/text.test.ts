@@ -7,7 +7,7 @@
  */
 import { EXPLAIN_UNREACHED_NOTE, formatText } from "../../../../generator/size/formats/text";
 import type { SizeReport } from "../../../../generator/size/report/report";
-import { fn, fullReport, measured, sampleReport } from "../sample-report";
+import { data, fn, fullReport, measured, sampleReport } from "../sample-report";
 
 test("every section, in order, figures worked out by hand", () => {
   // f: 10 -> 12 is +2, +20.0%; totals 15 -> 17 is +13.33%, +13% in a cell.
@@ -66,6 +66,41 @@ test("nothing changed: no rows, no cross-config table; no flags or version line 
       "no symbol changed size",
       "(1 unchanged)",
       "Total: Before=1, After=1, chg +0.00%",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("data symbols under their own 'data' heading, functions under 'function', in one alignment", () => {
+  const report: SizeReport = {
+    ...sampleReport([
+      {
+        ...measured("x", [fn("f", 10), data("table", 64)], [fn("f", 12), data("table", 32)]),
+        compilerVersion: "",
+        flags: [],
+      },
+    ]),
+    skipped: [],
+    sources: [],
+  };
+  expect(formatText(report, { color: false })).toBe(
+    [
+      "regcache size: spec/x86-kvm.yaml (head) vs all-cached (base)",
+      "",
+      "== x ==",
+      "add/remove: 0/0 grow/shrink: 1/1 up/down: 2/-32 (-30)",
+      "function  base  head  delta       %",
+      "f           10    12     +2  +20.0%",
+      "data      base  head  delta       %",
+      "table       64    32    -32  -50.0%",
+      "Total: Before=74, After=44, chg -40.54%",
+      "",
+      "== across configs ==",
+      "function               x",
+      "f         10 → 12 (+20%)",
+      "data                   x",
+      "table     64 → 32 (-50%)",
+      "total     74 → 44 (-41%)",
       "",
     ].join("\n"),
   );
@@ -140,4 +175,17 @@ describe("text format", () => {
     expect(text).toMatch(/\x1b\[31mgrows\s/);
     expect(text).toMatch(/\x1b\[32mkvm_emulate_cpuid\s/);
   });
+});
+
+test("names with line breaks, escapes and bidi overrides print on their own line, escaped", () => {
+  const odd = "x\n== pwned ==\r\u001b[2J\u202e";
+  const config = { ...measured("gcc\nO2"), compilerVersion: "gcc\u001b]0;t\u0007" };
+  const text = formatText(sampleReport([{ ...config, base: [fn(odd, 1)], head: [fn(odd, 2)] }]), {
+    color: false,
+  });
+  expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+  expect(text.split("\n")).toContain("== gcc\\nO2 == gcc\\u{1b}]0;t\\u{7}");
+  expect(
+    text.split("\n").filter((l) => l.startsWith("x\\n== pwned ==\\r\\u{1b}[2J\\u{202e}")),
+  ).toHaveLength(2);
 });

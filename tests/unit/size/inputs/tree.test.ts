@@ -173,6 +173,16 @@ describe("prepareTree", () => {
     ]);
   });
 
+  test("a database that is not UTF-8: RC641 naming the byte, as every input is read", () => {
+    const { cwd } = fixture();
+    const db = "build/compile_commands.json";
+    fs.writeFileSync(path.join(cwd, db), Buffer.from('[{"file": "\xe9"}]', "latin1"));
+    const prepared = prepareTree(cwd, options({ compileCommands: db }), cHeaders());
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["RC641", `compile database ${db}: not valid UTF-8: byte 0xe9 at byte offset 11`],
+    ]);
+  });
+
   test("no --header and no kernel header generated: RC644", () => {
     const { cwd } = fixture();
     const prepared = prepareTree(cwd, options({ header: undefined }), cHeaders());

@@ -67,6 +67,34 @@ describe("parseInput", () => {
       ["RC601", { start: 5, end: 6 }],
     ]);
   });
+  test.each([
+    ["!!binary, which would be a Buffer", "budgets: !!binary aGVsbG8=\n", "!!binary", "aGVsbG8="],
+    ["!!set", "a: !!set {x: null}\n", "!!set", "{x: null}"],
+    ["a custom tag", "a:\n  - !foo x\n", "!foo", "x"],
+  ])(
+    "%s: RC621 at the tagged value (as a spec's RC119), never resolved",
+    (_name, text, tag, at) => {
+      const parsed = parseInput(file(text));
+      expect(
+        parsed.ok
+          ? []
+          : parsed.diagnostics.map((d) => [
+              d.code,
+              d.message,
+              text.slice(d.span!.start, d.span!.end),
+            ]),
+      ).toEqual([["RC621", `tag '${tag}' is not allowed in in.yaml`, at]]);
+    },
+  );
+
+  test("the core schema's own tags change nothing and are allowed", () => {
+    expect(root("a: !!str 1\n")).toMatchObject({ entries: [{ value: { value: "1" } }] });
+  });
+
+  test("a merge key is a plain key, not a merge", () => {
+    const tree = root("<<: {a: 1}\n");
+    expect(tree.kind === "map" && tree.entries.map((e) => e.key)).toEqual(["<<"]);
+  });
 });
 
 test.each([

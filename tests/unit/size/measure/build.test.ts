@@ -5,6 +5,7 @@
  * of a one-file suite against two header sets with gcc: the sizes differ as
  * the headers do, a failed compile is returned with its command and output.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -198,6 +199,26 @@ describe("measureObjects", () => {
     const measured = measureObjects([file]);
     expect(measured.ok).toBe(false);
     expect(measured.ok ? "" : measured.message).toMatch(new RegExp(`^${file}: `));
+  });
+
+  test("a __COUNTER__ shift: each __UNIQUE_ID name folded to one symbol, equal on both sides", () => {
+    const dir = tempDir("build-counter");
+    const fixture = path.join(__dirname, "..", "..", "..", "size", "fixtures", "counter-shift.c");
+    const sides = ["1", "2"].map((v) => {
+      const object = path.join(dir, `v${v}.o`);
+      execFileSync("gcc", ["-O2", "-fno-inline", `-DV=${v}`, "-c", fixture, "-o", object]);
+      const measured = measureObjects([object]);
+      if (!measured.ok) throw new Error(measured.message);
+      return measured.symbols;
+    });
+    const unique = (symbols: readonly { name: string }[]) =>
+      symbols.filter((s) => s.name.startsWith("__UNIQUE_ID_"));
+    expect(unique(sides[0]).map((s) => s.name)).toEqual([
+      "__UNIQUE_ID_author",
+      "__UNIQUE_ID_description",
+      "__UNIQUE_ID_license",
+    ]);
+    expect(unique(sides[1])).toEqual(unique(sides[0]));
   });
 
   test("no objects: no symbols", () => {

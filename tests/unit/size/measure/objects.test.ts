@@ -46,6 +46,18 @@ beforeAll(() => {
     at("tree/emulate.o"),
     at("other/outside.o"),
   ]);
+  // outer.o links an inner composite counted on its own (its parts are not beside it).
+  compile("linked-src/a.o", "int inner_a(int a) { return a * 5; }\nint inner_table[4] = { 1 };\n");
+  compile("linked-src/b.o", "int inner_b(int a) { return a - 11; }\n");
+  compile("linked/c.o", "int outer_c(int a) { return a + 17; }\n");
+  execFileSync("ld", [
+    "-r",
+    "-o",
+    at("linked/inner.o"),
+    at("linked-src/a.o"),
+    at("linked-src/b.o"),
+  ]);
+  execFileSync("ld", ["-r", "-o", at("linked/outer.o"), at("linked/inner.o"), at("linked/c.o")]);
   // A composite none of whose parts is in the tree it is measured with.
   fs.mkdirSync(at("alone"));
   fs.copyFileSync(at("tree/kvm.o"), at("alone/kvm.o"));
@@ -74,29 +86,42 @@ test("sourceFilesOf: one source for a compiled object, every input's for an ld -
 
 test("a composite beside its parts: counted through them; what they lack reported, not counted", () => {
   const measured = measureTree(objects("tree"));
-  expect(measured.functions.map((f) => f.name).sort()).toEqual([
+  expect(measured.symbols.map((f) => f.name).sort()).toEqual([
     "emulate_op",
     "emulate_two",
     "x86_run",
   ]);
   const outside = objects("other")[0];
-  const outsideSize = measureTree([outside]).functions[0].size;
+  const outsideSize = measureTree([outside]).symbols[0].size;
   expect(measured.composites).toEqual([
     {
       path: "kvm.o",
       parts: ["emulate.o", "x86.o"],
-      uncounted: { functions: 1, bytes: outsideSize },
+      uncounted: { functions: 1, data: 0, bytes: outsideSize },
     },
   ]);
   // Each function once, at its size in its part.
-  const parts = measureTree(objects("tree").filter((o) => o.path !== "kvm.o")).functions;
-  expect(measured.functions).toEqual(parts);
+  const parts = measureTree(objects("tree").filter((o) => o.path !== "kvm.o")).symbols;
+  expect(measured.symbols).toEqual(parts);
+});
+
+test("what a composite holds through an object counted on its own is not called uncounted", () => {
+  const measured = measureTree(objects("linked"));
+  expect(measured.composites).toEqual([
+    { path: "outer.o", parts: ["c.o"], uncounted: { functions: 0, data: 0, bytes: 0 } },
+  ]);
+  expect(measured.symbols.map((f) => `${f.kind} ${f.name}`).sort()).toEqual([
+    "data inner_table",
+    "function inner_a",
+    "function inner_b",
+    "function outer_c",
+  ]);
 });
 
 test("a composite with no part in its tree is an object like any other", () => {
   const measured = measureTree(objects("alone"));
   expect(measured.composites).toEqual([]);
-  expect(measured.functions.map((f) => f.name).sort()).toEqual([
+  expect(measured.symbols.map((f) => f.name).sort()).toEqual([
     "emulate_op",
     "emulate_two",
     "outside_fn",

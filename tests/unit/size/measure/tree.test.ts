@@ -117,10 +117,10 @@ describe("measureTree", () => {
     const before = snapshot();
     const planned = planTree(plan);
     if (!planned.ok) throw new Error("unplanned");
-    const progress: [number, number][] = [];
+    const progress: [number, number, string | undefined][] = [];
     const result = await measureTree(plan, planned.jobs, {
       ...options,
-      onProgress: (done, total) => progress.push([done, total]),
+      onProgress: (done, total, current) => progress.push([done, total, current]),
     });
     if (!result.ok) throw new Error(JSON.stringify(result));
     const m = result.measurement;
@@ -134,8 +134,24 @@ describe("measureTree", () => {
     // Base was never compiled for the unaffected unit; head was.
     expect(fs.existsSync(path.join(plan.root, "head", "lib", "b.o"))).toBe(true);
     expect(fs.existsSync(path.join(plan.root, "base", "lib", "b.o"))).toBe(false);
-    // Two head compiles, then one base compile, and two base tasks with nothing to do.
-    expect(progress.at(-1)).toEqual([4, 4]);
+    // Units done of two: each compile named as it starts (two heads, then a's base), each
+    // unit counted once its compiles are done (b after its head, a after its base).
+    expect(progress.filter((p) => p[2] !== undefined).map((p) => p[2])).toEqual(
+      expect.arrayContaining([
+        `${path.join("kvm", "a.c")} (head)`,
+        `${path.join("lib", "b.c")} (head)`,
+        `${path.join("kvm", "a.c")} (base)`,
+      ]),
+    );
+    expect(progress.filter((p) => p[2] !== undefined)).toHaveLength(3);
+    expect(progress.filter((p) => p[2] === undefined)).toEqual([
+      [1, 2, undefined],
+      [2, 2, undefined],
+    ]);
+    expect(progress.at(-1)).toEqual([2, 2, undefined]);
+    expect(progress.findIndex((p) => p[2]?.endsWith("(base)"))).toBeGreaterThan(
+      progress.findIndex((p) => p[2]?.endsWith("(head)")),
+    );
     const commands = fs.readFileSync(path.join(plan.root, "commands.sh"), "utf8");
     expect(commands.startsWith("#!/bin/sh\n")).toBe(true);
     expect(commands).toContain(`(cd ${path.dirname(plan.treeRoot)} && gcc -O2 `);

@@ -390,6 +390,20 @@ describe("what used to pass silently", () => {
       ],
     ],
     [
+      "a max past 2^53 - 1, shown as written, not rounded",
+      "budgets:\n  - function: cpuid\n    max: 9007199254740993\n",
+      [
+        "budget.yaml:3:10: error RC618: 'max' must be a whole number of bytes, from 0 to 2^53 - 1, found 9007199254740993",
+      ],
+    ],
+    [
+      "a growth below -(2^53 - 1)",
+      "budgets:\n  - total: true\n    growth: -1e17\n",
+      [
+        "budget.yaml:3:13: error RC618: 'growth' must be a whole number of bytes, from -(2^53 - 1) to 2^53 - 1, found -1e17",
+      ],
+    ],
+    [
       "a fractional growth in bytes",
       "budgets:\n  - function: cpuid\n    growth: 0.5\n",
       ["budget.yaml:3:13: error RC618: 'growth' must be a whole number of bytes, found 0.5"],

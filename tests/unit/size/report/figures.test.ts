@@ -31,10 +31,12 @@ import {
   formatSummary,
   formatTotals,
   objectsNotes,
+  printableReport,
   ASCII_MINUS,
   TYPOGRAPHIC_MINUS,
 } from "../../../../generator/size/report/figures";
 import type { SymbolSize } from "../../../../generator/toolchain/symbols";
+import { fullReport } from "../sample-report";
 
 const fn = (name: string, size: number): SymbolSize => ({ name, kind: "function", size });
 const data = (name: string, size: number): SymbolSize => ({ name, kind: "data", size });
@@ -486,7 +488,7 @@ describe("objectsNotes", () => {
               side: "new",
               path: "arch/x86/kvm/kvm-intel.o",
               parts: ["vmx/vmx.o"],
-              uncounted: { functions: 3, bytes: 120 },
+              uncounted: { functions: 3, data: 1, bytes: 120 },
             },
           ],
         }),
@@ -495,7 +497,7 @@ describe("objectsNotes", () => {
       "only in old: arch/x86/kvm/a.o",
       "only in new: arch/x86/kvm/b.o, arch/x86/kvm/c.o",
       "old/arch/x86/kvm/kvm.o: an 'ld -r' composite of x86.o, emulate.o: counted through its parts",
-      "new/arch/x86/kvm/kvm-intel.o: an 'ld -r' composite of vmx/vmx.o: counted through its parts; 3 functions (120 B) in it that no part here defines (parts built elsewhere, symbols added at link time) are not counted",
+      "new/arch/x86/kvm/kvm-intel.o: an 'ld -r' composite of vmx/vmx.o: counted through its parts; 3 functions and 1 data symbol (120 B) in it that no object here defines (parts built elsewhere, symbols added at link time) are not counted",
     ]);
   });
 });
@@ -504,5 +506,31 @@ describe("formatFixed on subnormal numbers (no implicit leading bit, exponent -1
   // python3 -c 'print("%.325f" % 5e-324)': 323 zeros after the point, then 49.
   test("the smallest subnormal at 325 decimals", () => {
     expect(formatFixed(5e-324, 325)).toBe(`0.${"0".repeat(323)}49`);
+  });
+});
+
+describe("printableReport", () => {
+  test("a report of plain names is returned equal", () => {
+    const report = fullReport();
+    expect(printableReport(report)).toEqual(report);
+  });
+
+  test("every string, however deep, has its control characters escaped; numbers stay", () => {
+    const report = fullReport();
+    const odd = {
+      ...report,
+      spec: "s\n",
+      configs: report.configs.map((c) => ({
+        ...c,
+        flags: ["-D\u001b"],
+        functions: c.functions.map((f) => ({ ...f, name: `${f.name}\u2028` })),
+      })),
+    };
+    const shown = printableReport(odd);
+    expect(shown.spec).toBe("s\\n");
+    expect(shown.configs[0].flags).toEqual(["-D\\u{1b}"]);
+    expect(shown.configs[0].functions.map((f) => [f.name, f.base, f.head])).toEqual(
+      report.configs[0].functions.map((f) => [`${f.name}\\u{2028}`, f.base, f.head]),
+    );
   });
 });

@@ -146,8 +146,8 @@ describe("refused, every reason at once", () => {
       problemsOf(inputs({ ...(job([gcc]) as object), version: 1 }, { configs: [] }, null)),
     ).toEqual([
       "job1.json: report version 1; this regcache reads version 2 (rerun the job with the same regcache)",
-      "job2.json: not a regcache size JSON report: / must have required property 'version'",
-      "job3.json: not a regcache size JSON report: / must be object",
+      "job2.json: not a regcache size JSON report: the report lacks the key 'version'",
+      "job3.json: not a regcache size JSON report: the report must be a mapping",
     ]);
   });
 
@@ -155,7 +155,7 @@ describe("refused, every reason at once", () => {
     const json = job([gcc]) as { configs: Record<string, unknown>[] };
     json.configs[0].extra = 1;
     expect(problemsOf(inputs(json, job([clang])))).toEqual([
-      "job1.json: not a regcache size JSON report: /configs/0 must NOT have additional properties",
+      "job1.json: not a regcache size JSON report: configs[0] has the unknown key 'extra'",
     ]);
   });
 
@@ -170,6 +170,71 @@ describe("refused, every reason at once", () => {
       expect.stringMatching(
         /^job2\.json measured generated source ".*", job1\.json ".*": reports of different generated sources cannot be merged$/,
       ),
+    ]);
+  });
+
+  type Row = { name: string; base: number | null; head: number | null; delta: number };
+  type Config = {
+    functions: Row[];
+    total: Record<string, number>;
+    summary: Record<string, number>;
+  };
+  /** job1.json: gcc's report with `edit` applied to its one config; job2.json: clang's. */
+  const edited = (edit: (c: Config) => void) => {
+    const json = job([gcc]) as { configs: Config[] };
+    edit(json.configs[0]);
+    return problemsOf(inputs(json, job([clang])));
+  };
+  const row = (c: Config, name: string) => c.functions.find((f) => f.name === name)!;
+
+  test("figures that contradict each other: each named by file, config and row", () => {
+    expect(edited((c) => (row(c, "cpuid").delta = -150))).toEqual([
+      'job1.json: config "gcc-O2" (/configs/0): row "cpuid" (/configs/0/functions/1): delta -150 is not head − base (-160)',
+    ]);
+    expect(edited((c) => c.functions.push({ ...row(c, "same") }))).toEqual([
+      'job1.json: config "gcc-O2" (/configs/0): row "same" (/configs/0/functions/2) repeats the row at /configs/0/functions/0',
+      'job1.json: config "gcc-O2" (/configs/0): total.base 352 is not that of its rows (362)',
+      'job1.json: config "gcc-O2" (/configs/0): total.head 192 is not that of its rows (202)',
+    ]);
+    expect(
+      edited((c) => {
+        row(c, "same").head = 12;
+        row(c, "same").delta = 2;
+      }),
+    ).toEqual([
+      'job1.json: config "gcc-O2" (/configs/0): total.head 192 is not that of its rows (194)',
+      'job1.json: config "gcc-O2" (/configs/0): total.delta -160 is not that of its rows (-158)',
+      'job1.json: config "gcc-O2" (/configs/0): summary.grow 0 is not that of its rows (1)',
+      'job1.json: config "gcc-O2" (/configs/0): summary.up 0 is not that of its rows (2)',
+      'job1.json: config "gcc-O2" (/configs/0): summary.net -160 is not that of its rows (-158)',
+    ]);
+    expect(
+      edited((c) => {
+        row(c, "same").base = null;
+        row(c, "same").head = null;
+        row(c, "same").delta = 0;
+        c.total.base = 342;
+        c.total.head = 182;
+      }),
+    ).toEqual([
+      'job1.json: config "gcc-O2" (/configs/0): row "same" (/configs/0/functions/0) has neither a base nor a head size',
+      'job1.json: config "gcc-O2" (/configs/0): summary.add 0 is not that of its rows (1)',
+    ]);
+  });
+
+  test("--explain rows that contradict the report: a register twice, savings not one per config", () => {
+    const rip = { register: "rip", lazyIn: ["vmx"], reached: true, saved: [1] };
+    const json = job([gcc], { explain: [rip] }) as { explain: (typeof rip)[] };
+    json.explain.push({ ...rip, saved: [1, 2] });
+    expect(problemsOf(inputs(json, job([clang], { explain: [rip] })))).toEqual([
+      'job1.json: --explain row "rip" (/explain/1) repeats the row at /explain/0',
+      'job1.json: --explain row "rip" (/explain/1) has 2 savings for the report\'s 1 configs',
+    ]);
+  });
+
+  test("a size past 2^53 − 1 is refused, not rounded", () => {
+    expect(edited((c) => (row(c, "cpuid").head = 2 ** 53))).toEqual([
+      "job1.json: not a regcache size JSON report: /configs/0/functions/1/head must be <= 9007199254740991",
     ]);
   });
 

@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { makeDirs } from "../util/make-dirs";
 
 /**
  * Writes `bytes` to `file` atomically, creating its directory. `mode` (e.g.
@@ -15,7 +16,7 @@ import * as path from "node:path";
  * temporary file behind.
  */
 export function writeFileAtomic(file: string, bytes: Buffer | string, mode?: number): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   const temp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`,

@@ -18,6 +18,7 @@ import { colourFor, ExitCode, exitCodeOf, Io } from "./io";
 import { pathFault } from "../util/errno";
 import { progressPrinter } from "./progress";
 import { writeFileAtomic } from "../util/atomic-file";
+import { makeDirs } from "../util/make-dirs";
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   const color = colourFor(io, "stderr");
@@ -83,7 +84,7 @@ export function printReport(
   }
   try {
     const target = path.resolve(io.cwd, options.out);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeDirs(path.dirname(target));
     // Atomic: a failure (or a kill) keeps the previous report whole.
     writeFileAtomic(target, text);
   } catch (err) {

@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../util/atomic-file";
+import { makeDirs } from "../util/make-dirs";
 
 /** Body hashes (sha256, hex) by path below the output directory. */
 export type BodyHashes = Readonly<Record<string, string>>;
@@ -65,7 +66,7 @@ export function directoryCache(dir: string): OutputCache {
     store(key, bodies) {
       if (!HEX64.test(key)) return;
       try {
-        fs.mkdirSync(dir, { recursive: true });
+        makeDirs(dir);
         writeFileAtomic(fileOf(key), JSON.stringify(bodies) + "\n");
         prune(dir);
       } catch {

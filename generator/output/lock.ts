@@ -26,6 +26,7 @@
  */
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
+import { makeDirs } from "../util/make-dirs";
 
 /** Another live process holds the output directory's lock for longer than we wait. */
 export class OutputBusyError extends Error {
@@ -268,7 +269,7 @@ function release(fs: LockFs, lock: string, mine: string): void {
 export function withOutputLock<T>(outDir: string, fn: () => T, options: LockOptions = {}): T {
   const fs = options.fs ?? nodeFs;
   const created = !fs.existsSync(outDir);
-  fs.mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir, fs);
   const lock = path.join(outDir, LOCK_NAME);
   const timeoutMs = options.lockTimeoutMs ?? 30_000;
   const abandonedAfterMs = options.abandonedAfterMs ?? 2_000;

@@ -10,6 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { makeDirs } from "../util/make-dirs";
 
 /** The synchronous node:fs calls the writer makes; each may throw an errno error. */
 export interface WriterFs {
@@ -38,7 +39,7 @@ export const nodeFs: WriterFs = {
   closeSync: (fd) => fs.closeSync(fd),
   renameSync: (from, to) => fs.renameSync(from, to),
   unlinkSync: (file) => fs.unlinkSync(file),
-  mkdirSync: (dir, options) => fs.mkdirSync(dir, options),
+  mkdirSync: (dir) => makeDirs(dir),
   readdirSync: (dir, options) => fs.readdirSync(dir, options),
 };
 

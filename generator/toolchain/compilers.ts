@@ -9,6 +9,7 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { compilerIdentity, FileHasher, lookup, ObjectCache, store } from "./object-cache";
+import { makeDirs } from "../util/make-dirs";
 
 export interface DetectedCompiler {
   readonly command: string;
@@ -173,7 +174,7 @@ function readDeps(depfile: string, cwd: string): string[] | undefined {
  * dependencies (absolute) when a dependency file was asked for.
  */
 export async function execCompile(req: ExecRequest, ctx: ExecContext): Promise<ExecResult> {
-  fs.mkdirSync(path.dirname(req.object), { recursive: true });
+  makeDirs(path.dirname(req.object));
   const use = ctx.cache;
   const cacheReq =
     use && req.depfile

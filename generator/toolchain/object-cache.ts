@@ -28,6 +28,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { writeFileAtomic } from "../util/atomic-file";
+import { makeDirs } from "../util/make-dirs";
 
 const FORMAT = "regcache-object-cache-1";
 const MAX_VARIANTS = 8;
@@ -86,7 +87,7 @@ const objectPath = (cache: ObjectCache, hash: string) =>
 
 /** Writes through a temporary file and a rename (util/atomic-file), so readers never see half a file. */
 function writeAtomic(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   writeFileAtomic(file, data);
 }
 

@@ -62,3 +62,36 @@ describe("a FIFO is refused, not waited on", () => {
     HANG + 30_000,
   );
 });
+
+describe("an output directory below /proc, where mkdir(2) says ENOENT though /proc exists", () => {
+  const procOk = fs.existsSync("/proc/self/stat");
+  test.each([
+    ["generate", ["generate", "--spec", "SPEC", "--out", "/proc/regcache-none/out"]],
+    [
+      "size --out",
+      ["size", "--spec", "SPEC", "--config", "gcc-O2", "--out", "/proc/regcache-none/r.txt"],
+    ],
+  ])(
+    "%s ends with an error naming the path (Node's recursive mkdir loops there for ever)",
+    (_name, argv) => {
+      if (!procOk) {
+        process.stdout.write("skipped: no /proc on this machine\n");
+        return;
+      }
+      const spec = path.resolve(__dirname, "../../spec/x86-kvm.yaml");
+      const run = spawnSync(
+        process.execPath,
+        [cli, ...argv.map((a) => (a === "SPEC" ? spec : a))],
+        {
+          encoding: "utf8",
+          timeout: HANG,
+        },
+      );
+      expect(run.signal).toBeNull();
+      expect(run.stderr).toContain("/proc/regcache-none");
+      expect(run.stderr).toContain("(ENOENT)");
+      expect(run.status).toBe(2);
+    },
+    HANG + 30_000,
+  );
+});

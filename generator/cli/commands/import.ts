@@ -13,6 +13,7 @@ import { errnoText } from "../../util/errno";
 import { displayPathOf, printDiagnostics } from "../common";
 import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
 import { writeFileAtomic } from "../../util/atomic-file";
+import { makeDirs } from "../../util/make-dirs";
 
 export interface ImportArgs {
   readonly compileCommands: string;
@@ -58,7 +59,7 @@ export async function run(args: ImportArgs, io: Io): Promise<number> {
   }
   const out = path.resolve(io.cwd, args.out);
   try {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
+    makeDirs(path.dirname(out));
     writeFileAtomic(out, result.text);
   } catch (err) {
     io.stderr(`regcache: error: cannot write ${args.out}: ${errnoText(err)}\n`);

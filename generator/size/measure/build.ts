@@ -24,6 +24,7 @@ import { foldSymbols, nmSizeSort, NmSymbol, SymbolSize } from "../../toolchain/s
 import { installHint, SizeConfig } from "../inputs/matrix";
 import type { MeasuredConfig, SkippedConfig } from "../report/report";
 import { Suite } from "./suite";
+import { makeDirs } from "../../util/make-dirs";
 
 /**
  * Splits configs into those whose compiler is installed (the first of each
@@ -142,7 +143,7 @@ export function writeCommandScripts(root: string, jobs: readonly CompileJob[], c
       "",
     ];
     const file = path.join(root, name, "commands.sh");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeDirs(path.dirname(file));
     fs.writeFileSync(file, lines.join("\n"), { mode: 0o755 });
   }
 }
@@ -228,7 +229,7 @@ function writeHeaders(root: string, set: HeaderSet): Side {
   const includeDirs = new Set<string>();
   for (const file of set.files) {
     const target = path.join(dir, ...file.path.split("/"));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeDirs(path.dirname(target));
     fs.writeFileSync(target, file.contents);
     if (file.path.endsWith(".h")) includeDirs.add(path.dirname(target));
   }

@@ -22,6 +22,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { makeDirs } from "../../util/make-dirs";
 
 export interface OverlayFile {
   /** Path relative to the overlaid directory, '/'-separated. */
@@ -41,7 +42,7 @@ export function createOverlay(
   files: readonly OverlayFile[],
 ): void {
   const mirror = (from: string, to: string) => {
-    fs.mkdirSync(to, { recursive: true });
+    makeDirs(to);
     for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
       const source = path.join(from, entry.name);
       const target = path.join(to, entry.name);
@@ -52,7 +53,7 @@ export function createOverlay(
   mirror(treeDir, overlayDir);
   for (const file of files) {
     const target = path.join(overlayDir, ...file.name.split("/"));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeDirs(path.dirname(target));
     // Unlink first: writing through the link would write the user's file.
     fs.rmSync(target, { force: true });
     fs.writeFileSync(target, file.contents);

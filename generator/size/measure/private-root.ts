@@ -10,6 +10,7 @@ import * as path from "path";
 import { makeScratchDir, type ScratchDir } from "../../toolchain/scratch";
 import { prepareKeepDir, recordKeepDir } from "../inputs/output";
 import { failure, type SizeFailure } from "../outcome";
+import { makeDirs } from "../../util/make-dirs";
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
 
@@ -42,7 +43,7 @@ export async function inPrivateRoot<T extends { readonly ok: boolean }>(
       if (problem) return failure("invalid-input", { problems: [problem] });
     }
     ours = true;
-    fs.mkdirSync(root, { recursive: true });
+    makeDirs(root);
     result = await work(root);
   } catch (err) {
     result = failure("environment", { messages: [`cannot write under ${root}: ${codeOf(err)}`] });

@@ -18,6 +18,7 @@
  * writer goes through a WriterFs (writer-fs.ts), the seam tests inject faults at.
  */
 import * as fs from "node:fs";
+import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import type { GeneratedFile } from "../targets/types";
 import { bannerSpec, parseBanner } from "../targets/banner";
@@ -182,10 +183,16 @@ export function readOutputTree(
   return { outDir, current, stale, leftovers: leftovers.sort(byPath) };
 }
 
-/** Whether the process that named this temporary (…regcache-tmp-<pid>-<n>) still runs. */
+/**
+ * Whether the process that named this temporary (…regcache-tmp-<pid>-<n>,
+ * optionally -<hex>) still writes it. One with our own pid that this process
+ * did not make was left by a dead run whose pid we now have (a reused pid, or
+ * pid 1 of each new PID namespace), so it is a leftover like any other.
+ */
 function writerAlive(rel: string): boolean {
-  const pid = Number(/\.regcache-tmp-(\d+)-\d+$/.exec(rel)?.[1]);
+  const pid = Number(/\.regcache-tmp-(\d+)-\d+(?:-[0-9a-f]+)?$/.exec(rel)?.[1]);
   if (!Number.isInteger(pid) || pid <= 0) return true; // not ours to judge: leave it
+  if (pid === process.pid) return ownTemporaries.has(path.basename(rel));
   return processAlive(pid);
 }
 
@@ -225,6 +232,8 @@ export interface ApplyHooks {
 }
 
 let tmpCounter = 0;
+/** The temporaries this process has made (unique names), by file name. */
+const ownTemporaries = new Set<string>();
 
 /** Removes a file, ignoring every failure: for cleanup that must not hide the error being handled. */
 function removeQuietly(fsys: WriterFs, file: string): void {
@@ -274,11 +283,14 @@ function modeOf(fsys: WriterFs, target: string, shown: string): number | undefin
   return readRegular(fsys, target, shown)?.mode;
 }
 
+/**
+ * A new temporary's name beside target. The random part keeps a run from
+ * meeting a dead run's temporary of the same pid and counter.
+ */
 function temporaryFor(target: string): string {
-  return path.join(
-    path.dirname(target),
-    `.${path.basename(target)}${TMP_MARK}${process.pid}-${tmpCounter++}`,
-  );
+  const name = `.${path.basename(target)}${TMP_MARK}${process.pid}-${tmpCounter++}-${randomBytes(4).toString("hex")}`;
+  ownTemporaries.add(name);
+  return path.join(path.dirname(target), name);
 }
 
 /** Atomically replaces target with text (temporary and rename in the same directory). */

@@ -198,7 +198,8 @@ describe("readOutputTree: current, stale and left-over files", () => {
       [`c/.x.h.regcache-tmp-${dead}-3`]: "left by a killed run\n",
       [`ts/.y.ts.regcache-tmp-${dead}-12`]: ours("left too, banner or not\n"),
       [`c/nest/.x.h.regcache-tmp-${dead}-4`]: "not where this run writes\n",
-      [`c/.x.h.regcache-tmp-${process.pid}-0`]: "a live run's temporary\n",
+      [`c/.x.h.regcache-tmp-${process.ppid}-0`]: "a live run's temporary\n",
+      [`c/.x.h.regcache-tmp-${process.pid}-7-0a1b2c3d`]: "our pid, not ours: a dead run's\n",
       "c/.x.h.regcache-tmp-0-1": "pid 0: not ours to judge\n",
       "c/.x.h.regcache-tmp-notapid": ours("unknown form\n"),
       [`c/.x.h.regcache-tmp-${dead}-3.bak`]: "not the end of the name\n",
@@ -215,10 +216,13 @@ describe("readOutputTree: current, stale and left-over files", () => {
       { path: "c/zz_old.h", current: ours("old\n") },
       { path: "ts/old.ts", current: ours("old ts\n") },
     ]);
-    expect(t.leftovers).toEqual([
-      `c/.x.h.regcache-tmp-${dead}-3`,
-      `ts/.y.ts.regcache-tmp-${dead}-12`,
-    ]);
+    expect(t.leftovers).toEqual(
+      [
+        `c/.x.h.regcache-tmp-${dead}-3`,
+        `c/.x.h.regcache-tmp-${process.pid}-7-0a1b2c3d`,
+        `ts/.y.ts.regcache-tmp-${dead}-12`,
+      ].sort(),
+    );
   });
 
   test("a top-level produced file makes the top a directory this run writes into", () => {
@@ -372,7 +376,7 @@ describe("applyPlan", () => {
         beforeRename: () => seen.push(tree(out)),
       },
     );
-    const name = (base: string) => new RegExp(`^c/\\.${base}\\.regcache-tmp-${process.pid}-\\d+$`);
+    const name = (base: string) => new RegExp(`^c/\\.${base}\\.regcache-tmp-${process.pid}-\\d+-[0-9a-f]{8}$`);
     const [first, second, rename1, rename2] = seen;
     expect(Object.entries(first!)).toEqual([[expect.stringMatching(name("a\\.h")), "A\n"]]);
     expect(Object.entries(second!)).toEqual([

@@ -5,7 +5,10 @@
  *
  * The banner's anchor: every path a banner records ("from <spec>" and the
  * "Regenerate with:" command) is relative to one directory, the project
- * file's, or, without a project file, the output directory's parent. The
+ * file's, or, without a project file, the top of the kernel tree the output
+ * directory is in (so a kernel's banner reads `--out arch/x86/kvm`, runs from
+ * the tree's top, and is the same with a project file there), else the
+ * output directory's parent. The
  * command is shell-quoted and always names --spec and --out, so it runs
  * as it is from the anchor, and the same tree gets the same banners however
  * --spec and --out were spelled and from whichever directory regcache ran.
@@ -19,6 +22,7 @@ import { firstProblem, type Prepared, type UsageProblem } from "./usage";
 import { resolveSpecArg } from "../generate/specs";
 import type { CStyle } from "../core/model/types";
 import { shownPath } from "../util/paths";
+import { findKernelTop } from "../adopt/tree";
 
 export interface SpecLocation {
   /** Absolute path to read. */
@@ -52,7 +56,7 @@ export function locate(io: Io, spec: string, out: string, anchor?: string): Spec
   // the banner then records that name, which works from any directory.
   const { specPath, bundled } = resolveSpecArg(io.cwd, spec);
   const outDir = path.resolve(io.cwd, out);
-  const at = anchor ?? path.dirname(outDir);
+  const at = anchor ?? findKernelTop(outDir) ?? path.dirname(outDir);
   const shownOut = posix(out).replace(/(.)\/+$/, "$1");
   return {
     specPath,

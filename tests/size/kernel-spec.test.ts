@@ -14,4 +14,6 @@ test.each([
   expect(r.stdout).toBe("");
   expect(r.stderr).toContain(`error RC660: ${named} writes no C target`);
   expect(r.stderr).not.toContain("compile failed");
+  // The way to measure a kernel spec: on a built tree.
+  expect(r.stderr).toContain("with --compile-commands FILE");
 });

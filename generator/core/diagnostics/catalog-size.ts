@@ -67,10 +67,7 @@ export const sizeEntries = {
     "remove the tag; budget and config files are plain YAML or JSON data",
   ),
   // --compile-commands: the compile database, the tree, --launcher (RC640–RC659)
-  RC640: error(
-    "--{0:whole} cannot be used with --compile-commands",
-    "a compile database is one config: its recorded compiler and flags",
-  ),
+  RC640: error("--{0:whole} cannot be used with --compile-commands", "{1:whole}"),
   RC641: error("compile database {0:whole}: {1:whole}", "{2:whole}"),
   RC642: error(
     "--header {0:whole}: no directory {1:whole} in the tree of {2:whole}",
@@ -124,6 +121,6 @@ export const sizeEntries = {
   // the spec measured against the handler suite (RC660–RC699)
   RC660: error(
     "{0:whole} writes no C target: the handler suite is built against c/kvm_cache_regs.h",
-    "measure a kernel spec by building the kernel (docs/kernel.md), or add 'c' to its output.targets",
+    "measure a kernel spec on a built kernel tree with --compile-commands FILE (its compile database; docs/kernel.md), or add 'c' to its output.targets",
   ),
 } as const;

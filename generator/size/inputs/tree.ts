@@ -45,6 +45,17 @@ export const REFUSED_WITH_COMPILE_COMMANDS = [
   "dispatch",
 ] as const;
 
+/** Why each is refused there, as RC640's hint says it. */
+const WHY_REFUSED: Record<(typeof REFUSED_WITH_COMPILE_COMMANDS)[number], string> = {
+  compiler: "a compile database is one config: its recorded compiler and flags",
+  config: "a compile database is one config: its recorded compiler and flags",
+  "config-file": "a compile database is one config: its recorded compiler and flags",
+  explain:
+    "--explain attributes the handler suite's savings to registers; a kernel tree's report lists its own functions",
+  dispatch:
+    "the tree's own code reaches cache_reg its own way; --dispatch picks it for the handler suite",
+};
+
 /** The fields of a size request (size/run.ts) that --compile-commands bears on. */
 export interface OptionArgs {
   readonly compileCommands?: string;
@@ -73,7 +84,7 @@ export function checkTreeOptions(args: OptionArgs): Diagnostic[] {
       dispatch: args.dispatch !== undefined,
     };
     for (const name of REFUSED_WITH_COMPILE_COMMANDS)
-      if (given[name]) problems.push(diag("RC640", name));
+      if (given[name]) problems.push(diag("RC640", name, WHY_REFUSED[name]));
   } else {
     if (args.base === "tree") problems.push(diag("RC649", "--base tree"));
     if (args.header !== undefined) problems.push(diag("RC649", "--header"));

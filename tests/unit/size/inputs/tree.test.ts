@@ -40,6 +40,12 @@ describe("checkTreeOptions", () => {
     expect(found.map((d) => d.message)).toEqual(
       REFUSED_WITH_COMPILE_COMMANDS.map((o) => `--${o} cannot be used with --compile-commands`),
     );
+    // Each says why it is refused: one config for the config pickers, its own reason otherwise.
+    const hints = new Map(REFUSED_WITH_COMPILE_COMMANDS.map((o, i) => [o, found[i]!.hint]));
+    expect(hints.get("config")).toContain("one config");
+    expect(hints.get("explain")).toContain("handler suite's savings to registers");
+    expect(hints.get("explain")).not.toContain("one config");
+    expect(hints.get("dispatch")).toContain("cache_reg");
   });
 
   test("without it, the tree's own options are refused", () => {

@@ -190,6 +190,9 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): vo
   const color = colourFor(io, "stderr");
   const sorted = sortDiagnostics(diagnostics);
   for (const d of sorted) io.stderr(formatDiagnostic(d, color));
-  const n = sorted.length;
-  io.stderr(`${n} error${n === 1 ? "" : "s"}; nothing was written\n`);
+  // RC135 is not a problem of its own: it counts those not shown.
+  const shown = sorted.filter((d) => d.omitted === undefined).length;
+  const n = shown + sorted.reduce((sum, d) => sum + (d.omitted ?? 0), 0);
+  const of = n === shown ? "" : ` (${shown} shown)`;
+  io.stderr(`${n} error${n === 1 ? "" : "s"}${of}; nothing was written\n`);
 }

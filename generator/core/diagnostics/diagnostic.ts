@@ -27,6 +27,8 @@ export interface Diagnostic {
   readonly hint: string;
   readonly file: SourceFile;
   readonly span?: Span;
+  /** For a diagnostic that stands for others left out (RC135): how many. */
+  readonly omitted?: number;
 }
 
 /** Longest user value quoted in a message; longer ones are cut with an ellipsis. */

@@ -84,7 +84,9 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
       "kvm_read_edx_eax kvm_reg kvm_reg_mask_t kvm_reg_mask_word_t " +
       // the kernel target's Linux 7.2 helpers (api.gpr_family, api.bulk_helpers)
       "__BUILD_KVM_GPR_ACCESSORS kvm_clear_available_registers kvm_reset_dirty_registers " +
-      "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H"
+      "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H " +
+      // the kernel target's checks of the tree's backend sets (targets/kernel/set-checks.ts)
+      "KVM_CHECK_REG"
     ).split(" "),
   ),
   ts: new Set(
@@ -137,9 +139,16 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   if (t.what === "accessor") return { c: [t.name], ts: [tsFunctionName(t.name)] };
   if (t.what === "backend") {
     const sets = backendSetNames(t.name);
-    return { c: [sets.lazy, sets.available], ts: [sets.lazy, sets.available] };
+    return {
+      c: [sets.lazy, sets.available, `KVM_CHECK_${sets.lazy}`, `KVM_CHECK_${sets.available}`],
+      ts: [sets.lazy, sets.available],
+    };
   }
-  if (t.kind === "extended") return { c: [`VCPU_EXREG_${upper}`, `KVM_REG_BIT_${upper}`], ts: [] };
+  if (t.kind === "extended")
+    return {
+      c: [`VCPU_EXREG_${upper}`, `KVM_REG_BIT_${upper}`, `KVM_CHECK_REG_${upper}`],
+      ts: [],
+    };
   const c = cAccessorNames(t.name);
   const ts = tsAccessorNames(t.name);
   return {
@@ -147,6 +156,7 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
     c: [
       `VCPU_REGS_${upper}`,
       `KVM_REG_BIT_${upper}`,
+      `KVM_CHECK_REG_${upper}`,
       c.read,
       c.write,
       `${c.read}_raw`,

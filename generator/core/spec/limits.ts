@@ -108,6 +108,9 @@ export class DiagnosticList {
     if (this.dropped === 0) return [...this.kept];
     // At the end of the text: printed after the problems shown, which are sorted by position.
     const end = { start: this.file.text.length, end: this.file.text.length };
-    return [...this.kept, diagnose("RC135", this.file, end, this.dropped)];
+    return [
+      ...this.kept,
+      { ...diagnose("RC135", this.file, end, this.dropped), omitted: this.dropped },
+    ];
   }
 }

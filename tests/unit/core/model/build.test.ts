@@ -300,10 +300,12 @@ describe("a small spec's model, written out whole", () => {
     const added = m.identifiers.c.filter((n) => !without.identifiers.c.includes(n));
     expect(added).toEqual(["kvm_read_cr3", "kvm_write_exit_info_1", "MY_CACHE2_H"]);
     expect(m.identifiers.c.slice(-3)).toEqual(added);
-    // Without the kernel target no include guard: the last backend's sets come last.
-    expect(without.identifiers.c.slice(-2)).toEqual([
+    // Without the kernel target no include guard: the last backend's sets and their checks come last.
+    expect(without.identifiers.c.slice(-4)).toEqual([
       "SVM_REGS_LAZY_LOAD_SET",
       "SVM_REGS_AVAIL_SET",
+      "KVM_CHECK_SVM_REGS_LAZY_LOAD_SET",
+      "KVM_CHECK_SVM_REGS_AVAIL_SET",
     ]);
   });
 });

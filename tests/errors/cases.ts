@@ -11,6 +11,7 @@ import {
   MAX_DEPTH,
   MAX_DIAGNOSTICS,
   MAX_REGISTERS,
+  MAX_REGISTER_BACKEND_PAIRS,
 } from "../../generator/core/spec/limits";
 import { runMain, tempDir } from "../robustness/run";
 
@@ -81,6 +82,19 @@ export const SPECIAL: Record<
       fs.writeFileSync(
         file,
         `regcache: 1\nname: t\nmask: bitmap\nregisters:\n  gpr: [${names("r", MAX_REGISTERS + 1).join(", ")}]\nbackends:\n  vmx: { lazy: [] }\n`,
+      ),
+  },
+  "too-many-register-backend-pairs": {
+    about: `a spec of ${MAX_REGISTERS} registers and ${MAX_REGISTER_BACKEND_PAIRS / MAX_REGISTERS + 1} backends`,
+    make: (file) =>
+      fs.writeFileSync(
+        file,
+        `regcache: 1\nname: t\nmask: bitmap\nregisters:\n  gpr: [${names("r", MAX_REGISTERS).join(", ")}]\nbackends:\n${names(
+          "b",
+          MAX_REGISTER_BACKEND_PAIRS / MAX_REGISTERS + 1,
+        )
+          .map((b) => `  ${b}: { lazy: [] }\n`)
+          .join("")}`,
       ),
   },
   "too-many-backends": {

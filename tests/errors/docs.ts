@@ -20,6 +20,7 @@ import {
   MAX_DEPTH,
   MAX_DIAGNOSTICS,
   MAX_REGISTERS,
+  MAX_REGISTER_BACKEND_PAIRS,
 } from "../../generator/core/spec/limits";
 
 const here = __dirname;
@@ -238,6 +239,11 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     title: "Too many backends",
     example: "too-many-backends",
     fix: `A spec may declare at most ${MAX_BACKENDS} backends (Linux 7.2's x86 spec has 3: VMX, SVM and TDX). Split the spec by backend.`,
+  },
+  RC136: {
+    title: "Too many registers for this many backends",
+    example: "too-many-register-backend-pairs",
+    fix: `The generated sets grow with registers × backends, so a spec may declare at most ${MAX_REGISTER_BACKEND_PAIRS} of those pairs (${MAX_REGISTER_BACKEND_PAIRS / MAX_BACKENDS} registers with ${MAX_BACKENDS} backends, ${MAX_REGISTERS} with ${MAX_REGISTER_BACKEND_PAIRS / MAX_REGISTERS}). Split the spec by backend.`,
   },
   RC135: {
     title: "More problems than are shown",

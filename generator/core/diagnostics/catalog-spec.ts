@@ -124,6 +124,10 @@ export const specEntries = {
     "the spec declares {0} backends; a spec may declare at most {1}",
     "split the spec by backend",
   ),
+  RC136: error(
+    "the spec declares {0} registers and {1} backends, {2} pairs; a spec may declare at most {3}",
+    "split the spec by backend, or declare only the registers the cache keeps",
+  ),
   RC135: error(
     "{0} more problems are not shown",
     "fix the problems above and run regcache again to see the rest",

@@ -13,9 +13,14 @@ export const MAX_DEPTH = 64;
 /** Alias nodes (`*name`) written in the document (RC132). */
 export const MAX_ALIASES = 1_000;
 /** Registers declared: registers.gpr, registers.extended and registers.aliases together (RC133). */
-export const MAX_REGISTERS = 512;
+export const MAX_REGISTERS = 2_048;
 /** Backends declared under `backends` (RC134). */
 export const MAX_BACKENDS = 32;
+/**
+ * Registers × backends (RC136): the generated sets grow with the product,
+ * so it is bounded on its own (512 registers with 32 backends, or 2,048 with 8).
+ */
+export const MAX_REGISTER_BACKEND_PAIRS = 16_384;
 /** Diagnostics reported for one spec; the rest are counted in one RC135. */
 export const MAX_DIAGNOSTICS = 50;
 
@@ -26,7 +31,8 @@ const lengthOf = (v: unknown): number =>
 
 /**
  * RC133 when the spec declares more registers than MAX_REGISTERS, RC134 when
- * it declares more backends than MAX_BACKENDS; counted on the parsed value in
+ * it declares more backends than MAX_BACKENDS, RC136 when within both their
+ * product passes MAX_REGISTER_BACKEND_PAIRS; counted on the parsed value in
  * time linear in the number of entries, before validation looks at any one.
  * `spanOf` gives the span of a path's key ("registers", "backends").
  */
@@ -43,6 +49,18 @@ export function checkSpecSize(
   const backends = lengthOf(root["backends"]);
   if (backends > MAX_BACKENDS)
     out.push(diagnose("RC134", file, spanOf("backends"), backends, MAX_BACKENDS));
+  if (out.length === 0 && registers * backends > MAX_REGISTER_BACKEND_PAIRS)
+    out.push(
+      diagnose(
+        "RC136",
+        file,
+        spanOf("backends"),
+        registers,
+        backends,
+        registers * backends,
+        MAX_REGISTER_BACKEND_PAIRS,
+      ),
+    );
   return out;
 }
 

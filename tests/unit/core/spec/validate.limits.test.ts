@@ -10,6 +10,7 @@ import { validateSpec } from "../../../../generator/core/spec/validate";
 import {
   MAX_BACKENDS,
   MAX_DIAGNOSTICS,
+  MAX_REGISTER_BACKEND_PAIRS,
   MAX_REGISTERS,
 } from "../../../../generator/core/spec/limits";
 
@@ -35,12 +36,20 @@ const codes = (text: string) => {
 };
 
 describe("validateSpec within the size limits", () => {
-  test("a spec of MAX_REGISTERS registers and MAX_BACKENDS backends is valid", () => {
-    const r = validate(spec(MAX_REGISTERS, MAX_BACKENDS));
+  test.each([
+    [MAX_REGISTER_BACKEND_PAIRS / MAX_BACKENDS, MAX_BACKENDS],
+    [MAX_REGISTERS, MAX_REGISTER_BACKEND_PAIRS / MAX_REGISTERS],
+  ])("a spec of %i registers and %i backends (at the limits) is valid", (registers, backends) => {
+    const r = validate(spec(registers, backends));
     expect(r.ok ? [r.spec.registers.length, r.spec.backends.length] : r.diagnostics).toEqual([
-      MAX_REGISTERS,
-      MAX_BACKENDS,
+      registers,
+      backends,
     ]);
+  });
+
+  test("one backend more than the pairs allow is RC136 alone", () => {
+    const backends = MAX_REGISTER_BACKEND_PAIRS / MAX_REGISTERS + 1;
+    expect(codes(spec(MAX_REGISTERS, backends, "x: 1\n"))).toEqual(["RC136"]);
   });
 
   test("one register more is RC133 alone: nothing else is checked", () => {

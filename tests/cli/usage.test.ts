@@ -65,7 +65,7 @@ function casesFor(command: (typeof ALL)[number]): [string, Case][] {
       ],
       [
         "--format not a choice",
-        c(["--format", "pdf"], /--format pdf is not one of text, markdown, json, html$/),
+        c(["--format", "pdf"], /--format pdf is not one of text, markdown, json, html, changelog$/),
       ],
       ["--jobs 0", c(["--jobs", "0"], /--jobs must be a whole number of at least 1, not '0'$/)],
       ["--jobs -1", c(["--jobs", "-1"], /--jobs must be a whole number of at least 1, not '-1'$/)],

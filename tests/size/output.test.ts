@@ -115,7 +115,7 @@ describe("--out when writing the report fails", () => {
     }) as typeof fs.writeSync);
     const full = await runCli(args);
     expect(full.code).toBe(3);
-    expect(full.stderr).toMatch(/cannot write .*size\.json: ENOSPC/);
+    expect(full.stderr).toMatch(/cannot write .*size\.json: no space left on device \(ENOSPC\)/);
     expect(fs.readFileSync(out, "utf8")).toBe(previous);
     expect(fs.readdirSync(dir)).toEqual(["size.json"]);
     jest.restoreAllMocks();
@@ -132,7 +132,7 @@ describe("--out when writing the report fails", () => {
     }) as typeof fs.renameSync);
     const broken = await runCli(args);
     expect(broken.code).toBe(3);
-    expect(broken.stderr).toMatch(/cannot write .*size\.json: EIO/);
+    expect(broken.stderr).toMatch(/cannot write .*size\.json: input\/output error \(EIO\)/);
     expect(fs.readFileSync(out, "utf8")).toBe(previous);
     expect(fs.readdirSync(dir)).toEqual(["size.json"]);
   }, 240_000);

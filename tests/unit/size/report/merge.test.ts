@@ -234,7 +234,7 @@ describe("refused, every reason at once", () => {
 
   test("a size past 2^53 − 1 is refused, not rounded", () => {
     expect(edited((c) => (row(c, "cpuid").head = 2 ** 53))).toEqual([
-      "job1.json: not a regcache size JSON report: /configs/0/functions/1/head must be <= 9007199254740991",
+      "job1.json: not a regcache size JSON report: configs[0].functions[1].head must be a number of at most 9007199254740991",
     ]);
   });
 

@@ -166,6 +166,41 @@ describe("regcache watch", () => {
     expect(c.stderr()).not.toMatch(/cannot watch|internal error/);
   });
 
+  test("the spec's directory replaced by another (renamed over): the new one is watched", async () => {
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const printed = () => c.stdout() + c.stderr();
+    const args = {
+      spec: "spec/x86-kvm.yaml",
+      out: "generated",
+      cStyle: "macro",
+      allCached: false,
+    } as const;
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
+    const kvm = path.join(gen, "c/kvm_cache_regs.h");
+    const first = fs.readFileSync(kvm, "utf8");
+    const specDir = path.join(project, "spec");
+    const saved = fs.readFileSync(specFile(project), "utf8");
+
+    // A tool that writes the new directory beside the old one and swaps them.
+    fs.cpSync(specDir, path.join(project, "spec.new"), { recursive: true });
+    fs.renameSync(specDir, path.join(project, "spec.old"));
+    fs.renameSync(path.join(project, "spec.new"), specDir);
+    fs.rmSync(path.join(project, "spec.old"), { recursive: true });
+    await until(() => linesOf(c.stdout()).length >= 3, "the run after the swap", printed);
+
+    // Edits in the new directory regenerate; the old one is no longer watched.
+    editSpec(project, rspAlwaysAvailable);
+    await until(() => fs.readFileSync(kvm, "utf8") !== first, "an edit in the new spec/", printed);
+    editSpec(project, () => saved);
+    await until(() => fs.readFileSync(kvm, "utf8") === first, "a second edit", printed);
+
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(c.stderr()).not.toMatch(/cannot watch|internal error/);
+  });
+
   test("from the command line: SIGINT stops it with exit 0", async () => {
     const c = capturingIo(project);
     const done = main(["watch"], c.io);

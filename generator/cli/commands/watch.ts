@@ -196,6 +196,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       if (finished) return;
       const identity = dirIdentity(specDir);
       if (identity !== undefined && identity === specDirWatch?.identity) return;
+      // Another directory than the one watched, or one back after it was gone.
+      const replaced = specDirWatch !== undefined || specDirGone;
       specDirWatch?.watcher.close();
       specDirWatch = undefined;
       if (identity === undefined) return reportSpecDirGone();
@@ -215,8 +217,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       }
       watcher.on("error", failed(specDirShown));
       specDirWatch = { watcher, identity };
-      if (specDirGone) {
-        specDirGone = false;
+      specDirGone = false;
+      if (replaced) {
         followLink();
         queue.changed(where.displayPath);
       }

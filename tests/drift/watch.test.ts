@@ -7,11 +7,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../generator/cli/main";
 import { watch } from "../../generator/cli/commands/watch";
-import { capturingIo, editSpec, rspAlwaysAvailable, snapshot, tempProject } from "./helpers";
+import {
+  capturingIo,
+  editSpec,
+  rspAlwaysAvailable,
+  snapshot,
+  specFile,
+  tempProject,
+} from "./helpers";
 
 /** Polls until `probe` is true; fails with what was printed so far. */
 async function until(probe: () => boolean, what: string, printed: () => string): Promise<void> {
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 30000;
   while (!probe()) {
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}; output:\n${printed()}`);
@@ -116,6 +123,82 @@ describe("regcache watch", () => {
     expect(linesOf(c.stdout())).toHaveLength(3);
     controller.abort();
     await expect(done).resolves.toBe(0);
+  });
+
+  test("the spec's directory removed and re-created: says so once, keeps the output, re-arms", async () => {
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const printed = () => c.stdout() + c.stderr();
+    const args = {
+      spec: "spec/x86-kvm.yaml",
+      out: "generated",
+      cStyle: "macro",
+      allCached: false,
+    } as const;
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
+    const kvm = path.join(gen, "c/kvm_cache_regs.h");
+    const first = fs.readFileSync(kvm, "utf8");
+    const good = snapshot(gen);
+    const specDir = path.join(project, "spec");
+    const saved = fs.readFileSync(specFile(project), "utf8");
+
+    // Gone (as `rm -rf spec`): one line, the output left as it was.
+    fs.rmSync(specDir, { recursive: true });
+    const goneLine =
+      /^\[\d\d:\d\d:\d\d\] spec\/ is gone; keeping the last good output in generated\/; waiting for it to come back$/m;
+    await until(() => goneLine.test(c.stdout()), "the line saying spec/ is gone", printed);
+    expect(snapshot(gen)).toEqual(good);
+
+    // Back (as `git checkout spec`: the directory, then its files), with an edit: regenerated.
+    fs.mkdirSync(specDir);
+    fs.writeFileSync(specFile(project), rspAlwaysAvailable(saved));
+    await until(() => fs.readFileSync(kvm, "utf8") !== first, "the run after re-creation", printed);
+    expect(fs.readFileSync(kvm, "utf8")).toContain("BUILD_KVM_GPR_ACCESSORS(rsp, RSP)");
+
+    // The new directory is watched: a later edit is seen too.
+    editSpec(project, () => saved);
+    await until(() => fs.readFileSync(kvm, "utf8") === first, "an edit in the new spec/", printed);
+
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(c.stdout().match(new RegExp(goneLine.source, "gm"))).toHaveLength(1);
+    expect(c.stderr()).not.toMatch(/cannot watch|internal error/);
+  });
+
+  test("the spec's directory replaced by another (renamed over): the new one is watched", async () => {
+    const c = capturingIo(project);
+    const controller = new AbortController();
+    const printed = () => c.stdout() + c.stderr();
+    const args = {
+      spec: "spec/x86-kvm.yaml",
+      out: "generated",
+      cStyle: "macro",
+      allCached: false,
+    } as const;
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
+    const kvm = path.join(gen, "c/kvm_cache_regs.h");
+    const first = fs.readFileSync(kvm, "utf8");
+    const specDir = path.join(project, "spec");
+    const saved = fs.readFileSync(specFile(project), "utf8");
+
+    // A tool that writes the new directory beside the old one and swaps them.
+    fs.cpSync(specDir, path.join(project, "spec.new"), { recursive: true });
+    fs.renameSync(specDir, path.join(project, "spec.old"));
+    fs.renameSync(path.join(project, "spec.new"), specDir);
+    fs.rmSync(path.join(project, "spec.old"), { recursive: true });
+    await until(() => linesOf(c.stdout()).length >= 3, "the run after the swap", printed);
+
+    // Edits in the new directory regenerate; the old one is no longer watched.
+    editSpec(project, rspAlwaysAvailable);
+    await until(() => fs.readFileSync(kvm, "utf8") !== first, "an edit in the new spec/", printed);
+    editSpec(project, () => saved);
+    await until(() => fs.readFileSync(kvm, "utf8") === first, "a second edit", printed);
+
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(c.stderr()).not.toMatch(/cannot watch|internal error/);
   });
 
   test("from the command line: SIGINT stops it with exit 0", async () => {

@@ -214,6 +214,35 @@ describe("refused before any compile (exit 2, nothing written)", () => {
     expect(fs.existsSync(path.join(fx.tree, "out"))).toBe(false);
   });
 
+  test("a database entry whose source does not exist: RC641 naming the entry and the file", async () => {
+    const entries = JSON.parse(fs.readFileSync(fx.db, "utf8")) as {
+      file: string;
+      command: string;
+    }[];
+    // A relative file, resolved against the entry's directory (the build directory).
+    const stale = entries.map((e, i) =>
+      i === 1 ? { ...e, file: "gone.c", command: e.command.replace(e.file, "gone.c") } : e,
+    );
+    const db = path.join(work, "stale.json");
+    fs.writeFileSync(db, JSON.stringify(stale));
+    const out = path.join(work, "stale-out");
+    const run = await runCli([
+      "size",
+      "--compile-commands",
+      db,
+      "--header",
+      "kvm/kvm_cache_regs.h",
+      "--out",
+      out,
+    ]);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(
+      `error RC641: compile database ${db}: entry 1: its source ${path.join(fx.build, "gone.c")} does not exist`,
+    );
+    expect(run.stderr).not.toContain("compiled");
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   const standalone: [string, string[], string][] = [
     ["--base tree without a database", ["--base", "tree"], "--base tree needs --compile-commands"],
     ["--header without a database", ["--header", "x.h"], "--header needs --compile-commands"],

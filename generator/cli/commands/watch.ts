@@ -4,7 +4,10 @@
  * each run prints one line saying what changed and what it wrote, and an
  * invalid spec prints its diagnostics and leaves the last good output alone.
  * The spec's directory is watched rather than the file, so an editor that
- * saves by renaming a new file over the old one is still seen. Stops on the
+ * saves by renaming a new file over the old one is still seen; its parent is
+ * watched too, so a directory removed and re-created (`rm -rf spec && git
+ * checkout spec`, a tool that replaces it) is watched again when it is back.
+ * While it is gone, watch says so once and keeps the last output. Stops on the
  * abort signal (SIGINT/SIGTERM when run from the CLI) and returns 0.
  */
 import * as fs from "node:fs";
@@ -56,6 +59,16 @@ export async function run(args: WatchArgs, io: Io): Promise<number> {
 
 const clock = (): string => new Date().toTimeString().slice(0, 8);
 
+/** `dev:ino` of the directory at `dir`, or undefined if there is none (missing, or not a directory). */
+function dirIdentity(dir: string): string | undefined {
+  try {
+    const stat = fs.statSync(dir);
+    return stat.isDirectory() ? `${stat.dev}:${stat.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Ignore editor droppings (swap files, backups) in the watched directories. */
 const isNoise = (name: string): boolean => /(^|\/)\.[^/]*$|~$|\.swp$|\.swx$|^4913$/.test(name);
 
@@ -69,8 +82,24 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
 
   /** Whether a run of this watch wrote (or found) output the spec produces. */
   let produced = false;
+  const specDir = path.dirname(where.specPath);
+  const specDirShown = displayPathOf(io, specDir);
+  /** Whether the spec's directory is known to be gone (and was reported so). */
+  let specDirGone = false;
+  const reportSpecDirGone = (): void => {
+    if (specDirGone) return;
+    specDirGone = true;
+    io.stdout(
+      `[${clock()}] ${specDirShown}/ is gone; ` +
+        (produced
+          ? `keeping the last good output in ${out}/`
+          : `nothing written to ${out}/ (left as it was)`) +
+        `; waiting for it to come back\n`,
+    );
+  };
   /** One regeneration; `why` names what changed, or is empty for the first run. */
   const once = async (why: readonly string[]): Promise<void> => {
+    if (dirIdentity(specDir) === undefined) return reportSpecDirGone();
     const outcome = await regenerate(where, args, io.env);
     const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
     switch (outcome.kind) {
@@ -107,6 +136,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       if (finished) return;
       finished = true;
       for (const w of watchers) w.close();
+      specDirWatch?.watcher.close();
       target?.watcher?.close();
       options.signal.removeEventListener("abort", onAbort);
       // Let a run in progress finish its writes before returning.
@@ -155,18 +185,65 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       }
     };
 
+    /*
+     * The spec's directory, known by its identity: a watcher follows the inode
+     * it was opened on, so one on a directory since removed or replaced sees
+     * nothing more. Re-checked on every event in it or in its parent; a new
+     * directory gets a new watcher and a run (its spec may differ).
+     */
+    let specDirWatch: { watcher: fs.FSWatcher; identity: string } | undefined;
+    const armSpecDir = (): void => {
+      if (finished) return;
+      const identity = dirIdentity(specDir);
+      if (identity !== undefined && identity === specDirWatch?.identity) return;
+      // Another directory than the one watched, or one back after it was gone.
+      const replaced = specDirWatch !== undefined || specDirGone;
+      specDirWatch?.watcher.close();
+      specDirWatch = undefined;
+      if (identity === undefined) return reportSpecDirGone();
+      let watcher: fs.FSWatcher;
+      try {
+        watcher = fs.watch(specDir, (_event, name) => {
+          armSpecDir();
+          if (name === null || name === specName) {
+            followLink(); // the link itself may now point elsewhere
+            queue.changed(where.displayPath);
+          }
+        });
+      } catch (err) {
+        // Gone again between the check and the watch: its parent's next event re-arms.
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return reportSpecDirGone();
+        return failed(specDirShown)(err as Error);
+      }
+      watcher.on("error", failed(specDirShown));
+      specDirWatch = { watcher, identity };
+      specDirGone = false;
+      if (replaced) {
+        followLink();
+        queue.changed(where.displayPath);
+      }
+    };
+
     if (options.signal.aborted) return finish({ code: ExitCode.ok });
     options.signal.addEventListener("abort", onAbort);
     try {
-      const specDir = path.dirname(where.specPath);
-      const specWatcher = fs.watch(specDir, (_event, name) => {
-        if (name === null || name === specName) {
-          followLink(); // the link itself may now point elsewhere
-          queue.changed(where.displayPath);
-        }
-      });
-      specWatcher.on("error", failed(displayPathOf(io, specDir)));
-      watchers.push(specWatcher);
+      // At the start the directory must exist: a path the user named.
+      if (dirIdentity(specDir) === undefined) {
+        fs.statSync(specDir); // throws its errno when missing
+        throw Object.assign(new Error("not a directory"), { code: "ENOTDIR", path: specDir });
+      }
+      armSpecDir();
+      if (finished) return;
+      const specParent = path.dirname(specDir);
+      if (specParent !== specDir) {
+        const parentName = path.basename(specDir);
+        const parentWatcher = fs.watch(specParent, (_event, name) => {
+          if (name === null || name === parentName) armSpecDir();
+        });
+        // The parent itself gone: the spec's directory cannot come back without it.
+        parentWatcher.on("error", () => undefined);
+        watchers.push(parentWatcher);
+      }
       followLink();
       const templateWatcher = fs.watch(templates, { recursive: true }, (_event, name) => {
         const file = name === null ? "" : String(name).split(path.sep).join("/");

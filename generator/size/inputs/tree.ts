@@ -5,8 +5,8 @@
  * header's directory, and what each side overlays there (the generated
  * header where --header says, and the adoption step's kvm_cache_regs.h when
  * the tree has not adopted the generated block yet). Every problem at once,
- * as diagnostics. Reads the database and the tree's host header; writes
- * nothing.
+ * as diagnostics. Reads the database and the tree's host header, and checks
+ * that each picked unit's source exists; writes nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -134,6 +134,25 @@ function findTreeRoot(units: readonly CompileCommand[], relDir: string): string 
   return undefined;
 }
 
+/**
+ * Why a unit's source (absolute: toolchain/compile-db.ts resolves `file`
+ * against the entry's `directory`) cannot be compiled, or undefined when it
+ * is a file. Checked before anything is compiled, so a stale database entry
+ * is named as such rather than as a compile failure in the overlay.
+ */
+function sourceProblem(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR"
+      ? "does not exist"
+      : `cannot be read (${code ?? String(err)})`;
+  }
+  return stat.isFile() ? undefined : "is not a file";
+}
+
 /** The generated C headers, by file name (the overlay places them beside each other). */
 function headersOf(files: readonly GeneratedFile[]): Map<string, string> {
   return new Map(
@@ -246,6 +265,18 @@ export function prepareTree(
       units = units.filter((unit) => reachesDirectory(unit, dir));
       if (units.length === 0) problems.push(diag("RC653", options.compileCommands, dir));
     }
+  }
+  for (const unit of units) {
+    const why = sourceProblem(unit.file);
+    if (why !== undefined)
+      problems.push(
+        diag(
+          "RC641",
+          options.compileCommands,
+          `entry ${unit.index}: its source ${unit.file} ${why}`,
+          "regenerate the database from the tree as it is now, or leave the entry out with --units",
+        ),
+      );
   }
   if (options.keep !== undefined) {
     const keep = path.resolve(cwd, options.keep);

@@ -189,6 +189,52 @@ describe("prepareTree", () => {
     ]);
   });
 
+  test("a selected unit whose source is missing: RC641 naming the entry and the file, per entry", () => {
+    const { cwd, tree } = fixture();
+    fs.rmSync(path.join(tree, "lib/a.c"));
+    fs.rmSync(path.join(tree, "arch/x86/kvm/x86.c"));
+    fs.mkdirSync(path.join(tree, "arch/x86/kvm/x86.c"));
+    const prepared = prepareTree(cwd, options(), cHeaders());
+    expect(prepared.ok ? [] : prepared.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "RC641",
+        `compile database build/compile_commands.json: entry 0: its source ${path.join(tree, "arch/x86/kvm/x86.c")} is not a file`,
+      ],
+      [
+        "RC641",
+        `compile database build/compile_commands.json: entry 1: its source ${path.join(tree, "lib/a.c")} does not exist`,
+      ],
+    ]);
+  });
+
+  test("a relative file is resolved against the entry's directory; an unselected missing source is no problem", () => {
+    const { cwd, tree } = fixture();
+    fs.rmSync(path.join(tree, "lib/b.c"));
+    const db = path.join(cwd, "build", "compile_commands.json");
+    const entries = JSON.parse(fs.readFileSync(db, "utf8")) as {
+      directory: string;
+      file: string;
+    }[];
+    fs.writeFileSync(
+      db,
+      JSON.stringify(
+        entries.map((e) => ({ ...e, directory: tree, file: path.relative(tree, e.file) })),
+      ),
+    );
+    // lib/b.c cannot reach the header's directory: not selected, not compiled.
+    const prepared = prepareTree(cwd, options(), cHeaders());
+    if (!prepared.ok) throw new Error(JSON.stringify(prepared.diagnostics));
+    expect(prepared.tree.units.map((u) => u.file)).toEqual([
+      path.join(tree, "arch/x86/kvm/x86.c"),
+      path.join(tree, "lib/a.c"),
+    ]);
+    // Selected by --units, it is.
+    const picked = prepareTree(cwd, options({ units: ["lib/**"] }), cHeaders());
+    expect(picked.ok ? [] : picked.diagnostics.map((d) => d.message)).toEqual([
+      `compile database build/compile_commands.json: entry 2: its source ${path.join(tree, "lib/b.c")} does not exist`,
+    ]);
+  });
+
   test("no --header and no kernel header generated: RC644", () => {
     const { cwd } = fixture();
     const prepared = prepareTree(cwd, options({ header: undefined }), cHeaders());

@@ -4,12 +4,11 @@
  * SPEC. The arguments are checked before the probes run (prepare); SPEC is
  * written only when the whole import succeeded, atomically, and the tree never.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Argv } from "yargs";
 import { importTree } from "../../import/import";
-import { ExitCode, type Io } from "../io";
-import { errnoText } from "../../util/errno";
+import { ExitCode, exitCodeOf, type Io } from "../io";
+import { pathFault } from "../../util/errno";
 import { displayPathOf, printDiagnostics } from "../common";
 import { firstProblem, readableFile, writableFile, type Prepared } from "../usage";
 import { writeFileAtomic } from "../../util/atomic-file";
@@ -62,8 +61,10 @@ export async function run(args: ImportArgs, io: Io): Promise<number> {
     makeDirs(path.dirname(out));
     writeFileAtomic(out, result.text);
   } catch (err) {
-    io.stderr(`regcache: error: cannot write ${args.out}: ${errnoText(err)}\n`);
-    return ExitCode.environment;
+    // The one rule (util/errno.ts): a path of the wrong kind is usage, one the system refuses is the environment's.
+    const fault = pathFault(err, "write", args.out);
+    io.stderr(`regcache: error: ${fault.message}\n  = help: ${fault.help}\n`);
+    return exitCodeOf(fault.kind);
   }
   const where = result.header ? `arch/x86/kvm/${result.header.header}` : "";
   const api = result.followed.length

@@ -9,7 +9,7 @@
  *
  * Pure: functions and the enum's names in, spec-shaped entries out.
  */
-import type { ImportedEnum, ImportedRegister } from "./assemble";
+import type { ImportedEnum, ImportedRegister } from "../toolchain/kernel-tree/assemble";
 import type { FunctionDefinition } from "./c-text";
 
 /** An accessor entry as a spec writes it: a GPR's name, or an extended register's mapping. */

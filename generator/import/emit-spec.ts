@@ -11,7 +11,7 @@
  * header changed) out.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type ParsedNode, YAMLMap } from "yaml";
-import type { ImportedRegister, ImportedTree } from "./assemble";
+import type { ImportedRegister, ImportedTree } from "../toolchain/kernel-tree/assemble";
 import type { KernelVersion } from "./profile";
 import { DEFAULT_ENUM } from "../core/spec/validate";
 import { GPR_MACRO } from "../core/spec/kernel-sections";

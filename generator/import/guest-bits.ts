@@ -11,7 +11,7 @@
  */
 import { type Document, isMap, isScalar, isSeq, Scalar, type YAMLMap } from "yaml";
 import { KERNEL_CONSTANTS } from "../core/kernel";
-import type { ProbeItem } from "./probe";
+import type { ProbeItem } from "../toolchain/kernel-tree/probe";
 
 export const guestBitsKey = (macro: string) => `guest_bits:${macro}`;
 

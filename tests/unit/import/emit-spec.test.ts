@@ -8,7 +8,7 @@
  * Linux 7.2 tree are in tests/import/golden/synthetic-7.2.yaml.
  */
 import { parseDocument } from "yaml";
-import type { ImportedTree } from "../../../generator/import/assemble";
+import type { ImportedTree } from "../../../generator/toolchain/kernel-tree/assemble";
 import { emitSpec, SCHEMA_MODELINE } from "../../../generator/import/emit-spec";
 
 const tree = (more: Partial<ImportedTree> = {}): ImportedTree => ({

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ImportedEnum } from "../../../generator/import/assemble";
+import type { ImportedEnum } from "../../../generator/toolchain/kernel-tree/assemble";
 import { definesGprMacro, readHeader, type HeaderFacts } from "../../../generator/import/header";
 import { FIXTURE, FIXTURE_7_2 } from "../../import/synthetic-tree";
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ImportedTree } from "../../../generator/import/assemble";
+import type { ImportedTree } from "../../../generator/toolchain/kernel-tree/assemble";
 import { importTree } from "../../../generator/import/import";
 import { generate } from "../../../generator/generate/produce";
 import { parseSpec } from "../../../generator/core/spec/parse";

@@ -4,7 +4,7 @@
  * value, refused or replaced as a mode flag, and the same inside -Wp,), and
  * that both callers (size's rewrite, import's probe) drop it.
  */
-import { probeArgv } from "../../../generator/import/probe-run";
+import { probeArgv } from "../../../generator/toolchain/kernel-tree/probe-run";
 import { rewriteCommand } from "../../../generator/size/measure/rewrite";
 import { ArgFate, DROPPED_FLAGS, fateOf } from "../../../generator/toolchain/argv";
 

@@ -1,5 +1,5 @@
 /*
- * One probe compile (generator/import/probe-run.ts): how a recorded command
+ * One probe compile (generator/toolchain/kernel-tree/probe-run.ts): how a recorded command
  * becomes the probe's command (every output redirected, the unit's own
  * source left out, nothing else touched), and a real compile of a probe
  * with gcc whose values are read back from the object; a compiler that is
@@ -9,9 +9,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { probeArgv, runProbe } from "../../../generator/import/probe-run";
-import type { CompileCommand } from "../../../generator/toolchain/compile-db";
-import { tempDir } from "../../helpers/temp";
+import { probeArgv, runProbe } from "../../../../generator/toolchain/kernel-tree/probe-run";
+import type { CompileCommand } from "../../../../generator/toolchain/compile-db";
+import { tempDir } from "../../../helpers/temp";
 
 const entry = (argv: string[]): CompileCommand => ({
   directory: "/k/build",
@@ -110,7 +110,7 @@ describe("runProbe", () => {
     };
   }
   const scratchDirs = () =>
-    fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("regcache-import-"));
+    fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("regcache-tree-probe-"));
 
   test("the values the compiler gives, absent where a condition is false; nothing left", async () => {
     const entry = unit();

@@ -36,7 +36,7 @@ export interface ProbeValue {
 /** The probe's C source: the unit itself, then the values. */
 export function probeSource(unitPath: string, items: readonly ProbeItem[]): string {
   const lines = [
-    "/* regcache import probe: the unit below, then the values it asks for. */",
+    "/* regcache probe: the unit below, then the values it asks for. */",
     `#include ${JSON.stringify(unitPath)}`,
     "",
     `static const unsigned long long regcache_probe_values[][2]`,

@@ -1,5 +1,5 @@
 /*
- * The probe's text and its answer (generator/import/probe.ts): a unit that
+ * The probe's text and its answer (generator/toolchain/kernel-tree/probe.ts): a unit that
  * includes the tree's own file and then lists { present, value } pairs in a
  * section of their own, each under its condition; and the section's bytes
  * read back in item order, with the release string up to its NUL.
@@ -9,7 +9,7 @@ import {
   PROBE_SECTION,
   probeSource,
   RELEASE_SECTION,
-} from "../../../generator/import/probe";
+} from "../../../../generator/toolchain/kernel-tree/probe";
 
 describe("probeSource", () => {
   test("the unit, then one pair per item, a conditional one with an absent pair in its #else", () => {
@@ -18,7 +18,7 @@ describe("probeSource", () => {
       { key: "enum:VCPU_REGS_R8", expression: "VCPU_REGS_R8", condition: "#ifdef CONFIG_X86_64" },
     ]);
     expect(text.split("\n").slice(0, 13)).toEqual([
-      "/* regcache import probe: the unit below, then the values it asks for. */",
+      "/* regcache probe: the unit below, then the values it asks for. */",
       '#include "/k/arch/x86/kvm/x86.c"',
       "",
       "static const unsigned long long regcache_probe_values[][2]",

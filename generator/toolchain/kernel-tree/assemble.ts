@@ -8,9 +8,9 @@
  *
  * Pure: findings in, an ImportedTree or diagnostics out.
  */
-import type { MaskKind } from "../core/spec/masks";
-import { DEFAULT_ENUM } from "../core/spec/validate";
-import { diagnose, type Diagnostic, type SourceFile } from "../core/diagnostics/diagnostic";
+import type { MaskKind } from "../../core/spec/masks";
+import { DEFAULT_ENUM } from "../../core/spec/validate";
+import { diagnose, type Diagnostic, type SourceFile } from "../../core/diagnostics/diagnostic";
 import type { ProbeItem } from "./probe";
 import type { Enumerator, RegisterEnum, SetKind, SetMacro } from "./source";
 

@@ -13,7 +13,7 @@ import {
   lineColOf,
   type Diagnostic,
   type SourceFile,
-} from "../core/diagnostics/diagnostic";
+} from "../../core/diagnostics/diagnostic";
 
 export interface Enumerator {
   /** The C identifier, e.g. VCPU_REGS_R8. */

@@ -8,12 +8,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fateOf } from "../toolchain/argv";
-import type { CompileCommand } from "../toolchain/compile-db";
-import { spawnCompiler } from "../toolchain/compilers";
-import { readElfSections } from "../toolchain/elf";
+import { fateOf } from "../argv";
+import type { CompileCommand } from "../compile-db";
+import { spawnCompiler } from "../compilers";
+import { readElfSections } from "../elf";
 import { decodeProbe, PROBE_SECTION, probeSource, RELEASE_SECTION, type ProbeItem } from "./probe";
-import { makeScratchDir } from "../toolchain/scratch";
+import { makeScratchDir } from "../scratch";
 
 export type ProbeRunResult =
   | {
@@ -59,7 +59,7 @@ export async function runProbe(
   entry: CompileCommand,
   items: readonly ProbeItem[],
 ): Promise<ProbeRunResult> {
-  const scratch = makeScratchDir("regcache-import-");
+  const scratch = makeScratchDir("regcache-tree-probe-");
   const dir = scratch.path;
   try {
     const source = path.join(dir, "probe.c");

@@ -1,12 +1,12 @@
 /*
- * What only the tree's text tells the import (generator/import/source.ts):
+ * What only the tree's text tells the import (generator/toolchain/kernel-tree/source.ts):
  * the enumerators of enum kvm_reg with their guards and offsets, every guard
  * the spec cannot express reported (RC804, RC805), where the backends' set
  * macros are defined, whether each set is lazy or available — read from how
  * the set is applied to regs_avail, never from its name (RC815) — and the
  * version from the top-level Makefile.
  */
-import type { SourceFile } from "../../../generator/core/diagnostics/diagnostic";
+import type { SourceFile } from "../../../../generator/core/diagnostics/diagnostic";
 import {
   blankComments,
   findSetMacros,
@@ -15,7 +15,7 @@ import {
   readRegisterEnum,
   setKinds,
   type SetKind,
-} from "../../../generator/import/source";
+} from "../../../../generator/toolchain/kernel-tree/source";
 
 const header = (text: string) => ({ displayPath: "arch/x86/include/asm/kvm_host.h", text });
 

@@ -1,6 +1,6 @@
 /*
  * The compiler's answers and the text's names put together
- * (generator/import/assemble.ts): what the probe asks about a tree, and the
+ * (generator/toolchain/kernel-tree/assemble.ts): what the probe asks about a tree, and the
  * tree that comes out of the answers — GPRs and extended registers in enum
  * order with their guards, how the enum spells them (prefixes, the GPR count,
  * the total) and which enumerators alias a register, each backend's set
@@ -15,8 +15,8 @@ import {
   treeProbeItems,
   type Findings,
   type ImportedTree,
-} from "../../../generator/import/assemble";
-import type { Enumerator, SetMacro } from "../../../generator/import/source";
+} from "../../../../generator/toolchain/kernel-tree/assemble";
+import type { Enumerator, SetMacro } from "../../../../generator/toolchain/kernel-tree/source";
 
 const header = { displayPath: "kvm_host.h", text: "" };
 const sets: SetMacro[] = [

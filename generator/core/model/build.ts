@@ -90,6 +90,7 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     gprs,
     extended: registers.filter((r) => r.kind === "extended"),
     registers,
+    aliases: spec.aliases,
     accessors,
     backends,
     options,

@@ -78,6 +78,8 @@ export interface Model {
   readonly gprs: readonly RegisterModel[];
   readonly extended: readonly RegisterModel[];
   readonly registers: readonly RegisterModel[];
+  /** Other names of a register (registers.aliases): { name: "eraps", register: "cr3" }, in spec order. */
+  readonly aliases: readonly { readonly name: string; readonly register: string }[];
   readonly accessors: readonly AccessorModel[];
   readonly backends: readonly BackendModel[];
   readonly options: ModelOptions;

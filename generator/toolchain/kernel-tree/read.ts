@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { diagnose, type Diagnostic, type SourceFile } from "../../core/diagnostics/diagnostic";
 import { errnoText } from "../../util/errno";
 import { readCompileDb, type CompileCommand } from "../compile-db";
-import { assemble, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
+import { assemble, probeKeys, setProbeItem, treeProbeItems, type ImportedTree } from "./assemble";
 import type { ProbeItem } from "./probe";
 import { runProbe } from "./probe-run";
 import {
@@ -74,8 +74,16 @@ export interface TreeRegisters {
    * by spec name ("cr3"). Aliases are not registers and are in tree.aliases.
    */
   readonly enum: ReadonlyMap<string, number>;
+  /** Each register's guard in the enum (CONFIG_X86_64), by spec name; absent when unguarded. */
+  readonly guards: ReadonlyMap<string, string>;
+  /** Registers whose guard is off in this build (no set can hold them). */
+  readonly guardedOff: ReadonlySet<string>;
+  /** Enumerators that are another name of a register: { name: "eraps", register: "cr3" }. */
+  readonly aliases: ImportedTree["aliases"];
   /** Every set a unit of this build compiles, by macro name. */
   readonly sets: readonly TreeSet[];
+  /** Sets defined in units this build does not compile (TDX's without CONFIG_KVM_INTEL_TDX). */
+  readonly unbuilt: ImportedTree["unbuilt"];
   /** The file holding enum kvm_reg, relative to the root. */
   readonly enumFile: string;
   /** How many probes were compiled. */
@@ -302,7 +310,15 @@ export async function readTreeRegisters(req: TreeRequest): Promise<TreeResult> {
   if (!assembled.ok) return failed(assembled.diagnostics);
   const tree = assembled.tree;
   // assemble checked that the registers are one value apart in enum order.
-  const numbered = [...tree.gpr, ...tree.extended].map((r, i) => [r.name, i] as const);
+  const registers = [...tree.gpr, ...tree.extended];
+  const guardedOff = new Set<string>();
+  for (const e of registerEnum.value.enumerators) {
+    if (values.get(probeKeys.enumerator(e.identifier)) !== undefined) continue;
+    const prefix = [tree.enum.gprPrefix, tree.enum.extendedPrefix].find((p) =>
+      e.identifier.startsWith(p),
+    );
+    if (prefix) guardedOff.add(e.identifier.slice(prefix.length).toLowerCase());
+  }
   return {
     ok: true,
     value: {
@@ -311,7 +327,10 @@ export async function readTreeRegisters(req: TreeRequest): Promise<TreeResult> {
       preferred,
       sources: texts,
       tree,
-      enum: new Map(numbered),
+      enum: new Map(registers.map((r, i) => [r.name, i])),
+      guards: new Map(registers.flatMap((r) => (r.guard ? [[r.name, r.guard] as const] : []))),
+      guardedOff,
+      aliases: tree.aliases,
       sets: tree.backends.map((b) => ({
         backend: b.name,
         macro: b.macro,
@@ -319,6 +338,7 @@ export async function readTreeRegisters(req: TreeRequest): Promise<TreeResult> {
         file: path.relative(root, sets.find((s) => s.macro === b.macro)!.file),
         registers: b.registers,
       })),
+      unbuilt: tree.unbuilt,
       enumFile: ENUM_HEADER,
       unitsCompiled: plan.size,
     },

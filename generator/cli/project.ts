@@ -15,6 +15,8 @@
  *     out: generated            # default "generated": the output directory
  *     c-style: macro            # macro | expanded (default macro)
  *     all-cached: false         # default false
+ *     compile-commands: compile_commands.json
+ *                               # check compares the spec with this built tree too
  *
  * Which targets and files a spec produces is the spec's own business (kernel
  * specs choose theirs), so the project file does not select targets.
@@ -52,9 +54,11 @@ export interface Project {
   readonly bundledSpec?: string;
   readonly cStyle?: CStyle;
   readonly allCached?: boolean;
+  /** `check`'s built kernel tree: its compile database (absolute), resolved against dir. */
+  readonly compileCommands?: string;
 }
 
-const KEYS = ["spec", "out", "c-style", "all-cached"] as const;
+const KEYS = ["spec", "out", "c-style", "all-cached", "compile-commands"] as const;
 const C_STYLES: readonly CStyle[] = ["macro", "expanded"];
 
 /** The nearest regcache.config.yaml at or above dir, or undefined. */
@@ -133,6 +137,8 @@ export function parseProjectFile(file: string, source: SourceFile): ProjectResul
     wrong("c-style", "'macro' or 'expanded'");
   if ("all-cached" in values && typeof values["all-cached"] !== "boolean")
     wrong("all-cached", "true or false");
+  if ("compile-commands" in values && !isPath(values["compile-commands"]))
+    wrong("compile-commands", "a path");
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const spec = resolveSpecArg(dir, values["spec"] as string);
   return {
@@ -145,6 +151,9 @@ export function parseProjectFile(file: string, source: SourceFile): ProjectResul
       out: path.resolve(dir, (values["out"] as string | undefined) ?? "generated"),
       ...("c-style" in values ? { cStyle: values["c-style"] as CStyle } : {}),
       ...("all-cached" in values ? { allCached: values["all-cached"] as boolean } : {}),
+      ...("compile-commands" in values
+        ? { compileCommands: path.resolve(dir, values["compile-commands"] as string) }
+        : {}),
     },
   };
 }

@@ -57,12 +57,17 @@ export const invalidJson = (header: CheckJsonHeader, diagnostics: readonly Diagn
 export const errorJson = (header: CheckJsonHeader, message: string): string =>
   jsonLine({ ...header, status: "error", error: message });
 
-/** The document for a comparison: in step or drift, each finding, and `fix` when there is drift. */
+/**
+ * The document for a comparison: in step or drift, each finding, and `fix`
+ * when there is drift; `tree` when the spec was also compared with a tree.
+ */
 export function reportJson(
   header: CheckJsonHeader,
   report: CheckReport,
   inputHashes: Readonly<Record<string, string | undefined>>,
   fix: string,
+  /** With --compile-commands: the spec against the tree (tree-check.ts treeJson). */
+  tree?: Readonly<Record<string, unknown>>,
 ): string {
   return jsonLine({
     ...header,
@@ -77,6 +82,7 @@ export function reportJson(
     })),
     unchanged: report.unchanged.map((p) => `${header.out}/${p}`),
     fix: report.findings.length === 0 ? null : fix,
+    ...(tree ? { tree } : {}),
   });
 }
 

@@ -10,7 +10,7 @@
  */
 import { lineColOf, formatDiagnostic, type Diagnostic } from "../core/diagnostics/diagnostic";
 import { loadModel } from "../generate/produce";
-import { compareWithTree, type TreeComparison } from "../toolchain/kernel-tree/compare";
+import { compareWithTree, TREE_FIX, type TreeComparison } from "../toolchain/kernel-tree/compare";
 import { readTreeRegisters } from "../toolchain/kernel-tree/read";
 
 export interface TreeCheckRequest {
@@ -57,10 +57,6 @@ export async function checkTree(req: TreeCheckRequest): Promise<TreeCheckResult>
     sets: read.value.sets.length,
   };
 }
-
-/** What to do about a difference, printed after them (check and size alike). */
-export const TREE_FIX =
-  "make the spec's registers and backends say what the tree does, or change the tree's sets; `regcache import --compile-commands DB` prints the spec the tree describes";
 
 /**
  * The text report: one line when they agree; else a summary, one line per

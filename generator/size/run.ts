@@ -28,6 +28,7 @@ import { prepareKeepDir } from "./inputs/output";
 import { generateSides } from "./inputs/sides";
 import { parseBaseOption } from "./inputs/sources";
 import { checkTreeOptions, PreparedTree, prepareTree, treeConfig } from "./inputs/tree";
+import { treeSetWarnings } from "./inputs/tree-sets";
 import { detectCompilers, HeaderSet } from "./measure/build";
 import { finishExec, prepareExec } from "./measure/exec";
 import { explainRows, planWhatIfs, registersReached } from "./measure/explain";
@@ -136,6 +137,11 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
     if (!prepared.ok) return invalid(prepared.diagnostics);
     tree = prepared.tree;
     all = [treeConfig(tree)];
+    // The spec against the tree's own sets: warned of before the report, never judged.
+    const loaded = loadModel({ specPath, displayPath: request.spec });
+    if (loaded.ok)
+      for (const line of await treeSetWarnings(cwd, loaded.model, request.compileCommands))
+        hooks.onNote?.(line);
     const problems = budgetConfigProblems(all.map((c) => c.name));
     if (problems.length > 0) return invalid(problems);
   } else {

@@ -56,6 +56,10 @@ export interface TreeComparison {
   readonly notes: readonly string[];
 }
 
+/** What to do about a difference, printed after them (check and size alike). */
+export const TREE_FIX =
+  "make the spec's registers and backends say what the tree does, or change the tree's sets; `regcache import --compile-commands DB` prints the spec the tree describes";
+
 /**
  * Every difference between the spec's model and the tree. A register's
  * number is compared only when both sides have the same registers (a missing

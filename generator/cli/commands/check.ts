@@ -64,8 +64,8 @@ export function builder(y: Argv): Argv<CheckArgs> {
       "Check a tree generated with --all-cached, findings as JSON",
     )
     .example(
-      "$0 check --spec my-kernel.yaml --out arch/x86/kvm --compile-commands compile_commands.json",
-      "In a built kernel tree: the generated header, and the spec against the tree's own sets",
+      "$0 check --compile-commands build/compile_commands.json",
+      "Also: does the spec say what the built kernel tree's sets say?",
     ) as unknown as Argv<CheckArgs>;
 }
 

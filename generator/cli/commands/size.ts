@@ -111,7 +111,7 @@ export function builder(y: Argv): Argv<SizeArgs> {
     .option("compile-commands", {
       type: "string",
       describe:
-        "Measure a real tree: compile the units of this compile_commands.json with their own commands (the tree is only read)",
+        "Measure a real tree: compile the units of this compile_commands.json with their own commands (the tree is only read); where the tree's register enum or backend sets disagree with the spec, a warning per difference goes to stderr first (the report and the exit code do not change)",
     })
     .option("header", {
       type: "string",

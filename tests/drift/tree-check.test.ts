@@ -118,6 +118,19 @@ describe("check's compile database", () => {
     expect(result.code).toBe(1);
   });
 
+  it("on a terminal: a live [n/N] count of the probes on stderr, cleared at the end", async () => {
+    tree = syntheticTree();
+    await runCli(["generate", "--spec", "spec.yaml", "--out", "out"], { cwd: dir });
+    const result = await runCli(
+      ["check", "--spec", "spec.yaml", "--out", "out", "--compile-commands", tree.db],
+      { cwd: dir, isErrTTY: true },
+    );
+    const n = /tree probe: (\d+) units compiled/.exec(result.stderr)?.[1];
+    expect(result.stderr).toContain(`regcache check: [0/${n}]`);
+    expect(result.stderr).toContain(`\r\x1b[K`);
+    expect(result.stdout).not.toMatch(/\[\d+\/\d+\]/);
+  });
+
   it("not JSON: import's RC801, exit 2", async () => {
     tree = syntheticTree();
     fs.writeFileSync(tree.db, "[{");

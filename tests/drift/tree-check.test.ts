@@ -11,7 +11,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { runCli, tempDir } from "../helpers/capture";
-import { FIXTURE, FIXTURE_7_2, syntheticTree, type SyntheticTree } from "../import/synthetic-tree";
+import {
+  FIXTURE,
+  FIXTURE_7_2,
+  fingerprint,
+  syntheticTree,
+  type SyntheticTree,
+} from "../import/synthetic-tree";
 
 const GOLDEN = path.join(__dirname, "..", "import", "golden");
 
@@ -52,8 +58,10 @@ describe.each([
     );
   }
 
-  it("the spec import writes from the tree: exit 0, the probe's time on stderr", async () => {
+  it("the spec import writes from the tree: exit 0, the probe's time on stderr, the tree untouched", async () => {
+    const before = fingerprint(tree.root);
     const result = await check(specWith(golden));
+    expect(fingerprint(tree.root)).toEqual(before);
     expect(result.stdout).toMatch(/spec\.yaml agrees with the tree of .*compile_commands\.json/);
     expect(result.stderr).toMatch(PROBE_LINE);
     expect(result.code).toBe(0);

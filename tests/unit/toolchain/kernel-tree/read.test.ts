@@ -5,6 +5,7 @@
  * progress counts every probe, and a tree that cannot be read stops with
  * import's diagnostics (RC803, RC809 as an environment failure).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadModel } from "../../../../generator/generate/produce";
 import { importTree } from "../../../../generator/import/import";
@@ -53,6 +54,29 @@ describe("readTreeRegisters", () => {
     const model = modelOf(path.join(SPECS, `${spec}.yaml`));
     expect(compareWithTree(model, read.value).differences).toEqual([]);
   });
+
+  test.each([
+    ["linux-6.12", FIXTURE],
+    ["linux-7.2", FIXTURE_7_2],
+  ])(
+    "a build without CONFIG_X86_64: r8-r15 off in this build, %s still compares clean",
+    async (spec, fixture) => {
+      const tree = syntheticTree({
+        fixture,
+        units: KVM_UNITS.filter((u) => !u.endsWith("tdx.c")),
+      });
+      const autoconf = path.join(tree.build, "include", "generated", "autoconf.h");
+      const text = fs.readFileSync(autoconf, "utf8");
+      fs.writeFileSync(autoconf, text.replace(/^#define CONFIG_X86_64 1\n/m, ""));
+      const read = await readTreeRegisters({ compileDb: tree.db, display });
+      if (!read.ok) throw new Error(read.diagnostics.map((d) => d.message).join("\n"));
+      const model = modelOf(path.join(SPECS, `${spec}.yaml`));
+      const guarded = model.registers.filter((r) => r.guard === "CONFIG_X86_64").map((r) => r.name);
+      expect(guarded.length).toBeGreaterThan(0);
+      expect([...read.value.guardedOff].sort()).toEqual([...guarded].sort());
+      expect(compareWithTree(model, read.value).differences).toEqual([]);
+    },
+  );
 
   test("progress: 0 of N first, then each probe, ending at N of N", async () => {
     const tree = syntheticTree();

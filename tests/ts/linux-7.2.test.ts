@@ -7,12 +7,15 @@
  * width, the 32-bit pair, RIP in its own field, the assertion hook where the
  * kernel calls kvm_assert_register_caching_allowed, mark-for-reload, the bulk
  * helpers, and cacheReg on an availability miss as the 6.x-shaped output
- * calls it. The strict type-check of the golden output is typecheck.test.ts's.
+ * calls it. Then `regcache generate` on the bundled spec writing [kernel, ts]
+ * (both files) and [kernel, c] (RC152, nothing written). The strict
+ * type-check of the golden output is typecheck.test.ts's.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generateAll } from "../../generator/generate/produce";
 import { TS_OUTPUT_PATH } from "../../generator/targets/ts/emit";
+import { runCli, tempDir } from "../helpers/capture";
 import { load, type Loaded } from "../unit/targets/ts/load";
 import { repoRoot } from "./runtime-build";
 
@@ -274,5 +277,36 @@ describe("Linux 7.2's ts/registers.ts", () => {
     expect(vcpu.arch.regs[Reg["RAX"]]).toBe(1n);
     expect(c["isDirty"](vcpu, Reg["RAX"])).toBe(true);
     expect(state.cacheRegs).toEqual(["RAX"]);
+  });
+});
+
+describe("regcache generate on spec/linux-7.2.yaml with the ts target beside the kernel's", () => {
+  /** The bundled spec with `targets` in place of [kernel], written to a directory of its own. */
+  const specWith = (targets: string) => {
+    const dir = tempDir("ts72");
+    const spec = path.join(dir, "linux-7.2.yaml");
+    const text = readRepo("spec/linux-7.2.yaml");
+    fs.writeFileSync(spec, text.replace(/^ {2}targets: \[kernel\]$/m, `  targets: ${targets}`));
+    return { dir, spec, out: path.join(dir, "out") };
+  };
+  const body = (text: string) => text.slice(text.indexOf(" */\n") + 4);
+
+  test("[kernel, ts]: exit 0, the kernel header and ts/registers.ts, its body the golden's", async () => {
+    const { spec, out } = specWith("[kernel, ts]");
+    const r = await runCli(["generate", "--spec", spec, "--out", out]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(fs.readdirSync(out).sort()).toEqual(["regs_gen.h", "ts"]);
+    const ts = fs.readFileSync(path.join(out, "ts", "registers.ts"), "utf8");
+    expect(body(ts)).toBe(body(readRepo("tests/ts/golden/linux-7.2/ts/registers.ts")));
+  });
+
+  test("[kernel, c]: exit 2, RC152 naming the c target, nothing written", async () => {
+    const { spec, out } = specWith("[kernel, c]");
+    const r = await runCli(["generate", "--spec", spec, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error RC152: api.mark_for_reload is written only by the kernel and ts targets, but this spec also writes the c target",
+    );
+    expect(fs.existsSync(out)).toBe(false);
   });
 });

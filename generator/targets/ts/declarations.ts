@@ -108,8 +108,16 @@ export function maskHelpers(ctx: TsContext): Statement[] {
     type: "Uint32Array",
     docs: [
       doc(
-        `regs_avail / regs_dirty (${cWidth} in C) as an array of 32-bit words, bit n in`,
-        "word n >>> 5. One representation serves u32, u64 and bitmap masks of any size:",
+        // The bitmap's longer C width moves "bit n in" down, keeping the lines within DOC_WIDTH.
+        ...(mask.kind === "bitmap"
+          ? [
+              `regs_avail / regs_dirty (${cWidth} in C) as an array of 32-bit words,`,
+              "bit n in word n >>> 5. One representation serves u32, u64 and bitmap masks of any size:",
+            ]
+          : [
+              `regs_avail / regs_dirty (${cWidth} in C) as an array of 32-bit words, bit n in`,
+              "word n >>> 5. One representation serves u32, u64 and bitmap masks of any size:",
+            ]),
         "testing or setting a bit touches one word in place, where a bigint mask would",
         "copy itself on every set (costly with thousands of registers), and 32-bit words",
         "are what JavaScript's bit operators work on without going through bigint.",

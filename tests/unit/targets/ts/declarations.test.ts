@@ -81,6 +81,14 @@ describe("the mask", () => {
     const text = printed(modelOf(SPEC(mask)), maskHelpers);
     expect(text).toContain(`export const REG_MASK_WORDS = ${words};`);
     expect(text).toContain(`regs_avail / regs_dirty (${c} in C)`);
+    // The doc's lines are full: each but the last within 90 columns of text and
+    // longer than 60, none cut after "bit n in".
+    const lines = text
+      .slice(text.indexOf("regs_avail"), text.indexOf("*/"))
+      .split("\n")
+      .map((l) => l.replace(/^\s*\* ?/, ""))
+      .filter((l) => l !== "");
+    expect(lines.slice(0, -1).filter((l) => l.length < 60 || l.length > 90)).toEqual([]);
   });
 
   test("maskTest, maskSet and maskClear touch exactly one bit; regMask holds exactly its registers", () => {

@@ -1,6 +1,6 @@
 /*
  * The TypeScript target: ts/registers.ts as generateAll emits it. Golden
- * files (generated/ts/ and two variants under tests/ts/golden/), the same
+ * files (generated/ts/ and the variants under tests/ts/golden/), the same
  * bytes on a second run, the enum equal to the C enum, every accessor on the
  * path the model gives it.
  */
@@ -39,6 +39,22 @@ const goldenCases: [string, { spec: string; file: string; request: Partial<Gener
       spec: "spec/x86-kvm.yaml",
       file: "tests/ts/golden/x86-kvm-all-cached/ts/registers.ts",
       request: { outDir: "tests/ts/golden/x86-kvm-all-cached", allCached: true },
+    },
+  ],
+  [
+    "linux-7.2 (ts)",
+    {
+      spec: "tests/ts/fixtures/linux-7.2-ts.yaml",
+      file: "tests/ts/golden/linux-7.2/ts/registers.ts",
+      request: { outDir: "tests/ts/golden/linux-7.2" },
+    },
+  ],
+  [
+    "linux-7.2 (ts) --all-cached",
+    {
+      spec: "tests/ts/fixtures/linux-7.2-ts.yaml",
+      file: "tests/ts/golden/linux-7.2-all-cached/ts/registers.ts",
+      request: { outDir: "tests/ts/golden/linux-7.2-all-cached", allCached: true },
     },
   ],
 ];

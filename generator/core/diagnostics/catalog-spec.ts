@@ -164,7 +164,7 @@ export const specEntries = {
   ),
   RC151: error("e_pair names '{0}', {1}", "{2}"),
   RC152: error(
-    "{0} is written only by the kernel target, but this spec also writes the {1} target",
-    "set output.targets: [kernel], or leave out {0}",
+    "{0} is written only by the kernel and ts targets, but this spec also writes the {1} target",
+    "write only those (output.targets: [kernel, ts], or one of them), or leave out {0}",
   ),
 } as const;

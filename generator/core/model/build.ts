@@ -12,7 +12,7 @@ import {
   tsAccessorNames,
   type IdentifierTarget,
 } from "../spec/identifiers";
-import type { CheckedSpec } from "../spec/validate";
+import { DEFAULT_ENUM, type CheckedSpec } from "../spec/validate";
 import { ePairNames } from "../spec/kernel-sections";
 import { buildApi, buildCBlock, buildKernelBlock, buildOutput } from "./kernel-block";
 import type {
@@ -77,6 +77,26 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     path: !options.allCached && register.alwaysAvailable ? "direct" : "cached",
   }));
 
+  const byName = new Map(registers.map((r) => [r.name, r]));
+  const aliases = spec.aliases.map((a) => ({
+    name: a.name,
+    upper: a.name.toUpperCase(),
+    enumName: spec.enum.extendedPrefix + a.name.toUpperCase(),
+    register: byName.get(a.register)!,
+  }));
+  const e = spec.enum;
+  const enumSpelling = {
+    gprPrefix: e.gprPrefix,
+    extendedPrefix: e.extendedPrefix,
+    gprCount: e.gprCount,
+    ...(e.total !== undefined ? { total: e.total } : {}),
+    isDefault:
+      e.gprPrefix === DEFAULT_ENUM.gprPrefix &&
+      e.extendedPrefix === DEFAULT_ENUM.extendedPrefix &&
+      e.gprCount === DEFAULT_ENUM.gprCount &&
+      e.total === undefined,
+  };
+
   const wordBits = spec.mask === "u32" ? MASK_BITS.u32 : 64;
   const kernel = buildKernelBlock(spec.api, accessors, registers, spec.accessors);
   return {
@@ -90,7 +110,8 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     gprs,
     extended: registers.filter((r) => r.kind === "extended"),
     registers,
-    aliases: spec.aliases,
+    aliases,
+    enumSpelling,
     accessors,
     backends,
     options,

@@ -50,6 +50,28 @@ export interface AccessorModel {
   readonly path: "direct" | "cached";
 }
 
+/** Another name of a register (registers.aliases): VCPU_REG_ERAPS = VCPU_REG_CR3. */
+export interface AliasModel {
+  readonly name: string;
+  /** Upper-case name: ERAPS. */
+  readonly upper: string;
+  /** VCPU_REG_ERAPS: the extended prefix, as aliases name extended registers' bits. */
+  readonly enumName: string;
+  readonly register: RegisterModel;
+}
+
+/** How the kernel spells enum kvm_reg (the spec's enum section, Linux 6.x's by default). */
+export interface EnumSpellingModel {
+  readonly gprPrefix: string;
+  readonly extendedPrefix: string;
+  /** The enumerator counting the GPRs: NR_VCPU_REGS, NR_VCPU_GENERAL_PURPOSE_REGS. */
+  readonly gprCount: string;
+  /** The enumerator counting every register (NR_VCPU_TOTAL_REGS), when the enum has one. */
+  readonly total?: string;
+  /** The spelling is Linux 6.x's (VCPU_REGS_, VCPU_EXREG_, NR_VCPU_REGS, no total). */
+  readonly isDefault: boolean;
+}
+
 export interface BackendModel {
   readonly name: string;
   readonly upper: string;
@@ -78,8 +100,9 @@ export interface Model {
   readonly gprs: readonly RegisterModel[];
   readonly extended: readonly RegisterModel[];
   readonly registers: readonly RegisterModel[];
-  /** Other names of a register (registers.aliases): { name: "eraps", register: "cr3" }, in spec order. */
-  readonly aliases: readonly { readonly name: string; readonly register: string }[];
+  /** The registers' other names, in spec order. */
+  readonly aliases: readonly AliasModel[];
+  readonly enumSpelling: EnumSpellingModel;
   readonly accessors: readonly AccessorModel[];
   readonly backends: readonly BackendModel[];
   readonly options: ModelOptions;

@@ -96,7 +96,9 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
       "markDirty markForReload maskClear maskSet maskTest readEdxEax regMask registerRead registerWrite " +
       // with the spec's api and accessors (generator/targets/ts/extended.ts)
       "registerReadRaw registerWriteRaw testAndMarkAvailable staticCall staticCallUpdate " +
-      "WARN_ON_ONCE warnOnce KVM_POSSIBLE_CR0_GUEST_BITS KVM_POSSIBLE_CR4_GUEST_BITS"
+      "WARN_ON_ONCE warnOnce KVM_POSSIBLE_CR0_GUEST_BITS KVM_POSSIBLE_CR4_GUEST_BITS " +
+      // Linux 7.2's (api.bulk_helpers, the hooks of gpr_family: mode_aware and api.assert)
+      "clearAvailableRegisters resetDirtyRegisters VcpuHooks"
     ).split(" "),
   ),
 };
@@ -162,7 +164,7 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
       `${c.read}_raw`,
       `${c.write}_raw`,
     ],
-    ts: [ts.read, ts.write],
+    ts: [ts.read, ts.write, `${ts.read}Raw`, `${ts.write}Raw`],
   };
 }
 

@@ -23,23 +23,40 @@ import {
   type Statement,
   vcpuParam,
   type TsContext,
+  vcpuHooks,
 } from "./structures";
+import { assertedHelpers } from "./accessors";
 import type { BackendModel, RegisterModel } from "../../core/model/types";
 
 export function regEnum(ctx: TsContext): WriterFunction {
   // emits: export enum Reg { RAX = 0, RCX = 1, …, RIP = 16, PDPTR = 17, … }
   // Written by hand around printed members: prettier gives the last member a
   // trailing comma too, which ts-morph's enum structure leaves off.
+  const spelling = ctx.model.enumSpelling;
   const description = doc(
     "Register numbers, as enum kvm_reg on a 64-bit build (every guard defined): the slots",
     "of vcpu.arch.regs in hardware encoding order, then the registers that have only an",
     "availability bit.",
+    spelling.isDefault
+      ? undefined
+      : `C spells them ${spelling.gprPrefix}<NAME> for the gprs and ${spelling.extendedPrefix}<NAME> for the others.`,
   );
   return (writer) => {
     writer.blankLineIfLastNot();
     writer.writeLine(ctx.print({ kind: ctx.kinds.JSDoc, description }));
     writer.write("export enum Reg ").inlineBlock(() => {
       for (const r of ctx.model.registers) {
+        // An alias comes before its register (C puts it after), so that the
+        // enum's reverse mapping, Reg[Reg.CR3], stays the register's own name.
+        for (const a of ctx.model.aliases.filter((x) => x.register === r)) {
+          const member: EnumMemberStructure = {
+            kind: ctx.kinds.EnumMember,
+            name: a.upper,
+            value: r.index,
+            docs: [doc(`Another name of ${r.upper} (C: ${a.enumName} = ${r.enumName}).`)],
+          };
+          writer.writeLine(`${ctx.print(member)},`);
+        }
         const notes = doc(r.doc, r.guard ? `C: only under ${r.guard}.` : undefined);
         const member: EnumMemberStructure = {
           kind: ctx.kinds.EnumMember,
@@ -55,18 +72,22 @@ export function regEnum(ctx: TsContext): WriterFunction {
 
 export function counts(ctx: TsContext): Statement[] {
   // emits: export const NR_VCPU_REGS = 17; export const NR_KVM_REG_BITS = 25;
+  // The names stay regcache's whatever the spec's enum section calls them in C.
+  const spelling = ctx.model.enumSpelling;
+  const inC = (name: string | undefined) =>
+    spelling.isDefault || name === undefined ? "" : ` (C: ${name})`;
   return [
     constant(
       ctx,
       "NR_VCPU_REGS",
-      "Slots in vcpu.arch.regs: one per gpr.",
+      `Slots in vcpu.arch.regs: one per gpr${inC(spelling.gprCount)}.`,
       undefined,
       `${ctx.model.gprs.length}`,
     ),
     constant(
       ctx,
       "NR_KVM_REG_BITS",
-      "Bits in regsAvail / regsDirty: one per register, gpr and extended.",
+      `Bits in regsAvail / regsDirty: one per register, gpr and extended${inC(spelling.total)}.`,
       undefined,
       `${ctx.model.registers.length}`,
     ),
@@ -87,8 +108,16 @@ export function maskHelpers(ctx: TsContext): Statement[] {
     type: "Uint32Array",
     docs: [
       doc(
-        `regs_avail / regs_dirty (${cWidth} in C) as an array of 32-bit words, bit n in`,
-        "word n >>> 5. One representation serves u32, u64 and bitmap masks of any size:",
+        // The bitmap's longer C width moves "bit n in" down, keeping the lines within DOC_WIDTH.
+        ...(mask.kind === "bitmap"
+          ? [
+              `regs_avail / regs_dirty (${cWidth} in C) as an array of 32-bit words,`,
+              "bit n in word n >>> 5. One representation serves u32, u64 and bitmap masks of any size:",
+            ]
+          : [
+              `regs_avail / regs_dirty (${cWidth} in C) as an array of 32-bit words, bit n in`,
+              "word n >>> 5. One representation serves u32, u64 and bitmap masks of any size:",
+            ]),
         "testing or setting a bit touches one word in place, where a bigint mask would",
         "copy itself on every set (costly with thousands of registers), and 32-bit words",
         "are what JavaScript's bit operators work on without going through bigint.",
@@ -144,6 +173,7 @@ export function vcpuShape(ctx: TsContext): Statement[] {
       },
     ],
   };
+  const hooks = hooksInterface(ctx);
   const arch: InterfaceDeclarationStructure = {
     kind: ctx.kinds.Interface,
     name: "VcpuArch",
@@ -154,7 +184,9 @@ export function vcpuShape(ctx: TsContext): Statement[] {
         name: "regs",
         isReadonly: true,
         type: "BigUint64Array",
-        docs: [doc("unsigned long regs[NR_VCPU_REGS]: stores wrap to 64 bits as in C.")],
+        docs: [
+          doc(`unsigned long regs[${ctx.model.api.gprCount}]: stores wrap to 64 bits as in C.`),
+        ],
       },
       {
         name: "regsAvail",
@@ -232,13 +264,17 @@ export function vcpuShape(ctx: TsContext): Statement[] {
     properties: [
       { name: "arch", isReadonly: true, type: "VcpuArch" },
       { name: "kvmX86Ops", isReadonly: true, type: "KvmX86Ops" },
+      ...(hooks ? [{ name: "hooks", isReadonly: true, type: "VcpuHooks" }] : []),
     ],
   };
   const create = fn(
     ctx,
     "createVcpu",
     "A vCPU with every register zero and nothing available or dirty.",
-    [{ name: "kvmX86Ops", type: "KvmX86Ops" }],
+    [
+      { name: "kvmX86Ops", type: "KvmX86Ops" },
+      ...(hooks ? [{ name: "hooks", type: "VcpuHooks" }] : []),
+    ],
     "Vcpu",
     [
       "return {",
@@ -249,10 +285,61 @@ export function vcpuShape(ctx: TsContext): Statement[] {
       ...fieldInit,
       "  },",
       "  kvmX86Ops,",
+      ...(hooks ? ["  hooks,"] : []),
       "};",
     ],
   );
-  return [ops, arch, vcpu, create];
+  return [ops, ...(hooks ? [hooks] : []), arch, vcpu, create];
+}
+
+function hooksInterface(ctx: TsContext): InterfaceDeclarationStructure | undefined {
+  // emits: export interface VcpuHooks { regModeMask(vcpu: Vcpu): bigint; assertRegisterCachingAllowed(vcpu: Vcpu): void }
+  const names = vcpuHooks(ctx.model);
+  const api = ctx.model.api;
+  if (names.modeMask === undefined && names.assert === undefined) return undefined;
+  return {
+    kind: ctx.kinds.Interface,
+    name: "VcpuHooks",
+    isExported: true,
+    docs: [
+      doc(
+        "What the register cache asks of the vCPU's model besides its registers: in C,",
+        "helpers written by hand around the generated block.",
+      ),
+    ],
+    methods: [
+      ...(names.modeMask !== undefined
+        ? [
+            {
+              name: names.modeMask,
+              docs: [
+                doc(
+                  `${api.modeAware!.modeMask}: the operand width of the vCPU's mode as a mask,`,
+                  "0xffffffffffffffffn in 64-bit mode and 0xffffffffn otherwise (C also warns when",
+                  "the guest state is protected). The masked reads and registerWrite apply it.",
+                ),
+              ],
+              parameters: [vcpuParam],
+              returnType: "bigint",
+            },
+          ]
+        : []),
+      ...(names.assert !== undefined
+        ? [
+            {
+              name: names.assert,
+              docs: [
+                doc(
+                  `${api.assert!.macro}: called first by ${assertedHelpers(ctx.model).join(", ")}, where C asserts ${api.assert!.condition} under lockdep. Throw to refuse the access.`,
+                ),
+              ],
+              parameters: [vcpuParam],
+              returnType: "void",
+            },
+          ]
+        : []),
+    ],
+  };
 }
 
 function backendDoc(b: BackendModel): string {

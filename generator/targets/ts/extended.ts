@@ -152,13 +152,18 @@ export function extendedAccessors(ctx: TsContext): FunctionDeclarationStructure[
         fn(
           ctx,
           name(f.write),
-          doc(`${f.write.name}: store into the field (no dirty bit, as in C).`),
+          doc(
+            f.markDirty
+              ? `${f.write.name}: store into the field and mark ${f.register.name} dirty, as in C.`
+              : `${f.write.name}: store into the field (no dirty bit, as in C).`,
+          ),
           [vcpuParam, ...index, { name: "value", type: "bigint" }],
           "void",
           [
             f.indexed
               ? `${field}[index] = value;`
               : `${field} = BigInt.asUintN(${valueBits(f.type)}, value);`,
+            ...(f.markDirty ? [`markDirty(vcpu, ${reg});`] : []),
           ],
         ),
       );

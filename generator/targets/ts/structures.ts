@@ -17,7 +17,7 @@ import type {
 import { commentSafe } from "../banner";
 // Prettier leaves comments alone, so long spec docs are wrapped here.
 import { wrap } from "../../util/text";
-import { camelName } from "../../core/spec/identifiers";
+import { camelName, tsFunctionName } from "../../core/spec/identifiers";
 import type { AccessorModel, Model, RegisterModel } from "../../core/model/types";
 
 export interface TsContext {
@@ -161,4 +161,19 @@ export function moduleDoc(model: Model): string {
     "sees them (every guard defined). Register values are bigint, 64 bits wide.",
   ].flatMap((l) => (l ? wrap(commentSafe(l), DOC_WIDTH) : [l]));
   return `/**\n${lines.map((l) => (l ? ` * ${l}` : " *")).join("\n")}\n */\n`;
+}
+
+/**
+ * The hooks the vCPU's model supplies (VcpuHooks), by TypeScript name, as the
+ * spec's api asks for them: the operand-width mask of the mode_aware family
+ * (kvm_reg_mode_mask → regModeMask) and the assertion the availability
+ * helpers open with (kvm_assert_register_caching_allowed →
+ * assertRegisterCachingAllowed). Empty for a spec with neither.
+ */
+export function vcpuHooks(model: Model): { readonly modeMask?: string; readonly assert?: string } {
+  const api = model.api;
+  return {
+    ...(api.modeAware ? { modeMask: tsFunctionName(api.modeAware.modeMask) } : {}),
+    ...(api.assert ? { assert: tsFunctionName(api.assert.macro) } : {}),
+  };
 }

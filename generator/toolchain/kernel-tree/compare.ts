@@ -72,7 +72,7 @@ export function compareWithTree(model: Model, tree: TreeFacts): TreeComparison {
   const notes: string[] = [];
   const enumAt = `enum kvm_reg (${tree.enumFile})`;
   const specNames = new Set(model.registers.map((r) => r.name));
-  const specAliases = new Map(model.aliases.map((a) => [a.name, a.register]));
+  const specAliases = new Map(model.aliases.map((a) => [a.name, a.register.name]));
   const treeAliases = new Map(tree.aliases.map((a) => [a.name, a.register]));
 
   let sameRegisters = true;

@@ -14,8 +14,11 @@ import {
   edxEax,
 } from "../../../../generator/targets/ts/accessors";
 import { printRegistersSource, tsContext } from "../../../../generator/targets/ts/emit";
-import { modelOf } from "../spec-model";
+import { linux72, modelOf } from "../spec-model";
 import { load, tsSpec, type Loaded } from "./load";
+
+/** spec-model's Linux 7.2 shape, written by the ts target. */
+const TS72 = linux72().map((l) => (l === "  targets: [kernel]" ? "  targets: [ts]" : l));
 
 const names = (fns: FunctionDeclarationStructure[]) => fns.map((f) => f.name);
 
@@ -185,4 +188,118 @@ test("without raw_pair, the cached pair is registerRead/registerWrite, without a
   const { calls, vcpu } = backend(r, 3n);
   expect(r["rspRead"](vcpu)).toBe(3n);
   expect(calls).toEqual([r["Reg"]["RSP"]]);
+});
+
+describe("Linux 7.2's api (spec-model's linux72, written by the ts target)", () => {
+  test("the helpers: the assertion hook first in each per-register one, bulk helpers, the masked pair last", () => {
+    const fns = cachedPath(tsContext(modelOf(TS72)));
+    expect(names(fns)).toEqual([
+      "isAvailable",
+      "isDirty",
+      "markAvailable",
+      "markDirty",
+      "markForReload",
+      "testAndMarkAvailable",
+      "clearAvailableRegisters",
+      "resetDirtyRegisters",
+      "registerReadRaw",
+      "registerWriteRaw",
+      "registerRead",
+      "registerWrite",
+    ]);
+    const asserting = fns.filter((f) =>
+      (f.statements as string[])[0]?.startsWith("vcpu.hooks.assertX(vcpu);"),
+    );
+    expect(names(asserting)).toEqual([
+      "isAvailable",
+      "isDirty",
+      "markAvailable",
+      "markDirty",
+      "markForReload",
+      "testAndMarkAvailable",
+    ]);
+    const byName = new Map(fns.map((f) => [f.name, f]));
+    expect(byName.get("registerRead")!.statements).toEqual([
+      "return registerReadRaw(vcpu, reg) & vcpu.hooks.regModeMask(vcpu);",
+    ]);
+    // Without the settings, no hook call and no bulk helper.
+    const plain = cachedPath(tsContext(modelOf(tsSpec())));
+    expect(plain.flatMap((f) => f.statements as string[]).join("\n")).not.toContain("hooks");
+  });
+
+  test("the family: masked read and raw pair per unlisted gpr, the 32-bit pair for e_pair's; RSP listed keeps its pair", () => {
+    const fns = accessors(tsContext(modelOf(TS72)));
+    expect(names(fns)).toEqual([
+      "raxRead",
+      "raxReadRaw",
+      "raxWriteRaw",
+      "eaxRead",
+      "eaxWrite",
+      "rcxRead",
+      "rcxReadRaw",
+      "rcxWriteRaw",
+      "rdxRead",
+      "rdxReadRaw",
+      "rdxWriteRaw",
+      "edxRead",
+      "edxWrite",
+      "rbxRead",
+      "rbxReadRaw",
+      "rbxWriteRaw",
+      "ebxRead",
+      "ebxWrite",
+      "rspRead",
+      "rspWrite",
+      "r8Read",
+      "r8ReadRaw",
+      "r8WriteRaw",
+    ]);
+    const body = (fs: FunctionDeclarationStructure[], n: string) =>
+      fs.find((f) => f.name === n)!.statements;
+    expect(body(fns, "raxRead")).toEqual([
+      "return vcpu.arch.regs[Reg.RAX]! & vcpu.hooks.regModeMask(vcpu);",
+    ]);
+    expect(body(fns, "eaxWrite")).toEqual(["vcpu.arch.regs[Reg.RAX] = BigInt.asUintN(32, value);"]);
+    expect(body(fns, "rspRead")).toEqual(["return registerReadRaw(vcpu, Reg.RSP);"]);
+    const cached = accessors(tsContext(modelOf(TS72, { allCached: true })));
+    expect(body(cached, "raxRead")).toEqual(["return registerRead(vcpu, Reg.RAX);"]);
+    expect(body(cached, "eaxRead")).toEqual([
+      "return registerReadRaw(vcpu, Reg.RAX) & 0xffffffffn;",
+    ]);
+    expect(body(cached, "eaxWrite")).toEqual([
+      "registerWriteRaw(vcpu, Reg.RAX, BigInt.asUintN(32, value));",
+    ]);
+  });
+
+  test("readEdxEax goes through the 32-bit pair when rax and rdx have it", () => {
+    expect(edxEax(tsContext(modelOf(TS72)))[0]!.statements).toEqual([
+      "return eaxRead(vcpu) | (edxRead(vcpu) << 32n);",
+    ]);
+    const noEdx = TS72.map((l) => l.replace("e_pair: [rax, rdx, rbx]", "e_pair: [rax, rbx]"));
+    expect(edxEax(tsContext(modelOf(noEdx)))[0]!.statements).toEqual([
+      "return (raxRead(vcpu) & 0xffffffffn) | ((rdxRead(vcpu) & 0xffffffffn) << 32n);",
+    ]);
+  });
+
+  test("run: the bulk helpers clear exactly the asked availability bits and every dirty bit", () => {
+    const r = load(printRegistersSource(modelOf(TS72)));
+    let asserts = 0;
+    r["staticCallUpdate"](() => {});
+    const vcpu = r["createVcpu"](
+      { cacheReg: () => {} },
+      { regModeMask: () => 0xffffffffn, assertX: () => asserts++ },
+    );
+    const Reg = r["Reg"];
+    for (const reg of [Reg.RAX, Reg.RSP, Reg.RIP, Reg.CR3]) r["markDirty"](vcpu, reg);
+    expect(asserts).toBe(4);
+    r["clearAvailableRegisters"](vcpu, (1n << BigInt(Reg.RSP)) | (1n << BigInt(Reg.CR3)));
+    expect([Reg.RAX, Reg.RSP, Reg.RIP, Reg.CR3].map((x) => r["isAvailable"](vcpu, x))).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    r["resetDirtyRegisters"](vcpu);
+    expect([...vcpu.arch.regsDirty]).toEqual([0, 0]);
+  });
 });

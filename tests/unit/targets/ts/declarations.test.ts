@@ -16,7 +16,7 @@ import {
 } from "../../../../generator/targets/ts/declarations";
 import { printRegistersSource, tsContext } from "../../../../generator/targets/ts/emit";
 import type { Model } from "../../../../generator/core/model/types";
-import { modelOf } from "../spec-model";
+import { linux72, modelOf } from "../spec-model";
 import { load, tsSpec } from "./load";
 
 /** The printed text of builders' statements, one after another. */
@@ -81,6 +81,14 @@ describe("the mask", () => {
     const text = printed(modelOf(SPEC(mask)), maskHelpers);
     expect(text).toContain(`export const REG_MASK_WORDS = ${words};`);
     expect(text).toContain(`regs_avail / regs_dirty (${c} in C)`);
+    // The doc's lines are full: each but the last within 90 columns of text and
+    // longer than 60, none cut after "bit n in".
+    const lines = text
+      .slice(text.indexOf("regs_avail"), text.indexOf("*/"))
+      .split("\n")
+      .map((l) => l.replace(/^\s*\* ?/, ""))
+      .filter((l) => l !== "");
+    expect(lines.slice(0, -1).filter((l) => l.length < 60 || l.length > 90)).toEqual([]);
   });
 
   test("maskTest, maskSet and maskClear touch exactly one bit; regMask holds exactly its registers", () => {
@@ -210,5 +218,56 @@ describe("the backends' sets", () => {
     expect(text).toContain(
       "export const REGS_LAZY_LOAD_SET: Readonly<Record<Backend, Readonly<RegMask>>> = {};",
     );
+  });
+});
+
+describe("Linux 7.2's spelling and hooks (spec-model's linux72, written by the ts target)", () => {
+  const TS72 = linux72().map((l) =>
+    l === "  targets: [kernel]"
+      ? "  targets: [ts]"
+      : l === "  extended: [rip, cr3]"
+        ? "  extended: [rip, cr3]\n  aliases: { eraps: cr3 }"
+        : l,
+  );
+
+  test("an alias is a member before its register, so the reverse mapping keeps the register's name", () => {
+    const text = printed(modelOf(TS72), regEnum);
+    expect(text).toContain(
+      "  /** Another name of CR3 (C: VCPU_REG_ERAPS = VCPU_REG_CR3). */\n  ERAPS = 7,\n  CR3 = 7,\n",
+    );
+    const Reg = load(printRegistersSource(modelOf(TS72)))["Reg"];
+    expect(Reg.ERAPS).toBe(Reg.CR3);
+    expect(Reg[Reg.CR3]).toBe("CR3");
+  });
+
+  test("the enum's C spelling is named in the docs; the TypeScript names stay", () => {
+    const model = modelOf(TS72);
+    expect(printed(model, regEnum)).toContain(
+      "C spells them VCPU_REGS_<NAME> for the gprs and VCPU_REG_<NAME> for the others.",
+    );
+    const text = printed(model, counts);
+    expect(text).toContain(
+      "/** Slots in vcpu.arch.regs: one per gpr (C: NR_VCPU_GENERAL_PURPOSE_REGS). */",
+    );
+    expect(text).toContain("export const NR_VCPU_REGS = 6;");
+    expect(text).toContain("(C: NR_VCPU_TOTAL_REGS)");
+    expect(text).toContain("export const NR_KVM_REG_BITS = 8;");
+    expect(printed(modelOf(tsSpec()), counts)).not.toContain("(C:");
+  });
+
+  test("VcpuHooks holds what the api asks for, and createVcpu takes it; without, neither", () => {
+    const text = printed(modelOf(TS72), vcpuShape);
+    expect(text).toMatch(
+      /export interface VcpuHooks \{[^}]*regModeMask\(vcpu: Vcpu\): bigint;[^}]*assertX\(vcpu: Vcpu\): void;\n\}/,
+    );
+    expect(text).toContain(
+      "export function createVcpu(kvmX86Ops: KvmX86Ops, hooks: VcpuHooks): Vcpu {",
+    );
+    const noAssert = printed(modelOf(TS72.filter((l) => !l.startsWith("  assert:"))), vcpuShape);
+    expect(noAssert).toContain("regModeMask(vcpu: Vcpu): bigint;");
+    expect(noAssert).not.toContain("assertX");
+    const plain = printed(modelOf(tsSpec()), vcpuShape);
+    expect(plain).not.toContain("VcpuHooks");
+    expect(plain).not.toContain("hooks");
   });
 });

@@ -16,7 +16,7 @@ import {
   guestOwnedConstants,
   warnings,
 } from "../../../../generator/targets/ts/extended";
-import { modelOf } from "../spec-model";
+import { linux72, modelOf } from "../spec-model";
 import { load, tsSpec, type Loaded } from "./load";
 
 const ctxOf = (api?: string) => tsContext(modelOf(tsSpec(api)));
@@ -221,4 +221,23 @@ describe("the extended registers' functions", () => {
         new RangeError(`kvm_is_cr0_bit_set: ${bad} is not one bit`),
       );
   });
+});
+
+test("a mark_dirty writer (RIP in its own field, Linux 7.2) stores and marks its register dirty", () => {
+  const spec = linux72().map((l) => (l === "  targets: [kernel]" ? "  targets: [ts]" : l));
+  const fns = extendedAccessors(tsContext(modelOf(spec)));
+  expect(fns.find((f) => f.name === "ripWrite")!.statements).toEqual([
+    "vcpu.arch.rip = BigInt.asUintN(64, value);",
+    "markDirty(vcpu, Reg.RIP);",
+  ]);
+  const r = load(printRegistersSource(modelOf(spec)));
+  r["staticCallUpdate"](() => {});
+  const vcpu = r["createVcpu"](
+    { cacheReg: () => {} },
+    { regModeMask: () => 0n, assertX: () => {} },
+  );
+  r["ripWrite"](vcpu, 0x1000n);
+  expect(vcpu.arch.rip).toBe(0x1000n);
+  expect(r["isDirty"](vcpu, r["Reg"]["RIP"])).toBe(true);
+  expect([...vcpu.arch.regs]).toEqual(new Array(r["NR_VCPU_REGS"]).fill(0n));
 });

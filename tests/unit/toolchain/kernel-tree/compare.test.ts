@@ -26,7 +26,7 @@ function factsOf(model: Model): TreeFacts {
     enum: new Map(model.registers.map((r) => [r.name, r.index])),
     guards: new Map(model.registers.flatMap((r) => (r.guard ? [[r.name, r.guard] as const] : []))),
     guardedOff: new Set(),
-    aliases: model.aliases,
+    aliases: model.aliases.map((a) => ({ name: a.name, register: a.register.name })),
     sets: model.backends.map((b) => ({
       backend: b.name,
       macro: b.declared === "lazy" ? b.lazySetName : b.availSetName,

@@ -164,7 +164,7 @@ export const specEntries = {
   ),
   RC151: error("e_pair names '{0}', {1}", "{2}"),
   RC152: error(
-    "{0} is written only by the kernel target, but this spec also writes the {1} target",
-    "set output.targets: [kernel], or leave out {0}",
+    "{0} is not written by the {1} target, which this spec writes",
+    "write only targets that have it ({2}), or leave out {0}",
   ),
 } as const;

@@ -20,6 +20,7 @@ import {
   type SpecAccessor,
   type SpecApi,
   type SpecOutput,
+  type TargetName,
 } from "./kernel-shape";
 
 /** The helpers a spec defines whatever its accessors say, given its api, in definition order. */
@@ -88,19 +89,21 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
     ...(modeMask !== undefined ? { modeMask } : {}),
     ePair: [],
   };
-  const kernelOnly =
+  // The c target's runtime passes a bitmap to the kernel-style bitops as it is
+  // (runtime/include/kvm_host.h); the ts target's has only one-word masks.
+  const onlyBitmapBitops =
     !ctx.root["output"] || !isObj(ctx.root["output"])
       ? false
       : Array.isArray(ctx.root["output"]["targets"]) &&
-        (ctx.root["output"]["targets"] as unknown[]).every((x) => x === "kernel");
-  if (api.bitops === "kernel" && ctx.mask === "bitmap" && !kernelOnly) {
+        (ctx.root["output"]["targets"] as unknown[]).every((x) => x === "kernel" || x === "c");
+  if (api.bitops === "kernel" && ctx.mask === "bitmap" && !onlyBitmapBitops) {
     ctx.report(
       diagnose(
         "RC146",
         ctx.file,
         ctx.span(["api", "bitops"]),
         "bitmap",
-        "the runtime's kernel-style helpers cast one u32 or u64 mask to unsigned long *; use 'mask: u32' or 'bitops: regcache', or write only the kernel target (output.targets: [kernel])",
+        "the ts target's kernel-style helpers take one u32 or u64 mask; use 'mask: u32' or 'bitops: regcache', or write only the C targets (output.targets: [c] or [kernel])",
       ),
     );
   }
@@ -214,23 +217,57 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
   return { ...checked, alwaysInline };
 }
 
+/** A 7.2 feature checkKernelOnly looks for, by the name its diagnostic gives. */
+type Feature =
+  | "enum"
+  | "registers.aliases"
+  | "api.assert"
+  | "api.mark_for_reload"
+  | "api.bulk_helpers"
+  | "api.mode_mask"
+  | "api.e_pair"
+  | "gpr_family: mode_aware"
+  | "output.adopts"
+  | "mark_dirty";
+
 /**
- * What only the kernel target writes (regcache's runtime, under the c and ts
- * targets, has the Linux 6.x shape): with another target, each is RC152.
+ * The Linux 7.2 features each target besides the kernel's writes. The c
+ * target's runtime (runtime/include/kvm_host.h) has 7.2's shape where the
+ * generated header asks for it; the ts target's has Linux 6.x's. Adoption
+ * into a kernel tree is the kernel target's alone.
+ */
+const WRITES: Readonly<Record<Exclude<TargetName, "kernel">, ReadonlySet<Feature>>> = {
+  c: new Set<Feature>([
+    "enum",
+    "registers.aliases",
+    "api.assert",
+    "api.mark_for_reload",
+    "api.bulk_helpers",
+    "api.mode_mask",
+    "api.e_pair",
+    "gpr_family: mode_aware",
+    "mark_dirty",
+  ]),
+  ts: new Set<Feature>(),
+};
+
+/**
+ * The 7.2 features a target other than the kernel's does not write (WRITES):
+ * each use is RC152, naming the first target that lacks it.
  */
 export function checkKernelOnly(
   ctx: ApiContext,
   output: SpecOutput,
   list: readonly unknown[],
 ): void {
-  const other = output.targets.find((t) => t !== "kernel");
-  if (other === undefined) return;
+  const others = output.targets.filter((t): t is Exclude<TargetName, "kernel"> => t !== "kernel");
+  if (others.length === 0) return;
   const a = isObj(ctx.root["api"]) ? ctx.root["api"] : {};
   const regs = isObj(ctx.root["registers"]) ? ctx.root["registers"] : {};
-  const uses: [string, DocPath][] = [];
+  const uses: [Feature, DocPath][] = [];
   if ("enum" in ctx.root) uses.push(["enum", ["enum"]]);
   if ("aliases" in regs) uses.push(["registers.aliases", ["registers", "aliases"]]);
-  for (const key of ["assert", "mark_for_reload", "bulk_helpers", "mode_mask", "e_pair"])
+  for (const key of ["assert", "mark_for_reload", "bulk_helpers", "mode_mask", "e_pair"] as const)
     if (key in a && a[key] !== false) uses.push([`api.${key}`, ["api", key]]);
   if (a["gpr_family"] === "mode_aware")
     uses.push(["gpr_family: mode_aware", ["api", "gpr_family"]]);
@@ -240,6 +277,11 @@ export function checkKernelOnly(
     if (isObj(entry) && entry["mark_dirty"] === true)
       uses.push(["mark_dirty", ["accessors", i, "mark_dirty"]]);
   });
-  for (const [what, p] of uses)
-    ctx.report(diagnose("RC152", ctx.file, ctx.span(p, "key"), what, other));
+  for (const [what, p] of uses) {
+    const lacking = others.find((t) => !WRITES[t].has(what));
+    if (lacking === undefined) continue;
+    const writers = ["kernel", ...(["c", "ts"] as const).filter((t) => WRITES[t].has(what))];
+    const hint = `output.targets: [${writers.join(", ")}]`;
+    ctx.report(diagnose("RC152", ctx.file, ctx.span(p, "key"), what, lacking, hint));
+  }
 }

@@ -283,7 +283,7 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
   RC146: {
     title: "Kernel bit operations on a bitmap mask",
     example: "kernel-bitops-bitmap",
-    fix: "regcache's runtime (the c and ts targets) passes a `u32` (or `u64`) mask to `test_bit`/`__set_bit` as `unsigned long *`, as Linux 6.x does. Use `mask: u32`, keep `bitops: regcache` for a bitmap, or write only the kernel target, where a bitmap is passed as it is (Linux 7.2).",
+    fix: "The ts target's runtime has only one-word masks for `test_bit`/`__set_bit`, as Linux 6.x passes a `u32` cast to `unsigned long *`. Use `mask: u32`, keep `bitops: regcache` for a bitmap, or write only the C targets (`output.targets: [c]`, `[kernel]` or both), which pass a bitmap as it is (Linux 7.2).",
   },
   RC147: {
     title: "The kernel header would include itself",
@@ -311,9 +311,9 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     fix: "`e_pair` names GPRs whose 32-bit name is their name without the leading `r` (`rax` → `kvm_eax_read`). A register named in `accessors` keeps its plain full-width pair instead (RSP in Linux 7.2).",
   },
   RC152: {
-    title: "A kernel-only setting in a spec that writes the runtime's targets",
+    title: "A Linux 7.2 setting in a spec that writes a target without it",
     example: "kernel-only-feature",
-    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header, which only the kernel target writes; regcache's runtime (the c and ts targets) has Linux 6.x's shape. Write `output.targets: [kernel]`.",
+    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header. The kernel target writes them all, the c target all but `output.adopts` (its runtime, `runtime/include/kvm_host.h`, takes 7.2's shape where the generated header asks for it); the ts target's runtime has Linux 6.x's shape. Write only the targets the hint names, e.g. `output.targets: [kernel, c]`.",
   },
 };
 

@@ -190,6 +190,7 @@ export function buildCBlock(
   kernel: KernelBlockModel,
   accessors: readonly AccessorModel[],
   enumModel: CEnumModel,
+  ePair: readonly string[],
 ): CBlockModel {
   const functions = kernel.functions.filter((f) => f.kind === "extended" || f.listed);
   const own = new Set(functions.map((f) => f.register.name));
@@ -198,5 +199,6 @@ export function buildCBlock(
     functions,
     macroLinkage: kernel.gprMacro.linkage,
     enum: enumModel,
+    ePair,
   };
 }

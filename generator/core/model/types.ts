@@ -229,6 +229,8 @@ export interface CBlockModel {
   readonly macroLinkage: LinkageWords;
   /** enum kvm_reg's spelling: the GPR count, the total (when the spec names one), the aliases. */
   readonly enum: CEnumModel;
+  /** The GPRs with a 32-bit pair (api.e_pair), whichever path they take. */
+  readonly ePair: readonly string[];
 }
 
 /** The enumerators the c target adds to the registers' own: counts and aliases. */

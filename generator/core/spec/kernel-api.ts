@@ -277,8 +277,12 @@ export function checkKernelOnly(
     if (isObj(entry) && entry["mark_dirty"] === true)
       uses.push(["mark_dirty", ["accessors", i, "mark_dirty"]]);
   });
+  // Beside the kernel target, the c target leaves the adoption to it.
+  const withKernel = output.targets.includes("kernel");
   for (const [what, p] of uses) {
-    const lacking = others.find((t) => !WRITES[t].has(what));
+    const lacking = others.find(
+      (t) => !WRITES[t].has(what) && !(t === "c" && what === "output.adopts" && withKernel),
+    );
     if (lacking === undefined) continue;
     const writers = ["kernel", ...(["c", "ts"] as const).filter((t) => WRITES[t].has(what))];
     const hint = `output.targets: [${writers.join(", ")}]`;

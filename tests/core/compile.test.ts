@@ -4,9 +4,11 @@
  * exercise: only a lazily loaded register's accessor reaches the backend.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { compile, compilers, repoRoot, tempDir } from "../helpers/capture";
 import { goldenCases } from "../helpers/golden-cases";
+import { generate, type GenerateRequest } from "../../generator/generate/produce";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 const strict = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"];
@@ -41,6 +43,58 @@ describe.each(matrix)("%s with %s (%s)", (_name, cc, _mode, dir, defines) => {
       fixture("use_accessors.c"),
       "-o",
       out,
+    ]);
+    expect(r.output).toBe("");
+    expect(r.ok).toBe(true);
+  });
+});
+
+/**
+ * Specs in Linux 7.2's shape through the c target: the runtime's fixture as it
+ * is, --all-cached and expanded, and spec/linux-7.2.yaml writing c beside the
+ * kernel target. Each is generated into a temporary directory.
+ */
+type Options = Pick<GenerateRequest, "allCached" | "cStyle">;
+const shape72: [string, string, (spec: string) => string, Options][] = [
+  ["x86-kvm-7.2 fixture", fixture("x86-kvm-7.2.yaml"), (t) => t, {}],
+  ["x86-kvm-7.2 fixture --all-cached", fixture("x86-kvm-7.2.yaml"), (t) => t, { allCached: true }],
+  ["x86-kvm-7.2 fixture expanded", fixture("x86-kvm-7.2.yaml"), (t) => t, { cStyle: "expanded" }],
+  [
+    "linux-7.2 with targets [kernel, c]",
+    path.join(repoRoot, "spec", "linux-7.2.yaml"),
+    (t) => t.replace("targets: [kernel]", "targets: [kernel, c]"),
+    {},
+  ],
+];
+const matrix72 = shape72.flatMap(([name, specPath, edit, options]) =>
+  ccs.flatMap((cc) => [
+    [name, cc, "64-bit", specPath, edit, options, ["-DCONFIG_X86_64"]] as const,
+    [name, cc, "32-bit guards off", specPath, edit, options, []] as const,
+  ]),
+);
+
+describe.each(matrix72)("%s with %s (%s)", (_name, cc, _mode, specPath, edit, options, defines) => {
+  it("generates C that compiles with -Wall -Wextra -Werror", () => {
+    const dir = tempDir("cc72");
+    const specText = edit(fs.readFileSync(specPath, "utf8"));
+    const result = generate({ specPath, specText, ...options });
+    expect(result.ok ? [] : result.diagnostics).toEqual([]);
+    if (!result.ok) return;
+    for (const file of result.files) {
+      fs.mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file.path), file.contents);
+    }
+    const r = compile(cc, [
+      ...strict,
+      ...defines,
+      "-I",
+      path.join(dir, "c"),
+      "-I",
+      path.join(repoRoot, "runtime", "include"),
+      "-c",
+      fixture("use_families.c"),
+      "-o",
+      path.join(dir, "use.o"),
     ]);
     expect(r.output).toBe("");
     expect(r.ok).toBe(true);

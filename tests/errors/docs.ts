@@ -313,7 +313,7 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
   RC152: {
     title: "A Linux 7.2 setting in a spec that writes a target without it",
     example: "kernel-only-feature",
-    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header. The kernel target writes them all, the c target all but `output.adopts` (its runtime, `runtime/include/kvm_host.h`, takes 7.2's shape where the generated header asks for it); the ts target's runtime has Linux 6.x's shape. Write only the targets the hint names, e.g. `output.targets: [kernel, c]`.",
+    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header. The kernel target writes them all, the c target all but `output.adopts`, which it leaves to the kernel target when both are written (its runtime, `runtime/include/kvm_host.h`, takes 7.2's shape where the generated header asks for it); the ts target's runtime has Linux 6.x's shape. Write only the targets the hint names, e.g. `output.targets: [kernel, c]`.",
   },
 };
 

@@ -103,7 +103,7 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
         ctx.file,
         ctx.span(["api", "bitops"]),
         "bitmap",
-        "the ts target's kernel-style helpers take one u32 or u64 mask; use 'mask: u32' or 'bitops: regcache', or write only the C targets (output.targets: [c] or [kernel])",
+        "the ts target's bitops take one u32 or u64 mask; use 'mask: u32', 'bitops: regcache' or output.targets: [c]",
       ),
     );
   }

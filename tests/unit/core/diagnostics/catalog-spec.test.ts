@@ -104,9 +104,9 @@ describe("filled in, each value lands where the wording says", () => {
     ],
     [
       "RC152",
-      ["api.mark_for_reload", "c"],
-      "api.mark_for_reload is written only by the kernel target, but this spec also writes the c target",
-      "set output.targets: [kernel], or leave out api.mark_for_reload",
+      ["output.adopts", "c", "output.targets: [kernel]"],
+      "output.adopts is not written by the c target, which this spec writes",
+      "write only targets that have it (output.targets: [kernel]), or leave out output.adopts",
     ],
   ])("%s", (code, args, message, hint) => {
     const d = diagnose(code as keyof typeof specEntries, file, undefined, ...args);

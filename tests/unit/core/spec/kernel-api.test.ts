@@ -177,7 +177,7 @@ describe("always_inline names only what the spec defines (RC145)", () => {
   });
 });
 
-describe("RC146: kernel bitops on a bitmap need the kernel target alone", () => {
+describe("RC146: kernel bitops on a bitmap need the C targets alone", () => {
   const spec = (mask: string, bitops: string, targets: string | undefined) =>
     check([
       ...KERNEL.slice(0, 2),
@@ -189,12 +189,12 @@ describe("RC146: kernel bitops on a bitmap need the kernel target alone", () => 
     ]).said.filter((s) => s.startsWith("RC146"));
 
   test("fires at the bitops value, naming the mask", () => {
-    expect(spec("bitmap", "kernel", "[c]")).toEqual([
+    expect(spec("bitmap", "kernel", "[c, ts]")).toEqual([
       "RC146 12:11 bitops: kernel needs a u32 or u64 mask, not bitmap",
     ]);
   });
 
-  test("exactly when the mask is a bitmap, bitops kernel, and some target is not the kernel", () => {
+  test("exactly when the mask is a bitmap, bitops kernel, and the ts target is written", () => {
     const targetLists = [undefined, "[kernel]", "[c]", "[ts]", "[kernel, c]", "[c, kernel, ts]"];
     fc.assert(
       fc.property(
@@ -202,8 +202,9 @@ describe("RC146: kernel bitops on a bitmap need the kernel target alone", () => 
         fc.constantFrom("regcache", "kernel"),
         fc.constantFrom(...targetLists),
         (mask, bitops, targets) => {
-          const kernelOnly = targets === "[kernel]";
-          const want = mask === "bitmap" && bitops === "kernel" && !kernelOnly;
+          // Without an output section the targets are c and ts.
+          const ts = targets === undefined || targets.includes("ts");
+          const want = mask === "bitmap" && bitops === "kernel" && ts;
           expect(spec(mask, bitops, targets).length).toBe(want ? 1 : 0);
         },
       ),
@@ -418,8 +419,8 @@ describe("RC151: e_pair names a GPR with a 32-bit name the accessors leave to th
   });
 });
 
-describe("RC152: what only the kernel target writes, in a spec that writes another", () => {
-  /** Each kernel-only setting, as the check names it. */
+describe("RC152: a Linux 7.2 setting in a spec that writes a target without it", () => {
+  /** Each 7.2 setting, as the check names it. */
   const FEATURES = [
     "enum",
     "registers.aliases",
@@ -466,31 +467,40 @@ describe("RC152: what only the kernel target writes, in a spec that writes anoth
   }
   const rc152 = (lines: string[]) => check(lines).said.filter((s) => s.startsWith("RC152"));
 
-  test("each is pointed at by its key, naming the first target that is not the kernel", () => {
+  /** RC152's message for a setting and the target that lacks it. */
+  const said = (where: string, f: string, target: string) =>
+    `RC152 ${where} ${f} is not written by the ${target} target, which this spec writes`;
+
+  test("each is pointed at by its key, naming the first target that lacks it", () => {
     expect(rc152(spec(new Set(FEATURES), new Set(), "[kernel, ts, c]"))).toEqual([
-      "RC152 4:1 enum is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 8:3 registers.aliases is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 16:3 api.assert is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 17:3 api.mark_for_reload is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 18:3 api.bulk_helpers is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 19:3 api.mode_mask is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 20:3 api.e_pair is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 21:3 gpr_family: mode_aware is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 13:3 output.adopts is written only by the kernel target, but this spec also writes the ts target",
-      "RC152 23:56 mark_dirty is written only by the kernel target, but this spec also writes the ts target",
+      said("4:1", "enum", "ts"),
+      said("8:3", "registers.aliases", "ts"),
+      said("16:3", "api.assert", "ts"),
+      said("17:3", "api.mark_for_reload", "ts"),
+      said("18:3", "api.bulk_helpers", "ts"),
+      said("19:3", "api.mode_mask", "ts"),
+      said("20:3", "api.e_pair", "ts"),
+      said("21:3", "gpr_family: mode_aware", "ts"),
+      said("13:3", "output.adopts", "ts"),
+      said("23:56", "mark_dirty", "ts"),
     ]);
   });
 
-  test("a spec without an output section writes c: the setting is refused there too", () => {
+  test("the c target writes every 7.2 setting but the adoption, which it leaves to the kernel target", () => {
+    expect(rc152(spec(new Set(FEATURES), new Set(), "[c]"))).toEqual([
+      said("13:3", "output.adopts", "c"),
+    ]);
+    expect(rc152(spec(new Set(FEATURES), new Set(), "[kernel, c]"))).toEqual([]);
+  });
+
+  test("a spec without an output section writes c and ts: the setting is refused for ts", () => {
     const lines = spec(new Set(["api.mark_for_reload"]), new Set(), "[kernel]").filter(
       (l) => !/^output:|^ {2}targets:/.test(l),
     );
-    expect(rc152(lines)).toEqual([
-      "RC152 11:3 api.mark_for_reload is written only by the kernel target, but this spec also writes the c target",
-    ]);
+    expect(rc152(lines)).toEqual([said("11:3", "api.mark_for_reload", "ts")]);
   });
 
-  test("fires for exactly the settings that are on, and only when another target is written", () => {
+  test("fires for exactly the settings that are on and some written target lacks", () => {
     const subset = fc.subarray([...FEATURES]);
     const targets = fc.constantFrom(
       "[kernel]",
@@ -499,24 +509,28 @@ describe("RC152: what only the kernel target writes, in a spec that writes anoth
       "[kernel, c]",
       "[ts, kernel]",
       "[c, ts]",
+      "[ts, c]",
     );
     fc.assert(
       fc.property(subset, subset, targets, (on, off, t) => {
         const onSet = new Set(on);
         const offSet = new Set(off.filter((f) => !onSet.has(f)));
-        const other = t
-          .replace(/[[\]]/g, "")
-          .split(", ")
-          .find((x) => x !== "kernel");
+        const list = t.replace(/[[\]]/g, "").split(", ");
+        // The oracle: ts writes none of them; c all but the adoption, unless the kernel is written too.
+        const lacks = (target: string, f: Feature) =>
+          target === "ts" || (target === "c" && f === "output.adopts" && !list.includes("kernel"));
+        const want = [...onSet].flatMap((f) => {
+          const target = list.find((x) => x !== "kernel" && lacks(x, f));
+          return target === undefined ? [] : [`${f} ${target}`];
+        });
         const got = rc152(spec(onSet, offSet, t)).map((s) => {
           const m =
-            / (\S+(?: mode_aware)?) is written only by the kernel target, but this spec also writes the (\w+) target$/.exec(
+            / (\S+(?: mode_aware)?) is not written by the (\w+) target, which this spec writes$/.exec(
               s,
             )!;
-          expect(m[2]).toBe(other);
-          return m[1];
+          return `${m[1]} ${m[2]}`;
         });
-        expect(got.sort()).toEqual(other === undefined ? [] : [...on].sort());
+        expect(got.sort()).toEqual(want.sort());
       }),
       { numRuns: 100 },
     );

@@ -313,6 +313,7 @@ describe("the accessors", () => {
   test("kvm_read_edx_eax only when rax and rdx exist unguarded", () => {
     expect(cView(modelOf(SPEC))["edxEax"]).toEqual({
       head: "static __always_inline u64 kvm_read_edx_eax(struct kvm_vcpu *vcpu)",
+      byEPair: false,
     });
     const guarded = SPEC.map((l) =>
       l.replace("gpr: [rax, rcx, rdx,", "gpr: [rax, rcx, { name: rdx, when: CONFIG_X },"),
@@ -331,20 +332,18 @@ describe("the cache helpers", () => {
       modelOf([...SPEC, "api: { inline: inline, always_inline: [kvm_register_mark_dirty] }"]),
     );
     expect(view["isAvailable"]).toMatchObject({
-      body: "kvm_reg_mask_test(&vcpu->arch.regs_avail, reg)",
+      body: "return kvm_reg_mask_test(&vcpu->arch.regs_avail, reg);",
     });
     expect(view["markDirty"]).toMatchObject({
-      avail: "kvm_reg_mask_set(&vcpu->arch.regs_avail, reg)",
-      dirty: "kvm_reg_mask_set(&vcpu->arch.regs_dirty, reg)",
+      body: "kvm_reg_mask_set(&vcpu->arch.regs_avail, reg);\n\tkvm_reg_mask_set(&vcpu->arch.regs_dirty, reg);",
     });
-    const reload = view["markForReload"] as { head: string; avail: string; dirty: string };
+    const reload = view["markForReload"] as { head: string; body: string };
     expect(
       reload.head.startsWith("static __always_inline void kvm_register_mark_for_reload("),
     ).toBe(true);
-    expect([reload.avail, reload.dirty]).toEqual([
-      "kvm_reg_mask_clear(&vcpu->arch.regs_avail, reg)",
-      "kvm_reg_mask_clear(&vcpu->arch.regs_dirty, reg)",
-    ]);
+    expect(reload.body).toBe(
+      "kvm_reg_mask_clear(&vcpu->arch.regs_avail, reg);\n\tkvm_reg_mask_clear(&vcpu->arch.regs_dirty, reg);",
+    );
     expect((view["isAvailable"] as { head: string }).head.startsWith("static inline bool")).toBe(
       true,
     );
@@ -366,7 +365,7 @@ describe("the cache helpers", () => {
     });
     expect((view["cachedWrite"] as { name: string }).name).toBe("kvm_register_write_raw");
     expect(view["testAndMark"]).toMatchObject({
-      body: "kvm_reg_mask_test_and_set(&vcpu->arch.regs_avail, reg)",
+      body: "return kvm_reg_mask_test_and_set(&vcpu->arch.regs_avail, reg);",
     });
   });
 

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { cView } from "../../../../generator/targets/c/view";
 import type { Model } from "../../../../generator/core/model/types";
-import { modelOf } from "../spec-model";
+import { linux72, modelOf } from "../spec-model";
 
 const SPEC = [
   "regcache: 1",
@@ -372,5 +372,61 @@ describe("the cache helpers", () => {
   test("the C style: the macros, or each accessor written out", () => {
     expect(cView(modelOf(SPEC))["macroStyle"]).toBe(true);
     expect(cView(modelOf(SPEC, { cStyle: "expanded" }))["macroStyle"]).toBe(false);
+  });
+});
+
+describe("Linux 7.2's shape", () => {
+  const view = cView(modelOf(linux72()));
+
+  test("the runtime features the header asks kvm_host.h for", () => {
+    expect((view["features"] as { name: string }[]).map((f) => f.name)).toEqual([
+      "KVM_REGS_BITMAP",
+      "KVM_REGS_MODE_AWARE",
+      "KVM_REGS_ASSERT_HOOK",
+      "KVM_REGS_RIP_FIELD",
+    ]);
+    expect(cView(modelOf(SPEC))["features"]).toEqual([]);
+  });
+
+  test("the enum's counts by the spec's names, with the runtime's names defined over them", () => {
+    expect([view["gprCount"], view["total"], view["defaultGprCount"]]).toEqual([
+      "NR_VCPU_GENERAL_PURPOSE_REGS",
+      "NR_VCPU_TOTAL_REGS",
+      false,
+    ]);
+    const cv = cView(modelOf(SPEC));
+    expect([cv["gprCount"], cv["total"], cv["defaultGprCount"]]).toEqual([
+      "NR_VCPU_REGS",
+      undefined,
+      true,
+    ]);
+  });
+
+  test("the 32-bit pair's GPRs by the outer macro without their r, the others by the inner", () => {
+    const groups = view["macroGroups"] as {
+      family: string;
+      runs: { accessors: { name: string; macro: string }[] }[];
+    }[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.family).toContain("#define __BUILD_KVM_GPR_ACCESSORS(lname, uname)");
+    expect(groups[0]!.runs.flatMap((r) => r.accessors.map((a) => `${a.macro}(${a.name})`))).toEqual(
+      [
+        "BUILD_KVM_GPR_ACCESSORS(ax)",
+        "__BUILD_KVM_GPR_ACCESSORS(rcx)",
+        "BUILD_KVM_GPR_ACCESSORS(dx)",
+        "BUILD_KVM_GPR_ACCESSORS(bx)",
+        "__BUILD_KVM_GPR_ACCESSORS(r8)",
+      ],
+    );
+  });
+
+  test("the assertion macro calls the runtime's hook; mark_for_reload is the spec's, asserted", () => {
+    expect(view["assertMacro"]).toBe(
+      "#define kvm_assert_x(vcpu)\t\t\t\t\t\t\\\n\tregcache_assert_caching_allowed(vcpu, in_task())",
+    );
+    expect((view["markForReload"] as { body: string }).body.startsWith("kvm_assert_x(vcpu);")).toBe(
+      true,
+    );
+    expect((view["edxEax"] as { byEPair: boolean }).byEPair).toBe(true);
   });
 });

@@ -118,15 +118,13 @@ function runtimeFeatures(model: Model): string[] {
   );
   return [
     ...(model.mask.kind === "bitmap" && api.bitops === "kernel"
-      ? ["KVM_REGS_BITMAP: regs_avail and regs_dirty are bitmaps, passed to the bitops as they are"]
+      ? ["KVM_REGS_BITMAP: regs_avail and regs_dirty as bitmaps"]
       : []),
     ...(api.modeAware
-      ? [`KVM_REGS_MODE_AWARE: ${api.modeAware.modeMask}() and the guest mode state it reads`]
+      ? [`KVM_REGS_MODE_AWARE: ${api.modeAware.modeMask}() and the guest's mode`]
       : []),
     ...(api.assert
-      ? [
-          "KVM_REGS_ASSERT_HOOK: regcache_assert_caching_allowed(), in_task() and kvm_arch_pmi_in_guest()",
-        ]
+      ? ["KVM_REGS_ASSERT_HOOK: regcache_assert_caching_allowed() and its context"]
       : []),
     ...(fields.has("rip") ? ["KVM_REGS_RIP_FIELD: vcpu->arch.rip"] : []),
     ...(fields.has("pdptrs") ? ["KVM_REGS_PDPTRS_FIELD: vcpu->arch.pdptrs[]"] : []),

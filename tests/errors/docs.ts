@@ -315,6 +315,11 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     example: "kernel-only-feature",
     fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header. The kernel target writes them all, the c target all but `output.adopts`, which it leaves to the kernel target when both are written (its runtime, `runtime/include/kvm_host.h`, takes 7.2's shape where the generated header asks for it); the ts target's runtime has Linux 6.x's shape. Write only the targets the hint names, e.g. `output.targets: [kernel, c]`.",
   },
+  RC155: {
+    title: "A mode mask the c target's runtime does not define",
+    example: "c-target-mode-mask",
+    fix: "The kernel target calls the helper `mode_mask` names, which the kernel defines beside the generated block. The c target's runtime (`runtime/include/kvm_host.h`) defines it as `kvm_reg_mode_mask`, Linux 7.2's name: name that, or write only the kernel target.",
+  },
 };
 
 /** A template as a Markdown table cell: ‹n› where a value is filled in. */

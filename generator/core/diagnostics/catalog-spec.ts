@@ -167,4 +167,8 @@ export const specEntries = {
     "{0} is not written by the {1} target, which this spec writes",
     "write only targets that have it ({2}), or leave out {0}",
   ),
+  RC155: error(
+    "mode_mask names '{0}', but the c target's runtime defines the mode mask as kvm_reg_mode_mask",
+    "name kvm_reg_mode_mask (runtime/include/kvm_host.h defines it), or leave the c target out of output.targets",
+  ),
 } as const;

@@ -288,4 +288,16 @@ export function checkKernelOnly(
     const hint = `output.targets: [${writers.join(", ")}]`;
     ctx.report(diagnose("RC152", ctx.file, ctx.span(p, "key"), what, lacking, hint));
   }
+  // The c target's runtime defines the mode_aware family's mask helper under one name.
+  const modeMask = a["mode_mask"];
+  if (
+    others.includes("c") &&
+    a["gpr_family"] === "mode_aware" &&
+    typeof modeMask === "string" &&
+    modeMask !== RUNTIME_MODE_MASK
+  )
+    ctx.report(diagnose("RC155", ctx.file, ctx.span(["api", "mode_mask"]), modeMask));
 }
+
+/** The mode mask helper runtime/include/kvm_host.h defines (KVM_REGS_MODE_AWARE). */
+const RUNTIME_MODE_MASK = "kvm_reg_mode_mask";

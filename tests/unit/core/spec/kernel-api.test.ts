@@ -550,3 +550,30 @@ describe("an assertion whose condition is blank", () => {
     expect(r.checked.api.assert).toEqual({ macro: "kvm_assert_x", condition: "in_task()" });
   });
 });
+
+describe("RC155: the c target's runtime defines one mode mask helper", () => {
+  const rc155 = (targets: string, modeMask: string) =>
+    check([
+      ...KERNEL.slice(0, 2),
+      "mask: bitmap",
+      ...KERNEL.slice(3, 8),
+      "output:",
+      `  targets: ${targets}`,
+      "api:",
+      "  bitops: kernel",
+      "  raw_pair: true",
+      "  gpr_family: mode_aware",
+      `  mode_mask: ${modeMask}`,
+    ]).said.filter((s) => s.startsWith("RC155"));
+
+  test("another name with the c target is refused at its value; kvm_reg_mode_mask is not", () => {
+    expect(rc155("[c]", "my_mask")).toEqual([
+      "RC155 15:14 mode_mask names 'my_mask', but the c target's runtime defines the mode mask as kvm_reg_mode_mask",
+    ]);
+    expect(rc155("[kernel, c]", "kvm_reg_mode_mask")).toEqual([]);
+  });
+
+  test("the kernel target calls whatever helper the spec names", () => {
+    expect(rc155("[kernel]", "my_mask")).toEqual([]);
+  });
+});

@@ -142,3 +142,57 @@ describe.each(ccs)("object code with %s", (cc) => {
     expect(reachesBackend(disassemble(obj, "read_rsp"))).toBe(true);
   });
 });
+
+/**
+ * Every kvm_ function a header defines, by name: its linkage, return type and
+ * parameters, as the preprocessor leaves them (whitespace folded, glibc's
+ * spelling of __always_inline made the shim's).
+ */
+function definitions(args: readonly string[]): Map<string, string> {
+  const text = execFileSync("gcc", ["-E", "-P", ...args], { encoding: "utf8" })
+    .replace(/\s+/g, " ")
+    .replace(/__inline /g, "inline ")
+    .replace(/__attribute__ \(\(__always_inline__\)\)/g, "__attribute__((__always_inline__))");
+  const defs = new Map<string, string>();
+  const fn =
+    /static ((?:inline|__attribute__\(\(__always_inline__\)\)| )+)([\w *]+?)\b(kvm_\w+) ?\(([^)]*)\) ?\{/g;
+  for (const m of text.matchAll(fn))
+    defs.set(m[3]!, `${m[1]!.trim()} ${m[2]!.trim()} (${m[4]!.replace(/ ?\* ?/g, " *").trim()})`);
+  return defs;
+}
+
+describe.each([
+  ["64-bit", ["-DCONFIG_X86_64"]],
+  ["32-bit guards off", []],
+])("spec/linux-7.2.yaml's c header beside its kernel block (%s)", (_mode, defines) => {
+  it("defines every function of the kernel block with the same linkage, return type and parameters", () => {
+    const dir = tempDir("agree72");
+    const specPath = path.join(repoRoot, "spec", "linux-7.2.yaml");
+    const specText = fs
+      .readFileSync(specPath, "utf8")
+      .replace("targets: [kernel]", "targets: [kernel, c]");
+    const result = generate({ specPath, specText });
+    if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+    for (const file of result.files) {
+      fs.mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file.path), file.contents);
+    }
+    const kernel = definitions([
+      ...defines,
+      "-include",
+      fixture("kernel_shim.h"),
+      path.join(dir, "regs_gen.h"),
+    ]);
+    const c = definitions([
+      ...defines,
+      "-I",
+      path.join(dir, "c"),
+      "-I",
+      path.join(repoRoot, "runtime", "include"),
+      path.join(dir, "c", "kvm_cache_regs.h"),
+    ]);
+    expect(kernel.size).toBeGreaterThan(40);
+    const inC = new Map([...kernel.keys()].map((name) => [name, c.get(name)]));
+    expect(inC).toEqual(kernel);
+  });
+});

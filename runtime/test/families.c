@@ -5,7 +5,8 @@
  * _RIP_FIELD, _ASSERT_HOOK, and the bulk helpers): the probe
  * tests/runtime/families.test.ts drives with its table of cases. It needs no
  * simulator: one vCPU after a VM-exit, and a cache_reg that copies a
- * register from a hardware array.
+ * register from a hardware array, reached through the ops table's pointer
+ * or, built with -DREGCACHE_STATIC_CALL, as a direct call.
  *
  *   families [lma=0|1] [csl=0|1] [protected=1] [irq=1] [pmi=1] [lazy=MASK]
  *            [hw:REG=VALUE ...] -- OP[:ARG[:ARG]] ...
@@ -65,8 +66,16 @@ static void cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg)
 	kvm_register_mark_available(vcpu, reg);
 }
 
+#ifdef REGCACHE_STATIC_CALL
+/* The direct call a static call becomes. */
+void kvm_x86_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg)
+{
+	cache_reg(vcpu, reg);
+}
+#else
 static struct kvm_x86_ops ops = { .cache_reg = cache_reg };
 struct kvm_x86_ops *kvm_x86_ops = &ops;
+#endif
 
 static void usage(const char *why)
 {

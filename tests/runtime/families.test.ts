@@ -10,7 +10,8 @@
  * the vCPU's task (but for a PMI VM-exit), a masked read of a protected guest
  * warns once, mark-for-reload and the bulk helpers change exactly their bits.
  * The table runs against the spec's headers and the --all-cached ones, which
- * must agree; a case marked allCached runs against the latter only.
+ * must agree (a case marked allCached runs against the latter only), each
+ * with cache_reg through the ops table's pointer and as a static call.
  */
 import * as path from "node:path";
 import { compilers, root, run, tempDir, writeHeaders } from "./c-build";
@@ -218,40 +219,49 @@ interface Line {
 }
 
 const cc = compilers().gcc;
-const probes: Record<"spec" | "all-cached", string> = { spec: "", "all-cached": "" };
+type Headers = "spec" | "all-cached";
+type Dispatch = "pointer" | "static call";
+const probes = new Map<string, string>();
 
 beforeAll(async () => {
   for (const variant of ["spec", "all-cached"] as const) {
     const dir = tempDir(`families-${variant}`);
     writeHeaders(dir, spec, variant === "all-cached");
-    const exe = path.join(dir, "families");
-    const r = await run(cc.name, [
-      "-std=gnu11",
-      "-O2",
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      "-DCONFIG_X86_64",
-      "-I",
-      path.join(dir, "c"),
-      "-I",
-      path.join(root, "runtime", "include"),
-      path.join(root, "runtime", "test", "families.c"),
-      "-o",
-      exe,
-    ]);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    probes[variant] = exe;
+    for (const dispatch of ["pointer", "static call"] as const) {
+      const exe = path.join(dir, dispatch === "pointer" ? "families" : "families-static");
+      const r = await run(cc.name, [
+        "-std=gnu11",
+        "-O2",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-DCONFIG_X86_64",
+        ...(dispatch === "static call" ? ["-DREGCACHE_STATIC_CALL"] : []),
+        "-I",
+        path.join(dir, "c"),
+        "-I",
+        path.join(root, "runtime", "include"),
+        path.join(root, "runtime", "test", "families.c"),
+        "-o",
+        exe,
+      ]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      probes.set(`${variant} ${dispatch}`, exe);
+    }
   }
 }, 120_000);
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 describe.each(cases)("%s", (_name, c) => {
-  const variants = c.allCached ? (["all-cached"] as const) : (["spec", "all-cached"] as const);
-  it.each(variants)("with the %s headers", async (variant) => {
-    const r = await run(probes[variant], [...(c.settings ?? []), "--", ...c.ops.map((o) => o.op)]);
+  const headers: Headers[] = c.allCached ? ["all-cached"] : ["spec", "all-cached"];
+  const builds = headers.flatMap((h) =>
+    (["pointer", "static call"] as Dispatch[]).map((d) => [h, d] as const),
+  );
+  it.each(builds)("with the %s headers, cache_reg by %s", async (variant, dispatch) => {
+    const exe = probes.get(`${variant} ${dispatch}`)!;
+    const r = await run(exe, [...(c.settings ?? []), "--", ...c.ops.map((o) => o.op)]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const lines = r.stdout

@@ -1,8 +1,9 @@
 /*
  * The spec's `api` section, checked against the registers and accessors:
  * how the cache helpers are spelt and linked, which helpers exist, the GPR
- * accessor family and its 32-bit pairs, and which settings only the kernel
- * target writes. Diagnostics as data through the context; never throws.
+ * accessor family and its 32-bit pairs, and which Linux 7.2 settings each
+ * target writes (the kernel all, the c target all but the adoption, the ts
+ * target none). Diagnostics as data through the context; never throws.
  */
 import { diagnose } from "../diagnostics/diagnostic";
 import type { DocPath } from "./parse";

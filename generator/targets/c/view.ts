@@ -1,7 +1,11 @@
 /*
  * Model → the view templates/c/ prints: registers grouped by guard, set
- * definitions spelt for the spec's mask, accessor groups and the cache API.
- * Every choice it prints was made in core/model/; it only arranges. Pure.
+ * definitions spelt for the spec's mask, accessor groups and the cache API,
+ * in Linux 6.x's shape or 7.2's as the spec says (the helpers and the
+ * mode_aware family shared with the kernel target, render/cache-helpers.ts),
+ * and the KVM_REGS_* macros naming what of the runtime's 7.2 shape the
+ * headers need. Every choice it prints was made in core/model/; it only
+ * arranges. Pure.
  */
 import { blockComment } from "../render/templates";
 import { continueLines, signature } from "../render/layout";
@@ -111,23 +115,30 @@ const INNER_MACRO = {
  * What the accessors need of the runtime beyond Linux 6.x's vCPU, as the
  * macros runtime/include/kvm_host.h tests: none for a 6.x-shaped spec.
  */
-function runtimeFeatures(model: Model): string[] {
+function runtimeFeatures(model: Model): { name: string; what: string }[] {
   const api = model.api;
   const fields = new Set(
     model.c.functions.flatMap((f) => (f.kind === "extended" ? [f.field] : [])),
   );
+  const feature = (on: boolean, name: string, what: string) => (on ? [{ name, what }] : []);
   return [
-    ...(model.mask.kind === "bitmap" && api.bitops === "kernel"
-      ? ["KVM_REGS_BITMAP: regs_avail and regs_dirty as bitmaps"]
-      : []),
-    ...(api.modeAware
-      ? [`KVM_REGS_MODE_AWARE: ${api.modeAware.modeMask}() and the guest's mode`]
-      : []),
-    ...(api.assert
-      ? ["KVM_REGS_ASSERT_HOOK: regcache_assert_caching_allowed() and its context"]
-      : []),
-    ...(fields.has("rip") ? ["KVM_REGS_RIP_FIELD: vcpu->arch.rip"] : []),
-    ...(fields.has("pdptrs") ? ["KVM_REGS_PDPTRS_FIELD: vcpu->arch.pdptrs[]"] : []),
+    ...feature(
+      model.mask.kind === "bitmap" && api.bitops === "kernel",
+      "KVM_REGS_BITMAP",
+      "regs_avail and regs_dirty as bitmaps",
+    ),
+    ...feature(
+      api.modeAware !== undefined,
+      "KVM_REGS_MODE_AWARE",
+      `${api.modeAware?.modeMask}() and the guest's mode`,
+    ),
+    ...feature(
+      api.assert !== undefined,
+      "KVM_REGS_ASSERT_HOOK",
+      "regcache_assert_caching_allowed() and its context",
+    ),
+    ...feature(fields.has("rip"), "KVM_REGS_RIP_FIELD", "vcpu->arch.rip"),
+    ...feature(fields.has("pdptrs"), "KVM_REGS_PDPTRS_FIELD", "vcpu->arch.pdptrs[]"),
   ];
 }
 
@@ -270,9 +281,6 @@ export function cView(model: Model): Record<string, unknown> {
     total: model.c.enum.total,
     defaultGprCount: model.c.enum.gprCount === "NR_VCPU_REGS",
     aliases: model.c.enum.aliases,
-    features: runtimeFeatures(model).map((f) => {
-      const [name, what] = f.split(": ");
-      return { name, what };
-    }),
+    features: runtimeFeatures(model),
   };
 }

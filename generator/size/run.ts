@@ -159,6 +159,15 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
             side === "all-cached" ? request.spec : side,
           ),
         ]);
+    // Linux 7.2's GPR family has no kvm_rax_write, which the handler suite calls.
+    const modeAware = [
+      ...(sides.modeAware.head ? [request.spec] : []),
+      ...(sides.modeAware.base && baseOption !== "all-cached" ? [baseOption] : []),
+    ];
+    if (modeAware.length > 0)
+      return invalid(
+        modeAware.map((side) => sizeDiagnostic("RC661", commandLine, undefined, side)),
+      );
   }
   const headerSets: HeaderSet[] = [
     { name: "base", files: sides.base },

@@ -14,6 +14,14 @@
  * the kernel's test_bit/__set_bit spellings over them) are inline bts/btr
  * with a memory clobber, like the kernel's non-atomic __set_bit(), so the
  * cached path costs here what it cost there.
+ *
+ * Linux 7.2's shape, where the generated kvm_regs.h asks for it with a
+ * KVM_REGS_* macro (a 6.x-shaped spec's header defines none, and its build
+ * is what it was): the masks as bitmaps (KVM_REGS_BITMAP), RIP in its own
+ * field (KVM_REGS_RIP_FIELD), the PDPTRs in the vCPU (KVM_REGS_PDPTRS_FIELD),
+ * the guest mode state and kvm_reg_mode_mask() the mode_aware family masks
+ * with (KVM_REGS_MODE_AWARE), and the hook the assertion macro calls
+ * (KVM_REGS_ASSERT_HOOK).
  */
 #ifndef REGCACHE_KVM_HOST_H
 #define REGCACHE_KVM_HOST_H
@@ -87,8 +95,39 @@ struct kvm_mmu {
 
 struct kvm_vcpu_arch {
 	unsigned long regs[NR_VCPU_REGS];
+#ifdef KVM_REGS_BITMAP
+	/* DECLARE_BITMAP in 7.2: the bitops take them as they are. */
+	kvm_reg_mask_word_t regs_avail[KVM_REG_MASK_BITS / 64];
+	kvm_reg_mask_word_t regs_dirty[KVM_REG_MASK_BITS / 64];
+#else
 	kvm_reg_mask_t regs_avail;
 	kvm_reg_mask_t regs_dirty;
+#endif
+#ifdef KVM_REGS_RIP_FIELD
+	/* RIP has no slot in regs[], only its availability and dirty bits. */
+	unsigned long rip;
+#endif
+#ifdef KVM_REGS_PDPTRS_FIELD
+	/* PAE paging's four PDPTEs, read through kvm_pdptr_read(). */
+	u64 pdptrs[4];
+#endif
+#ifdef KVM_REGS_MODE_AWARE
+	/*
+	 * The guest's mode, as a case sets it: EFER (LMA, long mode active)
+	 * and CS.L of its code segment, which the kernel gets through the
+	 * backend's get_cs_db_l_bits. With guest_state_protected set (an
+	 * SEV-ES or TDX guest) CS cannot be read.
+	 */
+	u64 efer;
+	bool cs_l;
+	bool guest_state_protected;
+#endif
+#ifdef KVM_REGS_ASSERT_HOOK
+	/* A PMI VM-exit is being handled: the cache may be used from the IRQ. */
+	bool handling_intr_from_guest;
+	/* Uses of the cache the assertion hook refused, counted (see below). */
+	unsigned int caching_assert_reports;
+#endif
 
 	/* The extended registers' values (no slot in regs[]). */
 	unsigned long cr0;
@@ -150,8 +189,10 @@ static __always_inline bool kvm_reg_mask_test_and_set(kvm_reg_mask_t *mask,
 
 /*
  * The kernel's bit operations, as a spec with `bitops: kernel` spells them
- * (on the masks cast to unsigned long *): the same instructions as above.
- * Here they only ever address regs_avail or regs_dirty.
+ * (on a u32 or u64 mask cast to unsigned long *, or on a KVM_REGS_BITMAP
+ * array as it is: the same words as a kvm_reg_mask_t): the same
+ * instructions as above. Here they only ever address regs_avail or
+ * regs_dirty.
  */
 #define test_bit(nr, addr) kvm_reg_mask_test((const kvm_reg_mask_t *)(addr), (nr))
 #define __set_bit(nr, addr) kvm_reg_mask_set((kvm_reg_mask_t *)(addr), (nr))
@@ -222,5 +263,86 @@ void regcache_build_bug(void) __attribute__((__error__("BUILD_BUG_ON failed")));
 #define KVM_POSSIBLE_CR4_GUEST_BITS					\
 	(X86_CR4_PVI | X86_CR4_DE | X86_CR4_PCE | X86_CR4_OSFXSR |	\
 	 X86_CR4_OSXMMEXCPT | X86_CR4_PGE | X86_CR4_TSD | X86_CR4_FSGSBASE)
+
+#ifdef KVM_REGS_BITMAP
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#ifdef KVM_REGS_MODE_AWARE
+#define EFER_LMA (1ULL << 10)
+#define GENMASK(h, l) \
+	(((~0UL) << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
+
+/*
+ * The mode helpers Linux 7.2 keeps hand-written in arch/x86/kvm/regs.h
+ * beside the generated block, reading the fields above. Asking for the
+ * mode of a guest with protected state is a bug warned about once (CS
+ * cannot be read): the answer is then "not 64-bit", as the kernel's is.
+ */
+static inline bool is_long_mode(struct kvm_vcpu *vcpu)
+{
+#ifdef CONFIG_X86_64
+	return !!(vcpu->arch.efer & EFER_LMA);
+#else
+	(void)vcpu;
+	return false;
+#endif
+}
+
+static inline bool is_64_bit_mode(struct kvm_vcpu *vcpu)
+{
+	WARN_ON_ONCE(vcpu->arch.guest_state_protected);
+
+	if (!is_long_mode(vcpu))
+		return false;
+	return vcpu->arch.cs_l;
+}
+
+/* A protected guest's hypercall registers were given in 64-bit mode. */
+static inline bool is_64_bit_hypercall(struct kvm_vcpu *vcpu)
+{
+#ifdef CONFIG_X86_64
+	return vcpu->arch.guest_state_protected || is_64_bit_mode(vcpu);
+#else
+	(void)vcpu;
+	return false;
+#endif
+}
+
+/* The operand width of the vCPU's mode: 64 bits in 64-bit mode, else 32. */
+static __always_inline unsigned long kvm_reg_mode_mask(struct kvm_vcpu *vcpu)
+{
+#ifdef CONFIG_X86_64
+	return is_64_bit_mode(vcpu) ? GENMASK(63, 0) : GENMASK(31, 0);
+#else
+	(void)vcpu;
+	return GENMASK(31, 0);
+#endif
+}
+#endif /* KVM_REGS_MODE_AWARE */
+
+#ifdef KVM_REGS_ASSERT_HOOK
+/*
+ * The assertion the cache helpers open with. In the kernel it is
+ * lockdep_assert_once(in_task() || kvm_arch_pmi_in_guest(vcpu)): with
+ * lockdep, a warning the first time the cache is used from interrupt
+ * context other than a PMI VM-exit's, since an availability bit and the
+ * value it covers cannot be updated together atomically; without lockdep,
+ * nothing. Here the hook counts every refused use in the vCPU
+ * (caching_assert_reports), for the simulator to read after a run: a
+ * count above zero is the kernel's one warning. The context is
+ * regcache_in_interrupt (the program defines it; false is the vCPU's task).
+ */
+extern bool regcache_in_interrupt;
+#define in_task() (!regcache_in_interrupt)
+#define kvm_arch_pmi_in_guest(vcpu) ((vcpu)->arch.handling_intr_from_guest)
+
+static __always_inline void
+regcache_assert_caching_allowed(struct kvm_vcpu *vcpu, bool allowed)
+{
+	if (unlikely(!allowed))
+		vcpu->arch.caching_assert_reports++;
+}
+#endif /* KVM_REGS_ASSERT_HOOK */
 
 #endif /* REGCACHE_KVM_HOST_H */

@@ -280,11 +280,6 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     example: "always-inline-unknown",
     fix: "List only helpers this spec generates: `BUILD_KVM_GPR_ACCESSORS` for the GPR macro's accessors, the `kvm_register_*` helpers its `api` defines (`_read_raw`/`_write_raw` with `raw_pair: true`, `_read`/`_write` without), a GPR's `kvm_<name>_read`/`_write`, or a function an accessors entry names.",
   },
-  RC146: {
-    title: "Kernel bit operations on a bitmap mask",
-    example: "kernel-bitops-bitmap",
-    fix: "regcache's C runtime (the c target) passes a `u32` (or `u64`) mask to `test_bit`/`__set_bit` as `unsigned long *`, as Linux 6.x does. Use `mask: u32`, keep `bitops: regcache` for a bitmap, or write only the kernel target, where a bitmap is passed as it is (Linux 7.2), and the ts target, whose masks are word arrays whatever the bitops.",
-  },
   RC147: {
     title: "The kernel header would include itself",
     example: "kernel-header-self-include",
@@ -311,9 +306,14 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     fix: "`e_pair` names GPRs whose 32-bit name is their name without the leading `r` (`rax` → `kvm_eax_read`). A register named in `accessors` keeps its plain full-width pair instead (RSP in Linux 7.2).",
   },
   RC152: {
-    title: "A Linux 7.2 setting in a spec that writes the c target",
-    example: "kernel-only-feature",
-    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family, `mark_dirty` and `output.adopts` describe Linux 7.2's header, which the kernel target writes and the ts target writes as TypeScript; regcache's C runtime (the c target) has Linux 6.x's shape. Write `output.targets: [kernel, ts]` (or one of them).",
+    title: "A setting only the kernel target writes, in a spec without it",
+    example: "c-target-adopts",
+    fix: "`output.adopts` says which region of a kernel tree's header the generated block replaces; only the kernel target adopts (`regcache adopt`). Beside the kernel target, the c and ts targets leave it to the kernel target. Add `kernel` to `output.targets`, or leave the setting out.",
+  },
+  RC155: {
+    title: "A mode mask the c target's runtime does not define",
+    example: "c-target-mode-mask",
+    fix: "The kernel target calls the helper `mode_mask` names, which the kernel defines beside the generated block. The c target's runtime (`runtime/include/kvm_host.h`) defines it as `kvm_reg_mode_mask`, Linux 7.2's name: name that, or write only the kernel target.",
   },
 };
 

@@ -1,13 +1,14 @@
 /*
- * Golden tests: the checked-in outputs under tests/golden/ (both specs, both
- * C styles, and --all-cached; C only, tests/ts/golden holds the TypeScript
- * variants) and generated/ itself (every target) are exactly what the
+ * Golden tests: the checked-in outputs under tests/golden/ (both specs, the
+ * kernel specs, the runtime's 7.2-shaped fixture; both C styles, and
+ * --all-cached; C only, tests/ts/golden holds the TypeScript variants) and
+ * generated/ itself (every target) are exactly what the
  * generator produces now. UPDATE_GOLDEN=1 rewrites them; a normal run never does.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, generateAll, type GenerateResult } from "../../generator/generate/produce";
-import { goldenCases, kernelGoldenCases } from "../helpers/golden-cases";
+import { goldenCases, kernelGoldenCases, runtime72GoldenCases } from "../helpers/golden-cases";
 import { repoRoot, writeFiles } from "../helpers/capture";
 
 function listFiles(dir: string, prefix = ""): string[] {
@@ -20,44 +21,43 @@ function listFiles(dir: string, prefix = ""): string[] {
     .sort();
 }
 
-describe.each([...goldenCases, ...kernelGoldenCases].map((c) => [c.name, c] as const))(
-  "golden %s",
-  (_name, c) => {
-    const run = (): Promise<GenerateResult> => {
-      const req = {
-        specPath: path.join(repoRoot, c.spec),
-        displayPath: c.spec,
-        bannerSpecPath: c.spec,
-        ...c.request,
-      };
-      return c.allTargets ? generateAll(req) : Promise.resolve(generate(req));
+describe.each(
+  [...goldenCases, ...kernelGoldenCases, ...runtime72GoldenCases].map((c) => [c.name, c] as const),
+)("golden %s", (_name, c) => {
+  const run = (): Promise<GenerateResult> => {
+    const req = {
+      specPath: path.join(repoRoot, c.spec),
+      displayPath: c.spec,
+      bannerSpecPath: c.spec,
+      ...c.request,
     };
-    let result: GenerateResult;
-    beforeAll(async () => {
-      result = await run();
-    });
+    return c.allTargets ? generateAll(req) : Promise.resolve(generate(req));
+  };
+  let result: GenerateResult;
+  beforeAll(async () => {
+    result = await run();
+  });
 
-    it("generates without diagnostics", () => {
-      expect(result.ok).toBe(true);
-    });
+  it("generates without diagnostics", () => {
+    expect(result.ok).toBe(true);
+  });
 
-    it("matches the checked-in files byte for byte", () => {
-      if (!result.ok) throw new Error("generation failed");
-      const dir = path.join(repoRoot, c.dir);
-      if (process.env["UPDATE_GOLDEN"] === "1") {
-        fs.rmSync(dir, { recursive: true, force: true });
-        writeFiles(dir, result.files);
-      }
-      expect(listFiles(dir)).toEqual(result.files.map((f) => f.path).sort());
-      for (const f of result.files) {
-        expect(fs.readFileSync(path.join(dir, f.path), "utf8")).toBe(f.contents);
-      }
-    });
+  it("matches the checked-in files byte for byte", () => {
+    if (!result.ok) throw new Error("generation failed");
+    const dir = path.join(repoRoot, c.dir);
+    if (process.env["UPDATE_GOLDEN"] === "1") {
+      fs.rmSync(dir, { recursive: true, force: true });
+      writeFiles(dir, result.files);
+    }
+    expect(listFiles(dir)).toEqual(result.files.map((f) => f.path).sort());
+    for (const f of result.files) {
+      expect(fs.readFileSync(path.join(dir, f.path), "utf8")).toBe(f.contents);
+    }
+  });
 
-    it("is deterministic: a second run gives the same bytes", async () => {
-      const again = await run();
-      if (!again.ok || !result.ok) throw new Error("generation failed");
-      expect(again.files).toEqual(result.files);
-    });
-  },
-);
+  it("is deterministic: a second run gives the same bytes", async () => {
+    const again = await run();
+    if (!again.ok || !result.ok) throw new Error("generation failed");
+    expect(again.files).toEqual(result.files);
+  });
+});

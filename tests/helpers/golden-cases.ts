@@ -69,3 +69,20 @@ export const kernelGoldenCases: GoldenCase[] = ["linux-6.1", "linux-6.12", "linu
       allTargets: true,
     })),
 );
+
+/**
+ * The runtime's spec in Linux 7.2's shape (tests/core/fixtures/x86-kvm-7.2.yaml,
+ * the c target), in both C styles and with --all-cached. Not in goldenCases:
+ * the suites that compile every golden tree use 6.x's accessors.
+ */
+export const runtime72GoldenCases: GoldenCase[] = variants.map((v) => ({
+  name: `x86-kvm-7.2 ${v.variant}`,
+  spec: "tests/core/fixtures/x86-kvm-7.2.yaml",
+  dir: `tests/golden/x86-kvm-7.2/${v.variant}`,
+  request: {
+    outDir: `tests/golden/x86-kvm-7.2/${v.variant}`,
+    cStyle: v.cStyle,
+    allCached: v.allCached,
+  },
+  allTargets: false,
+}));

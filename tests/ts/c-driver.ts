@@ -82,8 +82,9 @@ export async function buildDriver(
       outFile,
       ...dirC("sim"),
       ...dirC("handlers"),
-      // the driver and its ABI probe; accessors.c is a program of its own
-      ...dirC("test").filter((f) => path.basename(f) !== "accessors.c"),
+      // the driver and its ABI probe; accessors.c and families.c are programs of their own
+      path.join(rt("test"), "driver.c"),
+      path.join(rt("test"), "abi.c"),
     ],
     { maxBuffer: 1 << 24 },
   );

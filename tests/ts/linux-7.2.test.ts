@@ -8,7 +8,8 @@
  * kernel calls kvm_assert_register_caching_allowed, mark-for-reload, the bulk
  * helpers, and cacheReg on an availability miss as the 6.x-shaped output
  * calls it. Then `regcache generate` on the bundled spec writing [kernel, ts]
- * (both files) and [kernel, c] (RC152, nothing written). The strict
+ * (both files), [kernel, c, ts] (all three), and [ts] keeping output.adopts
+ * (RC152, nothing written). The strict
  * type-check of the golden output is typecheck.test.ts's.
  */
 import * as fs from "node:fs";
@@ -40,8 +41,11 @@ async function registersTs(specText: string, allCached = false): Promise<string>
 const readRepo = (p: string) => fs.readFileSync(path.join(repoRoot, p), "utf8");
 
 /** A bundled kernel spec with output.targets: [ts] in place of [kernel]. */
+/** A Linux 7.2 spec writing only the ts target: no kernel target, so no adoption region. */
 const asTs = (text: string) => {
-  const out = text.replace(/^ {2}targets: \[kernel\]$/m, "  targets: [ts]");
+  const out = text
+    .replace(/^ {2}targets: \[kernel\]$/m, "  targets: [ts]")
+    .replace(/^ {2}adopts: .*\n/m, "");
   expect(out).not.toBe(text);
   return out;
 };
@@ -74,7 +78,7 @@ function world(m: Loaded) {
 }
 
 describe("the fixture is spec/linux-7.2.yaml writing the ts target", () => {
-  test("nothing but the header comment and output.targets differs", () => {
+  test("nothing but the header comment, output.targets and the adoption region differs", () => {
     const body = (t: string) => t.slice(t.indexOf("regcache: 1"));
     expect(body(readRepo(FIXTURE))).toBe(asTs(body(readRepo("spec/linux-7.2.yaml"))));
   });
@@ -300,12 +304,20 @@ describe("regcache generate on spec/linux-7.2.yaml with the ts target beside the
     expect(body(ts)).toBe(body(readRepo("tests/ts/golden/linux-7.2/ts/registers.ts")));
   });
 
-  test("[kernel, c]: exit 2, RC152 naming the c target, nothing written", async () => {
-    const { spec, out } = specWith("[kernel, c]");
+  test("[kernel, c, ts]: exit 0, all three targets' files", async () => {
+    const { spec, out } = specWith("[kernel, c, ts]");
+    const r = await runCli(["generate", "--spec", spec, "--out", out]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    for (const f of ["regs_gen.h", "c/kvm_regs.h", "c/kvm_cache_regs.h", TS_OUTPUT_PATH])
+      expect(fs.existsSync(path.join(out, f))).toBe(true);
+  });
+
+  test("[ts] keeping output.adopts: exit 2, RC152 (adoption is the kernel target's), nothing written", async () => {
+    const { spec, out } = specWith("[ts]");
     const r = await runCli(["generate", "--spec", spec, "--out", out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "error RC152: api.mark_for_reload is written only by the kernel and ts targets, but this spec also writes the c target",
+      "error RC152: output.adopts is written only by the kernel target, which this spec does not write",
     );
     expect(fs.existsSync(out)).toBe(false);
   });

@@ -123,4 +123,8 @@ export const sizeEntries = {
     "{0:whole} writes no C target: the handler suite is built against c/kvm_cache_regs.h",
     "measure a kernel spec on a built kernel tree with --compile-commands FILE (its compile database; docs/kernel.md), or add 'c' to its output.targets",
   ),
+  RC661: error(
+    "{0:whole} has gpr_family: mode_aware, but the handler suite calls Linux 6.x's GPR accessors (kvm_rax_write …)",
+    "measure a spec in 6.x's shape, or a kernel tree with --compile-commands FILE (docs/kernel.md)",
+  ),
 } as const;

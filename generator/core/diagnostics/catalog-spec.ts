@@ -148,7 +148,6 @@ export const specEntries = {
     "always_inline names '{0}', which this spec does not define{1}",
     "name the GPR macro (BUILD_KVM_GPR_ACCESSORS), a kvm_register_* helper the api defines, a GPR accessor or a function the accessors name",
   ),
-  RC146: error("bitops: kernel needs a u32 or u64 mask, not {0}", "{1}"),
   RC147: error(
     "kernel_header '{0}' is the name of the kernel's own header",
     "a quoted #include of it beside {1} would include itself; keep {2}",
@@ -164,7 +163,11 @@ export const specEntries = {
   ),
   RC151: error("e_pair names '{0}', {1}", "{2}"),
   RC152: error(
-    "{0} is written only by the kernel and ts targets, but this spec also writes the {1} target",
-    "write only those (output.targets: [kernel, ts], or one of them), or leave out {0}",
+    "{0} is written only by the kernel target, which this spec does not write",
+    "add kernel to output.targets, or leave out {0}",
+  ),
+  RC155: error(
+    "mode_mask names '{0}', but the c target's runtime defines the mode mask as kvm_reg_mode_mask",
+    "name kvm_reg_mode_mask (runtime/include/kvm_host.h defines it), or leave the c target out of output.targets",
   ),
 } as const;

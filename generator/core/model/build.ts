@@ -119,7 +119,19 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
     output: buildOutput(spec.output),
     api: buildApi(spec.api, spec.enum.gprCount),
     kernel,
-    c: buildCBlock(kernel, accessors),
+    c: buildCBlock(
+      kernel,
+      accessors,
+      {
+        gprCount: spec.enum.gprCount,
+        ...(spec.enum.total !== undefined ? { total: spec.enum.total } : {}),
+        aliases: spec.aliases.map((a) => ({
+          name: spec.enum.extendedPrefix + a.name.toUpperCase(),
+          register: registers.find((r) => r.name === a.register)!.enumName,
+        })),
+      },
+      spec.api.ePair,
+    ),
   };
 }
 

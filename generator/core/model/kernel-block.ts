@@ -22,6 +22,7 @@ import type {
   AccessorModel,
   CacheApiModel,
   CBlockModel,
+  CEnumModel,
   FunctionModel,
   FunctionsModel,
   GprFunctionsModel,
@@ -184,9 +185,12 @@ export function buildKernelBlock(
   };
 }
 
+/** `enumModel`: the spec's enum spelling, its aliases' enumerators already spelt. */
 export function buildCBlock(
   kernel: KernelBlockModel,
   accessors: readonly AccessorModel[],
+  enumModel: CEnumModel,
+  ePair: readonly string[],
 ): CBlockModel {
   const functions = kernel.functions.filter((f) => f.kind === "extended" || f.listed);
   const own = new Set(functions.map((f) => f.register.name));
@@ -194,5 +198,7 @@ export function buildCBlock(
     macroAccessors: accessors.filter((a) => !own.has(a.register.name)),
     functions,
     macroLinkage: kernel.gprMacro.linkage,
+    enum: enumModel,
+    ePair,
   };
 }

@@ -252,6 +252,20 @@ export interface CBlockModel {
   readonly functions: readonly FunctionsModel[];
   /** The macros' linkage (the kernel's GPR macro's). */
   readonly macroLinkage: LinkageWords;
+  /** enum kvm_reg's spelling: the GPR count, the total (when the spec names one), the aliases. */
+  readonly enum: CEnumModel;
+  /** The GPRs with a 32-bit pair (api.e_pair), whichever path they take. */
+  readonly ePair: readonly string[];
+}
+
+/** The enumerators the c target adds to the registers' own: counts and aliases. */
+export interface CEnumModel {
+  /** Counts the GPRs: regs[]'s length (NR_VCPU_REGS unless the spec's enum says otherwise). */
+  readonly gprCount: string;
+  /** Counts every register, when the spec's enum names it (NR_VCPU_TOTAL_REGS in 7.2). */
+  readonly total?: string;
+  /** Other names of registers, e.g. { name: "VCPU_REG_ERAPS", register: "VCPU_REG_CR3" }. */
+  readonly aliases: readonly { readonly name: string; readonly register: string }[];
 }
 /** `static inline` or `static __always_inline`, as the C spells it. */
 

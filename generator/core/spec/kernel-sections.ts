@@ -67,7 +67,7 @@ export function checkApi(ctx: ApiContext): CheckedApi {
   });
   const api = checkApiSection(ctx, accessors);
   if (output.targets.includes("ts")) checkTsConstants(ctx, list);
-  checkKernelOnly(ctx, output, list);
+  checkKernelOnly(ctx, output);
   return { output, api, accessors, accessorNames };
 }
 

@@ -26,6 +26,8 @@ export type SidesResult =
       /** Register names each side's spec declares (to check the suite's accessor calls). */
       headRegisters: ReadonlySet<string>;
       baseRegisters: ReadonlySet<string>;
+      /** Whether each side's spec has Linux 7.2's GPR family, whose accessors the handler suite does not call. */
+      modeAware: { readonly head: boolean; readonly base: boolean };
     }
   | { ok: false; diagnostics: readonly Diagnostic[]; kind: SizeFailureKind };
 
@@ -81,5 +83,9 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
     kernel: { header: head.model.output.kernelHeader, adopts: head.model.output.adopts },
     headRegisters: registersOf({ specPath, displayPath: req.spec }),
     baseRegisters: registersOf(baseRequest),
+    modeAware: {
+      head: head.model.api.modeAware !== undefined,
+      base: generated.model.api.modeAware !== undefined,
+    },
   };
 }

@@ -1,11 +1,21 @@
 /*
  * Model → the view templates/c/ prints: registers grouped by guard, set
- * definitions spelt for the spec's mask, accessor groups and the cache API.
- * Every choice it prints was made in core/model/; it only arranges. Pure.
+ * definitions spelt for the spec's mask, accessor groups and the cache API,
+ * in Linux 6.x's shape or 7.2's as the spec says (the helpers and the
+ * mode_aware family shared with the kernel target, render/cache-helpers.ts),
+ * and the KVM_REGS_* macros naming what of the runtime's 7.2 shape the
+ * headers need. Every choice it prints was made in core/model/; it only
+ * arranges. Pure.
  */
 import { blockComment } from "../render/templates";
 import { continueLines, signature } from "../render/layout";
-import { bitOp, cacheRegCall, functionViews } from "../render/api-view";
+import { bitOp, functionViews } from "../render/api-view";
+import {
+  assertDefine,
+  cacheHelperViews,
+  familyFunctions,
+  familyMacros,
+} from "../render/cache-helpers";
 import type { AccessorModel, BackendModel, Model, RegisterModel } from "../../core/model/types";
 
 /** Runs of consecutive items sharing a guard, so each #ifdef is opened once per run. */
@@ -95,6 +105,43 @@ const MACRO = {
   cached: "BUILD_KVM_CACHED_GPR_ACCESSORS",
 } as const;
 
+/** The mode_aware family's inner macro (masked read and raw pair) per path. */
+const INNER_MACRO = {
+  direct: "__BUILD_KVM_GPR_ACCESSORS",
+  cached: "__BUILD_KVM_CACHED_GPR_ACCESSORS",
+} as const;
+
+/**
+ * What the accessors need of the runtime beyond Linux 6.x's vCPU, as the
+ * macros runtime/include/kvm_host.h tests: none for a 6.x-shaped spec.
+ */
+function runtimeFeatures(model: Model): { name: string; what: string }[] {
+  const api = model.api;
+  const fields = new Set(
+    model.c.functions.flatMap((f) => (f.kind === "extended" ? [f.field] : [])),
+  );
+  const feature = (on: boolean, name: string, what: string) => (on ? [{ name, what }] : []);
+  return [
+    ...feature(
+      model.mask.kind === "bitmap" && api.bitops === "kernel",
+      "KVM_REGS_BITMAP",
+      "regs_avail and regs_dirty as bitmaps",
+    ),
+    ...feature(
+      api.modeAware !== undefined,
+      "KVM_REGS_MODE_AWARE",
+      `${api.modeAware?.modeMask}() and the guest's mode`,
+    ),
+    ...feature(
+      api.assert !== undefined,
+      "KVM_REGS_ASSERT_HOOK",
+      "regcache_assert_caching_allowed() and its context",
+    ),
+    ...feature(fields.has("rip"), "KVM_REGS_RIP_FIELD", "vcpu->arch.rip"),
+    ...feature(fields.has("pdptrs"), "KVM_REGS_PDPTRS_FIELD", "vcpu->arch.pdptrs[]"),
+  ];
+}
+
 export function cView(model: Model): Record<string, unknown> {
   const minIndex = new Map<RegisterModel, number>();
   let unguarded = 0;
@@ -116,17 +163,26 @@ export function cView(model: Model): Record<string, unknown> {
     read: a.read,
     write: a.write,
     direct: a.path === "direct",
-    macro: MACRO[a.path],
+    // The mode_aware family's outer macro takes the name without its leading r.
+    ...(modeAware && ePaired(a) ? { name: a.register.name.slice(1) } : {}),
+    macro: modeAware && !ePaired(a) ? INNER_MACRO[a.path] : MACRO[a.path],
     comment: accessorComment(a),
+    ...(modeAware
+      ? {
+          family: familyFunctions(api, a, model.c.macroLinkage, a.path === "direct", ePaired(a)),
+        }
+      : {}),
   });
   const rax = model.accessors.find((a) => a.register.name === "rax");
   const rdx = model.accessors.find((a) => a.register.name === "rdx");
   const api = model.api;
   const link = (name: string) => api.linkage[name]!;
-  const helper = (name: string, ret: string, params: readonly string[]) =>
-    signature(link(name), ret, name, ["struct kvm_vcpu *vcpu", ...params]);
-  const reg = ["enum kvm_reg reg"];
-  const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
+  const helpers = cacheHelperViews(api, bitmap);
+  const modeAware = api.modeAware !== undefined;
+  const ePaired = (a: AccessorModel) => model.c.ePair.includes(a.register.name);
+  // The macros paste the enumerator from the spec's GPR prefix (enum.gpr_prefix).
+  const first = model.gprs[0];
+  const gprPrefix = first ? first.enumName.slice(0, -first.upper.length) : "VCPU_REGS_";
   const macroAccessors = model.c.macroAccessors;
   // Defined beyond the GPR accessors, so the runtime's stand-ins can #ifndef them.
   const extraNames = model.c.functions.flatMap((f) =>
@@ -166,46 +222,19 @@ export function cView(model: Model): Record<string, unknown> {
     backendList: model.backends.length
       ? model.backends.map((b) => `X(${b.name}, ${b.upper})`).join(" ")
       : "",
-    isAvailable: {
-      head: helper("kvm_register_is_available", "bool", reg),
-      body: bitOp(api, "test", "regs_avail", "reg"),
-    },
-    isDirty: {
-      head: helper("kvm_register_is_dirty", "bool", reg),
-      body: bitOp(api, "test", "regs_dirty", "reg"),
-    },
-    markAvailable: {
-      head: helper("kvm_register_mark_available", "void", reg),
-      body: bitOp(api, "set", "regs_avail", "reg"),
-    },
-    markDirty: {
-      head: helper("kvm_register_mark_dirty", "void", reg),
-      avail: bitOp(api, "set", "regs_avail", "reg"),
-      dirty: bitOp(api, "set", "regs_dirty", "reg"),
-    },
-    // Not a kernel helper: the runtime's own, linked like the others.
-    markForReload: {
+    ...helpers,
+    // Without api.mark_for_reload, the runtime's own, linked like mark_dirty.
+    markForReload: helpers.markForReload || {
       head: signature(link("kvm_register_mark_dirty"), "void", "kvm_register_mark_for_reload", [
         "struct kvm_vcpu *vcpu",
-        ...reg,
+        "enum kvm_reg reg",
       ]),
-      avail: bitOp(api, "clear", "regs_avail", "reg"),
-      dirty: bitOp(api, "clear", "regs_dirty", "reg"),
+      body: `${bitOp(api, "clear", "regs_avail", "reg", bitmap)};\n\t${bitOp(api, "clear", "regs_dirty", "reg", bitmap)};`,
     },
-    testAndMark: api.testAndMarkAvailable && {
-      head: helper("kvm_register_test_and_mark_available", "bool", reg),
-      body: bitOp(api, "test_and_set", "regs_avail", "reg"),
-    },
-    rawPair: api.rawPair,
-    cachedRead: {
-      name: api.cachedRead,
-      head: helper(api.cachedRead, "unsigned long", [regParam]),
-      cacheReg: cacheRegCall(api, "reg"),
-    },
-    cachedWrite: {
-      name: api.cachedWrite,
-      head: helper(api.cachedWrite, "void", [regParam, "unsigned long val"]),
-    },
+    assertMacro: assertDefine(
+      api,
+      (condition) => `regcache_assert_caching_allowed(vcpu, ${condition})`,
+    ),
     macroLinkage: model.c.macroLinkage,
     functions: functionViews(api, model.c.functions),
     extraNames,
@@ -216,6 +245,16 @@ export function cView(model: Model): Record<string, unknown> {
       .map((g) => ({
         direct: g.p === "direct",
         macro: MACRO[g.p],
+        family:
+          modeAware &&
+          familyMacros(api, {
+            inner: INNER_MACRO[g.p],
+            outer: MACRO[g.p],
+            linkage: model.c.macroLinkage,
+            direct: g.p === "direct",
+            gprPrefix,
+            withEPair: g.accessors.some(ePaired),
+          }),
         comment:
           g.p === "direct"
             ? "Always available on every backend: saved to regs[] on each VM-exit, so a plain array access."
@@ -236,6 +275,12 @@ export function cView(model: Model): Record<string, unknown> {
         head: signature(link("kvm_read_edx_eax"), "u64", "kvm_read_edx_eax", [
           "struct kvm_vcpu *vcpu",
         ]),
+        byEPair: model.kernel.edxEaxByEPair,
       },
+    gprCount: model.c.enum.gprCount,
+    total: model.c.enum.total,
+    defaultGprCount: model.c.enum.gprCount === "NR_VCPU_REGS",
+    aliases: model.c.enum.aliases,
+    features: runtimeFeatures(model),
   };
 }

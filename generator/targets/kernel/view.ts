@@ -5,8 +5,13 @@
  * signatures laid out in kernel style); templates/kernel/ prints it.
  */
 import { continueLines, signature } from "../render/layout";
-import { bitOp, cacheRegCall, familyBodies, functionViews } from "../render/api-view";
-import { ePairNames } from "../../core/spec/kernel-shape";
+import { functionViews } from "../render/api-view";
+import {
+  assertDefine,
+  cacheHelperViews,
+  familyFunctions,
+  familyMacros,
+} from "../render/cache-helpers";
 import type { Model, RegisterModel } from "../../core/model/types";
 import { setChecks } from "./set-checks";
 
@@ -74,42 +79,23 @@ function setCheckView(model: Model) {
 
 export function kernelView(model: Model): Record<string, unknown> {
   const api = model.api;
-  const bitmap = model.mask.kind === "bitmap";
-  const bit = (op: "test" | "set" | "clear" | "test_and_set", mask: string, reg: string) =>
-    bitOp(api, op, mask, reg, bitmap);
-  // The lockdep assertion each per-register availability helper opens with.
-  const asserted = (body: string) => (api.assert ? `${api.assert.macro}(vcpu);\n\t${body}` : body);
-  const cacheReg = (reg: string) => cacheRegCall(api, reg);
-  const link = (name: string) => api.linkage[name]!;
-  const regParam = api.rawPair ? "int reg" : "enum kvm_reg reg";
   const block = model.kernel;
   // The GPR macros paste the enumerator from the spec's GPR prefix (enum.gpr_prefix).
   const first = model.gprs[0];
   const gprPrefix = first ? first.enumName.slice(0, -first.upper.length) : "VCPU_REGS_";
   const uname = `${gprPrefix}##uname`;
   const macro = block.gprMacro;
-  const modeAware = api.modeAware;
   const inner = block.innerMacro;
   // --c-style expanded: the macro's accessors written out, one function each.
-  const expandedFamily = (a: (typeof macro.accessors)[number]) => {
-    const reg = a.register.enumName;
-    const body = familyBodies(api, macro.path === "direct", `vcpu->arch.regs[${reg}]`, reg);
-    const e = inner?.ePair.includes(a.register.name) ? ePairNames(a.register.name) : undefined;
-    const head = (ret: string, name: string, params: string[] = []) =>
-      signature(macro.linkage, ret, name, [VCPU, ...params]);
-    const fns = [
-      { head: head("unsigned long", a.read), body: body.read },
-      { head: head("unsigned long", `${a.read}_raw`), body: body.readRaw },
-      { head: head("void", `${a.write}_raw`, ["unsigned long val"]), body: body.writeRaw },
-      ...(e
-        ? [
-            { head: head("u32", e.read), body: body.eRead },
-            { head: head("void", e.write, ["u32 val"]), body: body.eWrite },
-          ]
-        : []),
-    ];
-    return { family: fns };
-  };
+  const expandedFamily = (a: (typeof macro.accessors)[number]) => ({
+    family: familyFunctions(
+      api,
+      a,
+      macro.linkage,
+      macro.path === "direct",
+      inner?.ePair.includes(a.register.name) ?? false,
+    ),
+  });
   const expandedAccessor = (a: (typeof macro.accessors)[number]) => ({
     readHead: signature(macro.linkage, "unsigned long", a.read, [VCPU]),
     writeHead: signature(macro.linkage, "void", a.write, [VCPU, "unsigned long val"]),
@@ -162,41 +148,6 @@ export function kernelView(model: Model): Record<string, unknown> {
       : `\t\t${api.cachedWrite}(vcpu, ${uname}, val);`,
     "\t}",
   ];
-  // The mode_aware macros: the same bodies, with the pasted enumerator.
-  const pasted =
-    inner && familyBodies(api, macro.path === "direct", `vcpu->arch.regs[${uname}]`, uname);
-  const innerBody = inner && [
-    `#define ${inner.name}(lname, uname)`,
-    `\t${macro.linkage} unsigned long`,
-    `\tkvm_##lname##_read(${VCPU})`,
-    "\t{",
-    `\t\t${pasted!.read}`,
-    "\t}",
-    `\t${macro.linkage} unsigned long`,
-    `\tkvm_##lname##_read_raw(${VCPU})`,
-    "\t{",
-    `\t\t${pasted!.readRaw}`,
-    "\t}",
-    `\t${macro.linkage} void`,
-    `\tkvm_##lname##_write_raw(${VCPU}, unsigned long val)`,
-    "\t{",
-    `\t\t${pasted!.writeRaw}`,
-    "\t}",
-  ];
-  const outerBody = inner && [
-    `#define ${macro.name}(lname, uname)`,
-    `\t${macro.linkage} u32`,
-    `\tkvm_e##lname##_read(${VCPU})`,
-    "\t{",
-    `\t\t${pasted!.eRead}`,
-    "\t}",
-    `\t${macro.linkage} void`,
-    `\tkvm_e##lname##_write(${VCPU}, u32 val)`,
-    "\t{",
-    `\t\t${pasted!.eWrite}`,
-    "\t}",
-    `\t${inner.name}(r##lname, uname)`,
-  ];
   const functions = functionViews(api, block.functions);
   return {
     guard: model.output.kernelGuard,
@@ -204,99 +155,20 @@ export function kernelView(model: Model): Record<string, unknown> {
     hasMacro: macro.accessors.length > 0,
     expanded: model.options.cStyle === "expanded",
     gprMacro: inner
-      ? [
-          continueLines(innerBody!),
-          ...(inner.ePair.length > 0 ? ["", continueLines(outerBody!)] : []),
-        ].join("\n")
+      ? familyMacros(api, {
+          inner: inner.name,
+          outer: macro.name,
+          linkage: macro.linkage,
+          direct: macro.path === "direct",
+          gprPrefix,
+          withEPair: inner.ePair.length > 0,
+        })
       : continueLines(macroBody),
     macroRuns: guardRuns(),
     macroName: macro.name,
-    isAvailable: {
-      head: signature(link("kvm_register_is_available"), "bool", "kvm_register_is_available", [
-        VCPU,
-        "enum kvm_reg reg",
-      ]),
-      body: asserted(`return ${bit("test", "regs_avail", "reg")};`),
-    },
-    isDirty: {
-      head: signature(link("kvm_register_is_dirty"), "bool", "kvm_register_is_dirty", [
-        VCPU,
-        "enum kvm_reg reg",
-      ]),
-      body: asserted(`return ${bit("test", "regs_dirty", "reg")};`),
-    },
-    markAvailable: {
-      head: signature(link("kvm_register_mark_available"), "void", "kvm_register_mark_available", [
-        VCPU,
-        "enum kvm_reg reg",
-      ]),
-      body: asserted(`${bit("set", "regs_avail", "reg")};`),
-    },
-    markForReload: api.markForReload && {
-      head: signature(
-        link("kvm_register_mark_for_reload"),
-        "void",
-        "kvm_register_mark_for_reload",
-        [VCPU, "enum kvm_reg reg"],
-      ),
-      body: asserted(
-        `${bit("clear", "regs_avail", "reg")};\n\t${bit("clear", "regs_dirty", "reg")};`,
-      ),
-    },
-    markDirty: {
-      head: signature(link("kvm_register_mark_dirty"), "void", "kvm_register_mark_dirty", [
-        VCPU,
-        "enum kvm_reg reg",
-      ]),
-      body: asserted(`${bit("set", "regs_avail", "reg")};\n\t${bit("set", "regs_dirty", "reg")};`),
-    },
-    testAndMark: api.testAndMarkAvailable && {
-      head: signature(
-        link("kvm_register_test_and_mark_available"),
-        "bool",
-        "kvm_register_test_and_mark_available",
-        [VCPU, "enum kvm_reg reg"],
-      ),
-      body: asserted(`return ${bit("test_and_set", "regs_avail", "reg")};`),
-    },
+    ...cacheHelperViews(api, model.mask.kind === "bitmap"),
     assertMacro: api.assert && {
-      define: continueLines([
-        `#define ${api.assert.macro}(vcpu)`,
-        `\tlockdep_assert_once(${api.assert.condition})`,
-      ]),
-    },
-    bulk: api.bulkHelpers && {
-      clearHead: signature(
-        link("kvm_clear_available_registers"),
-        "void",
-        "kvm_clear_available_registers",
-        [VCPU, "unsigned long clear_mask"],
-      ),
-      resetHead: signature(link("kvm_reset_dirty_registers"), "void", "kvm_reset_dirty_registers", [
-        VCPU,
-      ]),
-    },
-    gprCount: api.gprCount,
-    modeWrappers: modeAware && {
-      readHead: signature(link(modeAware.read), "unsigned long", modeAware.read, [VCPU, regParam]),
-      writeHead: signature(link(modeAware.write), "void", modeAware.write, [
-        VCPU,
-        regParam,
-        "unsigned long val",
-      ]),
-      modeMask: modeAware.modeMask,
-    },
-    rawPair: api.rawPair,
-    cachedRead: {
-      head: signature(link(api.cachedRead), "unsigned long", api.cachedRead, [VCPU, regParam]),
-      cacheReg: cacheReg("reg"),
-    },
-    cachedWrite: {
-      head: signature(link(api.cachedWrite), "void", api.cachedWrite, [
-        VCPU,
-        regParam,
-        "unsigned long val",
-      ]),
+      define: assertDefine(api, (condition) => `lockdep_assert_once(${condition})`),
     },
     functions,
     edxEax: block.edxEax && {

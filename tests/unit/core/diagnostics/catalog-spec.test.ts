@@ -104,9 +104,9 @@ describe("filled in, each value lands where the wording says", () => {
     ],
     [
       "RC152",
-      ["api.mark_for_reload", "c"],
-      "api.mark_for_reload is written only by the kernel and ts targets, but this spec also writes the c target",
-      "write only those (output.targets: [kernel, ts], or one of them), or leave out api.mark_for_reload",
+      ["output.adopts"],
+      "output.adopts is written only by the kernel target, which this spec does not write",
+      "add kernel to output.targets, or leave out output.adopts",
     ],
   ])("%s", (code, args, message, hint) => {
     const d = diagnose(code as keyof typeof specEntries, file, undefined, ...args);

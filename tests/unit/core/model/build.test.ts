@@ -249,6 +249,8 @@ describe("a small spec's model, written out whole", () => {
       ],
       functions: [cr3, exitInfo1, rip],
       macroLinkage: INLINE,
+      enum: { gprCount: "NR_VCPU_REGS", aliases: [] },
+      ePair: [],
     });
   });
 

@@ -1,8 +1,9 @@
 /*
  * The two sides' headers (generator/size/inputs/sides.ts): head from --spec,
  * base from the same spec --all-cached, another spec file, or the spec at a
- * git revision; the register names each side declares; and the failure
- * when a side cannot be generated.
+ * git revision; the register names each side declares; whether each side
+ * has Linux 7.2's GPR family; and the failure when a side cannot be
+ * generated.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -70,6 +71,16 @@ test("another spec file: its own registers", () => {
   expect(sides.baseLabel).toBe("no-rbp.yaml");
   expect(sides.headRegisters.has("rbp")).toBe(true);
   expect(sides.baseRegisters.has("rbp")).toBe(false);
+});
+
+test("which side has Linux 7.2's GPR family (gpr_family: mode_aware)", () => {
+  const sides = generateSides({
+    cwd: repoRoot,
+    spec: "spec/x86-kvm.yaml",
+    base: { kind: "file", path: "tests/core/fixtures/x86-kvm-7.2.yaml" },
+  });
+  if (!sides.ok) throw new Error(JSON.stringify(sides.diagnostics));
+  expect(sides.modeAware).toEqual({ head: false, base: true });
 });
 
 describe("a git revision", () => {

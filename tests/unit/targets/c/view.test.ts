@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { cView } from "../../../../generator/targets/c/view";
 import type { Model } from "../../../../generator/core/model/types";
-import { modelOf } from "../spec-model";
+import { linux72, modelOf } from "../spec-model";
 
 const SPEC = [
   "regcache: 1",
@@ -313,6 +313,7 @@ describe("the accessors", () => {
   test("kvm_read_edx_eax only when rax and rdx exist unguarded", () => {
     expect(cView(modelOf(SPEC))["edxEax"]).toEqual({
       head: "static __always_inline u64 kvm_read_edx_eax(struct kvm_vcpu *vcpu)",
+      byEPair: false,
     });
     const guarded = SPEC.map((l) =>
       l.replace("gpr: [rax, rcx, rdx,", "gpr: [rax, rcx, { name: rdx, when: CONFIG_X },"),
@@ -331,20 +332,18 @@ describe("the cache helpers", () => {
       modelOf([...SPEC, "api: { inline: inline, always_inline: [kvm_register_mark_dirty] }"]),
     );
     expect(view["isAvailable"]).toMatchObject({
-      body: "kvm_reg_mask_test(&vcpu->arch.regs_avail, reg)",
+      body: "return kvm_reg_mask_test(&vcpu->arch.regs_avail, reg);",
     });
     expect(view["markDirty"]).toMatchObject({
-      avail: "kvm_reg_mask_set(&vcpu->arch.regs_avail, reg)",
-      dirty: "kvm_reg_mask_set(&vcpu->arch.regs_dirty, reg)",
+      body: "kvm_reg_mask_set(&vcpu->arch.regs_avail, reg);\n\tkvm_reg_mask_set(&vcpu->arch.regs_dirty, reg);",
     });
-    const reload = view["markForReload"] as { head: string; avail: string; dirty: string };
+    const reload = view["markForReload"] as { head: string; body: string };
     expect(
       reload.head.startsWith("static __always_inline void kvm_register_mark_for_reload("),
     ).toBe(true);
-    expect([reload.avail, reload.dirty]).toEqual([
-      "kvm_reg_mask_clear(&vcpu->arch.regs_avail, reg)",
-      "kvm_reg_mask_clear(&vcpu->arch.regs_dirty, reg)",
-    ]);
+    expect(reload.body).toBe(
+      "kvm_reg_mask_clear(&vcpu->arch.regs_avail, reg);\n\tkvm_reg_mask_clear(&vcpu->arch.regs_dirty, reg);",
+    );
     expect((view["isAvailable"] as { head: string }).head.startsWith("static inline bool")).toBe(
       true,
     );
@@ -366,12 +365,68 @@ describe("the cache helpers", () => {
     });
     expect((view["cachedWrite"] as { name: string }).name).toBe("kvm_register_write_raw");
     expect(view["testAndMark"]).toMatchObject({
-      body: "kvm_reg_mask_test_and_set(&vcpu->arch.regs_avail, reg)",
+      body: "return kvm_reg_mask_test_and_set(&vcpu->arch.regs_avail, reg);",
     });
   });
 
   test("the C style: the macros, or each accessor written out", () => {
     expect(cView(modelOf(SPEC))["macroStyle"]).toBe(true);
     expect(cView(modelOf(SPEC, { cStyle: "expanded" }))["macroStyle"]).toBe(false);
+  });
+});
+
+describe("Linux 7.2's shape", () => {
+  const view = cView(modelOf(linux72()));
+
+  test("the runtime features the header asks kvm_host.h for", () => {
+    expect((view["features"] as { name: string }[]).map((f) => f.name)).toEqual([
+      "KVM_REGS_BITMAP",
+      "KVM_REGS_MODE_AWARE",
+      "KVM_REGS_ASSERT_HOOK",
+      "KVM_REGS_RIP_FIELD",
+    ]);
+    expect(cView(modelOf(SPEC))["features"]).toEqual([]);
+  });
+
+  test("the enum's counts by the spec's names, with the runtime's names defined over them", () => {
+    expect([view["gprCount"], view["total"], view["defaultGprCount"]]).toEqual([
+      "NR_VCPU_GENERAL_PURPOSE_REGS",
+      "NR_VCPU_TOTAL_REGS",
+      false,
+    ]);
+    const cv = cView(modelOf(SPEC));
+    expect([cv["gprCount"], cv["total"], cv["defaultGprCount"]]).toEqual([
+      "NR_VCPU_REGS",
+      undefined,
+      true,
+    ]);
+  });
+
+  test("the 32-bit pair's GPRs by the outer macro without their r, the others by the inner", () => {
+    const groups = view["macroGroups"] as {
+      family: string;
+      runs: { accessors: { name: string; macro: string }[] }[];
+    }[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.family).toContain("#define __BUILD_KVM_GPR_ACCESSORS(lname, uname)");
+    expect(groups[0]!.runs.flatMap((r) => r.accessors.map((a) => `${a.macro}(${a.name})`))).toEqual(
+      [
+        "BUILD_KVM_GPR_ACCESSORS(ax)",
+        "__BUILD_KVM_GPR_ACCESSORS(rcx)",
+        "BUILD_KVM_GPR_ACCESSORS(dx)",
+        "BUILD_KVM_GPR_ACCESSORS(bx)",
+        "__BUILD_KVM_GPR_ACCESSORS(r8)",
+      ],
+    );
+  });
+
+  test("the assertion macro calls the runtime's hook; mark_for_reload is the spec's, asserted", () => {
+    expect(view["assertMacro"]).toBe(
+      "#define kvm_assert_x(vcpu)\t\t\t\t\t\t\\\n\tregcache_assert_caching_allowed(vcpu, in_task())",
+    );
+    expect((view["markForReload"] as { body: string }).body.startsWith("kvm_assert_x(vcpu);")).toBe(
+      true,
+    );
+    expect((view["edxEax"] as { byEPair: boolean }).byEPair).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ import { linux72, modelOf } from "../spec-model";
 import { load, tsSpec, type Loaded } from "./load";
 
 /** spec-model's Linux 7.2 shape, written by the ts target. */
-const TS72 = linux72().map((l) => (l === "  targets: [kernel]" ? "  targets: [ts]" : l));
+const TS72 = linux72().map((l) => (l === "  targets: [kernel]" ? "  targets: [kernel, ts]" : l));
 
 const names = (fns: FunctionDeclarationStructure[]) => fns.map((f) => f.name);
 

@@ -224,7 +224,7 @@ describe("the backends' sets", () => {
 describe("Linux 7.2's spelling and hooks (spec-model's linux72, written by the ts target)", () => {
   const TS72 = linux72().map((l) =>
     l === "  targets: [kernel]"
-      ? "  targets: [ts]"
+      ? "  targets: [kernel, ts]"
       : l === "  extended: [rip, cr3]"
         ? "  extended: [rip, cr3]\n  aliases: { eraps: cr3 }"
         : l,

@@ -224,7 +224,7 @@ describe("the extended registers' functions", () => {
 });
 
 test("a mark_dirty writer (RIP in its own field, Linux 7.2) stores and marks its register dirty", () => {
-  const spec = linux72().map((l) => (l === "  targets: [kernel]" ? "  targets: [ts]" : l));
+  const spec = linux72().map((l) => (l === "  targets: [kernel]" ? "  targets: [kernel, ts]" : l));
   const fns = extendedAccessors(tsContext(modelOf(spec)));
   expect(fns.find((f) => f.name === "ripWrite")!.statements).toEqual([
     "vcpu.arch.rip = BigInt.asUintN(64, value);",

@@ -4,13 +4,18 @@
  * is a stand-in): every GPR zeroed in regs[] and RSP marked dirty, EDX set
  * to the CPU signature through the 32-bit pair, RFLAGS and RIP (its own
  * field) set to their reset values, CR3 zeroed in its field and marked
- * dirty.  The old CR0 is read first, for the flush decision.
+ * dirty.  CR0, CR3 and CR4 are read first: a RESET warns unless they are
+ * zero, and the old CR0 decides the flush.
  */
 #include "kvm_stubs_7.2.h"
 
 void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 {
 	unsigned long old_cr0 = kvm_read_cr0(vcpu);
+
+	/* A RESET finds the CRs as vCPU creation left them: zero. */
+	WARN_ON_ONCE(!init_event &&
+		     (old_cr0 || kvm_read_cr3(vcpu) || kvm_read_cr4(vcpu)));
 
 	/* Events, FPU, MSRs and the rest of the state that is not a GPR. */
 	kvm_vcpu_reset_state(vcpu, init_event);

@@ -8,12 +8,14 @@
  * accessor undefined (an accessor the 7.2 header lacks would be an implicit
  * call). And the suite calls what 7.2 calls: the register accessors each
  * function calls, in source order, are the table below, read from the 7.2
- * tree; with REGCACHE_LINUX_7_2_SRC naming a Linux 7.2 source tree, the
- * table is checked against the kernel's own functions too.
+ * tree; with a Linux 7.2 source tree at hand (REGCACHE_LINUX_7_2_SRC, else
+ * the kernel tree cache's 7.2 entry), the table is checked against the
+ * kernel's own functions too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate, type GenerateRequest } from "../../generator/generate/produce";
+import { kernelCacheDir, sourcePackage } from "../kernel/trees";
 import { compilers, kernelFlags, root, run, runtimeDir, tempDir, warnings } from "./c-build";
 
 const suiteDir = path.join(runtimeDir, "handlers", "7.2");
@@ -256,9 +258,26 @@ describe.each(Object.entries(calls72))("%s calls the accessors 7.2 calls", (file
   });
 });
 
-const linux72 = process.env.REGCACHE_LINUX_7_2_SRC;
+/**
+ * The Linux 7.2 source tree to check the table against: REGCACHE_LINUX_7_2_SRC,
+ * else a complete 7.2 entry of the kernel tree cache (tests/kernel/trees.ts:
+ * a tree.json marker beside the pristine source, which is only read here),
+ * else none and the check is skipped.
+ */
+function linux72Tree(): string | undefined {
+  if (process.env.REGCACHE_LINUX_7_2_SRC) return process.env.REGCACHE_LINUX_7_2_SRC;
+  const cache = kernelCacheDir();
+  const prefix = `${sourcePackage("7.2")}_`;
+  const entries = fs.existsSync(cache) ? fs.readdirSync(cache).sort() : [];
+  const entry = entries.find(
+    (e) => e.startsWith(prefix) && fs.existsSync(path.join(cache, e, "tree.json")),
+  );
+  return entry === undefined ? undefined : path.join(cache, entry, "linux");
+}
+
+const linux72 = linux72Tree();
 (linux72 ? describe : describe.skip)(
-  "the table against the 7.2 tree named by REGCACHE_LINUX_7_2_SRC",
+  "the table against a Linux 7.2 tree (REGCACHE_LINUX_7_2_SRC, else the kernel tree cache)",
   () => {
     const rows = Object.values(calls72).flatMap((row) =>
       Object.entries(row.calls).map(([fn, want]) => [fn, row.kernelFile, want] as const),

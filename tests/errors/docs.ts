@@ -315,6 +315,16 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     example: "kernel-only-feature",
     fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header, which only the kernel target writes; regcache's runtime (the c and ts targets) has Linux 6.x's shape. Write `output.targets: [kernel]`.",
   },
+  RC156: {
+    title: "api.docs names no comment site of the block",
+    example: "docs-unknown-site",
+    fix: "A key of `api.docs` is a site the kernel block has under this `api`: `BUILD_KVM_GPR_ACCESSORS`, the `api.assert` macro, or a helper the api defines by its C name (`kvm_register_mark_for_reload` only with `mark_for_reload: true`, `kvm_register_read_raw` only with `raw_pair: true`). An extended accessor's comment is the `doc` of its `accessors` entry.",
+  },
+  RC157: {
+    title: "A doc that would end its C comment",
+    example: "docs-end-comment",
+    fix: "`api.docs` and an accessor's `doc` are printed as written inside a C block comment, so they cannot hold `*/`. Write `* /` or reword.",
+  },
 };
 
 /** A template as a Markdown table cell: ‹n› where a value is filled in. */

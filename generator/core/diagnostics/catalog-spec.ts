@@ -167,4 +167,9 @@ export const specEntries = {
     "{0} is written only by the kernel target, but this spec also writes the {1} target",
     "set output.targets: [kernel], or leave out {0}",
   ),
+  RC156: error("api.docs names '{0}', which is no comment site of this spec's block{1}", "{2}"),
+  RC157: error(
+    "{0} holds '*/', which would end the C comment it is printed in",
+    "write it otherwise (e.g. '* /'): the text is printed as written",
+  ),
 } as const;

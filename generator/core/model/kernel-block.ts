@@ -92,6 +92,7 @@ export function buildKernelBlock(
   accessors: readonly AccessorModel[],
   registers: readonly RegisterModel[],
   listed: readonly SpecAccessor[],
+  docs: Readonly<Record<string, string>>,
 ): KernelBlockModel {
   const linkageOf = (name: string) =>
     words(api.inline === "always_inline" || api.alwaysInline.includes(name));
@@ -181,6 +182,7 @@ export function buildKernelBlock(
       ? { edxEax: linkageOf("kvm_read_edx_eax") }
       : {}),
     edxEaxByEPair: modeAware && api.ePair.includes("rax") && api.ePair.includes("rdx"),
+    docs,
   };
 }
 

@@ -313,7 +313,7 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
   RC152: {
     title: "A kernel-only setting in a spec that writes the runtime's targets",
     example: "kernel-only-feature",
-    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header, which only the kernel target writes; regcache's runtime (the c and ts targets) has Linux 6.x's shape. Write `output.targets: [kernel]`.",
+    fix: "The enum's spelling, aliases, the assertion hook, `mark_for_reload`, the bulk helpers, the mode_aware family and `mark_dirty` describe Linux 7.2's header, which only the kernel target writes; regcache's runtime (the c and ts targets) has Linux 6.x's shape. `api.docs` gives the kernel block's comments, which the runtime's targets do not print. Write `output.targets: [kernel]`.",
   },
   RC156: {
     title: "api.docs names no comment site of the block",

@@ -230,7 +230,7 @@ export function checkKernelOnly(
   const uses: [string, DocPath][] = [];
   if ("enum" in ctx.root) uses.push(["enum", ["enum"]]);
   if ("aliases" in regs) uses.push(["registers.aliases", ["registers", "aliases"]]);
-  for (const key of ["assert", "mark_for_reload", "bulk_helpers", "mode_mask", "e_pair"])
+  for (const key of ["assert", "mark_for_reload", "bulk_helpers", "mode_mask", "e_pair", "docs"])
     if (key in a && a[key] !== false) uses.push([`api.${key}`, ["api", key]]);
   if (a["gpr_family"] === "mode_aware")
     uses.push(["gpr_family: mode_aware", ["api", "gpr_family"]]);

@@ -180,4 +180,13 @@ describe("api.docs and an accessor's doc", () => {
       ),
     ]);
   });
+
+  it("RC152: api.docs in a spec that also writes the runtime's targets, which print none", () => {
+    const lines = spec(["  docs:", "    kvm_register_is_dirty: x"]).map((l) =>
+      l === "  targets: [kernel]" ? "  targets: [c, kernel]" : l,
+    );
+    expect(problems(lines)).toEqual([
+      "s.yaml:13:3: error RC152: api.docs is written only by the kernel target, but this spec also writes the c target | set output.targets: [kernel], or leave out api.docs",
+    ]);
+  });
 });

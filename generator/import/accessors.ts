@@ -27,6 +27,8 @@ export interface ExtendedEntry {
   readonly read?: string;
   readonly write?: string;
   readonly mark_dirty?: true;
+  /** The comment right above the accessor's first function in the header. */
+  readonly doc?: string;
 }
 
 /** Where the accessors' registers and enumerators come from. */
@@ -75,6 +77,7 @@ const FIELD = String.raw`vcpu->arch\.([A-Za-z_]\w*(?:->[A-Za-z_]\w*)*)\s*(\[\s*\
 export function readAccessors(
   input: AccessorNames,
   functions: readonly FunctionDefinition[],
+  commentOf: (f: FunctionDefinition) => string | undefined = () => undefined,
 ): Accessors {
   const gprs = new Map(input.gpr.map((r) => [input.enum.gprPrefix + r.name.toUpperCase(), r.name]));
   const extended = new Map(
@@ -91,7 +94,7 @@ export function readAccessors(
   };
   interface Found {
     register: string;
-    first: number;
+    first: FunctionDefinition;
     gpr: boolean;
     entry: {
       -readonly [K in keyof ExtendedEntry]?: ExtendedEntry[K];
@@ -102,10 +105,10 @@ export function readAccessors(
   const entryOf = (register: string, f: FunctionDefinition, gpr = false): Found => {
     let found = byRegister.get(register);
     if (!found) {
-      found = { register, first: f.offset, gpr, entry: { register } };
+      found = { register, first: f, gpr, entry: { register } };
       byRegister.set(register, found);
     }
-    found.first = Math.min(found.first, f.offset);
+    if (f.offset < found.first.offset) found.first = f;
     used.push(f);
     return found;
   };
@@ -181,8 +184,12 @@ export function readAccessors(
   }
   const entries = [...byRegister.values()]
     .filter((x) => x.gpr || x.entry.field !== undefined)
-    .sort((a, b) => a.first - b.first)
-    .map((x): AccessorEntry => (x.gpr ? x.register : ordered(x.entry as ExtendedEntry)));
+    .sort((a, b) => a.first.offset - b.first.offset)
+    .map((x): AccessorEntry => {
+      if (x.gpr) return x.register;
+      const doc = commentOf(x.first);
+      return ordered({ ...(x.entry as ExtendedEntry), ...(doc !== undefined ? { doc } : {}) });
+    });
   return { entries, functions: used.sort((a, b) => a.offset - b.offset) };
 }
 
@@ -200,6 +207,7 @@ function ordered(e: ExtendedEntry): ExtendedEntry {
     "read",
     "write",
     "mark_dirty",
+    "doc",
   ];
   return Object.fromEntries(
     keys.filter((k) => e[k] !== undefined).map((k) => [k, e[k]]),

@@ -5,7 +5,11 @@
  * shapes a kernel header writes its register cache in; not a C parser (no
  * preprocessing, no declarations, no nested functions).
  *
- * Pure: text in, definitions out, each with its offset in the text.
+ * The comments a definition has, found in the same text: the block comment
+ * right above it, or one of its own inside its body.
+ *
+ * Pure: text in, definitions (each with its offset in the text) and comment
+ * texts out.
  */
 import { maskCommentsAndStrings } from "../targets/kernel/adoption";
 
@@ -35,6 +39,8 @@ export interface FunctionDefinition {
   /** From the opening brace through the closing one, comments blanked. */
   readonly body: string;
   readonly offset: number;
+  /** Where the body's opening brace is in the text. */
+  readonly bodyOffset: number;
 }
 
 export interface Definitions {
@@ -79,6 +85,7 @@ export function definitions(text: string): Definitions {
       params: parameters(m[4]),
       body: plain.slice(open, close + 1),
       offset: m.index,
+      bodyOffset: open,
     });
   }
   return { macros, functions };
@@ -114,4 +121,57 @@ function matchingBrace(code: string, open: number): number {
     else if (code[i] === "}" && --depth === 0) return i;
   }
   return -1;
+}
+
+/**
+ * The text of the block comment that ends on the line right above `offset`
+ * (a definition's start) and opens at the start of its own line, without its
+ * delimiters: each line with its leading " * " taken off (" *" alone: a blank
+ * line), the lines that hold only the opening or the closing dropped. So a
+ * kernel-style comment gives back exactly the lines it was written from.
+ * Undefined when no such comment is there (a blank line between counts as
+ * none).
+ */
+export function commentAbove(text: string, offset: number): string | undefined {
+  const before = text.slice(0, offset).replace(/[ \t]+$/, "");
+  const m = /\*\/[ \t]*\r?\n$/.exec(before);
+  if (!m) return undefined;
+  const close = m.index;
+  const open = before.lastIndexOf("/*", close - 1);
+  if (open < 0) return undefined;
+  const lineStart = before.lastIndexOf("\n", open - 1) + 1;
+  if (before.slice(lineStart, open).trim() !== "") return undefined;
+  return commentText(before.slice(open + 2, close));
+}
+
+/**
+ * The one block comment inside a function's body that has lines of its own
+ * (Linux 7.2's kvm_clear_available_registers explains its bitwise AND so),
+ * its text as commentAbove gives it; undefined when the body has none or
+ * more than one, or a comment that shares a line with code.
+ */
+export function commentInside(text: string, f: FunctionDefinition): string | undefined {
+  const body = text.slice(f.bodyOffset, f.bodyOffset + f.body.length);
+  const found = [...body.matchAll(/\/\*([^]*?)\*\//g)];
+  if (found.length !== 1) return undefined;
+  const c = found[0]!;
+  const lineStart = body.lastIndexOf("\n", c.index! - 1) + 1;
+  const lineEnd = body.indexOf("\n", c.index! + c[0].length);
+  const ownLines =
+    body.slice(lineStart, c.index!).trim() === "" &&
+    body.slice(c.index! + c[0].length, lineEnd < 0 ? body.length : lineEnd).trim() === "";
+  return ownLines ? commentText(c[1]!) : undefined;
+}
+
+/** The text between a comment's delimiters, its lines freed of their " * " leads. */
+function commentText(inner: string): string {
+  const lines = inner.split("\n").map((l) => l.replace(/\r$/, ""));
+  const text = lines.map((l) => {
+    if (lines.length === 1) return l.trim();
+    const led = /^[ \t]*\*(?: |$)?(.*)$/.exec(l);
+    return (led ? led[1]! : l.trim()).trimEnd();
+  });
+  if (text.length > 1 && text[0]!.trim() === "") text.shift();
+  if (text.length > 0 && text[text.length - 1]!.trim() === "") text.pop();
+  return text.join("\n");
 }

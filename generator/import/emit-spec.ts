@@ -186,6 +186,17 @@ export function emitSpec(req: EmitRequest): EmittedSpec {
       `Where the tree's ${onlyPrintable(headerPath)} says otherwise, it is followed: ${followed.join(", ")}.`,
     );
   }
+  const commented = req.header
+    ? [
+        ...Object.values(req.header.api.docs),
+        ...req.header.accessors.map((a) => (typeof a === "string" ? "" : (a.doc ?? ""))),
+      ].some((d) => d !== "")
+    : false;
+  if (commented) {
+    paragraphs.push(
+      `The comments at the kernel block's sites are the tree's own, from ${onlyPrintable(headerPath)} (api.docs, the accessors' doc): "" where it has none.`,
+    );
+  }
   if (req.header?.unread.length) {
     paragraphs.push(
       `Written in ${onlyPrintable(headerPath)} in a way regcache does not read, so the profile's stand: ${req.header.unread.join(", ")}.`,

@@ -4,8 +4,10 @@
  * the generated file is called, the GPR accessor family (plain, or mode_aware
  * with its mask helper and 32-bit pairs), which helpers exist, the assertion
  * the per-register helpers open with, static inline or __always_inline per
- * helper, and each accessor (accessors.ts). The values are spelt as a spec
- * spells them, so they can be laid over a profile's (overlay.ts).
+ * helper, each accessor (accessors.ts), and the maintainers' comment at each
+ * of the block's comment sites (api.docs, an accessor's doc). The values are
+ * spelt as a spec spells them, so they can be laid over a profile's
+ * (overlay.ts).
  *
  * The compiler cannot answer these (they are function bodies, not values),
  * so the text is read; the shapes are the few the kernel writes (Linux 6.1 to
@@ -17,6 +19,7 @@
 import {
   coreHelpers,
   DEFAULT_ADOPTS,
+  DEFAULT_API,
   DEFAULT_OUTPUT,
   GPR_INNER_MACRO,
   GPR_MACRO,
@@ -24,7 +27,15 @@ import {
 } from "../core/spec/kernel-sections";
 import { readAccessors, type AccessorEntry, type AccessorNames } from "./accessors";
 import { maskCommentsAndStrings } from "../targets/kernel/adoption";
-import { definitions, macroLinkage, type FunctionDefinition, type Linkage } from "./c-text";
+import {
+  commentAbove,
+  commentInside,
+  definitions,
+  macroLinkage,
+  type FunctionDefinition,
+  type Linkage,
+} from "./c-text";
+import { docSites } from "../core/spec/docs";
 
 /** The api keys the header answers, as a spec writes them (a key left out: the spec's default). */
 export interface HeaderApi {
@@ -39,6 +50,11 @@ export interface HeaderApi {
   readonly e_pair: readonly string[];
   readonly inline: Linkage;
   readonly always_inline: readonly string[];
+  /**
+   * The comment at each of the block's sites the header defines (docComments):
+   * its maintainers' text, or "" where it has none.
+   */
+  readonly docs: Readonly<Record<string, string>>;
 }
 
 export interface HeaderFacts {
@@ -83,7 +99,7 @@ export function readHeader(input: HeaderInput): HeaderFacts {
   const ePair =
     modeAware && outer && /\bkvm_e##/.test(outer.body) ? instancesOf(input.text, GPR_MACRO) : [];
 
-  const accessors = readAccessors(input, functions);
+  const accessors = readAccessors(input, functions, (f) => commentAbove(input.text, f.offset));
   const isAvailable = fn("kvm_register_is_available");
   const assertion = isAvailable ? assertionOf(isAvailable, macros) : null;
   const flags = {
@@ -159,6 +175,7 @@ export function readHeader(input: HeaderInput): HeaderFacts {
       e_pair: ePair,
       inline: allAlways ? "always_inline" : "inline",
       always_inline: alwaysInline,
+      docs: docComments(input.text, flags, assertion ?? undefined, macros, functions),
     },
     accessors: accessors.entries,
     unread: [
@@ -167,6 +184,43 @@ export function readHeader(input: HeaderInput): HeaderFacts {
       ...(assertion === undefined ? ["api.assert"] : []),
     ],
   };
+}
+
+/**
+ * The maintainers' comment at each comment site of the block the header's
+ * api gives (core/spec/docs.ts), by site: the block comment right above the
+ * definition, or, for a helper with none there, the one comment of its own
+ * inside its body (printed above it by the block). "" where there is none,
+ * so that the block prints none either; the GPR macro's is always "", as a
+ * comment above it is outside the region adoption replaces and stays in the
+ * tree. A site the header does not define is left out.
+ */
+function docComments(
+  text: string,
+  flags: {
+    rawPair: boolean;
+    testAndMarkAvailable: boolean;
+    markForReload: boolean;
+    bulkHelpers: boolean;
+    gprFamily: "plain" | "mode_aware";
+  },
+  assertion: { macro: string; condition: string } | undefined,
+  macros: readonly { name: string; offset: number }[],
+  functions: readonly FunctionDefinition[],
+): Record<string, string> {
+  const docs: Record<string, string> = {};
+  const sites = docSites({ ...DEFAULT_API, ...flags, ...(assertion ? { assert: assertion } : {}) });
+  for (const site of sites) {
+    if (site === GPR_MACRO) {
+      docs[site] = "";
+      continue;
+    }
+    const m = macros.find((x) => x.name === site);
+    const f = functions.find((x) => x.name === site);
+    if (m) docs[site] = commentAbove(text, m.offset) ?? "";
+    else if (f) docs[site] = commentAbove(text, f.offset) ?? commentInside(text, f) ?? "";
+  }
+  return docs;
 }
 
 /** The GPRs a macro is instantiated for outside any #define, by its second argument: rax. */

@@ -8,11 +8,17 @@
  * is, and a tree that has moved on since the profile was written (Linux 7.2
  * against the 6.12 profile) gets its own API all the same.
  *
+ * The maintainers' comments are the header's too: api.docs holds the one at
+ * each site of the block ("" where the header has none, so the block prints
+ * none), and an accessor's doc is the comment above its first function (the
+ * profile's doc goes where the header has none). So a tree adopted from an
+ * imported spec keeps its own words.
+ *
  * What no header answers stays the profile's: output.targets (how the spec is
- * used, not a fact of the tree) and the docs of accessors; so do the keys a
- * header writes in a way regcache cannot read (HeaderFacts.unread): an
- * availability test without test_bit, an assertion that is not
- * lockdep_assert_once, a header with no SPDX line.
+ * used, not a fact of the tree); so do the keys a header writes in a way
+ * regcache cannot read (HeaderFacts.unread): an availability test without
+ * test_bit, an assertion that is not lockdep_assert_once, a header with no
+ * SPDX line.
  *
  * Pure apart from editing the document it is given: YAML nodes in, the list
  * of keys it changed out.
@@ -47,6 +53,7 @@ const ORDER = {
     "e_pair",
     "inline",
     "always_inline",
+    "docs",
   ],
   root: ["output", "api", "accessors"],
 } as const;
@@ -70,6 +77,7 @@ const DEFAULTS: Record<string, Record<string, unknown>> = {
     e_pair: DEFAULT_API.ePair,
     inline: DEFAULT_API.inline,
     always_inline: DEFAULT_API.alwaysInline,
+    docs: {},
   },
 };
 
@@ -87,7 +95,11 @@ export interface OverlayRequest {
   readonly facts: HeaderFacts;
 }
 
-/** Lays the header's answers over the profile's sections; the keys it changed, as "api.assert". */
+/**
+ * Lays the header's answers over the profile's sections; the keys it changed,
+ * as "api.assert". The comments (api.docs, an accessor's doc) are laid too but
+ * not listed: they say nothing the profile could disagree with.
+ */
 export function overlayHeader(req: OverlayRequest): string[] {
   const changed: string[] = [];
   const { facts } = req;
@@ -106,7 +118,7 @@ export function overlayHeader(req: OverlayRequest): string[] {
     // cache_reg is the probe's; what the header does not answer is the profile's.
     if (key === "cache_reg" || unread.has(`api.${key}`)) continue;
     // Any other key left out is the header's answer: none (no assertion, no mask helper).
-    if (layKey(req, "api", key, api[key])) changed.push(`api.${key}`);
+    if (layKey(req, "api", key, api[key]) && key !== "docs") changed.push(`api.${key}`);
   }
   const accessors = layAccessors(req, facts.accessors);
   if (accessors.length) changed.push(`accessors (${accessors.join(", ")})`);
@@ -206,6 +218,12 @@ function guestOwnedMeaning(owned: unknown): unknown {
   return rest;
 }
 
+/** An extended entry's doc, or undefined (a GPR's name has none). */
+const docOf = (entry: unknown): string | undefined => {
+  const doc = (entry as Record<string, unknown> | null)?.["doc"];
+  return typeof entry === "object" && typeof doc === "string" ? doc : undefined;
+};
+
 const registerOf = (entry: unknown): string =>
   typeof entry === "string"
     ? entry
@@ -219,15 +237,24 @@ function layAccessors(req: OverlayRequest, entries: readonly AccessorEntry[]): s
   const existing = req.root.get("accessors", true);
   const items = isSeq(existing) ? existing.items : [];
   const profiled = items.map((node) => ({ node, value: toJS(node) }));
-  const same =
+  const sameMeaning =
     profiled.length === entries.length &&
     profiled.every((p, i) => meaning(p.value) === meaning(entries[i]));
-  if (same) return [];
+  const sameDocs = profiled.every((p, i) =>
+    [undefined, docOf(p.value)].includes(docOf(entries[i])),
+  );
+  if (sameMeaning && sameDocs) return [];
   const changed: string[] = [];
   const seq = new YAMLSeq();
   for (const entry of entries) {
     const kept = profiled.find((p) => meaning(p.value) === meaning(entry));
     if (kept) {
+      // The profile's node, with the header's comment for its doc.
+      const doc = docOf(entry);
+      if (doc !== undefined && doc !== docOf(kept.value) && isMap(kept.node)) {
+        kept.node.flow = false;
+        kept.node.set("doc", req.doc.createNode(doc));
+      }
       seq.items.push(kept.node);
       continue;
     }
@@ -244,7 +271,7 @@ function layAccessors(req: OverlayRequest, entries: readonly AccessorEntry[]): s
     const reg = registerOf(p.value);
     if (!kept.has(reg) && !changed.includes(reg)) changed.push(reg);
   }
-  if (changed.length === 0) changed.push("their order");
+  if (changed.length === 0 && !sameMeaning) changed.push("their order");
   if (isSeq(existing)) existing.items = seq.items;
   else insertInOrder(req.root, req.doc.createPair("accessors", seq), ORDER.root);
   return changed;

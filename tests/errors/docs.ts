@@ -308,12 +308,22 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
   RC152: {
     title: "A setting only the kernel target writes, in a spec without it",
     example: "c-target-adopts",
-    fix: "`output.adopts` says which region of a kernel tree's header the generated block replaces; only the kernel target adopts (`regcache adopt`). Beside the kernel target, the c and ts targets leave it to the kernel target. Add `kernel` to `output.targets`, or leave the setting out.",
+    fix: "`output.adopts` says which region of a kernel tree's header the generated block replaces, and `api.docs` gives the block's comments; only the kernel target writes them (`regcache adopt`). Beside the kernel target, the c and ts targets leave it to the kernel target. Add `kernel` to `output.targets`, or leave the setting out.",
   },
   RC155: {
     title: "A mode mask the c target's runtime does not define",
     example: "c-target-mode-mask",
     fix: "The kernel target calls the helper `mode_mask` names, which the kernel defines beside the generated block. The c target's runtime (`runtime/include/kvm_host.h`) defines it as `kvm_reg_mode_mask`, Linux 7.2's name: name that, or write only the kernel target.",
+  },
+  RC156: {
+    title: "api.docs names no comment site of the block",
+    example: "docs-unknown-site",
+    fix: "A key of `api.docs` is a site the kernel block has under this `api`: `BUILD_KVM_GPR_ACCESSORS`, the `api.assert` macro, or a helper the api defines by its C name (`kvm_register_mark_for_reload` only with `mark_for_reload: true`, `kvm_register_read_raw` only with `raw_pair: true`). An extended accessor's comment is the `doc` of its `accessors` entry.",
+  },
+  RC157: {
+    title: "A doc that would end its C comment",
+    example: "docs-end-comment",
+    fix: "`api.docs` and an accessor's `doc` are printed as written inside a C block comment, so they cannot hold `*/`. Write `* /` or reword.",
   },
 };
 

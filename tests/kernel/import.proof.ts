@@ -64,7 +64,8 @@ interface SpecDoc {
 
 /**
  * What a spec says, without what does not change its meaning: comments, key
- * order, docs, the order of a backend's list (a set) and of the backends.
+ * order, docs (api.docs and the accessors' too: an import carries the tree's
+ * comments there), the order of a backend's list (a set) and of the backends.
  */
 function meaning(text: string) {
   const doc = parse(text) as SpecDoc;
@@ -85,8 +86,10 @@ function meaning(text: string) {
         ]),
     ),
     output: doc.output,
-    api: doc.api,
-    accessors: doc.accessors,
+    api: doc.api && { ...(doc.api as object), docs: undefined },
+    accessors: (doc.accessors as unknown[] | undefined)?.map((a) =>
+      typeof a === "string" ? a : { ...(a as object), doc: undefined },
+    ),
   };
 }
 

@@ -170,4 +170,9 @@ export const specEntries = {
     "mode_mask names '{0}', but the c target's runtime defines the mode mask as kvm_reg_mode_mask",
     "name kvm_reg_mode_mask (runtime/include/kvm_host.h defines it), or leave the c target out of output.targets",
   ),
+  RC156: error("api.docs names '{0}', which is no comment site of this spec's block{1}", "{2}"),
+  RC157: error(
+    "{0} holds '*/', which would end the C comment it is printed in",
+    "write it otherwise (e.g. '* /'): the text is printed as written",
+  ),
 } as const;

@@ -98,7 +98,7 @@ export function buildModel(spec: CheckedSpec, options: ModelOptions): Model {
   };
 
   const wordBits = spec.mask === "u32" ? MASK_BITS.u32 : 64;
-  const kernel = buildKernelBlock(spec.api, accessors, registers, spec.accessors);
+  const kernel = buildKernelBlock(spec.api, accessors, registers, spec.accessors, spec.docs);
   return {
     name: spec.name,
     ...(spec.doc !== undefined ? { doc: spec.doc } : {}),

@@ -93,6 +93,7 @@ export function buildKernelBlock(
   accessors: readonly AccessorModel[],
   registers: readonly RegisterModel[],
   listed: readonly SpecAccessor[],
+  docs: Readonly<Record<string, string>>,
 ): KernelBlockModel {
   const linkageOf = (name: string) =>
     words(api.inline === "always_inline" || api.alwaysInline.includes(name));
@@ -182,6 +183,7 @@ export function buildKernelBlock(
       ? { edxEax: linkageOf("kvm_read_edx_eax") }
       : {}),
     edxEaxByEPair: modeAware && api.ePair.includes("rax") && api.ePair.includes("rdx"),
+    docs,
   };
 }
 

@@ -226,6 +226,11 @@ export interface KernelBlockModel {
   readonly edxEax?: LinkageWords;
   /** kvm_read_edx_eax reads RAX and RDX through their 32-bit pair (both in e_pair). */
   readonly edxEaxByEPair: boolean;
+  /**
+   * The spec's comments by site (api.docs: a helper's or macro's C name), each
+   * printed as written in place of regcache's own; an empty text: no comment.
+   */
+  readonly docs: Readonly<Record<string, string>>;
 }
 
 export interface OutputModel {

@@ -202,7 +202,7 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
 
 /**
  * What only the kernel target writes: the region of the tree's header that
- * adoption replaces. Every other Linux 7.2 setting (the enum's spelling,
+ * adoption replaces, and the block's comments (api.docs). Every other Linux 7.2 setting (the enum's spelling,
  * aliases, the assertion hook, mark-for-reload, the bulk helpers, the
  * mode_aware family, mark_dirty) is written by every target: the c target's
  * runtime (runtime/include/kvm_host.h) takes 7.2's shape where the generated
@@ -216,6 +216,7 @@ export function checkKernelOnly(ctx: ApiContext, output: SpecOutput): void {
     const uses: [string, DocPath][] = [];
     if (isObj(ctx.root["output"]) && "adopts" in ctx.root["output"])
       uses.push(["output.adopts", ["output", "adopts"]]);
+    if ("docs" in a) uses.push(["api.docs", ["api", "docs"]]);
     for (const [what, p] of uses) ctx.report(diagnose("RC152", ctx.file, ctx.span(p, "key"), what));
   }
   // The c target's runtime defines the mode_aware family's mask helper under one name.

@@ -12,6 +12,7 @@ import type { DocPath } from "./parse";
 import { didYouMean } from "../../util/suggest";
 import { KERNEL_CONSTANTS } from "../kernel";
 import { checkApiSection, checkKernelOnly } from "./kernel-api";
+import { checkDocs, checkDocText } from "./docs";
 import {
   bool,
   constantValue,
@@ -66,9 +67,10 @@ export function checkApi(ctx: ApiContext): CheckedApi {
     accessorNames.push(...checked.names);
   });
   const api = checkApiSection(ctx, accessors);
+  const docs = checkDocs(ctx, api, accessors);
   if (output.targets.includes("ts")) checkTsConstants(ctx, list);
   checkKernelOnly(ctx, output);
-  return { output, api, accessors, accessorNames };
+  return { output, api, accessors, docs, accessorNames };
 }
 
 /**
@@ -265,6 +267,7 @@ function checkAccessor(
     .map(([key, v]) => ({ register: name, name: v!, at: ctx.span([...p, key]) }));
   const type = str(entry["type"]) as ValueType | undefined;
   const doc = str(entry["doc"]);
+  if (doc !== undefined && !checkDocText(ctx, doc, [...p, "doc"])) return undefined;
   return {
     accessor: {
       kind: "extended",

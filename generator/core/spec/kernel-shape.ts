@@ -164,6 +164,8 @@ export interface CheckedApi {
   readonly output: SpecOutput;
   readonly api: SpecApi;
   readonly accessors: readonly SpecAccessor[];
+  /** The kernel block's comments by site (api.docs; docs.ts): an empty text leaves the site bare. */
+  readonly docs: Readonly<Record<string, string>>;
   /** Every function name the accessors define, with where it was written, for the collision check. */
   readonly accessorNames: readonly { register: string; name: string; at: Span | undefined }[];
 }

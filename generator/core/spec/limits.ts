@@ -21,6 +21,8 @@ export const MAX_BACKENDS = 32;
  * so it is bounded on its own (512 registers with 32 backends, or 2,048 with 8).
  */
 export const MAX_REGISTER_BACKEND_PAIRS = 16_384;
+/** Characters of one doc string (RC124). */
+export const MAX_DOC_LENGTH = 2_000;
 /** Diagnostics reported for one spec; the rest are counted in one RC135. */
 export const MAX_DIAGNOSTICS = 50;
 

@@ -66,7 +66,8 @@ function pathOf(instancePath: string): DocPath {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-function label(p: DocPath): string {
+/** A document path as the diagnostics name it: accessors[0].doc. */
+export function label(p: DocPath): string {
   if (p.length === 0) return "the spec";
   return p
     .map((x) => (typeof x === "number" ? `[${x}]` : x))

@@ -15,7 +15,7 @@ import {
   type NamedThing,
 } from "./identifiers";
 import { checkShape } from "./schema";
-import { checkSpecSize, DiagnosticList } from "./limits";
+import { checkSpecSize, DiagnosticList, MAX_DOC_LENGTH } from "./limits";
 import { didYouMean } from "../../util/suggest";
 import {
   checkApi,
@@ -60,13 +60,15 @@ export interface CheckedSpec {
   readonly api: SpecApi;
   /** Accessors besides the GPR macro, in definition order. */
   readonly accessors: readonly SpecAccessor[];
+  /** The kernel block's comments by site (api.docs): an empty text leaves the site bare. */
+  readonly docs: Readonly<Record<string, string>>;
 }
 
 export type ValidateResult =
   | { readonly ok: true; readonly spec: CheckedSpec }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-export const MAX_DOC_LENGTH = 2000;
+export { MAX_DOC_LENGTH };
 
 type Obj = Record<string, unknown>;
 
@@ -348,6 +350,7 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
       output: kernelApi.output,
       api: kernelApi.api,
       accessors: kernelApi.accessors,
+      docs: kernelApi.docs,
       ...(typeof root["doc"] === "string" ? { doc: root["doc"] } : {}),
     },
   };

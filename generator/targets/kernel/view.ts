@@ -2,7 +2,8 @@
  * Model → the view the kernel target's template prints: the register-cache
  * block a kernel's arch/x86/kvm/kvm_cache_regs.h includes. This module only
  * spells what core/model/kernel-block.ts decided (bit operations, the cache_reg call,
- * signatures laid out in kernel style); templates/kernel/ prints it.
+ * signatures laid out in kernel style, each site's comment); templates/kernel/
+ * prints it.
  */
 import { continueLines, signature } from "../render/layout";
 import { functionViews } from "../render/api-view";
@@ -12,8 +13,107 @@ import {
   familyFunctions,
   familyMacros,
 } from "../render/cache-helpers";
-import type { Model, RegisterModel } from "../../core/model/types";
+import { writtenComment } from "../render/templates";
+import { GPR_MACRO } from "../../core/spec/kernel-shape";
+import type { KernelBlockModel, Model, RegisterModel } from "../../core/model/types";
 import { setChecks } from "./set-checks";
+
+/** regcache's own comment at each site that has one, by the site's C name. */
+function ownComments(model: Model): Record<string, string> {
+  const api = model.api;
+  const lines = (...text: string[]) =>
+    text.length === 1
+      ? `/* ${text[0]} */`
+      : ["/*", ...text.map((l) => ` * ${l}`), " */"].join("\n");
+  return {
+    [GPR_MACRO]: lines(
+      "GPRs that no backend loads lazily: every VM-exit leaves them in regs[].",
+      model.kernel.macroFirst
+        ? "Their accessors are plain array accesses."
+        : "Their accessors take the cached path all the same (--all-cached).",
+    ),
+    ...(api.assert
+      ? {
+          [api.assert.macro]: lines(
+            "The register cache belongs to the vCPU's task: availability and dirtiness",
+            "cannot be updated atomically, so using them elsewhere is a bug lockdep",
+            "reports (and nothing without lockdep).",
+          ),
+        }
+      : {}),
+    kvm_register_is_available: lines(
+      "One bit per register in regs_avail and in regs_dirty:",
+      "  avail dirty",
+      "    0     0    the value is in hardware state (VMCS/VMCB); regs[] is stale",
+      "    1     0    regs[] holds the value",
+      "    1     1    regs[] holds a newer value, written back before VM-entry",
+      "    0     1    never valid",
+    ),
+    kvm_register_mark_for_reload: lines(
+      "Back to hardware state: the next read fetches the value through cache_reg.",
+    ),
+    kvm_register_test_and_mark_available: lines(
+      "An arch bit operation, free of the generic bitops' instrumentation, so that",
+      "code which must not be instrumented can use it.",
+    ),
+    kvm_clear_available_registers: lines(
+      "Every register at once, on the bitmaps' one word (checked at build time).",
+      "Clearing keeps a bit already clear: a backend that wrongly clears an eagerly",
+      "saved register then gets an unexpected cache_reg, which warns.",
+    ),
+    ...(api.rawPair
+      ? {
+          [api.cachedRead]: lines(
+            "The cached path over all 64 bits, whatever mode the vCPU is in: fetch the",
+            "value through cache_reg when regs[] is stale. A register number past",
+            "regs[] is a bug, warned about once.",
+          ),
+          ...(api.modeAware
+            ? {
+                [api.modeAware.read]: lines(
+                  "The cached path as wide as the vCPU's mode: 32 bits outside 64-bit mode.",
+                ),
+              }
+            : {}),
+        }
+      : {
+          [api.cachedRead]: lines(
+            "The cached path: fetch the value through cache_reg when regs[] is stale.",
+          ),
+        }),
+    kvm_read_edx_eax: lines("EDX:EAX as one 64-bit value, as RDMSR, WRMSR and XSETBV take it."),
+  };
+}
+
+/**
+ * The comment printed above each site, by the template's name for it: the
+ * spec's text as written (api.docs; an empty one prints none), else
+ * regcache's own, else none.
+ */
+function commentsView(model: Model) {
+  const own = ownComments(model);
+  const docs: KernelBlockModel["docs"] = model.kernel.docs;
+  const at = (site: string | undefined) =>
+    site === undefined ? undefined : site in docs ? writtenComment(docs[site]!) : own[site];
+  const api = model.api;
+  return {
+    gprMacro: at(GPR_MACRO),
+    assertMacro: at(api.assert?.macro),
+    isAvailable: at("kvm_register_is_available"),
+    isDirty: at("kvm_register_is_dirty"),
+    markForReload: at("kvm_register_mark_for_reload"),
+    markAvailable: at("kvm_register_mark_available"),
+    markDirty: at("kvm_register_mark_dirty"),
+    testAndMark: at("kvm_register_test_and_mark_available"),
+    bulkClear: at("kvm_clear_available_registers"),
+    bulkReset: at("kvm_reset_dirty_registers"),
+    cachedRead: at(api.cachedRead),
+    cachedWrite: at(api.cachedWrite),
+    modeRead: at(api.modeAware?.read),
+    modeWrite: at(api.modeAware?.write),
+    edxEax: at("kvm_read_edx_eax"),
+  };
+}
 
 const VCPU = "struct kvm_vcpu *vcpu";
 
@@ -148,7 +248,15 @@ export function kernelView(model: Model): Record<string, unknown> {
       : `\t\t${api.cachedWrite}(vcpu, ${uname}, val);`,
     "\t}",
   ];
-  const functions = functionViews(api, block.functions);
+  // An extended accessor's doc, printed as written right above the first
+  // function the template prints for it: the reader, else the writer, else the
+  // reader of bits (which comes after the writer).
+  const functions = functionViews(api, block.functions).map((f) => {
+    const comment = "doc" in f && f.doc !== undefined ? writtenComment(f.doc) : undefined;
+    if (f.gpr || comment === undefined) return { ...f, docAbove: {} };
+    const first = f.read && !f.readBits ? "read" : f.write ? "write" : "readBits";
+    return { ...f, docAbove: { [first]: comment } };
+  });
   return {
     guard: model.output.kernelGuard,
     macroFirst: block.macroFirst,
@@ -176,5 +284,6 @@ export function kernelView(model: Model): Record<string, unknown> {
       byEPair: block.edxEaxByEPair,
     },
     setChecks: setCheckView(model),
+    comments: commentsView(model),
   };
 }

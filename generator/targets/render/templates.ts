@@ -36,6 +36,22 @@ export function blockComment(text: string | readonly string[], indent = ""): str
   ].join("\n");
 }
 
+/**
+ * A spec's doc printed as written, in the kernel's block-comment style: an
+ * opening line, one " * " line per line of the text (" *" for a blank one;
+ * tabs kept, nothing re-wrapped), a closing line. Blank lines around the text are
+ * dropped; undefined when nothing is left. The spec check has refused a
+ * text that would close the comment (RC157); commentSafe still neutralises
+ * control characters.
+ */
+export function writtenComment(text: string): string | undefined {
+  const lines = text.split("\n").map((l) => commentSafe(l).trimEnd());
+  while (lines.length > 0 && lines[0] === "") lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) return undefined;
+  return ["/*", ...lines.map((l) => (l ? ` * ${l}` : " *")), " */"].join("\n");
+}
+
 function createEnvironment(): typeof HandlebarsNamespace {
   // Loaded here, not at the top: a run that reuses its output never renders.
   const hb = (require("handlebars") as typeof HandlebarsNamespace).create();

@@ -1,6 +1,7 @@
 /*
  * accessors.ts on small headers written here: which functions are a
- * register's accessors, and which only look like one.
+ * register's accessors, and which only look like one; an accessor's doc, the
+ * comment of its first function.
  */
 import { readAccessors } from "../../../generator/import/accessors";
 import { definitions } from "../../../generator/import/c-text";
@@ -104,5 +105,49 @@ const cases: [string, { lines: string[]; want: unknown[] }][] = [
 describe("readAccessors", () => {
   it.each(cases)("%s", (_name, { lines, want }) => {
     expect(entriesOf(lines)).toEqual(want);
+  });
+});
+
+describe("readAccessors: an accessor's doc", () => {
+  it("is what commentOf gives for its first function in the header, the writer here", () => {
+    const lines = [
+      "static inline void kvm_write_cr3(struct kvm_vcpu *vcpu, ulong v)",
+      "{ vcpu->arch.cr3 = v; }",
+      "static inline ulong kvm_read_cr3(struct kvm_vcpu *vcpu)",
+      "{ if (!kvm_register_is_available(vcpu, VCPU_REG_CR3)) fetch(vcpu, VCPU_REG_CR3);",
+      "  return vcpu->arch.cr3; }",
+    ];
+    const asked: string[] = [];
+    const { entries } = readAccessors(names, definitions(lines.join("\n")).functions, (f) => {
+      asked.push(f.name);
+      return `above ${f.name}`;
+    });
+    expect(entries).toEqual([
+      {
+        register: "cr3",
+        field: "cr3",
+        type: "ulong",
+        read: "kvm_read_cr3",
+        write: "kvm_write_cr3",
+        doc: "above kvm_write_cr3",
+      },
+    ]);
+    expect(asked).toEqual(["kvm_write_cr3"]);
+  });
+
+  it("is left out when commentOf gives none", () => {
+    const lines = [
+      "static inline ulong kvm_read_cr3(struct kvm_vcpu *vcpu)",
+      "{ if (!kvm_register_is_available(vcpu, VCPU_REG_CR3)) fetch(vcpu, VCPU_REG_CR3);",
+      "  return vcpu->arch.cr3; }",
+    ];
+    const { entries } = readAccessors(
+      names,
+      definitions(lines.join("\n")).functions,
+      () => undefined,
+    );
+    expect(entries).toEqual([
+      { register: "cr3", field: "cr3", type: "ulong", read: "kvm_read_cr3" },
+    ]);
   });
 });

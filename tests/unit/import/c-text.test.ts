@@ -1,8 +1,14 @@
 /*
  * c-text.ts: the macros and static inline functions a header defines, with
- * functions inside macro bodies and definitions inside comments left out.
+ * functions inside macro bodies and definitions inside comments left out;
+ * the block comment right above a definition and the one inside a body.
  */
-import { definitions, macroLinkage } from "../../../generator/import/c-text";
+import {
+  commentAbove,
+  commentInside,
+  definitions,
+  macroLinkage,
+} from "../../../generator/import/c-text";
 
 const text = [
   "/* static inline int commented(void) { return 0; } */",
@@ -63,5 +69,71 @@ describe("definitions", () => {
     expect(macroLinkage(found.macros[2]!.body)).toBe("always_inline");
     expect(macroLinkage("static inline void f(void) {}")).toBe("inline");
     expect(macroLinkage(found.macros[1]!.body)).toBeUndefined();
+  });
+});
+
+describe("commentAbove and commentInside", () => {
+  const header = [
+    "/*",
+    " * Kernel style.",
+    " *",
+    " * \tA tabbed line.",
+    " */",
+    "static inline int styled(void) { return 0; }",
+    "/* One line. */",
+    "#define ONE_LINE 1",
+    "/*",
+    " * Not right above.",
+    " */",
+    "",
+    "static inline int apart(void) { return 0; }",
+    "int x; /* after code */",
+    "static inline int trailing(void) { return 0; }",
+    "static inline int inner(void)",
+    "{",
+    "\tint y = 0;",
+    "",
+    "\t/*",
+    "\t * The one inside.",
+    "\t */",
+    "\treturn y;",
+    "}",
+    "static inline int two_inside(void)",
+    "{",
+    "\t/* first */",
+    "\t/* second */",
+    "\treturn 0;",
+    "}",
+    "static inline int shares_a_line(void)",
+    "{",
+    "\treturn 0; /* beside code */",
+    "}",
+  ].join("\n");
+
+  const defs = () => definitions(header);
+  const offsetOf = (name: string) => {
+    const d = defs();
+    return (d.functions.find((f) => f.name === name) ?? d.macros.find((m) => m.name === name))!
+      .offset;
+  };
+  const fnNamed = (name: string) => defs().functions.find((f) => f.name === name)!;
+
+  it.each([
+    ["styled", "Kernel style.\n\n\tA tabbed line."],
+    ["ONE_LINE", "One line."],
+    ["apart", undefined],
+    ["trailing", undefined],
+    ["inner", undefined],
+  ])("the comment right above %s", (name, want) => {
+    expect(commentAbove(header, offsetOf(name))).toBe(want);
+  });
+
+  it.each([
+    ["inner", "The one inside."],
+    ["two_inside", undefined],
+    ["shares_a_line", undefined],
+    ["styled", undefined],
+  ])("the one comment inside %s", (name, want) => {
+    expect(commentInside(header, fnNamed(name))).toBe(want);
   });
 });

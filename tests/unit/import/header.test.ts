@@ -1,8 +1,9 @@
 /*
  * header.ts on the synthetic trees' headers (each regcache's own kernel block
- * for a shipped spec, laid out as that kernel lays its header out): what it
- * reads is what the shipped spec says, and each way a header can differ
- * changes just what it should.
+ * for a shipped spec, laid out as that kernel lays its header out, with
+ * comments of the tree's own): what it reads is what the shipped spec says
+ * and each comment site's text as the fixture writes it (typed out here),
+ * and each way a header can differ changes just what it should.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -52,7 +53,31 @@ const read72 = (text: string) =>
     extended: names(["rip", ...EXTENDED]),
   });
 
-const crAccessors = (withBitSet: boolean) =>
+/** The fixtures' comments, as their lines read without the comment's frame. */
+const TABLE = [
+  "Synthetic tree: what the two bits of a register say.",
+  "",
+  "avail\tdirty\twhere the value is",
+  "no\tno\tonly in the hardware's save area",
+  "yes\tno\tin vcpu->arch, same as the hardware's",
+  "yes\tyes\tin vcpu->arch, to be written back",
+  "no\tyes\ta state that must not happen",
+].join("\n");
+const NOINSTR =
+  "Synthetic tree: test-and-set without the sanitizers' hooks, for the entry\n" +
+  "and exit paths that run before instrumentation is allowed.";
+const RAW =
+  'Synthetic tree: the "raw" pair reads and writes every bit of a register,\n' +
+  "whatever the vCPU's mode; a caller that wants the mode's width should\n" +
+  "not be here.";
+const CR0_DOC =
+  "Synthetic tree: CR0 as the guest sees it. Only the bits the guest may own\n" +
+  "can be stale, so asking for others never calls cache_reg.";
+const PDPTR_DOC =
+  "Synthetic tree: the four PDPTEs of PAE paging, fetched on first use; the\n" +
+  "fetch may sleep on one backend.";
+
+const crAccessors = (withBitSet: boolean, cr0Doc?: string) =>
   ["cr0", "cr4"].map((cr) => ({
     register: cr,
     field: cr,
@@ -64,6 +89,7 @@ const crAccessors = (withBitSet: boolean) =>
     read_bits: `kvm_read_${cr}_bits`,
     ...(withBitSet ? { is_bit_set: `kvm_is_${cr}_bit_set` } : {}),
     read: `kvm_read_${cr}`,
+    ...(cr === "cr0" && cr0Doc !== undefined ? { doc: cr0Doc } : {}),
   }));
 const CR3 = { register: "cr3", field: "cr3", type: "ulong", read: "kvm_read_cr3" };
 
@@ -93,6 +119,19 @@ const WANT_6_12: HeaderFacts = {
       "kvm_is_cr0_bit_set",
       "kvm_is_cr4_bit_set",
     ],
+    docs: {
+      BUILD_KVM_GPR_ACCESSORS: "",
+      kvm_register_is_available: TABLE,
+      kvm_register_is_dirty: "",
+      kvm_register_mark_available: "",
+      kvm_register_mark_dirty: "",
+      kvm_register_test_and_mark_available: NOINSTR,
+      kvm_register_read_raw: RAW,
+      kvm_register_write_raw: "",
+      kvm_read_edx_eax:
+        "Synthetic tree: the 64-bit operand of the MSR and XCR instructions, low\n" +
+        "half in EAX and high half in EDX.",
+    },
   },
   accessors: [
     "rip",
@@ -105,8 +144,9 @@ const WANT_6_12: HeaderFacts = {
       might_sleep: true,
       read: "kvm_pdptr_read",
       write: "kvm_pdptr_write",
+      doc: PDPTR_DOC,
     },
-    ...crAccessors(true),
+    ...crAccessors(true, CR0_DOC),
     CR3,
   ],
   unread: [],
@@ -142,6 +182,30 @@ const WANT_7_2: HeaderFacts = {
       "kvm_is_cr0_bit_set",
       "kvm_is_cr4_bit_set",
     ],
+    docs: {
+      BUILD_KVM_GPR_ACCESSORS: "",
+      kvm_assert_register_caching_allowed:
+        "Synthetic tree: only the vCPU's own task may touch the cache, as a value\n" +
+        "and its bits change in two steps; a PMI exit is the one exception, as it\n" +
+        "reads registers without changing them.",
+      kvm_register_is_available: TABLE,
+      kvm_register_is_dirty: "",
+      kvm_register_mark_for_reload: "",
+      kvm_register_mark_available: "",
+      kvm_register_mark_dirty: "",
+      kvm_register_test_and_mark_available: NOINSTR,
+      // The one comment inside its body, as it has none above.
+      kvm_clear_available_registers:
+        "Synthetic tree: an AND rather than a store, so that a register the\n" +
+        "backend always saves keeps its bit even if the mask names it by\n" +
+        "mistake (the extra cache_reg then warns).",
+      kvm_reset_dirty_registers: "",
+      kvm_register_read_raw: RAW,
+      kvm_register_read: "",
+      kvm_register_write_raw: "",
+      kvm_register_write: "",
+      kvm_read_edx_eax: "",
+    },
   },
   accessors: [
     {
@@ -162,7 +226,12 @@ const WANT_7_2: HeaderFacts = {
       write: "kvm_pdptr_write",
     },
     ...crAccessors(true),
-    CR3,
+    {
+      ...CR3,
+      doc:
+        "Synthetic tree: CR3 from the VMCS on first use after an exit, when the\n" +
+        "backend leaves it there.",
+    },
   ],
   unread: [],
 };
@@ -228,7 +297,9 @@ const changes: [string, { given: () => HeaderFacts; want: (w: HeaderFacts) => He
         ),
       want: (w) => {
         const { assert: _assert, ...api } = w.api;
-        return { ...w, api };
+        // No assertion, so no site for its macro's comment.
+        const { kvm_assert_register_caching_allowed: _comment, ...docs } = api.docs;
+        return { ...w, api: { ...api, docs } };
       },
     },
   ],
@@ -238,7 +309,8 @@ const changes: [string, { given: () => HeaderFacts; want: (w: HeaderFacts) => He
       given: () => read72(edited(HEADER_7_2, "lockdep_assert_once(", "lockdep_assert(")),
       want: (w) => {
         const { assert: _assert, ...api } = w.api;
-        return { ...w, api, unread: ["api.assert"] };
+        const { kvm_assert_register_caching_allowed: _comment, ...docs } = api.docs;
+        return { ...w, api: { ...api, docs }, unread: ["api.assert"] };
       },
     },
   ],
@@ -306,7 +378,7 @@ const changes: [string, { given: () => HeaderFacts; want: (w: HeaderFacts) => He
       want: (w) => ({
         ...w,
         api: { ...w.api, always_inline: w.api.always_inline.slice(0, 2) },
-        accessors: [...w.accessors.slice(0, 3), ...crAccessors(false), CR3],
+        accessors: [...w.accessors.slice(0, 3), ...crAccessors(false, CR0_DOC), CR3],
       }),
     },
   ],
@@ -326,5 +398,63 @@ describe("readHeader: a header written otherwise", () => {
   it.each(changes)("%s", (_name, { given, want }) => {
     const base = given().header === "regs.h" ? WANT_7_2 : WANT_6_12;
     expect(given()).toEqual(want(base));
+  });
+});
+
+describe("the comments at the block's sites", () => {
+  const facts = (text: string) => read6(text).api.docs;
+
+  it("a comment with a blank line before its definition is no comment of it", () => {
+    const text = edited(
+      HEADER_6_12,
+      "\n */\nstatic inline bool kvm_register_is_available",
+      "\n */\n\nstatic inline bool kvm_register_is_available",
+    );
+    expect(facts(text)["kvm_register_is_available"]).toBe("");
+  });
+
+  it("a one-line comment gives its text; a comment after code on its line is none", () => {
+    const one = edited(
+      HEADER_6_12,
+      "static inline bool kvm_register_is_dirty(",
+      "/* Whether regs[] is newer than the hardware. */\nstatic inline bool kvm_register_is_dirty(",
+    );
+    expect(facts(one)["kvm_register_is_dirty"]).toBe("Whether regs[] is newer than the hardware.");
+    const trailing = edited(
+      HEADER_6_12,
+      "static inline bool kvm_register_is_dirty(",
+      "int x; /* not a heading */\nstatic inline bool kvm_register_is_dirty(",
+    );
+    expect(facts(trailing)["kvm_register_is_dirty"]).toBe("");
+  });
+
+  it("text on the opening and closing lines is kept; CRLF lines read as LF", () => {
+    const text = edited(
+      HEADER_6_12,
+      "static inline bool kvm_register_is_dirty(",
+      "/* First line\r\n * second line */\r\nstatic inline bool kvm_register_is_dirty(",
+    );
+    expect(facts(text)["kvm_register_is_dirty"]).toBe("First line\nsecond line");
+  });
+
+  it("a comment inside a helper's body counts only when it is its only one and has its own lines", () => {
+    const body = (comments: string) =>
+      edited(
+        HEADER_6_12,
+        "\treturn test_bit(reg, (unsigned long *)&vcpu->arch.regs_dirty);",
+        `${comments}\treturn test_bit(reg, (unsigned long *)&vcpu->arch.regs_dirty);`,
+      );
+    expect(facts(body("\t/*\n\t * Inside.\n\t */\n"))["kvm_register_is_dirty"]).toBe("Inside.");
+    expect(facts(body("\t/* one */\n\t/* two */\n"))["kvm_register_is_dirty"]).toBe("");
+    expect(facts(body("\tint x = 0; /* after code */\n"))["kvm_register_is_dirty"]).toBe("");
+  });
+
+  it("the GPR macro's comment stays outside the region adoption replaces: its site is empty", () => {
+    const text = edited(
+      HEADER_6_12,
+      "#define BUILD_KVM_GPR_ACCESSORS",
+      "/*\n * Above the macro.\n */\n#define BUILD_KVM_GPR_ACCESSORS",
+    );
+    expect(facts(text)["BUILD_KVM_GPR_ACCESSORS"]).toBe("");
   });
 });

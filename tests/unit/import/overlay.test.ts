@@ -3,7 +3,9 @@
  * laid over them. A profile that agrees is left as it is, byte for byte; one
  * that does not gets the header's values in the spec's key order, keys the
  * header answers with a default removed, and its own nodes (docs included)
- * wherever they mean the same.
+ * wherever they mean the same. The header's comments (api.docs, an
+ * accessor's doc) are laid over it too, without being counted as a change;
+ * the structural cases read the headers without them.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,7 +22,18 @@ const GPRS = [
 ];
 const EXTENDED = ["pdptr", "cr0", "cr3", "cr4", "rflags", "segments", "exit_info_1", "exit_info_2"];
 
-const facts6 = (text?: string): HeaderFacts =>
+/** Facts without the header's comments: the structural cases compare with shipped specs, which have none. */
+const bare = (f: HeaderFacts): HeaderFacts => ({
+  ...f,
+  api: { ...f.api, docs: {} },
+  accessors: f.accessors.map((a) => {
+    if (typeof a === "string") return a;
+    const { doc: _doc, ...rest } = a;
+    return rest;
+  }),
+});
+
+const commented6 = (text?: string): HeaderFacts =>
   readHeader({
     name: "kvm_cache_regs.h",
     text: text ?? fs.readFileSync(path.join(FIXTURE, "src/arch/x86/kvm/kvm_cache_regs.h"), "utf8"),
@@ -28,7 +41,8 @@ const facts6 = (text?: string): HeaderFacts =>
     gpr: names([...GPRS, "rip"]),
     extended: names(EXTENDED),
   });
-const facts72 = (): HeaderFacts =>
+const facts6 = (text?: string): HeaderFacts => bare(commented6(text));
+const commented72 = (): HeaderFacts =>
   readHeader({
     name: "regs.h",
     text: fs.readFileSync(path.join(FIXTURE_7_2, "src/arch/x86/kvm/regs.h"), "utf8"),
@@ -41,6 +55,7 @@ const facts72 = (): HeaderFacts =>
     gpr: names(GPRS),
     extended: names(["rip", ...EXTENDED]),
   });
+const facts72 = (): HeaderFacts => bare(commented72());
 
 /** The kernel-facing sections of a shipped spec, as a document of their own. */
 function sectionsOf(spec: string, edit?: (text: string) => string) {
@@ -133,5 +148,55 @@ describe("overlayHeader", () => {
       "api.always_inline",
     ]);
     expect(Object.keys(doc.toJS() as object)).toEqual(["output", "api", "accessors"]);
+  });
+});
+
+describe("overlayHeader: the header's comments", () => {
+  it("api.docs holds each site's comment, and no key is reported changed for them", () => {
+    const { doc, root } = sectionsOf("linux-6.12.yaml");
+    expect(overlayHeader({ doc, root, facts: commented6() })).toEqual([]);
+    const api = (doc.toJS() as { api: { docs: Record<string, string> } }).api;
+    expect(Object.keys(api.docs)).toEqual([
+      "BUILD_KVM_GPR_ACCESSORS",
+      "kvm_register_is_available",
+      "kvm_register_is_dirty",
+      "kvm_register_mark_available",
+      "kvm_register_mark_dirty",
+      "kvm_register_test_and_mark_available",
+      "kvm_register_read_raw",
+      "kvm_register_write_raw",
+      "kvm_read_edx_eax",
+    ]);
+    expect(api.docs["kvm_register_is_dirty"]).toBe("");
+    expect(api.docs["kvm_register_is_available"]).toMatch(/^Synthetic tree: what the two bits/);
+    // The last api key, written in block style.
+    expect(doc.toString()).toMatch(/\n {2}docs:\n {4}BUILD_KVM_GPR_ACCESSORS: ""\n/);
+  });
+
+  it("an accessor's doc is the header's comment, in a block mapping; the profile's stays where the header has none", () => {
+    const { doc, root } = sectionsOf("linux-6.12.yaml", (t) =>
+      t.replace("  - register: cr3\n", "  - register: cr3\n    doc: the profile's words\n"),
+    );
+    overlayHeader({ doc, root, facts: commented6() });
+    const accessors = (doc.toJS() as { accessors: (string | Record<string, unknown>)[] }).accessors;
+    const docOf = (reg: string) =>
+      accessors.find((a) => typeof a !== "string" && a["register"] === reg) as
+        Record<string, unknown> | undefined;
+    expect(docOf("cr0")?.["doc"]).toMatch(/^Synthetic tree: CR0 as the guest sees it/);
+    expect(docOf("pdptr")?.["doc"]).toMatch(/^Synthetic tree: the four PDPTEs/);
+    expect(docOf("cr4")?.["doc"]).toBeUndefined();
+    expect(docOf("cr3")?.["doc"]).toBe("the profile's words");
+    expect(doc.toString()).toContain(
+      "    doc: |-\n      Synthetic tree: CR0 as the guest sees it.",
+    );
+  });
+
+  it("Linux 7.2: the assertion macro's comment and the one inside kvm_clear_available_registers", () => {
+    const { doc, root } = sectionsOf("linux-7.2.yaml");
+    overlayHeader({ doc, root, facts: commented72() });
+    const docs = (doc.toJS() as { api: { docs: Record<string, string> } }).api.docs;
+    expect(docs["kvm_assert_register_caching_allowed"]).toMatch(/^Synthetic tree: only the vCPU/);
+    expect(docs["kvm_clear_available_registers"]).toMatch(/^Synthetic tree: an AND rather/);
+    expect(docs["kvm_register_mark_for_reload"]).toBe("");
   });
 });

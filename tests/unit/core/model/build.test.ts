@@ -238,6 +238,7 @@ describe("a small spec's model, written out whole", () => {
       functions: [rsp, cr3, exitInfo1, rip],
       edxEax: ALWAYS,
       edxEaxByEPair: false,
+      docs: {},
     });
     // The c target: every GPR but the listed lazy one in its macros; the rest in spec order.
     expect(m.c).toStrictEqual({

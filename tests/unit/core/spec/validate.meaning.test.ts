@@ -401,6 +401,7 @@ test("a good spec's registers and backends, as checked", () => {
     output: DEFAULT_OUTPUT,
     api: DEFAULT_API,
     accessors: [],
+    docs: {},
   });
 });
 

@@ -6,7 +6,9 @@
  * first statement of exactly the six per-register helpers; mark_for_reload,
  * the bulk helpers, the masking wrappers of the raw pair, the range warning's
  * bound, RIP's dirty-marking writer, and kvm_read_edx_eax through the 32-bit
- * pair. Models are built from small specs by core/ alone.
+ * pair; each comment site's text from api.docs (or an accessor's doc) as
+ * written in place of regcache's own, and none for an empty one. Models are
+ * built from small specs by core/ alone.
  */
 import { kernelView } from "../../../../generator/targets/kernel/view";
 import { readTemplates, render } from "../../../../generator/targets/render/templates";
@@ -453,6 +455,98 @@ describe("the GPR macros paste the spec's GPR prefix (enum.gpr_prefix)", () => {
     const text = block(modelOf(linux72()));
     expect(new Set([...text.matchAll(/(\w*)##uname/g)].map((m) => m[1]))).toEqual(
       new Set(["VCPU_REGS_"]),
+    );
+  });
+});
+
+describe("comments: the spec's text in place of regcache's own", () => {
+  /** The comment right above the line that starts with `head`, or undefined. */
+  const commentAbove = (text: string, head: string): string | undefined => {
+    const lines = text.split("\n");
+    const at = lines.findIndex((l) => l.startsWith(head));
+    if (at < 0) throw new Error(`no ${head} in the block`);
+    if (lines[at - 1] !== " */" && !/^\/\*.*\*\/$/.test(lines[at - 1]!)) return undefined;
+    let from = at - 1;
+    while (!lines[from]!.startsWith("/*")) from--;
+    return lines.slice(from, at).join("\n");
+  };
+  const sites: [string, string][] = [
+    ["BUILD_KVM_GPR_ACCESSORS", "#define __BUILD_KVM_GPR_ACCESSORS"],
+    ["kvm_assert_x", "#define kvm_assert_x"],
+    ["kvm_register_is_available", "static inline bool kvm_register_is_available("],
+    ["kvm_register_is_dirty", "static inline bool kvm_register_is_dirty("],
+    ["kvm_register_mark_for_reload", "static inline void kvm_register_mark_for_reload("],
+    ["kvm_register_mark_available", "static inline void kvm_register_mark_available("],
+    ["kvm_register_mark_dirty", "static inline void kvm_register_mark_dirty("],
+    [
+      "kvm_register_test_and_mark_available",
+      "static inline bool kvm_register_test_and_mark_available(",
+    ],
+    ["kvm_clear_available_registers", "static inline void kvm_clear_available_registers("],
+    ["kvm_reset_dirty_registers", "static inline void kvm_reset_dirty_registers("],
+    ["kvm_register_read_raw", "static inline unsigned long kvm_register_read_raw("],
+    ["kvm_register_read", "static inline unsigned long kvm_register_read("],
+    ["kvm_register_write_raw", "static inline void kvm_register_write_raw("],
+    ["kvm_register_write", "static inline void kvm_register_write("],
+    ["kvm_read_edx_eax", "static inline u64 kvm_read_edx_eax("],
+  ];
+
+  test.each(sites)("%s: the doc's lines, as written, right above it", (site, head) => {
+    const docs = [
+      "  docs:",
+      `    ${site}: |`,
+      `      The comment of ${site}.`,
+      "",
+      "      \tIts second paragraph, tabbed.",
+    ];
+    const text = block(modelOf(linux72(docs)));
+    expect(commentAbove(text, head)).toBe(
+      ["/*", ` * The comment of ${site}.`, " *", " * \tIts second paragraph, tabbed.", " */"].join(
+        "\n",
+      ),
+    );
+    // Nothing else changed: the block without the doc, with that one comment swapped.
+    const without = block(modelOf(linux72()));
+    const own = commentAbove(without, head);
+    const doc = commentAbove(text, head)!;
+    expect(text).toBe(
+      own === undefined
+        ? without.replace(`\n${head}`, `\n${doc}\n${head}`)
+        : without.replace(own, doc),
+    );
+  });
+
+  test.each(sites)("%s: an empty doc leaves it without a comment", (site, head) => {
+    const text = block(modelOf(linux72(["  docs:", `    ${site}: ''`])));
+    expect(commentAbove(text, head)).toBeUndefined();
+  });
+
+  test("without docs, regcache's own comments stand where it has them", () => {
+    const text = block(modelOf(linux72()));
+    const own = sites.filter(([, head]) => commentAbove(text, head) !== undefined).map(([s]) => s);
+    expect(own).toEqual([
+      "BUILD_KVM_GPR_ACCESSORS",
+      "kvm_assert_x",
+      "kvm_register_is_available",
+      "kvm_register_mark_for_reload",
+      "kvm_register_test_and_mark_available",
+      "kvm_clear_available_registers",
+      "kvm_register_read_raw",
+      "kvm_register_read",
+      "kvm_read_edx_eax",
+    ]);
+  });
+
+  test("an extended accessor's doc is printed as written above its functions", () => {
+    const long = `${"word ".repeat(20)}end`;
+    const spec = linux72().map((l) =>
+      l.includes("register: cr3")
+        ? `  - register: cr3\n    field: cr3\n    read: kvm_read_cr3\n    doc: "${long}\\n\\tsecond"`
+        : l,
+    );
+    const text = block(modelOf(spec));
+    expect(commentAbove(text, "static inline unsigned long kvm_read_cr3(")).toBe(
+      ["/*", ` * ${long}`, " * \tsecond", " */"].join("\n"),
     );
   });
 });

@@ -4,7 +4,8 @@
  * prints (one line when short, else " * " lines wrapped at 80 columns, safe
  * whatever the text holds), the "continued" helper's backslash
  * continuations, and rendering: no HTML escaping, and a name the view lacks
- * is an error rather than an empty string.
+ * is an error rather than an empty string; a spec's doc printed as written
+ * (writtenComment: " * " lines, tabs and long lines kept).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +13,7 @@ import {
   blockComment,
   readTemplates,
   render,
+  writtenComment,
 } from "../../../../generator/targets/render/templates";
 import { displayWidth } from "../../../../generator/targets/render/layout";
 import { tempDir } from "../../../helpers/temp";
@@ -86,6 +88,29 @@ describe("blockComment", () => {
 
   test("a text cannot end the comment early or spell a trigraph", () => {
     expect(blockComment("a */ int x; /* b ??/")).toBe("/* a * / int x; / * b ? ?/ */");
+  });
+});
+
+describe("writtenComment", () => {
+  test("every line as written, in the kernel's block style, even one short line", () => {
+    expect(writtenComment("one")).toBe("/*\n * one\n */");
+    const long = "y".repeat(100);
+    expect(writtenComment(`avail\tdirty\n\n${long}`)).toBe(
+      ["/*", " * avail\tdirty", " *", ` * ${long}`, " */"].join("\n"),
+    );
+  });
+
+  test("blank lines around the text and trailing spaces are dropped", () => {
+    expect(writtenComment("\n\nfirst  \nsecond\n\n")).toBe("/*\n * first\n * second\n */");
+  });
+
+  test("no text, or only blank lines: no comment", () => {
+    expect(writtenComment("")).toBeUndefined();
+    expect(writtenComment(" \n\t\n")).toBeUndefined();
+  });
+
+  test("control characters are made harmless", () => {
+    expect(writtenComment("a\u202eb\rc")).toBe("/*\n * a b c\n */");
   });
 });
 

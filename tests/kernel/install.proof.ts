@@ -7,7 +7,9 @@
  * command run from this checkout's sources in a second copy: same bytes, same
  * messages. The banner's "Regenerate with" command, run as it stands from its
  * anchor (the project file's directory, else the output's parent), reproduces
- * the file; `check` reports drift there as it does in this repository.
+ * the file; `regcache adopt` adopts the block and `adopt --revert` gives the
+ * tree back byte for byte; `check` reports drift there as it does in this
+ * repository.
  *
  * No kernel is built here: kvm.proof.ts builds the generated header; this
  * suite shows the installed CLI writes the very same bytes.
@@ -15,7 +17,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { adoptGeneratedHeader } from "../../generator/targets/kernel/adoption";
 import { runCli } from "../helpers/capture";
 import {
   installOffline,
@@ -26,6 +27,7 @@ import {
   tarballShrinkwrap,
   type Outcome,
 } from "../install/package";
+import { ADOPT_INPUTS, digestDifferences, treeDigest } from "./adopt-cli";
 import { kernelOutputOf } from "./kernel-spec";
 import { entryProblem, KernelTree, prepareTree, run, sourcePackage } from "./trees";
 
@@ -61,12 +63,6 @@ function linkedCopy(tree: KernelTree, dir: string): string {
     .map((e) => path.join(tree.srcDir, e));
   run(["cp", "-al", ...entries, linux]);
   return linux;
-}
-
-/** Replaces a file that may be a hard link into the cache: unlink first, never write through. */
-function replaceFile(file: string, text: string): void {
-  fs.unlinkSync(file);
-  fs.writeFileSync(file, text);
 }
 
 /** Names of arch/x86/kvm's entries. */
@@ -120,15 +116,29 @@ describe.each(SERIES)("Linux %s", (series) => {
     expect(fs.readFileSync(file, "utf8")).toBe(text);
   });
 
-  test("check: in step after adoption, drift after a hand edit, with the fix to run", async () => {
-    const header = path.join(user, HOST);
-    const adopted = adoptGeneratedHeader(
-      { displayPath: HOST, text: fs.readFileSync(header, "utf8") },
-      out.kernelHeader,
-      out.adopts,
+  test(`adopt --spec ${spec} in the tree, as the repository adopts; adopt --revert gives every file back`, async () => {
+    // adopt writes each file by renaming a new one over it, never through the copy's hard links.
+    const before = treeDigest(user, ADOPT_INPUTS);
+    const argv = ["adopt", "--spec", spec];
+    const a = runInstalled(cli, argv, user);
+    const b = await runCli(argv, { cwd: repo });
+    expect(a.code).toBe(0);
+    expect(anonymous(a, user, installedSpecs())).toEqual(anonymous(b, repo, repoSpecs));
+    expect(a.stdout).toMatch(new RegExp(`^update +${HOST}$`, "m"));
+    log(
+      `${series}: (in a copy of the tree) $ regcache adopt --spec ${spec}: exit 0: ${a.stdout.trim().split("\n").join(" | ")}`,
     );
-    if (!adopted.ok) throw new Error(adopted.diagnostic.message);
-    replaceFile(header, adopted.text);
+    for (const root of [user, repo]) {
+      const r = runInstalled(cli, ["adopt", "--revert"], root);
+      expect(r.code).toBe(0);
+    }
+    expect(digestDifferences(before, treeDigest(user, ADOPT_INPUTS))).toEqual([]);
+    expect(fs.existsSync(path.join(user, ".regcache-adopt"))).toBe(false);
+  });
+
+  test("check: in step after adoption, drift after a hand edit, with the fix to run", async () => {
+    for (const root of [user, repo])
+      expect(runInstalled(cli, ["adopt", "--spec", spec], root).code).toBe(0);
     const argv = ["check", "--spec", spec, "--out", OUT];
     const inStep = runInstalled(cli, argv, user);
     expect(inStep.code).toBe(0);

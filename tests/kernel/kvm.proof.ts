@@ -1,32 +1,41 @@
 /*
  * The real-kernel proof (npm run test:kernel): for Linux 6.1, 6.12 and 7.2
- * from Debian's linux-source packages, regcache's generated register-cache
- * block, adopted into the kernel's own header (kvm_cache_regs.h; regs.h in
- * 7.2, as the spec's output.adopts says), builds into the same KVM objects as
- * the kernel's hand-written block, symbol for symbol and byte for byte per
- * function; the --all-cached variant (the seed patch undone) is bigger where
- * the seed patch said; the compiler confirms every register number and set
- * the spec states (7.2: TDX's available set too, through vmx/tdx.c); and in
- * 7.2 the lockdep hook, given a body, still builds the same code.
+ * from Debian's linux-source packages, `regcache adopt --spec linux-<series>`
+ * (the CLI, run in a scratch copy of what it reads and writes: adopt-cli.ts)
+ * replaces the kernel's own register-cache block (kvm_cache_regs.h; regs.h in
+ * 7.2, as the spec's output.adopts says) by its generated file and adds the
+ * set checks; the tree so adopted builds into the same KVM objects as the
+ * kernel's hand-written block, symbol for symbol and byte for byte per
+ * function; `adopt --revert` gives the copy back byte for byte and `adopt
+ * --dry-run`'s patch gives what adopt wrote; the --all-cached variant (the
+ * seed patch undone) is bigger where the seed patch said; the compiler
+ * confirms every register number and set the spec states (7.2: TDX's
+ * available set too, through vmx/tdx.c); in 7.2 the lockdep hook, given a
+ * body, still builds the same code; and a spec whose VMX set disagrees with
+ * vmx.h, adopted the same way, stops the build.
  *
- * Builds: reference = the cached tree's own objects (trees.ts); generated and
- * all-cached = variants (variants.ts), one build at a time. The cache is
- * checked untouched afterwards. Nothing is skipped: a missing package, spec
- * or failed build fails the suite.
+ * Builds: reference = the cached tree's own objects (trees.ts); adopted and
+ * all-cached = variants (variants.ts) built from the files adopt wrote, one
+ * build at a time. The cache is checked untouched afterwards. Nothing is
+ * skipped: a missing package, spec or failed build fails the suite.
  */
 import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { adoptGeneratedHeader } from "../../generator/targets/kernel/adoption";
 import {
-  definitionLines,
-  insertSetCheck,
-  setChecks,
-} from "../../generator/targets/kernel/set-checks";
-import { loadModel } from "../../generator/generate/produce";
-import { kernelOutput } from "./kernel-spec";
+  ADOPT_INPUTS,
+  adoptScratch,
+  describeRun,
+  digestDifferences,
+  overlayOf,
+  regcache,
+  reportedFiles,
+  succeeded,
+  treeDigest,
+} from "./adopt-cli";
+import { kernelOutput, withVmxLazy } from "./kernel-spec";
 import {
   BuildComparison,
   compareBuilds,
@@ -136,37 +145,14 @@ function generate(
 }
 
 /**
- * The tree's files that define the spec's backend sets, with the check call
- * adoption writes after each definition (targets/kernel/set-checks.ts):
- * source-relative path → new text. Every set must be defined exactly once.
+ * A generated file's text below its banner (the banner, which ends with its
+ * `regcache-body:` line, names the command that wrote it).
  */
-function setCheckEdits(srcDir: string, specText: string): Record<string, string> {
-  const loaded = loadModel({ specPath: "spec.yaml", specText });
-  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
-  const kvm = path.join(srcDir, "arch/x86/kvm");
-  const files = fs
-    .readdirSync(kvm, { recursive: true })
-    .map(String)
-    .filter((f) => /\.[ch]$/.test(f))
-    .map((f) => `arch/x86/kvm/${f}`);
-  const edits: Record<string, string> = {};
-  for (const check of setChecks(loaded.model)) {
-    const holders = files.filter((f) => {
-      const text = edits[f] ?? fs.readFileSync(path.join(srcDir, f), "utf8");
-      return definitionLines(text, check.macro).length > 0;
-    });
-    if (holders.length !== 1)
-      throw new Error(
-        `${check.macro} is defined in ${holders.length} files: ${holders.join(", ")}`,
-      );
-    const rel = holders[0]!;
-    const text = edits[rel] ?? fs.readFileSync(path.join(srcDir, rel), "utf8");
-    const inserted = insertSetCheck({ displayPath: rel, text }, check);
-    if (!inserted.ok) throw new Error(inserted.diagnostic.message);
-    edits[rel] = inserted.text;
-  }
-  return edits;
-}
+const belowBanner = (text: string): string => {
+  const body = text.indexOf("\n * regcache-body: ");
+  if (body < 0) throw new Error("no regcache banner");
+  return text.slice(text.indexOf(" */\n", body) + 4);
+};
 
 /** Each object's modification time (ns); `cp -a` keeps it, a rebuild changes it. */
 function objectMtimes(buildDir: string, objects: readonly string[]): Map<string, bigint> {
@@ -216,9 +202,16 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
   /** The tree's header the block is adopted into, and the generated one beside it. */
   let adoptedHeader: string;
   let generatedHeader: string;
-  /** The set files with adoption's check calls (setCheckEdits). */
-  let checkEdits: Record<string, string>;
+  /** The scratch tree `regcache adopt` ran in, and what that run printed. */
+  let scratch: string;
+  let adoptRun: ReturnType<typeof regcache>;
+  /** The files adopt reported writing (path → text): what the adopted variant builds with. */
+  let adopted: Record<string, string>;
+  /** The scratch tree right after adopt, its .regcache-adopt/ left out. */
+  let adoptedDigest: Map<string, string>;
   const specPath = path.join(REPO, spec);
+  /** The bundled spec's name, as a user in a kernel tree gives it (the file is spec/NAME.yaml). */
+  const bundled = path.basename(spec, ".yaml");
 
   beforeAll(() => {
     if (!fs.existsSync(specPath))
@@ -237,26 +230,22 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     objects = kvmObjects(tree);
     reference = symbols(tree.buildDir, objects, "reference");
 
-    const headerPath = path.join(tree.srcDir, adoptedHeader);
-    const header = { displayPath: headerPath, text: fs.readFileSync(headerPath, "utf8") };
-    const adopted = adoptGeneratedHeader(header, out.kernelHeader, out.adopts);
-    if (!adopted.ok) throw new Error(`adopt: ${adopted.diagnostic.message}`);
-
-    const genText = generate(spec, path.join(work, "gen"), [], out.kernelHeader);
-    checkEdits = setCheckEdits(tree.srcDir, fs.readFileSync(specPath, "utf8"));
-    log(`${series}: set checks adopted into ${Object.keys(checkEdits).join(", ")}`);
+    // The user's command, in the tree's top; the files it reports are the overlay.
+    scratch = adoptScratch(tree.srcDir, path.join(work, "adopt"));
+    adoptRun = succeeded(regcache(["adopt", "--spec", bundled], scratch));
+    log(`${series}: ${describeRun(adoptRun)}`);
+    adopted = overlayOf(scratch, adoptRun);
+    adoptedDigest = treeDigest(scratch);
+    for (const p of [...adoptedDigest.keys()])
+      if (p === ".regcache-adopt" || p.startsWith(".regcache-adopt/")) adoptedDigest.delete(p);
 
     const t0 = Date.now();
-    generatedVariant = makeVariant(tree, path.join(work, "generated"), "generated", {
-      ...checkEdits,
-      [adoptedHeader]: adopted.text,
-      [generatedHeader]: genText,
-    });
+    generatedVariant = makeVariant(tree, path.join(work, "generated"), "adopted", adopted);
     copiedObjects = objectMtimes(generatedVariant.buildDir, objects);
     buildKvm(generatedVariant);
     generated = symbols(generatedVariant.buildDir, objects, "generated");
     log(
-      `${series}: generated variant copied and built in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${series}: adopted variant copied and built in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     );
 
     if (!seed) return;
@@ -268,8 +257,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     );
     const t1 = Date.now();
     const allCachedVariant = makeVariant(tree, path.join(work, "all-cached"), "all-cached", {
-      ...checkEdits,
-      [adoptedHeader]: adopted.text,
+      ...adopted,
       [generatedHeader]: allCachedText,
     });
     buildKvm(allCachedVariant);
@@ -287,8 +275,7 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     );
     const t2 = Date.now();
     const expandedVariant = makeVariant(tree, path.join(work, "expanded"), "expanded", {
-      ...checkEdits,
-      [adoptedHeader]: adopted.text,
+      ...adopted,
       [generatedHeader]: expandedText,
     });
     buildKvm(expandedVariant);
@@ -302,7 +289,65 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test("the generated variant really rebuilt every object that includes the generated header", () => {
+  test("regcache adopt wrote the adopted header, each backend's set file and the generated file (what generate writes)", () => {
+    const setFiles = ["arch/x86/kvm/svm/svm.h", "arch/x86/kvm/vmx/vmx.h"];
+    if (series === "7.2") setFiles.push("arch/x86/kvm/vmx/tdx.c");
+    expect(reportedFiles(adoptRun).sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(
+      [
+        { action: "update", path: adoptedHeader },
+        { action: "create", path: generatedHeader },
+        ...setFiles.map((p) => ({ action: "update", path: p })),
+      ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    );
+    expect(adoptRun.stdout).toMatch(/adopted; the originals are kept in \.regcache-adopt\//);
+    // The all-cached and expanded variants differ from the adopted one by their option only.
+    const plain = generate(spec, path.join(work, "plain"), [], path.basename(generatedHeader));
+    expect(belowBanner(adopted[generatedHeader]!)).toBe(belowBanner(plain));
+  });
+
+  test("regcache adopt again changes nothing; adopt --revert restores every file byte for byte and mode", () => {
+    const again = succeeded(regcache(["adopt", "--spec", bundled], scratch));
+    log(`${series}: ${describeRun(again)}`);
+    expect(again.stdout).toMatch(/adopted already; nothing changed/);
+    const reverted = succeeded(regcache(["adopt", "--revert"], scratch));
+    log(`${series}: ${describeRun(reverted)}`);
+    expect(
+      reportedFiles(reverted)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(
+      reportedFiles(adoptRun)
+        .map((f) => f.path)
+        .sort(),
+    );
+    expect(digestDifferences(treeDigest(tree.srcDir, ADOPT_INPUTS), treeDigest(scratch))).toEqual(
+      [],
+    );
+  });
+
+  test("regcache adopt --dry-run writes nothing, and its patch (patch -p1) gives exactly adopt's files", () => {
+    const copy = adoptScratch(tree.srcDir, fs.mkdtempSync(path.join(work, "dry-run-")));
+    const pristine = treeDigest(tree.srcDir, ADOPT_INPUTS);
+    const dry = succeeded(regcache(["adopt", "--spec", bundled, "--dry-run"], copy));
+    const lines = dry.stdout.split("\n").length;
+    log(
+      `${series}: (in a second scratch tree) $ regcache adopt --spec ${bundled} --dry-run: exit 0, a ${lines}-line patch`,
+    );
+    expect(digestDifferences(pristine, treeDigest(copy))).toEqual([]);
+    const patched = spawnSync("patch", ["-p1", "--no-backup-if-mismatch", "--quiet"], {
+      cwd: copy,
+      input: dry.stdout,
+      encoding: "utf8",
+    });
+    expect({ code: patched.status, out: patched.stdout + patched.stderr }).toEqual({
+      code: 0,
+      out: "",
+    });
+    log(`${series}: $ patch -p1 < that patch: exit 0; the tree then equals adopt's, file by file`);
+    expect(digestDifferences(adoptedDigest, treeDigest(copy))).toEqual([]);
+  });
+
+  test("the adopted variant really rebuilt every object that includes the generated header", () => {
     const dependents = objectsDependingOn(generatedVariant.buildDir, objects, generatedHeader);
     expect(dependents.length).toBeGreaterThan(10);
     const built = objectMtimes(generatedVariant.buildDir, dependents);
@@ -310,10 +355,10 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     expect(stale).toEqual([]);
   });
 
-  test("generated vs reference: same symbols, every function the same size", () => {
+  test("adopted vs reference: same symbols, every function the same size", () => {
     const c = compareBuilds(reference.tables, generated.tables);
     log(
-      `${series}: generated vs reference: ${c.objects} objects, ${c.functions} functions, ` +
+      `${series}: adopted vs reference: ${c.objects} objects, ${c.functions} functions, ` +
         `${c.symbols} symbols compared, ${c.differences.length} differ`,
     );
     if (c.differences.length) log(`${series}: differences:\n${describeDifferences(c)}`);
@@ -460,30 +505,32 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     });
   }
 
-  test("a spec whose VMX set differs from vmx.h's stops the build, naming each register and the backend", () => {
+  test("a spec whose VMX set differs from vmx.h's, adopted with regcache adopt, stops the build naming each register and the backend", () => {
     // CR3 out of VMX's lazy list (the stale-CR3 case) and RBP into it, in one
-    // spec: vmx.o, which includes vmx.h and so calls the check on the tree's
-    // own VMX_REGS_LAZY_LOAD_SET, must fail with both messages and no other.
-    const text = fs.readFileSync(specPath, "utf8");
-    const vmxLazy = /^( {2}vmx:\n(?: {4}doc:.*\n)? {4}lazy: \[)([^\]]*)\]/m;
-    const m = vmxLazy.exec(text);
-    if (!m) throw new Error(`${spec}: no flow-style vmx lazy list`);
-    const regs = m[2]!.split(",").map((r) => r.trim());
-    expect(regs).toContain("cr3");
-    const changed = text.replace(
-      vmxLazy,
-      `$1${[...regs.filter((r) => r !== "cr3"), "rbp"].join(", ")}]`,
-    );
+    // spec, adopted over the spec's own adoption as a user would after editing
+    // the spec: only the generated file changes, and vmx.o, which includes
+    // vmx.h and so calls the check on the tree's own VMX_REGS_LAZY_LOAD_SET,
+    // must fail with both messages and no other.
     const specDir = fs.mkdtempSync(path.join(work, "disagree-"));
     const changedSpec = path.join(specDir, path.basename(spec));
-    fs.writeFileSync(changedSpec, changed);
-    const disagreeing = generate(
+    fs.writeFileSync(
       changedSpec,
-      path.join(specDir, "out"),
-      [],
-      path.basename(generatedHeader),
+      withVmxLazy(fs.readFileSync(specPath, "utf8"), (regs) => {
+        expect(regs).toContain("cr3");
+        expect(regs).not.toContain("rbp");
+        return [...regs.filter((r) => r !== "cr3"), "rbp"];
+      }),
     );
-    fs.writeFileSync(path.join(generatedVariant.srcDir, generatedHeader), disagreeing);
+    const copy = adoptScratch(tree.srcDir, specDir);
+    succeeded(regcache(["adopt", "--spec", bundled], copy));
+    const readopt = succeeded(regcache(["adopt", "--spec", changedSpec], copy));
+    log(`${series}: ${describeRun(readopt)} (the spec with CR3 out of and RBP into VMX's set)`);
+    expect(reportedFiles(readopt)).toEqual([{ action: "update", path: generatedHeader }]);
+    for (const [rel, text] of Object.entries(overlayOf(copy, readopt))) {
+      const file = path.join(generatedVariant.srcDir, rel);
+      fs.rmSync(file, { force: true });
+      fs.writeFileSync(file, text);
+    }
     const logFile = path.join(specDir, "build.log");
     let failed = false;
     try {
@@ -502,6 +549,13 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
       "regcache: the spec has vmx load rbp lazily, VMX_REGS_LAZY_LOAD_SET lacks it",
     ]);
   });
+
+  // `regcache check --compile-commands DB` compares the spec's sets with the
+  // tree's through import's probe (being added beside this proof); it must
+  // exit 1 for the spec above, naming cr3 and rbp on vmx.
+  test.todo(
+    "regcache check --compile-commands on the tree exits 1 for the spec whose VMX set disagrees, naming cr3 and rbp on vmx",
+  );
 
   test("the cached tree is untouched (pristine header hash, no file modified)", () => {
     expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();

@@ -1,5 +1,14 @@
 /*
- * `regcache size --compile-commands` on the real Linux 7.2 KVM (the cached,
+ * `regcache size --compile-commands` on the real Linux 6.12 and 7.2 KVM.
+ *
+ * 6.12: a spec with CR3 taken out of VMX's lazy set (always available)
+ * against spec/linux-6.12.yaml, as a developer measures a spec change: the
+ * report holds only the functions whose code changed (a loop of the tree's
+ * scripts/bloat-o-meter over the kept objects, __COUNTER__ renames folded),
+ * no __UNIQUE_ID symbol added, removed or renamed, and the text report lists
+ * functions and data under their own headings.
+ *
+ * 7.2 (the cached,
  * built Debian tree with TDX, trees.ts): spec/linux-7.2.yaml against --base
  * all-cached (the seed redone on 7.2: every GPR family through the cached
  * path), checked against the tree's own scripts/bloat-o-meter run over the
@@ -17,6 +26,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseBloatOMeter } from "./compare";
+import { withVmxLazy } from "./kernel-spec";
 import { kernelLockPath, KernelTree, prepareTree } from "./trees";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -28,6 +38,7 @@ const log = (line: string) => process.stderr.write(`kernel size: ${line}\n`);
 
 interface Row {
   name: string;
+  kind: "function" | "data";
   base: number | null;
   head: number | null;
   delta: number;
@@ -86,6 +97,8 @@ const counterFolded = (name: string): string =>
 
 function bloatLoop(script: string, pairs: readonly [string, string][], options: string[] = []) {
   const deltas = new Map<string, number>();
+  /** bloat-o-meter's own rows naming a __UNIQUE_ID symbol, before folding. */
+  let uniqueIdRows = 0;
   let before = 0;
   let after = 0;
   for (const [oldObj, newObj] of pairs) {
@@ -93,6 +106,7 @@ function bloatLoop(script: string, pairs: readonly [string, string][], options: 
     if (r.status !== 0) throw new Error(`bloat-o-meter ${oldObj} ${newObj}: ${r.stderr}`);
     const report = parseBloatOMeter(r.stdout);
     for (const row of report.rows) {
+      if (row.name.startsWith("__UNIQUE_ID_")) uniqueIdRows++;
       const name = counterFolded(row.name);
       deltas.set(name, (deltas.get(name) ?? 0) + row.delta);
     }
@@ -102,33 +116,160 @@ function bloatLoop(script: string, pairs: readonly [string, string][], options: 
     after += Number(total[2]);
   }
   for (const [name, d] of [...deltas]) if (d === 0) deltas.delete(name);
-  return { deltas, before, after };
+  return { deltas, uniqueIdRows, before, after };
 }
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-kernel-size-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-let tree: KernelTree;
-let before: Map<string, string>;
-const cacheEnv = () => ({ REGCACHE_CACHE_DIR: path.join(work, "cache") });
+/** The kept objects under `keep` as (base, head) pairs matched by relative path. */
+function keptPairs(keep: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".o")) {
+        const head = path.join(keep, "head", path.relative(path.join(keep, "base"), p));
+        pairs.push([p, head]);
+      }
+    }
+  };
+  walk(path.join(keep, "base"));
+  return pairs;
+}
 
+/**
+ * The text report's tables, heading → the names listed under it, for one
+ * config: a heading is a row whose other cells are `base head delta %`.
+ */
+function textSections(text: string): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split("\n")) {
+    const cells = line.trim().split(/\s+/);
+    if (cells.length === 5 && cells.slice(1).join(" ") === "base head delta %") {
+      current = [];
+      sections.set(cells[0]!, current);
+    } else if (line === "" || line.startsWith("(") || line.startsWith("Total:"))
+      current = undefined;
+    else if (current) current.push(cells[0]!);
+  }
+  return sections;
+}
+
+let work: string;
+const cacheEnv = () => ({ REGCACHE_CACHE_DIR: path.join(work, "cache") });
 beforeAll(() => {
-  if (!fs.existsSync(SPEC)) throw new Error(`${SPEC} is missing (the kernel-profiles issue)`);
-  tree = prepareTree(`linux-source-${SERIES}`, log);
-  before = snapshot(tree.srcDir, [
-    path.join(tree.srcDir, "arch", "x86", "kvm"),
-    path.join(tree.buildDir, "arch", "x86", "kvm"),
-  ]);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "regcache-kernel-size-"));
+});
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("size --compile-commands on Linux 6.12's KVM: CR3 always available on VMX vs spec/linux-6.12.yaml", () => {
+  const base = path.join(REPO, "spec", "linux-6.12.yaml");
+  const keep = () => path.join(work, "keep-6.12");
+  let tree: KernelTree;
+  let json: ReturnType<typeof regcacheSize>;
+  let text: ReturnType<typeof regcacheSize>;
+  let before: Map<string, string>;
+
+  // The measured runs (JSON with --keep, then text from the object cache), in a hook so that
+  // each test also passes when run alone (jest -t).
+  beforeAll(() => {
+    tree = prepareTree("linux-source-6.12", log);
+    before = snapshot(tree.srcDir, [
+      path.join(tree.srcDir, "arch", "x86", "kvm"),
+      path.join(tree.buildDir, "arch", "x86", "kvm"),
+    ]);
+    const head = path.join(work, "linux-6.12-cr3-always.yaml");
+    fs.writeFileSync(
+      head,
+      withVmxLazy(fs.readFileSync(base, "utf8"), (regs) => {
+        if (!regs.includes("cr3")) throw new Error(`${base}: CR3 is not in VMX's lazy set`);
+        return regs.filter((r) => r !== "cr3");
+      }),
+    );
+    const args = ["--spec", head, "--base", base, "--compile-commands", tree.compileCommands];
+    log("6.12: compiling the KVM units twice (CR3 always available vs the spec)");
+    json = regcacheSize([...args, "--format", "json", "--keep", keep()], cacheEnv());
+    text = regcacheSize([...args, "--format", "text"], cacheEnv());
+  });
+
+  test("every reported symbol is one whose code changed (the bloat-o-meter loop, renames folded); no __UNIQUE_ID symbol added or removed", () => {
+    expect({ code: json.code, stderr: json.code === 0 ? "" : json.stderr }).toEqual({
+      code: 0,
+      stderr: "",
+    });
+    const config = (JSON.parse(json.stdout) as Report).configs[0];
+    const changed = config.functions.filter((f) => f.delta !== 0);
+    const pairs = keptPairs(keep());
+    expect(pairs.length).toBeGreaterThan(20);
+    const loop = bloatLoop(path.join(tree.srcDir, "scripts", "bloat-o-meter"), pairs);
+    expect(Object.fromEntries(changed.map((f) => [f.name, f.delta]).sort())).toEqual(
+      Object.fromEntries([...loop.deltas].sort()),
+    );
+    // A __UNIQUE_ID row is the sum of one name's counter-numbered symbols: it may change size
+    // (fewer static_call sites, say, which the loop above confirms), never appear or vanish.
+    const uniqueIds = config.functions.filter((f) => f.name.startsWith("__UNIQUE_ID_"));
+    expect(uniqueIds.filter((f) => f.base === null || f.head === null)).toEqual([]);
+    const changedIds = uniqueIds.filter((f) => f.delta !== 0);
+    const functions = changed.filter((f) => f.kind === "function");
+    log(
+      `6.12 CR3 always available on VMX vs spec/linux-6.12.yaml over ${pairs.length} object pairs: ` +
+        `${functions.length} functions and ${changed.length - functions.length} data symbols changed ` +
+        `(add/remove ${config.summary.add}/${config.summary.remove}, grow/shrink ${config.summary.grow}/${config.summary.shrink}), ` +
+        `total ${config.total.base} -> ${config.total.head} (${config.total.delta > 0 ? "+" : ""}${config.total.delta} B); ` +
+        `the bloat-o-meter loop agrees, its ${loop.uniqueIdRows} __UNIQUE_ID rows folded into ` +
+        `${changedIds.length} (${changedIds.map((f) => `${f.name} ${f.base} -> ${f.head}`).join(", ")})`,
+    );
+    expect(functions.length).toBeGreaterThan(0);
+  });
+
+  test("the text report lists the changed functions and data under their own headings", () => {
+    expect({ code: text.code, stderr: text.code === 0 ? "" : text.stderr }).toEqual({
+      code: 0,
+      stderr: "",
+    });
+    const config = (JSON.parse(json.stdout) as Report).configs[0];
+    const want = new Map<string, string[]>();
+    for (const f of config.functions.filter((r) => r.delta !== 0))
+      want.set(f.kind, [...(want.get(f.kind) ?? []), f.name]);
+    const got = textSections(text.stdout);
+    const sorted = (m: Map<string, string[]>) =>
+      Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]));
+    expect(sorted(got)).toEqual(sorted(want));
+    expect(got.has("function")).toBe(true);
+    log(`6.12 text report: ${[...got].map(([k, v]) => `${v.length} under "${k}"`).join(", ")}`);
+  });
+
+  test("the tree (source and build directory) is unchanged", () => {
+    const after = snapshot(tree.srcDir, [
+      path.join(tree.srcDir, "arch", "x86", "kvm"),
+      path.join(tree.buildDir, "arch", "x86", "kvm"),
+    ]);
+    const differs = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (p) => before.get(p) !== after.get(p),
+    );
+    expect(differs).toEqual([]);
+  });
 });
 
 describe(`size --compile-commands on Linux ${SERIES}'s KVM`, () => {
   let report: Report;
   const keep = () => path.join(work, "keep");
+  let tree: KernelTree;
+  let before: Map<string, string>;
 
   let run: ReturnType<typeof regcacheSize>;
 
   // The one measured run every test below reads (its report and its --keep
   // objects), in a hook so that each test also passes when run alone (jest -t).
   beforeAll(() => {
+    if (!fs.existsSync(SPEC)) throw new Error(`${SPEC} is missing (the kernel-profiles issue)`);
+    tree = prepareTree(`linux-source-${SERIES}`, log);
+    before = snapshot(tree.srcDir, [
+      path.join(tree.srcDir, "arch", "x86", "kvm"),
+      path.join(tree.buildDir, "arch", "x86", "kvm"),
+    ]);
     log("compiling the KVM units twice (spec vs all-cached)");
     run = regcacheSize(
       [
@@ -160,25 +301,8 @@ describe(`size --compile-commands on Linux ${SERIES}'s KVM`, () => {
     expect(config.total.delta).toBeLessThan(0);
   });
 
-  /** The kept objects as (base, head) pairs matched by relative path. */
-  const keptPairs = (): [string, string][] => {
-    const pairs: [string, string][] = [];
-    const walk = (d: string) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith(".o")) {
-          const head = path.join(keep(), "head", path.relative(path.join(keep(), "base"), p));
-          pairs.push([p, head]);
-        }
-      }
-    };
-    walk(path.join(keep(), "base"));
-    return pairs;
-  };
-
   test("every changed name and both totals equal a loop of the tree's scripts/bloat-o-meter over the kept objects", () => {
-    const pairs = keptPairs();
+    const pairs = keptPairs(keep());
     expect(pairs.length).toBeGreaterThanOrEqual(29);
     const loop = bloatLoop(path.join(tree.srcDir, "scripts", "bloat-o-meter"), pairs);
     const ours = new Map(
@@ -200,7 +324,7 @@ describe(`size --compile-commands on Linux ${SERIES}'s KVM`, () => {
   test("size --objects over the two kept object trees equals a loop of bloat-o-meter over the pairs", () => {
     // --objects counts functions and data as --compile-commands and bloat-o-meter (without -t) do.
     const script = path.join(tree.srcDir, "scripts", "bloat-o-meter");
-    const pairs = keptPairs();
+    const pairs = keptPairs(keep());
     expect(pairs.length).toBeGreaterThanOrEqual(29);
     // The two trees --objects compares: the pairs' objects, hard-linked by relative path (the
     // kept directories also hold the units compiled once, on one side only).

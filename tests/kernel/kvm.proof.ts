@@ -550,12 +550,41 @@ describe.each(KERNELS)("Linux $series", ({ series, spec, seed }) => {
     ]);
   });
 
-  // `regcache check --compile-commands DB` compares the spec's sets with the
-  // tree's through import's probe (being added beside this proof); it must
-  // exit 1 for the spec above, naming cr3 and rbp on vmx.
-  test.todo(
-    "regcache check --compile-commands on the tree exits 1 for the spec whose VMX set disagrees, naming cr3 and rbp on vmx",
-  );
+  test("regcache check --compile-commands: the bundled spec agrees with the tree; the disagreeing one exits 1 naming cr3 and rbp on vmx", () => {
+    // check compares the generated files first, so each spec is checked
+    // against its own fresh output: what is left to differ is the tree.
+    const checkDir = fs.mkdtempSync(path.join(work, "check-"));
+    const checkAgainstTree = (specFile: string, name: string) => {
+      const out = path.join(checkDir, name);
+      succeeded(regcache(["generate", "--spec", specFile, "--out", out], checkDir));
+      const r = regcache(
+        ["check", "--spec", specFile, "--out", out, "--compile-commands", tree.compileCommands],
+        checkDir,
+      );
+      log(`${series}: ${describeRun(r, "a scratch directory")}`);
+      return r;
+    };
+    const agreeing = checkAgainstTree(specPath, "agreeing");
+    expect([
+      agreeing.code,
+      agreeing.stderr.split("\n").filter((l) => /error|differ/i.test(l)),
+    ]).toEqual([0, []]);
+    const changedSpec = path.join(checkDir, path.basename(spec));
+    fs.writeFileSync(
+      changedSpec,
+      withVmxLazy(fs.readFileSync(specPath, "utf8"), (regs) => [
+        ...regs.filter((r) => r !== "cr3"),
+        "rbp",
+      ]),
+    );
+    const disagreeing = checkAgainstTree(changedSpec, "disagreeing");
+    expect(disagreeing.code).toBe(1);
+    const said = disagreeing.stdout + disagreeing.stderr;
+    const findings = said.split("\n").filter((l) => /VMX_REGS_LAZY_LOAD_SET/.test(l));
+    expect(findings.some((l) => /\bcr3\b/.test(l) && /\bvmx\b/.test(l))).toBe(true);
+    expect(findings.some((l) => /\brbp\b/.test(l) && /\bvmx\b/.test(l))).toBe(true);
+    expect(findings).toHaveLength(2);
+  });
 
   test("the cached tree is untouched (pristine header hash, no file modified)", () => {
     expect(entryProblem(tree.root, tree.manifest)).toBeUndefined();

@@ -325,6 +325,11 @@ export const ABOUT: Record<SpecCode, { title: string; example: string; fix: stri
     example: "docs-end-comment",
     fix: "`api.docs` and an accessor's `doc` are printed as written inside a C block comment, so they cannot hold `*/`. Write `* /` or reword.",
   },
+  RC158: {
+    title: "A mode mask named like something the generated code defines",
+    example: "mode-mask-collision",
+    fix: "`api.mode_mask` names the helper the mode_aware family calls to mask a register to the vCPU's mode; the kernel defines it beside the block (`kvm_reg_mode_mask`), regcache's runtime as `kvm_reg_mode_mask` too, and the ts target takes it as a `VcpuHooks` member beside the assertion hook. It cannot be a function, macro or constant the generated files define (an accessor's reader, say, which would be called in its place), nor share the assertion macro's TypeScript name (two hooks of one name). Name the kernel's helper.",
+  },
 };
 
 /** A template as a Markdown table cell: ‹n› where a value is filled in. */

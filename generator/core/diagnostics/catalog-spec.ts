@@ -175,4 +175,8 @@ export const specEntries = {
     "{0} holds '*/', which would end the C comment it is printed in",
     "write it otherwise (e.g. '* /'): the text is printed as written",
   ),
+  RC158: error(
+    "mode_mask '{0}' is called as '{1}', which {2}",
+    "mode_mask names the helper defined beside the generated code (the kernel's kvm_reg_mode_mask); give it a name the generated files do not define",
+  ),
 } as const;

@@ -330,11 +330,25 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     named.push({ what: "accessor", name: e.read, at }, { what: "accessor", name: e.write, at });
   });
 
-  for (const c of collisions(named)) {
+  // The mode mask is called, not defined, by the generated code (a VcpuHooks
+  // member in TypeScript): it must not be a name the generated files define,
+  // nor share the assertion hook's TypeScript name. Last, so that it never
+  // changes what the names above report.
+  const modeMask =
+    kernelApi.api.modeMask !== undefined
+      ? { what: "accessor" as const, name: kernelApi.api.modeMask, at: span(["api", "mode_mask"]) }
+      : undefined;
+  for (const c of collisions(modeMask ? [...named, modeMask] : named)) {
     const by = c.owner
       ? `${c.owner.what} '${c.owner.name}' also generates`
       : "the generator already emits";
-    report(diagnose("RC120", doc.file, c.thing.at, c.thing.what, c.thing.name, c.identifier, by));
+    if (c.thing === modeMask) {
+      const defines = c.owner
+        ? `${c.owner.what} '${c.owner.name}' generates`
+        : "the generator emits";
+      report(diagnose("RC158", doc.file, c.thing.at, c.thing.name, c.identifier, defines));
+    } else
+      report(diagnose("RC120", doc.file, c.thing.at, c.thing.what, c.thing.name, c.identifier, by));
   }
 
   if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.all() };

@@ -282,3 +282,51 @@ export async function runDriver(exe: string, extra: readonly string[] = []): Pro
     backends: lines.filter((l) => l.type === "backend") as unknown as BackendSummary[],
   };
 }
+
+/**
+ * The Linux 7.2 behaviour driver (runtime/test/driver_7.2.c) with its
+ * simulator (runtime/sim/7.2/) against `simHeaders`, and the 7.2 handler
+ * suite (runtime/handlers/7.2/) against `handlerHeaders`; both are the c
+ * output of a 7.2-shaped spec. `extraFlags` go to every compile. Returns
+ * the executable's path.
+ */
+export async function buildDriver72(
+  cfg: BuildConfig,
+  simHeaders: string,
+  handlerHeaders: string,
+  outDir: string,
+  extraFlags: readonly string[] = [],
+): Promise<string> {
+  const cSources = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".c"))
+      .sort()
+      .map((f) => path.join(dir, f));
+  const simDir = path.join(runtimeDir, "sim", "7.2");
+  const [simObjects, handlerObjects] = await Promise.all([
+    compileGroup(
+      cfg.cc,
+      [...cflags(cfg), ...extraFlags],
+      [path.join(simHeaders, "c"), path.join(runtimeDir, "include"), simDir],
+      [...cSources(simDir), path.join(runtimeDir, "test", "driver_7.2.c")],
+      path.join(outDir, "sim"),
+    ),
+    compileGroup(
+      cfg.cc,
+      [...cflags(cfg), ...extraFlags],
+      [path.join(handlerHeaders, "c"), path.join(runtimeDir, "include")],
+      cSources(path.join(runtimeDir, "handlers", "7.2")),
+      path.join(outDir, "handlers"),
+    ),
+  ]);
+  const exe = path.join(outDir, "driver_7.2");
+  await mustRun(cfg.cc.name, [
+    ...(cfg.sanitize ? sanitizeFlags : []),
+    ...simObjects,
+    ...handlerObjects,
+    "-o",
+    exe,
+  ]);
+  return exe;
+}

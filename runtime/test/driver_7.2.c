@@ -22,6 +22,14 @@
  *                    from its own field
  *   assert           the assertion hook counted a use of the cache (every
  *                    case runs in the vCPU's task)
+ *   warning          a WARN_ON_ONCE fired in a case of a guest without
+ *                    protected state where the function has no warning of
+ *                    its own to give; or a function that always makes a
+ *                    masked read ran on a protected guest and no warning
+ *                    had fired by the end of the case (7.2's
+ *                    is_64_bit_mode warns on protected state; WARN_ON_ONCE
+ *                    reports once per call site, so only "at least one by
+ *                    then" can be required)
  * Checked by the caller: the results and cache_reg digests are identical
  * between a build of the functions against the spec's headers and one
  * against --all-cached headers.
@@ -389,34 +397,38 @@ struct function {
 	void (*check)(void);
 	/* A TD vCPU reaches it (its traffic stays in TDX_REGS_AVAIL_SET). */
 	bool tdx;
+	/* It makes a masked read (kvm_rax_read, kvm_register_read) every time. */
+	bool masked_read;
+	/* It has a WARN_ON_ONCE of its own (a state it refuses). */
+	bool may_warn;
 };
 
 static const struct function functions[] = {
-	{ "kvm_emulate_cpuid", run_cpuid, NULL, check_cpuid, true },
-	{ "____kvm_emulate_hypercall", run_hypercall_raw, shape_hypercall, NULL, true },
-	{ "complete_hypercall_exit", run_hypercall_exit, NULL, check_hypercall_exit, true },
-	{ "kvm_emulate_hypercall", run_hypercall, shape_hypercall, NULL, true },
-	{ "kvm_hv_hypercall", run_hv, shape_hv, NULL, true },
-	{ "kvm_hv_hypercall_set_result", run_hv_result, NULL, check_hv_result, true },
-	{ "kvm_emulate_rdmsr", run_rdmsr, shape_msr, check_rdmsr, true },
-	{ "kvm_emulate_rdmsr_imm", run_rdmsr_imm, shape_msr, check_rdmsr_imm, false },
-	{ "complete_fast_rdmsr_imm", run_rdmsr_imm_done, shape_rdmsr_imm_done, check_rdmsr_imm_done, false },
-	{ "kvm_emulate_wrmsr", run_wrmsr, shape_msr, NULL, true },
-	{ "kvm_emulate_wrmsr_imm", run_wrmsr_imm, shape_msr, NULL, false },
-	{ "kvm_emulate_rdpmc", run_rdpmc, shape_rdpmc, check_rdpmc, true },
-	{ "kvm_fast_pio", run_pio, shape_pio, NULL, true },
-	{ "kvm_fast_pio_out", run_pio_out, shape_pio, NULL, true },
-	{ "kvm_fast_pio_in", run_pio_in, shape_pio, check_pio_in, true },
-	{ "complete_fast_pio_in", run_pio_in_done, shape_pio_complete, NULL, true },
-	{ "kvm_emulate_xsetbv", run_xsetbv, shape_xsetbv, NULL, true },
-	{ "__get_regs", run_get_regs, NULL, check_get_regs, false },
-	{ "__set_regs", run_set_regs, NULL, check_set_regs, false },
-	{ "nested_svm_vmrun", run_vmrun, NULL, NULL, false },
-	{ "enter_svm_guest_mode", run_enter_guest, NULL, NULL, false },
-	{ "nested_svm_vmexit", run_vmexit, NULL, check_vmexit, false },
-	{ "invlpga_interception", run_invlpga, NULL, NULL, false },
-	{ "skinit_interception", run_skinit, NULL, NULL, false },
-	{ "kvm_vcpu_reset", run_reset, shape_reset, check_reset, false },
+	{ "kvm_emulate_cpuid", run_cpuid, NULL, check_cpuid, true, false, false },
+	{ "____kvm_emulate_hypercall", run_hypercall_raw, shape_hypercall, NULL, true, false, false },
+	{ "complete_hypercall_exit", run_hypercall_exit, NULL, check_hypercall_exit, true, false, false },
+	{ "kvm_emulate_hypercall", run_hypercall, shape_hypercall, NULL, true, false, false },
+	{ "kvm_hv_hypercall", run_hv, shape_hv, NULL, true, false, false },
+	{ "kvm_hv_hypercall_set_result", run_hv_result, NULL, check_hv_result, true, false, false },
+	{ "kvm_emulate_rdmsr", run_rdmsr, shape_msr, check_rdmsr, true, false, false },
+	{ "kvm_emulate_rdmsr_imm", run_rdmsr_imm, shape_msr, check_rdmsr_imm, false, false, false },
+	{ "complete_fast_rdmsr_imm", run_rdmsr_imm_done, shape_rdmsr_imm_done, check_rdmsr_imm_done, false, false, false },
+	{ "kvm_emulate_wrmsr", run_wrmsr, shape_msr, NULL, true, false, false },
+	{ "kvm_emulate_wrmsr_imm", run_wrmsr_imm, shape_msr, NULL, false, true, false },
+	{ "kvm_emulate_rdpmc", run_rdpmc, shape_rdpmc, check_rdpmc, true, false, false },
+	{ "kvm_fast_pio", run_pio, shape_pio, NULL, true, false, false },
+	{ "kvm_fast_pio_out", run_pio_out, shape_pio, NULL, true, false, false },
+	{ "kvm_fast_pio_in", run_pio_in, shape_pio, check_pio_in, true, false, false },
+	{ "complete_fast_pio_in", run_pio_in_done, shape_pio_complete, NULL, true, false, true },
+	{ "kvm_emulate_xsetbv", run_xsetbv, shape_xsetbv, NULL, true, false, false },
+	{ "__get_regs", run_get_regs, NULL, check_get_regs, false, false, false },
+	{ "__set_regs", run_set_regs, NULL, check_set_regs, false, false, false },
+	{ "nested_svm_vmrun", run_vmrun, NULL, NULL, false, false, false },
+	{ "enter_svm_guest_mode", run_enter_guest, NULL, NULL, false, false, false },
+	{ "nested_svm_vmexit", run_vmexit, NULL, check_vmexit, false, false, false },
+	{ "invlpga_interception", run_invlpga, NULL, NULL, false, true, false },
+	{ "skinit_interception", run_skinit, NULL, NULL, false, true, false },
+	{ "kvm_vcpu_reset", run_reset, shape_reset, check_reset, false, false, true },
 };
 #define NR_FUNCTIONS (sizeof(functions) / sizeof(functions[0]))
 
@@ -550,7 +562,7 @@ static void check_result_poison(void)
 	X(cache_twice, "cache_reg-twice")				\
 	X(cache_available, "cache_reg-available")			\
 	X(tdx_fill, "tdx-fill") X(value, "value")			\
-	X(assert_hook, "assert")
+	X(assert_hook, "assert") X(warning, "warning")
 
 enum {
 #define FAULT_ENUM(field, text) K_##field,
@@ -647,9 +659,11 @@ int main(int argc, char **argv)
 			nfuncs++;
 			for (n = 0; n < cases; n++) {
 				u64 kinds[NR_KINDS];
-				bool bad = false;
+				u64 warnings_before = sim72_warnings;
+				bool bad = false, protected_state;
 
 				fill_case(be, fn, seed, n);
+				protected_state = sim72.ext.vcpu.arch.guest_state_protected;
 				sim72_vm_exit();
 				arg.ret = fn->run(&sim72.ext.vcpu);
 				sim72_vm_enter();
@@ -658,6 +672,11 @@ int main(int argc, char **argv)
 				check_result_poison();
 				sim72.faults.assert_hook +=
 					sim72.ext.vcpu.arch.caching_assert_reports;
+				if (!protected_state && !fn->may_warn &&
+				    sim72_warnings != warnings_before)
+					sim72.faults.warning++;
+				if (protected_state && fn->masked_read && !sim72_warnings)
+					sim72.faults.warning++;
 #define FAULT_COPY(field, text) kinds[K_##field] = sim72.faults.field;
 				FAULT_KINDS(FAULT_COPY)
 #undef FAULT_COPY

@@ -70,6 +70,7 @@ struct sim72_faults {
 	u64 tdx_fill;		/* cache_reg on TDX: never allowed (vt_cache_reg) */
 	u64 value;		/* a handler read or wrote a wrong value */
 	u64 assert_hook;	/* the assertion hook counted a use in task context */
+	u64 warning;		/* a WARN_ON_ONCE where none is due, or none where one is */
 };
 
 /* Everything outside the cache a handler can see or change, as u64s. */

@@ -26,8 +26,8 @@
  *                    protected state where the function has no warning of
  *                    its own to give; or a function that always makes a
  *                    masked read ran on a protected guest and no warning
- *                    had fired by the end of the case (7.2's
- *                    is_64_bit_mode warns on protected state; WARN_ON_ONCE
+ *                    had fired by the end of the case (with CONFIG_X86_64:
+ *                    7.2's is_64_bit_mode warns on protected state; WARN_ON_ONCE
  *                    reports once per call site, so only "at least one by
  *                    then" can be required)
  * Checked by the caller: the results and cache_reg digests are identical
@@ -486,6 +486,7 @@ static void fill_case(const struct sim72_backend *b, const struct function *f,
 	sim72.env.vmrun_ok = !one_in(8);
 	sim72.env.map_vmcb12 = one_in(8);
 	sim72.env.load_cr3_fail = one_in(8);
+	sim72.env.pae = one_in(2);
 
 	sim72.ext.run_hypercall_ret = rnd();
 	sim72.ext.run_msr_data = rnd();
@@ -675,8 +676,11 @@ int main(int argc, char **argv)
 				if (!protected_state && !fn->may_warn &&
 				    sim72_warnings != warnings_before)
 					sim72.faults.warning++;
+#ifdef CONFIG_X86_64
+				/* Without it the mode mask is 32 bits, no mode asked. */
 				if (protected_state && fn->masked_read && !sim72_warnings)
 					sim72.faults.warning++;
+#endif
 #define FAULT_COPY(field, text) kinds[K_##field] = sim72.faults.field;
 				FAULT_KINDS(FAULT_COPY)
 #undef FAULT_COPY

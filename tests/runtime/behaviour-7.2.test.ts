@@ -18,7 +18,9 @@
  *     built on both sides and required to fail with the kind of failure the
  *     simulator gives it: a masked read that does not mask, a _read_raw that
  *     masks, a 32-bit write that keeps the high half, RIP read from regs[],
- *     and a TDX read outside TDX's available set (a spec whose set lacks
+ *     a mark-for-reload that keeps the dirty or the available bit (the
+ *     simulator's nested_svm_load_cr3 marks the PDPTRs for reload, as 7.2's
+ *     does with nested NPT and PAE paging), and a TDX read outside TDX's available set (a spec whose set lacks
  *     RCX: ECX is then read through the cache, and cache_reg on a TD is the
  *     fill 7.2's vt_cache_reg refuses).
  */
@@ -200,6 +202,28 @@ const mutations: [string, Mutation][] = [
         file: "kvm_cache_regs.h",
         from: "\treturn vcpu->arch.rip;\n",
         to: "\treturn ((unsigned long *)vcpu->arch.regs)[VCPU_REG_RIP];\n",
+      },
+      kind: "value",
+    },
+  ],
+  [
+    "a mark-for-reload that keeps the dirty bit",
+    {
+      header: {
+        file: "kvm_cache_regs.h",
+        from: /(kvm_register_mark_for_reload\([^{]*\{[^}]*?__clear_bit\(reg, vcpu->arch\.regs_avail\);)\s*__clear_bit\(reg, vcpu->arch\.regs_dirty\);/,
+        to: "$1",
+      },
+      kind: "value",
+    },
+  ],
+  [
+    "a mark-for-reload that keeps the available bit",
+    {
+      header: {
+        file: "kvm_cache_regs.h",
+        from: /(kvm_register_mark_for_reload\([^{]*\{[^}]*?)__clear_bit\(reg, vcpu->arch\.regs_avail\);/,
+        to: "$1",
       },
       kind: "value",
     },

@@ -80,7 +80,7 @@ struct sim72_faults {
 	X(msr_data) X(msr_user) X(pio_in_data) X(pio_dev) X(quirk_7e)	\
 	X(exception) X(error_code) X(trace_hash) X(skips) X(requests)	\
 	X(invlpg_gva) X(cpuid_out) X(pmc) X(signature) X(vmrun_ok)	\
-	X(map_vmcb12) X(load_cr3_fail) X(efer_cr_loads)
+	X(map_vmcb12) X(load_cr3_fail) X(efer_cr_loads) X(pae)
 
 struct sim72_env {
 #define SIM72_ENV_MEMBER(name) u64 name;

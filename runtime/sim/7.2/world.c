@@ -426,12 +426,35 @@ bool nested_svm_vmrun_prepare(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 	return ENV.vmrun_ok;
 }
 
+/*
+ * With PAE paging (the case's pae) the PDPTRs were loaded from L1's CR3
+ * before (load_pdptrs: all four in the cache, available and dirty).  With
+ * nested NPT (the case's npt) 7.2's nested_svm_load_cr3 then marks them for
+ * reload with the generated helper: afterwards they are neither available
+ * nor dirty, and the next read fetches them from hardware.
+ */
 int nested_svm_load_cr3(struct kvm_vcpu *vcpu, unsigned long cr3,
 			bool from_vmrun)
 {
-	(void)vcpu;
+	unsigned int i;
+
 	sim72_note(T_SVM, cr3 ^ from_vmrun);
-	return (int)ENV.load_cr3_fail;
+	if (ENV.load_cr3_fail)
+		return -KVM_EINVAL;
+	if (!ENV.pae)
+		return 0;
+	for (i = 1; i < 4; i++)
+		vcpu->arch.pdptrs[i] = sim72.hw.pdpte[i];
+	sim72_write(VCPU_REG_PDPTR, sim72.hw.pdpte[0]);
+	if (ENV.npt) {
+		kvm_register_mark_for_reload(vcpu, VCPU_REG_PDPTR);
+		if (test_bit(VCPU_REG_PDPTR, vcpu->arch.regs_avail) ||
+		    test_bit(VCPU_REG_PDPTR, vcpu->arch.regs_dirty))
+			sim72.faults.value++;
+		sim72_expect(T_SVM, sim72_read(VCPU_REG_PDPTR),
+			     sim72_hw0(VCPU_REG_PDPTR));
+	}
+	return 0;
 }
 
 int nested_svm_vmexit_map_vmcb12(struct kvm_vcpu *vcpu, struct vmcb **vmcb12)

@@ -55,7 +55,8 @@ struct sim72_backend {
 	const char *name;
 	enum sim72_backend_id id;
 	u64 hw_lazy;	/* hardware.h's */
-	u64 kvm_lazy;	/* generated <BACKEND>_REGS_LAZY_LOAD_SET (under test) */
+	u64 kvm_lazy;	/* what KVM's side clears after VM-exit: the generated
+			 * set (under test), filled in by sim72_install_backend */
 };
 
 extern const struct sim72_backend sim72_backends[];
@@ -77,7 +78,7 @@ struct sim72_faults {
 #define SIM72_ENV_FIELDS(X)						\
 	X(cpl) X(protmode) X(cpuid_fault) X(xen) X(hv_enabled) X(pv_features) \
 	X(synic_active) X(npt) X(insn_len) X(xcr0) X(msr_known)		\
-	X(msr_data) X(msr_user) X(pio_in_data) X(pio_dev) X(quirk_7e)	\
+	X(msr_data) X(msr_user) X(pio_in_data) X(quirk_7e)		\
 	X(exception) X(error_code) X(trace_hash) X(skips) X(requests)	\
 	X(invlpg_gva) X(cpuid_out) X(pmc) X(signature) X(vmrun_ok)	\
 	X(map_vmcb12) X(load_cr3_fail) X(efer_cr_loads) X(pae)

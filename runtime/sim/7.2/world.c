@@ -17,7 +17,7 @@ u64 sim72_wrmsr_want;
 
 enum {
 	T_CPUID = 1, T_MSR, T_XCR, T_PMC, T_PIO, T_HC, T_HV, T_SVM, T_RESET,
-	T_RFLAGS, T_RIP, T_MISC,
+	T_RFLAGS,
 };
 
 #define ENV (sim72.env)

@@ -202,9 +202,10 @@ export function checkApiSection(ctx: ApiContext, accessors: readonly SpecAccesso
 
 /**
  * What only the kernel target writes: the region of the tree's header that
- * adoption replaces, and the block's comments (api.docs). Every other Linux 7.2 setting (the enum's spelling,
- * aliases, the assertion hook, mark-for-reload, the bulk helpers, the
- * mode_aware family, mark_dirty) is written by every target: the c target's
+ * adoption replaces, and the block's comments (api.docs). Every other Linux
+ * 7.2 setting (the enum's spelling, aliases, the assertion hook,
+ * mark-for-reload, the bulk helpers, the mode_aware family, mark_dirty) is
+ * written by every target: the c target's
  * runtime (runtime/include/kvm_host.h) takes 7.2's shape where the generated
  * header asks for it, the ts target writes it into its module. A setting only
  * the kernel target writes is RC152 in a spec that does not write the kernel

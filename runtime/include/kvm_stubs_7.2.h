@@ -63,19 +63,9 @@
 #define KVM_FEATURE_PV_SCHED_YIELD 13
 
 /* Hyper-V hypercall input layout and the codes the suite handles. */
-#define HV_HYPERCALL_FAST_BIT (1ULL << 16)
+#include "hyperv_hypercall.h"
 #define HV_HYPERCALL_VARHEAD_OFFSET 17
 #define HV_HYPERCALL_VARHEAD_MASK (0x3ffULL << HV_HYPERCALL_VARHEAD_OFFSET)
-#define HV_HYPERCALL_REP_COMP_OFFSET 32
-#define HV_HYPERCALL_REP_START_OFFSET 48
-#define HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE 0x0002
-#define HVCALL_NOTIFY_LONG_SPIN_WAIT 0x0008
-#define HVCALL_POST_MESSAGE 0x005c
-#define HVCALL_SIGNAL_EVENT 0x005d
-#define HV_STATUS_SUCCESS 0
-#define HV_STATUS_INVALID_HYPERCALL_CODE 2
-#define HV_STATUS_INVALID_HYPERCALL_INPUT 3
-#define HV_STATUS_INVALID_PORT_ID 17
 
 /* The register file KVM_GET_REGS/KVM_SET_REGS exchange with userspace. */
 struct kvm_regs {

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Hyper-V hypercall input layout and the codes both handler suites
+ * handle (the Hyper-V TLFS's names, as KVM's hyperv.c uses them).
+ */
+#ifndef REGCACHE_HYPERV_HYPERCALL_H
+#define REGCACHE_HYPERV_HYPERCALL_H
+
+#define HV_HYPERCALL_FAST_BIT (1ULL << 16)
+#define HV_HYPERCALL_REP_COMP_OFFSET 32
+#define HV_HYPERCALL_REP_START_OFFSET 48
+#define HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE 0x0002
+#define HVCALL_NOTIFY_LONG_SPIN_WAIT 0x0008
+#define HVCALL_POST_MESSAGE 0x005c
+#define HVCALL_SIGNAL_EVENT 0x005d
+#define HV_STATUS_SUCCESS 0
+#define HV_STATUS_INVALID_HYPERCALL_CODE 2
+#define HV_STATUS_INVALID_HYPERCALL_INPUT 3
+#define HV_STATUS_INVALID_PORT_ID 17
+
+#endif /* REGCACHE_HYPERV_HYPERCALL_H */

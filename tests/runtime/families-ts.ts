@@ -6,7 +6,9 @@
  * loads it from there; runFamilies takes the probe's settings and ops and
  * gives the probe's JSON lines: one vCPU after one VM-exit (a lazy
  * register's slot poisoned as the probe poisons it), a cacheReg that copies
- * from a hardware array and counts, and the hooks as runtime/include/
+ * from a hardware array and counts (installed as the static call the output
+ * exports for cache_reg: kvm_x86_call, the ops table's cacheReg then
+ * refusing), and the hooks as runtime/include/
  * kvm_host.h writes the helpers beside the generated block: the mode mask
  * from EFER.LMA and CS.L after a WARN_ON_ONCE on a protected guest
  * (is_64_bit_mode), and an assertion hook that counts each use of the cache
@@ -156,9 +158,18 @@ export function runFamilies(
     else if (reg < nrVcpuRegs) vcpu.arch.regs[reg] = s.hw[reg];
     m["markAvailable"](vcpu, reg);
   };
-  // A spec with cache_reg: kvm_x86_call calls the installed static call, any other the ops table.
-  m["staticCallUpdate"]?.(cacheReg);
-  const vcpu = m["createVcpu"]({ cacheReg }, hooks);
+  // With cache_reg: kvm_x86_call the output calls the static call it exports and never the
+  // ops table, as the probe's -DREGCACHE_STATIC_CALL build has no ops table; otherwise the table.
+  const staticCall = typeof m["staticCallUpdate"] === "function";
+  if (staticCall) m["staticCallUpdate"](cacheReg);
+  const opsTable = {
+    cacheReg: staticCall
+      ? () => {
+          throw new Error("families-ts: cacheReg through the ops table, not the static call");
+        }
+      : cacheReg,
+  };
+  const vcpu = m["createVcpu"](opsTable, hooks);
 
   // VM-exit: the available registers' values in the cache, the others stale.
   const stale = (reg: number) => 0xbadc0ffee0dd0000n | BigInt(reg);

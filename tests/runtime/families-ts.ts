@@ -5,14 +5,14 @@
  * writeRegistersTs generates that file in this process into a directory and
  * loads it from there; runFamilies takes the probe's settings and ops and
  * gives the probe's JSON lines: one vCPU after one VM-exit (a lazy
- * register's slot poisoned as the probe poisons it), a cacheReg that copies
- * from a hardware array and counts (installed as the static call the output
- * exports for cache_reg: kvm_x86_call, the ops table's cacheReg then
- * refusing), and the hooks as runtime/include/
- * kvm_host.h writes the helpers beside the generated block: the mode mask
- * from EFER.LMA and CS.L after a WARN_ON_ONCE on a protected guest
- * (is_64_bit_mode), and an assertion hook that counts each use of the cache
- * from interrupt context but a PMI VM-exit's.
+ * register's slot poisoned as the probe poisons it); a cacheReg that copies
+ * from a hardware array and counts, installed as the static call the output
+ * exports for cache_reg: kvm_x86_call (the ops table's cacheReg then
+ * refuses); and the hooks as runtime/include/kvm_host.h writes the helpers
+ * beside the generated block: the mode mask from EFER.LMA and CS.L after a
+ * WARN_ON_ONCE on a protected guest (is_64_bit_mode), and an assertion hook
+ * that counts each use of the cache from interrupt context but a PMI
+ * VM-exit's.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -107,7 +107,7 @@ function parseSettings(settings: readonly string[], nrRegBits: number): Setup {
     else if (key === "irq") s.inInterrupt = v !== 0n;
     else if (key === "pmi") s.pmi = v !== 0n;
     else if (key === "lazy") s.lazy = v;
-    else if (key?.startsWith("hw:") && Number(key.slice(3)) < nrRegBits)
+    else if (key?.startsWith("hw:") && key.length > 3 && Number(key.slice(3)) < nrRegBits)
       s.hw[Number(key.slice(3))] = v;
     else throw new Error(`families-ts: unknown setting ${setting}`);
   }

@@ -5,7 +5,7 @@
  *
  * The 7.2 suite is KVM 7.2's exit handlers reduced to their register
  * traffic, compiled against the c output of a 7.2-shaped spec
- * (tests/core/fixtures/x86-kvm-7.2.yaml): the masked family, the raw pair,
+ * (spec/x86-kvm.yaml): the masked family, the raw pair,
  * the 32-bit pair, RIP in its own field.  Everything else a handler does is
  * an extern stand-in declared here, as kvm_stubs.h does for the 6.x suite:
  * the compiler cannot fold a handler away, and a stand-in costs the same

@@ -4,7 +4,7 @@
  * simulator (runtime/sim/7.2/: VMX, SVM, and TDX for the functions a TD
  * vCPU reaches) on seeded random cases whose input includes the guest's
  * mode (EFER.LMA, CS.L) and protected state, built against the c output of
- * tests/core/fixtures/x86-kvm-7.2.yaml.
+ * spec/x86-kvm.yaml.
  *
  *   - gcc, CONFIG_X86_64 on and off: a build of the suite against the
  *     spec's headers and one against the --all-cached headers (one
@@ -40,7 +40,7 @@ import {
   type DriverRun,
 } from "./c-build";
 
-const fixture = path.join(root, "tests", "core", "fixtures", "x86-kvm-7.2.yaml");
+const fixture = path.join(root, "spec", "x86-kvm.yaml");
 const slow = 300_000;
 
 function manifestFunctions(): string[] {

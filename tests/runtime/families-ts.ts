@@ -1,7 +1,7 @@
 /*
  * The TypeScript way of tests/runtime/families.test.ts: the probe
  * runtime/test/families.c, op for op, on the ts target's registers.ts of
- * tests/ts/fixtures/linux-7.2-ts.yaml (the registers of the C probe's spec).
+ * spec/x86-kvm.yaml (the C probe's spec).
  * writeRegistersTs generates that file in this process into a directory and
  * loads it from there; runFamilies takes the probe's settings and ops and
  * gives the probe's JSON lines: one vCPU after one VM-exit (a lazy
@@ -21,8 +21,8 @@ import { generateAll } from "../../generator/generate/produce";
 import { TS_OUTPUT_PATH } from "../../generator/targets/ts/emit";
 import { root } from "./c-build";
 
-/** The spec of the TypeScript way: the C probe's registers, written by the ts target. */
-export const TS_FIXTURE = "tests/ts/fixtures/linux-7.2-ts.yaml";
+/** The spec of the TypeScript way: the C probe's, whose ts target writes the same registers. */
+export const TS_FIXTURE = "spec/x86-kvm.yaml";
 
 /** The exports of a generated registers.ts, untyped: the op table says what it calls. */
 export type Registers = Record<string, any>;

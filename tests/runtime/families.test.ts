@@ -9,11 +9,10 @@
  * protected guest warns once, mark-for-reload and the bulk helpers change
  * exactly their bits. The table runs three ways, which must all give `want`:
  * the probe runtime/test/families.c built against the c output of
- * tests/core/fixtures/x86-kvm-7.2.yaml (64-bit) with cache_reg through the
+ * spec/x86-kvm.yaml (64-bit) with cache_reg through the
  * ops table's pointer, the same probe built with cache_reg as a static call,
- * and the ts output of the same registers (tests/ts/fixtures/
- * linux-7.2-ts.yaml) generated in this process and run op for op by
- * families-ts.ts. Each way runs for the spec's output and the --all-cached
+ * and the ts output of the same spec generated in this process and run op
+ * for op by families-ts.ts. Each way runs for the spec's output and the --all-cached
  * one, which must agree (a case marked allCached runs against the latter
  * only). An op marked noTs has no TypeScript counterpart: the TypeScript way
  * leaves it out, and the op says why.
@@ -22,7 +21,7 @@ import * as path from "node:path";
 import { compilers, root, run, tempDir, writeHeaders } from "./c-build";
 import { runFamilies, writeRegistersTs, type Line, type Registers } from "./families-ts";
 
-const spec = path.join(root, "tests", "core", "fixtures", "x86-kvm-7.2.yaml");
+const spec = path.join(root, "spec", "x86-kvm.yaml");
 
 /** enum kvm_reg of the fixture under CONFIG_X86_64 (registers.gpr, then extended). */
 const R = { RAX: 0, RCX: 1, RDX: 2, RBX: 3, RSP: 4, R8: 8, RIP: 16, PDPTR: 17, CR3: 19 };

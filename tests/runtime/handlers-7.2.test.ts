@@ -1,6 +1,6 @@
 /*
  * The Linux 7.2 handler suite (runtime/handlers/7.2/) against the c output
- * of tests/core/fixtures/x86-kvm-7.2.yaml: every file compiles on its own,
+ * of spec/x86-kvm.yaml: every file compiles on its own,
  * with kernel-like code generation and -Werror, under gcc and clang, with
  * and without CONFIG_X86_64, against the spec's and the --all-cached
  * headers, each in the macro and the expanded c style; each object defines
@@ -19,7 +19,7 @@ import { kernelCacheDir, sourcePackage } from "../kernel/trees";
 import { compilers, kernelFlags, root, run, runtimeDir, tempDir, warnings } from "./c-build";
 
 const suiteDir = path.join(runtimeDir, "handlers", "7.2");
-const spec = path.join(root, "tests", "core", "fixtures", "x86-kvm-7.2.yaml");
+const spec = path.join(root, "spec", "x86-kvm.yaml");
 const manifest = JSON.parse(fs.readFileSync(path.join(suiteDir, "handlers.json"), "utf8")) as {
   includeDirs: string[];
   files: Record<string, string[]>;

@@ -31,7 +31,10 @@ const slow = 300_000;
 
 beforeAll(async () => {
   work = tempDir("negative");
-  const truth = writeHeaders(path.join(work, "x86-kvm"), path.join(root, "spec", "x86-kvm-6.12.yaml"));
+  const truth = writeHeaders(
+    path.join(work, "x86-kvm"),
+    path.join(root, "spec", "x86-kvm-6.12.yaml"),
+  );
   const cached = writeHeaders(
     path.join(work, "x86-kvm-all-cached"),
     path.join(root, "spec", "x86-kvm-6.12.yaml"),

@@ -49,22 +49,6 @@ const goldenCases: [string, { spec: string; file: string; request: Partial<Gener
       request: { outDir: "tests/ts/golden/x86-kvm-all-cached", allCached: true },
     },
   ],
-  [
-    "linux-7.2 (ts)",
-    {
-      spec: "tests/ts/fixtures/linux-7.2-ts.yaml",
-      file: "tests/ts/golden/linux-7.2/ts/registers.ts",
-      request: { outDir: "tests/ts/golden/linux-7.2" },
-    },
-  ],
-  [
-    "linux-7.2 (ts) --all-cached",
-    {
-      spec: "tests/ts/fixtures/linux-7.2-ts.yaml",
-      file: "tests/ts/golden/linux-7.2-all-cached/ts/registers.ts",
-      request: { outDir: "tests/ts/golden/linux-7.2-all-cached", allCached: true },
-    },
-  ],
 ];
 
 describe.each(goldenCases)("golden %s", (_name, g) => {

@@ -219,4 +219,18 @@ describeC("the 7.2 differential can fail", () => {
       /^vmx\/kvm_emulate_cpuid case \d+: result hw\[0\]: ts 0x[0-9a-f]+ vs c 0x[0-9a-f]+$/,
     );
   });
+
+  it("the twin's own checks: RSP read from regs where VMX loads it lazily is poison", () => {
+    const from = "return registerReadRaw(vcpu, Reg.RSP);";
+    expect(p.registersSource).toContain(from);
+    const broken = loadRuntime72<Runtime72>(
+      p.registersSource.replace(from, "return vcpu.arch.regs[Reg.RSP]!;"),
+      p.tmp,
+    );
+    const [vmx] = broken.runSuite({ cases: CASES, backend: "vmx", function: "__get_regs" });
+    expect(vmx?.failures).toBe(CASES);
+    expect(vmx?.by_kind.poison).toBe(CASES);
+    const [svm] = broken.runSuite({ cases: CASES, backend: "svm", function: "__get_regs" });
+    expect(svm?.failures).toBe(0);
+  });
 });

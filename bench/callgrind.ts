@@ -114,7 +114,7 @@ export function benchCallgrind(ctx: BenchContext): CallgrindMeasured | NotMeasur
   const compile = (src: string, out: string, includes: readonly string[]) =>
     cc([...flags, ...includes, "-c", src, "-o", out], `compile ${src}`);
   // The simulated hardware: the hand-written table of the default spec (runtime/README.md).
-  const hardware = `-DSIM_HARDWARE="${path.join(rt, "sim", "hardware", "x86-kvm.h")}"`;
+  const hardware = `-DSIM_HARDWARE="${path.join(rt, "sim", "hardware", "x86-kvm-6.12.h")}"`;
   const simObjects = [...cFiles(path.join(rt, "sim")), driver].map((src) => {
     const o = path.join(objDir, `sim-${path.basename(src, ".c")}.o`);
     compile(src, o, [

@@ -159,15 +159,22 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
             side === "all-cached" ? request.spec : side,
           ),
         ]);
-    // Linux 7.2's GPR family has no kvm_rax_write, which the handler suite calls.
-    const modeAware = [
-      ...(sides.modeAware.head ? [request.spec] : []),
-      ...(sides.modeAware.base && baseOption !== "all-cached" ? [baseOption] : []),
-    ];
-    if (modeAware.length > 0)
-      return invalid(
-        modeAware.map((side) => sizeDiagnostic("RC661", commandLine, undefined, side)),
-      );
+    // One suite per accessor shape: both sides must be of the head's.
+    if (baseOption !== "all-cached" && sides.modeAware.head !== sides.modeAware.base) {
+      const shape = (modeAware: boolean) =>
+        modeAware ? "Linux 7.2's (gpr_family: mode_aware)" : "Linux 6.x's";
+      return invalid([
+        sizeDiagnostic(
+          "RC661",
+          commandLine,
+          undefined,
+          request.spec,
+          shape(sides.modeAware.head),
+          sides.baseLabel,
+          shape(sides.modeAware.base),
+        ),
+      ]);
+    }
   }
   const headerSets: HeaderSet[] = [
     { name: "base", files: sides.base },
@@ -175,7 +182,7 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
   ];
 
   // What-if header sets for --explain: only registers the suite reaches can change its size.
-  const found = findSuite(packageRoot());
+  const found = findSuite(packageRoot(), sides.modeAware.head ? "7.2" : "6.x");
   let whatIfs: ReturnType<typeof planWhatIfs> | undefined;
   let unreached: { name: string; lazyIn: readonly string[] }[] = [];
   if (request.explain) {

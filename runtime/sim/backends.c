@@ -15,7 +15,7 @@
 #include "sim.h"
 
 #ifndef SIM_HARDWARE
-#error "define SIM_HARDWARE as the header naming each backend's lazily loaded registers, e.g. -DSIM_HARDWARE='\"hardware/x86-kvm.h\"'"
+#error "define SIM_HARDWARE as the header naming each backend's lazily loaded registers, e.g. -DSIM_HARDWARE='\"hardware/x86-kvm-6.12.h\"'"
 #endif
 #include SIM_HARDWARE
 

@@ -14,7 +14,7 @@ export const SHIPPED_HARDWARE: Readonly<Record<string, SimHardware>> = {
    * SVM_REGS_LAZY_LOAD_SET (svm/svm.h), the PDPTRs only; tdx: everything
    * outside TDX_REGS_AVAIL_SET (the GPRs but RSP/RIP, and the exit infos).
    */
-  "x86-kvm": {
+  "x86-kvm-6.12": {
     vmx: [
       "rip",
       "rsp",

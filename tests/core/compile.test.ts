@@ -131,13 +131,13 @@ describe.each(ccs)("object code with %s", (cc) => {
   const reachesBackend = (asm: string) => /kvm_x86_ops/.test(asm) && /call|jmp\s+\*/.test(asm);
 
   it("a direct accessor never calls the backend, a cached one does", () => {
-    const obj = build("generated");
+    const obj = build("generated/x86-kvm-6.12");
     expect(reachesBackend(disassemble(obj, "read_rax"))).toBe(false);
     expect(reachesBackend(disassemble(obj, "read_rsp"))).toBe(true);
   });
 
   it("with --all-cached both accessors reach the backend", () => {
-    const obj = build("tests/golden/x86-kvm/all-cached");
+    const obj = build("tests/golden/x86-kvm-6.12/all-cached");
     expect(reachesBackend(disassemble(obj, "read_rax"))).toBe(true);
     expect(reachesBackend(disassemble(obj, "read_rsp"))).toBe(true);
   });

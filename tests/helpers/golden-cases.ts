@@ -13,37 +13,60 @@ export interface GoldenCase {
   readonly allTargets: boolean;
 }
 
-const specs = ["x86-kvm", "x86-kvm-v5.2"];
 const variants = [
   { variant: "macro", cStyle: "macro", allCached: false },
   { variant: "expanded", cStyle: "expanded", allCached: false },
   { variant: "all-cached", cStyle: "macro", allCached: true },
 ] as const;
 
-export const goldenCases: GoldenCase[] = [
-  {
-    name: "generated/",
-    spec: "spec/x86-kvm.yaml",
-    dir: "generated",
-    request: { outDir: "generated" },
-    allTargets: true,
-  },
-  ...specs.flatMap((s) =>
-    // x86-kvm in the default style is generated/ itself.
-    variants
-      .filter((v) => !(s === "x86-kvm" && v.variant === "macro"))
+/**
+ * A bundled runtime spec's checked-in trees: `checkedIn` (every target, as
+ * `regcache generate` writes it) is its macro style; the expanded style and
+ * --all-cached (c only) are golden trees under tests/golden/<spec>/.
+ */
+function specCases(spec: string, checkedIn: string): GoldenCase[] {
+  return [
+    {
+      name: `${checkedIn}/`,
+      spec: `spec/${spec}.yaml`,
+      dir: checkedIn,
+      request: { outDir: checkedIn },
+      allTargets: true,
+    },
+    ...variants
+      .filter((v) => v.variant !== "macro")
       .map((v) => ({
-        name: `${s} ${v.variant}`,
-        spec: `spec/${s}.yaml`,
-        dir: `tests/golden/${s}/${v.variant}`,
+        name: `${spec} ${v.variant}`,
+        spec: `spec/${spec}.yaml`,
+        dir: `tests/golden/${spec}/${v.variant}`,
         request: {
-          outDir: `tests/golden/${s}/${v.variant}`,
+          outDir: `tests/golden/${spec}/${v.variant}`,
           cStyle: v.cStyle,
           allCached: v.allCached,
         },
         allTargets: false,
       })),
-  ),
+  ];
+}
+
+/**
+ * The runtime specs in Linux 6.x's shape, which runtime/handlers/ and
+ * tests/core/fixtures/use_accessors.c compile against: spec/x86-kvm-6.12.yaml
+ * (checked in as generated/x86-kvm-6.12/) and spec/x86-kvm-v5.2.yaml.
+ */
+export const goldenCases: GoldenCase[] = [
+  ...specCases("x86-kvm-6.12", "generated/x86-kvm-6.12"),
+  ...variants.map((v) => ({
+    name: `x86-kvm-v5.2 ${v.variant}`,
+    spec: "spec/x86-kvm-v5.2.yaml",
+    dir: `tests/golden/x86-kvm-v5.2/${v.variant}`,
+    request: {
+      outDir: `tests/golden/x86-kvm-v5.2/${v.variant}`,
+      cStyle: v.cStyle,
+      allCached: v.allCached,
+    },
+    allTargets: false,
+  })),
 ];
 
 /**
@@ -71,18 +94,9 @@ export const kernelGoldenCases: GoldenCase[] = ["linux-6.1", "linux-6.12", "linu
 );
 
 /**
- * The runtime's spec in Linux 7.2's shape (tests/core/fixtures/x86-kvm-7.2.yaml,
- * the c target), in both C styles and with --all-cached. Not in goldenCases:
- * the suites that compile every golden tree use 6.x's accessors.
+ * The default spec, spec/x86-kvm.yaml, in Linux 7.2's shape: generated/ itself,
+ * expanded and --all-cached. Not in goldenCases: the suites that compile every
+ * golden tree there use 6.x's accessors; runtime/handlers/7.2/ compiles
+ * against these.
  */
-export const runtime72GoldenCases: GoldenCase[] = variants.map((v) => ({
-  name: `x86-kvm-7.2 ${v.variant}`,
-  spec: "tests/core/fixtures/x86-kvm-7.2.yaml",
-  dir: `tests/golden/x86-kvm-7.2/${v.variant}`,
-  request: {
-    outDir: `tests/golden/x86-kvm-7.2/${v.variant}`,
-    cStyle: v.cStyle,
-    allCached: v.allCached,
-  },
-  allTargets: false,
-}));
+export const runtime72GoldenCases: GoldenCase[] = specCases("x86-kvm", "generated");

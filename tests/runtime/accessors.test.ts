@@ -1,13 +1,13 @@
 /*
  * The extended registers' readers, the raw cached pair and cache_reg's
  * dispatch, case by case: each case sets up one simulated
- * backend (its hardware table, spec/x86-kvm.yaml's generated sets), runs a
+ * backend (its hardware table, spec/x86-kvm-6.12.yaml's generated sets), runs a
  * few accessor calls after VM-exit and says what each must return and how
  * many times cache_reg must have run by then. The same table runs three
  * ways, which must all give `want`: the C probe (runtime/test/accessors.c)
  * built with cache_reg through the ops table's pointer, the same probe built
  * with -DREGCACHE_STATIC_CALL (a direct call chosen at build time), and the
- * TypeScript twin (runtime/ts with generated/ts/registers.ts).
+ * TypeScript twin (runtime/ts with generated/x86-kvm-6.12/ts/registers.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -21,7 +21,7 @@ import {
   type BuildConfig,
 } from "./c-build";
 import { simHardwareFor } from "../helpers/hardware";
-import * as regs from "../../generated/ts/registers";
+import * as regs from "../../generated/x86-kvm-6.12/ts/registers";
 import { archOf, createSimVcpu, simBackends, simInstallBackend, simVmExit } from "../../runtime/ts";
 
 const { Reg } = regs;
@@ -346,7 +346,7 @@ const styles = [
 
 beforeAll(() => {
   work = tempDir("accessors");
-  const spec = path.join(root, "spec", "x86-kvm.yaml");
+  const spec = path.join(root, "spec", "x86-kvm-6.12.yaml");
   const headers = writeHeaders(path.join(work, "headers"), spec);
   const hardware = simHardwareFor(spec);
   for (const [style, staticCall] of styles) {

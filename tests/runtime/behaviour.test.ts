@@ -5,7 +5,7 @@
  *
  * The matrix is chosen, not multiplied out, to stay well under 90 s on two
  * cores:
- *   - gcc × {x86-kvm, x86-kvm-v5.2} × CONFIG_X86_64 on/off: every spec and
+ *   - gcc × {x86-kvm-6.12, x86-kvm-v5.2} × CONFIG_X86_64 on/off: every spec and
  *     both enum layouts, each as a spec build and an --all-cached build over
  *     one simulator build;
  *   - clang (when installed) × {x86-kvm with, x86-kvm-v5.2 without}: one
@@ -13,7 +13,7 @@
  *     compiler, which must produce the very same digests as gcc (a
  *     difference means undefined behaviour somewhere); clang -Werror on the
  *     handlers in all four configurations is handlers.test.ts's job;
- *   - gcc, x86-kvm, CONFIG_X86_64, cache_reg as a static call
+ *   - gcc, x86-kvm-6.12, CONFIG_X86_64, cache_reg as a static call
  *     (-DREGCACHE_STATIC_CALL: a direct call chosen at build time) on the
  *     handler and the simulator side alike: the same digests as the build
  *     through the ops table's pointer;
@@ -44,7 +44,7 @@ import {
 } from "./c-build";
 import { simHardwareFor } from "../helpers/hardware";
 
-const specs = ["x86-kvm", "x86-kvm-v5.2"] as const;
+const specs = ["x86-kvm-6.12", "x86-kvm-v5.2"] as const;
 type SpecName = (typeof specs)[number];
 
 interface Variant {
@@ -66,11 +66,11 @@ for (const spec of specs) {
   add(gcc, spec, false);
 }
 if (clang) {
-  add(clang, "x86-kvm", true);
+  add(clang, "x86-kvm-6.12", true);
   add(clang, "x86-kvm-v5.2", false);
 }
-add(gcc, "x86-kvm", true, false, true);
-add(gcc, "x86-kvm", true, true);
+add(gcc, "x86-kvm-6.12", true, false, true);
+add(gcc, "x86-kvm-6.12", true, true);
 
 const manifest = JSON.parse(
   fs.readFileSync(path.join(runtimeDir, "handlers", "handlers.json"), "utf8"),

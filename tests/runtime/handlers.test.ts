@@ -72,7 +72,7 @@ let headers: string;
 
 beforeAll(() => {
   work = tempDir("handlers");
-  headers = writeHeaders(path.join(work, "headers"), path.join(root, "spec", "x86-kvm.yaml"));
+  headers = writeHeaders(path.join(work, "headers"), path.join(root, "spec", "x86-kvm-6.12.yaml"));
 });
 
 afterAll(() => {

@@ -37,7 +37,7 @@ describe("where the simulated hardware comes from", () => {
   );
 
   test.each([
-    ["shipped spec", "spec/x86-kvm.yaml", "hand-written", specPath("x86-kvm")],
+    ["shipped spec", "spec/x86-kvm-6.12.yaml", "hand-written", specPath("x86-kvm-6.12")],
     ["other spec", "rsp-always-available.yaml", "spec file", fixture("rsp-always-available.yaml")],
   ])("%s (%s): hardware from the %s", (_kind, _label, want, file) => {
     expect(simHardwareFor(file).from).toBe(want);
@@ -70,12 +70,12 @@ describe("behaviour on hardware that disagrees with the generated sets", () => {
     work = tempDir("hardware");
     const cfg = { cc: compilers().gcc, x86_64: true };
     // KVM's side (simulator and handlers) built from the mutated model's
-    // output; the hardware is spec/x86-kvm.yaml's hand-written table.
+    // output; the hardware is spec/x86-kvm-6.12.yaml's hand-written table.
     const wrong = writeHeaders(path.join(work, "wrong"), fixture("tdx-extended-available.yaml"));
     const simWrong = await buildSim(
       cfg,
       wrong,
-      simHardwareFor(specPath("x86-kvm")),
+      simHardwareFor(specPath("x86-kvm-6.12")),
       path.join(work, "sim-wrong"),
     );
     // A spec that is not shipped, run on hardware read from its own file.

@@ -1,7 +1,7 @@
 /*
  * The behaviour tests can fail: handlers built against a spec that wrongly
  * declares RSP always available (tests/runtime/fixtures/) run on a simulated
- * machine that follows spec/x86-kvm.yaml, where VMX and TDX load RSP lazily.
+ * machine that follows spec/x86-kvm-6.12.yaml, where VMX and TDX load RSP lazily.
  * The driver must report the stale RSP it hands out and the RSP writes that
  * never reach the VMCS, on vmx and tdx but not on svm (which really does
  * keep RSP in regs[]), and the results must differ from an --all-cached
@@ -31,10 +31,10 @@ const slow = 300_000;
 
 beforeAll(async () => {
   work = tempDir("negative");
-  const truth = writeHeaders(path.join(work, "x86-kvm"), path.join(root, "spec", "x86-kvm.yaml"));
+  const truth = writeHeaders(path.join(work, "x86-kvm"), path.join(root, "spec", "x86-kvm-6.12.yaml"));
   const cached = writeHeaders(
     path.join(work, "x86-kvm-all-cached"),
-    path.join(root, "spec", "x86-kvm.yaml"),
+    path.join(root, "spec", "x86-kvm-6.12.yaml"),
     true,
   );
   const fixture = writeHeaders(
@@ -42,7 +42,7 @@ beforeAll(async () => {
     path.join(__dirname, "fixtures", "rsp-always-available.yaml"),
   );
   const cfg = { cc: compilers().gcc, x86_64: true };
-  const hardware = simHardwareFor(path.join(root, "spec", "x86-kvm.yaml"));
+  const hardware = simHardwareFor(path.join(root, "spec", "x86-kvm-6.12.yaml"));
   const sim = await buildSim(cfg, truth, hardware, path.join(work, "sim"));
   const [wrongExe, cachedExe] = await Promise.all([
     buildDriver(cfg, sim, fixture, path.join(work, "wrong")),

@@ -14,7 +14,7 @@ import { fileTempDir } from "./helpers";
 
 describe("regcache size --explain", () => {
   const work = fileTempDir("explain");
-  const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8");
+  const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm-6.12.yaml"), "utf8");
   // Two lazy registers only, so the run stays small: VMX keeps RIP and RSP in the VMCS.
   const backends = real.indexOf("\nbackends:");
   const spec =
@@ -67,7 +67,7 @@ describe("regcache size --explain", () => {
 
 describe("regcache size --explain, a register the handlers never reach", () => {
   const work = fileTempDir("explain-unreached");
-  const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8");
+  const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm-6.12.yaml"), "utf8");
   const backends = real.indexOf("\nbackends:");
   beforeAll(() => {
     fs.writeFileSync(

@@ -90,7 +90,7 @@ describe("what cannot be merged: exit 2, nothing written", () => {
       "different bases",
       () => [
         job("gcc-O2"),
-        variant("other-base", (j) => (j.base = "git:HEAD~1:spec/x86-kvm.yaml")),
+        variant("other-base", (j) => (j.base = "git:HEAD~1:spec/x86-kvm-6.12.yaml")),
       ],
       /reports of different bases cannot be merged/,
     ],

@@ -51,7 +51,7 @@ describe("the size command checks them before compiling", () => {
 describe("a spec without a register the handler suite uses", () => {
   test("exit 2 naming the register and the call, before any compile", async () => {
     const spec = fs
-      .readFileSync(path.join(__dirname, "..", "..", "spec", "x86-kvm.yaml"), "utf8")
+      .readFileSync(path.join(__dirname, "..", "..", "spec", "x86-kvm-6.12.yaml"), "utf8")
       .split("\n")
       .filter((line) => line.trim() !== "- rbp")
       .map((line) => line.replace("rdx, rbp, rsi", "rdx, rsi"))
@@ -71,7 +71,15 @@ describe("a spec without a register the handler suite uses", () => {
 
   test("a base spec without it is named as the base", async () => {
     const file = path.join(work, "no-rbp.yaml");
-    const r = await runCli(["size", "--base", file, "--config", "gcc-O2"]);
+    const r = await runCli([
+      "size",
+      "--spec",
+      "spec/x86-kvm-6.12.yaml",
+      "--base",
+      file,
+      "--config",
+      "gcc-O2",
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file} has no register 'rbp'`);
   });

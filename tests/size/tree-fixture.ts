@@ -1,8 +1,9 @@
 /*
  * A small tree laid out as a kernel lays out KVM, with a compile database as
  * an O= build writes it, for the --compile-commands tests: the handler suite
- * and its runtime headers in tree/kvm (so "kvm_stubs.h" includes the cache
- * header from its own directory, as arch/x86/kvm/x86.h does), one handler
+ * of the default spec's shape (runtime/handlers/7.2/) and its runtime headers
+ * in tree/kvm (so "kvm_stubs_7.2.h" includes the cache header from its own
+ * directory, as arch/x86/kvm/x86.h does), one handler
  * one level down (tree/kvm/svm, reaching its headers through -I), an
  * unrelated unit, and commands carrying -Wp,-MMD, -o into the build
  * directory and shell-quoted -D values. The tree's own kvm_cache_regs.h is
@@ -19,6 +20,8 @@ export interface TreeFixture {
   readonly tree: string;
   readonly build: string;
   readonly db: string;
+  /** The handler suite's units (each includes the cache header; the unrelated unit does not). */
+  readonly handlerUnits: number;
   /** Every file and link below tree/ and build/ with its sha256 and mtime. */
   readonly snapshot: () => Map<string, string>;
 }
@@ -35,7 +38,7 @@ export function makeTreeFixture(work: string, extra: { leak?: boolean } = {}): T
   fs.mkdirSync(build, { recursive: true });
   for (const name of fs.readdirSync(path.join(repoRoot, "runtime", "include")))
     fs.copyFileSync(path.join(repoRoot, "runtime", "include", name), path.join(kvm, name));
-  // The tree's own headers: the all-cached output of the default spec.
+  // The tree's own headers: the all-cached output of the default spec (Linux 7.2's shape).
   const gen = path.join(work, "gen");
   execFileSync(
     "node",
@@ -54,7 +57,7 @@ export function makeTreeFixture(work: string, extra: { leak?: boolean } = {}): T
     fs.copyFileSync(path.join(gen, "c", name), path.join(kvm, name));
   fs.rmSync(gen, { recursive: true, force: true });
 
-  const handlers = path.join(repoRoot, "runtime", "handlers");
+  const handlers = path.join(repoRoot, "runtime", "handlers", "7.2");
   const sources: string[] = [];
   for (const name of fs
     .readdirSync(handlers)
@@ -72,7 +75,7 @@ export function makeTreeFixture(work: string, extra: { leak?: boolean } = {}): T
     const leak = path.join(tree, "lib", "leak.c");
     fs.writeFileSync(
       leak,
-      '#include "../kvm/kvm_stubs.h"\nint leak_read(struct kvm_vcpu *vcpu)\n{\n\treturn (int)kvm_rax_read(vcpu);\n}\n',
+      '#include "../kvm/kvm_stubs_7.2.h"\nint leak_read(struct kvm_vcpu *vcpu)\n{\n\treturn (int)kvm_rax_read(vcpu);\n}\n',
     );
     sources.push(leak);
   }
@@ -115,5 +118,6 @@ export function makeTreeFixture(work: string, extra: { leak?: boolean } = {}): T
     walk(build);
     return out;
   };
-  return { tree, build, db, snapshot };
+  const handlerUnits = sources.filter((f) => f.startsWith(kvm)).length;
+  return { tree, build, db, handlerUnits, snapshot };
 }

@@ -34,7 +34,7 @@ import {
 
 /** Cases per handler and backend: 19 handlers × 3 backends × this, per spec. */
 const CASES = Number(process.env["REGCACHE_TS_CASES"] ?? 40); // deeper runs: REGCACHE_TS_CASES=N
-const SPECS = ["spec/x86-kvm.yaml", "spec/x86-kvm-v5.2.yaml"];
+const SPECS = ["spec/x86-kvm-6.12.yaml", "spec/x86-kvm-v5.2.yaml"];
 const BACKENDS = ["vmx", "svm", "tdx"];
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;

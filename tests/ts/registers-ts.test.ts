@@ -26,6 +26,14 @@ const goldenCases: [string, { spec: string; file: string; request: Partial<Gener
     },
   ],
   [
+    "generated/x86-kvm-6.12/ts",
+    {
+      spec: "spec/x86-kvm-6.12.yaml",
+      file: "generated/x86-kvm-6.12/ts/registers.ts",
+      request: { outDir: "generated/x86-kvm-6.12" },
+    },
+  ],
+  [
     "x86-kvm-v5.2",
     {
       spec: "spec/x86-kvm-v5.2.yaml",
@@ -75,12 +83,12 @@ describe("ts/registers.ts", () => {
   let base: Awaited<ReturnType<typeof emitted>>;
   let regs: GeneratedRegisters;
   beforeAll(async () => {
-    base = await emitted({ spec: "spec/x86-kvm.yaml" });
+    base = await emitted({ spec: "spec/x86-kvm-6.12.yaml" });
     regs = load(base.text);
   });
 
   it("is deterministic: a second run gives the same bytes, beside the same C files", async () => {
-    const again = await emitted({ spec: "spec/x86-kvm.yaml" });
+    const again = await emitted({ spec: "spec/x86-kvm-6.12.yaml" });
     expect(again.text).toBe(base.text);
     expect(again.result).toEqual(base.result);
   });
@@ -126,7 +134,7 @@ describe("ts/registers.ts", () => {
         },
       };
       const vcpu = r.createVcpu(ops);
-      // A spec whose cache_reg is a static call (x86-kvm.yaml) reaches the backend through it.
+      // A spec whose cache_reg is a static call (x86-kvm-6.12.yaml) reaches the backend through it.
       const statics = r as unknown as { staticCallUpdate?: (f: typeof ops.cacheReg) => void };
       statics.staticCallUpdate?.(ops.cacheReg);
       vcpu.arch.regs[a.register.index] = 0xdeadn;
@@ -159,7 +167,7 @@ describe("ts/registers.ts", () => {
   });
 
   it("--all-cached sends every accessor through cacheReg", async () => {
-    const allCached = await emitted({ spec: "spec/x86-kvm.yaml", allCached: true });
+    const allCached = await emitted({ spec: "spec/x86-kvm-6.12.yaml", allCached: true });
     const seen = traffic(load(allCached.text), allCached.model);
     expect(new Set(seen.map((s) => s.path))).toEqual(new Set(["cached"]));
     expect(allCached.text).not.toBe(base.text);
@@ -176,7 +184,7 @@ describe("ts/registers.ts", () => {
 const describeC = gccAvailable() ? describe : describe.skip;
 
 describeC("Reg equals the C enum on a 64-bit build", () => {
-  it.each(["spec/x86-kvm.yaml", "spec/x86-kvm-v5.2.yaml"])("%s", async (spec) => {
+  it.each(["spec/x86-kvm-6.12.yaml", "spec/x86-kvm-v5.2.yaml"])("%s", async (spec) => {
     const { text, model } = await emitted({ spec });
     const c = generate({ specPath: path.join(repoRoot, spec) });
     if (!c.ok) throw new Error("should generate");

@@ -14,7 +14,7 @@ export const repoRoot = path.resolve(__dirname, "..", "..");
 export const runtimeTsDir = path.join(repoRoot, "runtime", "ts");
 
 export type TsRuntime = typeof import("../../runtime/ts/index");
-export type GeneratedRegisters = typeof import("../../generated/ts/registers");
+export type GeneratedRegisters = typeof import("../../generated/x86-kvm-6.12/ts/registers");
 
 function sources(dir: string, prefix = ""): string[] {
   return fs

@@ -38,10 +38,10 @@ describe("strict type-check", () => {
   const program = ts.createProgram([...config.fileNames, ...goldens], config.options);
   const files = program.getSourceFiles().map((f) => path.relative(repoRoot, f.fileName));
 
-  it("runtime/ts's tsconfig is strict and covers generated/ts/registers.ts", () => {
+  it("runtime/ts's tsconfig is strict and covers the checked-in registers.ts", () => {
     expect(config.options.strict).toBe(true);
     expect(config.options.noUncheckedIndexedAccess).toBe(true);
-    expect(files).toContain("generated/ts/registers.ts");
+    expect(files).toContain("generated/x86-kvm-6.12/ts/registers.ts");
     expect(files).toContain("runtime/ts/handlers/regs-ioctl.ts");
     expect(files).toContain("tests/ts/golden/x86-kvm-v5.2/ts/registers.ts");
     expect(files).toContain("tests/ts/golden/linux-7.2/ts/registers.ts");

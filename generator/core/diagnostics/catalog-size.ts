@@ -124,7 +124,7 @@ export const sizeEntries = {
     "measure a kernel spec on a built kernel tree with --compile-commands FILE (its compile database; docs/kernel.md), or add 'c' to its output.targets",
   ),
   RC661: error(
-    "{0:whole} has gpr_family: mode_aware, but the handler suite calls Linux 6.x's GPR accessors (kvm_rax_write …)",
-    "measure a spec in 6.x's shape, or a kernel tree with --compile-commands FILE (docs/kernel.md)",
+    "{0:whole} has {1:whole} accessors and the base {2:whole} {3:whole}: the handler suite of one shape does not build against the other",
+    "compare specs of one shape (runtime/handlers/ is written against 6.x's accessors, runtime/handlers/7.2/ against 7.2's), or measure a kernel tree with --compile-commands FILE (docs/kernel.md)",
   ),
 } as const;

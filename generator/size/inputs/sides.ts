@@ -13,6 +13,7 @@ import { sizeDiagnostic } from "../messages";
 import { BaseSource, describeBase, gitShow } from "./sources";
 import { resolveSpecArg } from "../../generate/specs";
 import type { SpecAdopts } from "../../core/spec/kernel-sections";
+import { ePairNames } from "../../core/spec/kernel-shape";
 
 export type SidesResult =
   | {
@@ -73,7 +74,10 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
   if (!generated.ok) return invalid(generated.diagnostics);
   const registersOf = (r: { specPath: string; displayPath: string; specText?: string }) => {
     const loaded = loadModel(r);
-    return new Set(loaded.ok ? loaded.model.registers.map((reg) => reg.name) : []);
+    if (!loaded.ok) return new Set<string>();
+    // A 32-bit pair's accessors (kvm_eax_read) name the register by its e-name.
+    const ePair = loaded.model.c.ePair.map((gpr) => `e${ePairNames(gpr).short}`);
+    return new Set([...loaded.model.registers.map((reg) => reg.name), ...ePair]);
   };
   return {
     ok: true,

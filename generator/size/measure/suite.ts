@@ -1,9 +1,12 @@
 /*
- * The handler suite the report measures, as the runtime declares it in
- * runtime/handlers/handlers.json: the C files (one per area, the kernel's
- * function names), the functions each defines, and the include directories
- * that follow the generated headers'. Without a manifest, every
- * runtime/handlers/*.c is compiled with runtime/include.
+ * The handler suite the report measures, as the runtime declares it in its
+ * handlers.json: the C files (one per area, the kernel's function names), the
+ * functions each defines, and the include directories that follow the
+ * generated headers'. The runtime has one suite per shape of the accessors:
+ * runtime/handlers/ calls Linux 6.x's (kvm_rax_read, kvm_rax_write …),
+ * runtime/handlers/7.2/ Linux 7.2's mode-aware families (kvm_rax_read_raw,
+ * kvm_eax_write …). Without a manifest, every *.c of the suite's directory is
+ * compiled with runtime/include.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -37,8 +40,21 @@ function isManifest(value: unknown): value is Manifest {
   );
 }
 
-export function findSuite(packageRoot: string): SuiteResult {
+/**
+ * The accessors' shape a suite is written against: "6.x" (the plain GPR
+ * family) or "7.2" (gpr_family: mode_aware).
+ */
+export type SuiteShape = "6.x" | "7.2";
+
+/** The directory of the shape's suite: runtime/handlers/ or runtime/handlers/7.2/. */
+export function suiteDirectory(packageRoot: string, shape: SuiteShape): string {
   const handlers = path.join(packageRoot, "runtime", "handlers");
+  return shape === "7.2" ? path.join(handlers, "7.2") : handlers;
+}
+
+/** The suite of one shape; a failure names the file or directory it could not use. */
+export function findSuite(packageRoot: string, shape: SuiteShape): SuiteResult {
+  const handlers = suiteDirectory(packageRoot, shape);
   const manifestPath = path.join(handlers, "handlers.json");
   if (fs.existsSync(manifestPath)) {
     let manifest: unknown;

@@ -31,7 +31,7 @@ function job(name: string, base: number, head: number): MeasuredConfig {
 function reportJson(config: MeasuredConfig, skipped: string[] = []): string {
   return formatJson(
     buildReport({
-      spec: "spec/x86-kvm.yaml",
+      spec: "spec/x86-kvm-6.12.yaml",
       base: "all-cached",
       measured: [config],
       skipped: skipped.map((name) => ({
@@ -70,7 +70,7 @@ test("two jobs' reports: one report of both configs, in the order given", () => 
   const outcome = runMerge({ cwd, reports: ["gcc.json", "clang.json"] });
   if (!outcome.ok) throw new Error(JSON.stringify(outcome));
   const { report } = outcome;
-  expect([report.spec, report.base]).toEqual(["spec/x86-kvm.yaml", "all-cached"]);
+  expect([report.spec, report.base]).toEqual(["spec/x86-kvm-6.12.yaml", "all-cached"]);
   expect(report.configs.map((c) => c.name)).toEqual(["gcc-O2", "clang-O2"]);
   // A config one job skipped and another ran counts as ran.
   expect(report.skipped).toEqual([]);

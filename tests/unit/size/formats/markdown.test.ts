@@ -13,7 +13,7 @@ import { data, fn, fullReport, measured, sampleReport } from "../sample-report";
 test("every section, in order", () => {
   expect(formatMarkdown(fullReport())).toBe(
     [
-      "## regcache size: `spec/x86-kvm.yaml` vs `all-cached`",
+      "## regcache size: `spec/x86-kvm-6.12.yaml` vs `all-cached`",
       "",
       "| function | gcc-O2 |",
       "|:--|--:|",
@@ -112,7 +112,7 @@ test("no config ran; a budget within every limit", () => {
   };
   expect(formatMarkdown(report)).toBe(
     [
-      "## regcache size: `spec/x86-kvm.yaml` vs `all-cached`",
+      "## regcache size: `spec/x86-kvm-6.12.yaml` vs `all-cached`",
       "",
       "_No config ran._",
       "",

@@ -13,7 +13,7 @@ test("every section, in order, figures worked out by hand", () => {
   // f: 10 -> 12 is +2, +20.0%; totals 15 -> 17 is +13.33%, +13% in a cell.
   expect(formatText(fullReport(), { color: false })).toBe(
     [
-      "regcache size: spec/x86-kvm.yaml (head) vs all-cached (base)",
+      "regcache size: spec/x86-kvm-6.12.yaml (head) vs all-cached (base)",
       "",
       "== gcc-O2 == gcc 12",
       "flags: -O2",
@@ -59,7 +59,7 @@ test("nothing changed: no rows, no cross-config table; no flags or version line 
   };
   expect(formatText(report, { color: false })).toBe(
     [
-      "regcache size: spec/x86-kvm.yaml (head) vs all-cached (base)",
+      "regcache size: spec/x86-kvm-6.12.yaml (head) vs all-cached (base)",
       "",
       "== x ==",
       "add/remove: 0/0 grow/shrink: 0/0 up/down: 0/0 (0)",
@@ -85,7 +85,7 @@ test("data symbols under their own 'data' heading, functions under 'function', i
   };
   expect(formatText(report, { color: false })).toBe(
     [
-      "regcache size: spec/x86-kvm.yaml (head) vs all-cached (base)",
+      "regcache size: spec/x86-kvm-6.12.yaml (head) vs all-cached (base)",
       "",
       "== x ==",
       "add/remove: 0/0 grow/shrink: 1/1 up/down: 2/-32 (-30)",
@@ -142,7 +142,7 @@ test("every register reached: no note under the what-if table", () => {
 test("colour: headings bold, the breach line and growth red, nothing escaped when off", () => {
   const text = formatText(fullReport(), { color: true });
   expect(text.split("\n")[0]).toBe(
-    "\x1b[1mregcache size: spec/x86-kvm.yaml (head) vs all-cached (base)\x1b[0m",
+    "\x1b[1mregcache size: spec/x86-kvm-6.12.yaml (head) vs all-cached (base)\x1b[0m",
   );
   expect(text).toContain("\x1b[1m== gcc-O2 ==\x1b[0m gcc 12\n");
   expect(text).toContain("\x1b[31mf           10    12     +2  +20.0%\x1b[0m\n");

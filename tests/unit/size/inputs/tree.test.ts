@@ -68,10 +68,10 @@ describe("checkTreeOptions", () => {
 describe("prepareTree", () => {
   /** Head and base as x86-kvm generates them (c/kvm_regs.h, c/kvm_cache_regs.h). */
   function cHeaders(): { head: readonly GeneratedFile[]; base: readonly GeneratedFile[] } {
-    const specPath = path.join(repoRoot, "spec", "x86-kvm.yaml");
+    const specPath = path.join(repoRoot, "spec", "x86-kvm-6.12.yaml");
     const head = generate({ specPath });
     const base = generate({ specPath, allCached: true });
-    if (!head.ok || !base.ok) throw new Error("spec/x86-kvm.yaml does not generate");
+    if (!head.ok || !base.ok) throw new Error("spec/x86-kvm-6.12.yaml does not generate");
     return { head: head.files, base: base.files };
   }
 

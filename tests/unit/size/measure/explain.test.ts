@@ -80,8 +80,8 @@ describe("registersReached: a static look at the handlers' calls", () => {
 
 describe("planWhatIfs", () => {
   test("one header set per register, generated from the spec with it always available", () => {
-    const text = fs.readFileSync(specPath("x86-kvm"), "utf8");
-    const plan = planWhatIfs({ specPath: specPath("x86-kvm"), displayPath: "x86-kvm", text }, [
+    const text = fs.readFileSync(specPath("x86-kvm-6.12"), "utf8");
+    const plan = planWhatIfs({ specPath: specPath("x86-kvm-6.12"), displayPath: "x86-kvm", text }, [
       { name: "rip", lazyIn: ["vmx"] },
       { name: "pdptr", lazyIn: ["vmx", "svm"] },
     ]);

@@ -41,7 +41,7 @@ interface JobOptions {
 /** What one CI job's `--format json` wrote, parsed back. */
 function job(configs: MeasuredConfig[], options: JobOptions = {}): unknown {
   const report: SizeReport = buildReport({
-    spec: options.spec ?? "spec/x86-kvm.yaml",
+    spec: options.spec ?? "spec/x86-kvm-6.12.yaml",
     base: options.base ?? "all-cached",
     measured: configs,
     skipped: (options.skipped ?? []).map((name) => ({
@@ -165,7 +165,7 @@ describe("refused, every reason at once", () => {
         inputs(job([gcc]), job([clang], { spec: "other.yaml", base: "git:HEAD", head: "c\n" })),
       ),
     ).toEqual([
-      'job2.json measured spec "other.yaml", job1.json "spec/x86-kvm.yaml": reports of different specs cannot be merged',
+      'job2.json measured spec "other.yaml", job1.json "spec/x86-kvm-6.12.yaml": reports of different specs cannot be merged',
       'job2.json measured base "git:HEAD", job1.json "all-cached": reports of different bases cannot be merged',
       expect.stringMatching(
         /^job2\.json measured generated source ".*", job1\.json ".*": reports of different generated sources cannot be merged$/,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated hardware for spec/x86-kvm.yaml: which registers each
+ * The simulated hardware for spec/x86-kvm-6.12.yaml: which registers each
  * backend leaves in hardware state at VM-exit, written by hand from the
  * kernel, never from the generator (see backends.c for why).
  *

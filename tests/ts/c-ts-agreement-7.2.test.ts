@@ -27,6 +27,8 @@ type Runtime72 = typeof import("../../runtime/ts/7.2/index");
 
 /** Cases per function and backend: 64 function-backend pairs × this, per build. */
 const CASES = Number(process.env["REGCACHE_TS_CASES"] ?? 20); // deeper runs: REGCACHE_TS_CASES=N
+/** The seed of both drivers; the drivers' default unless REGCACHE_SEED gives another. */
+const SEED = process.env["REGCACHE_SEED"];
 const SPEC = "spec/x86-kvm.yaml";
 const BACKENDS = ["vmx", "svm", "tdx"];
 const BUILDS = ["spec", "all-cached"] as const;
@@ -60,6 +62,7 @@ function compare(runtime: Runtime72, driver: Driver72Run): Comparison {
   let i = 0;
   const tsSummaries = runtime.runSuite({
     cases: CASES,
+    seed: BigInt(driver.header.seed),
     visit: true,
     onCase: (backend, fn, index, outcome) => {
       const c = driver.cases[i++];
@@ -108,7 +111,7 @@ async function prepare(build: Build): Promise<Prepared> {
     simHeaders,
     handlerHeaders,
     path.join(tmp, "build"),
-  ).then((exe) => runDriver72(exe, ["--cases", String(CASES)]));
+  ).then((exe) => runDriver72(exe, ["--cases", String(CASES), ...(SEED ? ["--seed", SEED] : [])]));
   const all = await generateAll({
     specPath,
     displayPath: SPEC,
@@ -148,7 +151,7 @@ describeC.each(BUILDS)(
 
     it("the C driver ran every backend and function the twin has, with the twin's seed", () => {
       const { header } = p.driver;
-      expect(BigInt(header.seed)).toBe(p.runtime.DEFAULT_SEED);
+      expect(BigInt(header.seed)).toBe(SEED ? BigInt(SEED) : p.runtime.DEFAULT_SEED);
       expect(header.x86_64).toBe(true);
       expect(header.backends.map((b) => b.name)).toEqual(BACKENDS);
       expect(header.handlers).toEqual(p.runtime.FUNCTIONS.map((f) => f.name));

@@ -7,6 +7,8 @@
 export * from "./hardware";
 export * from "./sim";
 export * from "./world";
+export * from "./case";
+export * from "./functions";
 export * from "./driver";
 export * from "./suite";
 export { kvmEmulateCpuid } from "./handlers/cpuid";

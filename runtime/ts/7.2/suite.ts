@@ -6,16 +6,9 @@
  * kind. One call is one C process: the WARN_ON_ONCE sites start armed.
  */
 import { SIM72_FAULT_KINDS, SIM72_TDX, createSim72Process, sim72Backends } from "./sim";
-import {
-  DEFAULT_CASES,
-  DEFAULT_SEED,
-  FNV_OFFSET,
-  FUNCTIONS,
-  digestCacheCalls,
-  digestResult,
-  runCase,
-  type CaseOutcome,
-} from "./driver";
+import { DEFAULT_CASES, DEFAULT_SEED, FNV_OFFSET } from "./case";
+import { FUNCTIONS } from "./functions";
+import { digestCacheCalls, digestResult, runCase, type CaseOutcome } from "./driver";
 
 export type FaultKind = (typeof SIM72_FAULT_KINDS)[number][1];
 

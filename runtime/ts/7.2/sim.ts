@@ -419,7 +419,10 @@ export function createSim72(process: Sim72Process, b: Sim72Backend): Sim72 {
     vmcb12: { save: emptySave() },
     env: emptyEnv(),
     faults: emptyFaults(),
-  } as Omit<Sim72, "vcpu"> as Sim72;
+    // The machine and its vCPU point at each other (C's to_ext72 is pointer
+    // arithmetic); the vCPU is set just below, before anyone reads it.
+    vcpu: undefined as unknown as KvmVcpu72,
+  } satisfies Sim72;
   const vcpu: KvmVcpu72 = Object.assign(vcpuBase, {
     sim,
     efer: 0n,
@@ -445,7 +448,7 @@ export function createSim72(process: Sim72Process, b: Sim72Backend): Sim72 {
     nestedSave: emptySave(),
     nestedVmcb12Gpa: 0n,
   });
-  (sim as { vcpu: KvmVcpu72 }).vcpu = vcpu;
+  (sim as { vcpu: KvmVcpu72 }).vcpu = vcpu; // Sim72.vcpu is readonly to everyone else
   staticCallUpdate(sim72CacheReg);
   return sim;
 }

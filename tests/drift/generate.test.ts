@@ -329,7 +329,7 @@ describe("regcache generate", () => {
 
   test("an invalid spec writes nothing and exits 2", async () => {
     const before = snapshot(gen);
-    editSpec(project, (t) => t.replace("mask: u32", "mask: u31"));
+    editSpec(project, (t) => t.replace("mask: bitmap", "mask: u31"));
     const r = await regcache(project, "generate");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nothing was written/);

@@ -70,7 +70,7 @@ export function editSpec(project: string, edit: (text: string) => string): void 
 /** RSP always available: out of VMX's lazy set, into TDX's available set. */
 export function rspAlwaysAvailable(text: string): string {
   return text
-    .replace(/lazy: \[rip, rsp, /, "lazy: [rip, ")
+    .replace(/lazy: \[rsp, rip, /, "lazy: [rip, ")
     .replace(/available: \[rax, /, "available: [rax, rsp, ");
 }
 

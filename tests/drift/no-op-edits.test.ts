@@ -21,7 +21,7 @@ describe("spec edits that change no generated code", () => {
   test.each([
     [
       "a lazy set in another order",
-      (spec: string) => edit(spec, "lazy: [rip, rsp, rflags", "lazy: [rsp, rip, rflags"),
+      (spec: string) => edit(spec, "lazy: [rsp, rip, rflags", "lazy: [rip, rsp, rflags"),
     ],
     [
       "comments and layout",
@@ -96,7 +96,7 @@ describe("spec edits that change no generated code", () => {
     const spec = path.join(project, "spec", "x86-kvm.yaml");
 
     git("checkout", "-qb", "a");
-    edit(spec, "lazy: [rip, rsp, rflags", "lazy: [rsp, rip, rflags");
+    edit(spec, "lazy: [rsp, rip, rflags", "lazy: [rip, rsp, rflags");
     expect((await regcache(project, "generate")).code).toBe(0);
     git("add", "-A");
     expect(git("commit", "-qm", "a").status).toBe(0);

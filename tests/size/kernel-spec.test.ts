@@ -46,8 +46,9 @@ test.each([
 ])("%s is measured with the suite of its shape", async (_name, args, suite) => {
   const r = await runCli(["size", "--config", "gcc-O2", "--format", "json", ...args]);
   expect(r.code).toBe(0);
-  const names = (JSON.parse(r.stdout) as { configs: { functions: { name: string }[] }[] }).configs
-    .flatMap((c) => c.functions.map((f) => f.name));
+  const names = (
+    JSON.parse(r.stdout) as { configs: { functions: { name: string }[] }[] }
+  ).configs.flatMap((c) => c.functions.map((f) => f.name));
   // Each suite's own name for the MSR read exit: 7.2's kvm_emulate_rdmsr, 6.x's rdmsr_interception.
   const seven = suite === "runtime/handlers/7.2/";
   expect(names.includes("kvm_emulate_rdmsr")).toBe(seven);

@@ -78,7 +78,10 @@ describe("a rerun", () => {
       "json",
     ];
     const env = { REGCACHE_CACHE_DIR: path.join(work, "cache-changed") };
-    expect(counts((await runCli(args, { env })).stderr)).toEqual({ compiled: allUnits(), cached: 0 });
+    expect(counts((await runCli(args, { env })).stderr)).toEqual({
+      compiled: allUnits(),
+      cached: 0,
+    });
     const cpuid = path.join(copy.tree, "kvm", "cpuid.c");
     fs.appendFileSync(cpuid, "int cache_probe_extra(int x)\n{\n\treturn x + 7;\n}\n");
     const again = await runCli(args, { env });

@@ -12,7 +12,7 @@ import * as emitC from "../../generator/targets/c/view";
 import * as emitTs from "../../generator/targets/ts/emit";
 import { TS_EMITTER_ID, TS_OUTPUT_PATH, tsToolVersions } from "../../generator/targets/ts/emit";
 import * as parse from "../../generator/core/spec/parse";
-import type { Reg } from "../../generated/ts/registers";
+import type { Reg } from "../../generated/x86-kvm-6.12/ts/registers";
 import { runCli } from "../helpers/capture";
 import { memoryCache } from "../helpers/output-cache";
 import { emitted, load, tmp } from "./emit-helpers";

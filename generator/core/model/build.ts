@@ -9,8 +9,10 @@ import {
   backendSetNames,
   cAccessorNames,
   identifiersOf,
+  GENERATOR_IDENTIFIERS,
   tsAccessorNames,
   type IdentifierTarget,
+  type NamedThing,
 } from "../spec/identifiers";
 import { DEFAULT_ENUM, type CheckedSpec } from "../spec/validate";
 import { ePairNames } from "../spec/kernel-sections";
@@ -139,8 +141,14 @@ function identifiersByTarget(
   spec: CheckedSpec,
   output: OutputModel,
 ): Record<IdentifierTarget, readonly string[]> {
-  const things = [
+  const things: NamedThing[] = [
     ...spec.registers.map((r) => ({ what: "register" as const, name: r.name, kind: r.kind })),
+    // An alias is named as the extended registers are (validate.ts checks it so).
+    ...spec.aliases.map((a) => ({
+      what: "register" as const,
+      name: a.name,
+      kind: "extended" as const,
+    })),
     ...spec.backends.map((b) => ({ what: "backend" as const, name: b.name })),
     // The functions a spec's accessors entries name (kvm_read_cr3 …), C only.
     ...spec.accessors.flatMap((a) =>
@@ -159,5 +167,12 @@ function identifiersByTarget(
     const e = ePairNames(g);
     things.push({ what: "accessor", name: e.read }, { what: "accessor", name: e.write });
   }
-  return { c: [...identifiersOf(things, "c"), ...guard], ts: identifiersOf(things, "ts") };
+  // The enum's counts, where the spec names its own (NR_VCPU_REGS is the generator's).
+  for (const count of [spec.enum.gprCount, spec.enum.total])
+    if (count !== undefined && !GENERATOR_IDENTIFIERS.c.has(count))
+      things.push({ what: "enum count", name: count });
+  return {
+    c: [...identifiersOf(things, "c", spec.enum), ...guard],
+    ts: identifiersOf(things, "ts", spec.enum),
+  };
 }

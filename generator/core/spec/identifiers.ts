@@ -83,10 +83,13 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
       "kvm_register_read_raw kvm_register_write_raw kvm_register_test_and_mark_available " +
       "kvm_read_edx_eax kvm_reg kvm_reg_mask_t kvm_reg_mask_word_t " +
       // the kernel target's Linux 7.2 helpers (api.gpr_family, api.bulk_helpers)
-      "__BUILD_KVM_GPR_ACCESSORS kvm_clear_available_registers kvm_reset_dirty_registers " +
+      "__BUILD_KVM_GPR_ACCESSORS __BUILD_KVM_CACHED_GPR_ACCESSORS kvm_clear_available_registers " +
+      "kvm_reset_dirty_registers " +
       "REGCACHE_KVM_REGS_H REGCACHE_KVM_CACHE_REGS_H " +
       // the kernel target's checks of the tree's backend sets (targets/kernel/set-checks.ts)
-      "KVM_CHECK_REG"
+      "KVM_CHECK_REG " +
+      // what the c target's headers ask of runtime/include/kvm_host.h (targets/c/view.ts)
+      "KVM_REGS_BITMAP KVM_REGS_MODE_AWARE KVM_REGS_ASSERT_HOOK KVM_REGS_RIP_FIELD KVM_REGS_PDPTRS_FIELD"
     ).split(" "),
   ),
   ts: new Set(
@@ -107,8 +110,12 @@ export const GENERATOR_IDENTIFIERS: Readonly<Record<IdentifierTarget, ReadonlySe
 export const FIXED_IDENTIFIERS: ReadonlySet<string> = GENERATOR_IDENTIFIERS.c;
 
 export interface NamedThing {
-  /** An accessor is one C function an `accessors` entry names (kvm_read_cr3): it generates itself. */
-  readonly what: "register" | "backend" | "accessor";
+  /**
+   * An accessor is one C function an `accessors` entry names (kvm_read_cr3): it
+   * generates itself. An enum count is a C enumerator the spec names (enum.gpr_count,
+   * enum.total): it generates itself in C only.
+   */
+  readonly what: "register" | "backend" | "accessor" | "enum count";
   readonly name: string;
   readonly kind?: "gpr" | "extended";
 }
@@ -131,14 +138,28 @@ export const backendSetNames = (name: string) => ({
   available: `${name.toUpperCase()}_REGS_AVAIL_SET`,
 });
 
+/** How enum kvm_reg spells its enumerators: the spec's enum section (core/spec/enum.ts). */
+export interface EnumPrefixes {
+  readonly gprPrefix: string;
+  readonly extendedPrefix: string;
+}
+
+/** Linux 6.x's spelling: VCPU_REGS_RAX, VCPU_EXREG_CR3. */
+const DEFAULT_PREFIXES: EnumPrefixes = { gprPrefix: "VCPU_REGS_", extendedPrefix: "VCPU_EXREG_" };
+
 /**
  * The identifiers a register or backend generates in each target, whatever
- * the options and whether or not its guard is set. Enum members inside the
- * TypeScript `enum Reg` are scoped to it (and unique ignoring case, RC105).
+ * the options and whether or not its guard is set, with the spec's enum
+ * spelling. Enum members inside the TypeScript `enum Reg` are scoped to it
+ * (and unique ignoring case, RC105).
  */
-export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
+export function namesOf(
+  t: NamedThing,
+  prefixes: EnumPrefixes = DEFAULT_PREFIXES,
+): Record<IdentifierTarget, string[]> {
   const upper = t.name.toUpperCase();
   if (t.what === "accessor") return { c: [t.name], ts: [tsFunctionName(t.name)] };
+  if (t.what === "enum count") return { c: [t.name], ts: [] };
   if (t.what === "backend") {
     const sets = backendSetNames(t.name);
     return {
@@ -148,7 +169,7 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   }
   if (t.kind === "extended")
     return {
-      c: [`VCPU_EXREG_${upper}`, `KVM_REG_BIT_${upper}`, `KVM_CHECK_REG_${upper}`],
+      c: [`${prefixes.extendedPrefix}${upper}`, `KVM_REG_BIT_${upper}`, `KVM_CHECK_REG_${upper}`],
       ts: [],
     };
   const c = cAccessorNames(t.name);
@@ -156,7 +177,7 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
   return {
     // _read_raw/_write_raw: the mode_aware family's raw pair.
     c: [
-      `VCPU_REGS_${upper}`,
+      `${prefixes.gprPrefix}${upper}`,
       `KVM_REG_BIT_${upper}`,
       `KVM_CHECK_REG_${upper}`,
       c.read,
@@ -169,8 +190,12 @@ export function namesOf(t: NamedThing): Record<IdentifierTarget, string[]> {
 }
 
 /** Every identifier of one target for these registers and backends, generator's own first. */
-export function identifiersOf(things: readonly NamedThing[], target: IdentifierTarget): string[] {
-  return [...GENERATOR_IDENTIFIERS[target], ...things.flatMap((t) => namesOf(t)[target])];
+export function identifiersOf(
+  things: readonly NamedThing[],
+  target: IdentifierTarget,
+  prefixes: EnumPrefixes = DEFAULT_PREFIXES,
+): string[] {
+  return [...GENERATOR_IDENTIFIERS[target], ...things.flatMap((t) => namesOf(t, prefixes)[target])];
 }
 
 export interface Collision<T extends NamedThing> {
@@ -185,12 +210,15 @@ export interface Collision<T extends NamedThing> {
  * generator's own or with an earlier name's. One collision per name (its
  * first), in spec order; a colliding name does not claim its identifiers.
  */
-export function collisions<T extends NamedThing>(things: readonly T[]): Collision<T>[] {
+export function collisions<T extends NamedThing>(
+  things: readonly T[],
+  prefixes: EnumPrefixes = DEFAULT_PREFIXES,
+): Collision<T>[] {
   const owners: Record<IdentifierTarget, Map<string, T>> = { c: new Map(), ts: new Map() };
   const targets = Object.keys(owners) as IdentifierTarget[];
   const out: Collision<T>[] = [];
   for (const thing of things) {
-    const names = namesOf(thing);
+    const names = namesOf(thing, prefixes);
     const hit = targets
       .flatMap((target) =>
         names[target].map((identifier) => ({

@@ -10,6 +10,7 @@ import {
   C_KEYWORDS,
   collisions,
   IDENTIFIER,
+  GENERATOR_IDENTIFIERS,
   reservedBecause,
   unusableBecause,
   type NamedThing,
@@ -338,7 +339,14 @@ export function validateSpec(doc: ParsedDocument): ValidateResult {
     kernelApi.api.modeMask !== undefined
       ? { what: "accessor" as const, name: kernelApi.api.modeMask, at: span(["api", "mode_mask"]) }
       : undefined;
-  for (const c of collisions(modeMask ? [...named, modeMask] : named)) {
+  // The enum's counts, where the spec names its own, are C names it chooses too.
+  for (const [key, count] of [
+    ["gpr_count", specEnum.gprCount],
+    ["total", specEnum.total],
+  ] as const)
+    if (count !== undefined && !GENERATOR_IDENTIFIERS.c.has(count))
+      named.push({ what: "enum count", name: count, at: span(["enum", key]) });
+  for (const c of collisions(modeMask ? [...named, modeMask] : named, specEnum)) {
     const by = c.owner
       ? `${c.owner.what} '${c.owner.name}' also generates`
       : "the generator already emits";

@@ -26,7 +26,7 @@ interface Expected {
 
 const cases: [string, Expected][] = [
   [
-    "x86-kvm",
+    "x86-kvm-6.12",
     {
       enumOrder: [
         ...GPRS,

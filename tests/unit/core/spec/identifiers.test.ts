@@ -49,7 +49,7 @@ function cDefinitions(text: string): Set<string> {
   // in the mode_aware family __BUILD_KVM_GPR_ACCESSORS(r8, R8) (masked read and
   // the raw pair) and BUILD_KVM_GPR_ACCESSORS(ax, RAX) (the 32-bit pair, then
   // the inner macro for rax).
-  const modeAware = /^#\s*define\s+__BUILD_KVM_GPR_ACCESSORS\b/m.test(code);
+  const modeAware = /^#\s*define\s+__BUILD_KVM_(?:CACHED_)?GPR_ACCESSORS\b/m.test(code);
   const family = (name: string) => [
     `kvm_${name}_read`,
     `kvm_${name}_read_raw`,

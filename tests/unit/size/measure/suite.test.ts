@@ -1,6 +1,7 @@
 /*
  * The handler suite the report measures (generator/size/measure/suite.ts):
- * the runtime's handlers.json (files sorted, include directories resolved
+ * the one of the spec's shape (runtime/handlers/ for 6.x's accessors,
+ * runtime/handlers/7.2/ for 7.2's), its handlers.json (files sorted, include directories resolved
  * against the package, the functions it promises), or without a manifest
  * every runtime/handlers/*.c; and each way a package without a usable
  * suite is said.
@@ -21,16 +22,19 @@ function pkg(files: Record<string, string>): string {
   return root;
 }
 
-test("the repository's suite: its manifest's files and functions", () => {
-  const found = findSuite(repoRoot);
+test.each([
+  ["6.x", ["runtime", "handlers"]],
+  ["7.2", ["runtime", "handlers", "7.2"]],
+] as const)("the repository's %s suite: its manifest's files and functions", (shape, dir) => {
+  const found = findSuite(repoRoot, shape);
   if (!found.ok) throw new Error(found.message);
   const manifest = JSON.parse(
-    fs.readFileSync(path.join(repoRoot, "runtime", "handlers", "handlers.json"), "utf8"),
+    fs.readFileSync(path.join(repoRoot, ...dir, "handlers.json"), "utf8"),
   ) as { includeDirs: string[]; files: Record<string, string[]> };
   expect(found.suite.sources).toEqual(
     Object.keys(manifest.files)
       .sort()
-      .map((f) => path.join(repoRoot, "runtime", "handlers", f)),
+      .map((f) => path.join(repoRoot, ...dir, f)),
   );
   expect(found.suite.includeDirs).toEqual(
     manifest.includeDirs.map((d) => path.resolve(repoRoot, d)),
@@ -45,7 +49,7 @@ test("a manifest: files sorted, include directories from the package root, funct
       files: { "z.c": ["z_one"], "a.c": ["a_two", "a_one"] },
     }),
   });
-  expect(findSuite(root)).toEqual({
+  expect(findSuite(root, "6.x")).toEqual({
     ok: true,
     suite: {
       sources: ["a.c", "z.c"].map((f) => path.join(root, "runtime", "handlers", f)),
@@ -57,7 +61,7 @@ test("a manifest: files sorted, include directories from the package root, funct
 
 test("no manifest: every .c file, with runtime/include, no functions promised", () => {
   const root = pkg({ "b.c": "", "a.c": "", "notes.txt": "", "c.h": "" });
-  expect(findSuite(root)).toEqual({
+  expect(findSuite(root, "6.x")).toEqual({
     ok: true,
     suite: {
       sources: ["a.c", "b.c"].map((f) => path.join(root, "runtime", "handlers", f)),
@@ -96,6 +100,18 @@ test.each<[string, Record<string, string> | undefined, RegExp]>([
   ["no handlers directory", undefined, /^cannot list .*runtime\/handlers: ENOENT$/],
 ])("%s", (_name, files, message) => {
   const root = files ? pkg(files) : tempDir("suite-none");
-  const found = findSuite(root);
+  const found = findSuite(root, "6.x");
   expect(found.ok ? "" : found.message).toMatch(message);
+});
+
+test("a 7.2-shaped spec's suite is runtime/handlers/7.2/, not the 6.x one beside it", () => {
+  const root = pkg({ "six.c": "" });
+  fs.mkdirSync(path.join(root, "runtime", "handlers", "7.2"));
+  fs.writeFileSync(path.join(root, "runtime", "handlers", "7.2", "seven.c"), "");
+  const sources = (shape: "6.x" | "7.2") => {
+    const found = findSuite(root, shape);
+    return found.ok ? found.suite.sources : found.message;
+  };
+  expect(sources("6.x")).toEqual([path.join(root, "runtime", "handlers", "six.c")]);
+  expect(sources("7.2")).toEqual([path.join(root, "runtime", "handlers", "7.2", "seven.c")]);
 });

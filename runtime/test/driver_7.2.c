@@ -35,11 +35,16 @@
  * against --all-cached headers.
  *
  *   driver_7.2 [--seed N] [--cases N] [--backend NAME] [--function NAME]
- *              [--json-summary] [--list]
+ *              [--json-summary] [--json] [--list]
  *
  * Output: a text summary, or JSON lines (--json-summary): a "run" header
- * and one "backend" line each (cases, digests, failures by kind).  Exit 0
- * when every check passed, 1 when one failed, 2 on a usage error.
+ * and one "backend" line each (cases, digests, failures by kind).  --json
+ * prints the same lines with one "case" line per case between them: the
+ * case's input (after fill_case, before vm_exit) and its result (after
+ * vm_enter and the checks) as named arrays of u64s, its cache_reg counts
+ * and its faults by kind, for the TypeScript twin (runtime/ts/7.2/) to
+ * replay and compare field by field.  Exit 0 when every check passed, 1
+ * when one failed, 2 on a usage error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -583,15 +588,110 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: driver_7.2 [--seed N] [--cases N] [--backend NAME]\n"
-		"                  [--function NAME] [--json-summary] [--list]\n");
+		"                  [--function NAME] [--json-summary] [--json] [--list]\n");
 	exit(2);
+}
+
+/* ---- --json: every case, field by field ---- */
+
+static void json_u64s(const char *name, const u64 *v, size_t n, bool first)
+{
+	size_t i;
+
+	printf("%s\"%s\":[", first ? "" : ",", name);
+	for (i = 0; i < n; i++)
+		printf("%s\"0x%llx\"", i ? "," : "", (unsigned long long)v[i]);
+	printf("]");
+}
+
+#define JSON_WORDS(name, obj, first) \
+	json_u64s((name), (const u64 *)&(obj), sizeof(obj) / sizeof(u64), (first))
+
+static int cui_id(void)
+{
+	int (*cui)(struct kvm_vcpu *) = sim72.ext.complete_userspace_io;
+
+	return cui == NULL ? 0 : cui == complete_hypercall_exit ? 1 :
+	       cui == complete_fast_pio_in ? 2 : 3;
+}
+
+/* The machine's state: the hardware, the stand-ins, the vCPU's own fields. */
+static void json_state(void)
+{
+	const struct kvm_vcpu_ext72 *e = &sim72.ext;
+	const struct kvm_vcpu_arch *a = &e->vcpu.arch;
+	u64 ext[] = {
+		e->cui_linear_rip, (u64)(s64)e->cui_rdmsr_imm_reg,
+		(u64)(s64)e->pio_count, (u64)(s64)e->pio_size,
+		e->emulate_regs_need_sync_to_vcpu,
+		e->emulate_regs_need_sync_from_vcpu, e->exception_pending,
+		e->exception_vmexit_pending, e->stat_hypercalls,
+		e->run_hypercall_ret, e->run_msr_data, e->run_msr_error,
+		e->nested_vmcb12_gpa, (u64)(s64)cui_id(),
+	};
+	u64 mode[] = {
+		a->efer, a->cs_l, a->guest_state_protected,
+		a->cr0_guest_owned_bits, a->cr4_guest_owned_bits,
+	};
+
+	JSON_WORDS("hw", sim72.hw, true);
+	json_u64s("mode", mode, sizeof(mode) / sizeof(u64), false);
+#define JSON_ENV(field) json_u64s(#field, &sim72.env.field, 1, false);
+	SIM72_ENV_FIELDS(JSON_ENV)
+#undef JSON_ENV
+	json_u64s("ext", ext, sizeof(ext) / sizeof(u64), false);
+	JSON_WORDS("vmcb01", sim72.vmcb01.save, false);
+	JSON_WORDS("vmcb02", sim72.vmcb02.save, false);
+}
+
+static void json_case_input(const char *backend, const char *function, u64 n)
+{
+	u64 args[] = {
+		(u64)(s64)arg.size, arg.port, (u64)(s64)arg.in, arg.msr,
+		(u64)(s64)arg.reg, arg.init_event, arg.result, arg.gpa,
+		arg.from_vmrun,
+	};
+
+	printf("{\"type\":\"case\",\"backend\":\"%s\",\"handler\":\"%s\",\"case\":%llu,"
+	       "\"input\":{", backend, function, (unsigned long long)n);
+	json_state();
+	JSON_WORDS("nested_save", sim72.ext.nested_save, false);
+	json_u64s("args", args, sizeof(args) / sizeof(u64), false);
+	JSON_WORDS("regs_in", arg.regs_in, false);
+	printf("}");
+}
+
+static void json_case_result(const u64 *kinds, unsigned int nr_kinds)
+{
+	const struct kvm_vcpu_arch *a = &sim72.ext.vcpu.arch;
+	u64 ret = (u64)arg.ret;
+	u64 cache[] = {
+		a->regs_avail[0], a->regs_dirty[0], a->rip, a->cr0, a->cr3,
+		a->cr4, a->pdptrs[0], a->pdptrs[1], a->pdptrs[2], a->pdptrs[3],
+	};
+	unsigned int i;
+
+	printf(",\"result\":{");
+	json_u64s("ret", &ret, 1, true);
+	json_state();
+	JSON_WORDS("vmcb12", sim72.vmcb12.save, false);
+	JSON_WORDS("regs_out", arg.regs_out, false);
+	JSON_WORDS("regs", a->regs, false);
+	json_u64s("cache", cache, sizeof(cache) / sizeof(u64), false);
+	printf("},\"cache_reg\":[");
+	for (i = 0; i < NR_KVM_REG_BITS; i++)
+		printf("%s%u", i ? "," : "", sim72.cache_calls[i]);
+	printf("],\"faults\":[");
+	for (i = 0; i < nr_kinds; i++)
+		printf("%s%llu", i ? "," : "", (unsigned long long)kinds[i]);
+	printf("]}\n");
 }
 
 int main(int argc, char **argv)
 {
 	u64 seed = DEFAULT_SEED, cases = DEFAULT_CASES;
 	const char *only_backend = NULL, *only_function = NULL;
-	bool json = false, failed = false;
+	bool json = false, json_cases = false, failed = false;
 	unsigned int b, f, k;
 	int i;
 
@@ -601,6 +701,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--json-summary")) {
 			json = true;
+		} else if (!strcmp(a, "--json")) {
+			json = json_cases = true;
 		} else if (!strcmp(a, "--list")) {
 			for (f = 0; f < NR_FUNCTIONS; f++)
 				printf("%s%s\n", functions[f].name,
@@ -665,6 +767,8 @@ int main(int argc, char **argv)
 				bool bad = false, protected_state;
 
 				fill_case(be, fn, seed, n);
+				if (json_cases)
+					json_case_input(be->name, fn->name, n);
 				protected_state = sim72.ext.vcpu.arch.guest_state_protected;
 				sim72_vm_exit();
 				arg.ret = fn->run(&sim72.ext.vcpu);
@@ -695,6 +799,8 @@ int main(int argc, char **argv)
 							(unsigned long long)n,
 							kind_names[k]);
 				}
+				if (json_cases)
+					json_case_result(kinds, NR_KINDS);
 				failures += bad;
 				total++;
 				results = fnv(results, &(u64){ result_digest() }, sizeof(u64));

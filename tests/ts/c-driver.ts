@@ -1,7 +1,8 @@
 /*
- * The C behaviour-test driver (runtime/test/driver.c) as the C–TypeScript
- * agreement test uses it: built with gcc against one spec's generated headers, run
- * with --json, its lines parsed into ordered fields. Fields are kept in the
+ * The C behaviour-test drivers (runtime/test/driver.c, and driver_7.2.c for
+ * the Linux 7.2 suite) as the C–TypeScript agreement tests use them: built
+ * with gcc against one spec's generated headers, run with --json, their
+ * lines parsed into ordered fields. Fields are kept in the
  * driver's visit order (JSON.parse would keep them too, but the order is the
  * contract the TypeScript twin mirrors).
  */
@@ -139,6 +140,67 @@ export interface DriverRun {
   readonly header: DriverHeader;
   readonly cases: DriverCase[];
   readonly summaries: DriverSummary[];
+}
+
+/** A case of driver_7.2 --json: DriverCase's fields and its faults by kind. */
+export interface Driver72Case extends DriverCase {
+  readonly faults: readonly number[];
+}
+
+/** A backend line of driver_7.2 --json (the --json-summary line). */
+export interface Driver72Summary extends DriverSummary {
+  readonly handlers: number;
+  readonly by_kind: Record<string, number>;
+}
+
+export interface Driver72Run {
+  readonly header: {
+    readonly seed: string;
+    readonly cases: number;
+    readonly x86_64: boolean;
+    readonly nr_regs: number;
+    readonly backends: readonly { name: string }[];
+    readonly handlers: readonly string[];
+  };
+  readonly cases: Driver72Case[];
+  readonly summaries: Driver72Summary[];
+  readonly exitCode: number;
+}
+
+/**
+ * Runs the Linux 7.2 driver (runtime/test/driver_7.2.c, built by
+ * buildDriver72 in tests/runtime/c-build.ts) with --json: its run header,
+ * every case and every backend's summary. A run whose checks failed (exit
+ * 1) is returned too; any other exit is an error.
+ */
+export async function runDriver72(exe: string, args: readonly string[]): Promise<Driver72Run> {
+  let stdout: string;
+  let exitCode = 0;
+  try {
+    ({ stdout } = await execFileAsync(exe, ["--json", ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    }));
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    if (err.code !== 1 || err.stdout === undefined) throw e;
+    stdout = err.stdout;
+    exitCode = 1;
+  }
+  let header: Driver72Run["header"] | undefined;
+  const cases: Driver72Case[] = [];
+  const summaries: Driver72Summary[] = [];
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith('{"type":"run"')) header = JSON.parse(line) as Driver72Run["header"];
+    else if (line.startsWith('{"type":"case"')) {
+      const faults = /"faults":(\[[^\]]*\])/.exec(line)?.[1];
+      if (faults === undefined) throw new Error(`no faults in: ${line.slice(0, 200)}`);
+      cases.push({ ...parseCase(line), faults: JSON.parse(faults) as number[] });
+    } else if (line.startsWith('{"type":"backend"'))
+      summaries.push(JSON.parse(line) as Driver72Summary);
+  }
+  if (!header) throw new Error("driver_7.2 printed no run header");
+  return { header, cases, summaries, exitCode };
 }
 
 export async function runDriver(exe: string, args: readonly string[]): Promise<DriverRun> {

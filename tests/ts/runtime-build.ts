@@ -40,6 +40,22 @@ export function makeTempDir(label: string): string {
 }
 
 /**
+ * Every runtime/ts source transpiled into a new directory below parent,
+ * with `replaced` (paths relative to runtime/ts) in place of the files' own
+ * text. Returns the directory.
+ */
+function transpileRuntime(replaced: Readonly<Record<string, string>>, parent: string): string {
+  const out = fs.mkdtempSync(path.join(parent, "runtime-"));
+  for (const rel of sources(runtimeTsDir)) {
+    const text = replaced[rel] ?? fs.readFileSync(path.join(runtimeTsDir, rel), "utf8");
+    const target = path.join(out, rel.replace(/\.ts$/, ".js"));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, transpile(text, rel));
+  }
+  return out;
+}
+
+/**
  * The runtime built against registersSource and simulating hardwareSource
  * (a hardware.ts module: tsHardwareModule in tests/helpers/hardware.ts),
  * loaded from a new directory below parent.
@@ -49,21 +65,33 @@ export function loadRuntime(
   hardwareSource: string,
   parent: string,
 ): { runtime: TsRuntime; registers: GeneratedRegisters } {
-  const out = fs.mkdtempSync(path.join(parent, "runtime-"));
-  for (const rel of sources(runtimeTsDir)) {
-    const text =
-      rel === "registers.ts"
-        ? registersSource
-        : rel === "hardware.ts"
-          ? hardwareSource
-          : fs.readFileSync(path.join(runtimeTsDir, rel), "utf8");
-    const target = path.join(out, rel.replace(/\.ts$/, ".js"));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, transpile(text, rel));
-  }
+  const out = transpileRuntime(
+    { "registers.ts": registersSource, "hardware.ts": hardwareSource },
+    parent,
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runtime = require(path.join(out, "index.js")) as TsRuntime;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const registers = require(path.join(out, "registers.js")) as GeneratedRegisters;
   return { runtime, registers };
+}
+
+/**
+ * The Linux 7.2 twin (runtime/ts/7.2/) built against registersSource, the
+ * ts output of a 7.2-shaped spec, loaded from a new directory below parent.
+ * Its hardware is its own hardware.ts, written by hand as the C one is.
+ * `edit` changes one source's text first (a path relative to runtime/ts and
+ * its new text), for a test that breaks the twin on purpose.
+ */
+export function loadRuntime72<T>(
+  registersSource: string,
+  parent: string,
+  edit?: { file: string; text: string },
+): T {
+  const out = transpileRuntime(
+    { "7.2/registers.ts": registersSource, ...(edit ? { [edit.file]: edit.text } : {}) },
+    parent,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(out, "7.2", "index.js")) as T;
 }

@@ -1,7 +1,8 @@
 /*
  * The TypeScript that regcache ships and generates type-checks in strict
- * mode: runtime/ts with its own tsconfig (which pulls in the checked-in
- * generated/ts/registers.ts), and the golden variants of registers.ts under
+ * mode: runtime/ts with its own tsconfig (the 6.x twin and the Linux 7.2
+ * twin in runtime/ts/7.2/, which pull in the checked-in registers.ts they
+ * re-export), and the golden variants of registers.ts under
  * the same options. Zero diagnostics, printed in full when there are any.
  */
 import * as path from "node:path";
@@ -43,6 +44,9 @@ describe("strict type-check", () => {
     expect(config.options.noUncheckedIndexedAccess).toBe(true);
     expect(files).toContain("generated/x86-kvm-6.12/ts/registers.ts");
     expect(files).toContain("runtime/ts/handlers/regs-ioctl.ts");
+    expect(files).toContain("generated/ts/registers.ts");
+    expect(files).toContain("runtime/ts/7.2/handlers/regs.ts");
+    expect(files).toContain("runtime/ts/7.2/driver.ts");
     expect(files).toContain("tests/ts/golden/x86-kvm-v5.2/ts/registers.ts");
     expect(files).toContain("tests/ts/golden/x86-kvm-all-cached/ts/registers.ts");
   });

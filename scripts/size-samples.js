@@ -115,8 +115,9 @@ const EXTRA_BLOCKS = ["run", "budget.yaml", "objects-bloat-o-meter"];
 const PAGE = [
   "# `regcache size`: samples",
   "<!-- Written by scripts/size-samples.js (npm run docs:samples); do not edit. -->",
-  "What each of `regcache size`'s outputs looks like, for the default spec. What the figures\n" +
-    "mean, the options and the budget file are in [size-report.md](size-report.md).",
+  "What each of `regcache size`'s outputs looks like, for the default spec (`spec/x86-kvm.yaml`,\n" +
+    "Linux 7.2's shape, so the handler suite is `runtime/handlers/7.2/`). What the figures mean, the\n" +
+    "options and the budget file are in [size-report.md](size-report.md).",
   { block: "run" },
   "Regenerate the page with `npm run build && npm run docs:samples` (`scripts/size-samples.js` runs\n" +
     "each command in a scratch directory holding a copy of `regcache.config.yaml` and `spec/`, with\n" +

@@ -3,10 +3,16 @@
  * (npm run docs:samples): the page must be exactly what the script renders
  * from the blocks it holds, so prose, headings and markers cannot be edited
  * by hand, and every block must be there, in order, and not empty. Re-running
- * the matrix to refresh the blocks is the script's job, not npm test's.
+ * the matrix to refresh the blocks is the script's job, not npm test's; the
+ * objects sample's pair is rebuilt here, to hold the script's bloat-o-meter
+ * command to what --objects counts.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { runCli } from "../helpers/capture";
+import { bloatOMeterScript } from "./bloat-o-meter";
+import { fileTempDir } from "./helpers";
 
 interface Sample {
   readonly id: string;
@@ -16,6 +22,9 @@ interface Sample {
 }
 interface SizeSamplesScript {
   readonly SAMPLES: readonly Sample[];
+  readonly CLONES_SOURCE: string;
+  readonly CLONES_BUILDS: readonly (readonly [string, readonly string[]])[];
+  readonly BLOAT_O_METER_ARGS: readonly string[];
   readonly EXTRA_BLOCKS: readonly string[];
   readonly BLOCK_ORDER: readonly string[];
   readonly BUDGET_YAML: string;
@@ -32,6 +41,10 @@ interface SizeSamplesScript {
 const root = path.resolve(__dirname, "..", "..");
 const script = require(path.join(root, "scripts", "size-samples.js")) as SizeSamplesScript;
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), "utf8");
+const work = fileTempDir("size-samples");
+const bloatOMeter = bloatOMeterScript();
+/** Needs Debian's linux-source-6.12 and python3, as tests/size/objects.test.ts does. */
+const withOracle = bloatOMeter ? test : test.skip;
 
 describe("docs/size-samples.md", () => {
   test("is the page the script writes", () => {
@@ -149,6 +162,26 @@ describe("docs/size-samples.md", () => {
       script.checkAgreement(ours, theirs.replace("Total: Before=", "Total: Before=1")),
     ).toThrow(/header or Total/);
   });
+
+  withOracle(
+    "the script's bloat-o-meter command agrees with --objects on a fresh build of the pair",
+    async () => {
+      for (const [side, flags] of script.CLONES_BUILDS) {
+        fs.mkdirSync(path.join(work, side));
+        const object = path.join(work, side, "clones.o");
+        execFileSync("gcc", [...flags, "-c", path.join(root, script.CLONES_SOURCE), "-o", object]);
+      }
+      const ours = await runCli(["size", "--objects", "old/clones.o", "new/clones.o"], {
+        cwd: work,
+      });
+      expect(ours.code).toBe(0);
+      const theirs = execFileSync("python3", [bloatOMeter!, ...script.BLOAT_O_METER_ARGS], {
+        cwd: work,
+        encoding: "utf8",
+      });
+      expect(() => script.checkAgreement(ours.stdout, theirs)).not.toThrow();
+    },
+  );
 
   const tiny = "a\n<!-- sample:x -->\nold\n<!-- /sample:x -->\nb\n";
   test.each<[string, { given: string; want: RegExp }]>([

@@ -69,6 +69,23 @@ describe("a spec without a register the handler suite uses", () => {
     expect(r.stderr.match(/RC619/g)).toHaveLength(1);
   });
 
+  test("in Linux 7.2's shape: the 7.2 suite's raw-pair call is named, exit 2, before any compile", async () => {
+    const spec = fs
+      .readFileSync(path.join(__dirname, "..", "..", "spec", "x86-kvm.yaml"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "- rbp")
+      .map((line) => line.replace("rdx, rbp, rsi", "rdx, rsi"))
+      .join("\n");
+    expect(spec).not.toMatch(/\brbp\b/);
+    const file = path.join(work, "no-rbp-7.2.yaml");
+    fs.writeFileSync(file, spec);
+    const r = await runCli(["size", "--spec", file, "--config", "gcc-O2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("has no register 'rbp', which the handler suite uses");
+    expect(r.stderr).toMatch(/runtime\/handlers\/7\.2\/regs\.c:\d+:\d+ calls kvm_rbp_read_raw/);
+    expect(r.stderr).not.toMatch(/implicit declaration|compile failed/);
+  });
+
   test("a base spec without it is named as the base", async () => {
     const file = path.join(work, "no-rbp.yaml");
     const r = await runCli([

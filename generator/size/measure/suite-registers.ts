@@ -4,10 +4,13 @@
  * before anything is compiled, instead of failing in the compiler with
  * "implicit declaration of function 'kvm_rbp_read'" (an environment error).
  *
- * A call `kvm_<name>_read(` or `kvm_<name>_write(` in a suite source needs a
- * register `<name>` from the spec, unless the function is spelled out in the
- * generated files themselves (kvm_register_read and friends) or in the
- * runtime's own headers: those are not per-register accessors.
+ * A call `kvm_<name>_read(` or `kvm_<name>_write(` in a suite source, or of
+ * Linux 7.2's raw pair `kvm_<name>_read_raw(` / `kvm_<name>_write_raw(`,
+ * needs a register `<name>` from the spec (a 32-bit pair's `kvm_e<x>_read(`
+ * needs `e<x>`, which a side with api.e_pair lists), unless the function is
+ * spelled out in the generated files themselves (kvm_register_read and
+ * friends) or in the runtime's own headers: those are not per-register
+ * accessors.
  */
 export interface AccessorCall {
   readonly register: string;
@@ -18,7 +21,7 @@ export interface AccessorCall {
   readonly column: number;
 }
 
-const ACCESSOR_CALL = /\bkvm_([a-z][a-z0-9_]*?)_(read|write)\s*\(/g;
+const ACCESSOR_CALL = /\bkvm_([a-z][a-z0-9_]*?)_(read|write)(_raw)?\s*\(/g;
 
 /** Every per-register accessor call in the sources, in source order. */
 export function accessorCalls(
@@ -31,7 +34,7 @@ export function accessorCalls(
       for (const m of text.matchAll(ACCESSOR_CALL)) {
         calls.push({
           register: m[1],
-          call: `kvm_${m[1]}_${m[2]}`,
+          call: `kvm_${m[1]}_${m[2]}${m[3] ?? ""}`,
           path: source.path,
           line: i + 1,
           column: (m.index ?? 0) + 1,

@@ -46,3 +46,23 @@ test.each([
   const missing = missingRegisters(accessorCalls([source]), new Set(registers), elsewhere);
   expect(missing.map((c) => c.register)).toEqual(want);
 });
+
+test("Linux 7.2's raw pair and 32-bit pair are per-register calls too", () => {
+  const seven = {
+    path: "regs.c",
+    text: "\tregs->rbp = kvm_rbp_read_raw(vcpu);\n\tkvm_ebp_write(vcpu, 1); kvm_register_read_raw(vcpu, 2);\n",
+  };
+  const calls = accessorCalls([seven]);
+  expect(calls.map((c) => `${c.register} ${c.call}@${c.line}:${c.column}`)).toEqual([
+    "rbp kvm_rbp_read_raw@1:14",
+    "ebp kvm_ebp_write@2:2",
+    "register kvm_register_read_raw@2:26",
+  ]);
+  const generated = ["static inline unsigned long kvm_register_read_raw("];
+  // A 7.2-shaped side without rbp lacks both its raw pair and its 32-bit pair.
+  expect(missingRegisters(calls, new Set(["rax"]), generated).map((c) => c.call)).toEqual([
+    "kvm_ebp_write",
+    "kvm_rbp_read_raw",
+  ]);
+  expect(missingRegisters(calls, new Set(["rbp", "ebp"]), generated)).toEqual([]);
+});

@@ -376,7 +376,8 @@ describe("applyPlan", () => {
         beforeRename: () => seen.push(tree(out)),
       },
     );
-    const name = (base: string) => new RegExp(`^c/\\.${base}\\.regcache-tmp-${process.pid}-\\d+-[0-9a-f]{8}$`);
+    const name = (base: string) =>
+      new RegExp(`^c/\\.${base}\\.regcache-tmp-${process.pid}-\\d+-[0-9a-f]{8}$`);
     const [first, second, rename1, rename2] = seen;
     expect(Object.entries(first!)).toEqual([[expect.stringMatching(name("a\\.h")), "A\n"]]);
     expect(Object.entries(second!)).toEqual([

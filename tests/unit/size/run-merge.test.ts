@@ -179,7 +179,9 @@ describe("refused: every problem with the files at once", () => {
     const outcome = runMerge({ cwd, reports: ["a.json", "b.json"], budget: "nope.yaml" });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.problems).toEqual(["a.json: not a regcache size JSON report: the report must be a mapping"]);
+    expect(outcome.problems).toEqual([
+      "a.json: not a regcache size JSON report: the report must be a mapping",
+    ]);
     expect(outcome.diagnostics.map((d) => d.code)).toEqual(["RC600"]);
   });
 

@@ -20,7 +20,10 @@ describe("parseBaseOption", () => {
   test.each([
     ["all-cached", { kind: "all-cached" }],
     ["git:HEAD", { kind: "git", rev: "HEAD" }],
-    ["git:HEAD~2:spec/x86-kvm-6.12.yaml", { kind: "git", rev: "HEAD~2", path: "spec/x86-kvm-6.12.yaml" }],
+    [
+      "git:HEAD~2:spec/x86-kvm-6.12.yaml",
+      { kind: "git", rev: "HEAD~2", path: "spec/x86-kvm-6.12.yaml" },
+    ],
     ["git:v1.0:a:b.yaml", { kind: "git", rev: "v1.0", path: "a:b.yaml" }],
     ["spec/old.yaml", { kind: "file", path: "spec/old.yaml" }],
     ["git", { kind: "file", path: "git" }],

@@ -21,6 +21,10 @@
 
 #include "kvm_cache_regs.h"
 
+#ifdef KVM_REGS_MODE_AWARE
+#error "the 6.x handler suite needs a 6.x-shaped spec's headers (spec/x86-kvm-6.12.yaml); a 7.2-shaped spec's suite is handlers/7.2/ with kvm_stubs_7.2.h"
+#endif
+
 #ifndef container_of
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

@@ -133,3 +133,21 @@ test.each(
   },
   300_000, // compilers share two cores with the rest of the suite
 );
+
+test("the 6.x suite refuses a 7.2-shaped spec's headers, its first error saying why", async () => {
+  const seven = writeHeaders(path.join(work, "seven"), path.join(root, "spec", "x86-kvm.yaml"));
+  const r = await run(gcc.name, [
+    ...warnings,
+    "-DCONFIG_X86_64",
+    "-I",
+    path.join(seven, "c"),
+    "-I",
+    path.join(runtimeDir, "include"),
+    "-fsyntax-only",
+    path.join(handlersDir, "cpuid.c"),
+  ]);
+  expect(r.code).not.toBe(0);
+  // The first error says why; what the compiler says after it follows from it.
+  const first = r.stderr.split("\n").find((l) => l.includes("error:"));
+  expect(first).toContain("the 6.x handler suite needs a 6.x-shaped spec's headers");
+});

@@ -96,3 +96,35 @@ describe("regcache size --explain, a register the handlers never reach", () => {
     expect(text.stdout).toContain("never calls this register's cache accessors");
   });
 });
+
+describe("regcache size --explain on the default spec (Linux 7.2's shape)", () => {
+  const work = fileTempDir("explain-72");
+  const real = fs.readFileSync(path.join(repoRoot, "spec", "x86-kvm.yaml"), "utf8");
+  // RBX and RCX lazy on VMX: the 7.2 suite reads them through the raw pair and the 32-bit pair.
+  const backends = real.indexOf("\nbackends:");
+  const api = real.indexOf("\napi:");
+  const spec =
+    real.slice(0, backends) +
+    "\nbackends:\n  vmx:\n    lazy: [rbx, rcx]\n  svm:\n    lazy: []\n" +
+    real.slice(api);
+  beforeAll(() => fs.writeFileSync(path.join(work, "gprs.yaml"), spec));
+
+  test("a GPR reached only through the raw pair or the 32-bit pair is measured", async () => {
+    const r = await runCli(
+      ["size", "--spec", "gprs.yaml", "--config", "gcc-O2", "--explain", "--format", "json"],
+      { cwd: work },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const explain = JSON.parse(r.stdout).explain as {
+      register: string;
+      reached: boolean;
+      saved: (number | null)[];
+    }[];
+    expect(explain.map((e) => [e.register, e.reached]).sort()).toEqual([
+      ["rbx", true],
+      ["rcx", true],
+    ]);
+    for (const e of explain) expect(e.saved[0]).toBeGreaterThan(0);
+  });
+});

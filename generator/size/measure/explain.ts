@@ -12,16 +12,27 @@ import { ExplainRow } from "../report/report";
 import { withRegisterAlwaysAvailable } from "../inputs/sources";
 import { SymbolSize } from "../../toolchain/symbols";
 import type { Model } from "../../core/model/types";
+import { ePairNames, modeAwareNames } from "../../core/spec/kernel-shape";
 
 /**
  * The functions through which code reaches a register's cache entry: a GPR's
  * kvm_<name>_read/_write (and kvm_read_edx_eax for RAX and RDX, which reads
- * both), an extended register's readers and writers from the spec's
- * accessors. Names only; shapes come from the model.
+ * both); with Linux 7.2's mode_aware family also its raw pair
+ * kvm_<name>_read_raw/_write_raw and, for a GPR in api.e_pair, its 32-bit
+ * pair kvm_e<x>_read/_write; an extended register's readers and writers from
+ * the spec's accessors. Names only; shapes come from the model.
  */
 export function cacheAccessorsOf(model: Model, register: string): string[] {
   const gpr = model.accessors.find((a) => a.register.name === register);
   const names = gpr ? [gpr.read, gpr.write] : [];
+  if (gpr && model.api.modeAware !== undefined) {
+    const family = modeAwareNames(register);
+    names.push(family.readRaw, family.writeRaw);
+    if (model.c.ePair.includes(register)) {
+      const e = ePairNames(register);
+      names.push(e.read, e.write);
+    }
+  }
   if (gpr && (register === "rax" || register === "rdx")) names.push("kvm_read_edx_eax");
   for (const f of model.kernel.functions) {
     if (f.kind !== "extended" || f.register.name !== register) continue;

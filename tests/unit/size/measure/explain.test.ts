@@ -159,3 +159,33 @@ describe("explainRows", () => {
     ]);
   });
 });
+
+describe("Linux 7.2's families reach a GPR too (the default spec)", () => {
+  let seven: Model;
+  beforeAll(() => (seven = model("x86-kvm")));
+
+  test.each([
+    [
+      "rbx",
+      [
+        "kvm_rbx_read",
+        "kvm_rbx_write",
+        "kvm_rbx_read_raw",
+        "kvm_rbx_write_raw",
+        "kvm_ebx_read",
+        "kvm_ebx_write",
+      ],
+    ],
+    ["r8", ["kvm_r8_read", "kvm_r8_write", "kvm_r8_read_raw", "kvm_r8_write_raw"]],
+  ])("%s", (register, want) => expect(cacheAccessorsOf(seven, register)).toEqual(want));
+
+  test.each([
+    ["the raw pair", "regs->rbx = kvm_rbx_read_raw(vcpu);", ["rbx"]],
+    ["the 32-bit pair", "kvm_ecx_write(vcpu, 0);", ["rcx"]],
+    ["a register the spec has no 32-bit pair for", "kvm_e8_read(vcpu);", []],
+  ])("%s", (_what, text, want) =>
+    expect([...registersReached(seven, ["rbx", "rcx", "r8"], [{ path: "h.c", text }])]).toEqual(
+      want,
+    ),
+  );
+});

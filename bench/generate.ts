@@ -8,7 +8,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DIST, log, mustSucceed, regcache, ROOT, type BenchContext } from "./common";
+import {
+  DEFAULT_SPEC,
+  DEFAULT_SPEC_NAME,
+  DIST,
+  log,
+  mustSucceed,
+  regcache,
+  ROOT,
+  type BenchContext,
+} from "./common";
 import type { GenerateResult } from "./results";
 import { sampled, timeCommand, type Sampled } from "./stats";
 import { synthSpec, toYaml } from "./synth-spec";
@@ -24,7 +33,7 @@ export interface BenchSpec {
 
 export function benchGenerate(ctx: BenchContext): GenerateResult {
   const specs: BenchSpec[] = [
-    { label: "default", file: path.join(ROOT, "spec", "x86-kvm.yaml") },
+    { label: "default", file: path.join(ROOT, DEFAULT_SPEC.file) },
     ...SIZES.map((registers) => {
       const file = path.join(ctx.work, `synthetic-${registers}.yaml`);
       fs.writeFileSync(file, toYaml(synthSpec({ registers, seed: SEED, backends: 4 })));
@@ -67,6 +76,7 @@ export function benchGenerate(ctx: BenchContext): GenerateResult {
     };
   });
   return {
+    spec: DEFAULT_SPEC_NAME,
     runs: n,
     seed: SEED,
     specs: specs.map((s) => ({

@@ -5,6 +5,13 @@
 import { BACKENDS } from "./common";
 import type { Results, Target } from "./results";
 
+/**
+ * The handlers whose instructions per call are held to "fewer against the
+ * spec than --all-cached" on every backend: CPUID's exit and the hypercall
+ * handler itself (7.2's name; the driver calls it directly).
+ */
+const HELD_HANDLERS = ["kvm_emulate_cpuid", "____kvm_emulate_hypercall"] as const;
+
 const times = (x: number, digits = 2) => `${x.toFixed(digits)}×`;
 const s = (ms: number, digits = 1) => `${(ms / 1000).toFixed(digits)} s`;
 
@@ -42,25 +49,30 @@ export function targets(res: Omit<Results, "targets" | "seconds">): Target[] {
       "≤ 0.6×",
     );
   const k = res.callgrind;
-  if (k.available) {
+  // The default spec's suite (the first); the other shapes are shown, not held to a target.
+  const suite = k.available ? k.suites[0] : undefined;
+  for (const h of HELD_HANDLERS) {
+    if (!suite) {
+      add(
+        `${h}: fewer instructions against the spec`,
+        false,
+        k.available ? "no suite measured" : k.reason,
+        "spec < all-cached",
+      );
+      continue;
+    }
     for (const b of BACKENDS) {
-      const e = k.perCall[b]?.["kvm_emulate_cpuid"];
+      const e = suite.perCall[b]?.[h];
       const spec = e?.["spec"];
       const all = e?.["all-cached"];
       add(
-        `kvm_emulate_cpuid on ${b}: fewer instructions against the spec than --all-cached`,
+        `${h} on ${b} (${suite.spec}): fewer instructions against the spec than --all-cached`,
         Boolean(spec && all && spec.ir < all.ir),
         spec && all ? `${spec.ir.toFixed(1)} vs ${all.ir.toFixed(1)}` : "not measured",
         "spec < all-cached",
       );
     }
-  } else
-    add(
-      "kvm_emulate_cpuid: fewer instructions against the spec",
-      false,
-      k.reason,
-      "spec < all-cached",
-    );
+  }
   const kb = res.kernel;
   if (kb?.available) {
     add(

@@ -24,7 +24,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { BACKENDS, fail, log, mustSucceed, regcache, ROOT, type BenchContext } from "./common";
+import {
+  BACKENDS,
+  DEFAULT_SPEC,
+  fail,
+  log,
+  mustSucceed,
+  regcache,
+  ROOT,
+  type BenchContext,
+} from "./common";
 import type { CallgrindMeasured, CallgrindSuite, NotMeasured, PerCall } from "./results";
 
 /** Calls to each wanted callee from a counted caller, and their inclusive Ir. */
@@ -108,8 +117,8 @@ export interface SuiteRecipe {
 /** The default spec's suite first: the targets and the first table are its. */
 export const SUITES: readonly SuiteRecipe[] = [
   {
-    spec: "spec/x86-kvm.yaml",
-    shape: "Linux 7.2's shape",
+    spec: DEFAULT_SPEC.file,
+    shape: DEFAULT_SPEC.shape,
     simDir: "runtime/sim/7.2",
     simDefines: [],
     driver: "runtime/test/driver_7.2.c",

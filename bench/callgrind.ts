@@ -1,8 +1,13 @@
 /*
- * Instructions per handler call: the runtime's behaviour-test driver
- * (runtime/test/driver.c; each case is vm_exit → handler → vm_enter on the
- * simulated backend) built against the spec's headers and against
- * --all-cached, run under `valgrind --tool=callgrind` on each backend.
+ * Instructions per handler call: a handler suite's behaviour-test driver
+ * (each case is vm_exit → handler → vm_enter on the simulated backend) built
+ * against a spec's headers and against its --all-cached headers, run under
+ * `valgrind --tool=callgrind` on each backend. Two suites, one per spec
+ * shape (SUITES): the default spec, spec/x86-kvm.yaml in Linux 7.2's shape,
+ * with the 7.2 runtime (runtime/sim/7.2/, runtime/test/driver_7.2.c,
+ * runtime/handlers/7.2/), and spec/x86-kvm-6.12.yaml with the 6.x runtime
+ * (runtime/sim/, runtime/test/driver.c, runtime/handlers/), so the two
+ * shapes can be compared.
  *
  * inclusivePerCall reads a callgrind output file and attributes inclusive
  * instruction counts (event Ir) to calls: for every function, the calls made
@@ -19,8 +24,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { BACKENDS, fail, log, mustSucceed, regcache, ROOT, type BenchContext } from "./common";
-import type { CallgrindMeasured, NotMeasured, PerCall } from "./results";
+import {
+  BACKENDS,
+  DEFAULT_SPEC,
+  fail,
+  log,
+  mustSucceed,
+  regcache,
+  ROOT,
+  type BenchContext,
+} from "./common";
+import type { CallgrindMeasured, CallgrindSuite, NotMeasured, PerCall } from "./results";
 
 /** Calls to each wanted callee from a counted caller, and their inclusive Ir. */
 export function inclusivePerCall(
@@ -78,63 +92,122 @@ function cFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/**
+ * A handler suite and the spec it is measured on; paths relative to the
+ * checkout. The simulator and driver are built against the spec's headers
+ * (the simulated hardware always follows the spec), the handlers (and
+ * `handlerExtras`) once against the spec's and once against --all-cached.
+ */
+export interface SuiteRecipe {
+  /** The spec whose headers everything builds against. */
+  readonly spec: string;
+  /** The spec's shape, as the report names it. */
+  readonly shape: string;
+  /** The simulator's sources: every .c file of this directory, also an include directory. */
+  readonly simDir: string;
+  /** Extra compiler arguments of the simulator's build (its hardware table). */
+  readonly simDefines: readonly string[];
+  readonly driver: string;
+  /** The suite's directory: its .c files and handlers.json. */
+  readonly handlersDir: string;
+  /** Sources linked beside the handlers and built with them. */
+  readonly handlerExtras: readonly string[];
+}
+
+/** The default spec's suite first: the targets and the first table are its. */
+export const SUITES: readonly SuiteRecipe[] = [
+  {
+    spec: DEFAULT_SPEC.file,
+    shape: DEFAULT_SPEC.shape,
+    simDir: "runtime/sim/7.2",
+    simDefines: [],
+    driver: "runtime/test/driver_7.2.c",
+    handlersDir: "runtime/handlers/7.2",
+    handlerExtras: [],
+  },
+  {
+    spec: "spec/x86-kvm-6.12.yaml",
+    shape: "Linux 6.12's shape",
+    simDir: "runtime/sim",
+    // The simulated hardware: the hand-written table of the 6.12 spec (runtime/README.md).
+    simDefines: [`-DSIM_HARDWARE="${path.join(ROOT, "runtime/sim/hardware/x86-kvm-6.12.h")}"`],
+    driver: "runtime/test/driver.c",
+    handlersDir: "runtime/handlers",
+    handlerExtras: ["runtime/test/abi.c"],
+  },
+];
+
 /** Seeded cases per handler and backend: 200, scaled, at least 20. */
 export const callgrindCases = (scale: number): number => Math.max(20, Math.round(200 * scale));
+
+/** gcc's arguments for every object of every suite. */
+const FLAGS = ["-std=gnu11", "-O2", "-DCONFIG_X86_64"];
 
 export function benchCallgrind(ctx: BenchContext): CallgrindMeasured | NotMeasured {
   if (spawnSync("valgrind", ["--version"]).status !== 0)
     return { available: false, reason: "valgrind is not installed" };
+  for (const s of SUITES)
+    for (const f of [s.spec, s.driver, path.join(s.handlersDir, "handlers.json")])
+      if (!fs.existsSync(path.join(ROOT, f)))
+        return { available: false, reason: `${f} is missing` };
   const cases = callgrindCases(ctx.scale);
-  const work = ctx.work;
-  const rt = path.join(ROOT, "runtime");
-  const driver = path.join(rt, "test", "driver.c");
-  const abi = path.join(rt, "test", "abi.c");
-  if (!fs.existsSync(driver))
-    return { available: false, reason: "runtime/test/driver.c is missing" };
+  const suites = SUITES.map((s, i) =>
+    measureSuite(ctx, s, path.join(ctx.work, `suite-${i}`), cases),
+  );
+  return { available: true, cases, flags: FLAGS, suites };
+}
+
+/** One suite built on both sides and run under callgrind on every backend. */
+function measureSuite(
+  ctx: BenchContext,
+  suite: SuiteRecipe,
+  work: string,
+  cases: number,
+): CallgrindSuite {
+  const at = (rel: string) => path.join(ROOT, rel);
   const handlerList = JSON.parse(
-    fs.readFileSync(path.join(rt, "handlers", "handlers.json"), "utf8"),
+    fs.readFileSync(at(path.join(suite.handlersDir, "handlers.json")), "utf8"),
   ) as { files: Record<string, string[]> };
   const handlers = Object.values(handlerList.files).flat().sort();
   const handlerSet = new Set(handlers);
 
-  // Headers: the spec's, and --all-cached; the simulated hardware always follows the spec.
   const headers: Record<string, string> = {};
   for (const [side, extra] of [
     ["spec", []],
     ["all-cached", ["--all-cached"]],
   ] as const) {
     const out = path.join(work, `headers-${side}`);
-    mustSucceed(`generate ${side} headers`, regcache(ctx, ["generate", "--out", out, ...extra]));
+    mustSucceed(
+      `generate ${side} headers of ${suite.spec}`,
+      regcache(ctx, ["generate", "--spec", at(suite.spec), "--out", out, ...extra]),
+    );
     headers[side] = path.join(out, "c");
   }
-  const flags = ["-std=gnu11", "-O2", "-DCONFIG_X86_64"];
+  const include = at("runtime/include");
   const inc = (...dirs: string[]) => dirs.flatMap((d) => ["-I", d]);
   const objDir = path.join(work, "obj");
   fs.mkdirSync(objDir, { recursive: true });
-  const compile = (src: string, out: string, includes: readonly string[]) =>
-    cc([...flags, ...includes, "-c", src, "-o", out], `compile ${src}`);
-  // The simulated hardware: the hand-written table of the default spec (runtime/README.md).
-  const hardware = `-DSIM_HARDWARE="${path.join(rt, "sim", "hardware", "x86-kvm-6.12.h")}"`;
-  const simObjects = [...cFiles(path.join(rt, "sim")), driver].map((src) => {
+  const compile = (src: string, out: string, args: readonly string[]) =>
+    cc([...FLAGS, ...args, "-c", src, "-o", out], `compile ${src}`);
+  const simObjects = [...cFiles(at(suite.simDir)), at(suite.driver)].map((src) => {
     const o = path.join(objDir, `sim-${path.basename(src, ".c")}.o`);
-    compile(src, o, [
-      hardware,
-      ...inc(headers.spec!, path.join(rt, "include"), path.join(rt, "sim")),
-    ]);
+    compile(src, o, [...suite.simDefines, ...inc(headers.spec!, include, at(suite.simDir))]);
     return o;
   });
   const exes: Record<string, string> = {};
   for (const [side, dir] of Object.entries(headers)) {
-    const objs = [...cFiles(path.join(rt, "handlers")), abi].map((src) => {
+    const objs = [...cFiles(at(suite.handlersDir)), ...suite.handlerExtras.map(at)].map((src) => {
       const o = path.join(objDir, `${side}-${path.basename(src, ".c")}.o`);
-      compile(src, o, inc(dir, path.join(rt, "include")));
+      compile(src, o, inc(dir, include));
       return o;
     });
-    exes[side] = path.join(work, `regcache-sim-${side}`);
-    cc([...objs, ...simObjects, "-o", exes[side]], `link ${side}`);
+    exes[side] = path.join(work, `driver-${side}`);
+    cc([...objs, ...simObjects, "-o", exes[side]], `link ${suite.spec} ${side}`);
   }
 
-  log(`callgrind: ${cases} cases per handler, ${BACKENDS.length} backends, spec vs all-cached`);
+  log(
+    `callgrind: ${suite.spec} (${suite.shape}): ${cases} cases per handler, ${BACKENDS.length} backends, spec vs all-cached`,
+  );
   const perCall: Record<string, Record<string, Record<string, PerCall | null>>> = {};
   for (const backend of BACKENDS) {
     const byHandler: Record<string, Record<string, PerCall | null>> = (perCall[backend] = {});
@@ -155,7 +228,7 @@ export function benchCallgrind(ctx: BenchContext): CallgrindMeasured | NotMeasur
       );
       if (r.status !== 0)
         fail(
-          `callgrind ${backend} ${side} exited ${r.status}:\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`,
+          `callgrind ${suite.spec} ${backend} ${side} exited ${r.status}:\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`,
         );
       const costs = inclusivePerCall(
         outFile,
@@ -169,5 +242,11 @@ export function benchCallgrind(ctx: BenchContext): CallgrindMeasured | NotMeasur
       }
     }
   }
-  return { available: true, cases, flags, handlers, perCall };
+  return {
+    spec: suite.spec,
+    shape: suite.shape,
+    runtime: [suite.simDir, suite.driver, suite.handlersDir].join(", "),
+    handlers,
+    perCall,
+  };
 }

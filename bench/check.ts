@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { log, mustSucceed, regcache, ROOT, type BenchContext } from "./common";
+import { DEFAULT_SPEC_NAME, log, mustSucceed, regcache, ROOT, type BenchContext } from "./common";
 import type { CheckResult } from "./results";
 import { sampled, summarize, timeCommand } from "./stats";
 
@@ -65,6 +65,7 @@ export function benchCheck(ctx: BenchContext): CheckResult {
   const warmS = sampled(warm);
   const coldS = sampled(cold);
   return {
+    spec: DEFAULT_SPEC_NAME,
     runs: n,
     where,
     node: nodeS,

@@ -19,6 +19,15 @@ export const DIST = path.join(ROOT, "dist", "generator");
 export const RESULTS_FILE = path.join(ROOT, "bench", "results.json");
 export const BENCHMARKS_FILE = path.join(ROOT, "BENCHMARKS.md");
 
+/**
+ * The default spec (what `regcache` reads without --spec) and its shape: what
+ * check, generate, size and the first callgrind table measure. Each part
+ * records `DEFAULT_SPEC_NAME` in results.json, so a part carried over from a
+ * run on another default keeps its own name in the report.
+ */
+export const DEFAULT_SPEC = { file: "spec/x86-kvm.yaml", shape: "Linux 7.2's shape" } as const;
+export const DEFAULT_SPEC_NAME = `${DEFAULT_SPEC.file} (${DEFAULT_SPEC.shape})`;
+
 /** The handler-suite backends callgrind runs, in the report's column order. */
 export const BACKENDS = ["vmx", "svm", "tdx"] as const;
 

@@ -7,10 +7,12 @@
 import { BACKENDS } from "./common";
 import type {
   CallgrindMeasured,
+  CallgrindSuite,
   CheckResult,
   GenerateResult,
   KernelMeasured,
   NotMeasured,
+  OnSpec,
   SizeFigure,
   SizeMeasured,
   SpecSizeMeasured,
@@ -20,11 +22,14 @@ import type { Summary } from "./stats";
 const ms = (s: Summary) => `${s.median.toFixed(0)} ms`;
 const spread = (s: Summary) => `${s.q1.toFixed(0)}–${s.q3.toFixed(0)}`;
 const minmax = (s: Summary) => `${s.min.toFixed(0)} / ${s.max.toFixed(0)}`;
+/** The default spec as a part recorded it; results older than the record name only the file. */
+const specOf = (part: OnSpec) => part.spec ?? "spec/x86-kvm.yaml";
+
 const row = (label: string, s: Summary, runs: number) =>
   `| ${label} | ${ms(s)} | ${spread(s)} | ${minmax(s)} | ${runs} |`;
 
 export function checkSection(c: CheckResult): string[] {
-  const L = ["## `regcache check` on spec/x86-kvm.yaml", "", `Checked: ${c.where}.`];
+  const L = [`## \`regcache check\` on ${specOf(c)}`, "", `Checked: ${c.where}.`];
   if (c.cold)
     L.push(
       "Each round runs the three commands side by side, in rotating order. The output caches are private to the benchmark (`REGCACHE_OUTPUT_CACHE_DIR`): the warm one was filled by one run of `check` before the rounds, the empty one is a new directory each time.",
@@ -66,7 +71,7 @@ export function generateSection(g: GenerateResult): string[] {
     const st = g.stats[s.label]!;
     const ip = g.inProcess[s.label];
     L.push(
-      `| ${s.label === "default" ? "spec/x86-kvm.yaml" : `synthetic-${s.label}`} | ${s.registers ?? "?"} | ${s.bytesOut} | ${ms(st)} | ${spread(st)} | ${minmax(st)} | ${ip ? `${ip.median.toFixed(1)} ms` : "-"} |`,
+      `| ${s.label === "default" ? specOf(g) : `synthetic-${s.label}`} | ${s.registers ?? "?"} | ${s.bytesOut} | ${ms(st)} | ${spread(st)} | ${minmax(st)} | ${ip ? `${ip.median.toFixed(1)} ms` : "-"} |`,
     );
   }
   L.push(
@@ -94,7 +99,7 @@ export function generateSection(g: GenerateResult): string[] {
       "Where a cold `generate` spends its time: each phase of `generateAll()` timed in a fresh process, the libraries it needs loading inside it as they do in the command (medians of " +
         `${base["node start-up"]?.n} processes; writing the files and the command line are left out).`,
       "",
-      "| phase | spec/x86-kvm.yaml | synthetic-1000 | added by 1,000 registers |",
+      `| phase | ${specOf(g)} | synthetic-1000 | added by 1,000 registers |`,
       "|---|---|---|---|",
     );
     let a = 0;
@@ -119,7 +124,7 @@ export function sizeSection(z: SizeMeasured | NotMeasured): string[] {
   if (!z.available) return [...L, `Not measured: ${z.reason}.`, ""];
   return [
     ...L,
-    `Configs run: ${z.configs.join(", ") || "none"}${z.skipped.length ? `; skipped: ${z.skipped.join(", ")}` : ""}. Each run with \`--no-cache\`: it compiles everything, as the xargs reference does.`,
+    `Spec: ${specOf(z)}, with the handler suite of its shape. Configs run: ${z.configs.join(", ") || "none"}${z.skipped.length ? `; skipped: ${z.skipped.join(", ")}` : ""}. Each run with \`--no-cache\`: it compiles everything, as the xargs reference does.`,
     "",
     "| jobs | median | IQR | min / max | runs |",
     "|---|---|---|---|---|",
@@ -136,14 +141,27 @@ export function sizeSection(z: SizeMeasured | NotMeasured): string[] {
 export function callgrindSection(k: CallgrindMeasured | NotMeasured): string[] {
   const L = ["## Instructions per handler call (callgrind)", ""];
   if (!k.available) return [...L, `Not measured: ${k.reason}.`, ""];
+  for (const suite of k.suites) L.push(...callgrindTable(suite));
   L.push(
+    "A handler the driver never calls on a backend shows -, as does one that only runs nested inside another. Figures are averages over the same seeded cases on both builds, so a difference is the accessors' cost, not different inputs. The two shapes run different handler suites (each its kernel's code) on different simulators, so compare a handler across the tables only as far as its code is the same.",
+    "",
+  );
+  return L;
+}
+
+function callgrindTable(suite: CallgrindSuite): string[] {
+  const L = [
+    `### ${suite.spec} (${suite.shape})`,
+    "",
+    `Built from ${suite.runtime}.`,
+    "",
     `| handler | ${BACKENDS.map((b) => `${b} spec | ${b} all-cached | ${b} Δ`).join(" | ")} |`,
     `|---|${BACKENDS.map(() => "---:|---:|---:").join("|")}|`,
-  );
-  for (const h of k.handlers) {
+  ];
+  for (const h of suite.handlers) {
     const cells = BACKENDS.map((b) => {
-      const spec = k.perCall[b]?.[h]?.["spec"];
-      const all = k.perCall[b]?.[h]?.["all-cached"];
+      const spec = suite.perCall[b]?.[h]?.["spec"];
+      const all = suite.perCall[b]?.[h]?.["all-cached"];
       if (!spec || !all) return "- | - | -";
       const d = spec.ir - all.ir;
       const pct = (100 * d) / all.ir;
@@ -151,11 +169,7 @@ export function callgrindSection(k: CallgrindMeasured | NotMeasured): string[] {
     });
     L.push(`| \`${h}\` | ${cells.join(" | ")} |`);
   }
-  L.push(
-    "",
-    "A handler the driver never calls on a backend shows -, as does one that only runs nested inside another. Figures are averages over the same seeded cases on both builds, so a difference is the accessors' cost, not different inputs.",
-    "",
-  );
+  L.push("");
   return L;
 }
 

@@ -27,7 +27,13 @@ export interface Carried {
   readonly carriedFrom?: string;
 }
 
-export interface CheckResult extends Carried {
+/** What a part of the default spec measured: its file and shape (absent in older results). */
+export interface OnSpec {
+  /** "spec/x86-kvm.yaml (Linux 7.2's shape)". */
+  readonly spec?: string;
+}
+
+export interface CheckResult extends Carried, OnSpec {
   readonly runs: number;
   /** What was checked: generated/ in the checkout, or a fresh output directory. */
   readonly where: string;
@@ -46,7 +52,7 @@ export interface CheckResult extends Carried {
   readonly cores?: number;
 }
 
-export interface GenerateResult extends Carried {
+export interface GenerateResult extends Carried, OnSpec {
   readonly runs: number;
   readonly seed: number;
   readonly specs: readonly { label: string; registers: number | null; bytesOut: number }[];
@@ -58,7 +64,7 @@ export interface GenerateResult extends Carried {
   readonly coldPhases: Readonly<Record<string, Readonly<Record<string, Sampled>>>>;
 }
 
-export interface SizeMeasured extends Carried {
+export interface SizeMeasured extends Carried, OnSpec {
   readonly available: true;
   readonly cores: number;
   readonly runs: number;
@@ -77,15 +83,27 @@ export interface PerCall {
   readonly ir: number;
 }
 
-export interface CallgrindMeasured extends Carried {
-  readonly available: true;
-  readonly cases: number;
-  readonly flags: readonly string[];
+/** One handler suite on one spec: instructions per call, spec vs --all-cached. */
+export interface CallgrindSuite {
+  /** The spec the suite was built against ("spec/x86-kvm.yaml"). */
+  readonly spec: string;
+  /** Its shape, as the report names it ("Linux 7.2's shape"). */
+  readonly shape: string;
+  /** The simulator, driver and handler directories built, comma-separated. */
+  readonly runtime: string;
   readonly handlers: readonly string[];
   /** backend → handler → side ("spec", "all-cached") → per call, or null when never called. */
   readonly perCall: Readonly<
     Record<string, Readonly<Record<string, Readonly<Record<string, PerCall | null>>>>>
   >;
+}
+
+export interface CallgrindMeasured extends Carried {
+  readonly available: true;
+  readonly cases: number;
+  readonly flags: readonly string[];
+  /** The default spec's suite first, then the other shapes measured beside it. */
+  readonly suites: readonly CallgrindSuite[];
 }
 
 /** One function's bytes on both sides, as `regcache size --format json` reports it. */

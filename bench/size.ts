@@ -1,5 +1,6 @@
 /*
- * `regcache size` on the default matrix with --jobs 1 and with every core,
+ * `regcache size` on the default spec (DEFAULT_SPEC; size measures it with
+ * the handler suite of its shape) and the default matrix, with --jobs 1 and with every core,
  * interleaved, each with --no-cache; and for scale the very compile commands
  * those runs make (`size --keep` writes them to <config>/commands.sh) run by
  * xargs one at a time and every core at a time: their ratio is what this
@@ -8,7 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { log, regcache, ROOT, type BenchContext } from "./common";
+import { DEFAULT_SPEC_NAME, log, regcache, ROOT, type BenchContext } from "./common";
 import type { NotMeasured, SizeMeasured } from "./results";
 import { sampled, timeCommand } from "./stats";
 
@@ -104,6 +105,7 @@ export function benchSize(ctx: BenchContext): SizeMeasured | NotMeasured {
   const refAll = sampled(reference.get(cores)!);
   return {
     available: true,
+    spec: DEFAULT_SPEC_NAME,
     cores,
     runs: n,
     configs: (report?.configs ?? []).map((c) => c.name),

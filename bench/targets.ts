@@ -5,6 +5,13 @@
 import { BACKENDS } from "./common";
 import type { Results, Target } from "./results";
 
+/**
+ * The handlers whose instructions per call are held to "fewer against the
+ * spec than --all-cached" on every backend: CPUID's exit and the hypercall
+ * handler itself (7.2's name; the driver calls it directly).
+ */
+export const HELD_HANDLERS = ["kvm_emulate_cpuid", "____kvm_emulate_hypercall"] as const;
+
 const times = (x: number, digits = 2) => `${x.toFixed(digits)}×`;
 const s = (ms: number, digits = 1) => `${(ms / 1000).toFixed(digits)} s`;
 
@@ -22,8 +29,15 @@ export function targets(res: Omit<Results, "targets" | "seconds">): Target[] {
     "≤ 3×",
   );
   const g = res.generate.stats;
-  const r41 = g["4000"]!.median / g["1000"]!.median;
-  add("generate: 4,000 registers ≤ 4.4× the time of 1,000", r41 <= 4.4, times(r41), "≤ 4.4×");
+  // The largest step: time may grow at most 1.1× as fast as the registers.
+  const top = res.generate.steps.at(-1)!;
+  const topLimit = 1.1 * top.registers;
+  add(
+    `generate: ${Number(top.to).toLocaleString("en")} registers ≤ ${times(topLimit, 1)} the time of ${Number(top.from).toLocaleString("en")}`,
+    top.time <= topLimit,
+    times(top.time),
+    `≤ ${times(topLimit, 1)}`,
+  );
   const r1d = g["1000"]!.median / g["default"]!.median;
   add("generate: 1,000 registers ≤ 2× the default spec", r1d <= 2, times(r1d), "≤ 2×");
   const z = res.size;
@@ -42,25 +56,30 @@ export function targets(res: Omit<Results, "targets" | "seconds">): Target[] {
       "≤ 0.6×",
     );
   const k = res.callgrind;
-  if (k.available) {
+  // The default spec's suite (the first); the other shapes are shown, not held to a target.
+  const suite = k.available ? k.suites[0] : undefined;
+  for (const h of HELD_HANDLERS) {
+    if (!suite) {
+      add(
+        `${h}: fewer instructions against the spec`,
+        false,
+        k.available ? "no suite measured" : k.reason,
+        "spec < all-cached",
+      );
+      continue;
+    }
     for (const b of BACKENDS) {
-      const e = k.perCall[b]?.["kvm_emulate_cpuid"];
+      const e = suite.perCall[b]?.[h];
       const spec = e?.["spec"];
       const all = e?.["all-cached"];
       add(
-        `kvm_emulate_cpuid on ${b}: fewer instructions against the spec than --all-cached`,
+        `${h} on ${b} (${suite.spec}): fewer instructions against the spec than --all-cached`,
         Boolean(spec && all && spec.ir < all.ir),
         spec && all ? `${spec.ir.toFixed(1)} vs ${all.ir.toFixed(1)}` : "not measured",
         "spec < all-cached",
       );
     }
-  } else
-    add(
-      "kvm_emulate_cpuid: fewer instructions against the spec",
-      false,
-      k.reason,
-      "spec < all-cached",
-    );
+  }
   const kb = res.kernel;
   if (kb?.available) {
     add(

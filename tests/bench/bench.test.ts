@@ -1,17 +1,22 @@
 /*
  * The benchmark's own code (bench/): it type-checks strictly, BENCHMARKS.md is
  * the page its report makes of bench/results.json (so neither is edited
- * alone), the targets it records are the ones its rules give, and its
- * statistics and callgrind reader compute what they say.
+ * alone), the targets it records are the ones its rules give, its
+ * statistics and callgrind reader compute what they say, and what it
+ * measures exists: the default spec's callgrind suite, synthetic specs
+ * within a spec's limits.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { inclusivePerCall } from "../../bench/callgrind";
+import { inclusivePerCall, SUITES } from "../../bench/callgrind";
+import { DEFAULT_SPEC } from "../../bench/common";
+import { SIZES } from "../../bench/generate";
 import { markdown } from "../../bench/report";
 import type { Results } from "../../bench/results";
 import { quantile, summarize } from "../../bench/stats";
-import { targets } from "../../bench/targets";
+import { HELD_HANDLERS, targets } from "../../bench/targets";
+import { MAX_REGISTERS } from "../../generator/core/spec/limits";
 import { fileTempDir } from "../helpers/temp";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -39,6 +44,37 @@ describe("bench/", () => {
   test("the targets in bench/results.json are what its figures give", () => {
     const res = readResults();
     expect(targets(res)).toEqual(res.targets);
+  });
+
+  test("DEFAULT_SPEC is the spec of regcache.config.yaml", () => {
+    const config = fs.readFileSync(path.join(root, "regcache.config.yaml"), "utf8");
+    expect(/^spec:\s*(\S+)\s*$/m.exec(config)?.[1]).toBe(DEFAULT_SPEC.file);
+  });
+
+  test("callgrind: the first suite is the default spec's, and every suite's files exist", () => {
+    expect(SUITES[0]!.spec).toBe(DEFAULT_SPEC.file);
+    for (const s of SUITES) {
+      const files = [
+        s.spec,
+        s.driver,
+        ...s.handlerExtras,
+        path.join(s.handlersDir, "handlers.json"),
+      ];
+      expect(files.filter((f) => !fs.existsSync(path.join(root, f)))).toEqual([]);
+      expect(fs.readdirSync(path.join(root, s.simDir)).some((f) => f.endsWith(".c"))).toBe(true);
+    }
+  });
+
+  test("callgrind: the handlers held to a target are in the default suite's handlers.json", () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(root, SUITES[0]!.handlersDir, "handlers.json"), "utf8"),
+    ) as { files: Record<string, string[]> };
+    const names = new Set(Object.values(manifest.files).flat());
+    expect(HELD_HANDLERS.filter((h) => !names.has(h))).toEqual([]);
+  });
+
+  test("generate: every synthetic spec is within a spec's register limit", () => {
+    expect(SIZES.filter((n) => n > MAX_REGISTERS)).toEqual([]);
   });
 
   test.each([

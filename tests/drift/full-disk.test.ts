@@ -1,5 +1,5 @@
 /*
- * `regcache generate` on a real full disk: a 64 KiB tmpfs as the output
+ * `regcache generate` on a real full disk: a 128 KiB tmpfs as the output
  * directory, generated once, then filled until a changed file no longer fits.
  * The run must fail as an environment problem (exit 3) with the old files
  * whole, no temporary and no lock; once there is room again (the tmpfs
@@ -32,7 +32,7 @@ describe("regcache generate on a full disk", () => {
   (root ? test : test.skip)(
     "a file that does not fit: exit 3, the old files whole, nothing left behind",
     async () => {
-      const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", out], {
+      const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=128k", "tmpfs", out], {
         encoding: "utf8",
       });
       if (m.status !== 0) {
@@ -74,7 +74,7 @@ describe("regcache generate on a full disk", () => {
 
       // Room again (the writer needs the old set and the new one side by side until the
       // renames): the next run writes the new set, and check agrees.
-      const grown = spawnSync("mount", ["-o", "remount,size=256k", out], { encoding: "utf8" });
+      const grown = spawnSync("mount", ["-o", "remount,size=512k", out], { encoding: "utf8" });
       expect(grown.stderr).toBe("");
       expect((await regcache(project, "generate", "--out", "out")).code).toBe(0);
       expect((await regcache(project, "check", "--out", "out")).code).toBe(0);

@@ -28,6 +28,18 @@ async function until(probe: () => boolean, what: string, printed: () => string):
 
 const linesOf = (text: string) => text.split("\n").filter((l) => l !== "");
 
+// Every watcher a test starts is stopped after it, also when an assertion failed
+// before the test's own abort (a watcher left running keeps jest from exiting).
+const controllers: AbortController[] = [];
+const newController = (): AbortController => {
+  const controller = new AbortController();
+  controllers.push(controller);
+  return controller;
+};
+afterEach(() => {
+  for (const controller of controllers.splice(0)) controller.abort();
+});
+
 describe("regcache watch", () => {
   let project: string;
   let gen: string;
@@ -39,7 +51,7 @@ describe("regcache watch", () => {
 
   test("regenerates on a spec change, keeps the last good output on an invalid spec, recovers", async () => {
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const printed = () => c.stdout() + c.stderr();
     const args = {
       spec: "spec/x86-kvm.yaml",
@@ -64,8 +76,12 @@ describe("regcache watch", () => {
       /^\[\d\d:\d\d:\d\d\] spec\/x86-kvm\.yaml changed: updated generated\/c\/kvm_cache_regs\.h, updated generated\/c\/kvm_regs\.h(, updated [^,]+)* \(\d+ changed, 0 unchanged\)$/,
     );
     const good = snapshot(gen);
-    expect(good.get("c/kvm_cache_regs.h")!.contents).toContain("BUILD_KVM_GPR_ACCESSORS(rsp, RSP)");
-    expect(good.get("c/kvm_cache_regs.h")!.contents).not.toContain("kvm_rsp_read(struct");
+    expect(good.get("c/kvm_cache_regs.h")!.contents).toContain(
+      "return vcpu->arch.regs[VCPU_REGS_RSP];",
+    );
+    expect(good.get("c/kvm_cache_regs.h")!.contents).not.toContain(
+      "kvm_register_read_raw(vcpu, VCPU_REGS_RSP)",
+    );
 
     // An invalid spec: diagnostics, and the output stays as it was.
     editSpec(project, (t) => t.replace("lazy: [pdptr]", "lazy: [pdptx]"));
@@ -87,11 +103,14 @@ describe("regcache watch", () => {
     // An editor that saves by writing a new file and renaming it over the spec.
     const spec = path.join(project, "spec/x86-kvm.yaml");
     const tmp = path.join(project, "spec/.x86-kvm.yaml.swp");
-    fs.writeFileSync(tmp, fs.readFileSync(spec, "utf8").replace("mask: u32", "mask: u64"));
+    const withDoc = fs
+      .readFileSync(spec, "utf8")
+      .replace("\n  vmx:\n", "\n  vmx:\n    doc: the VMCS keeps these\n");
+    fs.writeFileSync(tmp, withDoc);
     fs.renameSync(tmp, spec);
     await until(() => linesOf(c.stdout()).length >= 6, "the line after a rename-save", printed);
     expect(linesOf(c.stdout())[5]).toMatch(/spec\/x86-kvm\.yaml changed: updated /);
-    // The mask's type is declared in kvm_regs.h; the accessors do not change.
+    // A backend's doc is a comment beside its sets in kvm_regs.h; the accessors do not change.
     expect(fs.readFileSync(path.join(gen, "c/kvm_regs.h"), "utf8")).not.toBe(
       good.get("c/kvm_regs.h")!.contents,
     );
@@ -106,7 +125,7 @@ describe("regcache watch", () => {
 
   test("a burst of writes is one run (debounced)", async () => {
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const args = {
       spec: "spec/x86-kvm.yaml",
       out: "generated",
@@ -127,7 +146,7 @@ describe("regcache watch", () => {
 
   test("the spec's directory removed and re-created: says so once, keeps the output, re-arms", async () => {
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const printed = () => c.stdout() + c.stderr();
     const args = {
       spec: "spec/x86-kvm.yaml",
@@ -154,7 +173,7 @@ describe("regcache watch", () => {
     fs.mkdirSync(specDir);
     fs.writeFileSync(specFile(project), rspAlwaysAvailable(saved));
     await until(() => fs.readFileSync(kvm, "utf8") !== first, "the run after re-creation", printed);
-    expect(fs.readFileSync(kvm, "utf8")).toContain("BUILD_KVM_GPR_ACCESSORS(rsp, RSP)");
+    expect(fs.readFileSync(kvm, "utf8")).toContain("return vcpu->arch.regs[VCPU_REGS_RSP];");
 
     // The new directory is watched: a later edit is seen too.
     editSpec(project, () => saved);
@@ -168,7 +187,7 @@ describe("regcache watch", () => {
 
   test("the spec's directory replaced by another (renamed over): the new one is watched", async () => {
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const printed = () => c.stdout() + c.stderr();
     const args = {
       spec: "spec/x86-kvm.yaml",
@@ -245,7 +264,7 @@ describe("regcache watch: paths, line endings and usage", () => {
     fs.copyFileSync(path.join(specs, "x86-kvm.yaml"), path.join(store, "b.yaml"));
     fs.symlinkSync(path.join("..", "store", "a.yaml"), path.join(specs, "current.yaml"));
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const printed = () => c.stdout() + c.stderr();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
     const runs = () => linesOf(c.stdout()).filter((l) => /^\[/.test(l)).length;
@@ -276,7 +295,7 @@ describe("regcache watch: paths, line endings and usage", () => {
   test("started on an invalid spec with no output yet: says nothing was written, not 'last good output'", async () => {
     fs.writeFileSync(path.join(project, "spec", "current.yaml"), "regcache: 1\nname: [\n");
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
     await until(
       () => /invalid spec/.test(c.stdout()),
@@ -296,7 +315,7 @@ describe("regcache watch: paths, line endings and usage", () => {
     const spec = path.join(project, "spec", "current.yaml");
     fs.writeFileSync(spec, "regcache: 1\nname: t\na: &a [*a]\n");
     const c = capturingIo(project);
-    const controller = new AbortController();
+    const controller = newController();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
     await until(
       () => /invalid spec/.test(c.stdout()),

@@ -55,30 +55,8 @@ export const SIM_XCR0_SUPPORTED = 0x2e7n;
 export const X86_EFLAGS_TF = 1n << 8n;
 export const X86_EFLAGS_FIXED = 1n << 1n;
 
-/** The register file KVM_GET_REGS/KVM_SET_REGS exchange, in struct kvm_regs order. */
-export const KVM_REGS_FIELDS = [
-  "rax",
-  "rbx",
-  "rcx",
-  "rdx",
-  "rsi",
-  "rdi",
-  "rsp",
-  "rbp",
-  "r8",
-  "r9",
-  "r10",
-  "r11",
-  "r12",
-  "r13",
-  "r14",
-  "r15",
-  "rip",
-  "rflags",
-] as const;
-export type KvmRegs = Record<(typeof KVM_REGS_FIELDS)[number], bigint>;
-export const emptyKvmRegs = (): KvmRegs =>
-  Object.fromEntries(KVM_REGS_FIELDS.map((f) => [f, 0n])) as KvmRegs;
+/** The register file KVM_GET_REGS/KVM_SET_REGS exchange (struct kvm_regs). */
+export { KVM_REGS_FIELDS, emptyKvmRegs, type KvmRegs } from "./kvm-regs";
 
 /** The part of a VMCB's save area the SVM handlers touch, in struct order. */
 export const VMCB_SAVE_FIELDS = [

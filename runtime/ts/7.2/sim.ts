@@ -164,30 +164,8 @@ export interface Vmcb {
 export const emptySave = (): VmcbSaveArea =>
   Object.fromEntries(VMCB_SAVE_FIELDS.map((f) => [f, 0n])) as VmcbSaveArea;
 
-/** The register file KVM_GET_REGS/KVM_SET_REGS exchange, in struct kvm_regs order. */
-export const KVM_REGS_FIELDS = [
-  "rax",
-  "rbx",
-  "rcx",
-  "rdx",
-  "rsi",
-  "rdi",
-  "rsp",
-  "rbp",
-  "r8",
-  "r9",
-  "r10",
-  "r11",
-  "r12",
-  "r13",
-  "r14",
-  "r15",
-  "rip",
-  "rflags",
-] as const;
-export type KvmRegs = Record<(typeof KVM_REGS_FIELDS)[number], bigint>;
-export const emptyKvmRegs = (): KvmRegs =>
-  Object.fromEntries(KVM_REGS_FIELDS.map((f) => [f, 0n])) as KvmRegs;
+/** The register file KVM_GET_REGS/KVM_SET_REGS exchange (struct kvm_regs). */
+export { KVM_REGS_FIELDS, emptyKvmRegs, type KvmRegs } from "../kvm-regs";
 
 /** A completion userspace's answer runs on re-entry (complete_userspace_io). */
 export type CompleteUserspaceIo = (vcpu: KvmVcpu72) => number;

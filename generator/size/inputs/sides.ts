@@ -5,7 +5,8 @@
  * that stop the run. Reads the specs (and runs `git show`); writes nothing.
  */
 import * as path from "path";
-import { generate, loadModel } from "../../generate/produce";
+import { generate } from "../../generate/produce";
+import type { Model } from "../../core/model/types";
 import type { GeneratedFile } from "../../targets/types";
 import { Diagnostic, SourceFile } from "../../core/diagnostics/diagnostic";
 import type { SizeFailureKind } from "../outcome";
@@ -72,21 +73,21 @@ export function generateSides(req: { cwd: string; spec: string; base: BaseSource
     generated = generate(baseRequest);
   }
   if (!generated.ok) return invalid(generated.diagnostics);
-  const registersOf = (r: { specPath: string; displayPath: string; specText?: string }) => {
-    const loaded = loadModel(r);
-    if (!loaded.ok) return new Set<string>();
-    // A 32-bit pair's accessors (kvm_eax_read) name the register by its e-name.
-    const ePair = loaded.model.c.ePair.map((gpr) => `e${ePairNames(gpr).short}`);
-    return new Set([...loaded.model.registers.map((reg) => reg.name), ...ePair]);
-  };
+  // The model each side was generated from: its registers, and a 32-bit pair's
+  // accessors (kvm_eax_read) under the register's e-name.
+  const registersOf = (model: Model) =>
+    new Set([
+      ...model.registers.map((reg) => reg.name),
+      ...model.c.ePair.map((gpr) => `e${ePairNames(gpr).short}`),
+    ]);
   return {
     ok: true,
     head: head.files,
     base: generated.files,
     baseLabel: describeBase(base, req.spec),
     kernel: { header: head.model.output.kernelHeader, adopts: head.model.output.adopts },
-    headRegisters: registersOf({ specPath, displayPath: req.spec }),
-    baseRegisters: registersOf(baseRequest),
+    headRegisters: registersOf(head.model),
+    baseRegisters: registersOf(generated.model),
     modeAware: {
       head: head.model.api.modeAware !== undefined,
       base: generated.model.api.modeAware !== undefined,

@@ -190,7 +190,10 @@ describe("model.identifiers: exactly the names the spec gives, in spec order", (
 
   test("a count the spec names is listed unless the generator defines it", () => {
     const m = load(
-      SHAPE_6.replace("registers:", "enum:\n  gpr_count: NR_VCPU_REGS\n  total: NR_ALL\nregisters:"),
+      SHAPE_6.replace(
+        "registers:",
+        "enum:\n  gpr_count: NR_VCPU_REGS\n  total: NR_ALL\nregisters:",
+      ),
     );
     expect(m.identifiers.c.filter((n) => n.startsWith("NR_"))).toEqual([
       ...[...GENERATOR_IDENTIFIERS.c].filter((n) => n.startsWith("NR_")),
@@ -202,7 +205,10 @@ describe("model.identifiers: exactly the names the spec gives, in spec order", (
 
 describe("model.enumSpelling.isDefault: true only when every term is Linux 6.x's", () => {
   const withEnum = (lines: string[]) =>
-    SHAPE_6.replace("registers:", ["enum:", ...lines.map((l) => `  ${l}`), "registers:"].join("\n"));
+    SHAPE_6.replace(
+      "registers:",
+      ["enum:", ...lines.map((l) => `  ${l}`), "registers:"].join("\n"),
+    );
 
   test("no enum section, or one that spells the defaults: default", () => {
     expect(load(SHAPE_6).enumSpelling).toStrictEqual({

@@ -3,10 +3,11 @@
  * --spec argument names one: `--spec linux-6.12` works from any directory
  * once regcache is installed, without knowing where npm put the package.
  *
- * A bare name (no directory part) is a file in the working directory first,
- * as it always was; only when no such file exists is it looked up among the
- * bundled specs, with or without its .yaml. Anything with a directory part is
- * a path, never a bundled name.
+ * A bare name (no directory part) is a file in the working directory first;
+ * only when no such file exists is it looked up among the bundled specs, with
+ * or without its .yaml. A directory of that name is no spec and does not hide
+ * a bundled one (`--spec linux-6.12` run beside a `linux-6.12/` source tree).
+ * Anything with a directory part is a path, never a bundled name.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -54,13 +55,16 @@ export interface SpecChoice {
 }
 
 /**
- * What `--spec arg` reads, run in cwd: the file cwd/arg when it exists or arg
- * has a directory part; else the bundled spec of that name; else cwd/arg
- * (whose reading then fails with the usual diagnostic).
+ * What `--spec arg` reads, run in cwd: cwd/arg when arg has a directory part
+ * or cwd/arg exists and is not a directory; else the bundled spec of that
+ * name; else cwd/arg (whose reading then fails with the usual diagnostic, a
+ * directory's included).
  */
 export function resolveSpecArg(cwd: string, arg: string): SpecChoice {
   const asPath = path.resolve(cwd, arg);
-  if (!isBareName(arg) || fs.existsSync(asPath)) return { specPath: asPath };
+  if (!isBareName(arg)) return { specPath: asPath };
+  const stat = fs.statSync(asPath, { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isDirectory()) return { specPath: asPath };
   const found = findBundledSpec(arg);
   return found ? { specPath: found.file, bundled: found.name } : { specPath: asPath };
 }

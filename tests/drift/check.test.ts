@@ -340,6 +340,17 @@ describe("regcache check", () => {
     expect(lastLine(r.stdout)).toBe("regcache: to fix, run: regcache generate --out elsewhere");
   });
 
+  test("a bundled spec's name beside a directory of that name (a linux-6.12/ source tree) is the bundled spec", async () => {
+    fs.mkdirSync(path.join(project, "linux-6.12"));
+    const out = ["--out", "kernel-gen"];
+    expect((await regcache(project, "generate", "--spec", "linux-6.12", ...out)).code).toBe(0);
+    const r = await regcache(project, "check", "--spec", "linux-6.12", ...out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `regcache: kernel-gen/ is in step with ${path.join(repoRoot, "spec", "linux-6.12.yaml")} (1 file)\n`,
+    );
+  });
+
   test("the kernel target's header from other inputs names its template, not TypeScript's tools", async () => {
     // linux-6.1 and linux-6.12 both write kvm_cache_regs_gen.h, with different blocks.
     const out = ["--out", "kernel-gen"];

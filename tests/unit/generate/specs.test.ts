@@ -50,8 +50,13 @@ test.each([
   ["x86-kvm.yaml", "x86-kvm.yaml", "cwd"],
   ["./x86-kvm", null, "cwd"],
   ["no-such-spec", null, "cwd"],
+  // A directory is no spec: beside a linux-6.12/ tree, --spec linux-6.12 is the bundled one.
+  ["x86-kvm", "x86-kvm/", "bundled"],
+  ["x86-kvm.yaml", "x86-kvm.yaml/", "bundled"],
+  ["no-such-spec", "no-such-spec/", "cwd"],
 ])("--spec %s with %s in cwd reads the %s file", (arg, present, from) => {
-  if (present) fs.writeFileSync(path.join(dir, present), "regcache: 1\n");
+  if (present?.endsWith("/")) fs.mkdirSync(path.join(dir, present));
+  else if (present) fs.writeFileSync(path.join(dir, present), "regcache: 1\n");
   const choice = resolveSpecArg(dir, arg);
   if (from === "bundled") {
     expect(choice).toEqual({

@@ -84,6 +84,28 @@ describe("a spec without a register the handler suite uses", () => {
     expect(r.stderr).toContain("has no register 'rbp', which the handler suite uses");
     expect(r.stderr).toMatch(/runtime\/handlers\/7\.2\/regs\.c:\d+:\d+ calls kvm_rbp_read_raw/);
     expect(r.stderr).not.toMatch(/implicit declaration|compile failed/);
+    expect(r.stderr.match(/error RC\d+/g)).toEqual(["error RC619"]);
+  });
+
+  test("in Linux 7.2's shape with rcx but no 32-bit pair for it: RC622 names the pair, exit 2", async () => {
+    const original = fs.readFileSync(
+      path.join(__dirname, "..", "..", "spec", "x86-kvm.yaml"),
+      "utf8",
+    );
+    const spec = original.replace(
+      "e_pair: [rax, rbx, rcx, rdx, rbp, rsi, rdi]",
+      "e_pair: [rax, rbx, rdx, rbp, rsi, rdi]",
+    );
+    expect(spec).not.toBe(original);
+    const file = path.join(work, "no-ecx-7.2.yaml");
+    fs.writeFileSync(file, spec);
+    const r = await runCli(["size", "--spec", file, "--config", "gcc-O2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.match(/error RC\d+/g)).toEqual(["error RC622"]);
+    expect(r.stderr).toMatch(
+      /generates no 32-bit pair for 'rcx', which the handler suite uses \(runtime\/handlers\/7\.2\/\S+\.c:\d+:\d+ calls kvm_ecx_(read|write)\)/,
+    );
+    expect(r.stderr).toContain("list 'rcx' in the spec's api.e_pair");
   });
 
   test("a base spec without it is named as the base", async () => {

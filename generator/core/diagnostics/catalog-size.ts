@@ -66,6 +66,10 @@ export const sizeEntries = {
     "tag '{0}' is not allowed in {1:whole}",
     "remove the tag; budget and config files are plain YAML or JSON data",
   ),
+  RC622: error(
+    "{0:whole} generates no 32-bit pair for '{1}', which the handler suite uses ({2:whole} calls {3:whole})",
+    "list '{1}' in the spec's api.e_pair, or measure a spec whose e_pair has every register the suite reads through its 32-bit pair",
+  ),
   // --compile-commands: the compile database, the tree, --launcher (RC640–RC659)
   RC640: error("--{0:whole} cannot be used with --compile-commands", "{1:whole}"),
   RC641: error("compile database {0:whole}: {1:whole}", "{2:whole}"),

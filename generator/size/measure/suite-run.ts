@@ -35,7 +35,11 @@ export interface CheckedSide {
   readonly registers: ReadonlySet<string>;
 }
 
-/** RC619 for every register a side's spec lacks but the suite calls an accessor of. */
+/**
+ * RC619 for every register a side's spec lacks but the suite calls an accessor
+ * of, RC622 for every GPR whose 32-bit pair the suite calls but the side does
+ * not generate.
+ */
 export function checkSuiteRegisters(
   suite: Suite,
   sides: readonly CheckedSide[],
@@ -60,23 +64,18 @@ export function checkSuiteRegisters(
       ...files.map((f) => f.contents),
       ...runtimeHeaders,
     ]);
-    for (const call of missing)
-      if (
-        !diagnostics.some((d) =>
-          d.message.startsWith(`${label} has no register '${call.register}'`),
-        )
-      )
-        diagnostics.push(
-          sizeDiagnostic(
-            "RC619",
-            { displayPath: label, text: "" },
-            undefined,
-            label,
-            call.register,
-            `${call.path}:${call.line}:${call.column}`,
-            call.call,
-          ),
-        );
+    for (const { register, pairOnly, call } of missing)
+      diagnostics.push(
+        sizeDiagnostic(
+          pairOnly ? "RC622" : "RC619",
+          { displayPath: label, text: "" },
+          undefined,
+          label,
+          register,
+          `${call.path}:${call.line}:${call.column}`,
+          call.call,
+        ),
+      );
   }
   return diagnostics;
 }

@@ -61,6 +61,11 @@ test.each<[string, (string | number)[], string]>([
     ["t.yaml", "rsp", "kvm_rsp_read", "handlers/emulate.c"],
     "t.yaml has no register 'rsp', which the handler suite uses (kvm_rsp_read calls handlers/emulate.c)",
   ],
+  [
+    "RC622",
+    ["t.yaml", "rbp", "handlers/emulate.c:3:2", "kvm_ebp_read"],
+    "t.yaml generates no 32-bit pair for 'rbp', which the handler suite uses (handlers/emulate.c:3:2 calls kvm_ebp_read)",
+  ],
 ])("%s %j", (code, args, message) => {
   expect(diagnose(code as keyof typeof sizeEntries, file, undefined, ...args).message).toBe(
     message,

@@ -75,6 +75,27 @@ describe("checkSuiteRegisters", () => {
     ]);
   });
 
+  test("a 32-bit pair call: RC619 for the GPR the spec lacks, RC622 for a pair api.e_pair does not list", () => {
+    const s = suite("void f(void *v) {\n\tkvm_ebp_write(v, kvm_eax_read(v));\n}\n");
+    const found = checkSuiteRegisters(
+      s,
+      [side("head.yaml", ["rax", "eax"]), side("base.yaml", ["rax", "eax", "rbp"])],
+      (file) => path.relative(s.work, file),
+    );
+    expect(found.map((d) => [d.code, d.message, d.hint])).toEqual([
+      [
+        "RC619",
+        "head.yaml has no register 'rbp', which the handler suite uses (handlers/h.c:2:2 calls kvm_ebp_write)",
+        "keep 'rbp' in the spec, or measure a spec that has every register the suite reads and writes",
+      ],
+      [
+        "RC622",
+        "base.yaml generates no 32-bit pair for 'rbp', which the handler suite uses (handlers/h.c:2:2 calls kvm_ebp_write)",
+        "list 'rbp' in the spec's api.e_pair, or measure a spec whose e_pair has every register the suite reads through its 32-bit pair",
+      ],
+    ]);
+  });
+
   test("every register there: nothing; an unreadable source or include directory reads as empty", () => {
     const s = suite(source);
     expect(checkSuiteRegisters(s, [side("x", ["rbp", "cr9", "helper"])], (f) => f)).toEqual([]);

@@ -63,8 +63,12 @@ function dirIdentity(dir: string): string | undefined {
 const withPath = (err: unknown, where: string): Error =>
   Object.assign(err as Error, { path: (err as NodeJS.ErrnoException).path ?? where });
 
-/** Editor droppings (dot and swap files, backups, vim's write probe), by path relative to a watched directory. */
-const isNoise = (name: string): boolean => /(^|\/)\.[^/]*$|~$|\.swp$|\.swx$|^4913$/.test(name);
+/**
+ * Editor droppings, by a path relative to the tree (`/`-separated): a file whose own name, at any
+ * depth, is a dot file, a backup (`~`), a vim swap file or vim's write probe `4913` (made in the
+ * directory of the file it saves).
+ */
+const isNoise = (file: string): boolean => /(^|\/)(\.[^/]*|[^/]*~|[^/]*\.sw[px]|4913)$/.test(file);
 
 /**
  * Starts watching `sources`, reporting to `events`. Throws, after closing what it opened, the

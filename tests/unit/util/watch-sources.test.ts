@@ -4,7 +4,8 @@
  * tree is reported by its relative path and editor droppings are not; the
  * file's directory removed is reported gone once, and re-created or replaced
  * is a change and watched again; a symlinked file's target is watched; close()
- * stops every event; a watch that cannot start throws its errno with the path.
+ * stops every event; a watch that fails while running is reported with its
+ * directory; a watch that cannot start throws its errno with the path.
  *
  * Events are awaited by polling with a generous deadline. That an event did
  * NOT come is shown by a later write that did: inotify delivers the events of
@@ -40,6 +41,10 @@ function recorder() {
     count: (event: string) => events.filter((e) => e === event).length,
   };
 }
+
+/** The module object itself, to spy on (an `import *` binding is a read-only copy). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFs = (): typeof fs => require("node:fs") as typeof fs;
 
 let root: string;
 let specDir: string;
@@ -220,6 +225,68 @@ test("close() stops every event", async () => {
     expect(r.events).toEqual([]);
   } finally {
     for (const w of own) w.close();
+  }
+});
+
+test("a watch that fails while running: reported with its directory, for the file's directory and the tree only", () => {
+  // The watchers the module opens; those a recursive watch opens inside fs.watch are its own.
+  const opened: [string, fs.FSWatcher][] = [];
+  const realWatch = fs.watch;
+  let depth = 0;
+  const spy = jest.spyOn(nodeFs(), "watch").mockImplementation(((
+    ...args: Parameters<typeof fs.watch>
+  ) => {
+    depth++;
+    try {
+      const watcher = realWatch(...args);
+      if (depth === 1) opened.push([String(args[0]), watcher]);
+      return watcher;
+    } finally {
+      depth--;
+    }
+  }) as typeof fs.watch);
+  try {
+    const r = recorder();
+    watch = watchSources(sources(), r.handlers);
+    expect(opened.map(([dir]) => dir).sort()).toEqual([root, specDir, tree].sort());
+    const eio = () => Object.assign(new Error("input/output error"), { code: "EIO" });
+    for (const [, watcher] of opened) watcher.emit("error", eio());
+    expect(r.events.sort()).toEqual([`failed ${specDir} EIO`, `failed ${tree} EIO`].sort());
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+test("the file's directory back but not watchable (EMFILE): reported as a failed watch of it", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.rmSync(specDir, { recursive: true });
+  await until(
+    () => r.count(`gone ${specDir}`) > 0,
+    "the directory gone",
+    () => r.events,
+  );
+  const realWatch = fs.watch;
+  const spy = jest.spyOn(nodeFs(), "watch").mockImplementation(((
+    ...args: Parameters<typeof fs.watch>
+  ) => {
+    if (String(args[0]) !== specDir) return realWatch(...args);
+    throw Object.assign(new Error("too many open files"), { code: "EMFILE", path: specDir });
+  }) as typeof fs.watch);
+  try {
+    fs.mkdirSync(specDir);
+    await until(
+      () => r.count(`failed ${specDir} EMFILE`) > 0,
+      "the failure",
+      () => r.events,
+    );
+    // (The removal of the file inside is a change of it, seen before or after the directory's.)
+    expect(r.events.filter((e) => !e.startsWith("changed "))).toEqual([
+      `gone ${specDir}`,
+      `failed ${specDir} EMFILE`,
+    ]);
+  } finally {
+    spy.mockRestore();
   }
 });
 

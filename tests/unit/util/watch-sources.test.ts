@@ -1,0 +1,315 @@
+/*
+ * The source watch on a real file system: a change of the file is reported by
+ * its label and a change of another file beside it is not; a change in the
+ * tree is reported by its relative path and editor droppings are not; the
+ * file's directory removed is reported gone once, and re-created or replaced
+ * is a change and watched again; a symlinked file's target is watched; close()
+ * stops every event; a watch that fails while running is reported with its
+ * directory; a watch that cannot start throws its errno with the path.
+ *
+ * Events are awaited by polling with a generous deadline. That an event did
+ * NOT come is shown by a later write that did: inotify delivers the events of
+ * one directory in order, so once the later one is seen the earlier one was
+ * handled.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { watchSources, type SourceWatch } from "../../../generator/util/watch-sources";
+
+/** Polls until `probe` is true; fails after a deadline with what was recorded. */
+async function until(probe: () => boolean, what: string, seen: () => unknown): Promise<void> {
+  const deadline = Date.now() + 30000;
+  while (!probe()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(seen())}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Events in the order they came, as `changed <what>`, `gone <dir>`, `failed <dir> <code>`. */
+function recorder() {
+  const events: string[] = [];
+  return {
+    events,
+    handlers: {
+      changed: (what: string) => void events.push(`changed ${what}`),
+      gone: (dir: string) => void events.push(`gone ${dir}`),
+      failed: (dir: string, error: Error) =>
+        void events.push(`failed ${dir} ${(error as NodeJS.ErrnoException).code}`),
+    },
+    count: (event: string) => events.filter((e) => e === event).length,
+  };
+}
+
+/** The module object itself, to spy on (an `import *` binding is a read-only copy). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFs = (): typeof fs => require("node:fs") as typeof fs;
+
+let root: string;
+let specDir: string;
+let spec: string;
+let tree: string;
+let watch: SourceWatch | undefined;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "watch-sources-"));
+  specDir = path.join(root, "spec");
+  spec = path.join(specDir, "x.yaml");
+  tree = path.join(root, "templates");
+  fs.mkdirSync(specDir);
+  fs.mkdirSync(path.join(tree, "c"), { recursive: true });
+  fs.writeFileSync(spec, "a: 1\n");
+});
+afterEach(() => {
+  watch?.close();
+  watch = undefined;
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const sources = () => ({ file: spec, fileLabel: "spec/x.yaml", tree, treeLabel: "templates" });
+
+test("a change of the file is reported by its label; another file beside it is not", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.writeFileSync(path.join(specDir, "other.yaml"), "b: 1\n");
+  fs.writeFileSync(spec, "a: 2\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the file's change",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("a file saved by renaming a new one over it is a change", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  const tmp = path.join(specDir, ".x.yaml.swp");
+  fs.writeFileSync(tmp, "a: 3\n");
+  fs.renameSync(tmp, spec);
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the rename",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("a change in the tree is named by its path in it; editor droppings are not reported", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  // In a folder of the tree, as templates are: every rule holds for a file's own name at any depth.
+  const c = path.join(tree, "c");
+  for (const noise of [".kvm.h.hbs.swp", ".kvm.h.hbs.swx", "kvm.h.hbs~", ".hidden", "4913"])
+    fs.writeFileSync(path.join(c, noise), "");
+  fs.writeFileSync(path.join(c, "kvm.h.hbs"), "{{x}}\n");
+  const wanted = "changed templates/c/kvm.h.hbs";
+  await until(
+    () => r.count(wanted) > 0,
+    "the template's change",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set([wanted]));
+});
+
+test("the file's directory removed: gone once; re-created: a change, and watched again", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  expect(watch.present()).toBe(true);
+  const gone = `gone ${specDir}`;
+
+  fs.rmSync(specDir, { recursive: true });
+  await until(
+    () => r.count(gone) > 0,
+    "the directory gone",
+    () => r.events,
+  );
+  expect(watch.present()).toBe(false);
+  expect(watch.present()).toBe(false);
+  expect(r.count(gone)).toBe(1);
+
+  const before = r.count("changed spec/x.yaml");
+  fs.mkdirSync(specDir);
+  await until(
+    () => r.count("changed spec/x.yaml") > before,
+    "the directory back",
+    () => r.events,
+  );
+  expect(watch.present()).toBe(true);
+
+  // The new directory is watched: an edit in it is seen.
+  const back = r.count("changed spec/x.yaml");
+  fs.writeFileSync(spec, "a: 4\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > back,
+    "an edit in it",
+    () => r.events,
+  );
+
+  // Gone again: reported again, once.
+  fs.rmSync(specDir, { recursive: true });
+  await until(
+    () => r.count(gone) > 1,
+    "the directory gone again",
+    () => r.events,
+  );
+  expect(watch.present()).toBe(false);
+  expect(r.count(gone)).toBe(2);
+  expect(r.events.filter((e) => !/^(changed spec\/x\.yaml|gone )/.test(e))).toEqual([]);
+});
+
+test("the file's directory replaced by another: a change, and the new one is watched", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.cpSync(specDir, path.join(root, "spec.new"), { recursive: true });
+  fs.renameSync(specDir, path.join(root, "spec.old"));
+  fs.renameSync(path.join(root, "spec.new"), specDir);
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the swap",
+    () => r.events,
+  );
+  fs.rmSync(path.join(root, "spec.old"), { recursive: true });
+
+  const swapped = r.count("changed spec/x.yaml");
+  fs.writeFileSync(spec, "a: 5\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > swapped,
+    "an edit",
+    () => r.events,
+  );
+  expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
+});
+
+test("a symlinked file: an edit of its target, in another directory, is a change of the file", async () => {
+  const store = path.join(root, "store");
+  fs.mkdirSync(store);
+  fs.writeFileSync(path.join(store, "a.yaml"), "a: 1\n");
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", "store", "a.yaml"), spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.writeFileSync(path.join(store, "other.yaml"), "b: 1\n");
+  fs.writeFileSync(path.join(store, "a.yaml"), "a: 2\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the target's edit",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("close() stops every event", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  watch.close();
+  // Watchers of the test's own, opened after close(), see the writes below.
+  const seen = new Set<string>();
+  const own = [specDir, path.join(tree, "c")].map((dir) =>
+    fs
+      .watch(dir, (_event, name) => void seen.add(path.join(dir, String(name))))
+      .on("error", () => undefined),
+  );
+  try {
+    fs.writeFileSync(spec, "a: 6\n");
+    fs.writeFileSync(path.join(tree, "c", "kvm.h.hbs"), "{{y}}\n");
+    fs.rmSync(specDir, { recursive: true });
+    const last = path.join(tree, "c", "last.hbs");
+    fs.writeFileSync(last, "");
+    await until(
+      () => seen.has(spec) && seen.has(last),
+      "the test's own watchers",
+      () => [...seen],
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(r.events).toEqual([]);
+  } finally {
+    for (const w of own) w.close();
+  }
+});
+
+test("a watch that fails while running: reported with its directory, for the file's directory and the tree only", () => {
+  // The watchers the module opens; those a recursive watch opens inside fs.watch are its own.
+  const opened: [string, fs.FSWatcher][] = [];
+  const realWatch = fs.watch;
+  let depth = 0;
+  const spy = jest.spyOn(nodeFs(), "watch").mockImplementation(((
+    ...args: Parameters<typeof fs.watch>
+  ) => {
+    depth++;
+    try {
+      const watcher = realWatch(...args);
+      if (depth === 1) opened.push([String(args[0]), watcher]);
+      return watcher;
+    } finally {
+      depth--;
+    }
+  }) as typeof fs.watch);
+  try {
+    const r = recorder();
+    watch = watchSources(sources(), r.handlers);
+    expect(opened.map(([dir]) => dir).sort()).toEqual([root, specDir, tree].sort());
+    const eio = () => Object.assign(new Error("input/output error"), { code: "EIO" });
+    for (const [, watcher] of opened) watcher.emit("error", eio());
+    expect(r.events.sort()).toEqual([`failed ${specDir} EIO`, `failed ${tree} EIO`].sort());
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+test("the file's directory back but not watchable (EMFILE): reported as a failed watch of it", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.rmSync(specDir, { recursive: true });
+  await until(
+    () => r.count(`gone ${specDir}`) > 0,
+    "the directory gone",
+    () => r.events,
+  );
+  const realWatch = fs.watch;
+  const spy = jest.spyOn(nodeFs(), "watch").mockImplementation(((
+    ...args: Parameters<typeof fs.watch>
+  ) => {
+    if (String(args[0]) !== specDir) return realWatch(...args);
+    throw Object.assign(new Error("too many open files"), { code: "EMFILE", path: specDir });
+  }) as typeof fs.watch);
+  try {
+    fs.mkdirSync(specDir);
+    await until(
+      () => r.count(`failed ${specDir} EMFILE`) > 0,
+      "the failure",
+      () => r.events,
+    );
+    // (The removal of the file inside is a change of it, seen before or after the directory's.)
+    expect(r.events.filter((e) => !e.startsWith("changed "))).toEqual([
+      `gone ${specDir}`,
+      `failed ${specDir} EMFILE`,
+    ]);
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+test.each([
+  ["the file's directory missing", () => path.join(root, "nowhere", "x.yaml"), "ENOENT", "nowhere"],
+  [
+    "a file where its directory should be",
+    () => path.join(spec, "x.yaml"),
+    "ENOTDIR",
+    "spec/x.yaml",
+  ],
+])("%s: thrown at the start, with its errno and path", (_name, file, code, where) => {
+  const r = recorder();
+  expect(() => watchSources({ ...sources(), file: file() }, r.handlers)).toThrow(
+    expect.objectContaining({ code, path: path.join(root, where) }),
+  );
+  expect(r.events).toEqual([]);
+});
+
+test("a tree that does not exist: thrown at the start, with its errno and path", () => {
+  const r = recorder();
+  const missing = path.join(root, "no-templates");
+  expect(() => watchSources({ ...sources(), tree: missing }, r.handlers)).toThrow(
+    expect.objectContaining({ code: "ENOENT", path: missing }),
+  );
+});

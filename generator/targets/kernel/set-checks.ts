@@ -87,11 +87,3 @@ export function insertSetCheck(file: SourceFile, c: SetCheck): InsertResult {
     end === file.text.length && !/\n$/.test(file.text) ? file.text + eol : file.text.slice(0, end);
   return { ok: true, text: `${before}${checkLine(c)}${eol}${file.text.slice(end)}` };
 }
-
-/** The file without the line insertSetCheck wrote (for a revert that finds the file changed since). */
-export function removeSetCheck(text: string, c: SetCheck): string {
-  return text
-    .split(/(?<=\n)/)
-    .filter((line) => line.trim() !== checkLine(c))
-    .join("");
-}

@@ -31,7 +31,7 @@ import {
   type SourceFile,
   type Span,
 } from "../core/diagnostics/diagnostic";
-import { readSpecFile } from "../core/spec/parse";
+import { readSpecFile } from "../core/spec/decode";
 import { didYouMean } from "../util/suggest";
 import { resolveSpecArg } from "../generate/specs";
 import type { CStyle } from "../core/model/types";

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MAX_SPEC_BYTES } from "../../generator/core/spec/parse";
+import { MAX_SPEC_BYTES } from "../../generator/core/spec/decode";
 import {
   MAX_ALIASES,
   MAX_BACKENDS,

@@ -15,7 +15,7 @@ import { KERNEL_HEADER } from "../../size/inputs/tree";
 import { runSize } from "../../size/run";
 import { noSpecProblem, projectOrProblem, specOf } from "../common";
 import { ExitCode, Io } from "../io";
-import { runSizeCommand, sizeHooks } from "../print";
+import { printProblems, runSizeCommand, sizeHooks } from "../print";
 import {
   firstProblem,
   positiveInteger,
@@ -177,24 +177,22 @@ export const subcommands = [mergeCommand];
 export async function run(given: SizeArgs, io: Io): Promise<number> {
   if (given.objects !== undefined)
     return runObjectsCommand({ ...given, objects: given.objects }, io);
-  if (given.spec === undefined) {
-    // Called without prepare (in-process callers): complete the spec the same way.
-    const prepared = prepare(given, io);
-    if (!prepared.ok) {
-      io.stderr(`${PROGRAM}: error: ${prepared.message}\n`);
-      return ExitCode.invalidInput;
-    }
-    given = prepared.args;
+  // Called without prepare (in-process callers): complete the spec the same way.
+  const prepared = given.spec === undefined ? prepare(given, io) : undefined;
+  if (prepared?.ok === false) {
+    printProblems(io, PROGRAM, [prepared.message]);
+    return ExitCode.invalidInput;
   }
+  const args = prepared?.args ?? given;
   // The request names the matrix options in the plural (size/run.ts).
-  const { compiler, config, ...rest } = given;
-  return runSizeCommand(io, PROGRAM, [], given, () =>
+  const { compiler, config, ...rest } = args;
+  return runSizeCommand(io, PROGRAM, [], args, () =>
     runSize({
       ...sizeHooks(io, PROGRAM),
       ...rest,
       cwd: io.cwd,
       env: io.env,
-      spec: given.spec ?? "",
+      spec: args.spec ?? "",
       compilers: compiler,
       configs: config,
     }),

@@ -1,5 +1,5 @@
 /*
- * Spec text → a plain JavaScript value plus a map from every path in it to
+ * Spec text (decode.ts's) → a plain JavaScript value plus a map from every path in it to
  * its source span. YAML is parsed with the `yaml` package's CST-preserving
  * document API so every later diagnostic can point at the exact key or value.
  *
@@ -9,12 +9,10 @@
  * in the text (limits.ts), no custom tags are resolved, and maps are built
  * on null-prototype objects so keys like __proto__ are plain data.
  */
-import { errnoText } from "../../util/errno";
-import { decodeUtf8 } from "../../util/utf8";
 import type * as Yaml from "yaml";
 import type { Document, Node } from "yaml";
 import { DiagnosticList, MAX_DEPTH, MAX_ALIASES } from "./limits";
-import * as fs from "node:fs";
+import { loneCarriageReturn } from "./decode";
 import {
   diagnose,
   lineColOf,
@@ -29,7 +27,6 @@ import {
 let yamlLibrary: typeof Yaml | undefined;
 const yaml = (): typeof Yaml => (yamlLibrary ??= require("yaml") as typeof Yaml);
 
-export const MAX_SPEC_BYTES = 1024 * 1024;
 /** Nodes a document may expand to, aliases included (a 4,000-register spec has ~20,000). */
 export const MAX_NODES = 200_000;
 /**
@@ -70,89 +67,6 @@ export type ParseResult =
   | { readonly ok: true; readonly doc: ParsedDocument }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-export type DecodeResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
-
-/**
- * Reads a spec file, refusing anything that is not a regular file and never
- * reading more than the size limit allows (a spec pointed at /dev/zero or a
- * FIFO fails at once instead of filling memory). The file is opened
- * non-blocking, as open(2) of a FIFO for reading otherwise waits for a
- * writer; a regular file reads the same either way.
- */
-export function readSpecFile(displayPath: string, filePath: string): DecodeResult {
-  const nofile: SourceFile = { displayPath, text: "" };
-  const cannot = (reason: string) => ({
-    ok: false as const,
-    diagnostic: diagnose("RC001", nofile, undefined, displayPath, reason),
-  });
-  let fd: number;
-  try {
-    fd = fs.openSync(filePath, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    return cannot(errnoText(err));
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) return cannot("it is a directory (EISDIR)");
-    if (!stat.isFile()) return cannot("it is not a regular file");
-    if (stat.size > MAX_SPEC_BYTES) return decodeSpec(displayPath, new Uint8Array(0), stat.size);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > MAX_SPEC_BYTES) return decodeSpec(displayPath, new Uint8Array(0), total);
-    }
-    return decodeSpec(displayPath, Buffer.concat(chunks, total));
-  } catch (err) {
-    return cannot(errnoText(err));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Decodes bytes as strict UTF-8 and enforces the size limit. A bad byte is
- * reported at its line and column, shown as U+FFFD in the source line.
- */
-export function decodeSpec(
-  displayPath: string,
-  bytes: Uint8Array,
-  size = bytes.length,
-): DecodeResult {
-  const nofile: SourceFile = { displayPath, text: "" };
-  if (size > MAX_SPEC_BYTES) {
-    return {
-      ok: false,
-      diagnostic: diagnose("RC003", nofile, undefined, displayPath, size, MAX_SPEC_BYTES),
-    };
-  }
-  const decoded = decodeUtf8(bytes);
-  if (decoded.ok) return decoded;
-  const { text, at, byte, offset, utf16 } = decoded;
-  return {
-    ok: false,
-    diagnostic: diagnose(
-      "RC002",
-      { displayPath, text },
-      { start: at, end: at + 1 },
-      displayPath,
-      `${byte} at byte offset ${offset}${utf16 ? "; the file looks like UTF-16" : ""}`,
-    ),
-  };
-}
-
-/** A CR not followed by LF: old Mac line endings, which the YAML parser reads as one long line. */
-function loneCarriageReturn(text: string): number {
-  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
-    if (text.charCodeAt(i + 1) !== 10) return i;
-  }
-  return -1;
-}
-
 /** Tags a spec (or any YAML input) may spell out: the YAML core schema's own, which change nothing. */
 export const ALLOWED_TAGS = new Set(
   ["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`),
@@ -165,10 +79,8 @@ const YAML_MESSAGES: Record<string, string> = {
 };
 
 export function parseSpec(file: SourceFile): ParseResult {
-  const cr = loneCarriageReturn(file.text);
-  if (cr >= 0) {
-    return { ok: false, diagnostics: [diagnose("RC126", file, { start: cr, end: cr + 1 })] };
-  }
+  const cr = loneCarriageReturn(file);
+  if (cr) return { ok: false, diagnostics: [cr] };
   const tokens = boundedTokens(file);
   if (!tokens.ok) return { ok: false, diagnostics: [tokens.diagnostic] };
   const doc = compose(file, tokens.tokens);

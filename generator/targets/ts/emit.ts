@@ -20,7 +20,8 @@ import type * as TsMorph from "ts-morph";
 import type { EmittedBody } from "../types";
 import { accessors, cachedPath, edxEax } from "./accessors";
 import { dispatch, extendedAccessors, guestOwnedConstants, warnings } from "./extended";
-import { backendSets, counts, maskHelpers, regEnum, vcpuShape } from "./declarations";
+import { backendSets, counts, maskHelpers, regEnum } from "./declarations";
+import { vcpuShape } from "./vcpu";
 import { fitsOneLine, moduleDoc, TS_PRETTIER_OPTIONS, type TsContext } from "./structures";
 import type { Model } from "../../core/model/types";
 

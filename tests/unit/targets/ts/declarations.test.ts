@@ -2,8 +2,7 @@
  * The TypeScript target's declarations of the register file
  * (generator/targets/ts/declarations.ts): the Reg enum in the model's order
  * with each guard noted, the two counts, the mask as 32-bit words with its
- * helpers, the vCPU's shape with the fields the extended accessors read
- * (paths through pointers become nested objects), and each backend's sets.
+ * helpers, and each backend's sets.
  * Checked by what the builders return and by running the printed file.
  */
 import fc from "fast-check";
@@ -12,7 +11,6 @@ import {
   counts,
   maskHelpers,
   regEnum,
-  vcpuShape,
 } from "../../../../generator/targets/ts/declarations";
 import { printRegistersSource, tsContext } from "../../../../generator/targets/ts/emit";
 import type { Model } from "../../../../generator/core/model/types";
@@ -123,50 +121,6 @@ describe("the mask", () => {
   });
 });
 
-describe("the vCPU", () => {
-  test("the fields the extended accessors read, nested along their path", () => {
-    const text = printed(modelOf(SPEC("u32")), vcpuShape);
-    expect(text).toContain("readonly walkMmu: { readonly pdptrs: BigUint64Array };");
-    expect(text).toContain("cr0: bigint;");
-    expect(text).toContain("cr0GuestOwnedBits: bigint;");
-    expect(text).toContain(
-      "/** vcpu->arch.walk_mmu: read by the extended registers' accessors. */",
-    );
-  });
-
-  test("createVcpu: zero, nothing available or dirty, its own backend", () => {
-    const r = load(printRegistersSource(modelOf(SPEC("u64"))));
-    const ops = { cacheReg: () => undefined };
-    const vcpu = r["createVcpu"](ops);
-    expect(vcpu.kvmX86Ops).toBe(ops);
-    expect(vcpu.arch.regs).toEqual(new BigUint64Array(6));
-    expect(vcpu.arch.regsAvail).toEqual(new Uint32Array(2));
-    expect(vcpu.arch.regsDirty).toEqual(new Uint32Array(2));
-    expect(vcpu.arch.walkMmu.pdptrs).toEqual(new BigUint64Array(4));
-    expect([vcpu.arch.cr0, vcpu.arch.cr0GuestOwnedBits, vcpu.arch.cr3, vcpu.arch.cr8]).toEqual([
-      0n,
-      0n,
-      0n,
-      0n,
-    ]);
-    expect(r["createVcpu"](ops).arch.regs).not.toBe(vcpu.arch.regs);
-  });
-
-  test("without extended accessors, only regs and the two masks", () => {
-    const plain = [
-      "regcache: 1",
-      "name: t",
-      "mask: u32",
-      "registers:",
-      "  gpr: [rax]",
-      "backends:",
-      "  vmx: { lazy: [] }",
-    ];
-    const vcpu = load(printRegistersSource(modelOf(plain)))["createVcpu"]({});
-    expect(Object.keys(vcpu.arch)).toEqual(["regs", "regsAvail", "regsDirty"]);
-  });
-});
-
 describe("the backends' sets", () => {
   test("each set holds exactly the model's registers, by name and in the tables", () => {
     const model = modelOf(SPEC("u32"));
@@ -253,21 +207,5 @@ describe("Linux 7.2's spelling and hooks (spec-model's linux72, written by the t
     expect(text).toContain("(C: NR_VCPU_TOTAL_REGS)");
     expect(text).toContain("export const NR_KVM_REG_BITS = 8;");
     expect(printed(modelOf(tsSpec()), counts)).not.toContain("(C:");
-  });
-
-  test("VcpuHooks holds what the api asks for, and createVcpu takes it; without, neither", () => {
-    const text = printed(modelOf(TS72), vcpuShape);
-    expect(text).toMatch(
-      /export interface VcpuHooks \{[^}]*regModeMask\(vcpu: Vcpu\): bigint;[^}]*assertX\(vcpu: Vcpu\): void;\n\}/,
-    );
-    expect(text).toContain(
-      "export function createVcpu(kvmX86Ops: KvmX86Ops, hooks: VcpuHooks): Vcpu {",
-    );
-    const noAssert = printed(modelOf(TS72.filter((l) => !l.startsWith("  assert:"))), vcpuShape);
-    expect(noAssert).toContain("regModeMask(vcpu: Vcpu): bigint;");
-    expect(noAssert).not.toContain("assertX");
-    const plain = printed(modelOf(tsSpec()), vcpuShape);
-    expect(plain).not.toContain("VcpuHooks");
-    expect(plain).not.toContain("hooks");
   });
 });

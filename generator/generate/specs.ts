@@ -56,14 +56,20 @@ export interface SpecChoice {
 
 /**
  * What `--spec arg` reads, run in cwd: cwd/arg when arg has a directory part
- * or cwd/arg exists and is not a directory; else the bundled spec of that
- * name; else cwd/arg (whose reading then fails with the usual diagnostic, a
- * directory's included).
+ * or cwd/arg is there and is not a directory; else the bundled spec of that
+ * name; else cwd/arg, whose reading then fails with the usual diagnostic (a
+ * directory's, or the errno of a path that cannot be looked up: a symlink
+ * loop, a name too long). Never throws.
  */
 export function resolveSpecArg(cwd: string, arg: string): SpecChoice {
   const asPath = path.resolve(cwd, arg);
   if (!isBareName(arg)) return { specPath: asPath };
-  const stat = fs.statSync(asPath, { throwIfNoEntry: false });
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(asPath);
+  } catch {
+    stat = undefined; // not there, or not reachable: reading it reports why
+  }
   if (stat !== undefined && !stat.isDirectory()) return { specPath: asPath };
   const found = findBundledSpec(arg);
   return found ? { specPath: found.file, bundled: found.name } : { specPath: asPath };

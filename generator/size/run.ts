@@ -205,7 +205,7 @@ export async function runSize(request: SizeRequest): Promise<SizeOutcome> {
     headerSets.push(...whatIfs.whatIfs.map((w) => w.headers));
   }
 
-  // The handler suite's accessor calls against each side's registers (RC619), before compiling.
+  // The handler suite's accessor calls against each side's registers (RC619, RC622), before compiling.
   if (!tree && found.ok) {
     const dropped = checkSuiteRegisters(
       found.suite,

@@ -351,6 +351,15 @@ describe("regcache check", () => {
     );
   });
 
+  test("a bare --spec name that cannot be looked up (a symlink loop): RC001 with its errno, exit 2", async () => {
+    fs.symlinkSync("loop", path.join(project, "loop"));
+    const r = await regcache(project, "check", "--spec", "loop", "--out", "kernel-gen");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "loop: error RC001: cannot read loop: too many symbolic links (ELOOP)",
+    );
+  });
+
   test("the kernel target's header from other inputs names its template, not TypeScript's tools", async () => {
     // linux-6.1 and linux-6.12 both write kvm_cache_regs_gen.h, with different blocks.
     const out = ["--out", "kernel-gen"];

@@ -59,7 +59,7 @@ export const sizeEntries = {
   ),
   RC619: error(
     "{0:whole} has no register '{1}', which the handler suite uses ({2:whole} calls {3:whole})",
-    "keep '{1}' in the spec, or measure a spec that has every register the suite reads and writes",
+    "keep '{1}' in the spec (in Linux 7.2's shape, with its 32-bit pair in api.e_pair where the suite uses it), or measure a spec that has every register the suite reads and writes",
   ),
   RC620: error("{0:whole} is not valid UTF-8: byte {1:whole}", "save the file as UTF-8"),
   RC621: error(
@@ -68,7 +68,7 @@ export const sizeEntries = {
   ),
   RC622: error(
     "{0:whole} generates no 32-bit pair for '{1}', which the handler suite uses ({2:whole} calls {3:whole})",
-    "list '{1}' in the spec's api.e_pair, or measure a spec whose e_pair has every register the suite reads through its 32-bit pair",
+    "list '{1}' in the spec's api.e_pair, or measure a spec whose e_pair has every register the suite reads or writes through its 32-bit pair",
   ),
   // --compile-commands: the compile database, the tree, --launcher (RC640–RC659)
   RC640: error("--{0:whole} cannot be used with --compile-commands", "{1:whole}"),

@@ -68,6 +68,18 @@ test.each([
   }
 });
 
+test.each([
+  ["a symlink loop", (p: string) => fs.symlinkSync(path.basename(p), p)],
+  ["a name too long", () => undefined],
+])("a bare name that cannot be looked up (%s) is read as a path, never thrown", (_why, make) => {
+  const arg = _why === "a name too long" ? "x".repeat(300) : "loop";
+  make(path.join(dir, arg));
+  expect(resolveSpecArg(dir, arg)).toEqual({ specPath: path.join(dir, arg) });
+  // Named like a bundled spec, the bundled spec is read, as for a name with nothing there.
+  fs.symlinkSync("x86-kvm", path.join(dir, "x86-kvm"));
+  expect(resolveSpecArg(dir, "x86-kvm").bundled).toBe("x86-kvm");
+});
+
 test("a path with a directory part is a path even where it does not exist and a bundled spec would match", () => {
   expect(resolveSpecArg(dir, "sub/linux-6.12")).toEqual({
     specPath: path.join(dir, "sub", "linux-6.12"),

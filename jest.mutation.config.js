@@ -56,7 +56,8 @@ module.exports = {
  * launcher refuses to run (exit 3) and the run fails before its first mutant.
  */
 function runsTheBuiltTool(dirs) {
-  const names = /\bbin[/"', ]+regcache\.js|\bdist[/"', ]+generator\b/;
+  // Path parts may be split over lines (path.join wrapped by prettier); the .js may be left off.
+  const names = /\bbin["',\s/]+regcache(?:\.js)?\b|\bdist["',\s/]+generator\b/;
   return dirs.flatMap((dir) =>
     fs
       .readdirSync(path.join(__dirname, dir), { recursive: true })

@@ -2,7 +2,8 @@
  * Every relative link in the project's markdown (README.md, docs/, runtime/,
  * BENCHMARKS.md: each tracked .md file) reaches a file or directory that
  * exists, and a link with a fragment (`docs/ci.md#regcache-check`) reaches a
- * heading of that file, slugged as GitHub slugs it, or an HTML anchor. Docs are
+ * heading of that file, slugged as GitHub slugs its rendered text, or an HTML
+ * anchor; a target must be tracked (a fresh clone has it). Docs are
  * moved and headings renamed; a link left behind fails here. Links are read
  * with markdown-it, so code blocks and inline code are not taken for links.
  * External links (http:, https:, mailto:) are not fetched.
@@ -16,14 +17,25 @@ import GithubSlugger from "github-slugger";
 const root = path.resolve(__dirname, "../..");
 const md = new MarkdownIt({ html: true });
 
-const files = execFileSync("git", ["ls-files", "-z", "--", "*.md"], { cwd: root, encoding: "utf8" })
+const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" })
   .split("\0")
-  .filter((f) => f !== "" && fs.existsSync(path.join(root, f)));
+  .filter((f) => f !== "");
+const files = tracked.filter((f) => f.endsWith(".md") && fs.existsSync(path.join(root, f)));
+/** A tracked file, or a directory holding one: what a fresh clone has. */
+const inClone = (rel: string) =>
+  tracked.includes(rel) || tracked.some((f) => f.startsWith(`${rel.replace(/\/$/, "")}/`));
 
 interface Parsed {
   readonly links: string[];
   readonly anchors: Set<string>;
 }
+
+/** A heading's text as GitHub renders it (no markup, link targets or emphasis marks). */
+const headingText = (inline: MarkdownIt.Token) =>
+  (inline.children ?? [])
+    .filter((c) => c.type === "text" || c.type === "code_inline")
+    .map((c) => c.content)
+    .join("");
 
 function parse(file: string): Parsed {
   const tokens = md.parse(fs.readFileSync(path.join(root, file), "utf8"), {});
@@ -31,13 +43,18 @@ function parse(file: string): Parsed {
   const links: string[] = [];
   const anchors = new Set<string>();
   const htmlAnchor = /<a\s[^>]*(?:id|name)="([^"]+)"/g;
+  const htmlLink = /<a\s[^>]*href="([^"]+)"/g;
+  const html = (text: string) => {
+    for (const m of text.matchAll(htmlAnchor)) anchors.add(m[1]!);
+    for (const m of text.matchAll(htmlLink)) links.push(m[1]!);
+  };
   tokens.forEach((t, i) => {
-    if (t.type === "heading_open") anchors.add(slugger.slug(tokens[i + 1]!.content));
-    if (t.type === "html_block") for (const m of t.content.matchAll(htmlAnchor)) anchors.add(m[1]!);
+    if (t.type === "heading_open") anchors.add(slugger.slug(headingText(tokens[i + 1]!)));
+    if (t.type === "html_block") html(t.content);
     for (const c of t.children ?? []) {
       if (c.type === "link_open") links.push(String(c.attrGet("href") ?? ""));
-      if (c.type === "html_inline")
-        for (const m of c.content.matchAll(htmlAnchor)) anchors.add(m[1]!);
+      if (c.type === "image") links.push(String(c.attrGet("src") ?? ""));
+      if (c.type === "html_inline") html(c.content);
     }
   });
   return { links, anchors };
@@ -50,6 +67,14 @@ const parsedOf = (file: string): Parsed => {
   return p;
 };
 
+const decoded = (s: string): string | undefined => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+};
+
 test("every relative link in the tracked markdown reaches a file and, with a fragment, a heading", () => {
   expect(files).toContain("README.md");
   const broken: string[] = [];
@@ -58,13 +83,19 @@ test("every relative link in the tracked markdown reaches a file and, with a fra
     for (const href of parsedOf(file).links) {
       if (/^(https?|mailto):/i.test(href)) continue;
       checked++;
-      const [target = "", fragment] = href.split("#", 2);
+      const [rawTarget = "", rawFragment] = href.split("#", 2);
+      const target = decoded(rawTarget);
+      const fragment = rawFragment === undefined ? undefined : decoded(rawFragment);
+      if (target === undefined || (fragment === undefined && rawFragment !== undefined)) {
+        broken.push(`${file}: ${href}: not a valid URL path`);
+        continue;
+      }
       const rel =
         target === ""
           ? file
-          : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURI(target)));
-      if (rel.startsWith("../") || !fs.existsSync(path.join(root, rel))) {
-        broken.push(`${file}: ${href}: no such file`);
+          : path.posix.normalize(path.posix.join(path.posix.dirname(file), target));
+      if (rel.startsWith("../") || !inClone(rel)) {
+        broken.push(`${file}: ${href}: no such file in the repository`);
         continue;
       }
       if (fragment !== undefined && rel.endsWith(".md") && !parsedOf(rel).anchors.has(fragment))

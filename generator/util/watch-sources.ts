@@ -13,8 +13,9 @@
  * - A symlinked file: edits land on the file it points to, so that file's
  *   directory is watched too, re-resolved whenever the link's own directory
  *   changes (the link swapped to another target).
- * - The tree is watched recursively; editor droppings (dot files, swap files,
- *   backups, vim's `4913` probe) are ignored.
+ * - The tree is watched recursively; editor droppings and hidden things (any
+ *   path in it with a component starting with `.`, swap files, backups, vim's
+ *   `4913` probe) are ignored.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -64,11 +65,13 @@ const withPath = (err: unknown, where: string): Error =>
   Object.assign(err as Error, { path: (err as NodeJS.ErrnoException).path ?? where });
 
 /**
- * Editor droppings, by a path relative to the tree (`/`-separated): a file whose own name, at any
- * depth, is a dot file, a backup (`~`), a vim swap file or vim's write probe `4913` (made in the
+ * Editor droppings and hidden things, by a path relative to the tree (`/`-separated): anything
+ * inside a dot directory or a dot file (a component, at any depth, starting with `.`), and a file
+ * whose own name is a backup (`~`), a vim swap file or vim's write probe `4913` (made in the
  * directory of the file it saves).
  */
-const isNoise = (file: string): boolean => /(^|\/)(\.[^/]*|[^/]*~|[^/]*\.sw[px]|4913)$/.test(file);
+const isNoise = (file: string): boolean =>
+  /(^|\/)\./.test(file) || /(^|\/)([^/]*~|[^/]*\.sw[px]|4913)$/.test(file);
 
 /**
  * Starts watching `sources`, reporting to `events`. Throws, after closing what it opened, the

@@ -199,6 +199,26 @@ test("a symlinked file: an edit of its target, in another directory, is a change
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
+test("a file in a dot-directory of the tree, at any depth, is not reported", async () => {
+  // Made before the watch starts, so the recursive watch has the directories from the start.
+  const hidden = path.join(tree, "c", ".hidden");
+  fs.mkdirSync(path.join(hidden, "deeper"), { recursive: true });
+  fs.mkdirSync(path.join(tree, ".git"));
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.writeFileSync(path.join(hidden, "thing"), "");
+  fs.writeFileSync(path.join(hidden, "deeper", "kvm.h.hbs"), "");
+  fs.writeFileSync(path.join(tree, ".git", "index"), "");
+  fs.writeFileSync(path.join(tree, "c", "kvm.h.hbs"), "{{x}}\n");
+  const wanted = "changed templates/c/kvm.h.hbs";
+  await until(
+    () => r.count(wanted) > 0,
+    "the template's change",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set([wanted]));
+});
+
 test("close() stops every event", async () => {
   const r = recorder();
   watch = watchSources(sources(), r.handlers);

@@ -5,9 +5,10 @@
  * directories are not; the file's directory and the tree removed are reported
  * gone once, and re-created (also at once, with the inode number reused) or
  * replaced are a change and watched again; a symlinked file's target is
- * watched, also after its directory is removed and restored; close() stops
- * every event; a watch that fails while running is reported with its
- * directory; a watch that cannot start throws its errno with the path.
+ * watched, also after its directory is removed and restored, and a dangling
+ * link's once it appears; close() stops every event; a watch that fails while
+ * running is reported with its directory; a watch that cannot start throws
+ * its errno with the path.
  *
  * Events are awaited by polling with a generous deadline. That an event did
  * NOT come is shown by a later write that did: inotify delivers the events of
@@ -324,6 +325,29 @@ test("a file linked to another in its directory: the directory restored, edits o
     () => r.events,
   );
   expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
+});
+
+test("a dangling link: its target's directory appearing is a change, and watched", async () => {
+  const later = path.join(root, "later");
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", "later", "a.yaml"), spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.mkdirSync(later);
+  fs.writeFileSync(path.join(later, "a.yaml"), "a: 1\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the target's directory made",
+    () => r.events,
+  );
+  const made = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(later, "a.yaml"), "a: 2\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > made,
+    "an edit of the target",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
 test("close() stops every event", async () => {

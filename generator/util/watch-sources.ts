@@ -3,18 +3,23 @@
  * directory tree (the templates), and says what changed. Edge: fs.watch and
  * stat; knows nothing of what the sources mean or what a change triggers.
  *
+ * - Every directory watched is known by its `dev:ino` identity, because a
+ *   watcher follows the inode it was opened on: the identity is re-checked on
+ *   every event in it or naming it in its parent (watched too), and the
+ *   directory is held open while watched so that its inode number cannot pass
+ *   to a directory re-created at its path. A directory removed and re-created,
+ *   or replaced by another, is watched again and reported as a change (what
+ *   the new one holds may differ).
  * - The file's directory is watched rather than the file, so an editor that
- *   saves by renaming a new file over the old one is still seen. A watcher
- *   follows the inode it was opened on, so the directory is known by its
- *   `dev:ino` identity, re-checked on every event in it or in its parent
- *   (watched too): a directory removed (reported once, as `gone`) and
- *   re-created, or replaced by another, is watched again and reported as a
- *   change of the file (the new directory's file may differ).
+ *   saves by renaming a new file over the old one is still seen. Its removal
+ *   is reported once, as `gone`.
  * - A symlinked file: edits land on the file it points to, so that file's
- *   directory is watched too, re-resolved whenever the link's own directory
- *   changes (the link swapped to another target).
- * - The tree is watched recursively; editor droppings (dot files, swap files,
- *   backups, vim's `4913` probe) are ignored.
+ *   directory is watched too, the same way (a dangling link: where it points),
+ *   re-resolved whenever the link's own directory changes (the link swapped
+ *   to another target) or the target's directory comes back.
+ * - The tree is watched recursively, its removal reported as `gone` too;
+ *   editor droppings and hidden things (any path in it with a component
+ *   starting with `.`, swap files, backups, vim's `4913` probe) are ignored.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,7 +29,7 @@ export interface WatchedSources {
   readonly file: string;
   /** What a change of `file` is named in `changed` (e.g. its path as shown to the user). */
   readonly fileLabel: string;
-  /** A directory watched recursively. */
+  /** A directory watched recursively; it must exist at the start. */
   readonly tree: string;
   /** What a change in `tree` is named: `${treeLabel}/${its/relative/path}`, or `treeLabel` alone. */
   readonly treeLabel: string;
@@ -33,17 +38,24 @@ export interface WatchedSources {
 export interface SourceEvents {
   /**
    * A source changed: `fileLabel`, or `${treeLabel}/<path relative to the tree, with />`, or
-   * `treeLabel` when the system does not say which file. Comes in bursts as editors save.
+   * `treeLabel` when the system does not say which file or the tree is back after it was gone.
+   * Comes in bursts as editors save.
    */
   changed(what: string): void;
-  /** `dir`, the file's directory, is gone; once per disappearance (again only after it is back). */
+  /**
+   * `dir`, the file's directory or the tree, is gone; once per disappearance of each (again only
+   * after it is back).
+   */
   gone(dir: string): void;
   /** Watching `dir` failed with `error` (an errno error). The other watches go on until close(). */
   failed(dir: string, error: Error): void;
 }
 
 export interface SourceWatch {
-  /** Whether the file's directory exists now; when it does not, `gone` fires (once per disappearance). */
+  /**
+   * Whether the file's directory and the tree exist now; for each that does not, `gone` fires
+   * (once per disappearance).
+   */
   present(): boolean;
   /** Stops every watch: no event fires afterwards but a `gone` from present(). */
   close(): void;
@@ -59,145 +71,157 @@ function dirIdentity(dir: string): string | undefined {
   }
 }
 
+/**
+ * The directory at `dir` held open, with its `dev:ino`: a freed inode number goes to the next
+ * directory made (ext4 does so at once), so a directory removed and re-created would have the
+ * identity of the one watched, unless the watched one is held open until it is let go. `fd` is
+ * undefined when it cannot be opened (then the identity is only as good as the system's reuse);
+ * undefined when there is no directory at `dir`.
+ */
+function openDirectory(dir: string): { identity: string; fd?: number } | undefined {
+  let fd: number | undefined;
+  try {
+    // O_DIRECTORY: a FIFO put at the path must not block the open.
+    const { O_RDONLY, O_DIRECTORY = 0, O_NONBLOCK = 0 } = fs.constants;
+    fd = fs.openSync(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+  } catch {
+    fd = undefined;
+  }
+  try {
+    const stat = fd === undefined ? fs.statSync(dir) : fs.fstatSync(fd);
+    if (stat.isDirectory()) return { identity: `${stat.dev}:${stat.ino}`, fd };
+  } catch {
+    // missing: no directory
+  }
+  letGo(fd);
+  return undefined;
+}
+
+/** Closes a descriptor of openDirectory(). */
+function letGo(fd: number | undefined): void {
+  if (fd === undefined) return;
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // nothing to do: it is let go either way
+  }
+}
+
 /** `err` with `path` set to `where` when the system named no path. */
 const withPath = (err: unknown, where: string): Error =>
   Object.assign(err as Error, { path: (err as NodeJS.ErrnoException).path ?? where });
 
 /**
- * Editor droppings, by a path relative to the tree (`/`-separated): a file whose own name, at any
- * depth, is a dot file, a backup (`~`), a vim swap file or vim's write probe `4913` (made in the
+ * Editor droppings and hidden things, by a path relative to the tree (`/`-separated): anything
+ * inside a dot directory or a dot file (a component, at any depth, starting with `.`), and a file
+ * whose own name is a backup (`~`), a vim swap file or vim's write probe `4913` (made in the
  * directory of the file it saves).
  */
-const isNoise = (file: string): boolean => /(^|\/)(\.[^/]*|[^/]*~|[^/]*\.sw[px]|4913)$/.test(file);
+const isNoise = (file: string): boolean =>
+  /(^|\/)\./.test(file) || /(^|\/)([^/]*~|[^/]*\.sw[px]|4913)$/.test(file);
+
+/** What happens at a directory watched by its identity. */
+interface DirectoryHooks {
+  /** An event in it: the changed entry's path relative to it (system separators), or null. */
+  readonly changed: (entry: string | null) => void;
+  /** It is gone; once per disappearance. */
+  readonly gone?: () => void;
+  /** A directory is at its path again, another than the one watched (back after it was gone, or replaced). */
+  readonly back: () => void;
+  /** Watching it failed with an errno error; without this hook, failures are ignored. */
+  readonly failed?: (error: Error) => void;
+}
+
+interface DirectoryWatch {
+  /** Whether it exists now; when it does not, `gone` fires (once per disappearance). */
+  present(): boolean;
+  close(): void;
+}
 
 /**
- * Starts watching `sources`, reporting to `events`. Throws, after closing what it opened, the
- * errno error (with `code` and `path`) of a watch that cannot start: the file's directory missing
- * (ENOENT) or not a directory (ENOTDIR), a tree missing, the system's watch limits (ENOSPC,
- * EMFILE).
+ * Watches the directory at `dir` (recursively when `recursive`) by its `dev:ino` identity: a
+ * watcher follows the inode it was opened on, so the identity is re-checked on every event in it
+ * and on every event naming it in its parent (watched too), and a directory other than the one
+ * watched is watched instead. When `required`, the directory and its parent must be watchable at
+ * the start, or the errno error (with `code` and `path`) is thrown: ENOENT, ENOTDIR, the system's
+ * watch limits (ENOSPC, EMFILE); otherwise it may be missing at the start (then `gone` fires at
+ * once) and what cannot be watched is left unwatched.
  */
-export function watchSources(sources: WatchedSources, events: SourceEvents): SourceWatch {
-  const dir = path.dirname(sources.file);
-  const name = path.basename(sources.file);
-  const watchers: fs.FSWatcher[] = [];
+function watchDirectory(
+  dir: string,
+  options: { readonly recursive: boolean; readonly required: boolean },
+  hooks: DirectoryHooks,
+): DirectoryWatch {
+  let current: { watcher: fs.FSWatcher; identity: string; fd?: number } | undefined;
+  let parentWatcher: fs.FSWatcher | undefined;
   let closed = false;
-  /** Whether the file's directory is known to be gone (and was reported so). */
-  let dirGone = false;
+  /** Whether it is known to be gone (and was reported so). */
+  let gone = false;
   const reportGone = (): void => {
-    if (dirGone) return;
-    dirGone = true;
-    events.gone(dir);
+    if (gone) return;
+    gone = true;
+    hooks.gone?.();
   };
-  const fileChanged = (): void => {
-    if (!closed) events.changed(sources.fileLabel);
-  };
+  const failed = (err: unknown): void => hooks.failed?.(err as Error);
 
-  let target: { path: string; watcher?: fs.FSWatcher } | undefined;
-  const followLink = (): void => {
-    let real: string | undefined;
-    try {
-      real = fs.realpathSync(sources.file);
-    } catch {
-      real = undefined; // a dangling link or a missing file: the next run reports it
-    }
-    if (real === target?.path) return;
-    target?.watcher?.close();
-    target = real === undefined ? undefined : { path: real };
-    if (!target || closed) return;
-    const realName = path.basename(target.path);
-    const realDir = path.dirname(target.path);
-    if (realDir === dir && realName === name) return;
-    try {
-      const watcher = fs.watch(realDir, (_event, changed) => {
-        if (changed === null || changed === realName) fileChanged();
-      });
-      watcher.on("error", () => undefined); // its directory went away: the link will change too
-      target.watcher = watcher;
-    } catch {
-      // the target's directory cannot be watched; the link's directory still is
-    }
-  };
-
-  let dirWatch: { watcher: fs.FSWatcher; identity: string } | undefined;
-  /** Watches the file's directory if it is not the one watched; `starting` throws what fails. */
-  const armDir = (starting: boolean): void => {
+  const arm = (starting: boolean): void => {
     if (closed) return;
-    const identity = dirIdentity(dir);
-    if (identity !== undefined && identity === dirWatch?.identity) return;
+    const seen = dirIdentity(dir);
+    if (seen !== undefined && seen === current?.identity) return;
     // Another directory than the one watched, or one back after it was gone.
-    const replaced = dirWatch !== undefined || dirGone;
-    dirWatch?.watcher.close();
-    dirWatch = undefined;
-    if (identity === undefined) return reportGone();
+    const replaced = current !== undefined || gone;
+    current?.watcher.close();
+    letGo(current?.fd);
+    current = undefined;
+    const opened = openDirectory(dir);
+    if (opened === undefined) return reportGone();
     let watcher: fs.FSWatcher;
     try {
-      watcher = fs.watch(dir, (_event, changed) => {
-        armDir(false);
-        if (changed === null || changed === name) {
-          followLink(); // the link itself may now point elsewhere
-          fileChanged();
-        }
+      watcher = fs.watch(dir, { recursive: options.recursive }, (_event, entry) => {
+        arm(false);
+        if (!closed) hooks.changed(entry === null ? null : String(entry));
       });
     } catch (err) {
+      letGo(opened.fd);
       // Gone again between the check and the watch: its parent's next event re-arms.
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return reportGone();
-      if (starting) throw withPath(err, dir);
-      return events.failed(dir, err as Error);
+      if (starting && options.required) throw withPath(err, dir);
+      return failed(err);
     }
-    watcher.on("error", (err) => events.failed(dir, err));
-    dirWatch = { watcher, identity };
-    dirGone = false;
-    if (replaced) {
-      followLink();
-      fileChanged();
-    }
+    watcher.on("error", failed);
+    current = { watcher, ...opened };
+    gone = false;
+    if (replaced) hooks.back();
   };
 
   const close = (): void => {
     closed = true;
-    for (const w of watchers) w.close();
-    dirWatch?.watcher.close();
-    target?.watcher?.close();
-  };
-
-  /** fs.watch at the start: what fails is thrown. */
-  const startWatch = (
-    where: string,
-    options: fs.WatchOptions,
-    listener: fs.WatchListener<string>,
-  ) => {
-    try {
-      return fs.watch(where, options, listener);
-    } catch (err) {
-      throw withPath(err, where);
-    }
+    current?.watcher.close();
+    letGo(current?.fd);
+    current = undefined; // a descriptor is closed once: its number may be another file's next
+    parentWatcher?.close();
   };
 
   try {
-    // At the start the directory must exist: a path the user named.
-    if (dirIdentity(dir) === undefined) {
+    // A required directory must exist at the start: a path the user named.
+    if (options.required && dirIdentity(dir) === undefined) {
       fs.statSync(dir); // throws its errno when missing
       throw Object.assign(new Error("not a directory"), { code: "ENOTDIR", path: dir });
     }
-    armDir(true);
+    arm(true);
     const parent = path.dirname(dir);
     if (parent !== dir) {
-      const dirName = path.basename(dir);
-      const parentWatcher = startWatch(parent, {}, (_event, changed) => {
-        if (changed === null || changed === dirName) armDir(false);
-      });
-      // The parent itself gone: the file's directory cannot come back without it.
-      parentWatcher.on("error", () => undefined);
-      watchers.push(parentWatcher);
+      const base = path.basename(dir);
+      try {
+        parentWatcher = fs.watch(parent, (_event, entry) => {
+          if (entry === null || String(entry) === base) arm(false);
+        });
+      } catch (err) {
+        if (options.required) throw withPath(err, parent);
+      }
+      // The parent itself gone: the directory cannot come back without it.
+      parentWatcher?.on("error", () => undefined);
     }
-    followLink();
-    const treeWatcher = startWatch(sources.tree, { recursive: true }, (_event, changed) => {
-      const file = changed === null ? "" : String(changed).split(path.sep).join("/");
-      if (closed || isNoise(file)) return;
-      events.changed(file ? `${sources.treeLabel}/${file}` : sources.treeLabel);
-    });
-    treeWatcher.on("error", (err) => events.failed(sources.tree, err));
-    watchers.push(treeWatcher);
   } catch (err) {
     close();
     throw err;
@@ -208,5 +232,112 @@ export function watchSources(sources: WatchedSources, events: SourceEvents): Sou
     reportGone();
     return false;
   };
+  return { present, close };
+}
+
+/**
+ * Where `file` leads: its real path; for a dangling link, the path its link names (one hop),
+ * so that the place it points to is watched until it appears; undefined when there is no file.
+ */
+function linkTarget(file: string): string | undefined {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    try {
+      return path.resolve(path.dirname(file), fs.readlinkSync(file));
+    } catch {
+      return undefined; // a missing file: the next run reports it
+    }
+  }
+}
+
+/**
+ * Starts watching `sources`, reporting to `events`. Throws, after closing what it opened, the
+ * errno error (with `code` and `path`) of a watch that cannot start: the file's directory or the
+ * tree missing (ENOENT) or not a directory (ENOTDIR), the system's watch limits (ENOSPC, EMFILE).
+ */
+export function watchSources(sources: WatchedSources, events: SourceEvents): SourceWatch {
+  const dir = path.dirname(sources.file);
+  const name = path.basename(sources.file);
+  let closed = false;
+  const fileChanged = (): void => {
+    if (!closed) events.changed(sources.fileLabel);
+  };
+
+  let target: { path: string; watch?: DirectoryWatch } | undefined;
+  const followLink = (): void => {
+    const real = linkTarget(sources.file);
+    if (real === target?.path) return;
+    target?.watch?.close();
+    target = real === undefined ? undefined : { path: real };
+    if (!target || closed) return;
+    const realName = path.basename(target.path);
+    const realDir = path.dirname(target.path);
+    if (realDir === dir && realName === name) return;
+    // Not required: while the target's directory cannot be watched, the link's directory still is.
+    target.watch = watchDirectory(
+      realDir,
+      { recursive: false, required: false },
+      {
+        changed: (entry) => {
+          if (entry === null || entry === realName) fileChanged();
+        },
+        back: () => {
+          followLink();
+          fileChanged();
+        },
+      },
+    );
+  };
+
+  let fileDir: DirectoryWatch | undefined;
+  let tree: DirectoryWatch | undefined;
+  const close = (): void => {
+    closed = true;
+    fileDir?.close();
+    tree?.close();
+    target?.watch?.close();
+  };
+
+  try {
+    fileDir = watchDirectory(
+      dir,
+      { recursive: false, required: true },
+      {
+        changed: (entry) => {
+          if (entry !== null && entry !== name) return;
+          followLink(); // the link itself may now point elsewhere
+          fileChanged();
+        },
+        gone: () => events.gone(dir),
+        back: () => {
+          followLink();
+          fileChanged();
+        },
+        failed: (err) => events.failed(dir, err),
+      },
+    );
+    followLink();
+    tree = watchDirectory(
+      sources.tree,
+      { recursive: true, required: true },
+      {
+        changed: (entry) => {
+          const file = entry === null ? "" : entry.split(path.sep).join("/");
+          if (closed || isNoise(file)) return;
+          events.changed(file ? `${sources.treeLabel}/${file}` : sources.treeLabel);
+        },
+        gone: () => events.gone(sources.tree),
+        back: () => events.changed(sources.treeLabel),
+        failed: (err) => events.failed(sources.tree, err),
+      },
+    );
+  } catch (err) {
+    close();
+    throw err;
+  }
+
+  // Each is asked, so that each reports its own disappearance.
+  const present = (): boolean => [fileDir, tree].map((w) => w?.present() ?? false).every(Boolean);
   return { present, close };
 }

@@ -6,8 +6,9 @@
  * its changes are debounced (util/change-queue.ts: editors save in bursts).
  * Each run prints one line saying what changed and what it wrote; an invalid
  * spec prints its diagnostics and leaves the last good output alone. While
- * the spec's directory is gone, watch says so once and keeps the last
- * output. Stops on the abort signal (SIGINT/SIGTERM when run from the CLI)
+ * the spec's directory or the templates are gone, watch says so once (rather
+ * than reporting the unreadable source as an invalid spec) and keeps the
+ * last output. Stops on the abort signal (SIGINT/SIGTERM when run from the CLI)
  * and returns 0; a watch that fails stops it with the failure's exit code.
  */
 import * as path from "node:path";
@@ -81,6 +82,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
   const once = async (why: readonly string[]): Promise<void> => {
     if (!sources?.present()) return;
     const outcome = await regenerate(where, args, io.env);
+    // A source gone while the run read it: present() has said so; the unreadable file is not news.
+    if (outcome.kind === "invalid" && !sources?.present()) return;
     const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
     switch (outcome.kind) {
       case "invalid":

@@ -1,11 +1,14 @@
 /*
  * The source watch on a real file system: a change of the file is reported by
  * its label and a change of another file beside it is not; a change in the
- * tree is reported by its relative path and editor droppings are not; the
- * file's directory removed is reported gone once, and re-created or replaced
- * is a change and watched again; a symlinked file's target is watched; close()
- * stops every event; a watch that fails while running is reported with its
- * directory; a watch that cannot start throws its errno with the path.
+ * tree is reported by its relative path and editor droppings and files in dot
+ * directories are not; the file's directory and the tree removed are reported
+ * gone once, and re-created (also at once, with the inode number reused) or
+ * replaced are a change and watched again; a symlinked file's target is
+ * watched, also after its directory is removed and restored, and a dangling
+ * link's once it appears; close() stops every event; a watch that fails while
+ * running is reported with its directory; a watch that cannot start throws
+ * its errno with the path.
  *
  * Events are awaited by polling with a generous deadline. That an event did
  * NOT come is shown by a later write that did: inotify delivers the events of
@@ -181,6 +184,28 @@ test("the file's directory replaced by another: a change, and the new one is wat
   expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
 });
 
+test("the file's directory removed and restored at once (its inode number reused): watched again", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  const backup = path.join(root, "spec.bak");
+  fs.cpSync(specDir, backup, { recursive: true });
+  fs.rmSync(specDir, { recursive: true });
+  fs.cpSync(backup, specDir, { recursive: true });
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the directory back",
+    () => r.events,
+  );
+  const back = r.count("changed spec/x.yaml");
+  fs.writeFileSync(spec, "a: 7\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > back,
+    "an edit in it",
+    () => r.events,
+  );
+  expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
+});
+
 test("a symlinked file: an edit of its target, in another directory, is a change of the file", async () => {
   const store = path.join(root, "store");
   fs.mkdirSync(store);
@@ -194,6 +219,132 @@ test("a symlinked file: an edit of its target, in another directory, is a change
   await until(
     () => r.count("changed spec/x.yaml") > 0,
     "the target's edit",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("a file in a dot-directory of the tree, at any depth, is not reported", async () => {
+  // Made before the watch starts, so the recursive watch has the directories from the start.
+  const hidden = path.join(tree, "c", ".hidden");
+  fs.mkdirSync(path.join(hidden, "deeper"), { recursive: true });
+  fs.mkdirSync(path.join(tree, ".git"));
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.writeFileSync(path.join(hidden, "thing"), "");
+  fs.writeFileSync(path.join(hidden, "deeper", "kvm.h.hbs"), "");
+  fs.writeFileSync(path.join(tree, ".git", "index"), "");
+  fs.writeFileSync(path.join(tree, "c", "kvm.h.hbs"), "{{x}}\n");
+  const wanted = "changed templates/c/kvm.h.hbs";
+  await until(
+    () => r.count(wanted) > 0,
+    "the template's change",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set([wanted]));
+});
+
+test("the tree removed: gone once; re-created: a change, and watched again", async () => {
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  const backup = path.join(root, "templates.bak");
+  fs.cpSync(tree, backup, { recursive: true });
+  fs.rmSync(tree, { recursive: true });
+  await until(
+    () => r.count(`gone ${tree}`) > 0,
+    "the tree gone",
+    () => r.events,
+  );
+  expect(watch.present()).toBe(false);
+  expect(r.count(`gone ${tree}`)).toBe(1);
+
+  fs.cpSync(backup, tree, { recursive: true });
+  await until(
+    () => r.count("changed templates") > 0,
+    "the tree back",
+    () => r.events,
+  );
+  expect(watch.present()).toBe(true);
+  const wanted = "changed templates/c/kvm.h.hbs";
+  fs.writeFileSync(path.join(tree, "c", "kvm.h.hbs"), "{{x}}\n");
+  await until(
+    () => r.count(wanted) > 0,
+    "an edit in the tree back",
+    () => r.events,
+  );
+  expect(r.events.filter((e) => !e.startsWith("changed templates"))).toEqual([`gone ${tree}`]);
+});
+
+test("a symlinked file: its target's directory removed and restored is a change, and watched again", async () => {
+  const other = path.join(root, "other");
+  fs.mkdirSync(other);
+  fs.writeFileSync(path.join(other, "real.yaml"), "a: 1\n");
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", "other", "real.yaml"), spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  const backup = path.join(root, "other.bak");
+  fs.cpSync(other, backup, { recursive: true });
+  fs.rmSync(other, { recursive: true });
+  fs.cpSync(backup, other, { recursive: true });
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the target's directory back",
+    () => r.events,
+  );
+  const back = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(other, "real.yaml"), "a: 2\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > back,
+    "an edit of the target",
+    () => r.events,
+  );
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("a file linked to another in its directory: the directory restored, edits of the target are seen", async () => {
+  fs.writeFileSync(path.join(specDir, "real.yaml"), "a: 1\n");
+  fs.rmSync(spec);
+  fs.symlinkSync("real.yaml", spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  const backup = path.join(root, "spec.bak");
+  fs.cpSync(specDir, backup, { recursive: true, verbatimSymlinks: true });
+  fs.rmSync(specDir, { recursive: true });
+  fs.cpSync(backup, specDir, { recursive: true, verbatimSymlinks: true });
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the directory back",
+    () => r.events,
+  );
+  const back = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(specDir, "real.yaml"), "a: 2\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > back,
+    "an edit of the target",
+    () => r.events,
+  );
+  expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
+});
+
+test("a dangling link: its target's directory appearing is a change, and watched", async () => {
+  const later = path.join(root, "later");
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", "later", "a.yaml"), spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.mkdirSync(later);
+  fs.writeFileSync(path.join(later, "a.yaml"), "a: 1\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > 0,
+    "the target's directory made",
+    () => r.events,
+  );
+  const made = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(later, "a.yaml"), "a: 2\n");
+  await until(
+    () => r.count("changed spec/x.yaml") > made,
+    "an edit of the target",
     () => r.events,
   );
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
@@ -248,7 +399,8 @@ test("a watch that fails while running: reported with its directory, for the fil
   try {
     const r = recorder();
     watch = watchSources(sources(), r.handlers);
-    expect(opened.map(([dir]) => dir).sort()).toEqual([root, specDir, tree].sort());
+    // The file's directory and the tree, each with its parent.
+    expect(opened.map(([dir]) => dir).sort()).toEqual([root, root, specDir, tree].sort());
     const eio = () => Object.assign(new Error("input/output error"), { code: "EIO" });
     for (const [, watcher] of opened) watcher.emit("error", eio());
     expect(r.events.sort()).toEqual([`failed ${specDir} EIO`, `failed ${tree} EIO`].sort());

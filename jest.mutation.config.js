@@ -37,7 +37,7 @@ module.exports = {
   ],
   testPathIgnorePatterns: [
     "/node_modules/",
-    "<rootDir>/tests/drift/watch.test.ts",
+    "<rootDir>/tests/drift/watch[^/]*\\.test\\.ts$",
     ...runsTheBuiltTool([
       "tests/unit",
       "tests/errors",

@@ -8,31 +8,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { generateAll } from "../../generator/generate/produce";
 import { main } from "../../generator/cli/main";
-import type { Io } from "../../generator/cli/io";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
-export interface Captured {
-  readonly io: Io;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-}
-
-export function capturingIo(cwd: string, env: NodeJS.ProcessEnv = {}): Captured {
-  let out = "";
-  let err = "";
-  return {
-    io: {
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (err += t),
-      isTTY: false,
-      env,
-      cwd,
-    },
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+/** The CLI's Io, capturing (tests/helpers/io.ts). */
+import { capturingIo, type CapturingIo } from "../helpers/io";
+export { capturingIo };
+export type Captured = CapturingIo;
 
 export interface RunResult {
   readonly code: number;

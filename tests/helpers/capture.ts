@@ -42,6 +42,7 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
+export { capturingIo, type CapturingIo } from "./io";
 export { tempDir } from "./temp";
 
 /** Installed C compilers among gcc, clang-19 and clang (clang once). */

@@ -4,26 +4,13 @@
  * the library's run, its failure printed with that kind's exit code, or its
  * report printed with 0. Driven with a capturing Io and stand-in runs.
  */
+import { capturingIo } from "../../helpers/io";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runSizeCommand } from "../../../generator/cli/print";
-import type { Io } from "../../../generator/cli/io";
 import { buildReport } from "../../../generator/size/report/report";
 import { failure, type SizeOutcome } from "../../../generator/size/outcome";
 import { tempDir } from "../../helpers/temp";
-
-function capture(cwd: string) {
-  let out = "";
-  let err = "";
-  const io: Io = {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    isTTY: false,
-    env: {},
-    cwd,
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 /** A stand-in for a library entry point, counting its calls. */
 function stub(outcome: SizeOutcome) {
@@ -41,7 +28,7 @@ const report = buildReport({
 });
 
 test("usage problems: each on a line, exit 2, the library not run", async () => {
-  const c = capture(tempDir("print"));
+  const c = capturingIo(tempDir("print"));
   const s = stub({ ok: true, report });
   const code = await runSizeCommand(
     c.io,
@@ -50,7 +37,7 @@ test("usage problems: each on a line, exit 2, the library not run", async () => 
     { format: "text" },
     s.run,
   );
-  expect({ code, err: c.err(), out: c.out(), calls: s.calls.length }).toEqual({
+  expect({ code, err: c.stderr(), out: c.stdout(), calls: s.calls.length }).toEqual({
     code: 2,
     err: "regcache size merge: error: one\nregcache size merge: error: two\n",
     out: "",
@@ -61,7 +48,7 @@ test("usage problems: each on a line, exit 2, the library not run", async () => 
 test("an --out that is a directory is a problem after the others", async () => {
   const dir = tempDir("print");
   fs.mkdirSync(path.join(dir, "reports"));
-  const c = capture(dir);
+  const c = capturingIo(dir);
   const s = stub({ ok: true, report });
   const code = await runSizeCommand(
     c.io,
@@ -70,7 +57,7 @@ test("an --out that is a directory is a problem after the others", async () => {
     { format: "text", out: "reports" },
     s.run,
   );
-  expect({ code, err: c.err(), calls: s.calls.length }).toEqual({
+  expect({ code, err: c.stderr(), calls: s.calls.length }).toEqual({
     code: 2,
     err:
       "regcache size: error: first\n" +
@@ -80,10 +67,10 @@ test("an --out that is a directory is a problem after the others", async () => {
 });
 
 test("no problems: the library runs once; a failure is printed with its kind's exit code", async () => {
-  const c = capture(tempDir("print"));
+  const c = capturingIo(tempDir("print"));
   const s = stub(failure("environment", { problems: ["no gcc"], messages: ["see above"] }));
   const code = await runSizeCommand(c.io, "regcache size", [], { format: "text" }, s.run);
-  expect({ code, err: c.err(), calls: s.calls.length }).toEqual({
+  expect({ code, err: c.stderr(), calls: s.calls.length }).toEqual({
     code: 3,
     err: "regcache size: error: no gcc\nregcache size: see above\n",
     calls: 1,
@@ -92,7 +79,7 @@ test("no problems: the library runs once; a failure is printed with its kind's e
 
 test("no problems: a report is written to --out, exit 0; an async run is awaited", async () => {
   const dir = tempDir("print");
-  const c = capture(dir);
+  const c = capturingIo(dir);
   const code = await runSizeCommand(
     c.io,
     "regcache size",
@@ -100,7 +87,7 @@ test("no problems: a report is written to --out, exit 0; an async run is awaited
     { format: "json", out: "deep/r.json" },
     async () => ({ ok: true, report }),
   );
-  expect({ code, err: c.err(), out: c.out() }).toEqual({
+  expect({ code, err: c.stderr(), out: c.stdout() }).toEqual({
     code: 0,
     err: "regcache size: wrote deep/r.json\n",
     out: "",

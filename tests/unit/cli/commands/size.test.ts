@@ -5,43 +5,30 @@
  * exit 2, with nothing measured. Driven with a capturing Io in a temporary
  * directory; no compiler runs.
  */
+import { capturingIo } from "../../../helpers/io";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { run } from "../../../../generator/cli/commands/size";
-import type { Io } from "../../../../generator/cli/io";
 import { tempDir } from "../../../helpers/temp";
-
-function capture(cwd: string) {
-  let out = "";
-  let err = "";
-  const io: Io = {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    isTTY: false,
-    env: {},
-    cwd,
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 test("no --spec and no project file: the problem on one line, exit 2", async () => {
   const dir = tempDir("size-run");
-  const c = capture(dir);
+  const c = capturingIo(dir);
   expect(await run({ format: "text" }, c.io)).toBe(2);
-  expect(c.err()).toBe(
+  expect(c.stderr()).toBe(
     `regcache size: error: no --spec given, and no regcache.config.yaml in ${dir} or any directory above it\n`,
   );
-  expect(c.out()).toBe("");
+  expect(c.stdout()).toBe("");
 });
 
 test("the spec from the project file, then the other checks: a --keep that is not a directory", async () => {
   const dir = tempDir("size-run");
   fs.writeFileSync(path.join(dir, "regcache.config.yaml"), "spec: s.yaml\n");
   fs.writeFileSync(path.join(dir, "kept"), "");
-  const c = capture(dir);
+  const c = capturingIo(dir);
   expect(await run({ format: "text", keep: "kept" }, c.io)).toBe(2);
   // Past the spec check (the project file's spec), stopped at the first problem after it.
-  expect(c.err()).toBe("regcache size: error: --keep kept: it is a file, not a directory\n");
-  expect(c.out()).toBe("");
+  expect(c.stderr()).toBe("regcache size: error: --keep kept: it is a file, not a directory\n");
+  expect(c.stdout()).toBe("");
   expect(fs.readdirSync(dir).sort()).toEqual(["kept", "regcache.config.yaml"]);
 });

@@ -33,6 +33,8 @@ export interface SpecLocation {
   readonly bannerSpecPath: string;
   /** The bundled spec's name, when --spec named one rather than a file (specs.ts). */
   readonly bundled?: string;
+  /** As reports name the spec: "bundled spec NAME" for a bundled one, else displayPath. */
+  readonly shownSpec: string;
   /** Absolute output directory. */
   readonly outDir: string;
   /** The output directory as messages show it (as given, without trailing slashes). */
@@ -58,11 +60,13 @@ export function locate(io: Io, spec: string, out: string, anchor?: string): Spec
   const outDir = path.resolve(io.cwd, out);
   const at = anchor ?? findKernelTop(outDir) ?? path.dirname(outDir);
   const shownOut = posix(out).replace(/(.)\/+$/, "$1");
+  const displayPath = displayPathOf(io, specPath);
   return {
     specPath,
-    displayPath: displayPathOf(io, specPath),
+    displayPath,
     bannerSpecPath: relativePosix(at, specPath),
     ...(bundled ? { bundled } : {}),
+    shownSpec: bundled ? `bundled spec ${bundled}` : displayPath,
     outDir,
     outArg: shownOut,
     bannerOutPath: relativePosix(at, outDir),

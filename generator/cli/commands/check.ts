@@ -129,7 +129,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
   const drift = report.findings.length === 0 ? ExitCode.ok : ExitCode.different;
   if (args.compileCommands === undefined) {
     if (json) io.stdout(reportJson(header, report, result.inputHashes, fix));
-    else io.stdout(reportText(report, { out, spec: where.displayPath, fix, colour }));
+    else io.stdout(reportText(report, { out, spec: where.shownSpec, fix, colour }));
     return drift;
   }
 
@@ -163,8 +163,8 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
   const treeDoc = treeJson(checked, db);
   if (json) io.stdout(reportJson(header, report, result.inputHashes, fix, treeDoc));
   else {
-    io.stdout(reportText(report, { out, spec: where.displayPath, fix, colour }));
-    if (checked.ok) io.stdout(treeReportText(checked, { spec: where.displayPath, db }));
+    io.stdout(reportText(report, { out, spec: where.shownSpec, fix, colour }));
+    if (checked.ok) io.stdout(treeReportText(checked, { spec: where.shownSpec, db }));
   }
   if (!checked.ok) return checked.environment ? ExitCode.environment : ExitCode.invalidInput;
   return checked.comparison.differences.length > 0 ? ExitCode.different : drift;

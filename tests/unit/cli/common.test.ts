@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { noSpecProblem, projectOrProblem, specOf } from "../../../generator/cli/common";
+import { locate, noSpecProblem, projectOrProblem, specOf } from "../../../generator/cli/common";
 import type { Io } from "../../../generator/cli/io";
 import { tempDir } from "../../helpers/temp";
 
@@ -88,3 +88,23 @@ test("noSpecProblem: where it looked, and how the command would name a spec", ()
       "run with --spec FILE (or a bundled spec's name, --spec NAME: see regcache specs), or write " +
       "regcache.config.yaml at your project's top ('spec: path/to/spec.yaml'); see README.md \"Project file\"",
   }));
+
+describe("locate: how reports name the spec", () => {
+  test("a spec file: by its path as diagnostics show it", () => {
+    const dir = projectDir(undefined);
+    fs.writeFileSync(path.join(dir, "sub", "x.yaml"), "");
+    const where = locate(ioAt(dir), "sub/x.yaml", "gen");
+    expect([where.displayPath, where.shownSpec, where.bundled]).toEqual([
+      "sub/x.yaml",
+      "sub/x.yaml",
+      undefined,
+    ]);
+  });
+
+  test("a bundled spec's name: by that name, not by its path inside the package", () => {
+    const where = locate(ioAt(projectDir(undefined)), "linux-6.12", "gen");
+    expect(where.bundled).toBe("linux-6.12");
+    expect(where.shownSpec).toBe("bundled spec linux-6.12");
+    expect(path.isAbsolute(where.displayPath)).toBe(true);
+  });
+});

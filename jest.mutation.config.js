@@ -8,6 +8,13 @@ const fs = require("node:fs");
 const path = require("node:path");
 const base = require("./jest.config.js");
 
+// Every mutant the fuzz suites reach runs them whole, so they run fewer random
+// specs here than in `npm test` (25 each instead of 100 and 200): a mutant
+// that breaks their property fails within the first cases. Set in this
+// process, which runs the tests (in band); the variables still override.
+process.env["FUZZ_RUNS_MODEL"] ??= "25";
+process.env["FUZZ_RUNS_POSITIONS"] ??= "25";
+
 // Stryker's jest runner wraps the test environment and resolves it without
 // jest's <rootDir>: give it the absolute path.
 const rooted = (p) => (typeof p === "string" ? p.replace("<rootDir>", __dirname) : p);

@@ -1,13 +1,15 @@
 /*
  * Random valid specs through the API: every one generates, and the model's
  * enum order, backend sets and accessor paths agree with the oracle in
- * arbitrary.ts. Cheap, so fast-check runs many cases and shrinks failures.
+ * arbitrary.ts. Cheap, so fast-check runs many cases and shrinks failures;
+ * FUZZ_RUNS_MODEL overrides how many.
  */
 import fc from "fast-check";
 import { generate } from "../../generator/generate/produce";
 import { alwaysAvailable, GUARDS, lazySet, randomSpec, specYaml } from "./arbitrary";
 
 const SEED = 20261124;
+const RUNS = Number(process.env["FUZZ_RUNS_MODEL"] ?? 100);
 
 it("every random valid spec generates, and the model agrees with the oracle", () => {
   fc.assert(
@@ -45,6 +47,6 @@ it("every random valid spec generates, and the model agrees with the oracle", ()
       const headers = r.files.map((f) => f.contents).join("\n");
       for (const g of headers.matchAll(/^#ifdef (\w+)$/gm)) expect(GUARDS).toContain(g[1]);
     }),
-    { seed: SEED, numRuns: 100 },
+    { seed: SEED, numRuns: RUNS },
   );
 });

@@ -33,6 +33,7 @@ async function until(probe: () => boolean, what: string, seen: () => unknown): P
 /** Events in the order they came, as `changed <what>`, `gone <dir>`, `failed <dir> <code>`. */
 function recorder() {
   const events: string[] = [];
+  const count = (event: string) => events.filter((e) => e === event).length;
   return {
     events,
     handlers: {
@@ -41,7 +42,14 @@ function recorder() {
       failed: (dir: string, error: Error) =>
         void events.push(`failed ${dir} ${(error as NodeJS.ErrnoException).code}`),
     },
-    count: (event: string) => events.filter((e) => e === event).length,
+    count,
+    /** Waits until `event` has come more than `times` times; `what` names it in the failure. */
+    seen: (event: string, times: number, what: string) =>
+      until(
+        () => count(event) > times,
+        what,
+        () => events,
+      ),
   };
 }
 
@@ -76,11 +84,7 @@ test("a change of the file is reported by its label; another file beside it is n
   watch = watchSources(sources(), r.handlers);
   fs.writeFileSync(path.join(specDir, "other.yaml"), "b: 1\n");
   fs.writeFileSync(spec, "a: 2\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the file's change",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the file's change");
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
@@ -90,11 +94,7 @@ test("a file saved by renaming a new one over it is a change", async () => {
   const tmp = path.join(specDir, ".x.yaml.swp");
   fs.writeFileSync(tmp, "a: 3\n");
   fs.renameSync(tmp, spec);
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the rename",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the rename");
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
@@ -107,11 +107,7 @@ test("a change in the tree is named by its path in it; editor droppings are not 
     fs.writeFileSync(path.join(c, noise), "");
   fs.writeFileSync(path.join(c, "kvm.h.hbs"), "{{x}}\n");
   const wanted = "changed templates/c/kvm.h.hbs";
-  await until(
-    () => r.count(wanted) > 0,
-    "the template's change",
-    () => r.events,
-  );
+  await r.seen(wanted, 0, "the template's change");
   expect(new Set(r.events)).toEqual(new Set([wanted]));
 });
 
@@ -122,40 +118,24 @@ test("the file's directory removed: gone once; re-created: a change, and watched
   const gone = `gone ${specDir}`;
 
   fs.rmSync(specDir, { recursive: true });
-  await until(
-    () => r.count(gone) > 0,
-    "the directory gone",
-    () => r.events,
-  );
+  await r.seen(gone, 0, "the directory gone");
   expect(watch.present()).toBe(false);
   expect(watch.present()).toBe(false);
   expect(r.count(gone)).toBe(1);
 
   const before = r.count("changed spec/x.yaml");
   fs.mkdirSync(specDir);
-  await until(
-    () => r.count("changed spec/x.yaml") > before,
-    "the directory back",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", before, "the directory back");
   expect(watch.present()).toBe(true);
 
   // The new directory is watched: an edit in it is seen.
   const back = r.count("changed spec/x.yaml");
   fs.writeFileSync(spec, "a: 4\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > back,
-    "an edit in it",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", back, "an edit in it");
 
   // Gone again: reported again, once.
   fs.rmSync(specDir, { recursive: true });
-  await until(
-    () => r.count(gone) > 1,
-    "the directory gone again",
-    () => r.events,
-  );
+  await r.seen(gone, 1, "the directory gone again");
   expect(watch.present()).toBe(false);
   expect(r.count(gone)).toBe(2);
   expect(r.events.filter((e) => !/^(changed spec\/x\.yaml|gone )/.test(e))).toEqual([]);
@@ -167,20 +147,12 @@ test("the file's directory replaced by another: a change, and the new one is wat
   fs.cpSync(specDir, path.join(root, "spec.new"), { recursive: true });
   fs.renameSync(specDir, path.join(root, "spec.old"));
   fs.renameSync(path.join(root, "spec.new"), specDir);
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the swap",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the swap");
   fs.rmSync(path.join(root, "spec.old"), { recursive: true });
 
   const swapped = r.count("changed spec/x.yaml");
   fs.writeFileSync(spec, "a: 5\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > swapped,
-    "an edit",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", swapped, "an edit");
   expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
 });
 
@@ -191,18 +163,10 @@ test("the file's directory removed and restored at once (its inode number reused
   fs.cpSync(specDir, backup, { recursive: true });
   fs.rmSync(specDir, { recursive: true });
   fs.cpSync(backup, specDir, { recursive: true });
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the directory back",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the directory back");
   const back = r.count("changed spec/x.yaml");
   fs.writeFileSync(spec, "a: 7\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > back,
-    "an edit in it",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", back, "an edit in it");
   expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
 });
 
@@ -216,11 +180,7 @@ test("a symlinked file: an edit of its target, in another directory, is a change
   watch = watchSources(sources(), r.handlers);
   fs.writeFileSync(path.join(store, "other.yaml"), "b: 1\n");
   fs.writeFileSync(path.join(store, "a.yaml"), "a: 2\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the target's edit",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the target's edit");
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
@@ -236,11 +196,7 @@ test("a file in a dot-directory of the tree, at any depth, is not reported", asy
   fs.writeFileSync(path.join(tree, ".git", "index"), "");
   fs.writeFileSync(path.join(tree, "c", "kvm.h.hbs"), "{{x}}\n");
   const wanted = "changed templates/c/kvm.h.hbs";
-  await until(
-    () => r.count(wanted) > 0,
-    "the template's change",
-    () => r.events,
-  );
+  await r.seen(wanted, 0, "the template's change");
   expect(new Set(r.events)).toEqual(new Set([wanted]));
 });
 
@@ -250,28 +206,16 @@ test("the tree removed: gone once; re-created: a change, and watched again", asy
   const backup = path.join(root, "templates.bak");
   fs.cpSync(tree, backup, { recursive: true });
   fs.rmSync(tree, { recursive: true });
-  await until(
-    () => r.count(`gone ${tree}`) > 0,
-    "the tree gone",
-    () => r.events,
-  );
+  await r.seen(`gone ${tree}`, 0, "the tree gone");
   expect(watch.present()).toBe(false);
   expect(r.count(`gone ${tree}`)).toBe(1);
 
   fs.cpSync(backup, tree, { recursive: true });
-  await until(
-    () => r.count("changed templates") > 0,
-    "the tree back",
-    () => r.events,
-  );
+  await r.seen("changed templates", 0, "the tree back");
   expect(watch.present()).toBe(true);
   const wanted = "changed templates/c/kvm.h.hbs";
   fs.writeFileSync(path.join(tree, "c", "kvm.h.hbs"), "{{x}}\n");
-  await until(
-    () => r.count(wanted) > 0,
-    "an edit in the tree back",
-    () => r.events,
-  );
+  await r.seen(wanted, 0, "an edit in the tree back");
   expect(r.events.filter((e) => !e.startsWith("changed templates"))).toEqual([`gone ${tree}`]);
 });
 
@@ -287,18 +231,10 @@ test("a symlinked file: its target's directory removed and restored is a change,
   fs.cpSync(other, backup, { recursive: true });
   fs.rmSync(other, { recursive: true });
   fs.cpSync(backup, other, { recursive: true });
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the target's directory back",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the target's directory back");
   const back = r.count("changed spec/x.yaml");
   fs.writeFileSync(path.join(other, "real.yaml"), "a: 2\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > back,
-    "an edit of the target",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", back, "an edit of the target");
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
@@ -312,18 +248,10 @@ test("a file linked to another in its directory: the directory restored, edits o
   fs.cpSync(specDir, backup, { recursive: true, verbatimSymlinks: true });
   fs.rmSync(specDir, { recursive: true });
   fs.cpSync(backup, specDir, { recursive: true, verbatimSymlinks: true });
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the directory back",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the directory back");
   const back = r.count("changed spec/x.yaml");
   fs.writeFileSync(path.join(specDir, "real.yaml"), "a: 2\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > back,
-    "an edit of the target",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", back, "an edit of the target");
   expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([]);
 });
 
@@ -335,18 +263,10 @@ test("a dangling link: its target's directory appearing is a change, and watched
   watch = watchSources(sources(), r.handlers);
   fs.mkdirSync(later);
   fs.writeFileSync(path.join(later, "a.yaml"), "a: 1\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > 0,
-    "the target's directory made",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", 0, "the target's directory made");
   const made = r.count("changed spec/x.yaml");
   fs.writeFileSync(path.join(later, "a.yaml"), "a: 2\n");
-  await until(
-    () => r.count("changed spec/x.yaml") > made,
-    "an edit of the target",
-    () => r.events,
-  );
+  await r.seen("changed spec/x.yaml", made, "an edit of the target");
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
 });
 
@@ -413,11 +333,7 @@ test("the file's directory back but not watchable (EMFILE): reported as a failed
   const r = recorder();
   watch = watchSources(sources(), r.handlers);
   fs.rmSync(specDir, { recursive: true });
-  await until(
-    () => r.count(`gone ${specDir}`) > 0,
-    "the directory gone",
-    () => r.events,
-  );
+  await r.seen(`gone ${specDir}`, 0, "the directory gone");
   const realWatch = fs.watch;
   const spy = jest.spyOn(nodeFs(), "watch").mockImplementation(((
     ...args: Parameters<typeof fs.watch>
@@ -427,11 +343,7 @@ test("the file's directory back but not watchable (EMFILE): reported as a failed
   }) as typeof fs.watch);
   try {
     fs.mkdirSync(specDir);
-    await until(
-      () => r.count(`failed ${specDir} EMFILE`) > 0,
-      "the failure",
-      () => r.events,
-    );
+    await r.seen(`failed ${specDir} EMFILE`, 0, "the failure");
     // (The removal of the file inside is a change of it, seen before or after the directory's.)
     expect(r.events.filter((e) => !e.startsWith("changed "))).toEqual([
       `gone ${specDir}`,

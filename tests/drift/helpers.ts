@@ -137,3 +137,21 @@ export function thrown(fn: () => unknown): unknown {
   }
   throw new Error("expected a throw");
 }
+
+/** Polls every 20 ms until `probe` is true; fails after 30 s with `what` and what was printed so far. */
+export async function until(
+  probe: () => boolean,
+  what: string,
+  printed: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 30000;
+  while (!probe()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; output:\n${printed()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** watch's arguments for `spec` (tempProject's spec unless given) into generated/, the defaults otherwise. */
+export const watchArgs = (spec = "spec/x86-kvm.yaml") =>
+  ({ spec, out: "generated", cStyle: "macro", allCached: false }) as const;

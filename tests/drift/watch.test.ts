@@ -14,17 +14,9 @@ import {
   snapshot,
   specFile,
   tempProject,
+  until,
+  watchArgs,
 } from "./helpers";
-
-/** Polls until `probe` is true; fails with what was printed so far. */
-async function until(probe: () => boolean, what: string, printed: () => string): Promise<void> {
-  const deadline = Date.now() + 30000;
-  while (!probe()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; output:\n${printed()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const linesOf = (text: string) => text.split("\n").filter((l) => l !== "");
 
@@ -53,12 +45,7 @@ describe("regcache watch", () => {
     const c = capturingIo(project);
     const controller = newController();
     const printed = () => c.stdout() + c.stderr();
-    const args = {
-      spec: "spec/x86-kvm.yaml",
-      out: "generated",
-      cStyle: "macro",
-      allCached: false,
-    } as const;
+    const args = watchArgs();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
 
     // The first run generates the tree.
@@ -126,12 +113,7 @@ describe("regcache watch", () => {
   test("a burst of writes is one run (debounced)", async () => {
     const c = capturingIo(project);
     const controller = newController();
-    const args = {
-      spec: "spec/x86-kvm.yaml",
-      out: "generated",
-      cStyle: "macro",
-      allCached: false,
-    } as const;
+    const args = watchArgs();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 150 });
     await until(() => /watching/.test(c.stdout()), "the first run", c.stdout);
     const spec = path.join(project, "spec/x86-kvm.yaml");
@@ -148,12 +130,7 @@ describe("regcache watch", () => {
     const c = capturingIo(project);
     const controller = newController();
     const printed = () => c.stdout() + c.stderr();
-    const args = {
-      spec: "spec/x86-kvm.yaml",
-      out: "generated",
-      cStyle: "macro",
-      allCached: false,
-    } as const;
+    const args = watchArgs();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
     await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
     const kvm = path.join(gen, "c/kvm_cache_regs.h");
@@ -189,12 +166,7 @@ describe("regcache watch", () => {
     const c = capturingIo(project);
     const controller = newController();
     const printed = () => c.stdout() + c.stderr();
-    const args = {
-      spec: "spec/x86-kvm.yaml",
-      out: "generated",
-      cStyle: "macro",
-      allCached: false,
-    } as const;
+    const args = watchArgs();
     const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
     await until(() => /watching spec\/x86-kvm\.yaml/.test(c.stdout()), "the first run", printed);
     const kvm = path.join(gen, "c/kvm_cache_regs.h");
@@ -247,12 +219,7 @@ describe("regcache watch: paths, line endings and usage", () => {
   });
   afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
-  const args = {
-    spec: "spec/current.yaml",
-    out: "generated",
-    cStyle: "macro",
-    allCached: false,
-  } as const;
+  const args = watchArgs("spec/current.yaml");
   const kvm = () => path.join(project, "generated", "c", "kvm_cache_regs.h");
 
   test("follows a symlinked spec: edits to its target regenerate, a swapped link is re-resolved", async () => {

@@ -259,6 +259,61 @@ describe("regcache watch: paths, line endings and usage", () => {
     expect(check).toBe(0);
   });
 
+  test("the spec file removed and restored: says it is gone (not an invalid spec), keeps the output, runs when it is back", async () => {
+    const spec = path.join(project, "spec", "current.yaml");
+    fs.copyFileSync(path.join(project, "spec", "x86-kvm.yaml"), spec);
+    const c = capturingIo(project);
+    const controller = newController();
+    const printed = () => c.stdout() + c.stderr();
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(() => /watching spec\/current\.yaml/.test(c.stdout()), "the first run", printed);
+    const gen = path.join(project, "generated");
+    const good = snapshot(gen);
+    const saved = fs.readFileSync(spec);
+
+    fs.rmSync(spec);
+    const goneLine =
+      /^\[\d\d:\d\d:\d\d\] spec\/current\.yaml changed: spec\/current\.yaml is gone; keeping the last good output in generated\/; waiting for it to come back$/m;
+    await until(() => goneLine.test(c.stdout()), "the line saying the spec is gone", printed);
+    expect(snapshot(gen)).toEqual(good);
+
+    const before = c.stdout().length;
+    fs.writeFileSync(spec, saved);
+    await until(
+      () => /spec\/current\.yaml changed: generated\/ is up to date/.test(c.stdout().slice(before)),
+      "the run when it is back",
+      printed,
+    );
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(printed()).not.toMatch(/invalid spec|RC001|internal error/);
+  });
+
+  test("a symlinked spec whose target's directory is removed: says the link's target is gone", async () => {
+    const store = path.join(project, "store");
+    fs.mkdirSync(store);
+    fs.copyFileSync(path.join(project, "spec", "x86-kvm.yaml"), path.join(store, "a.yaml"));
+    fs.symlinkSync(path.join("..", "store", "a.yaml"), path.join(project, "spec", "current.yaml"));
+    const c = capturingIo(project);
+    const controller = newController();
+    const printed = () => c.stdout() + c.stderr();
+    const done = watch(args, c.io, { signal: controller.signal, debounceMs: 50 });
+    await until(() => /watching spec\/current\.yaml/.test(c.stdout()), "the first run", printed);
+
+    fs.rmSync(store, { recursive: true });
+    await until(
+      () =>
+        / the target of spec\/current\.yaml \(\.\.\/store\/a\.yaml\) is gone; keeping the last good output in generated\/; waiting for it to come back$/m.test(
+          c.stdout(),
+        ),
+      "the line saying the link's target is gone",
+      printed,
+    );
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(printed()).not.toMatch(/invalid spec|RC001|internal error/);
+  });
+
   test("started on an invalid spec with no output yet: says nothing was written, not 'last good output'", async () => {
     fs.writeFileSync(path.join(project, "spec", "current.yaml"), "regcache: 1\nname: [\n");
     const c = capturingIo(project);

@@ -8,9 +8,11 @@
  * spec prints its diagnostics and leaves the last good output alone. While
  * the spec's directory or the templates are gone, watch says so once (rather
  * than reporting the unreadable source as an invalid spec) and keeps the
- * last output. Stops on the abort signal (SIGINT/SIGTERM when run from the CLI)
+ * last output; so it does, at each change, while the spec file (or a symlinked
+ * spec's target) is gone. Stops on the abort signal (SIGINT/SIGTERM when run from the CLI)
  * and returns 0; a watch that fails stops it with the failure's exit code.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Argv } from "yargs";
 import { ExitCode, exitCodeOf, type Io } from "../io";
@@ -70,14 +72,15 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
   /** Whether a run of this watch wrote (or found) output the spec produces. */
   let produced = false;
   let sources: SourceWatch | undefined;
-  const gone = (dir: string): void =>
+  const goneLine = (prefix: string, what: string): void =>
     io.stdout(
-      `[${clock()}] ${displayPathOf(io, dir)}/ is gone; ` +
+      `${prefix}${what} is gone; ` +
         (produced
           ? `keeping the last good output in ${out}/`
           : `nothing written to ${out}/ (left as it was)`) +
         `; waiting for it to come back\n`,
     );
+  const gone = (dir: string): void => goneLine(`[${clock()}] `, `${displayPathOf(io, dir)}/`);
   /** One regeneration; `why` names what changed, or is empty for the first run. */
   const once = async (why: readonly string[]): Promise<void> => {
     if (!sources?.present()) return;
@@ -85,6 +88,10 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
     // A source gone while the run read it: present() has said so; the unreadable file is not news.
     if (outcome.kind === "invalid" && !sources?.present()) return;
     const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
+    // The spec file itself gone (or a symlinked spec's target): not an invalid spec either.
+    const missing =
+      outcome.kind === "invalid" ? missingSpec(where.specPath, where.displayPath) : "";
+    if (missing) return goneLine(prefix, missing);
     switch (outcome.kind) {
       case "invalid":
         printDiagnostics(io, outcome.diagnostics);
@@ -156,4 +163,23 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
       ),
     );
   });
+}
+
+/**
+ * How a spec that is not there is named: "spec/x.yaml", or for a symlink whose
+ * target is missing "the target of spec/x.yaml (../store/a.yaml)"; "" when the
+ * spec file is there (or cannot be looked up for another reason than ENOENT).
+ */
+function missingSpec(specPath: string, shown: string): string {
+  try {
+    fs.statSync(specPath);
+    return "";
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") return "";
+  }
+  try {
+    return `the target of ${shown} (${fs.readlinkSync(specPath)})`;
+  } catch {
+    return shown;
+  }
 }

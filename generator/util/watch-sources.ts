@@ -15,8 +15,12 @@
  *   is reported once, as `gone`.
  * - A symlinked file: edits land on the file it points to, so that file's
  *   directory is watched too, the same way (a dangling link: where it points),
- *   re-resolved whenever the link's own directory changes (the link swapped
- *   to another target) or the target's directory comes back.
+ *   and so is the directory of each link between (a chain of links),
+ *   re-resolved whenever one of them changes (a link swapped to another
+ *   target) or comes back.
+ * - A directory removed with the ones above it (`rm -rf` of a parent) is
+ *   awaited at the nearest one above that still exists, and watched again
+ *   down the way as each part comes back.
  * - The tree is watched recursively, its removal reported as `gone` too;
  *   editor droppings and hidden things (any path in it with a component
  *   starting with `.`, swap files, backups, vim's `4913` probe) are ignored.
@@ -153,7 +157,8 @@ function watchDirectory(
   hooks: DirectoryHooks,
 ): DirectoryWatch {
   let current: { watcher: fs.FSWatcher; identity: string; fd?: number } | undefined;
-  let parentWatcher: fs.FSWatcher | undefined;
+  /** The nearest directory above `dir` that exists (its parent while `dir` exists), watched for `dir`'s way back. */
+  let above: { dir: string; identity: string; watcher: fs.FSWatcher } | undefined;
   let closed = false;
   /** Whether it is known to be gone (and was reported so). */
   let gone = false;
@@ -199,7 +204,43 @@ function watchDirectory(
     current?.watcher.close();
     letGo(current?.fd);
     current = undefined; // a descriptor is closed once: its number may be another file's next
-    parentWatcher?.close();
+    above?.watcher.close();
+    above = undefined;
+  };
+
+  /**
+   * Watches the nearest existing directory above `dir` for the next part of the way down to it
+   * (or for its own removal): its parent while `dir` exists; when the parent is removed too, the
+   * one above that, and so down again as each comes back. Throws the errno error when `strict`.
+   */
+  const watchAbove = (strict: boolean): void => {
+    if (closed) return;
+    let at = path.dirname(dir);
+    let identity = dirIdentity(at);
+    while (identity === undefined && path.dirname(at) !== at) {
+      at = path.dirname(at);
+      identity = dirIdentity(at);
+    }
+    if (identity === undefined || at === dir) return;
+    if (above?.dir === at && above.identity === identity) return;
+    above?.watcher.close();
+    above = undefined;
+    const next = path.relative(at, dir).split(path.sep)[0];
+    const own = path.basename(at);
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(at, (_event, entry) => {
+        if (entry !== null && String(entry) !== next && String(entry) !== own) return;
+        arm(false);
+        watchAbove(false);
+      });
+    } catch (err) {
+      if (strict) throw withPath(err, at);
+      return; // unwatchable: `dir` is still re-checked on present()
+    }
+    // Its removal comes as an event naming it (then the one above is watched); errors change nothing.
+    watcher.on("error", () => undefined);
+    above = { dir: at, identity, watcher };
   };
 
   try {
@@ -209,19 +250,7 @@ function watchDirectory(
       throw Object.assign(new Error("not a directory"), { code: "ENOTDIR", path: dir });
     }
     arm(true);
-    const parent = path.dirname(dir);
-    if (parent !== dir) {
-      const base = path.basename(dir);
-      try {
-        parentWatcher = fs.watch(parent, (_event, entry) => {
-          if (entry === null || String(entry) === base) arm(false);
-        });
-      } catch (err) {
-        if (options.required) throw withPath(err, parent);
-      }
-      // The parent itself gone: the directory cannot come back without it.
-      parentWatcher?.on("error", () => undefined);
-    }
+    watchAbove(options.required);
   } catch (err) {
     close();
     throw err;
@@ -230,25 +259,40 @@ function watchDirectory(
   const present = (): boolean => {
     if (dirIdentity(dir) !== undefined) return true;
     reportGone();
+    watchAbove(false);
     return false;
   };
   return { present, close };
 }
 
+/** At most this many links are followed from one file (the kernel's own limit, past which ELOOP). */
+const MAX_LINKS = 40;
+
 /**
- * Where `file` leads: its real path; for a dangling link, the path its link names (one hop),
- * so that the place it points to is watched until it appears; undefined when there is no file.
+ * The paths a symlinked `file` leads through, each absolute: every link it passes (`file` not
+ * included), then where it ends: its real path, or for a dangling link the path the last link
+ * names, so that each place is watched until it appears. [] when `file` is no link (or missing).
  */
-function linkTarget(file: string): string | undefined {
-  try {
-    return fs.realpathSync(file);
-  } catch {
+export function linkChain(file: string): string[] {
+  const chain: string[] = [];
+  let at = file;
+  for (let i = 0; i < MAX_LINKS; i++) {
+    let text: string;
     try {
-      return path.resolve(path.dirname(file), fs.readlinkSync(file));
+      text = fs.readlinkSync(at);
     } catch {
-      return undefined; // a missing file: the next run reports it
+      break; // not a link, or nothing there: `at` is where it ends
     }
+    at = path.resolve(path.dirname(at), text);
+    chain.push(at);
   }
+  if (chain.length === 0) return chain;
+  try {
+    chain[chain.length - 1] = fs.realpathSync(file);
+  } catch {
+    // dangling (or a loop): the last path named stays
+  }
+  return chain;
 }
 
 /**
@@ -264,30 +308,38 @@ export function watchSources(sources: WatchedSources, events: SourceEvents): Sou
     if (!closed) events.changed(sources.fileLabel);
   };
 
-  let target: { path: string; watch?: DirectoryWatch } | undefined;
+  // A symlinked file: the directory of each link it passes and of where it ends, watched for
+  // that name; any change there re-follows the chain (a link re-pointed) and is a change.
+  let links: { key: string; watches: DirectoryWatch[] } = { key: "", watches: [] };
   const followLink = (): void => {
-    const real = linkTarget(sources.file);
-    if (real === target?.path) return;
-    target?.watch?.close();
-    target = real === undefined ? undefined : { path: real };
-    if (!target || closed) return;
-    const realName = path.basename(target.path);
-    const realDir = path.dirname(target.path);
-    if (realDir === dir && realName === name) return;
-    // Not required: while the target's directory cannot be watched, the link's directory still is.
-    target.watch = watchDirectory(
-      realDir,
-      { recursive: false, required: false },
-      {
-        changed: (entry) => {
-          if (entry === null || entry === realName) fileChanged();
-        },
-        back: () => {
-          followLink();
-          fileChanged();
-        },
-      },
-    );
+    const chain = closed ? [] : linkChain(sources.file);
+    const key = chain.join("\0");
+    if (key === links.key) return;
+    for (const w of links.watches) w.close();
+    links = { key, watches: [] };
+    for (const hop of chain) {
+      const hopName = path.basename(hop);
+      const hopDir = path.dirname(hop);
+      if (hopDir === dir && hopName === name) continue;
+      // Not required: while a hop's directory cannot be watched, the link's directory still is.
+      links.watches.push(
+        watchDirectory(
+          hopDir,
+          { recursive: false, required: false },
+          {
+            changed: (entry) => {
+              if (entry !== null && entry !== hopName) return;
+              followLink();
+              fileChanged();
+            },
+            back: () => {
+              followLink();
+              fileChanged();
+            },
+          },
+        ),
+      );
+    }
   };
 
   let fileDir: DirectoryWatch | undefined;
@@ -296,7 +348,7 @@ export function watchSources(sources: WatchedSources, events: SourceEvents): Sou
     closed = true;
     fileDir?.close();
     tree?.close();
-    target?.watch?.close();
+    for (const w of links.watches) w.close();
   };
 
   try {

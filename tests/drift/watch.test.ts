@@ -289,11 +289,14 @@ describe("regcache watch: paths, line endings and usage", () => {
     expect(printed()).not.toMatch(/invalid spec|RC001|internal error/);
   });
 
-  test("a symlinked spec whose target's directory is removed: says the link's target is gone", async () => {
+  test("a chain of links whose end's directory is removed: says the target is gone, runs when it is back", async () => {
     const store = path.join(project, "store");
     fs.mkdirSync(store);
-    fs.copyFileSync(path.join(project, "spec", "x86-kvm.yaml"), path.join(store, "a.yaml"));
-    fs.symlinkSync(path.join("..", "store", "a.yaml"), path.join(project, "spec", "current.yaml"));
+    const saved = fs.readFileSync(path.join(project, "spec", "x86-kvm.yaml"));
+    fs.writeFileSync(path.join(store, "a.yaml"), saved);
+    // spec/current.yaml -> hop.yaml -> ../store/a.yaml
+    fs.symlinkSync(path.join("..", "store", "a.yaml"), path.join(project, "spec", "hop.yaml"));
+    fs.symlinkSync("hop.yaml", path.join(project, "spec", "current.yaml"));
     const c = capturingIo(project);
     const controller = newController();
     const printed = () => c.stdout() + c.stderr();
@@ -303,15 +306,49 @@ describe("regcache watch: paths, line endings and usage", () => {
     fs.rmSync(store, { recursive: true });
     await until(
       () =>
-        / the target of spec\/current\.yaml \(\.\.\/store\/a\.yaml\) is gone; keeping the last good output in generated\/; waiting for it to come back$/m.test(
+        / the target of spec\/current\.yaml \(store\/a\.yaml\) is gone; keeping the last good output in generated\/; waiting for it to come back$/m.test(
           c.stdout(),
         ),
-      "the line saying the link's target is gone",
+      "the line saying the chain's target is gone",
+      printed,
+    );
+    const before = c.stdout().length;
+    fs.mkdirSync(store);
+    fs.writeFileSync(path.join(store, "a.yaml"), saved);
+    await until(
+      () => /changed: generated\/ is up to date/.test(c.stdout().slice(before)),
+      "the run when it is back",
       printed,
     );
     controller.abort();
     await expect(done).resolves.toBe(0);
     expect(printed()).not.toMatch(/invalid spec|RC001|internal error/);
+  });
+
+  test("a spec path that never existed: its RC001 and 'invalid spec', not 'gone'; a run once it is made", async () => {
+    const c = capturingIo(project);
+    const controller = newController();
+    const printed = () => c.stdout() + c.stderr();
+    const done = watch(watchArgs("spec/none.yaml"), c.io, {
+      signal: controller.signal,
+      debounceMs: 50,
+    });
+    await until(() => /invalid spec/.test(c.stdout()), "the first run", printed);
+    expect(c.stderr()).toMatch(
+      /spec\/none\.yaml: error RC001: cannot read spec\/none\.yaml: .*\(ENOENT\)/,
+    );
+    fs.copyFileSync(
+      path.join(project, "spec", "x86-kvm.yaml"),
+      path.join(project, "spec", "none.yaml"),
+    );
+    await until(
+      () => /spec\/none\.yaml changed: created/.test(c.stdout()),
+      "the run once made",
+      printed,
+    );
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(c.stdout()).not.toMatch(/is gone/);
   });
 
   test("started on an invalid spec with no output yet: says nothing was written, not 'last good output'", async () => {

@@ -19,7 +19,7 @@ import { ExitCode, exitCodeOf, type Io } from "../io";
 import { errnoText, faultOf } from "../../util/errno";
 import { templatesDir } from "../../util/paths";
 import { changeQueue } from "../../util/change-queue";
-import { watchSources, type SourceWatch } from "../../util/watch-sources";
+import { linkChain, watchSources, type SourceWatch } from "../../util/watch-sources";
 import { displayPathOf, locate, printDiagnostics } from "../common";
 import { describePlanLine } from "../../output/plan-report";
 import { prepareTarget, regenerate, targetOptions, type TargetArgs } from "./generate";
@@ -71,6 +71,8 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
 
   /** Whether a run of this watch wrote (or found) output the spec produces. */
   let produced = false;
+  /** Whether a run of this watch found the spec file there (so that its absence is news). */
+  let specSeen = false;
   let sources: SourceWatch | undefined;
   const goneLine = (prefix: string, what: string): void =>
     io.stdout(
@@ -88,10 +90,12 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
     // A source gone while the run read it: present() has said so; the unreadable file is not news.
     if (outcome.kind === "invalid" && !sources?.present()) return;
     const prefix = `[${clock()}] ${why.length ? `${why.join(", ")} changed: ` : ""}`;
-    // The spec file itself gone (or a symlinked spec's target): not an invalid spec either.
+    // The spec file gone (or a symlinked spec's target) after a run read it: not an invalid
+    // spec either. Never there (a mistyped path): its RC001 below says so.
     const missing =
-      outcome.kind === "invalid" ? missingSpec(where.specPath, where.displayPath) : "";
-    if (missing) return goneLine(prefix, missing);
+      outcome.kind === "invalid" ? missingSpec(io, where.specPath, where.displayPath) : "";
+    if (missing && specSeen) return goneLine(prefix, missing);
+    if (!missing) specSeen = true;
     switch (outcome.kind) {
       case "invalid":
         printDiagnostics(io, outcome.diagnostics);
@@ -166,20 +170,17 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
 }
 
 /**
- * How a spec that is not there is named: "spec/x.yaml", or for a symlink whose
- * target is missing "the target of spec/x.yaml (../store/a.yaml)"; "" when the
- * spec file is there (or cannot be looked up for another reason than ENOENT).
+ * How a spec that is not there is named: "spec/x.yaml", or for a symlink (or a chain of them)
+ * whose end is missing "the target of spec/x.yaml (store/a.yaml)", that end as messages show
+ * paths; "" when the spec file is there (or cannot be looked up for another reason than ENOENT).
  */
-function missingSpec(specPath: string, shown: string): string {
+function missingSpec(io: Io, specPath: string, shown: string): string {
   try {
     fs.statSync(specPath);
     return "";
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") return "";
   }
-  try {
-    return `the target of ${shown} (${fs.readlinkSync(specPath)})`;
-  } catch {
-    return shown;
-  }
+  const end = linkChain(specPath).at(-1);
+  return end === undefined ? shown : `the target of ${shown} (${displayPathOf(io, end)})`;
 }

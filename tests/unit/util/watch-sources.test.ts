@@ -18,7 +18,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { watchSources, type SourceWatch } from "../../../generator/util/watch-sources";
+import { linkChain, watchSources, type SourceWatch } from "../../../generator/util/watch-sources";
 
 /** Polls until `probe` is true; fails after a deadline with what was recorded. */
 async function until(probe: () => boolean, what: string, seen: () => unknown): Promise<void> {
@@ -268,6 +268,103 @@ test("a dangling link: its target's directory appearing is a change, and watched
   fs.writeFileSync(path.join(later, "a.yaml"), "a: 2\n");
   await r.seen("changed spec/x.yaml", made, "an edit of the target");
   expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("the file's directory removed with its parent and restored: gone once, then a change, and watched again", async () => {
+  const conf = path.join(root, "conf");
+  const deep = path.join(conf, "spec");
+  fs.mkdirSync(deep, { recursive: true });
+  fs.writeFileSync(path.join(deep, "x.yaml"), "a: 1\n");
+  const r = recorder();
+  watch = watchSources({ ...sources(), file: path.join(deep, "x.yaml") }, r.handlers);
+  fs.rmSync(conf, { recursive: true });
+  await r.seen(`gone ${deep}`, 0, "the directory gone");
+  // Back one level at a time, as a restore from a backup makes them.
+  fs.mkdirSync(conf);
+  fs.mkdirSync(deep);
+  fs.writeFileSync(path.join(deep, "x.yaml"), "a: 1\n");
+  await r.seen("changed spec/x.yaml", 0, "the directory back");
+  expect(watch.present()).toBe(true);
+  const back = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(deep, "x.yaml"), "a: 2\n");
+  await r.seen("changed spec/x.yaml", back, "an edit in it");
+  expect(r.events.filter((e) => e !== "changed spec/x.yaml")).toEqual([`gone ${deep}`]);
+});
+
+test("a symlinked file whose target's directory is removed with its parent: a change when back, and watched", async () => {
+  const store = path.join(root, "store");
+  fs.mkdirSync(path.join(store, "deep"), { recursive: true });
+  fs.writeFileSync(path.join(store, "deep", "a.yaml"), "a: 1\n");
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", "store", "deep", "a.yaml"), spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.rmSync(store, { recursive: true });
+  await r.seen("changed spec/x.yaml", 0, "the target gone");
+  const gone = r.count("changed spec/x.yaml");
+  fs.mkdirSync(path.join(store, "deep"), { recursive: true });
+  fs.writeFileSync(path.join(store, "deep", "a.yaml"), "a: 1\n");
+  await r.seen("changed spec/x.yaml", gone, "the target back");
+  const back = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(store, "deep", "a.yaml"), "a: 2\n");
+  await r.seen("changed spec/x.yaml", back, "an edit of the target");
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+test("a chain of links: edits at its end are changes, and a link in the middle re-pointed is followed", async () => {
+  const store = path.join(root, "store");
+  fs.mkdirSync(store);
+  fs.writeFileSync(path.join(store, "a.yaml"), "a: 1\n");
+  fs.writeFileSync(path.join(store, "b.yaml"), "b: 1\n");
+  const hop = path.join(root, "links", "hop.yaml");
+  fs.mkdirSync(path.dirname(hop));
+  fs.symlinkSync(path.join("..", "store", "a.yaml"), hop);
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", "links", "hop.yaml"), spec);
+  const r = recorder();
+  watch = watchSources(sources(), r.handlers);
+  fs.writeFileSync(path.join(store, "a.yaml"), "a: 2\n");
+  await r.seen("changed spec/x.yaml", 0, "an edit at the chain's end");
+
+  const edited = r.count("changed spec/x.yaml");
+  fs.rmSync(hop);
+  fs.symlinkSync(path.join("..", "store", "b.yaml"), hop);
+  await r.seen("changed spec/x.yaml", edited, "the middle link re-pointed");
+  const repointed = r.count("changed spec/x.yaml");
+  fs.writeFileSync(path.join(store, "b.yaml"), "b: 2\n");
+  await r.seen("changed spec/x.yaml", repointed, "an edit at the new end");
+  expect(new Set(r.events)).toEqual(new Set(["changed spec/x.yaml"]));
+});
+
+describe("linkChain", () => {
+  test("a file that is no link, or nothing: no chain", () => {
+    expect(linkChain(spec)).toEqual([]);
+    expect(linkChain(path.join(specDir, "none.yaml"))).toEqual([]);
+  });
+
+  test("a link to a link to a file: each link passed, then the real path", () => {
+    fs.symlinkSync("x.yaml", path.join(specDir, "hop.yaml"));
+    fs.symlinkSync("hop.yaml", path.join(specDir, "link.yaml"));
+    expect(linkChain(path.join(specDir, "link.yaml"))).toEqual([
+      path.join(specDir, "hop.yaml"),
+      fs.realpathSync(spec),
+    ]);
+  });
+
+  test("a chain that ends nowhere: the path its last link names", () => {
+    fs.symlinkSync(path.join("..", "gone", "a.yaml"), path.join(specDir, "hop.yaml"));
+    fs.symlinkSync("hop.yaml", path.join(specDir, "link.yaml"));
+    expect(linkChain(path.join(specDir, "link.yaml"))).toEqual([
+      path.join(specDir, "hop.yaml"),
+      path.join(root, "gone", "a.yaml"),
+    ]);
+  });
+
+  test("a loop: stops after 40 links", () => {
+    fs.symlinkSync("b.yaml", path.join(specDir, "a.yaml"));
+    fs.symlinkSync("a.yaml", path.join(specDir, "b.yaml"));
+    expect(linkChain(path.join(specDir, "a.yaml"))).toHaveLength(40);
+  });
 });
 
 test("close() stops every event", async () => {

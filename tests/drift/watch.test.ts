@@ -325,6 +325,19 @@ describe("regcache watch: paths, line endings and usage", () => {
     expect(printed()).not.toMatch(/invalid spec|RC001|internal error/);
   });
 
+  test("a bundled spec: named by its name in the line that starts watching", async () => {
+    const c = capturingIo(project);
+    const controller = newController();
+    const done = watch({ ...watchArgs("linux-6.12"), out: "kernel-gen" }, c.io, {
+      signal: controller.signal,
+      debounceMs: 50,
+    });
+    await until(() => /\] watching /.test(c.stdout()), "the first run", c.stdout);
+    controller.abort();
+    await expect(done).resolves.toBe(0);
+    expect(c.stdout()).toMatch(/^\[\d\d:\d\d:\d\d\] watching bundled spec linux-6\.12 and /m);
+  });
+
   test("a spec path that never existed: its RC001 and 'invalid spec', not 'gone'; a run once it is made", async () => {
     const c = capturingIo(project);
     const controller = newController();

@@ -163,7 +163,7 @@ export function watch(args: WatchArgs, io: Io, options: WatchOptions): Promise<n
     }
     queue.run([], () =>
       io.stdout(
-        `[${clock()}] watching ${where.displayPath} and ${templatesShown}/ (Ctrl-C to stop)\n`,
+        `[${clock()}] watching ${where.shownSpec} and ${templatesShown}/ (Ctrl-C to stop)\n`,
       ),
     );
   });

@@ -18,15 +18,16 @@
  *   and so is the directory of each link between (a chain of links),
  *   re-resolved whenever one of them changes (a link swapped to another
  *   target) or comes back.
- * - A directory removed with the ones above it (`rm -rf` of a parent) is
- *   awaited at the nearest one above that still exists, and watched again
- *   down the way as each part comes back.
+ * - Every directory above a watched one is watched for the way down to it:
+ *   a directory removed or moved with the ones above it (`rm -rf` or `mv` of
+ *   a parent or a grandparent) is watched again as each part comes back.
  * - The tree is watched recursively, its removal reported as `gone` too;
  *   editor droppings and hidden things (any path in it with a component
  *   starting with `.`, swap files, backups, vim's `4913` probe) are ignored.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { linkChain } from "./link-chain";
 
 export interface WatchedSources {
   /** The file whose edits count; it need not exist, but its directory must at the start. */
@@ -157,8 +158,8 @@ function watchDirectory(
   hooks: DirectoryHooks,
 ): DirectoryWatch {
   let current: { watcher: fs.FSWatcher; identity: string; fd?: number } | undefined;
-  /** The nearest directory above `dir` that exists (its parent while `dir` exists), watched for `dir`'s way back. */
-  let above: { dir: string; identity: string; watcher: fs.FSWatcher } | undefined;
+  /** The directories above `dir` that exist, by path, each watched for `dir`'s way back (watchAbove). */
+  const above = new Map<string, { identity: string; watcher: fs.FSWatcher }>();
   let closed = false;
   /** Whether it is known to be gone (and was reported so). */
   let gone = false;
@@ -204,43 +205,49 @@ function watchDirectory(
     current?.watcher.close();
     letGo(current?.fd);
     current = undefined; // a descriptor is closed once: its number may be another file's next
-    above?.watcher.close();
-    above = undefined;
+    for (const w of above.values()) w.watcher.close();
+    above.clear();
   };
 
   /**
-   * Watches the nearest existing directory above `dir` for the next part of the way down to it
-   * (or for its own removal): its parent while `dir` exists; when the parent is removed too, the
-   * one above that, and so down again as each comes back. Throws the errno error when `strict`.
+   * Watches every existing directory above `dir`, up to the root, for the next part of the way
+   * down to it (or for its own removal or move): a directory removed or moved with the ones above
+   * it, or one of those moved away and another put in its place, is seen there, and `dir` is
+   * re-armed as each part comes back. Ones gone or replaced are let go and watched anew. Throws the
+   * errno error when `strict` and the parent cannot be watched; other ancestors that cannot be
+   * watched (EACCES) are left out.
    */
   const watchAbove = (strict: boolean): void => {
     if (closed) return;
-    let at = path.dirname(dir);
-    let identity = dirIdentity(at);
-    while (identity === undefined && path.dirname(at) !== at) {
-      at = path.dirname(at);
-      identity = dirIdentity(at);
+    const wanted = new Map<string, string>();
+    for (let at = path.dirname(dir), prev = dir; at !== prev; prev = at, at = path.dirname(at)) {
+      const identity = dirIdentity(at);
+      if (identity !== undefined) wanted.set(at, identity);
     }
-    if (identity === undefined || at === dir) return;
-    if (above?.dir === at && above.identity === identity) return;
-    above?.watcher.close();
-    above = undefined;
-    const next = path.relative(at, dir).split(path.sep)[0];
-    const own = path.basename(at);
-    let watcher: fs.FSWatcher;
-    try {
-      watcher = fs.watch(at, (_event, entry) => {
-        if (entry !== null && String(entry) !== next && String(entry) !== own) return;
-        arm(false);
-        watchAbove(false);
-      });
-    } catch (err) {
-      if (strict) throw withPath(err, at);
-      return; // unwatchable: `dir` is still re-checked on present()
+    for (const [at, w] of above)
+      if (wanted.get(at) !== w.identity) {
+        w.watcher.close();
+        above.delete(at);
+      }
+    for (const [at, identity] of wanted) {
+      if (above.has(at)) continue;
+      const next = path.relative(at, dir).split(path.sep)[0];
+      const own = path.basename(at);
+      let watcher: fs.FSWatcher;
+      try {
+        watcher = fs.watch(at, (_event, entry) => {
+          if (entry !== null && String(entry) !== next && String(entry) !== own) return;
+          arm(false);
+          watchAbove(false);
+        });
+      } catch (err) {
+        if (strict && at === path.dirname(dir)) throw withPath(err, at);
+        continue;
+      }
+      // Its removal or move comes as an event naming it, here and in the one above; errors change nothing.
+      watcher.on("error", () => undefined);
+      above.set(at, { identity, watcher });
     }
-    // Its removal comes as an event naming it (then the one above is watched); errors change nothing.
-    watcher.on("error", () => undefined);
-    above = { dir: at, identity, watcher };
   };
 
   try {
@@ -263,36 +270,6 @@ function watchDirectory(
     return false;
   };
   return { present, close };
-}
-
-/** At most this many links are followed from one file (the kernel's own limit, past which ELOOP). */
-const MAX_LINKS = 40;
-
-/**
- * The paths a symlinked `file` leads through, each absolute: every link it passes (`file` not
- * included), then where it ends: its real path, or for a dangling link the path the last link
- * names, so that each place is watched until it appears. [] when `file` is no link (or missing).
- */
-export function linkChain(file: string): string[] {
-  const chain: string[] = [];
-  let at = file;
-  for (let i = 0; i < MAX_LINKS; i++) {
-    let text: string;
-    try {
-      text = fs.readlinkSync(at);
-    } catch {
-      break; // not a link, or nothing there: `at` is where it ends
-    }
-    at = path.resolve(path.dirname(at), text);
-    chain.push(at);
-  }
-  if (chain.length === 0) return chain;
-  try {
-    chain[chain.length - 1] = fs.realpathSync(file);
-  } catch {
-    // dangling (or a loop): the last path named stays
-  }
-  return chain;
 }
 
 /**
@@ -332,6 +309,8 @@ export function watchSources(sources: WatchedSources, events: SourceEvents): Sou
               followLink();
               fileChanged();
             },
+            // Moved away: no event names the file, yet it is no longer there.
+            gone: fileChanged,
             back: () => {
               followLink();
               fileChanged();

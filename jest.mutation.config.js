@@ -23,6 +23,11 @@ const rooted = (p) => (typeof p === "string" ? p.replace("<rootDir>", __dirname)
 module.exports = {
   ...base,
   testEnvironment: rooted(base.testEnvironment),
+  // generator/ in jest's module map too: StrykerJS picks each mutant's test files
+  // with --findRelatedTests, which follows imports only through modules in the
+  // map. With tests/ alone, a test reaching the mutated module through another
+  // generator module (produce.ts, say) was never run against it.
+  roots: [...base.roots, "<rootDir>/generator"],
   reporters: ["default"],
   // Transpile only: tests/tsconfig.json sets isolatedModules, so ts-jest compiles
   // each file on its own; no type diagnostics (the TypeScript checker judges types).

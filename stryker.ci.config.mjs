@@ -10,6 +10,8 @@ delete base.$schema;
 
 export default {
   ...base,
+  // Each module's own tests only (jest.mutation.ci.config.js says why).
+  jest: { ...base.jest, configFile: "jest.mutation.ci.config.js" },
   mutate: ["generator/core/diagnostics/diagnostic.ts", "generator/output/drift.ts"],
   incremental: false,
   reporters: ["clear-text", "progress", "json"],

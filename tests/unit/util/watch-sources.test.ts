@@ -79,6 +79,16 @@ afterEach(() => {
 
 const sources = () => ({ file: spec, fileLabel: "spec/x.yaml", tree, treeLabel: "templates" });
 
+/** Makes `rel` (below the test's root, "a: 1") and the spec a link to it; returns its path. */
+function linkSpecTo(rel: string): string {
+  const target = path.join(root, rel);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, "a: 1\n");
+  fs.rmSync(spec);
+  fs.symlinkSync(path.join("..", rel), spec);
+  return target;
+}
+
 test("a change of the file is reported by its label; another file beside it is not", async () => {
   const r = recorder();
   watch = watchSources(sources(), r.handlers);
@@ -171,11 +181,7 @@ test("the file's directory removed and restored at once (its inode number reused
 });
 
 test("a symlinked file: an edit of its target, in another directory, is a change of the file", async () => {
-  const store = path.join(root, "store");
-  fs.mkdirSync(store);
-  fs.writeFileSync(path.join(store, "a.yaml"), "a: 1\n");
-  fs.rmSync(spec);
-  fs.symlinkSync(path.join("..", "store", "a.yaml"), spec);
+  const store = path.dirname(linkSpecTo("store/a.yaml"));
   const r = recorder();
   watch = watchSources(sources(), r.handlers);
   fs.writeFileSync(path.join(store, "other.yaml"), "b: 1\n");
@@ -292,11 +298,8 @@ test("the file's directory removed with its parent and restored: gone once, then
 });
 
 test("a symlinked file whose target's directory is removed with its parent: a change when back, and watched", async () => {
+  linkSpecTo("store/deep/a.yaml");
   const store = path.join(root, "store");
-  fs.mkdirSync(path.join(store, "deep"), { recursive: true });
-  fs.writeFileSync(path.join(store, "deep", "a.yaml"), "a: 1\n");
-  fs.rmSync(spec);
-  fs.symlinkSync(path.join("..", "store", "deep", "a.yaml"), spec);
   const r = recorder();
   watch = watchSources(sources(), r.handlers);
   fs.rmSync(store, { recursive: true });
@@ -334,11 +337,7 @@ test("a grandparent of the file's directory moved away and the path made again: 
 });
 
 test("a symlinked file whose target's directory is moved away: a change (the file is not there)", async () => {
-  const store = path.join(root, "store");
-  fs.mkdirSync(store);
-  fs.writeFileSync(path.join(store, "a.yaml"), "a: 1\n");
-  fs.rmSync(spec);
-  fs.symlinkSync(path.join("..", "store", "a.yaml"), spec);
+  const store = path.dirname(linkSpecTo("store/a.yaml"));
   const r = recorder();
   watch = watchSources(sources(), r.handlers);
   fs.renameSync(store, path.join(root, "store.bak"));

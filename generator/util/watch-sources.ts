@@ -294,7 +294,8 @@ export function watchSources(sources: WatchedSources, events: SourceEvents): Sou
     if (key === links.key) return;
     for (const w of links.watches) w.close();
     links = { key, watches: [] };
-    for (const hop of chain) {
+    // A loop of links names its paths again and again: each is watched once.
+    for (const hop of new Set(chain)) {
       const hopName = path.basename(hop);
       const hopDir = path.dirname(hop);
       if (hopDir === dir && hopName === name) continue;

@@ -9,8 +9,9 @@
  * the spec's directory or the templates are gone, watch says so once (rather
  * than reporting the unreadable source as an invalid spec) and keeps the
  * last output; so it does, at each change, while the spec file (or a symlinked
- * spec's target) is gone. Stops on the abort signal (SIGINT/SIGTERM when run from the CLI)
- * and returns 0; a watch that fails stops it with the failure's exit code.
+ * spec's target) is gone. Stops on the abort signal (SIGINT/SIGTERM when run
+ * from the CLI) and returns 0; a watch that fails stops it with the failure's
+ * exit code.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -402,6 +402,28 @@ test("close() stops every event", async () => {
   }
 });
 
+test("a loop of links: each path in it watched once, not once per time round the loop", () => {
+  fs.rmSync(spec);
+  fs.symlinkSync("a.yaml", spec);
+  fs.symlinkSync("b.yaml", path.join(specDir, "a.yaml"));
+  fs.symlinkSync("a.yaml", path.join(specDir, "b.yaml"));
+  const realWatch = fs.watch;
+  const watched: string[] = [];
+  const spy = jest.spyOn(nodeFs(), "watch").mockImplementation(((
+    ...args: Parameters<typeof fs.watch>
+  ) => {
+    watched.push(String(args[0]));
+    return realWatch(...args);
+  }) as typeof fs.watch);
+  try {
+    watch = watchSources(sources(), recorder().handlers);
+    // The file's directory, then once for each of a.yaml and b.yaml (each another name in it).
+    expect(watched.filter((dir) => dir === specDir)).toHaveLength(3);
+  } finally {
+    spy.mockRestore();
+  }
+});
+
 test("a watch that fails while running: reported with its directory, for the file's directory and the tree only", () => {
   // The watchers the module opens; those a recursive watch opens inside fs.watch are its own.
   const opened: [string, fs.FSWatcher][] = [];

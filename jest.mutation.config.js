@@ -22,7 +22,9 @@ const rooted = (p) => (typeof p === "string" ? p.replace("<rootDir>", __dirname)
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  testEnvironment: rooted(base.testEnvironment),
+  // The suite's environment, which also stops a mutant's run at its first
+  // failing test (StrykerJS's jest runner cannot make jest bail).
+  testEnvironment: rooted("<rootDir>/tests/helpers/mutation-environment.js"),
   // generator/ in jest's module map too: StrykerJS picks each mutant's test files
   // with --findRelatedTests, which follows imports only through modules in the
   // map. With tests/ alone, a test reaching the mutated module through another

@@ -1,5 +1,5 @@
 // npm run test:mutation:ci, which .ci/run runs: the part of the mutation scope
-// (stryker.config.json, npm run test:mutation) that fits in CI's time, about 16
+// (stryker.config.json, npm run test:mutation) that fits in CI's time, about 10
 // minutes on 2 cores. Same settings, from scratch: incremental off, so no
 // earlier result is replayed. docs/dev/testing.md ("Mutation testing") says
 // why the rest is left to the whole run.

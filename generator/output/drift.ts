@@ -127,10 +127,10 @@ export function unifiedDiff(label: string, onDisk: string, wanted: string): stri
   // Loaded here, not at the top: a check that finds nothing never pays for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { structuredPatch } = require("diff") as typeof import("diff");
-  const patch = structuredPatch(`a/${label}`, `b/${label}`, onDisk, wanted, "", "", {
+  const patch = structuredPatch(`a/${label}`, `b/${label}`, onDisk, wanted, undefined, undefined, {
     context: 3,
   });
-  const lines = [`--- a/${label}`, `+++ b/${label}`];
+  const lines = [`--- ${patch.oldFileName}`, `+++ ${patch.newFileName}`];
   for (const h of patch.hunks) {
     lines.push(`@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@`);
     lines.push(...h.lines);

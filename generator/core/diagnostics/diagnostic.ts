@@ -112,7 +112,7 @@ export function lineColOf(text: string, offset: number): LineCol {
   }
   let lineEnd = text.indexOf("\n", lineStart);
   if (lineEnd < 0) lineEnd = text.length;
-  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  if (text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
   const col = [...text.slice(lineStart, Math.min(clamped, lineEnd))].length + 1;
   return { line, col: clamped > lineEnd ? col + 1 : col, lineStart, lineEnd };
 }
@@ -139,14 +139,14 @@ function isWide(cp: number): boolean {
  * emoji with emoji presentation), else 1.
  */
 function charWidth(ch: string): number {
-  if (/^[\p{Mn}\p{Me}\u200b-\u200d]$/u.test(ch)) return 0;
+  if (/[\p{Mn}\p{Me}\u200b-\u200d]/u.test(ch)) return 0;
   return isWide(ch.codePointAt(0)!) ? 2 : 1;
 }
 
 /** One printable character in place of a control character, so the underline stays aligned. */
 function visible(ch: string): string {
   if (ch === "\t") return " ";
-  return /^[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]$/u.test(
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(
     ch,
   )
     ? "\ufffd"

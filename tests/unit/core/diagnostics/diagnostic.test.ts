@@ -160,6 +160,12 @@ describe("the underline under one character is as wide as the terminal shows it"
     expect(sourceLine(printed)).toBe("k: a\ufffd\ufffdb");
     expect(underline(printed)).toBe("   ^^^^");
   });
+
+  test("a tab is shown as one space, one column", () => {
+    const printed = formatDiagnostic(at("k:\tvalue\n", { start: 3, end: 8 }));
+    expect(sourceLine(printed)).toBe("k: value");
+    expect(underline(printed)).toBe("   ^^^^^");
+  });
 });
 
 describe("a long line is shown as a window around the span", () => {
@@ -177,6 +183,15 @@ describe("a long line is shown as a window around the span", () => {
     const printed = formatDiagnostic(at(text, { start: 100, end: 103 }));
     expect(sourceLine(printed)).toBe("…" + text.slice(60, 100) + text.slice(100, 220) + "…");
     expect(underline(printed)).toBe(" ".repeat(41) + "^^^");
+  });
+
+  test("only the span's own line counts: a short line among long ones is shown whole", () => {
+    const short = "key: " + line(60);
+    const text = `${line(300)}\n${short}\n${line(300)}\n`;
+    const start = 301 + 50;
+    const printed = formatDiagnostic(at(text, { start, end: start + 1 }));
+    expect(sourceLine(printed)).toBe(short);
+    expect(underline(printed)).toBe(" ".repeat(50) + "^");
   });
 
   test("no ellipsis on a side that fits: exactly 40 before, exactly 120 from the span", () => {
@@ -265,6 +280,12 @@ describe("fill: every value of every template, the same way", () => {
     ["{n:x}: a bigint in hexadecimal", "{0:x}", [2n ** 40n], "0x10000000000"],
     ["a value used twice", "{0} and {0}", ["a"], "a and a"],
     ["a missing value prints as nothing", "a{1}b", ["x"], "ab"],
+    [
+      "a value past the ninth: {10}",
+      "{10}",
+      ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "ten"],
+      "ten",
+    ],
     ["{n:whole} is not cut", "{0:whole}", ["y".repeat(130)], "y".repeat(130)],
     ["{n:whole} is escaped", "{0:whole}", ["a\x1bb\n"], "a\\u{1b}b\\n"],
     ["{n:lines} keeps its line breaks", "{0:lines}", ["one\ntwo\n"], "one\ntwo\n"],

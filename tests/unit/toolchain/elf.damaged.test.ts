@@ -30,9 +30,9 @@ const E_SHENTSIZE = 0x3a;
 const E_SHNUM = 0x3c;
 const E_SHSTRNDX = 0x3e;
 const shoff = (b: Buffer) => Number(b.readBigUInt64LE(E_SHOFF));
-/** Section `i`'s sh_offset and sh_size. */
-const shField = (b: Buffer, i: number, field: "offset" | "size") =>
-  shoff(b) + i * 64 + (field === "offset" ? 24 : 32);
+/** Section `i`'s sh_flags, sh_offset and sh_size. */
+const shField = (b: Buffer, i: number, field: "flags" | "offset" | "size") =>
+  shoff(b) + i * 64 + { flags: 8, offset: 24, size: 32 }[field];
 
 const damaged = (edit: (b: Buffer) => Buffer | void): Buffer => {
   const copy = Buffer.from(object);
@@ -112,6 +112,11 @@ describe("a 64-bit field past 2^53 - 1 is refused, never rounded", () => {
       "a section's sh_offset",
       (b) => void b.writeBigUInt64LE(past, shField(b, 1, "offset")),
       "section 1's sh_offset is 9007199254740993, past 2^53 - 1 (no object is that large)",
+    ],
+    [
+      "a section's sh_flags",
+      (b) => void b.writeBigUInt64LE(past, shField(b, 1, "flags")),
+      "section 1's sh_flags is 9007199254740993, past 2^53 - 1 (no object is that large)",
     ],
   ])("%s", (_name, edit, message) => {
     expect(readElfSymbols(damaged(edit))).toEqual({ ok: false, message });

@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readElfSymbols } from "../../../generator/toolchain/elf";
+import { LTO_MESSAGE, readElfSymbols } from "../../../generator/toolchain/elf";
 import { nmSizeSort } from "../../../generator/toolchain/symbols";
 import { fileTempDir, findClang, nmSizeSortOf } from "../../size/helpers";
 import {
@@ -218,7 +218,20 @@ describe("hand-edited objects", () => {
     const magic = Buffer.from([0x42, 0x43, 0xc0, 0xde]);
     fs.writeFileSync(at("magic.bc"), magic);
     expect(tool("file", "-b", at("magic.bc"))).toMatch(/^LLVM IR bitcode/);
-    expect(readElfSymbols(magic)).toMatchObject({ ok: false, lto: true });
+    expect(readElfSymbols(magic)).toEqual({
+      ok: false,
+      message: `LLVM bitcode: ${LTO_MESSAGE}`,
+      lto: true,
+    });
+  });
+
+  test("LLVM bitcode's wrapper by its magic alone: 0x0B17C0DE, little-endian", () => {
+    const magic = Buffer.from([0xde, 0xc0, 0x17, 0x0b]);
+    expect(readElfSymbols(magic)).toEqual({
+      ok: false,
+      message: `LLVM bitcode: ${LTO_MESSAGE}`,
+      lto: true,
+    });
   });
 
   const clang = findClang();

@@ -33,6 +33,7 @@ import {
   objectsNotes,
   printableReport,
   ASCII_MINUS,
+  crossRowsWithKind,
   TYPOGRAPHIC_MINUS,
 } from "../../../../generator/size/report/figures";
 import type { SymbolSize } from "../../../../generator/toolchain/symbols";
@@ -221,6 +222,29 @@ describe("the cross-config table over three configs that differ", () => {
       "",
       "50 → 45 (-10%)",
       "50 → 60 (+20%)",
+    ]);
+  });
+
+  test("a row's kind is its symbol's in the first config that has it; a function when none does", () => {
+    // t is data and only clang-O2 has it; gcc-O2, first, lacks it.
+    const report = buildReport({
+      spec: "s.yaml",
+      base: "all-cached",
+      measured: [
+        measured("gcc-O2", [fn("a", 10)], [fn("a", 12)]),
+        measured("clang-O2", [fn("a", 10), data("t", 8)], [fn("a", 11), data("t", 16)]),
+      ],
+      skipped: [],
+      baseFiles: [],
+      headFiles: [],
+    });
+    expect(crossRowsWithKind(report).map((r) => [r.name, r.kind])).toEqual([
+      ["t", "data"],
+      ["a", "function"],
+    ]);
+    expect(crossRowsWithKind({ ...report, configs: [] }).map((r) => r.kind)).toEqual([
+      "function",
+      "function",
     ]);
   });
 

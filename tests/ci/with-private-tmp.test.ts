@@ -64,6 +64,31 @@ describe(".ci/with-private-tmp", () => {
     );
   });
 
+  const canMount =
+    process.getuid?.() === 0 &&
+    spawnSync("sh", [
+      "-c",
+      'd="$(mktemp -d)" && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; s=$?; rmdir "$d"; exit $s',
+    ]).status === 0;
+  (canMount ? it : it.skip)(
+    "unmounts what a killed test process left mounted in its directory",
+    () => {
+      const r = withPrivateTmp([
+        "sh",
+        "-c",
+        'mkdir -p "$REGCACHE_PRIVATE_TMP_PARENT/regcache-test-x/out" && mount -t tmpfs -o size=64k tmpfs "$REGCACHE_PRIVATE_TMP_PARENT/regcache-test-x/out" && echo "$REGCACHE_PRIVATE_TMP_PARENT"',
+      ]);
+      expect(r.status).toBe(0);
+      const parent = r.stdout.trim();
+      expect(parent).not.toBe("");
+      expect(fs.readFileSync("/proc/mounts", "utf8")).not.toContain(parent);
+      expect(fs.existsSync(parent)).toBe(false);
+      expect(r.stderr).toBe(
+        "ci: removed the private TMPDIRs of test processes killed before their teardown: regcache-test-x\n",
+      );
+    },
+  );
+
   it("fails a command that leaves a file in its TMPDIR, and ignores jest's cache", () => {
     const stray = withPrivateTmp(["sh", "-c", 'mkdir "$TMPDIR/jest_0" && touch "$TMPDIR/stray"']);
     expect(stray.status).toBe(1);

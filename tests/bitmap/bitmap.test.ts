@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { generate } from "../../generator/generate/produce";
 import { fileTempDir } from "../helpers/temp";
+import { onPath } from "../helpers/capture";
 import type { CStyle } from "../../generator/core/model/types";
 import { synthSpec, toYaml } from "../../bench/synth-spec";
 
@@ -84,14 +85,6 @@ function registersHeader(): string {
   return out.join("\n") + "\n";
 }
 
-function onPath(cmd: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const clang = ["clang-19", "clang"].find(onPath);
 const compilers = ["gcc", ...(clang ? [clang] : [])];
 const CFLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"];

@@ -45,12 +45,17 @@ export async function runCli(
 export { capturingIo, type CapturingIo } from "./io";
 export { tempDir } from "./temp";
 
+/** Whether the shell finds command `cmd` (`command -v`): an installed tool a test needs. */
+export function onPath(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
 /** Installed C compilers among gcc, clang-19 and clang (clang once). */
 export function compilers(): string[] {
   const found: string[] = [];
   for (const cc of ["gcc", "clang-19", "clang"]) {
     if (cc === "clang" && found.includes("clang-19")) continue;
-    if (spawnSync("sh", ["-c", `command -v ${cc}`]).status === 0) found.push(cc);
+    if (onPath(cc)) found.push(cc);
   }
   return found;
 }

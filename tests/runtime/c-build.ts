@@ -4,8 +4,9 @@
  * simulator side (possibly against different headers), link, run the
  * driver. Nothing is written inside the repository.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { tempDir as sharedTempDir } from "../helpers/temp";
+import { onPath } from "../helpers/capture";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -37,15 +38,6 @@ export const sanitizeFlags = ["-fsanitize=address,undefined", "-fno-sanitize-rec
 export interface Compiler {
   readonly name: string;
   readonly retpoline: readonly string[];
-}
-
-function onPath(cmd: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** gcc always; clang-19 or else clang when installed. */

@@ -7,11 +7,11 @@
  * without the launcher. Needs Debian's distcc (.ci/run installs it); where
  * distccd is not installed the file's tests are skipped, saying so.
  */
-import { ChildProcess, execFile, spawn, spawnSync } from "child_process";
+import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { repoRoot } from "../helpers/capture";
+import { onPath, repoRoot } from "../helpers/capture";
 import { makeTreeFixture, TreeFixture } from "./tree-fixture";
 import { fileTempDir } from "./helpers";
 
@@ -105,7 +105,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const hasDistccd = spawnSync("sh", ["-c", "command -v distccd"]).status === 0;
+const hasDistccd = onPath("distccd");
 if (!hasDistccd)
   console.log(
     "size-launcher: skipped, distccd is not installed (Debian: apt-get install -y distcc)",

@@ -88,6 +88,14 @@ const sleepMs = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 };
 
+/**
+ * Milliseconds to wait after failed attempt number `attempt` (0 for the first)
+ * to take a held lock: 10 ms, doubling each attempt, at most 100 ms.
+ */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(10 * 2 ** Math.min(attempt, 4), 100);
+}
+
 /** Whether a process with this pid exists (a pid this process itself has counts). */
 export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -238,7 +246,7 @@ function closeQuietly(fs: LockFs, fd: number): void {
 
 function removeQuietly(fs: LockFs, file: string): void {
   try {
-    fs.rmSync(file, { force: true });
+    fs.rmSync(file);
   } catch {
     // left behind: the next run finds it nameless and takes it for abandoned
   }
@@ -252,7 +260,7 @@ function removeQuietly(fs: LockFs, file: string): void {
 function release(fs: LockFs, lock: string, mine: string): void {
   try {
     const now = readLock(fs, lock);
-    if (now.kind === "held" && now.text === mine) fs.rmSync(lock, { force: true });
+    if (now.kind === "held" && now.text === mine) fs.rmSync(lock);
   } catch {
     // see above
   }
@@ -305,7 +313,7 @@ export function withOutputLock<T>(outDir: string, fn: () => T, options: LockOpti
       if (waited >= timeoutMs) {
         throw new OutputBusyError(state.kind === "held" ? state.holder.pid : undefined, waited);
       }
-      sleepMs(Math.min(10 * 2 ** Math.min(attempt, 4), 100));
+      sleepMs(retryDelayMs(attempt));
     }
     try {
       options.onLocked?.();

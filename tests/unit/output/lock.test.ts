@@ -307,16 +307,51 @@ describe("withOutputLock when taking the lock fails", () => {
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
-  test("short writes: every byte of the line is written", () => {
+  test("short writes: every byte of the line is written, each write asking for what is left", () => {
     let during = "";
-    const oneByte = fsWith({
-      writeSync: ((fd: number, buf: Buffer, off: number) =>
-        fs.writeSync(fd, buf, off, 1)) as unknown as LockFs["writeSync"],
+    const asked: [number, number][] = [];
+    const threeBytes = fsWith({
+      writeSync: ((fd: number, buf: Buffer, off: number, len: number) => {
+        asked.push([off, len]);
+        return fs.writeSync(fd, buf, off, Math.min(len, 3));
+      }) as unknown as LockFs["writeSync"],
     });
     withOutputLock(out, () => (during = fs.readFileSync(path.join(out, LOCK_NAME), "utf8")), {
-      fs: oneByte,
+      fs: threeBytes,
     });
     expect(during).toBe(ourLine());
+    const size = Buffer.byteLength(ourLine());
+    expect(asked).toEqual(
+      Array.from({ length: Math.ceil(size / 3) }, (_, i) => [3 * i, size - 3 * i]),
+    );
+  });
+
+  test("a write that writes nothing: EIO naming the lock, and the file it opened is closed", () => {
+    fs.mkdirSync(out);
+    const opened: number[] = [];
+    const closed: number[] = [];
+    const err = thrown(() =>
+      withOutputLock(out, () => 0, {
+        fs: fsWith({
+          openSync: ((...args: Parameters<typeof fs.openSync>) => {
+            const fd = fs.openSync(...args);
+            opened.push(fd);
+            return fd;
+          }) as LockFs["openSync"],
+          writeSync: () => 0,
+          closeSync: (fd: number) => {
+            closed.push(fd);
+            fs.closeSync(fd);
+          },
+        }),
+      }),
+    );
+    expect(err).toMatchObject({
+      code: "EIO",
+      message: `short write to ${path.join(out, LOCK_NAME)}`,
+    });
+    expect(opened).toHaveLength(1);
+    expect(closed).toEqual(opened);
   });
 });
 

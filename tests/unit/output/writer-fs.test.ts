@@ -53,6 +53,69 @@ describe("readRegular", () => {
     );
   });
 
+  /** What fstat says of an opened file: only `is` is true. */
+  const statsOf = (is: keyof fs.Stats | undefined) =>
+    Object.fromEntries(
+      [
+        "isFile",
+        "isFIFO",
+        "isSocket",
+        "isCharacterDevice",
+        "isBlockDevice",
+        "isDirectory",
+        "isSymbolicLink",
+      ].map((m) => [m, () => m === is]),
+    ) as unknown as fs.Stats;
+
+  test.each([
+    ["isFIFO", "a FIFO"],
+    ["isSocket", "a socket"],
+    ["isCharacterDevice", "a character device"],
+    ["isBlockDevice", "a block device"],
+    ["isDirectory", "a directory"],
+    ["isSymbolicLink", "a symbolic link"],
+    [undefined, "not a regular file"],
+  ] as const)("fstat's %s: named %j", (is, kind) => {
+    fs.writeFileSync(path.join(dir, "f.h"), "x");
+    const faked: WriterFs = { ...nodeFs, fstatSync: () => statsOf(is) };
+    expect(
+      (thrown(() => readRegular(faked, path.join(dir, "f.h"), "c/x.h")) as Error).message,
+    ).toBe(`refusing to use c/x.h: it is ${kind}, not a regular file`);
+  });
+
+  test("a refusal carries no path of its own (its message names the file as shown)", () => {
+    expect(thrown(() => readRegular(nodeFs, "/dev/null", "c/x.h"))).not.toHaveProperty("path");
+  });
+
+  const failingWith = (at: "open" | "read", path?: string): WriterFs => {
+    const err = () => Object.assign(new Error("EACCES: injected"), { code: "EACCES", path });
+    return at === "open"
+      ? {
+          ...nodeFs,
+          openSync: () => {
+            throw err();
+          },
+        }
+      : {
+          ...nodeFs,
+          readFileSync: () => {
+            throw err();
+          },
+        };
+  };
+
+  test.each(["open", "read"] as const)(
+    "a failure at the %s without a path gets the file's; one with a path keeps it",
+    (at) => {
+      const file = path.join(dir, "f.h");
+      fs.writeFileSync(file, "x");
+      expect(thrown(() => readRegular(failingWith(at), file))).toMatchObject({ path: file });
+      expect(thrown(() => readRegular(failingWith(at, "/elsewhere"), file))).toMatchObject({
+        path: "/elsewhere",
+      });
+    },
+  );
+
   test("an I/O failure is thrown with the path, and the descriptor closed", () => {
     fs.writeFileSync(path.join(dir, "f.h"), "x");
     const closed: number[] = [];
@@ -68,6 +131,24 @@ describe("readRegular", () => {
       path: path.join(dir, "f.h"),
     });
     expect(closed).toHaveLength(1);
+  });
+});
+
+describe("nodeFs", () => {
+  test("each call on a descriptor reaches the file system: one that no file has is EBADF", () => {
+    // Past any open-files limit, so never a descriptor another thread just opened.
+    const fd = 2 ** 31 - 1;
+    const calls: [string, () => unknown][] = [
+      ["writeSync", () => nodeFs.writeSync(fd, Buffer.from("x"), 0, 1)],
+      ["readFileSync", () => nodeFs.readFileSync(fd, "utf8")],
+      ["fstatSync", () => nodeFs.fstatSync(fd)],
+      ["fchmodSync", () => nodeFs.fchmodSync(fd, 0o644)],
+      ["fsyncSync", () => nodeFs.fsyncSync(fd)],
+      ["closeSync", () => nodeFs.closeSync(fd)],
+    ];
+    expect(
+      calls.map(([name, call]) => [name, (thrown(call) as NodeJS.ErrnoException)?.code]),
+    ).toEqual(calls.map(([name]) => [name, "EBADF"]));
   });
 });
 
@@ -100,7 +181,9 @@ describe("writeFully", () => {
   test("a write that takes nothing: ENOSPC naming the file", () => {
     const full: WriterFs = { ...nodeFs, writeSync: () => 0 };
     expect(thrown(() => writeFully(full, 99, "x", file))).toMatchObject({
+      message: `ENOSPC: no space left on device, write '${file}'`,
       code: "ENOSPC",
+      errno: -28,
       syscall: "write",
       path: file,
     });

@@ -135,10 +135,9 @@ function entriesOf(fsys: WriterFs, dir: string): fs.Dirent[] {
   }
 }
 
-/** The directories (below outDir, "" for outDir itself) that produced files go into, sorted. */
+/** The directories (below outDir, "" for outDir itself) that produced files go into. */
 function writtenDirs(paths: readonly string[]): string[] {
-  const dirs = new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "")));
-  return [...dirs].sort();
+  return [...new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "")))];
 }
 
 /**
@@ -190,8 +189,9 @@ export function readOutputTree(
  * pid 1 of each new PID namespace), so it is a leftover like any other.
  */
 function writerAlive(rel: string): boolean {
-  const pid = Number(/\.regcache-tmp-(\d+)-\d+(?:-[0-9a-f]+)?$/.exec(rel)?.[1]);
-  if (!Number.isInteger(pid) || pid <= 0) return true; // not ours to judge: leave it
+  const named = /\.regcache-tmp-([1-9]\d*)-\d+(?:-[0-9a-f]+)?$/.exec(rel);
+  if (named === null) return true; // not ours to judge: leave it
+  const pid = Number(named[1]);
   if (pid === process.pid) return ownTemporaries.has(path.basename(rel));
   return processAlive(pid);
 }
@@ -329,7 +329,8 @@ export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
   // First: a dead run's temporaries may hold the space this run needs.
   for (const rel of plan.leftovers) removeQuietly(fsys, path.join(plan.outDir, rel));
 
-  const pending: { tmp: string; target: string; file: PlannedFile; mode?: number }[] = [];
+  const pending: { tmp: string; target: string; file: PlannedFile; mode: number | undefined }[] =
+    [];
   try {
     for (const f of plan.files) {
       if (f.action !== "create" && f.action !== "update") continue;
@@ -339,7 +340,7 @@ export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
       const mode = f.action === "update" ? modeOf(fsys, target, f.path) : undefined;
       const tmp = temporaryFor(target);
       writeFlushed(fsys, tmp, f.contents!, mode);
-      pending.push({ tmp, target, file: f, ...(mode !== undefined ? { mode } : {}) });
+      pending.push({ tmp, target, file: f, mode });
       hooks.afterTemporary?.(target);
     }
   } catch (err) {
@@ -347,12 +348,10 @@ export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
     throw err;
   }
   const done: Done[] = [];
-  let renamed = 0;
   try {
     for (const p of pending) {
       hooks.beforeRename?.(p.target);
       fsys.renameSync(p.tmp, p.target);
-      renamed++;
       done.push(
         p.file.action === "create"
           ? { kind: "created", target: p.target }
@@ -377,7 +376,8 @@ export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
       done.push({ kind: "removed", target, old: now.text, mode: now.mode });
     }
   } catch (err) {
-    for (const p of pending.slice(renamed)) removeQuietly(fsys, p.tmp);
+    // The temporaries not renamed yet (a renamed one is gone already).
+    for (const p of pending) removeQuietly(fsys, p.tmp);
     rollBack(fsys, done);
     throw err;
   }

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../../helpers/temp";
 import { thrown } from "../../drift/helpers";
-import { applyPlan, readOutputTree } from "../../../generator/output/writer";
+import { applyPlan, nodeFs, readOutputTree, type WriterFs } from "../../../generator/output/writer";
 
 const BANNER =
   "/*\n" +
@@ -149,5 +149,181 @@ describe("another live process", () => {
     const dead = `.y.h.regcache-tmp-${deadPid()}-0`;
     fs.writeFileSync(path.join(out, dead), "a dead run's\n");
     expect(readOutputTree(out, [{ path: "x.h", contents: BANNER }]).leftovers).toEqual([dead]);
+  });
+});
+
+describe("applyPlan, when the file system fails on a temporary", () => {
+  let out: string;
+  beforeEach(() => {
+    out = tempDir("writer-flush");
+    fs.writeFileSync(path.join(out, "a.h"), "old\n");
+  });
+  const plan = () => ({
+    outDir: out,
+    files: [{ path: "a.h", action: "update" as const, contents: "new\n", current: "old\n" }],
+    leftovers: [],
+  });
+  const errno = (code: string, syscall: string, extra: object = {}) =>
+    Object.assign(new Error(`${code}: injected, ${syscall}`), { code, syscall, ...extra });
+
+  /** nodeFs, with the close of each file it created (a temporary) failing with EIO after closing it. */
+  const closeOfNewFails = (over: Partial<WriterFs> = {}): WriterFs => {
+    const created = new Set<number>();
+    return {
+      ...nodeFs,
+      ...over,
+      openSync: (file, flags, mode) => {
+        const fd = nodeFs.openSync(file, flags, mode);
+        if (flags === "wx") created.add(fd);
+        return fd;
+      },
+      closeSync: (fd) => {
+        nodeFs.closeSync(fd);
+        if (created.delete(fd)) throw errno("EIO", "close");
+      },
+    };
+  };
+
+  test("a close that fails after a good write (a delayed write error) fails the run, naming the temporary", () => {
+    const err = thrown(() => applyPlan(plan(), { fs: closeOfNewFails() }));
+    expect(err).toMatchObject({ code: "EIO", syscall: "close" });
+    expect(path.dirname((err as NodeJS.ErrnoException).path!)).toBe(out);
+    expect((err as NodeJS.ErrnoException).path).toContain(".a.h.regcache-tmp-");
+    expect(files(out)).toEqual(["a.h"]);
+    expect(fs.readFileSync(path.join(out, "a.h"), "utf8")).toBe("old\n");
+  });
+
+  test("a write that fails and a close that fails too: the write's error is the one reported", () => {
+    const err = thrown(() =>
+      applyPlan(plan(), {
+        fs: closeOfNewFails({
+          writeSync: () => {
+            throw errno("ENOSPC", "write");
+          },
+        }),
+      }),
+    );
+    expect(err).toMatchObject({ code: "ENOSPC", syscall: "write" });
+    expect(files(out)).toEqual(["a.h"]);
+  });
+
+  test.each([
+    ["a string", () => "boom"],
+    ["null", () => null],
+    ["undefined", () => undefined],
+    ["an Error with no code", () => new Error("plain")],
+    ["an errno error with a path of its own", () => errno("EIO", "write", { path: "/elsewhere" })],
+  ])("a write that throws %s: thrown as it is, no path added", (_what, make) => {
+    const thrownValue = make();
+    const expected =
+      thrownValue instanceof Error ? { ...thrownValue, message: thrownValue.message } : thrownValue;
+    const err = thrown(() =>
+      applyPlan(plan(), {
+        fs: {
+          ...nodeFs,
+          writeSync: () => {
+            throw thrownValue;
+          },
+        },
+      }),
+    );
+    expect(err).toBe(thrownValue);
+    if (thrownValue instanceof Error) {
+      expect({ ...(err as Error), message: (err as Error).message }).toEqual(expected);
+    }
+    expect(files(out)).toEqual(["a.h"]);
+  });
+});
+
+describe("applyPlan, when the output changed since it was planned", () => {
+  let out: string;
+  let umask: number;
+  beforeEach(() => {
+    out = tempDir("writer-moved");
+    umask = process.umask(0o022);
+  });
+  afterEach(() => process.umask(umask));
+
+  const stale = BANNER + "stale\n";
+  const removal = () => ({
+    outDir: out,
+    files: [{ path: "old.h", action: "remove" as const, current: stale }],
+    leftovers: [],
+  });
+
+  test("a file created at a path planned as new: replaced, with a new file's mode, not its own", () => {
+    fs.writeFileSync(path.join(out, "a.h"), "someone's\n", { mode: 0o600 });
+    applyPlan({
+      outDir: out,
+      files: [{ path: "a.h", action: "create", contents: "new\n" }],
+      leftovers: [],
+    });
+    expect(fs.readFileSync(path.join(out, "a.h"), "utf8")).toBe("new\n");
+    expect(fs.statSync(path.join(out, "a.h")).mode & 0o777).toBe(0o644);
+  });
+
+  test("a stale file replaced by a directory: left alone, the run succeeds", () => {
+    fs.mkdirSync(path.join(out, "old.h"));
+    applyPlan(removal());
+    expect(fs.statSync(path.join(out, "old.h")).isDirectory()).toBe(true);
+  });
+
+  test("a stale file rewritten from another spec: left alone", () => {
+    const other = BANNER.replace("spec/x.yaml", "spec/y.yaml") + "stale\n";
+    fs.writeFileSync(path.join(out, "old.h"), other);
+    applyPlan(removal());
+    expect(fs.readFileSync(path.join(out, "old.h"), "utf8")).toBe(other);
+  });
+
+  test("a stale file still as planned: removed", () => {
+    fs.writeFileSync(path.join(out, "old.h"), stale);
+    applyPlan(removal());
+    expect(files(out)).toEqual([]);
+  });
+});
+
+describe("readOutputTree: whose files are stale", () => {
+  let out: string;
+  beforeEach(() => (out = tempDir("writer-owner")));
+
+  test("the spec is the first banner's, even when a produced file before it has none", () => {
+    fs.writeFileSync(path.join(out, "stale.h"), BANNER + "stale\n");
+    const produced = [
+      { path: "plain.txt", contents: "no banner\n" },
+      { path: "a.h", contents: BANNER + "a\n" },
+    ];
+    expect(readOutputTree(out, produced).stale.map((s) => s.path)).toEqual(["stale.h"]);
+  });
+
+  test("a produced set with no banner owns nothing: a file without one beside it is not stale", () => {
+    fs.writeFileSync(path.join(out, "notes.txt"), "the user's\n");
+    expect(readOutputTree(out, [{ path: "plain.txt", contents: "no banner\n" }]).stale).toEqual([]);
+  });
+
+  test("leftovers are sorted, whatever order the directory lists them in", () => {
+    const dead = deadPid();
+    const names = ["a", "c", "b"].map((n) => `.${n}.h.regcache-tmp-${dead}-0`);
+    for (const n of names) fs.writeFileSync(path.join(out, n), "");
+    const reversed: WriterFs = {
+      ...nodeFs,
+      readdirSync: (dir, options) =>
+        nodeFs
+          .readdirSync(dir, options)
+          .sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)),
+    };
+    expect(readOutputTree(out, [{ path: "x.h", contents: BANNER }], reversed).leftovers).toEqual([
+      `.a.h.regcache-tmp-${dead}-0`,
+      `.b.h.regcache-tmp-${dead}-0`,
+      `.c.h.regcache-tmp-${dead}-0`,
+    ]);
+  });
+
+  test.each([
+    ["pid 0", ".x.h.regcache-tmp-0-1"],
+    ["no pid", ".x.h.regcache-tmp-abc"],
+    ["a pid past any process's", ".x.h.regcache-tmp-99999999999999999999-1"],
+  ])("a temporary named with %s is not ours to judge: never a leftover", (_what, name) => {
+    fs.writeFileSync(path.join(out, name), "");
+    expect(readOutputTree(out, [{ path: "x.h", contents: BANNER }]).leftovers).toEqual([]);
   });
 });

@@ -96,9 +96,11 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(10 * 2 ** Math.min(attempt, 4), 100);
 }
 
-/** Whether a process with this pid exists (a pid this process itself has counts). */
+/**
+ * Whether a process with this pid exists: signal 0 reaches it, or it is
+ * another user's (EPERM); only ESRCH says there is none.
+ */
 export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

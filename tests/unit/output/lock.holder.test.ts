@@ -10,6 +10,7 @@ import {
   holderAlive,
   ownHolder,
   parseHolder,
+  processAlive,
   type LockFs,
 } from "../../../generator/output/lock";
 
@@ -45,7 +46,8 @@ describe("the lock file's line", () => {
     ["two lines", "123\n456\n", undefined],
     ["empty", "", undefined],
   ])("%s", (_name, text, holder) => {
-    expect(parseHolder(text)).toEqual(holder);
+    // Strict: a holder named by its pid alone has no start or boot keys at all.
+    expect(parseHolder(text)).toStrictEqual(holder);
   });
 
   test("written as read", () => {
@@ -99,6 +101,23 @@ describe("this process as a lock names it", () => {
   });
 });
 
+describe("processAlive", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each([
+    ["alive: signal 0 reaches it", undefined, true],
+    ["alive: it is another user's (EPERM)", "EPERM", true],
+    ["gone: there is none (ESRCH)", "ESRCH", false],
+  ])("%s", (_name, code, alive) => {
+    const kill = jest.spyOn(process, "kill").mockImplementation(() => {
+      if (code) throw Object.assign(new Error(`kill: ${code}`), { code });
+      return true;
+    });
+    expect(processAlive(4242)).toBe(alive);
+    expect(kill).toHaveBeenCalledWith(4242, 0);
+  });
+});
+
 describe("whether a named holder still runs", () => {
   const me = { pid: 4242, start: "777", boot: "0f1e" };
   const proc = (pid: number, start: string) =>
@@ -116,8 +135,10 @@ describe("whether a named holder still runs", () => {
   });
 
   test("a lock naming a pid alone: never this process, under either of its pids", () => {
-    expect(holderAlive({ pid: me.pid }, me, proc(1, "1"))).toBe(false);
-    expect(holderAlive({ pid: process.pid }, me, proc(1, "1"))).toBe(false);
+    // /proc names us by a pid that runs (the parent's, as in a PID namespace without its own /proc).
+    const seenAs = { ...me, pid: process.ppid };
+    expect(holderAlive({ pid: seenAs.pid }, seenAs, proc(1, "1"))).toBe(false);
+    expect(holderAlive({ pid: process.pid }, seenAs, proc(1, "1"))).toBe(false);
   });
 
   test("a pid alone, or no start time of our own: whether that pid runs", () => {

@@ -15,6 +15,7 @@ import { adoptGeneratedHeader } from "../targets/kernel/adoption";
 import { definitionLines, insertSetCheck, setChecks } from "../targets/kernel/set-checks";
 import { readOriginal, sha256Bytes, type FileRole, type Manifest } from "./store";
 import { KVM_DIR, kvmSources, readTreeFile } from "./tree";
+import { byCodeUnit } from "../util/order";
 
 /** One file of the adopted tree: its text after adoption. */
 export interface Wanted {
@@ -138,7 +139,7 @@ export function planAdoption(input: PlanInput): PlanResult {
       help: "adoption reads and writes UTF-8 text only, and needs the originals it keeps intact",
     };
   if (diagnostics.length > 0) return { ok: false, diagnostics };
-  const sorted = [...wanted.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const sorted = [...wanted.values()].sort((a, b) => byCodeUnit(a.path, b.path));
   return { ok: true, wanted: sorted };
 }
 

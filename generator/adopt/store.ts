@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "./atomic";
+import { byCodeUnit } from "../util/order";
 
 /** The store's directory, relative to the tree's top. */
 export const STORE_DIR = ".regcache-adopt";
@@ -90,7 +91,7 @@ export function keepOriginal(root: string, rel: string, bytes: Buffer): void {
 
 /** Writes the manifest (entries sorted by path). Throws the file system's error. */
 export function writeManifest(root: string, manifest: Manifest): void {
-  const files = [...manifest.files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files = [...manifest.files].sort((a, b) => byCodeUnit(a.path, b.path));
   writeFileAtomic(abs(root, MANIFEST), `${JSON.stringify({ files }, null, 2)}\n`);
 }
 

@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../util/atomic-file";
 import { makeDirs } from "../util/make-dirs";
+import { byCodeUnit } from "../util/order";
 
 /** Body hashes (sha256, hex) by path below the output directory. */
 export type BodyHashes = Readonly<Record<string, string>>;
@@ -93,7 +94,7 @@ function prune(dir: string): void {
         return { name, mtime: 0 };
       }
     })
-    .sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : 1));
+    .sort((a, b) => a.mtime - b.mtime || byCodeUnit(a.name, b.name));
   for (const { name } of aged.slice(0, names.length - MAX_ENTRIES / 2))
     fs.rmSync(path.join(dir, name), { force: true });
 }

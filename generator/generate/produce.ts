@@ -19,6 +19,7 @@ import { validateSpec } from "../core/spec/validate";
 import { DEFAULT_OUTPUT, type TargetName } from "../core/spec/kernel-sections";
 import type { BodyHashes, OutputCache } from "./output-cache";
 import type { CStyle, Model } from "../core/model/types";
+import { byCodeUnit } from "../util/order";
 
 export type Target = TargetName;
 
@@ -130,7 +131,7 @@ export function inputHash(parts: {
     spec: parts.specText.replace(/\r\n/g, "\n"),
     target: parts.target,
     templates: [...parts.inputs.templates]
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .sort((a, b) => byCodeUnit(a.name, b.name))
       .map((t) => [t.name, t.text]),
     tools: parts.inputs.tools ?? {},
   });
@@ -348,7 +349,7 @@ function finish(
   parts.forEach((part, i) => {
     for (const f of part) targetOf[f.path] = p.targets[i];
   });
-  const files = parts.flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = parts.flat().sort((a, b) => byCodeUnit(a.path, b.path));
   const result = { ok: true as const, files, inputHashes: p.inputHashes, targetOf };
   // Reused output was produced without a model: build it only for a caller that asks.
   let built = model;

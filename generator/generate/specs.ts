@@ -12,6 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../util/paths";
+import { byCodeUnit } from "../util/order";
 
 export interface BundledSpec {
   /** The name --spec takes: the file name without .yaml, e.g. "linux-6.12". */
@@ -32,7 +33,7 @@ export function bundledSpecs(): BundledSpec[] {
   return names
     .filter((n) => n.endsWith(".yaml"))
     .map((n) => ({ name: n.slice(0, -".yaml".length), file: path.join(dir, n) }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => byCodeUnit(a.name, b.name));
 }
 
 /** A --spec argument with no directory part ("linux-6.12", "x86-kvm.yaml"). */

@@ -18,6 +18,7 @@ import { GPR_MACRO } from "../core/spec/kernel-sections";
 import type { HeaderFacts } from "./header";
 import { overlayHeader } from "./overlay";
 import { type GuestBits, layGuestBits, writtenValue } from "./guest-bits";
+import { byCodeUnit } from "../util/order";
 
 /** Keys the tree itself decides; everything else in a profile is copied. */
 const TREE_KEYS = new Set(["regcache", "name", "doc", "mask", "enum", "registers", "backends"]);
@@ -127,7 +128,7 @@ export function emitSpec(req: EmitRequest): EmittedSpec {
   // The profile's backend order first (how kernel developers list them), then by name.
   const backends = new YAMLMap();
   for (const b of [...tree.backends].sort(
-    (x, y) => rank(x.name) - rank(y.name) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+    (x, y) => rank(x.name) - rank(y.name) || byCodeUnit(x.name, y.name),
   )) {
     // One register per line: two branches that each change a set merge
     // line by line instead of conflicting on the whole set.

@@ -36,6 +36,7 @@ import {
 import { DEFAULT_ADOPTS, DEFAULT_API, DEFAULT_OUTPUT } from "../core/spec/kernel-sections";
 import type { AccessorEntry } from "./accessors";
 import type { HeaderFacts } from "./header";
+import { byCodeUnit } from "../util/order";
 
 /** The order a spec writes each section's keys in (spec/linux-7.2.yaml's). */
 const ORDER = {
@@ -154,7 +155,7 @@ function sameMeaning(key: string, a: unknown, b: unknown): boolean {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => byCodeUnit(a, b)))
       : v,
   );
 }

@@ -10,6 +10,7 @@
 import type { GeneratedFile, TargetName } from "../targets/types";
 import { parseBanner, sha256 } from "../targets/banner";
 import type { OutputTree } from "./writer";
+import { byCodeUnit } from "../util/order";
 
 export type FileStatus = "modified" | "missing" | "stale";
 
@@ -118,7 +119,7 @@ export function compareOutput(
       causes: isHandEdited(s.current) ? ["hand-edited"] : [],
     });
   }
-  findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  findings.sort((a, b) => byCodeUnit(a.path, b.path));
   return { findings, unchanged: unchanged.sort() };
 }
 

@@ -33,6 +33,7 @@ import {
 
 export { NotRegularFileError, nodeFs, OutputPathError, type WriterFs };
 import { processAlive } from "./lock";
+import { byCodeUnit } from "../util/order";
 
 export type FileAction = "create" | "update" | "unchanged" | "remove";
 
@@ -177,9 +178,8 @@ export function readOutputTree(
         stale.push({ path: rel, current: text });
     }
   }
-  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  stale.sort((a, b) => byPath(a.path, b.path));
-  return { outDir, current, stale, leftovers: leftovers.sort(byPath) };
+  stale.sort((a, b) => byCodeUnit(a.path, b.path));
+  return { outDir, current, stale, leftovers: leftovers.sort(byCodeUnit) };
 }
 
 /**

@@ -23,6 +23,7 @@
  * Tests compare nmSizeSort() with the real `nm --size-sort` output.
  */
 import { ElfSection, ElfSymbolTable, SHF, SHN, SHT, STB, STT } from "./elf";
+import { byCodeUnit } from "../util/order";
 
 export type SymbolKind = "function" | "data";
 
@@ -172,5 +173,5 @@ export function foldSymbols(
   }
   return [...sums.entries()]
     .map(([name, { kind, size }]) => ({ name, kind, size }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => byCodeUnit(a.name, b.name));
 }

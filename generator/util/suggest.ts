@@ -5,6 +5,8 @@
  * longest prefix first (typos cluster at the end of a word: 'rsx' is more
  * likely 'rsp' or 'rsi' than 'rax').
  */
+import { byCodeUnit } from "./order";
+
 export function editDistance(a: string, b: string): number {
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
@@ -39,7 +41,7 @@ export function nearestAll(word: string, candidates: Iterable<string>): string[]
   if (!(best <= limit)) return [];
   return scored
     .filter((s) => s.distance === best)
-    .sort((a, b) => b.prefix - a.prefix || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort((a, b) => b.prefix - a.prefix || byCodeUnit(a.name, b.name))
     .map((s) => s.name);
 }
 

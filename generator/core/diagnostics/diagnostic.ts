@@ -6,6 +6,7 @@
  */
 import { messages, type CatalogEntry, type DiagnosticCode, type Severity } from "./catalog";
 import { WIDE_RANGES } from "./east-asian-width";
+import { byCodeUnit } from "../../util/order";
 
 export interface Span {
   /** Offsets into the source text, end exclusive. */
@@ -221,13 +222,8 @@ export function formatDiagnostic(d: Diagnostic, color = false): string {
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
   return [...ds].sort(
     (a, b) =>
-      compareStrings(a.file.displayPath, b.file.displayPath) ||
+      byCodeUnit(a.file.displayPath, b.file.displayPath) ||
       (a.span?.start ?? -1) - (b.span?.start ?? -1) ||
-      compareStrings(a.code, b.code),
+      byCodeUnit(a.code, b.code),
   );
-}
-
-/** Code-unit order: the same on every machine, whatever the locale. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

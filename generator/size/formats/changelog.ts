@@ -11,6 +11,7 @@
  */
 import type { ConfigReport, FunctionRow, SizeReport } from "../report/report";
 import { ASCII_MINUS, formatPercent, plural } from "../report/figures";
+import { byCodeUnit } from "../../util/order";
 
 /** A commit message's width: `git log` indents it by 4, and 75 + 4 stays under 80. */
 export const CHANGELOG_WIDTH = 75;
@@ -77,10 +78,7 @@ export function configParagraph(config: ConfigReport, objects: boolean): string 
   const changed = config.functions.filter((r) => r.delta !== 0);
   const functions = changed.filter((r) => r.kind === "function");
   const named = [...functions]
-    .sort(
-      (a, b) =>
-        Math.abs(b.delta) - Math.abs(a.delta) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    )
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || byCodeUnit(a.name, b.name))
     .slice(0, CHANGELOG_NAMED);
   const opening = objects ? "Between the two builds" : `With ${configLabel(config)}`;
   const sentences: string[] = [];

@@ -22,6 +22,7 @@ import type { TreeSide } from "../measure/tree";
 import type { OverlayFile } from "../measure/overlay";
 import type { SizeConfig } from "./matrix";
 import { reachesDirectory, selectUnits } from "./units";
+import { byCodeUnit } from "../../util/order";
 
 const commandLine: SourceFile = { displayPath: "command line", text: "" };
 /** A diagnostic about the command line (RC64x). */
@@ -174,7 +175,7 @@ function sideFiles(
 ): OverlayFile[] {
   const files = [...headers].map(([name, contents]) => ({ name, contents }));
   if (host !== undefined) files.push(host);
-  return files.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return files.sort((a, b) => byCodeUnit(a.name, b.name));
 }
 
 /**

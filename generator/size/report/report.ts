@@ -12,6 +12,7 @@
  * go by name in reverse order too, and so do ours.
  */
 import { SymbolKind, SymbolSize } from "../../toolchain/symbols";
+import { byCodeUnit } from "../../util/order";
 
 /**
  * 2: budget breaches carry numbers (check, unit, limit, base, head, delta)
@@ -164,10 +165,6 @@ export interface SizeReport {
   readonly objects?: ObjectsSection;
 }
 
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function percentOf(delta: number, base: number | null): number | null {
   return base === null || base === 0 ? null : (delta * 100) / base;
 }
@@ -207,7 +204,7 @@ export function compareSides(
       percent: percentOf(delta, baseSize),
     };
   });
-  functions.sort((x, y) => y.delta - x.delta || compareNames(y.name, x.name));
+  functions.sort((x, y) => y.delta - x.delta || byCodeUnit(y.name, x.name));
   const baseTotal = base.reduce((sum, s) => sum + s.size, 0);
   const headTotal = head.reduce((sum, s) => sum + s.size, 0);
   return {
@@ -253,7 +250,7 @@ export function crossConfigRows(configs: readonly ConfigReport[]): CrossRow[] {
     }),
   }));
   const sumDelta = (row: CrossRow) => row.cells.reduce((sum, cell) => sum + (cell?.delta ?? 0), 0);
-  return rows.sort((a, b) => sumDelta(b) - sumDelta(a) || compareNames(a.name, b.name));
+  return rows.sort((a, b) => sumDelta(b) - sumDelta(a) || byCodeUnit(a.name, b.name));
 }
 
 export function fileSize(contents: string): FileSize {
@@ -267,7 +264,7 @@ export function sourceRows(
   head: readonly { path: string; contents: string }[],
 ): SourceRow[] {
   const paths = [...new Set([...base.map((f) => f.path), ...head.map((f) => f.path)])].sort(
-    compareNames,
+    byCodeUnit,
   );
   const sizeIn = (files: readonly { path: string; contents: string }[], p: string) => {
     const file = files.find((f) => f.path === p);
@@ -284,7 +281,7 @@ export function rankExplain(rows: readonly ExplainRow[]): ExplainRow[] {
     (a, b) =>
       Number(b.reached) - Number(a.reached) ||
       sum(b) - sum(a) ||
-      compareNames(a.register, b.register),
+      byCodeUnit(a.register, b.register),
   );
 }
 

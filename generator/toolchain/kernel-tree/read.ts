@@ -30,6 +30,7 @@ import {
   type SetDefinition,
   type SetKind,
 } from "./source";
+import { byCodeUnit } from "../../util/order";
 
 export interface TreeRequest {
   /** The compile database to read (absolute). */
@@ -133,7 +134,7 @@ function sourcesBelow(dir: string): string[] {
   const walk = (d: string) => {
     for (const e of fs
       .readdirSync(d, { withFileTypes: true })
-      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      .sort((a, b) => byCodeUnit(a.name, b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && /\.[ch]$/.test(e.name)) out.push(p);
@@ -181,7 +182,7 @@ export async function readTreeRegisters(req: TreeRequest): Promise<TreeResult> {
 
   const units = db.commands
     .filter((e) => e.file.includes(KVM_DIR) && e.file.endsWith(".c"))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    .sort((a, b) => byCodeUnit(a.file, b.file));
   if (units.length === 0) {
     return failed([diagnose("RC803", dbRead.file, undefined, db.commands.length)]);
   }

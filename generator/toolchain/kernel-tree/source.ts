@@ -14,6 +14,7 @@ import {
   type Diagnostic,
   type SourceFile,
 } from "../../core/diagnostics/diagnostic";
+import { byCodeUnit } from "../../util/order";
 
 export interface Enumerator {
   /** The C identifier, e.g. VCPU_REGS_R8. */
@@ -166,7 +167,7 @@ export function findSetMacros(files: readonly { path: string; text: string }[]):
       });
     }
   }
-  return [...found.values()].sort((a, b) => (a.macro < b.macro ? -1 : a.macro > b.macro ? 1 : 0));
+  return [...found.values()].sort((a, b) => byCodeUnit(a.macro, b.macro));
 }
 
 /**

@@ -8,7 +8,6 @@
  */
 import {
   buildReport,
-  compareNames,
   compareSides,
   crossConfigRows,
   fileSize,
@@ -55,17 +54,6 @@ function measured(name: string, base: SymbolSize[], head: SymbolSize[]): Measure
     head,
   };
 }
-
-describe("compareNames: code-unit order", () => {
-  test.each([
-    ["a", "b", -1],
-    ["b", "a", 1],
-    ["a", "a", 0],
-    ["B", "a", -1], // 'B' is 0x42, 'a' 0x61
-    ["kvm_x", "kvm_x_y", -1],
-    ["kvm_x_y", "kvm_x", 1],
-  ])("%s vs %s -> %d", (a, b, want) => expect(compareNames(a, b)).toBe(want));
-});
 
 describe("percentOf", () => {
   test.each([

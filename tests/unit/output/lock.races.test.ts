@@ -77,19 +77,13 @@ describe("retryDelayMs", () => {
 });
 
 describe("the lock goes between our failed create and our look at it", () => {
-  test("gone before the stat: taken on the next attempt, without waiting", () => {
+  test.each([
+    ["before the stat", "stat", "open"],
+    ["between the stat and the read", "read", "stat"],
+  ] as const)("gone %s: taken on the next attempt, without waiting", (_when, call, after) => {
     fs.writeFileSync(lock, liveLine());
-    const lockFs = racing(lock, (call, previous) => {
-      if (call === "stat" && previous === "open") fs.rmSync(lock);
-    });
-    expect(withOutputLock(out, () => "ran", { lockTimeoutMs: 0, fs: lockFs })).toBe("ran");
-    expect(fs.readdirSync(out)).toEqual([]);
-  });
-
-  test("gone between the stat and the read: taken on the next attempt, without waiting", () => {
-    fs.writeFileSync(lock, liveLine());
-    const lockFs = racing(lock, (call, previous) => {
-      if (call === "read" && previous === "stat") fs.rmSync(lock);
+    const lockFs = racing(lock, (now, previous) => {
+      if (now === call && previous === after) fs.rmSync(lock);
     });
     expect(withOutputLock(out, () => "ran", { lockTimeoutMs: 0, fs: lockFs })).toBe("ran");
     expect(fs.readdirSync(out)).toEqual([]);

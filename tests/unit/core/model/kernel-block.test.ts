@@ -274,3 +274,35 @@ describe("spec/x86-kvm-6.12.yaml is spec/linux-6.12.yaml plus TDX, as its header
     expect(backendLists(kernel)["tdx"]).toBeUndefined();
   });
 });
+
+describe("linux-7.2's mode_aware family: the inner macro's e-pairs and kvm_read_edx_eax", () => {
+  const text = () => fs.readFileSync(specPath("linux-7.2"), "utf8");
+
+  it("the inner macro names only the e-pair GPRs in the macro; kvm_read_edx_eax goes by the e-pairs", () => {
+    const kernel = model("linux-7.2").kernel;
+    expect(kernel.innerMacro?.ePair).toEqual(["rax", "rbx", "rcx", "rdx", "rbp", "rsi", "rdi"]);
+    expect(kernel.edxEaxByEPair).toBe(true);
+  });
+
+  it("an e-pair GPR a backend loads lazily leaves the inner macro", () => {
+    const lazyRbx = text().replace("svm:\n    lazy: [pdptr]", "svm:\n    lazy: [pdptr, rbx]");
+    expect(lazyRbx).not.toBe(text());
+    expect(model("linux-7.2", { text: lazyRbx }).kernel.innerMacro?.ePair).toEqual([
+      "rax",
+      "rcx",
+      "rdx",
+      "rbp",
+      "rsi",
+      "rdi",
+    ]);
+  });
+
+  it.each([
+    ["without rax", "e_pair: [rbx, rcx, rdx, rbp, rsi, rdi]"],
+    ["without rdx", "e_pair: [rax, rbx, rcx, rbp, rsi, rdi]"],
+  ])("e-pairs %s: kvm_read_edx_eax does not go by them", (_what, ePair) => {
+    const changed = text().replace("e_pair: [rax, rbx, rcx, rdx, rbp, rsi, rdi]", ePair);
+    expect(changed).not.toBe(text());
+    expect(model("linux-7.2", { text: changed }).kernel.edxEaxByEPair).toBe(false);
+  });
+});

@@ -119,17 +119,18 @@ function startTime(fs: LockFs, pid: number | "self"): string | undefined {
   }
   // The command name (field 2) is in parentheses and may hold spaces: count after it.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const start = fields[22 - 3];
-  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+  const start = fields[22 - 3] ?? "";
+  return /^\d+$/.test(start) ? start : undefined;
 }
 
 function bootId(fs: LockFs): string | undefined {
+  let id: string;
   try {
-    const id = fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    return /^[0-9a-f-]+$/.test(id) ? id : undefined;
+    id = fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
   } catch {
     return undefined;
   }
+  return /^[0-9a-f-]+$/.test(id) ? id : undefined;
 }
 
 /** This process as a lock names it. */

@@ -30,17 +30,39 @@ export interface WriterFs {
 
 /** The real file system. */
 export const nodeFs: WriterFs = {
-  openSync: (file, flags, mode) => fs.openSync(file, flags, mode),
-  writeSync: (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length),
-  readFileSync: (fd, encoding) => fs.readFileSync(fd, encoding),
-  fstatSync: (fd) => fs.fstatSync(fd),
-  fchmodSync: (fd, mode) => fs.fchmodSync(fd, mode),
-  fsyncSync: (fd) => fs.fsyncSync(fd),
-  closeSync: (fd) => fs.closeSync(fd),
-  renameSync: (from, to) => fs.renameSync(from, to),
-  unlinkSync: (file) => fs.unlinkSync(file),
-  mkdirSync: (dir) => makeDirs(dir),
-  readdirSync: (dir, options) => fs.readdirSync(dir, options),
+  openSync(file, flags, mode) {
+    return fs.openSync(file, flags, mode);
+  },
+  writeSync(fd, buffer, offset, length) {
+    return fs.writeSync(fd, buffer, offset, length);
+  },
+  readFileSync(fd, encoding) {
+    return fs.readFileSync(fd, encoding);
+  },
+  fstatSync(fd) {
+    return fs.fstatSync(fd);
+  },
+  fchmodSync(fd, mode) {
+    fs.fchmodSync(fd, mode);
+  },
+  fsyncSync(fd) {
+    fs.fsyncSync(fd);
+  },
+  closeSync(fd) {
+    fs.closeSync(fd);
+  },
+  renameSync(from, to) {
+    fs.renameSync(from, to);
+  },
+  unlinkSync(file) {
+    fs.unlinkSync(file);
+  },
+  mkdirSync(dir) {
+    return makeDirs(dir);
+  },
+  readdirSync(dir, options) {
+    return fs.readdirSync(dir, options);
+  },
 };
 
 /** A generated path the writer refuses: outside the output directory, or the wrong kind of file. */

@@ -122,8 +122,9 @@ export function currentText(outDir: string, relative: string): string | undefine
   try {
     return readIfExists(confinedPath(outDir, relative));
   } catch {
-    return undefined;
+    // refused or unreadable: emitted afresh, and the write or the check says why
   }
+  return undefined;
 }
 
 /** A directory's entries; a missing directory has none. Other failures are thrown. */
@@ -371,7 +372,7 @@ export function applyPlan(plan: WritePlan, hooks: ApplyHooks = {}): void {
         throw err;
       }
       if (now === undefined || !parseBanner(now.text)) continue;
-      if (bannerSpec(now.text) !== bannerSpec(f.current ?? "")) continue;
+      if (bannerSpec(now.text) !== bannerSpec(f.current!)) continue;
       fsys.unlinkSync(target);
       done.push({ kind: "removed", target, old: now.text, mode: now.mode });
     }

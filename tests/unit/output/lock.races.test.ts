@@ -134,11 +134,11 @@ describe("a lock whose holder is gone, retaken by another run before we remove i
 });
 
 describe("a lock that names no holder, at the moment it would be taken for abandoned", () => {
-  test("filled in by a live run just before our re-read: left to it, and waited for", () => {
-    fs.writeFileSync(lock, "");
-    const lockFs = racing(lock, (call, previous) => {
-      if (call === "stat" && previous === "read") fs.writeFileSync(lock, liveLine());
-    });
+  /**
+   * A run that may take a nameless lock at once (abandonedAfterMs 0) and waits 200 ms for a
+   * named one: its OutputBusyError, after checking that it ran nothing.
+   */
+  const busyAfterWaiting = (lockFs: LockFs): OutputBusyError => {
     let ran = false;
     const err = thrown(() =>
       withOutputLock(out, () => (ran = true), {
@@ -148,8 +148,17 @@ describe("a lock that names no holder, at the moment it would be taken for aband
       }),
     );
     expect(err).toBeInstanceOf(OutputBusyError);
-    expect((err as OutputBusyError).holder).toBe(process.ppid);
     expect(ran).toBe(false);
+    return err as OutputBusyError;
+  };
+
+  test("filled in by a live run just before our re-read: left to it, and waited for", () => {
+    fs.writeFileSync(lock, "");
+    const lockFs = racing(lock, (call, previous) => {
+      if (call === "stat" && previous === "read") fs.writeFileSync(lock, liveLine());
+    });
+    const err = busyAfterWaiting(lockFs);
+    expect(err.holder).toBe(process.ppid);
     expect(fs.readFileSync(lock, "utf8")).toBe(liveLine());
   });
 
@@ -158,17 +167,8 @@ describe("a lock that names no holder, at the moment it would be taken for aband
     const lockFs = racing(lock, (call, previous) => {
       if (call === "stat" && previous === "read") fs.appendFileSync(lock, "\0");
     });
-    let ran = false;
-    const err = thrown(() =>
-      withOutputLock(out, () => (ran = true), {
-        lockTimeoutMs: 200,
-        abandonedAfterMs: 0,
-        fs: lockFs,
-      }),
-    );
-    expect(err).toBeInstanceOf(OutputBusyError);
-    expect((err as OutputBusyError).holder).toBeUndefined();
-    expect(ran).toBe(false);
+    const err = busyAfterWaiting(lockFs);
+    expect(err.holder).toBeUndefined();
     expect(fs.existsSync(lock)).toBe(true);
   });
 
@@ -179,16 +179,7 @@ describe("a lock that names no holder, at the moment it would be taken for aband
       // Same (empty) text, a new mtime each time: only the file's identity shows the change.
       if (call === "stat") fs.utimesSync(lock, 1_000_000 + ++tick, 1_000_000 + tick);
     });
-    let ran = false;
-    const err = thrown(() =>
-      withOutputLock(out, () => (ran = true), {
-        lockTimeoutMs: 200,
-        abandonedAfterMs: 0,
-        fs: lockFs,
-      }),
-    );
-    expect(err).toBeInstanceOf(OutputBusyError);
-    expect(ran).toBe(false);
+    busyAfterWaiting(lockFs);
     expect(fs.readFileSync(lock, "utf8")).toBe("");
   });
 
